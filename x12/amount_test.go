@@ -1,0 +1,29 @@
+package x12
+
+import "testing"
+
+func TestAmount(t *testing.T) {
+	cases := []struct {
+		in   string
+		cent int64
+		str  string
+		x12  string
+	}{
+		{"150", 15000, "150.00", "150"},
+		{"150.5", 15050, "150.50", "150.5"},
+		{"-.06", -6, "-0.06", "-0.06"},
+		{"1234.000", 123400, "1234.00", "1234"},
+		{"0.01", 1, "0.01", "0.01"},
+	}
+	for _, c := range cases {
+		a, err := ParseAmount(c.in)
+		if err != nil || int64(a) != c.cent || a.String() != c.str || a.X12() != c.x12 {
+			t.Errorf("%q: %d %q %q %v", c.in, a, a.String(), a.X12(), err)
+		}
+	}
+	for _, bad := range []string{"", "-", "1.234", "1e5", "12a", "1.2.3"} {
+		if _, err := ParseAmount(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

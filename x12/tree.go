@@ -1,0 +1,136 @@
+package x12
+
+import "fmt"
+
+// Level says which acknowledgement an Error belongs in.
+type Level string
+
+const (
+	LevelInterchange Level = "interchange" // TA1 note code (TA105)
+	LevelGroup       Level = "group"       // AK9 / AK905 code
+	LevelTransaction Level = "transaction" // IK5 / IK502 code
+	LevelSegment     Level = "segment"     // IK3 / IK304 code
+	LevelElement     Level = "element"     // IK4 / IK403 code
+)
+
+// Error is one validation finding, with everything a 999 and a biller need.
+type Error struct {
+	Level    Level  `json:"level"`
+	Set      string `json:"set,omitempty"`     // ST01
+	Control  string `json:"control,omitempty"` // ST02 (GS06 / ISA13 for group / interchange errors)
+	Segment  string `json:"segment,omitempty"` // segment ID
+	Position int    `json:"position,omitempty"`
+	Loop     string `json:"loop,omitempty"`    // loop ID, e.g. "2400"
+	Element  string `json:"element,omitempty"` // e.g. "SV102" or "CLM05-3"
+	Code     string `json:"code"`              // the 999 (or TA1) code for Level
+	Message  string `json:"message"`           // human words; may quote input values, so never log it
+	Offset   int64  `json:"offset,omitempty"`  // byte offset of the segment in the file
+	// Elem and Comp locate the element for IK4 (1-based; Comp 0 for a simple element).
+	Elem int `json:"-"`
+	Comp int `json:"-"`
+	Rep  int `json:"-"`
+}
+
+func (e Error) Error() string {
+	loc := e.Segment
+	if e.Position > 0 {
+		loc = fmt.Sprintf("%s at position %d", e.Segment, e.Position)
+	}
+	if e.Loop != "" {
+		loc += " in loop " + e.Loop
+	}
+	if e.Element != "" {
+		loc += " element " + e.Element
+	}
+	if loc == "" {
+		return fmt.Sprintf("%s %s: %s (code %s)", e.Level, e.Control, e.Message, e.Code)
+	}
+	return fmt.Sprintf("%s: %s (code %s)", loc, e.Message, e.Code)
+}
+
+// Loop is one instance of a loop in a parsed transaction set. Segments are copies that
+// no longer refer to the Reader's buffer.
+type Loop struct {
+	ID       string
+	Def      *LoopDef
+	Segments []Segment // the loop's own segments, in input order (the trigger first)
+	Children []*Loop   // nested loop instances, in input order
+}
+
+// Seg returns the first of the loop's own segments with this ID, or nil.
+func (l *Loop) Seg(id string) *Segment {
+	for i := range l.Segments {
+		if l.Segments[i].Is(id) {
+			return &l.Segments[i]
+		}
+	}
+	return nil
+}
+
+// SegWhere returns the first own segment with this ID whose element n equals value.
+func (l *Loop) SegWhere(id string, n int, value string) *Segment {
+	for i := range l.Segments {
+		if l.Segments[i].Is(id) && string(l.Segments[i].Element(n)) == value {
+			return &l.Segments[i]
+		}
+	}
+	return nil
+}
+
+// All returns every own segment with this ID.
+func (l *Loop) All(id string) []*Segment {
+	var out []*Segment
+	for i := range l.Segments {
+		if l.Segments[i].Is(id) {
+			out = append(out, &l.Segments[i])
+		}
+	}
+	return out
+}
+
+// Loops returns the direct child loop instances with this ID.
+func (l *Loop) Loops(id string) []*Loop {
+	var out []*Loop
+	for _, c := range l.Children {
+		if c.ID == id {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Walk calls fn for l and every loop below it, depth first in input order.
+func (l *Loop) Walk(fn func(*Loop)) {
+	fn(l)
+	for _, c := range l.Children {
+		c.Walk(fn)
+	}
+}
+
+// Envelope identifies where a transaction set sat in its file.
+type Envelope struct {
+	SenderQual, Sender     string // ISA05, ISA06 (trimmed)
+	ReceiverQual, Receiver string // ISA07, ISA08 (trimmed)
+	ISAControl             string // ISA13
+	AckRequested           bool   // ISA14 = 1
+	Usage                  string // ISA15: T or P
+	FunctionalID           string // GS01
+	GSSender, GSReceiver   string // GS02, GS03
+	GSControl              string // GS06
+	Version                string // GS08
+	Date, Time             string // GS04, GS05
+}
+
+// Transaction is one parsed ST..SE transaction set.
+type Transaction struct {
+	Envelope Envelope
+	Set      string // ST01
+	Control  string // ST02
+	Guide    *Guide // nil when no guide is known for ST01/ST03
+	Root     *Loop  // the transaction set as a loop tree (ID "ST")
+	Errors   []Error
+	Segments int // number of segments ST..SE inclusive
+}
+
+// Valid reports whether the transaction set has no errors.
+func (t *Transaction) Valid() bool { return len(t.Errors) == 0 }
