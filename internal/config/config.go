@@ -67,8 +67,8 @@ type ClaimsOptions struct {
 	// GroupSameDay makes sessions of one client, payer, rendering provider and date lines of one claim.
 	GroupSameDay     bool `mapstructure:"group_same_day" yaml:"group_same_day"`
 	MaxClaimsPerSet  int  `mapstructure:"max_claims_per_set" yaml:"max_claims_per_set"`
-	FollowUpDays     int  `mapstructure:"follow_up_days" yaml:"follow_up_days"`           // no 835 after this many days -> follow-up queue
-	AckOverdueHours  int  `mapstructure:"ack_overdue_hours" yaml:"ack_overdue_hours"`     // no 999 this long after upload -> alert
+	FollowUpDays     int  `mapstructure:"follow_up_days" yaml:"follow_up_days"`                 // no 835 after this many days -> follow-up queue
+	AckOverdueHours  int  `mapstructure:"ack_overdue_hours" yaml:"ack_overdue_hours"`           // no 999 this long after upload -> alert
 	ClaimAckOverdueD int  `mapstructure:"claim_ack_overdue_days" yaml:"claim_ack_overdue_days"` // no 277CA -> alert
 }
 
@@ -132,9 +132,9 @@ type Payer struct {
 }
 
 type Telehealth struct {
-	POS      []string `mapstructure:"pos" yaml:"pos"`           // accepted places of service for telehealth (02, 10)
-	Modifier string   `mapstructure:"modifier" yaml:"modifier"` // 95 or 93 (or GT for legacy payers)
-	AudioOnlyModifier string `mapstructure:"audio_only_modifier" yaml:"audio_only_modifier"`
+	POS               []string `mapstructure:"pos" yaml:"pos"`           // accepted places of service for telehealth (02, 10)
+	Modifier          string   `mapstructure:"modifier" yaml:"modifier"` // 95 or 93 (or GT for legacy payers)
+	AudioOnlyModifier string   `mapstructure:"audio_only_modifier" yaml:"audio_only_modifier"`
 }
 
 type Enrollment struct {
@@ -179,16 +179,16 @@ type Clearinghouse struct {
 }
 
 type SFTP struct {
-	Host         string        `mapstructure:"host" yaml:"host"`
-	Port         int           `mapstructure:"port" yaml:"port"`
-	User         string        `mapstructure:"user" yaml:"user"`
-	KeyFile      string        `mapstructure:"key_file" yaml:"key_file"`
-	PasswordEnv  string        `mapstructure:"password_env" yaml:"password_env"` // name of the variable holding the password
-	Password     string        `mapstructure:"password" yaml:"password"`         // only from APP_CONFIG_SECRETS; never logged
-	HostKey      string        `mapstructure:"host_key" yaml:"host_key"`         // known_hosts line or SHA256:fingerprint
-	Timeout      time.Duration `mapstructure:"timeout" yaml:"timeout"`
-	Keepalive    time.Duration `mapstructure:"keepalive" yaml:"keepalive"`
-	Retries      int           `mapstructure:"retries" yaml:"retries"`
+	Host        string        `mapstructure:"host" yaml:"host"`
+	Port        int           `mapstructure:"port" yaml:"port"`
+	User        string        `mapstructure:"user" yaml:"user"`
+	KeyFile     string        `mapstructure:"key_file" yaml:"key_file"`
+	PasswordEnv string        `mapstructure:"password_env" yaml:"password_env"` // name of the variable holding the password
+	Password    string        `mapstructure:"password" yaml:"password"`         // only from APP_CONFIG_SECRETS; never logged
+	HostKey     string        `mapstructure:"host_key" yaml:"host_key"`         // known_hosts line or SHA256:fingerprint
+	Timeout     time.Duration `mapstructure:"timeout" yaml:"timeout"`
+	Keepalive   time.Duration `mapstructure:"keepalive" yaml:"keepalive"`
+	Retries     int           `mapstructure:"retries" yaml:"retries"`
 }
 
 type Paths struct {
