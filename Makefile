@@ -10,6 +10,9 @@ vet:
 # Benchmarks: throughput numbers reported in README.md come from this target.
 bench:
 	go test -run '^$$' -bench . -benchmem ./... | tee bench.out
+# Every fuzz target, 20s each (go test -fuzz takes one target at a time).
 fuzz:
-	for f in $$(grep -rl 'func Fuzz' --include='*_test.go' . | xargs -n1 dirname | sort -u); do \
-	  go test -run '^$$' -fuzz . -fuzztime 20s $$f || exit 1; done
+	@grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . >/dev/null || exit 0
+	@for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+	  d=$$(dirname $$f); for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -c6-); do \
+	    echo "== $$d $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-20s} ./$$d || exit 1; done; done
