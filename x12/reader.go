@@ -22,6 +22,7 @@ type SyntaxError struct {
 	Offset  int64 // byte offset in the input
 	Segment int   // 1-based ordinal of the segment being read
 	Msg     string
+	Code    string // TA105 note code a TA1 would carry ("" means 022, invalid control structure)
 }
 
 func (e *SyntaxError) Error() string {
