@@ -108,6 +108,7 @@ type Payer struct {
 	PayerID              string `mapstructure:"payer_id" yaml:"payer_id"` // NM109 with PI
 	Clearinghouse        string `mapstructure:"clearinghouse" yaml:"clearinghouse"`
 	ClaimFilingIndicator string `mapstructure:"claim_filing_indicator" yaml:"claim_filing_indicator"` // SBR09: CI, MC, MB, BL, HM...
+	BillingTaxonomy      bool   `mapstructure:"billing_taxonomy" yaml:"billing_taxonomy"`             // send 2000A PRV*BI (payers whose adjudication uses it)
 	// AuthRequiredCodes lists codes (or ranges "90832-90838") that need prior authorization.
 	AuthRequiredCodes []string `mapstructure:"auth_required_codes" yaml:"auth_required_codes"`
 	AuthAlerts        struct {
