@@ -1,38 +1,739 @@
 package x12
 
-// cGuide is a Guide compiled for parsing: per loop, segment ID -> candidate nodes.
+import (
+	"bytes"
+	"fmt"
+)
+
+// cGuide is a Guide compiled once for parsing: per loop, segment ID -> candidate nodes,
+// so placing a segment costs a few map lookups keyed by the segment's own bytes.
 type cGuide struct {
-	g *Guide
+	g    *Guide
+	root *cLoop
+	ids  map[string]struct{} // every segment ID the guide knows (IK304 2 vs 1)
 }
 
+type cLoop struct {
+	def    *LoopDef
+	parent *cLoop
+	nodes  []cNode
+	byID   map[string][]int // segment ID -> indexes into nodes (own segments and child-loop triggers)
+	rules  []*Rule          // Guide.Rules whose Loop is this loop's ID (at most 64 are tracked)
+	hl     bool             // triggered by HL: placed by HL03, not by position
+}
+
+// cNode is one entry of a loop body: a segment, or a child loop and its trigger segment.
+type cNode struct {
+	seg  *SegmentDef
+	loop *cLoop
+}
+
+func (n *cNode) max() int {
+	if n.loop != nil {
+		return n.loop.def.Repeat
+	}
+	return n.seg.MaxUse
+}
+
+func (n *cNode) usage() Usage {
+	if n.loop != nil {
+		return n.loop.def.Usage
+	}
+	return n.seg.Usage
+}
+
+// compile returns the compiled form of g (with the parser's overrides), cached per guide.
 func (p *Parser) compile(g *Guide) *cGuide {
 	if cg, ok := p.compiled[g]; ok {
 		return cg
 	}
-	cg := &cGuide{g: g}
+	src := g
+	if len(p.opts.Overrides) > 0 {
+		if og, err := g.withOverrides(p.opts.Overrides, false); err == nil {
+			src = og
+		}
+	}
+	cg := compileGuide(src)
 	p.compiled[g] = cg
 	return cg
 }
 
-// txState is the per-transaction parsing state, reused from one set to the next.
+// compileGuide indexes a guide; nil when the guide has no usable root.
+func compileGuide(g *Guide) *cGuide {
+	if g == nil || g.Root == nil || len(g.Root.Body) == 0 {
+		return nil
+	}
+	cg := &cGuide{g: g, ids: map[string]struct{}{}}
+	rules := map[string][]*Rule{}
+	for i := range g.Rules {
+		rules[g.Rules[i].Loop] = append(rules[g.Rules[i].Loop], &g.Rules[i])
+	}
+	var build func(def *LoopDef, parent *cLoop, self bool) *cLoop
+	build = func(def *LoopDef, parent *cLoop, root bool) *cLoop {
+		cl := &cLoop{def: def, parent: parent, byID: map[string][]int{}, rules: rules[def.ID]}
+		if len(cl.rules) > 64 {
+			cl.rules = cl.rules[:64]
+		}
+		for _, n := range def.Body {
+			var cn cNode
+			switch {
+			case n.Seg != nil:
+				cn.seg = n.Seg
+			case n.Loop != nil && len(n.Loop.Body) > 0 && n.Loop.Body[0].Seg != nil:
+				cn.loop = build(n.Loop, cl, false)
+				cn.seg = n.Loop.Body[0].Seg
+			default:
+				continue // a malformed table entry; the guide tests catch these
+			}
+			cg.ids[cn.seg.ID] = struct{}{}
+			cl.byID[cn.seg.ID] = append(cl.byID[cn.seg.ID], len(cl.nodes))
+			cl.nodes = append(cl.nodes, cn)
+		}
+		if !root && len(cl.nodes) > 0 && cl.nodes[0].seg.ID == "HL" {
+			cl.hl = true
+		}
+		return cl
+	}
+	cg.root = build(g.Root, nil, true)
+	return cg
+}
+
+// frame is one open loop instance.
+type frame struct {
+	cl     *cLoop
+	pos    int   // index of the last node placed; -1 before the trigger
+	counts []int // uses per node in this instance
+	loop   *Loop // tree node, nil without a tree
+	ifm    uint64
+	thenm  uint64
+	hlNum  int   // HL01 of an HL loop instance
+	trig   int   // position of the trigger segment
+	off    int64 // its byte offset
+}
+
+// txState is the per-transaction parsing state, reused from one set to the next so that
+// validating without a tree allocates nothing per segment.
 type txState struct {
-	t    *Transaction
-	g    *cGuide
-	tree bool
+	t      *Transaction
+	g      *cGuide
+	tree   bool
+	frames []frame
+	depth  int
+	hls    int // HL segments seen
+	hlLoop []*cLoop
+	arena  arena
+	segErr int // position of the last segment that got an IK3 8
 }
 
 func (tx *txState) begin(t *Transaction, g *cGuide, tree bool) {
 	tx.t, tx.g, tx.tree = t, g, tree
+	tx.depth, tx.hls, tx.segErr = 0, 0, 0
+	tx.hlLoop = tx.hlLoop[:0]
 	if tree {
 		t.Root = &Loop{ID: "ST"}
 	}
+	if g == nil {
+		return
+	}
+	if tree {
+		t.Root.Def = g.root.def
+	}
+	f := tx.push(g.root, t.Root)
+	f.pos = -1
+}
+
+// push opens a frame for cl, reusing the frame slot's counts.
+func (tx *txState) push(cl *cLoop, l *Loop) *frame {
+	if tx.depth == len(tx.frames) {
+		tx.frames = append(tx.frames, frame{})
+	}
+	f := &tx.frames[tx.depth]
+	tx.depth++
+	c := f.counts[:0]
+	for range cl.nodes {
+		c = append(c, 0)
+	}
+	*f = frame{cl: cl, counts: c, loop: l}
+	return f
 }
 
 func (tx *txState) feed(seg *Segment) {
 	tx.t.Segments++
+	pos := tx.t.Segments
+	if tx.g == nil {
+		if tx.tree {
+			tx.t.Root.Segments = append(tx.t.Root.Segments, tx.arena.clone(seg))
+		}
+		return
+	}
+	if len(seg.Elements) == 0 {
+		return
+	}
+	tx.place(seg, pos)
+}
+
+// lowest returns the first node index a segment may take going forward in f.
+func (f *frame) lowest() int {
+	if f.pos < 0 {
+		return 0
+	}
+	if f.pos < 1 {
+		return 1 // node 0 is the trigger: a second one starts a new instance
+	}
+	return f.pos
+}
+
+// place finds the segment's node: forward in the innermost open loop that has one (the
+// X12 rule), then out of order, then by segment ID alone (a bad qualifier), else it is
+// unexpected.
+func (tx *txState) place(seg *Segment, pos int) {
+	id := seg.Elements[0]
+	for d := tx.depth - 1; d >= 0; d-- {
+		f := &tx.frames[d]
+		idxs := f.cl.byID[string(id)]
+		if len(idxs) == 0 {
+			continue
+		}
+		lo := f.lowest()
+		full := -1
+		for _, i := range idxs {
+			n := &f.cl.nodes[i]
+			fwd := i >= lo || (n.loop != nil && n.loop.hl && i >= 1)
+			if !fwd || !qualOK(n.seg.Qual, seg) {
+				continue
+			}
+			if m := n.max(); m > 0 && f.counts[i] >= m && (n.loop != nil || i == f.pos) {
+				if full < 0 {
+					full = i
+				}
+				continue
+			}
+			tx.closeTo(d+1, pos, seg.Offset)
+			tx.apply(d, i, seg, pos, false)
+			return
+		}
+		if full >= 0 {
+			tx.closeTo(d+1, pos, seg.Offset)
+			tx.apply(d, full, seg, pos, false)
+			return
+		}
+	}
+	// Out of order: a node of an open loop that was already passed.
+	for d := tx.depth - 1; d >= 0; d-- {
+		f := &tx.frames[d]
+		for _, i := range f.cl.byID[string(id)] {
+			if i >= 1 && i < f.lowest() && qualOK(f.cl.nodes[i].seg.Qual, seg) {
+				tx.closeTo(d+1, pos, seg.Offset)
+				tx.segError(seg, pos, f.cl.def.ID, IK3OutOfOrder, "%s is not in the order the guide defines", seg.ID())
+				tx.apply(d, i, seg, pos, true)
+				return
+			}
+		}
+	}
+	// The ID fits a later node but the qualifier value does not: an invalid code.
+	for d := tx.depth - 1; d >= 0; d-- {
+		f := &tx.frames[d]
+		for _, i := range f.cl.byID[string(id)] {
+			n := &f.cl.nodes[i]
+			if i >= f.lowest() && n.seg.Qual != nil {
+				tx.closeTo(d+1, pos, seg.Offset)
+				tx.apply(d, i, seg, pos, false)
+				q := n.seg.Qual
+				loopID := f.cl.def.ID
+				if n.loop != nil {
+					loopID = n.loop.def.ID
+				}
+				ref := fmt.Sprintf("%s%02d", n.seg.ID, q.Element)
+				if q.Component > 0 {
+					ref = fmt.Sprintf("%s-%d", ref, q.Component)
+				}
+				tx.elemError(seg, pos, loopID, ref, q.Element, q.Component, 0, IK4BadCode,
+					"%s qualifier value is not one the guide permits here", ref)
+				return
+			}
+		}
+	}
+	top := &tx.frames[tx.depth-1]
+	code, what := IK3Unrecognized, "is not a segment ID this guide knows"
+	if _, ok := tx.g.ids[string(id)]; ok {
+		code, what = IK3Unexpected, "is not expected at this point of the transaction set"
+	} else if _, ok := knownIDs[string(id)]; ok {
+		code, what = IK3Unexpected, "is not used in this transaction set"
+	}
+	tx.segError(seg, pos, top.cl.def.ID, code, "segment %s %s", seg.ID(), what)
 	if tx.tree {
-		tx.t.Root.Segments = append(tx.t.Root.Segments, seg.Clone())
+		top.loop.Segments = append(top.loop.Segments, tx.arena.clone(seg))
 	}
 }
 
-func (tx *txState) end(se *Segment) {}
+func qualOK(q *Qualifier, seg *Segment) bool {
+	if q == nil {
+		return true
+	}
+	v := seg.Element(q.Element)
+	if q.Component > 0 {
+		v = ComponentOf(v, seg.Delims.Component, q.Component)
+	}
+	return hasCode(q.Values, v)
+}
+
+// apply places seg at node i of frame d (opening a loop instance for a trigger).
+func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
+	f := &tx.frames[d]
+	n := &f.cl.nodes[i]
+	f.counts[i]++
+	if !outOfOrder || n.loop != nil {
+		f.pos = i
+	}
+	if n.loop == nil {
+		loopID := f.cl.def.ID
+		if m := n.seg.MaxUse; m > 0 && f.counts[i] > m {
+			tx.segError(seg, pos, loopID, IK3OverMaxUse, "%s occurs more than %d times in loop %s", n.seg.ID, m, loopID)
+		}
+		if n.seg.Usage == NotUsed {
+			tx.segError(seg, pos, loopID, IK3NotUsed, "%s is marked Not Used in loop %s", n.seg.ID, loopID)
+		}
+		if tx.tree {
+			f.loop.Segments = append(f.loop.Segments, tx.arena.clone(seg))
+		}
+		tx.checkSegment(n.seg, seg, pos, loopID)
+		tx.ruleSeg(seg)
+		return
+	}
+	cl := n.loop
+	count := f.counts[i]
+	var l *Loop
+	if tx.tree {
+		l = &Loop{ID: cl.def.ID, Def: cl.def}
+		f.loop.Children = append(f.loop.Children, l)
+		l.Segments = append(l.Segments, tx.arena.clone(seg))
+	}
+	nf := tx.push(cl, l)
+	nf.pos, nf.counts[0], nf.trig, nf.off = 0, 1, pos, seg.Offset
+	if m := cl.def.Repeat; m > 0 && count > m {
+		tx.segError(seg, pos, cl.def.ID, IK3LoopOverMax, "loop %s occurs more than %d times", cl.def.ID, m)
+	}
+	if cl.def.Usage == NotUsed || n.seg.Usage == NotUsed {
+		tx.segError(seg, pos, cl.def.ID, IK3NotUsed, "loop %s is marked Not Used", cl.def.ID)
+	}
+	tx.checkSegment(n.seg, seg, pos, cl.def.ID)
+	if cl.hl {
+		tx.checkHL(seg, pos, nf)
+	}
+	tx.ruleSeg(seg)
+}
+
+// closeTo closes open loop instances until depth frames remain.
+func (tx *txState) closeTo(depth, pos int, off int64) {
+	for tx.depth > depth {
+		tx.closeFrame(&tx.frames[tx.depth-1], pos, off)
+		tx.depth--
+	}
+}
+
+// closeFrame reports required segments and loops the instance lacks, and evaluates the
+// guide's situational rules for it.
+func (tx *txState) closeFrame(f *frame, pos int, off int64) {
+	for i := range f.cl.nodes {
+		n := &f.cl.nodes[i]
+		if f.counts[i] > 0 || n.usage() != Required {
+			continue
+		}
+		if f.cl.parent == nil && (n.seg.ID == "SE" || n.seg.ID == "ST") {
+			continue // the envelope checks report a missing SE
+		}
+		loopID := f.cl.def.ID
+		what := "segment " + n.seg.ID
+		if n.loop != nil {
+			loopID = n.loop.def.ID
+			what = "loop " + loopID + " (" + n.seg.ID + ")"
+		}
+		e := tx.newErr(LevelSegment, n.seg.ID, pos, loopID, IK3RequiredMissing,
+			fmt.Sprintf("required %s is missing in loop %s", what, f.cl.def.ID))
+		e.Offset = off
+		tx.t.Errors = append(tx.t.Errors, e)
+	}
+	for k, r := range f.cl.rules {
+		bit := uint64(1) << uint(k)
+		if condHolds(&r.If, f.ifm&bit != 0) && !condHolds(&r.Then, f.thenm&bit != 0) {
+			lvl := LevelSegment
+			ref := ""
+			if r.Then.Element > 0 {
+				lvl = LevelElement
+				ref = fmt.Sprintf("%s%02d", r.Then.Segment, r.Then.Element)
+				if r.Then.Component > 0 {
+					ref = fmt.Sprintf("%s-%d", ref, r.Then.Component)
+				}
+			}
+			e := tx.newErr(lvl, r.Then.Segment, f.trig, f.cl.def.ID, r.Code, "situational rule: "+r.Note)
+			e.Element, e.Elem, e.Comp, e.Offset = ref, r.Then.Element, r.Then.Component, f.off
+			tx.t.Errors = append(tx.t.Errors, e)
+		}
+	}
+}
+
+func condHolds(c *Cond, matched bool) bool {
+	if c.Segment == "" {
+		return true
+	}
+	return matched != c.Absent
+}
+
+func condMatch(c *Cond, seg *Segment) bool {
+	if c.Segment == "" || string(seg.Elements[0]) != c.Segment || !qualOK(c.Qual, seg) {
+		return false
+	}
+	if c.Element == 0 {
+		return true
+	}
+	v := seg.Element(c.Element)
+	if c.Component > 0 {
+		v = ComponentOf(v, seg.Delims.Component, c.Component)
+	}
+	if len(c.Values) == 0 {
+		return len(v) > 0
+	}
+	return hasCode(c.Values, v)
+}
+
+// ruleSeg records which rule conditions the segment satisfies in every open instance.
+func (tx *txState) ruleSeg(seg *Segment) {
+	for d := 0; d < tx.depth; d++ {
+		f := &tx.frames[d]
+		for k, r := range f.cl.rules {
+			if condMatch(&r.If, seg) {
+				f.ifm |= 1 << uint(k)
+			}
+			if condMatch(&r.Then, seg) {
+				f.thenm |= 1 << uint(k)
+			}
+		}
+	}
+}
+
+// checkHL enforces the hierarchy as code beside the engine: HL01 counts 1, 2, 3... and
+// HL02 names the HL01 of the enclosing HL loop (none for the top level).
+func (tx *txState) checkHL(seg *Segment, pos int, nf *frame) {
+	tx.hls++
+	n, ok := atoi(seg.Element(1))
+	if !ok || n != tx.hls {
+		tx.elemError(seg, pos, nf.cl.def.ID, "HL01", 1, 0, 0, IK4Pattern,
+			"HL01 must be %d: hierarchical IDs are sequential and unique from 1", tx.hls)
+		n = tx.hls
+	}
+	nf.hlNum = n
+	tx.hlLoop = append(tx.hlLoop, nf.cl)
+	var parent *frame
+	for d := tx.depth - 2; d >= 0; d-- {
+		if tx.frames[d].cl.hl {
+			parent = &tx.frames[d]
+			break
+		}
+	}
+	hl02 := seg.Element(2)
+	switch {
+	case parent != nil:
+		if pn, ok := atoi(hl02); !ok || pn != parent.hlNum {
+			tx.elemError(seg, pos, nf.cl.def.ID, "HL02", 2, 0, 0, IK4Pattern,
+				"HL02 must name the enclosing %s HL (HL01 %d)", parent.cl.def.ID, parent.hlNum)
+		}
+	case len(hl02) > 0:
+		// Flat guide layouts cannot say which level is the parent: it must at least be
+		// an earlier HL.
+		if pn, ok := atoi(hl02); !ok || pn < 1 || pn >= tx.hls {
+			tx.elemError(seg, pos, nf.cl.def.ID, "HL02", 2, 0, 0, IK4Pattern,
+				"HL02 must name an earlier HL01")
+		}
+	}
+}
+
+func (tx *txState) end(se *Segment) {
+	if tx.g == nil || tx.depth == 0 {
+		return
+	}
+	off := int64(0)
+	if se != nil {
+		off = se.Offset
+	}
+	tx.closeTo(0, tx.t.Segments, off)
+}
+
+func (tx *txState) newErr(lvl Level, segID string, pos int, loop, code, msg string) Error {
+	return Error{Level: lvl, Set: tx.t.Set, Control: tx.t.Control, Segment: segID, Position: pos,
+		Loop: loop, Code: code, Message: msg}
+}
+
+func (tx *txState) segError(seg *Segment, pos int, loop, code, format string, args ...any) {
+	e := tx.newErr(LevelSegment, seg.ID(), pos, loop, code, fmt.Sprintf(format, args...))
+	e.Offset = seg.Offset
+	tx.t.Errors = append(tx.t.Errors, e)
+}
+
+// elemError records an IK4 finding, preceded once per segment by the IK3 8 a 999 needs.
+func (tx *txState) elemError(seg *Segment, pos int, loop, ref string, elem, comp, rep int, code, format string, args ...any) {
+	if tx.segErr != pos {
+		tx.segErr = pos
+		tx.segError(seg, pos, loop, IK3ElementErrors, "%s has data element errors", seg.ID())
+	}
+	e := tx.newErr(LevelElement, seg.ID(), pos, loop, code, fmt.Sprintf(format, args...))
+	e.Offset, e.Element, e.Elem, e.Comp, e.Rep = seg.Offset, ref, elem, comp, rep
+	tx.t.Errors = append(tx.t.Errors, e)
+}
+
+func elemRef(def *Element, seg string, n, c int) string {
+	if def != nil && def.Ref != "" {
+		return def.Ref
+	}
+	if c > 0 {
+		return fmt.Sprintf("%s%02d-%d", seg, n, c)
+	}
+	return fmt.Sprintf("%s%02d", seg, n)
+}
+
+func elemName(def *Element) string {
+	if def.Name == "" {
+		return def.Ref
+	}
+	return def.Ref + " (" + def.Name + ")"
+}
+
+func present(els [][]byte, i int) bool { return i > 0 && i < len(els) && len(els[i]) > 0 }
+
+// checkSegment validates the elements of seg against def (IK4 codes).
+func (tx *txState) checkSegment(def *SegmentDef, seg *Segment, pos int, loop string) {
+	els := seg.Elements
+	id := def.ID
+	nd := len(def.Elements)
+	for i := 1; i < len(els); i++ {
+		v := els[i]
+		if i > nd {
+			if len(v) > 0 {
+				tx.elemError(seg, pos, loop, elemRef(nil, id, i, 0), i, 0, 0, IK4TooMany,
+					"%s has more data elements than the guide defines (%d)", id, nd)
+				break
+			}
+			continue
+		}
+		ed := &def.Elements[i-1]
+		if len(v) == 0 {
+			if ed.Usage == Required {
+				tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4RequiredMissing,
+					"required element %s is missing", elemName(ed))
+			}
+			continue
+		}
+		if ed.Usage == NotUsed {
+			tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4NotUsed,
+				"element %s is marked Not Used", elemRef(ed, id, i, 0))
+			continue
+		}
+		rs := seg.Delims.Repetition
+		if rs == 0 || bytes.IndexByte(v, rs) < 0 {
+			tx.checkOne(ed, seg, v, pos, loop, i, 0)
+			continue
+		}
+		reps := bytes.Count(v, []byte{rs}) + 1
+		if max := ed.Repeat; max <= 1 || reps > max {
+			tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4TooManyReps,
+				"%s repeats %d times; the guide allows %d", elemName(ed), reps, max1(ed.Repeat))
+		}
+		for k := 1; len(v) > 0 || k == 1; k++ {
+			j := bytes.IndexByte(v, rs)
+			r := v
+			if j >= 0 {
+				r, v = v[:j], v[j+1:]
+			} else {
+				v = nil
+			}
+			if len(r) > 0 {
+				tx.checkOne(ed, seg, r, pos, loop, i, k)
+			}
+			if j < 0 {
+				break
+			}
+		}
+	}
+	for i := len(els); i <= nd; i++ {
+		if ed := &def.Elements[i-1]; ed.Usage == Required {
+			tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4RequiredMissing,
+				"required element %s is missing", elemName(ed))
+		}
+	}
+	for si := range def.Syntax {
+		tx.checkSyntax(&def.Syntax[si], def, seg, pos, loop)
+	}
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// checkOne validates one value (or repetition) of element i: simple or composite.
+func (tx *txState) checkOne(ed *Element, seg *Segment, v []byte, pos int, loop string, i, rep int) {
+	id := seg.Elements[0]
+	cs := seg.Delims.Component
+	if len(ed.Components) == 0 {
+		if bytes.IndexByte(v, cs) >= 0 {
+			tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
+				"%s is a simple element but holds components", elemName(ed))
+			return
+		}
+		if code, why := checkValue(ed, v); code != "" {
+			tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, code,
+				"%s %s%s", elemName(ed), why, limits(ed, code))
+		}
+		return
+	}
+	c := 0
+	for {
+		c++
+		j := bytes.IndexByte(v, cs)
+		part := v
+		if j >= 0 {
+			part, v = v[:j], v[j+1:]
+		}
+		if c > len(ed.Components) {
+			if len(part) > 0 || j >= 0 {
+				tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
+					"%s has more than %d components", elemName(ed), len(ed.Components))
+				return
+			}
+		} else {
+			cd := &ed.Components[c-1]
+			switch {
+			case len(part) == 0:
+				if cd.Usage == Required {
+					tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4RequiredMissing,
+						"required component %s is missing", elemName(cd))
+				}
+			case cd.Usage == NotUsed:
+				tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4NotUsed,
+					"component %s is marked Not Used", elemRef(cd, string(id), i, c))
+			default:
+				if code, why := checkValue(cd, part); code != "" {
+					tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, code,
+						"%s %s%s", elemName(cd), why, limits(cd, code))
+				}
+			}
+		}
+		if j < 0 {
+			break
+		}
+	}
+	for c++; c <= len(ed.Components); c++ {
+		if cd := &ed.Components[c-1]; cd.Usage == Required {
+			tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4RequiredMissing,
+				"required component %s is missing", elemName(cd))
+		}
+	}
+}
+
+func limits(ed *Element, code string) string {
+	switch code {
+	case IK4TooShort:
+		return fmt.Sprintf(" (%d)", ed.Min)
+	case IK4TooLong:
+		return fmt.Sprintf(" (%d)", ed.Max)
+	}
+	return ""
+}
+
+// checkSyntax applies one X12 syntax note (P, R, E, C, L) to the segment.
+func (tx *txState) checkSyntax(s *Syntax, def *SegmentDef, seg *Segment, pos int, loop string) {
+	els := seg.Elements
+	if len(s.Elements) == 0 {
+		return
+	}
+	n := 0
+	for _, e := range s.Elements {
+		if present(els, e) {
+			n++
+		}
+	}
+	first := s.Elements[0]
+	report := func(e int, code, msg string) {
+		var ed *Element
+		if e >= 1 && e <= len(def.Elements) {
+			ed = &def.Elements[e-1]
+		}
+		tx.elemError(seg, pos, loop, elemRef(ed, def.ID, e, 0), e, 0, 0, code, "%s", msg)
+	}
+	note := syntaxNote(s)
+	switch s.Kind {
+	case Paired:
+		if n > 0 && n < len(s.Elements) {
+			for _, e := range s.Elements {
+				if !present(els, e) {
+					report(e, IK4ConditionalMissing, fmt.Sprintf("%s%02d is required when the others of %s are present", def.ID, e, note))
+				}
+			}
+		}
+	case AtLeastOne:
+		if n == 0 {
+			report(first, IK4ConditionalMissing, "at least one of "+note+" is required")
+		}
+	case Exclusion:
+		if n > 1 {
+			seen := 0
+			for _, e := range s.Elements {
+				if present(els, e) {
+					seen++
+					if seen == 2 {
+						report(e, IK4Exclusion, "only one of "+note+" may be present")
+					}
+				}
+			}
+		}
+	case Conditional:
+		if present(els, first) {
+			for _, e := range s.Elements[1:] {
+				if !present(els, e) {
+					report(e, IK4ConditionalMissing, fmt.Sprintf("%s%02d is required when %s%02d is present (%s)", def.ID, e, def.ID, first, note))
+				}
+			}
+		}
+	case ListConditional:
+		if present(els, first) && n < 2 && len(s.Elements) > 1 {
+			report(s.Elements[1], IK4ConditionalMissing, fmt.Sprintf("one of the elements after %s%02d is required (%s)", def.ID, first, note))
+		}
+	}
+}
+
+func syntaxNote(s *Syntax) string {
+	b := []byte{" PREC L"[s.Kind]}
+	for _, e := range s.Elements {
+		b = append(b, byte('0'+e/10), byte('0'+e%10))
+	}
+	return string(b)
+}
+
+// arena copies segments for the tree in large chunks: one allocation per 64 KiB of input
+// instead of two per segment. Chunks are never reused, so earlier trees stay valid.
+type arena struct {
+	buf []byte
+	els [][]byte
+}
+
+func (a *arena) clone(s *Segment) Segment {
+	n := 0
+	for _, e := range s.Elements {
+		n += len(e)
+	}
+	if cap(a.buf)-len(a.buf) < n {
+		a.buf = make([]byte, 0, max(64<<10, n))
+	}
+	if cap(a.els)-len(a.els) < len(s.Elements) {
+		a.els = make([][]byte, 0, max(4096, len(s.Elements)))
+	}
+	start := len(a.els)
+	for _, e := range s.Elements {
+		b := len(a.buf)
+		a.buf = append(a.buf, e...)
+		a.els = append(a.els, a.buf[b:len(a.buf):len(a.buf)])
+	}
+	els := a.els[start:len(a.els):len(a.els)]
+	return Segment{Elements: els, Delims: s.Delims, Offset: s.Offset, Index: s.Index}
+}
