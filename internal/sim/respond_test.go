@@ -1,0 +1,221 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/edigate/edigate/x12"
+)
+
+func testAnswerer() *Answerer {
+	rules := DefaultRules()
+	rules.Members["W200"] = []Scenario{CopayDeductible}
+	rules.Members["W300"] = []Scenario{DenyAuth}
+	rules.Members["W400"] = []Scenario{Reversal}
+	rules.Members["W500"] = []Scenario{RejectA7}
+	return &Answerer{Rules: rules, ID: "SIMCH", Now: func() time.Time { return time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC) },
+		Controls: x12.NewMemorySequence()}
+}
+
+func segments(t *testing.T, data []byte) []x12.Segment {
+	t.Helper()
+	r := x12.NewReader(bytes.NewReader(data))
+	var out []x12.Segment
+	for {
+		s, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("re-reading output: %v", err)
+		}
+		out = append(out, s.Clone())
+	}
+}
+
+func readClaims(t *testing.T) *Inbound {
+	t.Helper()
+	f, err := os.Open("testdata/claims.837")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in, err := ReadInbound(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+func TestReadInbound837(t *testing.T) {
+	in := readClaims(t)
+	if in.Set != "837" || in.Sender != "EDIGATE" || in.ISAControl != "000000042" || len(in.Claims) != 4 {
+		t.Fatalf("inbound: %+v", in)
+	}
+	c := in.Claims[0]
+	if c.PatientControl != "C1" || c.Charge != x12.MustAmount("300") || c.MemberID != "W100" || len(c.Lines) != 2 ||
+		c.Lines[0].Code != "90837" || c.Lines[0].Modifiers[0] != "95" || c.Lines[1].Date != "20261119" || c.BillingNPI != "1234567893" {
+		t.Fatalf("claim: %+v", c)
+	}
+}
+
+func Test277CAAcceptsAndRejectsPerScenario(t *testing.T) {
+	a := testAnswerer()
+	in := readClaims(t)
+	in.Claims[3].MemberID = "W500" // reject-a7
+	out, err := a.Write277CA(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stc := map[string]string{}
+	var pcn string
+	var qty []string
+	for _, s := range segments(t, out) {
+		switch s.ID() {
+		case "TRN":
+			if s.Str(1) == "2" {
+				pcn = s.Str(2)
+			}
+		case "STC":
+			stc[pcn] = string(s.Component(1, 1))
+		case "QTY":
+			qty = append(qty, s.Str(1)+"="+s.Str(2))
+		}
+	}
+	if stc["C1"] != "A2" || stc["C2"] != "A2" || stc["C4"] != "A7" {
+		t.Fatalf("STC categories: %v", stc)
+	}
+	if len(qty) != 2 || qty[0] != "90=3" || qty[1] != "AA=1" {
+		t.Fatalf("batch totals: %v", qty)
+	}
+}
+
+// Test835Balances checks the 835 balancing rules of DOMAIN.md section 8 on what the
+// simulator writes: per line SVC02 - SVC03 = sum of CAS, per claim CLP03 - CLP04 = sum of
+// CAS, BPR02 = sum CLP04.
+func Test835Balances(t *testing.T) {
+	a := testAnswerer()
+	files, err := a.Write835s(context.Background(), readClaims(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 {
+		t.Fatalf("want a payment 835 and a later reversal 835, got %d", len(files))
+	}
+	status := map[string][]string{}
+	for _, f := range files {
+		var bpr, sumPaid x12.Amount
+		var clpCharge, clpPaid, clpCAS, svcCharge, svcPaid, svcCAS x12.Amount
+		inSVC := false
+		var pcn string
+		closeLine := func() {
+			if inSVC && svcCharge-svcPaid != svcCAS {
+				t.Errorf("%s: line %s - %s != CAS %s", pcn, svcCharge, svcPaid, svcCAS)
+			}
+			inSVC = false
+		}
+		closeClaim := func() {
+			closeLine()
+			if pcn != "" && clpCharge-clpPaid != clpCAS {
+				t.Errorf("%s: claim %s - %s != CAS %s", pcn, clpCharge, clpPaid, clpCAS)
+			}
+		}
+		for _, s := range segments(t, f) {
+			switch s.ID() {
+			case "BPR":
+				bpr = x12.MustAmount(s.Str(2))
+			case "CLP":
+				closeClaim()
+				pcn = s.Str(1)
+				status[pcn] = append(status[pcn], s.Str(2))
+				clpCharge, clpPaid, clpCAS = x12.MustAmount(s.Str(3)), x12.MustAmount(s.Str(4)), 0
+				sumPaid += clpPaid
+			case "SVC":
+				closeLine()
+				inSVC = true
+				svcCharge, svcPaid, svcCAS = x12.MustAmount(s.Str(2)), x12.MustAmount(s.Str(3)), 0
+			case "CAS":
+				for i := 3; i <= s.Len(); i += 3 {
+					amt := x12.MustAmount(s.Str(i))
+					clpCAS += amt
+					if inSVC {
+						svcCAS += amt
+					}
+				}
+			case "SE":
+				closeClaim()
+				pcn = ""
+			}
+		}
+		if bpr != sumPaid {
+			t.Errorf("BPR02 %s != sum CLP04 %s", bpr, sumPaid)
+		}
+	}
+	want := map[string]string{"C1": "1", "C2": "1", "C3": "4", "C4": "1,22,1"}
+	for pcn, w := range want {
+		got := ""
+		for i, s := range status[pcn] {
+			if i > 0 {
+				got += ","
+			}
+			got += s
+		}
+		if got != w {
+			t.Errorf("%s: CLP02 %q, want %q", pcn, got, w)
+		}
+	}
+}
+
+func Test271PerScenario(t *testing.T) {
+	a := testAnswerer()
+	a.Rules.Members["W600"] = []Scenario{CarveOut}
+	a.Rules.Members["W700"] = []Scenario{NotFound}
+	f, err := os.Open("testdata/inquiries.270")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in, err := ReadInbound(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Inquiries) != 3 || in.Inquiries[1].DependentFirst != "KID" || in.Inquiries[1].Trace != "T0002" ||
+		len(in.Inquiries[0].ServiceTypes) != 2 || in.Inquiries[0].Date != "20261118" {
+		t.Fatalf("inquiries: %+v", in.Inquiries)
+	}
+	out, err := a.Write271(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Per trace: what came back.
+	got := map[string][]string{}
+	var trace string
+	for _, s := range segments(t, out) {
+		switch s.ID() {
+		case "TRN":
+			trace = s.Str(2)
+		case "EB":
+			got[trace] = append(got[trace], "EB"+s.Str(1)+"/"+s.Str(3))
+		case "AAA":
+			got[trace] = append(got[trace], "AAA"+s.Str(3)+s.Str(4))
+		case "NM1":
+			if s.Str(1) == "PR" && s.Str(9) == CarveOutPayerID {
+				got[trace] = append(got[trace], "carveout")
+			}
+		}
+	}
+	if g := got["T0001"]; len(g) < 3 || g[0] != "EB1/30" || g[1] != "EBB/MH^A6" {
+		t.Errorf("active: %v", g)
+	}
+	if g := got["T0002"]; len(g) != 3 || g[2] != "carveout" {
+		t.Errorf("carve-out: %v", g)
+	}
+	if g := got["T0003"]; len(g) != 1 || g[0] != "AAA75C" {
+		t.Errorf("not found: %v", g)
+	}
+}
