@@ -247,6 +247,10 @@ func (tx *txState) place(seg *Segment, pos int) {
 				if q.Component > 0 {
 					ref = fmt.Sprintf("%s-%d", ref, q.Component)
 				}
+				if last := len(tx.t.Errors) - 1; last >= 0 && tx.t.Errors[last].Position == pos &&
+					tx.t.Errors[last].Element == ref {
+					return // the element check already reported this value
+				}
 				tx.elemError(seg, pos, loopID, ref, q.Element, q.Component, 0, IK4BadCode,
 					"%s qualifier value is not one the guide permits here", ref)
 				return

@@ -283,11 +283,12 @@ func (p *Parser) openGroup(seg *Segment) {
 		p.grpErr(seg, AK9DuplicateControl, "GS06", "group control number %s is used twice in this file", g.Control)
 	}
 	p.gsSeen[g.Control] = struct{}{}
+	// AK905 has no code for a bad GS date or time; TA105 024 names an invalid GS.
 	if !validDate(seg.Element(4), false) {
-		p.grpErr(seg, AK9NotSupported, "GS04", "group date is not a valid CCYYMMDD date")
+		p.icErr(seg, TA1InvalidContent, "GS04", "group date is not a valid CCYYMMDD date")
 	}
 	if !validTime(seg.Element(5)) {
-		p.grpErr(seg, AK9NotSupported, "GS05", "group time is not a valid HHMM[SS[dd]] time")
+		p.icErr(seg, TA1InvalidContent, "GS05", "group time is not a valid HHMM[SS[dd]] time")
 	}
 	if !bytes.HasPrefix(seg.Element(8), []byte("00501")) {
 		p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is not a 005010 guide", g.Version)
@@ -403,8 +404,8 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 
 // setChecks are the ST-level envelope checks (IK5).
 func (p *Parser) setChecks(t *Transaction, st *Segment) {
-	if len(t.Control) < 4 || len(t.Control) > 9 || !allDigits(st.Element(2)) {
-		t.addTxAt(IK5BadControl, st, "ST02", "transaction set control number %q must be 4-9 digits", t.Control)
+	if len(t.Control) < 4 || len(t.Control) > 9 {
+		t.addTxAt(IK5BadControl, st, "ST02", "transaction set control number %q must be 4-9 characters", t.Control)
 	}
 	if _, dup := p.stSeen[t.Control]; dup {
 		t.addTxAt(IK5DuplicateControl, st, "ST02", "transaction set control number %s is used twice in this group", t.Control)
