@@ -1,0 +1,206 @@
+// Package scheduler runs edigate's jobs on cron schedules and exchanges files with
+// clearinghouses over SFTP. It knows nothing of X12 content or storage engines: jobs are
+// functions the daemon wires in.
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/rs/zerolog"
+)
+
+// JobFunc is one unit of scheduled work. It must honour ctx: the runner cancels it on shutdown.
+type JobFunc func(ctx context.Context) error
+
+// Job is a named JobFunc with its cron spec.
+type Job struct {
+	Name string
+	Spec string // robfig/cron spec ("*/15 * * * *", "@every 30s"); "" means run only with RunOnce
+	Run  JobFunc
+}
+
+// JobStatus is what health and the queues show about a job.
+type JobStatus struct {
+	Name                string    `json:"name"`
+	Spec                string    `json:"spec"`
+	Running             bool      `json:"running"`
+	LastStart           time.Time `json:"last_start,omitzero"`
+	LastEnd             time.Time `json:"last_end,omitzero"`
+	LastError           string    `json:"last_error,omitempty"`
+	Runs                int       `json:"runs"`
+	ConsecutiveFailures int       `json:"consecutive_failures"`
+	Skipped             int       `json:"skipped"` // ticks skipped because the previous run was still going
+}
+
+// Runner schedules jobs with robfig/cron. SkipIfStillRunning wraps Recover (never the other
+// way round), so a panicking job is logged, counted as a failure, and does not block its
+// next tick; Stop waits for running jobs, which cron's own Stop does not.
+type Runner struct {
+	log  zerolog.Logger
+	cron *cron.Cron
+	loc  *time.Location
+
+	mu     sync.Mutex
+	status map[string]*JobStatus
+	jobs   []Job
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewRunner returns a runner evaluating specs in loc (UTC when nil: no job is lost to an
+// hour that a daylight-saving change skips).
+func NewRunner(log zerolog.Logger, loc *time.Location) *Runner {
+	if loc == nil {
+		loc = time.UTC
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cl := cronLogger{log}
+	r := &Runner{log: log, loc: loc, status: map[string]*JobStatus{}, ctx: ctx, cancel: cancel}
+	r.cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
+	return r
+}
+
+// Add registers a job; a job with an empty spec only runs through RunOnce.
+func (r *Runner) Add(j Job) error {
+	if j.Name == "" || j.Run == nil {
+		return errors.New("scheduler: a job needs a name and a function")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.status[j.Name]; dup {
+		return fmt.Errorf("scheduler: job %q added twice", j.Name)
+	}
+	r.status[j.Name] = &JobStatus{Name: j.Name, Spec: j.Spec}
+	r.jobs = append(r.jobs, j)
+	if j.Spec == "" {
+		return nil
+	}
+	if _, err := r.cron.AddFunc(j.Spec, func() { r.tick(j) }); err != nil {
+		return fmt.Errorf("scheduler: job %q spec %q: %w", j.Name, j.Spec, err)
+	}
+	return nil
+}
+
+// tick runs inside cron's wrappers; a panic escapes to Recover after being recorded.
+func (r *Runner) tick(j Job) {
+	if r.ctx.Err() != nil {
+		return
+	}
+	_ = r.run(r.ctx, j)
+}
+
+func (r *Runner) run(ctx context.Context, j Job) (err error) {
+	r.wg.Add(1)
+	defer r.wg.Done()
+	r.mu.Lock()
+	st := r.status[j.Name]
+	if st.Running {
+		st.Skipped++
+		r.mu.Unlock()
+		return fmt.Errorf("scheduler: job %q is still running", j.Name)
+	}
+	st.Running, st.LastStart = true, time.Now().UTC()
+	r.mu.Unlock()
+	defer func() {
+		p := recover()
+		if p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+		r.mu.Lock()
+		st.Running, st.LastEnd = false, time.Now().UTC()
+		st.Runs++
+		if err != nil {
+			st.LastError = err.Error()
+			st.ConsecutiveFailures++
+		} else {
+			st.LastError, st.ConsecutiveFailures = "", 0
+		}
+		r.mu.Unlock()
+		if err != nil {
+			r.log.Error().Str("job", j.Name).Err(err).Msg("job failed")
+		} else {
+			r.log.Debug().Str("job", j.Name).Dur("took", st.LastEnd.Sub(st.LastStart)).Msg("job done")
+		}
+		if p != nil {
+			panic(p) // let cron's Recover log it with the stack
+		}
+	}()
+	return j.Run(ctx)
+}
+
+// RunOnce runs every job once, in the order added, stopping at the first error unless
+// keepGoing. It is `edigate run --once`.
+func (r *Runner) RunOnce(ctx context.Context, keepGoing bool) error {
+	r.mu.Lock()
+	jobs := append([]Job(nil), r.jobs...)
+	r.mu.Unlock()
+	var errs []error
+	for _, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := r.runRecovered(ctx, j); err != nil {
+			err = fmt.Errorf("job %s: %w", j.Name, err)
+			if !keepGoing {
+				return err
+			}
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (r *Runner) runRecovered(ctx context.Context, j Job) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return r.run(ctx, j)
+}
+
+// Start begins the schedule.
+func (r *Runner) Start() { r.cron.Start() }
+
+// Stop stops scheduling, cancels running jobs' contexts after grace, and waits for them.
+func (r *Runner) Stop(grace time.Duration) {
+	done := r.cron.Stop() // no new ticks; done when running cron jobs return
+	select {
+	case <-done.Done():
+	case <-time.After(grace):
+		r.cancel()
+		<-done.Done()
+	}
+	r.cancel()
+	r.wg.Wait()
+}
+
+// Status returns every job's status, sorted by name.
+func (r *Runner) Status() []JobStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]JobStatus, 0, len(r.status))
+	for _, s := range r.status {
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// cronLogger adapts zerolog to cron.Logger.
+type cronLogger struct{ log zerolog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) {
+	c.log.Debug().Fields(kv).Msg("cron: " + msg)
+}
+
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.log.Error().Err(err).Fields(kv).Msg("cron: " + msg)
+}
