@@ -1,0 +1,367 @@
+package claims
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/edigate/edigate/internal/config"
+)
+
+// Builder turns completed sessions into claims, applying what the configuration knows
+// (payer credential and telehealth modifiers, supervising provider, 15-minute units). It
+// never drops a session silently: whatever it cannot fix, the Scrubber reports.
+type Builder struct {
+	Config *config.Config
+}
+
+// credentialModifiers are the level-of-licensure modifiers payers use; a line carries at
+// most one of them.
+var credentialModifiers = codeSet("HP", "HO", "HN", "HM", "AH", "AJ")
+
+// telehealthModifiers mark a telehealth line (95 audio-video, 93 audio-only, GT legacy,
+// FQ audio-only at FQHC/RHC).
+var telehealthModifiers = codeSet("95", "93", "GT", "FQ")
+
+// IsTelehealthPOS reports whether pos is a telehealth place of service (02 or 10).
+func IsTelehealthPOS(pos string) bool { return pos == "02" || pos == "10" }
+
+// NormalizeDiagnosis removes the decimal point and spaces and upper-cases an ICD-10-CM
+// code, the form 2300 HI carries (F41.1 -> F411).
+func NormalizeDiagnosis(code string) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if strings.IndexByte(code, '.') >= 0 {
+		code = strings.ReplaceAll(code, ".", "")
+	}
+	return code
+}
+
+// groupKey is what makes sessions one claim: client, payer, coverage priority, rendering
+// provider and date of service (and the practice, which bills).
+type groupKey struct {
+	practice, client, payer, priority, rendering, date string
+	session                                            string // set when sessions are not grouped
+}
+
+func clientKey(s *Session) string {
+	if s.Client.ID != "" {
+		return s.Client.ID
+	}
+	// Without a client id the member id and date of birth still identify the person.
+	return "m:" + s.Coverage.MemberID + "|" + s.Client.DOB
+}
+
+// Claims groups completed sessions into original claims (frequency 1). Sessions of one
+// client, payer, rendering provider and date become lines of one claim when
+// claims.group_same_day is on; otherwise each session is a claim, except add-on codes
+// (90785, 90833/90836/90838, 90840), which cannot stand alone and join a claim of the same
+// day. A group whose diagnoses exceed 12 or whose lines exceed 50 is split by session;
+// a single session with more than 12 diagnoses stays whole and the scrubber holds it
+// (rule hi.max12): dropping a diagnosis is a clinical decision, not the gateway's.
+func (b *Builder) Claims(sessions []Session) []*Claim {
+	ordered := make([]*Session, 0, len(sessions))
+	for i := range sessions {
+		if sessions[i].Status == StatusCompleted || sessions[i].Status == "" {
+			ordered = append(ordered, &sessions[i])
+		}
+	}
+	sort.SliceStable(ordered, func(i, j int) bool {
+		a, b := ordered[i], ordered[j]
+		if a.Date != b.Date {
+			return a.Date < b.Date
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.ID < b.ID
+	})
+	groupSameDay := b.Config == nil || b.Config.Claims.GroupSameDay
+	groups := map[groupKey][]*Session{}
+	var keys []groupKey
+	firstOfDay := map[groupKey]string{} // day key -> first non-add-on session, for add-ons
+	for _, s := range ordered {
+		k := groupKey{s.Practice, clientKey(s), s.Coverage.Payer, s.Coverage.Priority, s.RenderingProvider, s.Date, ""}
+		if !groupSameDay {
+			if IsAddOn(s.Service.Code) {
+				k.session = firstOfDay[k]
+			}
+			if k.session == "" {
+				day := k
+				k.session = s.ID
+				if _, ok := firstOfDay[day]; !ok && !IsAddOn(s.Service.Code) {
+					firstOfDay[day] = s.ID
+				}
+			}
+		}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], s)
+	}
+	var out []*Claim
+	for _, k := range keys {
+		for _, part := range splitGroup(groups[k]) {
+			out = append(out, b.claim(part))
+		}
+	}
+	return out
+}
+
+// splitGroup packs sessions into as few claims as the 12-diagnosis and 50-line limits allow.
+func splitGroup(ss []*Session) [][]*Session {
+	var parts [][]*Session
+	var cur []*Session
+	diags := map[string]bool{}
+	for _, s := range ss {
+		added := 0
+		for _, d := range s.Diagnoses {
+			if !diags[NormalizeDiagnosis(d)] {
+				added++
+			}
+		}
+		if len(cur) > 0 && (len(diags)+added > MaxDiagnoses || len(cur) >= MaxLines) {
+			parts = append(parts, cur)
+			cur = nil
+			clear(diags)
+		}
+		cur = append(cur, s)
+		for _, d := range s.Diagnoses {
+			diags[NormalizeDiagnosis(d)] = true
+		}
+	}
+	if len(cur) > 0 {
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+// claim builds one original claim from sessions of one group.
+func (b *Builder) claim(ss []*Session) *Claim {
+	first := ss[0]
+	c := &Claim{
+		Practice:       first.Practice,
+		Payer:          first.Coverage.Payer,
+		Client:         first.Client,
+		Coverage:       first.Coverage,
+		Date:           first.Date,
+		PlaceOfService: first.Service.PlaceOfService,
+		Frequency:      FrequencyOriginal,
+		RenderingNPI:   first.RenderingProvider,
+	}
+	var payer *config.Payer
+	var provider *config.Provider
+	if b.Config != nil {
+		payer, _ = b.Config.Payer(c.Payer)
+		if payer != nil {
+			c.Clearinghouse = payer.Clearinghouse
+		}
+		if pr, ok := b.Config.Practice(c.Practice); ok {
+			provider, _ = pr.Provider(c.RenderingNPI)
+		}
+	}
+	for _, s := range ss {
+		c.SessionIDs = append(c.SessionIDs, s.ID)
+		if c.Authorization == "" {
+			c.Authorization = s.Authorization
+		}
+		if c.SupervisingNPI == "" && s.SupervisingProvider != nil {
+			c.SupervisingNPI = *s.SupervisingProvider
+		}
+	}
+	if c.SupervisingNPI == "" && provider != nil && payer != nil && SupervisionRequired(payer, provider) {
+		c.SupervisingNPI = provider.Supervisor
+	}
+	index := map[string]int{}
+	for _, s := range ss {
+		var ptrs []int
+		for _, d := range s.Diagnoses {
+			d = NormalizeDiagnosis(d)
+			if d == "" {
+				continue
+			}
+			i, ok := index[d]
+			if !ok {
+				c.Diagnoses = append(c.Diagnoses, d)
+				i = len(c.Diagnoses)
+				index[d] = i
+			}
+			if len(ptrs) < MaxPointers && !slices.Contains(ptrs, i) {
+				ptrs = append(ptrs, i)
+			}
+		}
+		minutes := SessionMinutes(s)
+		units := s.Service.Units
+		if units <= 0 {
+			units = 1
+			if IsFifteenMinuteCode(s.Service.Code) {
+				units = FifteenMinuteUnits(minutes)
+			}
+		}
+		line := ServiceLine{
+			SessionID:      s.ID,
+			Code:           strings.ToUpper(strings.TrimSpace(s.Service.Code)),
+			Modifiers:      b.modifiers(s, payer, provider),
+			Charge:         s.Charge,
+			Units:          units,
+			Minutes:        minutes,
+			PlaceOfService: s.Service.PlaceOfService,
+			Pointers:       ptrs,
+			Date:           s.Date,
+		}
+		if s.Authorization != c.Authorization {
+			line.Authorization = s.Authorization
+		}
+		c.Lines = append(c.Lines, line)
+	}
+	c.Total = c.Sum()
+	c.ID = ControlNumber(c.Practice, c.SessionIDs)
+	if c.Coverage.Priority == "secondary" || c.Coverage.Priority == "tertiary" {
+		// Another payer may bill the same sessions; keep the numbers of the two claims apart.
+		c.ID = ControlNumber(c.Practice, append(slices.Clone(c.SessionIDs), "payer:"+c.Payer))
+	}
+	return c
+}
+
+// modifiers returns the session's modifiers plus those the payer requires that are
+// missing: the credential modifier of the rendering provider and, on a telehealth place of
+// service, the payer's telehealth modifier. A conflicting modifier the practice sent is
+// kept (the scrubber flags it) rather than silently replaced.
+func (b *Builder) modifiers(s *Session, payer *config.Payer, provider *config.Provider) []string {
+	mods := make([]string, 0, len(s.Service.Modifiers)+2)
+	for _, m := range s.Service.Modifiers {
+		if m = strings.ToUpper(strings.TrimSpace(m)); m != "" && !slices.Contains(mods, m) {
+			mods = append(mods, m)
+		}
+	}
+	if payer == nil {
+		return mods
+	}
+	if provider != nil {
+		if want := CredentialModifier(payer, provider.Credential); want != "" {
+			has := false
+			for _, m := range mods {
+				has = has || credentialModifiers[m]
+			}
+			if !has {
+				mods = append(mods, want)
+			}
+		}
+	}
+	if IsTelehealthPOS(s.Service.PlaceOfService) && payer.Telehealth.Modifier != "" {
+		has := false
+		for _, m := range mods {
+			has = has || telehealthModifiers[m]
+		}
+		if !has {
+			mods = append(mods, payer.Telehealth.Modifier)
+		}
+	}
+	return mods
+}
+
+// CredentialModifier returns the modifier the payer requires for a credential ("" when
+// none). Configuration keys are matched without regard to case: the YAML loader lower-cases
+// map keys, so "LPC-A" arrives as "lpc-a".
+func CredentialModifier(payer *config.Payer, credential string) string {
+	if m, ok := payer.CredentialModifiers[credential]; ok {
+		return strings.ToUpper(m)
+	}
+	for k, m := range payer.CredentialModifiers {
+		if strings.EqualFold(k, credential) {
+			return strings.ToUpper(m)
+		}
+	}
+	return ""
+}
+
+// SupervisionRequired reports whether the payer needs a supervising provider (2310D) on
+// claims rendered by this provider: its credential is listed in supervising_required_for,
+// or "unlicensed" is listed and the provider is not licensed.
+func SupervisionRequired(payer *config.Payer, provider *config.Provider) bool {
+	for _, c := range payer.SupervisingRequiredFor {
+		if strings.EqualFold(c, provider.Credential) || (strings.EqualFold(c, "unlicensed") && !provider.Licensed) {
+			return true
+		}
+	}
+	return false
+}
+
+// Replacement returns a frequency-7 claim that replaces original (already accepted by the
+// payer under payerControlNumber) with the lines of changed, the sessions as they are now.
+// version counts the family's resubmissions (1 for the first).
+func (b *Builder) Replacement(original *Claim, changed []Session, payerControlNumber string, version int) (*Claim, error) {
+	if payerControlNumber == "" {
+		return nil, fmt.Errorf("replacement of claim %s: the payer claim control number (REF*F8) is required", original.ID)
+	}
+	built := b.Claims(changed)
+	if len(built) != 1 {
+		return nil, fmt.Errorf("replacement of claim %s: the changed sessions make %d claims, want 1", original.ID, len(built))
+	}
+	c := built[0]
+	c.Frequency = FrequencyReplacement
+	c.PayerControlNumber = payerControlNumber
+	c.ID = Resubmission(original.ID, FrequencyReplacement, version)
+	c.Primary = original.Primary
+	return c, nil
+}
+
+// Void returns a frequency-8 claim cancelling original. It repeats the original's lines
+// and charges, as payers match a void against the claim it cancels.
+func (b *Builder) Void(original *Claim, payerControlNumber string, version int) (*Claim, error) {
+	if payerControlNumber == "" {
+		return nil, fmt.Errorf("void of claim %s: the payer claim control number (REF*F8) is required", original.ID)
+	}
+	c := cloneClaim(original)
+	c.Frequency = FrequencyVoid
+	c.PayerControlNumber = payerControlNumber
+	c.ID = Resubmission(original.ID, FrequencyVoid, version)
+	return c, nil
+}
+
+// Secondary returns the claim for the next payer in line after the prior payer adjudicated
+// primary: same lines, the secondary coverage, and the prior payer's adjudication in
+// 2320/2330/2430.
+func (b *Builder) Secondary(primary *Claim, coverage Coverage, prior PriorPayerInfo) (*Claim, error) {
+	if coverage.Payer == "" {
+		return nil, fmt.Errorf("secondary claim for %s: coverage has no payer", primary.ID)
+	}
+	if prior.PayerID == "" {
+		return nil, fmt.Errorf("secondary claim for %s: the prior payer's id is required (2330B)", primary.ID)
+	}
+	c := cloneClaim(primary)
+	c.Payer = coverage.Payer
+	c.Coverage = coverage
+	if c.Coverage.Priority == "" || c.Coverage.Priority == "primary" {
+		c.Coverage.Priority = "secondary"
+	}
+	if prior.Responsibility == "" {
+		prior.Responsibility = ResponsibilityPrimary
+	}
+	c.Primary = &prior
+	c.Frequency = FrequencyOriginal
+	c.PayerControlNumber = ""
+	c.Authorization = ""
+	for i := range c.Lines {
+		c.Lines[i].Authorization = ""
+	}
+	if b.Config != nil {
+		if p, ok := b.Config.Payer(c.Payer); ok {
+			c.Clearinghouse = p.Clearinghouse
+		}
+	}
+	c.ID = ControlNumber(c.Practice, append(slices.Clone(c.SessionIDs), "payer:"+c.Payer))
+	return c, nil
+}
+
+func cloneClaim(c *Claim) *Claim {
+	n := *c
+	n.SessionIDs = slices.Clone(c.SessionIDs)
+	n.Diagnoses = slices.Clone(c.Diagnoses)
+	n.Lines = slices.Clone(c.Lines)
+	for i := range n.Lines {
+		n.Lines[i].Modifiers = slices.Clone(n.Lines[i].Modifiers)
+		n.Lines[i].Pointers = slices.Clone(n.Lines[i].Pointers)
+	}
+	return &n
+}
