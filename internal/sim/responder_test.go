@@ -1,0 +1,74 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/edigate/edigate/x12"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+func testResponder() *Responder {
+	return &Responder{Answerer: *testAnswerer(), Guides: guides.Registry}
+}
+
+// validates asserts that what the simulator writes passes edigate's own validator.
+func validates(t *testing.T, name string, data []byte) {
+	t.Helper()
+	res, err := x12.Validate(context.Background(), bytes.NewReader(data), x12.ParseOptions{Guides: guides.Registry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Valid() {
+		t.Errorf("%s does not validate: %+v\n%s", name, res, data)
+	}
+}
+
+func TestRespondTo837(t *testing.T) {
+	data, err := os.ReadFile("testdata/claims.837")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := testResponder().Respond(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range out {
+		names = append(names, o.Name)
+		validates(t, o.Name, o.Data)
+	}
+	if len(out) != 4 || !strings.HasSuffix(names[0], ".999") || !strings.HasSuffix(names[1], ".277") ||
+		!strings.HasSuffix(names[2], ".835") || !strings.HasSuffix(names[3], ".835") {
+		t.Fatalf("responses: %v", names)
+	}
+	// ISA14 = 1 asked for a TA1: it comes first in the acknowledgement interchange.
+	ack := string(out[0].Data)
+	if !strings.Contains(ack, "TA1*000000042*") || !strings.Contains(ack, "IK5*A") || !strings.Contains(ack, "AK9*A*1*1*1") {
+		t.Fatalf("acknowledgement:\n%s", ack)
+	}
+}
+
+func TestRespondRejectsInvalidGroupWith999Only(t *testing.T) {
+	data, err := os.ReadFile("testdata/claims.837")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Replace(data, []byte("CLM*C2*120***11:B:1*Y*A*Y*Y~"), []byte("CLM*C2*120***11:B:1*Q*A*Y*Y~"), 1)
+	out, err := testResponder().Respond(context.Background(), bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 {
+		t.Fatalf("a rejected group must get only its 999, got %d files", len(out))
+	}
+	ack := string(out[0].Data)
+	// 837P 2300 CLM06 (provider signature indicator) allows Y or N: IK4 with code 7.
+	if !strings.Contains(ack, "IK3*CLM*") || !strings.Contains(ack, "IK4*6**7") || !strings.Contains(ack, "IK5*R") {
+		t.Fatalf("999 does not name the CLM06 error:\n%s", ack)
+	}
+	validates(t, out[0].Name, out[0].Data)
+}
