@@ -224,6 +224,9 @@ func (tx *txState) place(seg *Segment, pos int) {
 		for _, i := range f.cl.byID[string(id)] {
 			if i >= 1 && i < f.lowest() && qualOK(f.cl.nodes[i].seg.Qual, seg) {
 				tx.closeTo(d+1, pos, seg.Offset)
+				if f.counts[i] == 0 {
+					tx.unmiss(f.cl.nodes[i].seg.ID, f.cl.def.ID)
+				}
 				tx.segError(seg, pos, f.cl.def.ID, IK3OutOfOrder, "%s is not in the order the guide defines", seg.ID())
 				tx.apply(d, i, seg, pos, true)
 				return
@@ -287,6 +290,11 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 	n := &f.cl.nodes[i]
 	f.counts[i]++
 	if !outOfOrder || n.loop != nil {
+		// Required nodes passed over are missing: report them at this segment, the
+		// position a 999 gives a missing segment (the next one found).
+		for k := max(f.pos+1, 1); k < i; k++ {
+			tx.missing(f, k, pos, seg.Offset)
+		}
 		f.pos = i
 	}
 	if n.loop == nil {
@@ -338,24 +346,8 @@ func (tx *txState) closeTo(depth, pos int, off int64) {
 // closeFrame reports required segments and loops the instance lacks, and evaluates the
 // guide's situational rules for it.
 func (tx *txState) closeFrame(f *frame, pos int, off int64) {
-	for i := range f.cl.nodes {
-		n := &f.cl.nodes[i]
-		if f.counts[i] > 0 || n.usage() != Required {
-			continue
-		}
-		if f.cl.parent == nil && (n.seg.ID == "SE" || n.seg.ID == "ST") {
-			continue // the envelope checks report a missing SE
-		}
-		loopID := f.cl.def.ID
-		what := "segment " + n.seg.ID
-		if n.loop != nil {
-			loopID = n.loop.def.ID
-			what = "loop " + loopID + " (" + n.seg.ID + ")"
-		}
-		e := tx.newErr(LevelSegment, n.seg.ID, pos, loopID, IK3RequiredMissing,
-			fmt.Sprintf("required %s is missing in loop %s", what, f.cl.def.ID))
-		e.Offset = off
-		tx.t.Errors = append(tx.t.Errors, e)
+	for i := max(f.pos+1, 1); i < len(f.cl.nodes); i++ {
+		tx.missing(f, i, pos, off)
 	}
 	for k, r := range f.cl.rules {
 		bit := uint64(1) << uint(k)
@@ -372,6 +364,39 @@ func (tx *txState) closeFrame(f *frame, pos int, off int64) {
 			e := tx.newErr(lvl, r.Then.Segment, f.trig, f.cl.def.ID, r.Code, "situational rule: "+r.Note)
 			e.Element, e.Elem, e.Comp, e.Offset = ref, r.Then.Element, r.Then.Component, f.off
 			tx.t.Errors = append(tx.t.Errors, e)
+		}
+	}
+}
+
+// missing reports node i of f when it is required and absent.
+func (tx *txState) missing(f *frame, i, pos int, off int64) {
+	n := &f.cl.nodes[i]
+	if f.counts[i] > 0 || n.usage() != Required {
+		return
+	}
+	if f.cl.parent == nil && n.seg.ID == "SE" {
+		return // the envelope checks report a missing SE
+	}
+	loopID := f.cl.def.ID
+	what := "segment " + n.seg.ID
+	if n.loop != nil {
+		loopID = n.loop.def.ID
+		what = "loop " + loopID + " (" + n.seg.ID + ")"
+	}
+	e := tx.newErr(LevelSegment, n.seg.ID, pos, loopID, IK3RequiredMissing,
+		fmt.Sprintf("required %s is missing in loop %s", what, f.cl.def.ID))
+	e.Offset = off
+	tx.t.Errors = append(tx.t.Errors, e)
+}
+
+// unmiss withdraws the "required segment missing" reported for a segment that then
+// arrived out of order: one defect, one finding.
+func (tx *txState) unmiss(id, loop string) {
+	es := tx.t.Errors
+	for k := len(es) - 1; k >= 0; k-- {
+		if es[k].Level == LevelSegment && es[k].Code == IK3RequiredMissing && es[k].Segment == id && es[k].Loop == loop {
+			tx.t.Errors = append(es[:k], es[k+1:]...)
+			return
 		}
 	}
 }
