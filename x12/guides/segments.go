@@ -1,0 +1,176 @@
+package guides
+
+import (
+	"fmt"
+
+	"github.com/edigate/edigate/x12"
+)
+
+// Segment shapes shared by the 835, 277CA, 999, 270/271 and 276/277 tables. The guides
+// reuse a handful of segments (NM1, N3, N4, REF, PER, DTM, DTP, AMT, QTY, CAS) with the
+// same element formats; only names, usages and code lists change from loop to loop.
+
+// use reads a usage string like "SSRN" (one letter per element) so a segment's usages
+// stay on one line, as in the guides' element tables.
+func use(s string, i int) x12.Usage {
+	if i >= len(s) {
+		return N
+	}
+	switch s[i] {
+	case 'R':
+		return R
+	case 'S':
+		return S
+	case 'N':
+		return N
+	}
+	panic("guides: bad usage string " + s)
+}
+
+// segNM1 is an NM1 qualified by NM101. usages covers NM103 NM104 NM105 NM107 NM108 NM109.
+func segNM1(name string, usage x12.Usage, maxUse int, entity, types []string, usages string, idQuals ...string) x12.Node {
+	return Q(Syn(Seg("NM1", name, usage, maxUse,
+		El("NM101", "Entity Identifier Code", R, ID, 2, 3, entity...),
+		El("NM102", "Entity Type Qualifier", R, ID, 1, 1, types...),
+		El("NM103", "Name Last or Organization Name", use(usages, 0), AN, 1, 60),
+		El("NM104", "Name First", use(usages, 1), AN, 1, 35),
+		El("NM105", "Name Middle", use(usages, 2), AN, 1, 25),
+		NU("NM106"),
+		El("NM107", "Name Suffix", use(usages, 3), AN, 1, 10),
+		El("NM108", "Identification Code Qualifier", use(usages, 4), ID, 1, 2, idQuals...),
+		El("NM109", "Identification Code", use(usages, 5), AN, 2, 80),
+		NU("NM110"), NU("NM111"), NU("NM112"),
+	), "P0809", "C1110", "C1203"), 1, 0, entity...)
+}
+
+// segN3 is an address line segment.
+func segN3(name string, usage x12.Usage) x12.Node {
+	return Seg("N3", name, usage, 1,
+		El("N301", "Address Information", R, AN, 1, 55),
+		El("N302", "Address Information", S, AN, 1, 55),
+	)
+}
+
+// segN4 is a city/state/ZIP segment. State and country codes are external lists.
+func segN4(name string, usage x12.Usage) x12.Node {
+	return Syn(Seg("N4", name, usage, 1,
+		El("N401", "City Name", R, AN, 2, 30),
+		El("N402", "State or Province Code", S, ID, 2, 2),
+		El("N403", "Postal Code", S, ID, 3, 15),
+		El("N404", "Country Code", S, ID, 2, 3),
+		NU("N405"), NU("N406"),
+		El("N407", "Country Subdivision Code", S, ID, 1, 3),
+	), "E0207", "C0605", "C0704")
+}
+
+// segREF is a REF qualified by REF01; ref03 is REF03's usage (most guides do not use it).
+func segREF(name string, usage x12.Usage, maxUse int, ref03 x12.Usage, quals ...string) x12.Node {
+	ref := Seg("REF", name, usage, maxUse,
+		El("REF01", "Reference Identification Qualifier", R, ID, 2, 3, quals...),
+		El("REF02", "Reference Identification", R, AN, 1, 50),
+		El("REF03", "Description", ref03, AN, 1, 80),
+		NU("REF04"),
+	)
+	return Q(Syn(ref, "R0203"), 1, 0, quals...)
+}
+
+// segPER is a contact segment qualified by PER01. usages covers PER02..PER08; q3, q5, q7
+// are the communication number qualifiers allowed in PER03, PER05, PER07.
+func segPER(name string, usage x12.Usage, maxUse int, function []string, usages string, q3, q5, q7 []string) x12.Node {
+	return Q(Syn(Seg("PER", name, usage, maxUse,
+		El("PER01", "Contact Function Code", R, ID, 2, 2, function...),
+		El("PER02", "Name", use(usages, 0), AN, 1, 60),
+		El("PER03", "Communication Number Qualifier", use(usages, 1), ID, 2, 2, q3...),
+		El("PER04", "Communication Number", use(usages, 2), AN, 1, 256),
+		El("PER05", "Communication Number Qualifier", use(usages, 3), ID, 2, 2, q5...),
+		El("PER06", "Communication Number", use(usages, 4), AN, 1, 256),
+		El("PER07", "Communication Number Qualifier", use(usages, 5), ID, 2, 2, q7...),
+		El("PER08", "Communication Number", use(usages, 6), AN, 1, 256),
+		NU("PER09"),
+	), "P0304", "P0506", "P0708"), 1, 0, function...)
+}
+
+// segDTM is a date segment (CCYYMMDD only) qualified by DTM01.
+func segDTM(name string, usage x12.Usage, maxUse int, quals ...string) x12.Node {
+	return Q(Syn(Seg("DTM", name, usage, maxUse,
+		El("DTM01", "Date/Time Qualifier", R, ID, 3, 3, quals...),
+		El("DTM02", "Date", R, DT, 8, 8),
+		NU("DTM03"), NU("DTM04"), NU("DTM05"), NU("DTM06"),
+	), "R020305", "C0403", "P0506"), 1, 0, quals...)
+}
+
+// segDTP is a date or date-range segment qualified by DTP01; formats are D8 and/or RD8.
+func segDTP(name string, usage x12.Usage, maxUse int, quals, formats []string) x12.Node {
+	return Q(Seg("DTP", name, usage, maxUse,
+		El("DTP01", "Date/Time Qualifier", R, ID, 3, 3, quals...),
+		El("DTP02", "Date Time Period Format Qualifier", R, ID, 2, 3, formats...),
+		El("DTP03", "Date Time Period", R, AN, 1, 35),
+	), 1, 0, quals...)
+}
+
+// segAMT is a monetary amount qualified by AMT01.
+func segAMT(name string, usage x12.Usage, maxUse int, quals ...string) x12.Node {
+	return Q(Seg("AMT", name, usage, maxUse,
+		El("AMT01", "Amount Qualifier Code", R, ID, 1, 3, quals...),
+		El("AMT02", "Monetary Amount", R, RN, 1, 18),
+		NU("AMT03"),
+	), 1, 0, quals...)
+}
+
+// segQTY is a quantity qualified by QTY01.
+func segQTY(name string, usage x12.Usage, maxUse int, quals ...string) x12.Node {
+	return Q(Syn(Seg("QTY", name, usage, maxUse,
+		El("QTY01", "Quantity Qualifier", R, ID, 2, 2, quals...),
+		El("QTY02", "Quantity", R, RN, 1, 15),
+		NU("QTY03"), NU("QTY04"),
+	), "E0204", "R0204"), 1, 0, quals...)
+}
+
+// segCAS is a claim or service adjustment: a group code and up to six reason/amount/
+// quantity triplets; each later triplet is list-conditional on its reason code (L050607)
+// and its amount and quantity need the reason (C0605, C0705). Reason codes (CARC) are an
+// external list maintained by X12, so they are not enumerated here.
+func segCAS(name string, usage x12.Usage, groups []string) x12.Node {
+	els := []x12.Element{
+		El("CAS01", "Claim Adjustment Group Code", R, ID, 1, 2, groups...),
+		El("CAS02", "Adjustment Reason Code", R, ID, 1, 5),
+		El("CAS03", "Adjustment Amount", R, RN, 1, 18),
+		El("CAS04", "Adjustment Quantity", S, RN, 1, 15),
+	}
+	var notes []string
+	for i := 5; i <= 17; i += 3 {
+		els = append(els,
+			El(fmt.Sprintf("CAS%02d", i), "Adjustment Reason Code", S, ID, 1, 5),
+			El(fmt.Sprintf("CAS%02d", i+1), "Adjustment Amount", S, RN, 1, 18),
+			El(fmt.Sprintf("CAS%02d", i+2), "Adjustment Quantity", S, RN, 1, 15),
+		)
+		notes = append(notes,
+			fmt.Sprintf("L%02d%02d%02d", i, i+1, i+2),
+			fmt.Sprintf("C%02d%02d", i+1, i),
+			fmt.Sprintf("C%02d%02d", i+2, i))
+	}
+	return Syn(Seg("CAS", name, usage, 99, els...), notes...)
+}
+
+// segHL is a hierarchical level qualified by HL03. parent is HL02's usage, child HL04's.
+func segHL(name string, level string, parent, child x12.Usage, childCodes ...string) x12.Node {
+	return Q(Seg("HL", name, R, 1,
+		El("HL01", "Hierarchical ID Number", R, AN, 1, 12),
+		El("HL02", "Hierarchical Parent ID Number", parent, AN, 1, 12),
+		El("HL03", "Hierarchical Level Code", R, ID, 1, 2, level),
+		El("HL04", "Hierarchical Child Code", child, ID, 1, 1, childCodes...),
+	), 3, 0, level)
+}
+
+// segST is the ST header; st03 is its usage (the 835 does not use it) and the guide id.
+func segST(set string, st03 x12.Usage, versions ...string) x12.Node {
+	st := Seg("ST", "Transaction Set Header", R, 1,
+		El("ST01", "Transaction Set Identifier Code", R, ID, 3, 3, set),
+		El("ST02", "Transaction Set Control Number", R, AN, 4, 9),
+		El("ST03", "Implementation Convention Reference", st03, AN, 1, 35, versions...),
+	)
+	if st03 == N {
+		st.Seg.Elements[2] = NU("ST03")
+	}
+	return st
+}
