@@ -390,7 +390,8 @@ func (d *differ) seg(loop string, o *x12.SegmentDef, t *mapSeg) {
 	for _, s := range o.Syntax {
 		ours = append(ours, syntaxString(s))
 	}
-	if a, b := strings.Join(sorted(ours), " "), strings.Join(sorted(t.Syntax), " "); a != b {
+	// A map segment without any syntax note is silent (the 277CA map omits them all).
+	if a, b := strings.Join(sorted(ours), " "), strings.Join(sorted(t.Syntax), " "); b != "" && a != b {
 		d.add(key+" syntax", "%s syntax notes: ours [%s], map [%s]", key, a, b)
 	}
 	n := len(o.Elements)

@@ -15,6 +15,7 @@ type Set struct {
 var Registry = NewSet([]*x12.Guide{
 	X222A1,
 	X221A1,
+	X214,
 	X231A1,
 }, map[string]*x12.Guide{
 	// 999 senders often put the base guide id in GS08 without the A1 errata suffix; the

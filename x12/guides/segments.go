@@ -174,3 +174,61 @@ func segST(set string, st03 x12.Usage, versions ...string) x12.Node {
 	}
 	return st
 }
+
+// setEl replaces the element with e.Ref in a segment node built by a shape above, for the
+// few places where a guide departs from the shape. It panics on an unknown ref because
+// the tables are checked by a test that loads every guide.
+func setEl(n x12.Node, e x12.Element) x12.Node {
+	for i := range n.Seg.Elements {
+		if n.Seg.Elements[i].Ref == e.Ref {
+			n.Seg.Elements[i] = e
+			return n
+		}
+	}
+	panic("guides: no element " + e.Ref + " in " + n.Seg.ID)
+}
+
+// claimStatus is the C043 Health Care Claim Status composite (STC01, STC10, STC11):
+// category code, status code, entity code, code list qualifier. Category and status
+// codes are external lists maintained by X12 (codes 507 and 508).
+func claimStatus(ref string, usage x12.Usage, entity []string, listQual x12.Usage) x12.Element {
+	c := Comp(ref, "Health Care Claim Status", usage,
+		El(ref+"-1", "Health Care Claim Status Category Code", R, AN, 1, 30),
+		El(ref+"-2", "Status Code", R, AN, 1, 30),
+		El(ref+"-3", "Entity Identifier Code", S, ID, 2, 3, entity...),
+		El(ref+"-4", "Code List Qualifier Code", listQual, ID, 1, 3, "RX"),
+	)
+	if listQual == N {
+		c.Components[3] = NU(ref + "-4")
+	}
+	return c
+}
+
+// segSTC is a status segment. usages covers STC02..STC12 (11 letters); entity is the
+// STC01-3 code list, actions the STC03 list.
+func segSTC(name string, usage x12.Usage, maxUse int, entity []string, usages string, actions []string) x12.Node {
+	return Seg("STC", name, usage, maxUse,
+		claimStatus("STC01", R, entity, N),
+		El("STC02", "Status Information Effective Date", use(usages, 0), DT, 8, 8),
+		El("STC03", "Action Code", use(usages, 1), ID, 1, 2, actions...),
+		El("STC04", "Monetary Amount", use(usages, 2), RN, 1, 18),
+		El("STC05", "Monetary Amount", use(usages, 3), RN, 1, 18),
+		El("STC06", "Date", use(usages, 4), DT, 8, 8),
+		El("STC07", "Payment Method Code", use(usages, 5), ID, 3, 3, Codes("ACH BOP CHK FWT NON")...),
+		El("STC08", "Date", use(usages, 6), DT, 8, 8),
+		El("STC09", "Check Number", use(usages, 7), AN, 1, 16),
+		claimStatus("STC10", use(usages, 8), entity, N),
+		claimStatus("STC11", use(usages, 9), entity, N),
+		El("STC12", "Free-form Message Text", use(usages, 10), AN, 1, 264),
+	)
+}
+
+// segTRN is a trace segment; TRN03/TRN04 usages vary by guide.
+func segTRN(name string, usage x12.Usage, typ string, trn03, trn04 x12.Usage) x12.Node {
+	return Q(Seg("TRN", name, usage, 1,
+		El("TRN01", "Trace Type Code", R, ID, 1, 2, typ),
+		El("TRN02", "Reference Identification", R, AN, 1, 50),
+		El("TRN03", "Originating Company Identifier", trn03, AN, 10, 10),
+		El("TRN04", "Reference Identification", trn04, AN, 1, 50),
+	), 1, 0, typ)
+}
