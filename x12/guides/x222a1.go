@@ -188,15 +188,20 @@ var x222PWK01 = Codes(`03 04 05 06 07 08 09 10 11 13 15 21 A3 A4 AM AS B2 B3 B4 
 	CB CK CT D2 DA DB DG DJ DS EB HC HR I5 IR LA M1 MT NN OB OC OD OE OX OZ P4 P5 PE PN
 	PO PQ PY PZ RB RR RT RX SG V5 XP`)
 
+// 837P PWK: PWK01 report types overlap between the supplemental-information PWK and the
+// 2400 DME certificate PWK (both allow CT), so PWK02, whose transmission codes are
+// disjoint, tells the two apart.
+var x222PWK02 = []string{"AA", "BM", "EL", "EM", "FT", "FX"}
+
 func x222PWK() x12.Node {
-	return Syn(Seg("PWK", "Claim Supplemental Information", S, 10,
+	return Q(Syn(Seg("PWK", "Claim Supplemental Information", S, 10,
 		El("PWK01", "Report Type Code", R, ID, 2, 2, x222PWK01...),
-		El("PWK02", "Report Transmission Code", R, ID, 1, 2, "AA", "BM", "EL", "EM", "FT", "FX"),
+		El("PWK02", "Report Transmission Code", R, ID, 1, 2, x222PWK02...),
 		NU("PWK03"), NU("PWK04"),
 		El("PWK05", "Identification Code Qualifier", S, ID, 1, 2, "AC"),
 		El("PWK06", "Attachment Control Number", S, AN, 2, 80),
 		NU("PWK07"), NU("PWK08"), NU("PWK09"),
-	), "P0506")
+	), "P0506"), 2, 0, x222PWK02...)
 }
 
 func x222CN1() x12.Node {
@@ -283,7 +288,7 @@ func x222HCP(line bool) x12.Node {
 		name = "Line Pricing/Repricing Information"
 	}
 	n := Seg("HCP", name, S, 1,
-		El("HCP01", "Pricing Methodology", R, ID, 2, 2, "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14"),
+		El("HCP01", "Pricing Methodology", R, ID, 2, 2, "00", "01", "02", "03", "04", "05", "07", "08", "09", "10", "11", "12", "13", "14"),
 		El("HCP02", "Repriced Allowed Amount", R, RN, 1, 18),
 		El("HCP03", "Repriced Saving Amount", S, RN, 1, 18),
 		El("HCP04", "Repricing Organization Identifier", S, AN, 1, 50),
@@ -330,6 +335,9 @@ func x222CAS() x12.Node {
 		"C1311", "L141516", "C1514", "C1614", "L171819", "C1817", "C1917")
 }
 
+// 837P 2400 SV107: a diagnosis code pointer names one of the (at most 12) 2300 HI codes.
+var x222Pointers = Codes(`1 2 3 4 5 6 7 8 9 10 11 12`)
+
 // 837P SBR09 claim filing indicator codes (2000B and 2320).
 var x222SBR09 = Codes(`11 12 13 14 15 16 17 AM BL CH CI DS FI HM LM MA MB MC OF TV VA WC ZZ`)
 
@@ -360,7 +368,8 @@ func x222PAT(patient bool) x12.Node {
 	usage := S
 	if patient {
 		usage = R
-		p01 = El("PAT01", "Individual Relationship Code", R, ID, 2, 2, x222Relationship...)
+		// 837P 2000C PAT01: the patient is not the subscriber, so 18 (self) is excluded.
+		p01 = El("PAT01", "Individual Relationship Code", R, ID, 2, 2, Codes("01 19 20 21 39 40 53 G8")...)
 	}
 	return Syn(Seg("PAT", "Patient Information", usage, 1,
 		p01, NU("PAT02"), NU("PAT03"), NU("PAT04"),
@@ -419,7 +428,7 @@ func x222Loop2000A() x12.Node {
 			"L161718", "C1716", "C1816", "L192021", "C2019", "C2119"),
 		Loop("2010AA", "Billing Provider Name", R, 1,
 			x222NM1("Billing Provider Name", R, []string{"85"}, []string{"1", "2"},
-				nm1Use{n03: R, n04: S, n05: S, n07: S, n08: R, n09: R}, "XX"),
+				nm1Use{n03: R, n04: S, n05: S, n07: S, n08: S, n09: S}, "XX"),
 			x222N3("Billing Provider Address", R),
 			x222N4("Billing Provider City, State, ZIP Code", R),
 			x222REF("Billing Provider Tax Identification", R, 1, N, "EI", "SY"),
@@ -450,7 +459,7 @@ func x222Loop2000B() x12.Node {
 		x222PAT(false),
 		Loop("2010BA", "Subscriber Name", R, 1,
 			x222NM1("Subscriber Name", R, []string{"IL"}, []string{"1", "2"},
-				nm1Use{n03: R, n04: S, n05: S, n07: S, n08: S, n09: S}, "II", "MI"),
+				nm1Use{n03: R, n04: S, n05: S, n07: S, n08: R, n09: R}, "II", "MI"),
 			x222N3("Subscriber Address", S),
 			x222N4("Subscriber City, State, ZIP Code", S),
 			x222DMG(S),
@@ -552,7 +561,7 @@ func x222Loop2300(usage x12.Usage) x12.Node {
 		x222K3(S),
 		x222NTE("Claim Note", "ADD", "CER", "DCP", "DGN", "TPO"),
 		x222CR1(),
-		Seg("CR2", "Spinal Manipulation Service Information", S, 1,
+		Syn(Seg("CR2", "Spinal Manipulation Service Information", S, 1,
 			NU("CR201"), NU("CR202"), NU("CR203"), NU("CR204"), NU("CR205"), NU("CR206"),
 			NU("CR207"),
 			El("CR208", "Patient Condition Code", R, ID, 1, 1, "A", "C", "D", "E", "F", "G", "M"),
@@ -560,7 +569,7 @@ func x222Loop2300(usage x12.Usage) x12.Node {
 			El("CR210", "Patient Condition Description", S, AN, 1, 80),
 			El("CR211", "Patient Condition Description", S, AN, 1, 80),
 			NU("CR212"),
-		),
+		), "P0102", "C0403", "P0506"),
 		x222CRC("Ambulance Certification", 3, []string{"07"}, []string{"N", "Y"},
 			Codes("01 04 05 06 07 08 09 12"), 5),
 		x222CRC("Patient Condition Information: Vision", 3, []string{"E1", "E2", "E3"}, []string{"N", "Y"},
@@ -730,7 +739,7 @@ func x222Loop2400() x12.Node {
 		Seg("LX", "Service Line Number", R, 1,
 			El("LX01", "Assigned Number", R, N0, 1, 6),
 		),
-		Seg("SV1", "Professional Service", R, 1,
+		Syn(Seg("SV1", "Professional Service", R, 1,
 			x222SVC("SV101", []string{"ER", "HC", "IV", "WK"}, 4, S),
 			El("SV102", "Line Item Charge Amount", R, RN, 1, 18),
 			El("SV103", "Unit or Basis for Measurement Code", R, ID, 2, 2, "MJ", "UN"),
@@ -739,10 +748,10 @@ func x222Loop2400() x12.Node {
 			NU("SV106"),
 			// 837P 2400 SV107: up to four pointers to the 2300 HI diagnoses (1-12).
 			Comp("SV107", "Composite Diagnosis Code Pointer", R,
-				El("SV107-1", "Diagnosis Code Pointer", R, N0, 1, 2),
-				El("SV107-2", "Diagnosis Code Pointer", S, N0, 1, 2),
-				El("SV107-3", "Diagnosis Code Pointer", S, N0, 1, 2),
-				El("SV107-4", "Diagnosis Code Pointer", S, N0, 1, 2),
+				El("SV107-1", "Diagnosis Code Pointer", R, N0, 1, 2, x222Pointers...),
+				El("SV107-2", "Diagnosis Code Pointer", S, N0, 1, 2, x222Pointers...),
+				El("SV107-3", "Diagnosis Code Pointer", S, N0, 1, 2, x222Pointers...),
+				El("SV107-4", "Diagnosis Code Pointer", S, N0, 1, 2, x222Pointers...),
 			),
 			NU("SV108"),
 			El("SV109", "Emergency Indicator", S, ID, 1, 1, "Y"),
@@ -752,8 +761,8 @@ func x222Loop2400() x12.Node {
 			NU("SV113"), NU("SV114"),
 			El("SV115", "Copay Status Code", S, ID, 1, 1, "0"),
 			NU("SV116"), NU("SV117"), NU("SV118"), NU("SV119"), NU("SV120"), NU("SV121"),
-		),
-		Seg("SV5", "Durable Medical Equipment Service", S, 1,
+		), "P0304"),
+		Syn(Seg("SV5", "Durable Medical Equipment Service", S, 1,
 			x222SVC("SV501", []string{"HC"}, 0, N),
 			El("SV502", "Unit or Basis for Measurement Code", R, ID, 2, 2, "DA"),
 			El("SV503", "Length of Medical Necessity", R, RN, 1, 15),
@@ -761,21 +770,21 @@ func x222Loop2400() x12.Node {
 			El("SV505", "DME Purchase Price", R, RN, 1, 18),
 			El("SV506", "Rental Unit Price Indicator", R, ID, 1, 1, "1", "4", "6"),
 			NU("SV507"),
-		),
+		), "R0405", "C0604"),
 		x222PWK(),
 		Q(Syn(Seg("PWK", "Durable Medical Equipment Certificate of Medical Necessity Indicator", S, 1,
 			El("PWK01", "Attachment Report Type Code", R, ID, 2, 2, "CT"),
 			El("PWK02", "Attachment Transmission Code", R, ID, 1, 2, "AB", "AD", "AF", "AG", "NS"),
 			NU("PWK03"), NU("PWK04"), NU("PWK05"), NU("PWK06"), NU("PWK07"), NU("PWK08"),
 			NU("PWK09"),
-		), "P0506"), 1, 0, "CT"),
+		), "P0506"), 2, 0, "AB", "AD", "AF", "AG", "NS"),
 		x222CR1(),
-		Seg("CR3", "Durable Medical Equipment Certification", S, 1,
+		Syn(Seg("CR3", "Durable Medical Equipment Certification", S, 1,
 			El("CR301", "Certification Type Code", R, ID, 1, 1, "I", "R", "S"),
 			El("CR302", "Unit or Basis for Measurement Code", R, ID, 2, 2, "MO"),
 			El("CR303", "Durable Medical Equipment Duration", R, RN, 1, 15),
 			NU("CR304"), NU("CR305"),
-		),
+		), "P0203"),
 		x222CRC("Ambulance Certification", 3, []string{"07"}, []string{"N", "Y"},
 			Codes("01 04 05 06 07 08 09 12"), 5),
 		x222CRC("Hospice Employee Indicator", 1, []string{"70"}, []string{"N", "Y"}, []string{"65"}, 1),
@@ -794,13 +803,13 @@ func x222Loop2400() x12.Node {
 		x222D8("Date - Initial Treatment Date", S, "454"),
 		x222QTY("Ambulance Patient Count", "PT"),
 		x222QTY("Obstetric Anesthesia Additional Units", "FL"),
-		Q(Seg("MEA", "Test Result", S, 5,
+		Q(Syn(Seg("MEA", "Test Result", S, 5,
 			El("MEA01", "Measurement Reference ID Code", R, ID, 2, 2, "OG", "TR"),
 			El("MEA02", "Measurement Qualifier", R, ID, 1, 3, "HT", "R1", "R2", "R3", "R4"),
 			El("MEA03", "Test Results", R, RN, 1, 20),
 			NU("MEA04"), NU("MEA05"), NU("MEA06"), NU("MEA07"), NU("MEA08"), NU("MEA09"),
 			NU("MEA10"),
-		), 1, 0, "OG", "TR"),
+		), "R03050608", "E0803", "L050412", "L060412", "L07030506", "P1112"), 1, 0, "OG", "TR"),
 		x222CN1(),
 		x222REF("Repriced Line Item Reference Number", S, 1, N, "9B"),
 		x222REF("Adjusted Repriced Line Item Reference Number", S, 1, N, "9D"),
@@ -823,8 +832,8 @@ func x222Loop2400() x12.Node {
 		),
 		x222HCP(true),
 		Loop("2410", "Drug Identification", S, 1,
-			Seg("LIN", "Drug Identification", R, 1,
-				El("LIN01", "Assigned Identification", S, AN, 1, 20),
+			Syn(Seg("LIN", "Drug Identification", R, 1,
+				NU("LIN01"),
 				El("LIN02", "Product or Service ID Qualifier", R, ID, 2, 2, "EN", "EO", "HI", "N4", "ON", "UK", "UP"),
 				El("LIN03", "National Drug Code or Universal Product Number", R, AN, 1, 48),
 				NU("LIN04"), NU("LIN05"), NU("LIN06"), NU("LIN07"), NU("LIN08"), NU("LIN09"),
@@ -832,8 +841,9 @@ func x222Loop2400() x12.Node {
 				NU("LIN16"), NU("LIN17"), NU("LIN18"), NU("LIN19"), NU("LIN20"), NU("LIN21"),
 				NU("LIN22"), NU("LIN23"), NU("LIN24"), NU("LIN25"), NU("LIN26"), NU("LIN27"),
 				NU("LIN28"), NU("LIN29"), NU("LIN30"), NU("LIN31"),
-			),
-			Seg("CTP", "Drug Quantity", R, 1,
+			), "P0405", "P0607", "P0809", "P1011", "P1213", "P1415", "P1617", "P1819",
+				"P2021", "P2223", "P2425", "P2627", "P2829", "P3031"),
+			Syn(Seg("CTP", "Drug Quantity", R, 1,
 				NU("CTP01"), NU("CTP02"), NU("CTP03"),
 				El("CTP04", "National Drug Unit Count", R, RN, 1, 15),
 				Comp("CTP05", "Composite Unit of Measure", R,
@@ -843,7 +853,7 @@ func x222Loop2400() x12.Node {
 					NU("CTP05-12"), NU("CTP05-13"), NU("CTP05-14"), NU("CTP05-15"),
 				),
 				NU("CTP06"), NU("CTP07"), NU("CTP08"), NU("CTP09"), NU("CTP10"), NU("CTP11"),
-			),
+			), "P0405", "C0607", "C0902", "C1002", "C1103"),
 			x222REF("Prescription or Compound Drug Association Number", S, 1, N, "VY", "XZ"),
 		),
 		Loop("2420A", "Rendering Provider Name", S, 1,
