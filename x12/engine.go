@@ -690,19 +690,18 @@ func (tx *txState) checkSyntax(s *Syntax, def *SegmentDef, seg *Segment, pos int
 		}
 		tx.elemError(seg, pos, loop, elemRef(ed, def.ID, e, 0), e, 0, 0, code, "%s", msg)
 	}
-	note := syntaxNote(s)
 	switch s.Kind {
 	case Paired:
 		if n > 0 && n < len(s.Elements) {
 			for _, e := range s.Elements {
 				if !present(els, e) {
-					report(e, IK4ConditionalMissing, fmt.Sprintf("%s%02d is required when the others of %s are present", def.ID, e, note))
+					report(e, IK4ConditionalMissing, fmt.Sprintf("%s%02d is required when the others of %s are present", def.ID, e, syntaxNote(s)))
 				}
 			}
 		}
 	case AtLeastOne:
 		if n == 0 {
-			report(first, IK4ConditionalMissing, "at least one of "+note+" is required")
+			report(first, IK4ConditionalMissing, "at least one of "+syntaxNote(s)+" is required")
 		}
 	case Exclusion:
 		if n > 1 {
@@ -711,7 +710,7 @@ func (tx *txState) checkSyntax(s *Syntax, def *SegmentDef, seg *Segment, pos int
 				if present(els, e) {
 					seen++
 					if seen == 2 {
-						report(e, IK4Exclusion, "only one of "+note+" may be present")
+						report(e, IK4Exclusion, "only one of "+syntaxNote(s)+" may be present")
 					}
 				}
 			}
@@ -720,13 +719,13 @@ func (tx *txState) checkSyntax(s *Syntax, def *SegmentDef, seg *Segment, pos int
 		if present(els, first) {
 			for _, e := range s.Elements[1:] {
 				if !present(els, e) {
-					report(e, IK4ConditionalMissing, fmt.Sprintf("%s%02d is required when %s%02d is present (%s)", def.ID, e, def.ID, first, note))
+					report(e, IK4ConditionalMissing, fmt.Sprintf("%s%02d is required when %s%02d is present (%s)", def.ID, e, def.ID, first, syntaxNote(s)))
 				}
 			}
 		}
 	case ListConditional:
 		if present(els, first) && n < 2 && len(s.Elements) > 1 {
-			report(s.Elements[1], IK4ConditionalMissing, fmt.Sprintf("one of the elements after %s%02d is required (%s)", def.ID, first, note))
+			report(s.Elements[1], IK4ConditionalMissing, fmt.Sprintf("one of the elements after %s%02d is required (%s)", def.ID, first, syntaxNote(s)))
 		}
 	}
 }
