@@ -1,0 +1,365 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/edigate/edigate/claims"
+)
+
+// authsFor loads the authorizations of a payer's client (by client id or member id).
+func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, error) {
+	rows, err := b.query(`SELECT data, used FROM authorizations WHERE payer = ? AND (client_id = ? OR member_id = ?) ORDER BY number`,
+		payer, clientID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []claims.AuthUse
+	for rows.Next() {
+		var data string
+		var a claims.AuthUse
+		if err := rows.Scan(&data, &a.Used); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (b *Batch) authUse(payer, number string) (*claims.AuthUse, error) {
+	row, err := b.queryRow(`SELECT data, used FROM authorizations WHERE payer = ? AND number = ?`, payer, number)
+	if err != nil {
+		return nil, err
+	}
+	var data string
+	var a claims.AuthUse
+	if err := row.Scan(&data, &a.Used); err != nil {
+		return nil, fmt.Errorf("authorization %s/%s: %w", payer, number, err)
+	}
+	if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+func authKey(payer, number string) string { return payer + "/" + number }
+
+// authAlerts raises each alert whose threshold a is now past (once: an open alert is not
+// raised again) and, when mayClear, clears open alerts whose condition no longer holds, so
+// the next crossing raises a new one.
+func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error {
+	low, days := b.rules.Thresholds(a.Payer)
+	active := claims.AuthAlerts(a, low, days, b.now)
+	if len(active) == 0 && !mayClear {
+		return nil
+	}
+	key := authKey(a.Payer, a.Number)
+	open := map[string]bool{}
+	rows, err := b.query(`SELECT kind FROM alerts WHERE entity_kind = 'authorization' AND entity_id = ? AND cleared_at = ''`, key)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return err
+		}
+		open[k] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	isActive := map[string]bool{}
+	for _, k := range active {
+		isActive[k] = true
+		if open[k] {
+			continue
+		}
+		detail, _ := json.Marshal(map[string]any{"remaining": a.Remaining(), "units": a.Units, "end": a.End, "cause": cause})
+		if _, err := b.exec(`INSERT INTO alerts (entity_kind, entity_id, kind, detail, raised_at) VALUES ('authorization', ?, ?, ?, ?)`,
+			key, k, string(detail), timestamp(b.now)); err != nil {
+			return err
+		}
+		if err := b.Event("authorization", key, "alert_"+k, "", map[string]any{"remaining": a.Remaining(), "end": a.End}); err != nil {
+			return err
+		}
+	}
+	if mayClear {
+		for k := range open {
+			if isActive[k] {
+				continue
+			}
+			if _, err := b.exec(`UPDATE alerts SET cleared_at = ? WHERE entity_kind = 'authorization' AND entity_id = ? AND kind = ? AND cleared_at = ''`,
+				timestamp(b.now), key, k); err != nil {
+				return err
+			}
+			if err := b.Event("authorization", key, "alert_cleared_"+k, "", nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ErrUnitsBelowUsed rejects an authorization update granting fewer units than already used.
+var ErrUnitsBelowUsed = errors.New("units are fewer than already used")
+
+// PutAuthorization stores a validated authorization (new, renewed or corrected) and then
+// releases the held sessions it now covers, oldest date of service first, so the earliest
+// sessions get the units when there are not enough for all.
+func (b *Batch) PutAuthorization(a *claims.Authorization, source string) (Result, error) {
+	r, err := b.putAuthorization(a, source)
+	if err != nil {
+		return r, fmt.Errorf("store: authorization %s: %w", a.Number, err)
+	}
+	return r, nil
+}
+
+func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result, error) {
+	hash, err := contentHash(a)
+	if err != nil {
+		return Result{}, err
+	}
+	var oldHash string
+	var used int
+	exists := true
+	row, err := b.queryRow(`SELECT hash, used FROM authorizations WHERE payer = ? AND number = ?`, a.Payer, a.Number)
+	if err != nil {
+		return Result{}, err
+	}
+	switch err := row.Scan(&oldHash, &used); {
+	case errors.Is(err, sql.ErrNoRows):
+		exists = false
+	case err != nil:
+		return Result{}, err
+	}
+	if exists && oldHash == hash {
+		return Result{Change: ChangeUnchanged}, nil
+	}
+	if a.Units < used {
+		return Result{}, fmt.Errorf("units %d: %w (%d)", a.Units, ErrUnitsBelowUsed, used)
+	}
+	data, err := json.Marshal(a)
+	if err != nil {
+		return Result{}, err
+	}
+	now := timestamp(b.now)
+	if _, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
+			start_date, end_date, data, hash, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (payer, number) DO UPDATE SET client_id = excluded.client_id, member_id = excluded.member_id,
+			unit_kind = excluded.unit_kind, units = excluded.units, start_date = excluded.start_date,
+			end_date = excluded.end_date, data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at`,
+		a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now); err != nil {
+		return Result{}, err
+	}
+	res := Result{Change: ChangeCreated}
+	if exists {
+		res.Change = ChangeUpdated
+	}
+	key := authKey(a.Payer, a.Number)
+	if err := b.Event("authorization", key, res.Change, source, map[string]any{"units": a.Units, "used": used, "start": a.Start, "end": a.End}); err != nil {
+		return Result{}, err
+	}
+	au := &claims.AuthUse{Authorization: *a, Used: used}
+	if err := b.authAlerts(au, "authorization "+res.Change, true); err != nil {
+		return Result{}, err
+	}
+	return res, b.releaseHeld(a, source)
+}
+
+// releaseHeld re-checks the held sessions of the authorization's client and payer.
+func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
+	rows, err := b.query(`SELECT id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND (client_id = ? OR member_id = ?)
+		ORDER BY service_date, received_at, id`, a.Payer, a.ClientID, a.MemberID)
+	if err != nil {
+		return err
+	}
+	type held struct {
+		s      claims.Session
+		reason string
+	}
+	var hs []held
+	for rows.Next() {
+		var id, data, reason string
+		if err := rows.Scan(&id, &data, &reason); err != nil {
+			rows.Close()
+			return err
+		}
+		var h held
+		if err := json.Unmarshal([]byte(data), &h.s); err != nil {
+			rows.Close()
+			return fmt.Errorf("session %s data: %w", id, err)
+		}
+		h.reason = reason
+		hs = append(hs, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, h := range hs {
+		num, n, hold, err := b.consume(&h.s)
+		if err != nil {
+			return err
+		}
+		if hold != "" {
+			if hold != h.reason {
+				if _, err := b.exec(`UPDATE sessions SET hold_reason = ?, updated_at = ? WHERE id = ?`, hold, timestamp(b.now), h.s.ID); err != nil {
+					return err
+				}
+				if err := b.Event("session", h.s.ID, "held", source, map[string]string{"reason": hold, "was": h.reason}); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if _, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', auth_payer = ?, auth_number = ?, auth_units = ?, updated_at = ? WHERE id = ?`,
+			StateReady, a.Payer, num, n, timestamp(b.now), h.s.ID); err != nil {
+			return err
+		}
+		if err := b.Event("session", h.s.ID, "released", source, map[string]any{"authorization": num, "units": n, "was": h.reason}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuthRecord is a stored authorization with its consumption and open alerts.
+type AuthRecord struct {
+	Number    string   `json:"number"`
+	Payer     string   `json:"payer"`
+	ClientID  string   `json:"client"`
+	MemberID  string   `json:"member_id,omitempty"`
+	Codes     []string `json:"codes"`
+	UnitKind  string   `json:"unit_kind"`
+	Units     int      `json:"units"`
+	Used      int      `json:"used"`
+	Remaining int      `json:"remaining"`
+	Start     string   `json:"start"`
+	End       string   `json:"end"`
+	Alerts    []string `json:"alerts"`
+}
+
+// Authorizations lists every authorization with its open alerts.
+func (db *DB) Authorizations(ctx context.Context) ([]AuthRecord, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT payer, number, data, used FROM authorizations ORDER BY payer, number`)
+	if err != nil {
+		return nil, fmt.Errorf("store: authorizations: %w", err)
+	}
+	defer rows.Close()
+	var out []AuthRecord
+	for rows.Next() {
+		var payer, number, data string
+		var used int
+		if err := rows.Scan(&payer, &number, &data, &used); err != nil {
+			return nil, err
+		}
+		var a claims.Authorization
+		if err := json.Unmarshal([]byte(data), &a); err != nil {
+			return nil, fmt.Errorf("store: authorization %s: %w", number, err)
+		}
+		out = append(out, AuthRecord{Number: number, Payer: payer, ClientID: a.ClientID, MemberID: a.MemberID, Codes: a.Codes,
+			UnitKind: a.UnitKind, Units: a.Units, Used: used, Remaining: a.Units - used, Start: a.Start, End: a.End, Alerts: []string{}})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	alerts, err := db.Alerts(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, al := range alerts {
+		for i := range out {
+			if authKey(out[i].Payer, out[i].Number) == al.EntityID {
+				out[i].Alerts = append(out[i].Alerts, al.Kind)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Alert is a raised threshold alert.
+type Alert struct {
+	ID         int64           `json:"id"`
+	EntityKind string          `json:"entity_kind"`
+	EntityID   string          `json:"entity_id"`
+	Payer      string          `json:"payer,omitempty"`
+	Number     string          `json:"number,omitempty"`
+	Kind       string          `json:"kind"`
+	Detail     json.RawMessage `json:"detail"`
+	RaisedAt   string          `json:"raised_at"`
+	ClearedAt  string          `json:"cleared_at,omitempty"`
+}
+
+// Alerts lists alerts in the order raised; openOnly leaves out cleared ones.
+func (db *DB) Alerts(ctx context.Context, openOnly bool) ([]Alert, error) {
+	q := `SELECT id, entity_kind, entity_id, kind, detail, raised_at, cleared_at FROM alerts`
+	if openOnly {
+		q += ` WHERE cleared_at = ''`
+	}
+	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: alerts: %w", err)
+	}
+	defer rows.Close()
+	var out []Alert
+	for rows.Next() {
+		var a Alert
+		var d string
+		if err := rows.Scan(&a.ID, &a.EntityKind, &a.EntityID, &a.Kind, &d, &a.RaisedAt, &a.ClearedAt); err != nil {
+			return nil, err
+		}
+		a.Detail = json.RawMessage(d)
+		if a.EntityKind == "authorization" {
+			a.Payer, a.Number, _ = strings.Cut(a.EntityID, "/")
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// CheckAuthAlerts re-evaluates every authorization's alerts at the store's clock: the
+// end-date alert depends on the day, not only on consumption, so the alerts job runs this.
+func (db *DB) CheckAuthAlerts(ctx context.Context, rules *claims.AuthRules) error {
+	return db.Batch(ctx, rules, func(b *Batch) error {
+		rows, err := b.query(`SELECT data, used FROM authorizations ORDER BY payer, number`)
+		if err != nil {
+			return err
+		}
+		var all []claims.AuthUse
+		for rows.Next() {
+			var data string
+			var a claims.AuthUse
+			if err := rows.Scan(&data, &a.Used); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range all {
+			if err := b.authAlerts(&all[i], "daily check", true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/edigate/edigate/claims"
+)
+
+// Batch is one write transaction. Intake puts many records in one Batch so a commit (and
+// its fsync) is paid per batch, not per record; everything in it, events included, commits
+// or rolls back together.
+type Batch struct {
+	db    *DB
+	tx    *sql.Tx
+	ctx   context.Context
+	now   time.Time
+	rules *claims.AuthRules
+	stmts map[string]*sql.Stmt
+}
+
+// Batch runs fn in one transaction with the authorization rules to apply.
+func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Batch) error) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		b := &Batch{db: db, tx: tx, ctx: ctx, now: db.now().UTC(), rules: rules, stmts: map[string]*sql.Stmt{}}
+		return fn(b)
+	})
+}
+
+func (b *Batch) stmt(q string) (*sql.Stmt, error) {
+	if s, ok := b.stmts[q]; ok {
+		return s, nil
+	}
+	ps, err := b.db.stmt(b.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s := b.tx.StmtContext(b.ctx, ps)
+	b.stmts[q] = s
+	return s, nil
+}
+
+func (b *Batch) exec(q string, args ...any) (sql.Result, error) {
+	s, err := b.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(b.ctx, args...)
+}
+
+func (b *Batch) queryRow(q string, args ...any) (*sql.Row, error) {
+	s, err := b.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryRowContext(b.ctx, args...), nil
+}
+
+func (b *Batch) query(q string, args ...any) (*sql.Rows, error) {
+	s, err := b.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(b.ctx, args...)
+}
+
+// Event is one row of the append-only history.
+type Event struct {
+	ID         int64           `json:"id"`
+	EntityKind string          `json:"entity_kind"`
+	EntityID   string          `json:"entity_id"`
+	Kind       string          `json:"kind"`
+	At         string          `json:"at"`
+	SourceFile string          `json:"source_file,omitempty"`
+	Detail     json.RawMessage `json:"detail,omitempty"`
+}
+
+// Event appends a history row in the batch's transaction. detail is marshalled to JSON and
+// must not carry PHI beyond ids and codes.
+func (b *Batch) Event(entityKind, entityID, kind, source string, detail any) error {
+	d := []byte("{}")
+	if detail != nil {
+		var err error
+		if d, err = json.Marshal(detail); err != nil {
+			return fmt.Errorf("event %s %s: %w", entityKind, kind, err)
+		}
+	}
+	_, err := b.exec(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		entityKind, entityID, kind, timestamp(b.now), source, string(d))
+	if err != nil {
+		return fmt.Errorf("event %s %s: %w", entityKind, kind, err)
+	}
+	return nil
+}
+
+// Events returns the history of one entity, oldest first.
+func (db *DB) Events(ctx context.Context, entityKind, entityID string) ([]Event, error) {
+	s, err := db.stmt(ctx, `SELECT id, entity_kind, entity_id, kind, at, source_file, detail FROM events
+		WHERE entity_kind = ? AND entity_id = ? ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(ctx, entityKind, entityID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var d string
+		if err := rows.Scan(&e.ID, &e.EntityKind, &e.EntityID, &e.Kind, &e.At, &e.SourceFile, &d); err != nil {
+			return nil, err
+		}
+		e.Detail = json.RawMessage(d)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

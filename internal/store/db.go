@@ -1,0 +1,312 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/edigate/edigate/internal/config"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is the store. It is safe for concurrent use by many goroutines and, for SQLite, by
+// several processes on one file.
+type DB struct {
+	sql     *sql.DB
+	dialect dialect
+	now     func() time.Time
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+type dialect struct {
+	name   string // sqlite or postgres
+	serial string
+	dollar bool // $n placeholders
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite", serial: "INTEGER PRIMARY KEY AUTOINCREMENT"}
+	postgresDialect = dialect{name: "postgres", serial: "BIGSERIAL PRIMARY KEY", dollar: true}
+)
+
+// rebind turns "?" placeholders into the dialect's. Statements never contain a literal "?".
+func (d dialect) rebind(q string) string {
+	if !d.dollar {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Options tune Open; the zero value is production behaviour.
+type Options struct {
+	// Now is the clock for event and alert times (UTC). Tests set it.
+	Now func() time.Time
+}
+
+// OpenConfig opens the store the configuration names: PostgreSQL for a postgres:// URL,
+// else SQLite at DATA/edigate.db (creating DATA with mode 0700).
+func OpenConfig(ctx context.Context, cfg *config.Config, opt Options) (*DB, error) {
+	if strings.HasPrefix(cfg.Store, "postgres://") || strings.HasPrefix(cfg.Store, "postgresql://") {
+		return Open(ctx, cfg.Store, opt)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: data dir: %w", err)
+	}
+	return Open(ctx, filepath.Join(cfg.DataDir, "edigate.db"), opt)
+}
+
+// Open opens target (a postgres:// URL or a SQLite file path) and applies pending migrations.
+func Open(ctx context.Context, target string, opt Options) (*DB, error) {
+	db := &DB{now: opt.Now, stmts: map[string]*sql.Stmt{}}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	var err error
+	if strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://") {
+		db.dialect = postgresDialect
+		db.sql, err = sql.Open("pgx", target)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		db.sql.SetMaxOpenConns(8)
+	} else {
+		db.dialect = sqliteDialect
+		// The database holds PHI: create it 0600 before SQLite does (its -wal and -shm
+		// files take the same mode).
+		f, err := os.OpenFile(target, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		f.Close()
+		q := url.Values{}
+		for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+			q.Add("_pragma", p)
+		}
+		// Immediate: a write transaction takes the write lock at BEGIN, so two writers never
+		// deadlock upgrading read locks (which busy_timeout cannot resolve).
+		q.Set("_txlock", "immediate")
+		db.sql, err = sql.Open("sqlite", "file:"+target+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		db.sql.SetMaxOpenConns(4)
+	}
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("store: %s: %w", db.dialect.name, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.stmts = map[string]*sql.Stmt{}
+	db.mu.Unlock()
+	return db.sql.Close()
+}
+
+// Dialect is "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name }
+
+// SQL exposes the handle for packages adding their own store files (claims, remit ...).
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Rebind rewrites "?" placeholders for the dialect.
+func (db *DB) Rebind(q string) string { return db.dialect.rebind(q) }
+
+// stmt returns a prepared statement for q, prepared once per DB.
+func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if s, ok := db.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := db.sql.PrepareContext(ctx, db.dialect.rebind(q))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", firstLine(q), err)
+	}
+	db.stmts[q] = s
+	return s, nil
+}
+
+func firstLine(q string) string {
+	q = strings.TrimSpace(q)
+	if i := strings.IndexByte(q, '\n'); i > 0 {
+		return q[:i]
+	}
+	return q
+}
+
+// timestamp formats t as the store keeps instants: UTC RFC 3339 with nanoseconds, which
+// sorts as text.
+func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+type migration struct {
+	version int
+	name    string
+	body    string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	seen := map[int]string{}
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("store: migration %q is not named NNNN_name.sql", name)
+		}
+		if prev, dup := seen[v]; dup {
+			return nil, fmt.Errorf("store: migrations %q and %q share version %d", prev, name, v)
+		}
+		seen[v] = name
+		b, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, body: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// splitStatements splits a migration at semicolons ending a line, dropping "--" comment
+// lines; neither driver is relied on to run several statements in one Exec.
+func splitStatements(body string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteByte('\n')
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			if db.dialect.name == "postgres" {
+				// Serialize concurrent starters; SQLite's immediate BEGIN already does.
+				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7220501)"); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+				version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, db.Rebind("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body := strings.ReplaceAll(m.body, "{{serial}}", db.dialect.serial)
+			for _, st := range splitStatements(body) {
+				if _, err := tx.ExecContext(ctx, st); err != nil {
+					return fmt.Errorf("%s: %w", firstLine(st), err)
+				}
+			}
+			_, err := tx.ExecContext(ctx, db.Rebind("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+				m.version, m.name, timestamp(db.now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// Migrations lists the applied migration versions in order.
+func (db *DB) Migrations(ctx context.Context) ([]int, error) {
+	rows, err := db.sql.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return fmt.Errorf("%w (rollback: %v)", err, rerr)
+		}
+		return err
+	}
+	return tx.Commit()
+}
+
+// ErrNotFound is returned when a looked-up record does not exist.
+var ErrNotFound = errors.New("not found")

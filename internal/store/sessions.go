@@ -1,0 +1,362 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/edigate/edigate/claims"
+)
+
+// Session states (what edigate does with a session; Status is what the practice sent).
+const (
+	StateReady     = "ready"     // may become a claim
+	StateHeld      = "held"      // on an authorization hold; HoldReason says why
+	StateScheduled = "scheduled" // not yet delivered
+	StateBilled    = "billed"    // on a claim
+	StateVoid      = "void"
+	StateReplaced  = "replaced"
+)
+
+// Change says what a Put did.
+const (
+	ChangeCreated              = "created"
+	ChangeUpdated              = "updated"
+	ChangeUnchanged            = "unchanged"
+	ChangeReplacementCandidate = "replacement_candidate" // billed session changed: needs a frequency-7 claim
+	ChangeVoidCandidate        = "void_candidate"        // billed session voided: needs a frequency-8 claim
+)
+
+// Result is the outcome of putting one record.
+type Result struct {
+	Change     string `json:"change"`
+	State      string `json:"state,omitempty"`
+	HoldReason string `json:"hold_reason,omitempty"`
+	AuthNumber string `json:"auth_number,omitempty"`
+	Units      int    `json:"units,omitempty"`
+}
+
+// SessionRecord is a stored session with its processing state.
+type SessionRecord struct {
+	ID          string         `json:"id"`
+	Practice    string         `json:"practice"`
+	ClientID    string         `json:"client_id"`
+	Payer       string         `json:"payer"`
+	Code        string         `json:"code"`
+	Date        string         `json:"date"`
+	Status      string         `json:"status"`
+	State       string         `json:"state"`
+	HoldReason  string         `json:"hold_reason,omitempty"`
+	AuthNumber  string         `json:"auth_number,omitempty"`
+	AuthUnits   int            `json:"auth_units,omitempty"`
+	ClaimRef    string         `json:"claim_ref,omitempty"`
+	PendingKind string         `json:"pending_kind,omitempty"`
+	SourceFile  string         `json:"source_file,omitempty"`
+	ReceivedAt  string         `json:"received_at"`
+	UpdatedAt   string         `json:"updated_at"`
+	Session     claims.Session `json:"session"`
+}
+
+// contentHash is the SHA-256 of the record's canonical JSON (struct field order), so the
+// same session sent as JSON, NDJSON or CSV hashes alike.
+func contentHash(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
+}
+
+type storedSession struct {
+	state, hash, authPayer, authNumber, claimRef, receivedAt string
+	authUnits                                                int
+}
+
+// PutSession stores a validated session: a no-op when identical to the stored one; an
+// update otherwise (returning units it had consumed, then checking again), except that a
+// billed session is never changed silently: the change is kept as a replacement or void
+// candidate for the claims engine.
+func (b *Batch) PutSession(s *claims.Session, source string) (Result, error) {
+	r, err := b.putSession(s, source)
+	if err != nil {
+		return r, fmt.Errorf("store: session %s: %w", s.ID, err)
+	}
+	return r, nil
+}
+
+func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
+	hash, err := contentHash(s)
+	if err != nil {
+		return Result{}, err
+	}
+	var old storedSession
+	exists := true
+	row, err := b.queryRow(`SELECT state, hash, auth_payer, auth_number, auth_units, claim_ref, received_at FROM sessions WHERE id = ?`, s.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	switch err := row.Scan(&old.state, &old.hash, &old.authPayer, &old.authNumber, &old.authUnits, &old.claimRef, &old.receivedAt); {
+	case errors.Is(err, sql.ErrNoRows):
+		exists = false
+	case err != nil:
+		return Result{}, err
+	}
+	if exists && old.hash == hash {
+		return Result{Change: ChangeUnchanged, State: old.state}, nil
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		return Result{}, err
+	}
+	now := timestamp(b.now)
+	if exists && old.state == StateBilled {
+		kind := ChangeReplacementCandidate
+		if s.Status == claims.StatusVoid || s.Status == claims.StatusReplaced {
+			kind = ChangeVoidCandidate
+		}
+		if _, err := b.exec(`UPDATE sessions SET pending_kind = ?, pending_data = ?, updated_at = ? WHERE id = ?`,
+			kind, string(data), now, s.ID); err != nil {
+			return Result{}, err
+		}
+		if err := b.Event("session", s.ID, kind, source, map[string]string{"claim_ref": old.claimRef}); err != nil {
+			return Result{}, err
+		}
+		return Result{Change: kind, State: StateBilled}, nil
+	}
+	if exists && old.authUnits > 0 {
+		if err := b.returnUnits(s.ID, old.authPayer, old.authNumber, old.authUnits, source); err != nil {
+			return Result{}, err
+		}
+	}
+
+	res := Result{Change: ChangeCreated}
+	if exists {
+		res.Change = ChangeUpdated
+	}
+	switch s.Status {
+	case claims.StatusScheduled:
+		res.State = StateScheduled
+	case claims.StatusVoid:
+		res.State = StateVoid
+	case claims.StatusReplaced:
+		res.State = StateReplaced
+	default:
+		res.State = StateReady
+		if b.rules.Required(s.Coverage.Payer, s.Service.Code) {
+			num, units, hold, err := b.consume(s)
+			if err != nil {
+				return Result{}, err
+			}
+			if hold != "" {
+				res.State, res.HoldReason = StateHeld, hold
+			} else {
+				res.AuthNumber, res.Units = num, units
+			}
+		}
+	}
+	authPayer := ""
+	if res.AuthNumber != "" {
+		authPayer = s.Coverage.Payer
+	}
+	receivedAt := now
+	if exists {
+		receivedAt = old.receivedAt
+	}
+	if _, err := b.exec(`INSERT INTO sessions (id, practice, client_id, payer, member_id, code, service_date, status, state,
+			hold_reason, auth_payer, auth_number, auth_units, data, hash, source_file, received_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET practice = excluded.practice, client_id = excluded.client_id,
+			payer = excluded.payer, member_id = excluded.member_id, code = excluded.code,
+			service_date = excluded.service_date, status = excluded.status, state = excluded.state,
+			hold_reason = excluded.hold_reason, auth_payer = excluded.auth_payer,
+			auth_number = excluded.auth_number, auth_units = excluded.auth_units, data = excluded.data,
+			hash = excluded.hash, source_file = excluded.source_file, updated_at = excluded.updated_at`,
+		s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
+		res.HoldReason, authPayer, res.AuthNumber, res.Units, string(data), hash, source, receivedAt, now); err != nil {
+		return Result{}, err
+	}
+	kind := "received"
+	if exists {
+		kind = "updated"
+	}
+	if err := b.Event("session", s.ID, kind, source, map[string]string{"status": s.Status, "state": res.State}); err != nil {
+		return Result{}, err
+	}
+	switch {
+	case res.HoldReason != "":
+		err = b.Event("session", s.ID, "held", source, map[string]string{"reason": res.HoldReason})
+	case res.AuthNumber != "":
+		err = b.Event("session", s.ID, "units_consumed", source, map[string]any{"authorization": res.AuthNumber, "units": res.Units})
+	}
+	return res, err
+}
+
+// consume matches s to an authorization and takes its units with a conditional UPDATE
+// (used + n <= units): of two writers racing for the last unit exactly one sees a row
+// updated. The loser re-reads and matches again, ending on hold when nothing covers it.
+func (b *Batch) consume(s *claims.Session) (number string, units int, hold string, err error) {
+	for attempt := 0; attempt < 3; attempt++ {
+		auths, err := b.authsFor(s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID)
+		if err != nil {
+			return "", 0, "", err
+		}
+		i, reason := claims.Match(s, auths, func(a *claims.AuthUse) (int, error) { return claims.AuthUnits(s, a.UnitKind) })
+		if i < 0 {
+			return "", 0, reason, nil
+		}
+		a := &auths[i]
+		n, err := claims.AuthUnits(s, a.UnitKind)
+		if err != nil {
+			return "", 0, claims.HoldAuthExhausted, nil
+		}
+		res, err := b.exec(`UPDATE authorizations SET used = used + ?, updated_at = ?
+			WHERE payer = ? AND number = ? AND used + ? <= units`, n, timestamp(b.now), a.Payer, a.Number, n)
+		if err != nil {
+			return "", 0, "", err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return "", 0, "", err
+		} else if k == 1 {
+			a.Used += n
+			if err := b.authAlerts(a, s.ID, false); err != nil {
+				return "", 0, "", err
+			}
+			return a.Number, n, "", nil
+		}
+	}
+	return "", 0, claims.HoldAuthExhausted, nil
+}
+
+// returnUnits gives a session's consumed units back to its authorization.
+func (b *Batch) returnUnits(sessionID, payer, number string, n int, source string) error {
+	if _, err := b.exec(`UPDATE authorizations SET used = used - ?, updated_at = ? WHERE payer = ? AND number = ?`,
+		n, timestamp(b.now), payer, number); err != nil {
+		return err
+	}
+	if _, err := b.exec(`UPDATE sessions SET auth_units = 0, auth_number = '', auth_payer = '' WHERE id = ?`, sessionID); err != nil {
+		return err
+	}
+	if err := b.Event("session", sessionID, "units_returned", source, map[string]any{"authorization": number, "units": n}); err != nil {
+		return err
+	}
+	a, err := b.authUse(payer, number)
+	if err != nil {
+		return err
+	}
+	return b.authAlerts(a, sessionID, true)
+}
+
+// MarkBilled records that the sessions are on claim claimRef.
+func (b *Batch) MarkBilled(claimRef string, ids ...string) error {
+	for _, id := range ids {
+		res, err := b.exec(`UPDATE sessions SET state = ?, claim_ref = ?, updated_at = ? WHERE id = ? AND state = ?`,
+			StateBilled, claimRef, timestamp(b.now), id, StateReady)
+		if err != nil {
+			return fmt.Errorf("store: bill session %s: %w", id, err)
+		}
+		if k, _ := res.RowsAffected(); k != 1 {
+			return fmt.Errorf("store: bill session %s: not ready", id)
+		}
+		if err := b.Event("session", id, "billed", "", map[string]string{"claim_ref": claimRef}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const sessionColumns = `id, practice, client_id, payer, code, service_date, status, state, hold_reason, auth_number,
+	auth_units, claim_ref, pending_kind, source_file, received_at, updated_at, data`
+
+type scanner interface{ Scan(...any) error }
+
+func scanSession(r scanner) (SessionRecord, error) {
+	var s SessionRecord
+	var data string
+	if err := r.Scan(&s.ID, &s.Practice, &s.ClientID, &s.Payer, &s.Code, &s.Date, &s.Status, &s.State, &s.HoldReason,
+		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data); err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal([]byte(data), &s.Session); err != nil {
+		return s, fmt.Errorf("session %s data: %w", s.ID, err)
+	}
+	return s, nil
+}
+
+// Session returns one stored session, or ErrNotFound.
+func (db *DB) Session(ctx context.Context, id string) (SessionRecord, error) {
+	st, err := db.stmt(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`)
+	if err != nil {
+		return SessionRecord{}, err
+	}
+	s, err := scanSession(st.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("store: session %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: session %s: %w", id, err)
+	}
+	return s, nil
+}
+
+// SessionFilter selects sessions; empty fields match everything.
+type SessionFilter struct {
+	State    string
+	Payer    string
+	ClientID string
+}
+
+// Sessions lists sessions by date of service, then id.
+func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]SessionRecord, error) {
+	var where []string
+	var args []any
+	for _, c := range []struct{ col, v string }{{"state", f.State}, {"payer", f.Payer}, {"client_id", f.ClientID}} {
+		if c.v != "" {
+			where = append(where, c.col+" = ?")
+			args = append(args, c.v)
+		}
+	}
+	q := `SELECT ` + sessionColumns + ` FROM sessions`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY service_date, id"
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []SessionRecord
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: sessions: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CountSessions counts sessions per state.
+func (db *DB) CountSessions(ctx context.Context) (map[string]int, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT state, COUNT(*) FROM sessions GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("store: count sessions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
