@@ -409,7 +409,9 @@ func (x *Exchange) Download(ctx context.Context) (DownloadResult, error) {
 	return res, err
 }
 
-func (x *Exchange) partialDir() string { return filepath.Join(x.DataDir, "inbound", x.CH.ID, ".partial") }
+func (x *Exchange) partialDir() string {
+	return filepath.Join(x.DataDir, "inbound", x.CH.ID, ".partial")
+}
 
 // cleanPartial drops temp files of a run that died; they were never recorded, so the
 // remote originals are still there.
