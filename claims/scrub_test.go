@@ -58,17 +58,32 @@ func TestScrubRules(t *testing.T) {
 			c.RenderingNPI = "1588667638"
 			return c
 		}},
-		{"billing NPI may render", "config.rendering", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.RenderingNPI = practiceNPI; return c }},
+		{"billing NPI may render", "config.rendering", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.RenderingNPI = practiceNPI
+			return c
+		}},
 		{"carve-out payer", "payer.carve_out", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			p, _ := cfg.Payer("demo-commercial")
 			p.CarveOutPayerID = "BH001"
 			return c
 		}},
-		{"bad rendering NPI", "npi.luhn", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.RenderingNPI = "1245319598"; return c }},
-		{"bad supervising NPI", "npi.luhn", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.SupervisingNPI = "1003000127"; return c }},
-		{"good supervising NPI", "npi.luhn", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.SupervisingNPI = lpcaNPI; return c }},
+		{"bad rendering NPI", "npi.luhn", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.RenderingNPI = "1245319598"
+			return c
+		}},
+		{"bad supervising NPI", "npi.luhn", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.SupervisingNPI = "1003000127"
+			return c
+		}},
+		{"good supervising NPI", "npi.luhn", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.SupervisingNPI = lpcaNPI
+			return c
+		}},
 		{"no DOB", "demographics.required", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Client.DOB = ""; return c }},
-		{"no member id", "demographics.required", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Coverage.MemberID = ""; return c }},
+		{"no member id", "demographics.required", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Coverage.MemberID = ""
+			return c
+		}},
 		{"dependent without subscriber", "demographics.required", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			c.Coverage.Relationship = "child"
 			return c
@@ -78,13 +93,34 @@ func TestScrubRules(t *testing.T) {
 			c.Coverage.Subscriber = &Person{FirstName: "Pat", LastName: "Doe"}
 			return c
 		}},
-		{"future date", "date.service", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Date, c.Lines[0].Date = "2026-04-01", "2026-04-01"; return c }},
-		{"bad ICD-10", "icd10.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Diagnoses[1] = "4111"; return c }},
-		{"ICD-10 too long", "icd10.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Diagnoses[1] = "F4111234"; return c }},
-		{"7-character ICD-10", "icd10.format", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Diagnoses[1] = "S060X0A"; return c }},
-		{"Z principal", "icd10.bh_principal", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Diagnoses[0] = "Z630"; return c }},
-		{"medical principal", "icd10.bh_principal", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Diagnoses[0] = "E119"; return c }},
-		{"Z secondary", "icd10.bh_principal", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Diagnoses[1] = "Z630"; return c }},
+		{"future date", "date.service", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Date, c.Lines[0].Date = "2026-04-01", "2026-04-01"
+			return c
+		}},
+		{"bad ICD-10", "icd10.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Diagnoses[1] = "4111"
+			return c
+		}},
+		{"ICD-10 too long", "icd10.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Diagnoses[1] = "F4111234"
+			return c
+		}},
+		{"7-character ICD-10", "icd10.format", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Diagnoses[1] = "S060X0A"
+			return c
+		}},
+		{"Z principal", "icd10.bh_principal", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Diagnoses[0] = "Z630"
+			return c
+		}},
+		{"medical principal", "icd10.bh_principal", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Diagnoses[0] = "E119"
+			return c
+		}},
+		{"Z secondary", "icd10.bh_principal", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Diagnoses[1] = "Z630"
+			return c
+		}},
 		{"13 diagnoses", "hi.max12", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			for len(c.Diagnoses) < 13 {
 				c.Diagnoses = append(c.Diagnoses, "F4"+string(rune('0'+len(c.Diagnoses)%10)))
@@ -97,17 +133,32 @@ func TestScrubRules(t *testing.T) {
 			}
 			return c
 		}},
-		{"pointer past HI", "hi.pointers", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Pointers = []int{1, 3}; return c }},
-		{"no pointer", "hi.pointers", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Pointers = nil; return c }},
+		{"pointer past HI", "hi.pointers", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Lines[0].Pointers = []int{1, 3}
+			return c
+		}},
+		{"no pointer", "hi.pointers", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Lines[0].Pointers = nil
+			return c
+		}},
 		{"51 lines", "lines.max50", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			for len(c.Lines) < 51 {
 				addLine(c, "90791", 60)
 			}
 			return c
 		}},
-		{"bad CPT", "cpt.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Code = "9083"; return c }},
-		{"HCPCS", "cpt.format", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Code = "H0004"; return c }},
-		{"bad modifier", "modifier.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Modifiers = []string{"9"}; return c }},
+		{"bad CPT", "cpt.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Lines[0].Code = "9083"
+			return c
+		}},
+		{"HCPCS", "cpt.format", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Lines[0].Code = "H0004"
+			return c
+		}},
+		{"bad modifier", "modifier.format", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Lines[0].Modifiers = []string{"9"}
+			return c
+		}},
 		{"5 modifiers", "modifier.max4", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			c.Lines[0].Modifiers = []string{"59", "XE", "XS", "XP", "XU"}
 			return c
@@ -117,7 +168,10 @@ func TestScrubRules(t *testing.T) {
 			return c
 		}},
 		{"zero charge", "charge.positive", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Charge = 0; return c }},
-		{"duplicate line", "line.duplicate", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { addLine(c, "90837", 55); return c }},
+		{"duplicate line", "line.duplicate", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			addLine(c, "90837", 55)
+			return c
+		}},
 		{"duplicate with another modifier is distinct", "line.duplicate", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			addLine(c, "90837", 55)
 			c.Lines[1].Modifiers = []string{"59"}
@@ -128,8 +182,14 @@ func TestScrubRules(t *testing.T) {
 			return c
 		}},
 		{"no minutes", "time.missing", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Minutes = 0; return c }},
-		{"90837 at 50 minutes", "time.90837", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Minutes = 50; return c }},
-		{"90837 at 53 minutes", "time.90837", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Lines[0].Minutes = 53; return c }},
+		{"90837 at 50 minutes", "time.90837", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Lines[0].Minutes = 50
+			return c
+		}},
+		{"90837 at 53 minutes", "time.90837", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Lines[0].Minutes = 53
+			return c
+		}},
 		{"90832 at 15 minutes", "time.90832", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			c.Lines[0].Code, c.Lines[0].Minutes = "90832", 15
 			return c
@@ -189,7 +249,10 @@ func TestScrubRules(t *testing.T) {
 			addLine(c, "90838", 52)
 			return c
 		}},
-		{"90785 with 90837", "addon.90785", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { addLine(c, "90785", 55); return c }},
+		{"90785 with 90837", "addon.90785", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			addLine(c, "90785", 55)
+			return c
+		}},
 		{"90785 with 90846", "addon.90785", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			c.Lines[0].Code, c.Lines[0].Minutes = "90846", 50
 			addLine(c, "90785", 50)
@@ -304,12 +367,30 @@ func TestScrubRules(t *testing.T) {
 			c.Authorization, c.Lines[0].Code = "", "90791"
 			return c
 		}},
-		{"unknown authorization", "auth.unknown", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Authorization = "AUTH-9"; return c }},
-		{"authorization of another client", "auth.client", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].ClientID = "c9"; return c }},
-		{"authorization for other codes", "auth.code", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].Codes = []string{"90846"}; return c }},
-		{"authorization expired", "auth.dates", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].End = "2026-03-01"; return c }},
-		{"authorization not started", "auth.dates", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].Start = "2026-03-03"; return c }},
-		{"authorization last day", "auth.dates", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].End = "2026-03-02"; return c }},
+		{"unknown authorization", "auth.unknown", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Authorization = "AUTH-9"
+			return c
+		}},
+		{"authorization of another client", "auth.client", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].ClientID = "c9"
+			return c
+		}},
+		{"authorization for other codes", "auth.code", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].Codes = []string{"90846"}
+			return c
+		}},
+		{"authorization expired", "auth.dates", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].End = "2026-03-01"
+			return c
+		}},
+		{"authorization not started", "auth.dates", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].Start = "2026-03-03"
+			return c
+		}},
+		{"authorization last day", "auth.dates", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].End = "2026-03-02"
+			return c
+		}},
 		{"authorization used up", "auth.units", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].Used = 10; return c }},
 		{"authorization last unit", "auth.units", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].Used = 9; return c }},
 		{"15-minute authorization short", "auth.units", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
@@ -317,10 +398,22 @@ func TestScrubRules(t *testing.T) {
 			c.Lines[0].Code, c.Lines[0].Minutes, c.Lines[0].Units = "H2019", 120, 8
 			return c
 		}},
-		{"authorization for telehealth only", "auth.pos", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].PlaceOfService = "10"; return c }},
-		{"authorization for office", "auth.pos", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].PlaceOfService = "11"; return c }},
-		{"authorization names another provider", "auth.provider", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].Provider = lpcaNPI; return c }},
-		{"authorization names this provider", "auth.provider", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { s.Auths[0].Provider = lcswNPI; return c }},
+		{"authorization for telehealth only", "auth.pos", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].PlaceOfService = "10"
+			return c
+		}},
+		{"authorization for office", "auth.pos", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].PlaceOfService = "11"
+			return c
+		}},
+		{"authorization names another provider", "auth.provider", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].Provider = lpcaNPI
+			return c
+		}},
+		{"authorization names this provider", "auth.provider", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			s.Auths[0].Provider = lcswNPI
+			return c
+		}},
 		{"enrollment pending", "enrollment.active", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			p, _ := cfg.Payer("demo-commercial")
 			p.Enrollment = []config.Enrollment{{NPI: practiceNPI, Status: "pending"}}
@@ -336,7 +429,10 @@ func TestScrubRules(t *testing.T) {
 			p.Enrollment = []config.Enrollment{{NPI: practiceNPI, Status: "active"}}
 			return c
 		}},
-		{"replacement without F8", "frequency.f8", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim { c.Frequency = FrequencyReplacement; return c }},
+		{"replacement without F8", "frequency.f8", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			c.Frequency = FrequencyReplacement
+			return c
+		}},
 		{"void with F8", "frequency.f8", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			c.Frequency, c.PayerControlNumber = FrequencyVoid, "PCN1"
 			return c
