@@ -256,7 +256,8 @@ func (b *builder) set(ic *x12.InterchangeResult, g *x12.GroupResult, s *x12.SetR
 		if err := w.Simple("IK3", se.seg, strconv.Itoa(se.pos), loop, se.code); err != nil {
 			return fmt.Errorf("IK3: %w", err)
 		}
-		if name, ref := ctx.businessUnit(se.pos); name != "" && safe(w, ref) {
+		// CTX01-2 is AN 1-35: a longer (itself invalid) identifier is left out.
+		if name, ref := ctx.businessUnit(se.pos); name != "" && ref != "" && len(ref) <= 35 && safe(w, ref) {
 			if err := w.Segment("CTX", x12.C(name, ref)); err != nil {
 				return fmt.Errorf("CTX: %w", err)
 			}
@@ -471,4 +472,32 @@ func itoaOpt(n int) string {
 		return ""
 	}
 	return strconv.Itoa(n)
+}
+
+// Read parses a whole received file with loop trees, for Build999's Options.Transactions.
+// Like x12.Validate, the error is non-nil only for I/O errors and cancellation; malformed
+// input is reported in the result. Memory grows with the file: for very large files use
+// x12.Validate and build the 999 without Transactions.
+func Read(ctx context.Context, r io.Reader, g x12.Guides) (*x12.FileResult, []*x12.Transaction, error) {
+	p := x12.NewParser(r, x12.ParseOptions{Guides: g})
+	var txs []*x12.Transaction
+	for {
+		if err := ctx.Err(); err != nil {
+			return p.Result(), txs, err
+		}
+		t, err := p.Next()
+		if t != nil {
+			txs = append(txs, t)
+		}
+		if errors.Is(err, io.EOF) {
+			return p.Result(), txs, nil
+		}
+		if err != nil {
+			var se *x12.SyntaxError
+			if errors.As(err, &se) {
+				return p.Result(), txs, nil
+			}
+			return p.Result(), txs, fmt.Errorf("ack: read: %w", err)
+		}
+	}
 }
