@@ -250,9 +250,10 @@ func (tx *txState) place(seg *Segment, pos int) {
 				if q.Component > 0 {
 					ref = fmt.Sprintf("%s-%d", ref, q.Component)
 				}
-				if last := len(tx.t.Errors) - 1; last >= 0 && tx.t.Errors[last].Position == pos &&
-					tx.t.Errors[last].Element == ref {
-					return // the element check already reported this value
+				for k := len(tx.t.Errors) - 1; k >= 0 && tx.t.Errors[k].Position == pos; k-- {
+					if tx.t.Errors[k].Element == ref {
+						return // the element check already reported this value
+					}
 				}
 				tx.elemError(seg, pos, loopID, ref, q.Element, q.Component, 0, IK4BadCode,
 					"%s qualifier value is not one the guide permits here", ref)
@@ -590,6 +591,29 @@ func (tx *txState) checkSegment(def *SegmentDef, seg *Segment, pos int, loop str
 	}
 	for si := range def.Syntax {
 		tx.checkSyntax(&def.Syntax[si], def, seg, pos, loop)
+	}
+	if id == "DTP" && len(els) > 3 && len(els[3]) > 0 && nd >= 3 && def.Elements[2].Type != DT {
+		tx.checkPeriod(seg, pos, loop)
+	}
+}
+
+// checkPeriod checks DTP03 against the format DTP02 names. The guides type DTP03 as AN
+// because its format varies, so this rule lives in code: D8 is CCYYMMDD, RD8 a range
+// CCYYMMDD-CCYYMMDD.
+func (tx *txState) checkPeriod(seg *Segment, pos int, loop string) {
+	v := seg.Elements[3]
+	ok := true
+	switch string(seg.Elements[2]) {
+	case "D8":
+		ok = validDate(v, false)
+	case "RD8":
+		i := bytes.IndexByte(v, '-')
+		ok = i > 0 && validDate(v[:i], false) && validDate(v[i+1:], false) && string(v[:i]) <= string(v[i+1:])
+	default:
+		return
+	}
+	if !ok {
+		tx.elemError(seg, pos, loop, "DTP03", 3, 0, 0, IK4BadDate, "DTP03 is not a valid date for format %s", seg.Elements[2])
 	}
 }
 
