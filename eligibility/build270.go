@@ -1,0 +1,191 @@
+package eligibility
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/x12"
+)
+
+// Version is the 270/271 implementation guide.
+const Version = "005010X279A1"
+
+// Inquiry is one eligibility question: is this member (or dependent) covered on this date.
+type Inquiry struct {
+	Trace        string // TRN02: unique, stored, echoed in the 271
+	Originator   string // TRN03: "9" + the practice's 9-digit id (10 characters)
+	PayerName    string
+	PayerID      string // 2100A NM109 (PI)
+	ProviderName string // 2100B organization name
+	ProviderNPI  string // 2100B NM109 (XX)
+	Subscriber   claims.Person
+	MemberID     string
+	Dependent    *claims.Person // when the patient is not the subscriber (2000D)
+	Date         string         // date of service, YYYY-MM-DD (DTP*291)
+	ServiceTypes []string       // EQ01 values; default 30 and MH
+	SessionIDs   []string       // the sessions this answer will be applied to (not sent)
+}
+
+// Envelope addresses a 270 file to a clearinghouse.
+type Envelope struct {
+	SenderQual, SenderID     string
+	ReceiverQual, ReceiverID string
+	GSSender, GSReceiver     string
+	Usage                    string // T or P
+	Now                      time.Time
+}
+
+// Controls are the control numbers a written file used (recorded with the upload).
+type Controls struct {
+	Interchange int64
+	Group       int64
+	Sets        []string
+}
+
+// Write270 writes one interchange with one 270 per payer: HL 20 payer, HL 21 provider,
+// HL 22 subscriber (TRN, NM1*IL, DMG, DTP*291, EQ when the subscriber is the patient),
+// HL 23 dependent when not.
+func Write270(ctx context.Context, w io.Writer, env Envelope, seq x12.ControlNumbers, inqs []Inquiry) (Controls, error) {
+	var ctl Controls
+	if len(inqs) == 0 {
+		return ctl, fmt.Errorf("270: no inquiries")
+	}
+	now := env.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	key := func(kind string) x12.SequenceKey {
+		return x12.SequenceKey{Sender: env.SenderID, Receiver: env.ReceiverID, Kind: kind}
+	}
+	var err error
+	if ctl.Interchange, err = seq.Next(ctx, key(x12.SeqInterchange)); err != nil {
+		return ctl, err
+	}
+	if ctl.Group, err = seq.Next(ctx, key(x12.SeqGroup)); err != nil {
+		return ctl, err
+	}
+	xw := x12.NewWriter(w, x12.DefaultDelimiters)
+	xw.SetNewline(true)
+	if err := xw.BeginInterchange(x12.InterchangeHeader{SenderQual: env.SenderQual, SenderID: env.SenderID,
+		ReceiverQual: env.ReceiverQual, Receiver: env.ReceiverID, Date: now, Control: ctl.Interchange, Usage: env.Usage}); err != nil {
+		return ctl, fmt.Errorf("270 ISA: %w", err)
+	}
+	if err := xw.BeginGroup("HS", or(env.GSSender, env.SenderID), or(env.GSReceiver, env.ReceiverID), Version, now, ctl.Group); err != nil {
+		return ctl, fmt.Errorf("270 GS: %w", err)
+	}
+	byPayer := map[string][]Inquiry{}
+	var payers []string
+	for _, q := range inqs {
+		if _, ok := byPayer[q.PayerID]; !ok {
+			payers = append(payers, q.PayerID)
+		}
+		byPayer[q.PayerID] = append(byPayer[q.PayerID], q)
+	}
+	sort.Strings(payers)
+	for _, p := range payers {
+		st, err := seq.Next(ctx, key(x12.SeqTransaction))
+		if err != nil {
+			return ctl, err
+		}
+		stc := x12.FormatSTControl(st)
+		ctl.Sets = append(ctl.Sets, stc)
+		if err := write270Set(xw, stc, now, byPayer[p]); err != nil {
+			return ctl, fmt.Errorf("270 %s: %w", stc, err)
+		}
+	}
+	if err := xw.EndGroup(); err != nil {
+		return ctl, err
+	}
+	if err := xw.EndInterchange(); err != nil {
+		return ctl, err
+	}
+	return ctl, xw.Flush()
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func write270Set(xw *x12.Writer, control string, now time.Time, inqs []Inquiry) error {
+	if err := xw.BeginTransaction("270", control, Version); err != nil {
+		return err
+	}
+	var err error
+	put := func(id string, els ...string) {
+		if err == nil {
+			err = xw.Simple(id, els...)
+		}
+	}
+	// BHT: 0022 information source/receiver/subscriber/dependent structure, 13 request.
+	put("BHT", "0022", "13", "E"+control, now.Format("20060102"), now.Format("1504"))
+	put("HL", "1", "", "20", "1")
+	put("NM1", "PR", "2", inqs[0].PayerName, "", "", "", "", "PI", inqs[0].PayerID)
+	hl := 2
+	provHL := 0
+	lastNPI := ""
+	for _, q := range inqs {
+		if provHL == 0 || q.ProviderNPI != lastNPI {
+			provHL, lastNPI = hl, q.ProviderNPI
+			put("HL", fmt.Sprint(hl), "1", "21", "1")
+			put("NM1", "1P", "2", q.ProviderName, "", "", "", "", "XX", q.ProviderNPI)
+			hl++
+		}
+		child := "0"
+		if q.Dependent != nil {
+			child = "1"
+		}
+		subHL := hl
+		put("HL", fmt.Sprint(hl), fmt.Sprint(provHL), "22", child)
+		hl++
+		if q.Dependent == nil {
+			put("TRN", "1", q.Trace, q.Originator)
+		}
+		put("NM1", "IL", "1", upper(q.Subscriber.LastName), upper(q.Subscriber.FirstName), "", "", "", "MI", q.MemberID)
+		if q.Dependent == nil {
+			writePatient(put, q.Subscriber, q)
+			continue
+		}
+		put("HL", fmt.Sprint(hl), fmt.Sprint(subHL), "23", "0")
+		hl++
+		put("TRN", "1", q.Trace, q.Originator)
+		put("NM1", "03", "1", upper(q.Dependent.LastName), upper(q.Dependent.FirstName))
+		writePatient(put, *q.Dependent, q)
+	}
+	if err != nil {
+		return err
+	}
+	return xw.EndTransaction()
+}
+
+// writePatient writes DMG, DTP*291 and the EQ loops for the person whose coverage is asked.
+func writePatient(put func(string, ...string), p claims.Person, q Inquiry) {
+	if p.DOB != "" {
+		put("DMG", "D8", strings.ReplaceAll(p.DOB, "-", ""), genderCode(p.Gender))
+	}
+	put("DTP", "291", "D8", strings.ReplaceAll(q.Date, "-", ""))
+	types := q.ServiceTypes
+	if len(types) == 0 {
+		types = []string{"30", "MH"}
+	}
+	for _, t := range types {
+		put("EQ", t)
+	}
+}
+
+func genderCode(g string) string {
+	switch strings.ToUpper(g) {
+	case "F", "M":
+		return strings.ToUpper(g)
+	}
+	return "U"
+}
+
+func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

@@ -1,0 +1,438 @@
+package eligibility
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/edigate/edigate/x12"
+)
+
+// Map271 maps one 271 transaction set (005010X279A1) into one Result per subscriber (2000C)
+// or dependent (2000D) answered, plus one per payer- or provider-level reject (2000A/B AAA)
+// that answers nobody in particular. Unknown codes are kept and shown, never fatal.
+func Map271(tx *x12.Transaction) ([]Result, error) {
+	if tx.Set != "271" {
+		return nil, fmt.Errorf("271: transaction set %s %s is not a 271", tx.Set, tx.Control)
+	}
+	if tx.Root == nil {
+		return nil, fmt.Errorf("271 %s: parsed without a loop tree", tx.Control)
+	}
+	m := mapper{}
+	for _, s := range ordered(tx.Root) {
+		m.segment(s)
+	}
+	m.finish()
+	for _, r := range m.orphanRejects {
+		m.out = append(m.out, Result{Level: r.Level, PayerID: m.payerID, Rejects: []Reject{r}, Benefits: []Benefit{}})
+	}
+	return m.out, nil
+}
+
+// ordered returns the transaction's segments in input order. Loop trees keep a loop's own
+// segments apart from its children, but the 271 hangs meaning on order across them (LS and
+// LE of 2110C surround the 2120C loop), so the mapper reads the tree back in file order.
+func ordered(root *x12.Loop) []*x12.Segment {
+	var segs []*x12.Segment
+	root.Walk(func(l *x12.Loop) {
+		for i := range l.Segments {
+			segs = append(segs, &l.Segments[i])
+		}
+	})
+	sort.SliceStable(segs, func(i, j int) bool { return segs[i].Index < segs[j].Index })
+	return segs
+}
+
+type mapper struct {
+	out           []Result
+	cur           *Result
+	ben           int // index of the current benefit in cur.Benefits, -1 when none
+	in2120        bool
+	ent           *Entity
+	hlLevel       string
+	payerID       string
+	subscriber    string // last 2100C member id, for dependents
+	orphanRejects []Reject
+}
+
+func levelName(hl string) string {
+	switch hl {
+	case "20":
+		return "payer"
+	case "21":
+		return "provider"
+	case "22":
+		return "subscriber"
+	case "23":
+		return "dependent"
+	}
+	return "level " + hl
+}
+
+func (m *mapper) finish() {
+	if m.cur != nil {
+		// A subscriber level that only parents a dependent (no trace, benefits or
+		// rejects of its own) answers nothing: the dependent's result carries it.
+		if m.cur.Trace != "" || len(m.cur.Benefits) > 0 || len(m.cur.Rejects) > 0 {
+			summarize(m.cur)
+			m.out = append(m.out, *m.cur)
+		}
+		m.cur = nil
+	}
+	m.ben, m.in2120, m.ent = -1, false, nil
+}
+
+func (m *mapper) benefit() *Benefit {
+	if m.cur == nil || m.ben < 0 {
+		return nil
+	}
+	return &m.cur.Benefits[m.ben]
+}
+
+func (m *mapper) segment(s *x12.Segment) {
+	switch s.ID() {
+	case "HL":
+		m.finish()
+		m.hlLevel = s.Str(3)
+		if m.hlLevel == "22" || m.hlLevel == "23" {
+			m.cur = &Result{Level: levelName(m.hlLevel), PayerID: m.payerID, Rejects: []Reject{}, Benefits: []Benefit{}}
+			if m.hlLevel == "23" {
+				m.cur.MemberID = m.subscriber // a dependent is billed under the subscriber's id
+			}
+		}
+	case "TRN":
+		// 271 TRN01 2 echoes the 270's trace; TRN01 1 is the payer's own, kept only when no echo.
+		if m.cur != nil && (s.Str(1) == "2" || m.cur.Trace == "") {
+			m.cur.Trace = s.Str(2)
+		}
+	case "NM1":
+		if m.in2120 {
+			e := Entity{Code: s.Str(1), Name: personOrOrg(s), IDQual: s.Str(8), ID: s.Str(9)}
+			if b := m.benefit(); b != nil {
+				e.ForBenefit = strings.Join(b.ServiceTypes, ",")
+				b.Entities = append(b.Entities, e)
+				m.ent = &b.Entities[len(b.Entities)-1]
+			}
+			return
+		}
+		switch s.Str(1) {
+		case "PR":
+			m.payerID = s.Str(9)
+		case "IL":
+			if m.cur != nil {
+				m.cur.MemberID = s.Str(9)
+				if m.hlLevel == "22" {
+					m.subscriber = s.Str(9)
+				}
+			}
+		}
+	case "AAA":
+		r := Reject{Valid: s.Str(1), Code: s.Str(3), Reason: words(aaaReasons, s.Str(3)),
+			Action: s.Str(4), FollowUp: words(aaaFollowUps, s.Str(4))}
+		switch {
+		case m.benefit() != nil:
+			r.Level = "benefit"
+			m.cur.Rejects = append(m.cur.Rejects, r)
+		case m.cur != nil:
+			r.Level = m.cur.Level
+			m.cur.Rejects = append(m.cur.Rejects, r)
+		default:
+			r.Level = levelName(m.hlLevel)
+			m.orphanRejects = append(m.orphanRejects, r)
+		}
+	case "REF":
+		if m.cur != nil && m.benefit() == nil {
+			switch s.Str(1) {
+			case "18":
+				m.cur.Plan = s.Str(2)
+			case "6P":
+				m.cur.Group = s.Str(2)
+			}
+		}
+	case "DTP":
+		if b := m.benefit(); b != nil {
+			b.Dates = append(b.Dates, s.Str(1)+":"+s.Str(3))
+			return
+		}
+		if m.cur != nil {
+			start, end := dateRange(s.Str(3))
+			switch s.Str(1) {
+			case "346", "356": // plan / eligibility begin
+				m.cur.CoverageStart = start
+			case "347", "357": // plan / eligibility end
+				m.cur.CoverageEnd = start
+			case "307", "291": // eligibility / plan as a range
+				if m.cur.CoverageStart == "" {
+					m.cur.CoverageStart = start
+				}
+				if end != start && m.cur.CoverageEnd == "" {
+					m.cur.CoverageEnd = end
+				}
+			}
+		}
+	case "EB":
+		if m.cur == nil {
+			return
+		}
+		m.in2120 = false
+		m.cur.Benefits = append(m.cur.Benefits, ebBenefit(s))
+		m.ben = len(m.cur.Benefits) - 1
+	case "MSG":
+		if m.cur == nil {
+			return
+		}
+		if b := m.benefit(); b != nil {
+			b.Messages = append(b.Messages, s.Str(1))
+		}
+		m.cur.Messages = append(m.cur.Messages, s.Str(1))
+	case "LS":
+		m.in2120 = true
+	case "LE":
+		m.in2120, m.ent = false, nil
+	case "PER":
+		if m.ent != nil {
+			for i := 3; i+1 <= s.Len(); i += 2 {
+				if s.Str(i) == "TE" {
+					m.ent.Phone = s.Str(i + 1)
+					break
+				}
+			}
+		}
+	case "SE":
+		m.finish()
+	}
+}
+
+func personOrOrg(s *x12.Segment) string {
+	if s.Str(2) == "1" && s.Str(4) != "" {
+		return strings.TrimSpace(s.Str(4) + " " + s.Str(3))
+	}
+	return s.Str(3)
+}
+
+func dateRange(v string) (start, end string) {
+	if i := strings.IndexByte(v, '-'); i >= 0 {
+		return v[:i], v[i+1:]
+	}
+	return v, v
+}
+
+func ebBenefit(s *x12.Segment) Benefit {
+	b := Benefit{Info: s.Str(1), InfoText: words(ebInfo, s.Str(1)), Coverage: s.Str(2), Insurance: s.Str(4),
+		Plan: s.Str(5), TimePeriod: s.Str(6), QuantityQual: s.Str(9), Quantity: s.Str(10),
+		AuthRequired: yesNo(s.Str(11)), InNetwork: yesNo(s.Str(12))}
+	for _, st := range s.Repeats(3) {
+		b.ServiceTypes = append(b.ServiceTypes, string(st))
+	}
+	if v := s.Str(7); v != "" {
+		if a, err := x12.ParseAmount(v); err == nil {
+			b.Amount = &a
+		} else {
+			b.Messages = append(b.Messages, "unreadable amount in EB07")
+		}
+	}
+	if v := s.Str(8); v != "" {
+		if p, ok := percent(v); ok {
+			b.Percent = p
+		} else {
+			b.Messages = append(b.Messages, "unreadable percent in EB08")
+		}
+	}
+	return b
+}
+
+// yesNo maps Y/N to a bool; U (unknown), W (not applicable: both in and out of network)
+// and anything else stay unknown.
+func yesNo(v string) *bool {
+	switch v {
+	case "Y":
+		t := true
+		return &t
+	case "N":
+		f := false
+		return &f
+	}
+	return nil
+}
+
+// percent turns the X12 fraction (EB08 "0.2") into an exact percent string ("20").
+func percent(v string) (string, bool) {
+	r, ok := new(big.Rat).SetString(v)
+	if !ok || r.Sign() < 0 {
+		return "", false
+	}
+	r.Mul(r, big.NewRat(100, 1))
+	if r.IsInt() {
+		return r.Num().String(), true
+	}
+	f := r.FloatString(4)
+	f = strings.TrimRight(strings.TrimRight(f, "0"), ".")
+	return f, true
+}
+
+// rank orders benefits for a therapy session: behavioral-health service types first, then
+// the plan-level 30 (or no service type), then anything else.
+func rank(b *Benefit) int {
+	best := 100
+	if len(b.ServiceTypes) == 0 {
+		best = 50
+	}
+	for _, st := range b.ServiceTypes {
+		if r, ok := behavioral[st]; ok && r < best {
+			best = r
+		} else if st == "30" && best > 50 {
+			best = 50
+		}
+	}
+	return best
+}
+
+func (b *Benefit) behavioral() bool { return rank(b) < 50 }
+
+// pick returns the best benefit with info code and a predicate: by service type rank, then
+// in network over out of network, then individual over family coverage.
+func pick(bs []Benefit, info string, ok func(*Benefit) bool) *Benefit {
+	var best *Benefit
+	score := func(b *Benefit) int {
+		s := rank(b) * 100
+		if b.InNetwork != nil && !*b.InNetwork {
+			s += 10
+		}
+		if b.Coverage != "" && b.Coverage != "IND" {
+			s += 1
+		}
+		return s
+	}
+	for i := range bs {
+		b := &bs[i]
+		if b.Info != info || (ok != nil && !ok(b)) {
+			continue
+		}
+		if best == nil || score(b) < score(best) {
+			best = b
+		}
+	}
+	return best
+}
+
+func remaining(b *Benefit) bool { return b.TimePeriod == "29" }
+func total(b *Benefit) bool     { return b.TimePeriod != "29" && b.TimePeriod != "24" }
+
+// summarize fills the headline fields from the benefits.
+func summarize(r *Result) {
+	active, inactive := false, false
+	for i := range r.Benefits {
+		switch r.Benefits[i].Info {
+		case "1", "2", "3", "4", "5":
+			active = true
+		case "6", "7", "8":
+			inactive = true
+		}
+	}
+	r.Active = active && !(inactive && !activeFor(r.Benefits))
+	if len(r.Rejects) > 0 && !active {
+		r.Active = false
+	}
+	cov := pick(r.Benefits, "1", nil)
+	if cov == nil {
+		for _, code := range []string{"2", "3", "4", "5"} {
+			if cov = pick(r.Benefits, code, nil); cov != nil {
+				break
+			}
+		}
+	}
+	if cov != nil {
+		r.ServiceType = strings.Join(cov.ServiceTypes, ",")
+		if r.Plan == "" {
+			r.Plan = cov.Plan
+		}
+		r.InNetwork, r.AuthRequired = cov.InNetwork, cov.AuthRequired
+	}
+	amount := func(b *Benefit) *x12.Amount {
+		if b == nil {
+			return nil
+		}
+		return b.Amount
+	}
+	hasAmount := func(b *Benefit) bool { return b.Amount != nil }
+	copay := pick(r.Benefits, "B", hasAmount)
+	r.Copay = amount(copay)
+	coins := pick(r.Benefits, "A", func(b *Benefit) bool { return b.Percent != "" })
+	if coins != nil {
+		p := coins.Percent
+		r.CoinsurancePercent = &p
+	}
+	r.Deductible = amount(pick(r.Benefits, "C", func(b *Benefit) bool { return hasAmount(b) && total(b) }))
+	r.DeductibleRemaining = amount(pick(r.Benefits, "C", func(b *Benefit) bool { return hasAmount(b) && remaining(b) }))
+	r.OutOfPocket = amount(pick(r.Benefits, "G", func(b *Benefit) bool { return hasAmount(b) && total(b) }))
+	r.OutOfPocketRemaining = amount(pick(r.Benefits, "G", func(b *Benefit) bool { return hasAmount(b) && remaining(b) }))
+	// Network and authorization flags from the cost-sharing benefits when coverage did not say.
+	for _, b := range []*Benefit{copay, coins} {
+		if b == nil {
+			continue
+		}
+		if r.InNetwork == nil {
+			r.InNetwork = b.InNetwork
+		}
+		if r.AuthRequired == nil {
+			r.AuthRequired = b.AuthRequired
+		}
+	}
+	visits := func(b *Benefit) bool { return b.QuantityQual == "VS" && b.Quantity != "" }
+	if b := pick(r.Benefits, "F", func(b *Benefit) bool { return visits(b) && remaining(b) }); b != nil {
+		r.VisitsRemaining = atoi(b.Quantity)
+	}
+	if b := pick(r.Benefits, "F", func(b *Benefit) bool { return visits(b) && total(b) }); b != nil {
+		r.VisitsLimit = atoi(b.Quantity)
+	}
+	if r.VisitsLimit != nil && r.VisitsRemaining != nil {
+		u := *r.VisitsLimit - *r.VisitsRemaining
+		r.VisitsUsed = &u
+	}
+	r.CarveOut = carveOut(r.Benefits)
+}
+
+// activeFor reports whether an active benefit covers behavioral health or the plan (30)
+// despite an inactive one elsewhere (e.g. active medical, inactive dental).
+func activeFor(bs []Benefit) bool {
+	act := pick(bs, "1", nil)
+	inact := pick(bs, "6", nil)
+	if act == nil {
+		return false
+	}
+	if inact == nil {
+		return true
+	}
+	return rank(act) <= rank(inact)
+}
+
+// carveOut finds the organization behavioral health is delegated to: a 2120 payer-like
+// entity on a behavioral-health benefit, or on a "contact following entity" (EB01 U) one.
+func carveOut(bs []Benefit) *Entity {
+	for i := range bs {
+		b := &bs[i]
+		if !b.behavioral() && b.Info != "U" && b.Info != "MC" {
+			continue
+		}
+		for _, e := range b.Entities {
+			if carveOutEntities[e.Code] {
+				e := e
+				return &e
+			}
+		}
+	}
+	return nil
+}
+
+func atoi(s string) *int {
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		s = s[:i]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return nil
+	}
+	return &n
+}
