@@ -17,6 +17,10 @@ var Registry = NewSet([]*x12.Guide{
 	X221A1,
 	X214,
 	X231A1,
+	X279A1Request,
+	X279A1Response,
+	X212Request,
+	X212Response,
 }, map[string]*x12.Guide{
 	// 999 senders often put the base guide id in GS08 without the A1 errata suffix; the
 	// errata changed no structure the parser depends on.
