@@ -92,7 +92,7 @@ func TestStream835BoundedMemory(t *testing.T) {
 		t.Skip("streams 200 MB")
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(fixtures.Write835(pw, 480000, 1000)) }()
+	go func() { pw.CloseWithError(fixtures.Write835(pw, 750000, 1000)) }()
 	var peak uint64
 	stop := make(chan struct{})
 	done := make(chan struct{})
@@ -118,7 +118,7 @@ func TestStream835BoundedMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Valid() || len(res.Interchanges[0].Groups[0].Sets) != 480 {
+	if !res.Valid() || len(res.Interchanges[0].Groups[0].Sets) != 750 {
 		t.Fatalf("valid %v, sets %d", res.Valid(), len(res.Interchanges[0].Groups[0].Sets))
 	}
 	if cr.n < 150<<20 {
