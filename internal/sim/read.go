@@ -34,6 +34,7 @@ type SubmittedClaim struct {
 	PatientLast      string // 2010CA, or the subscriber when absent
 	PatientFirst     string
 	PayerName        string // 2010BB
+	FilingIndicator  string // 2000B SBR09
 	PayerID          string
 	BillingName      string // 2010AA
 	BillingNPI       string
@@ -120,6 +121,8 @@ func ReadInbound(r io.Reader) (*Inbound, error) {
 			if hl == "22" {
 				sub = SubmittedClaim{PayerName: sub.PayerName, PayerID: sub.PayerID, BillingName: sub.BillingName, BillingNPI: sub.BillingNPI}
 			}
+		case "SBR":
+			sub.FilingIndicator = s.Str(9)
 		case "TRN":
 			if inq != nil && s.Str(1) == "1" {
 				inq.Trace, inq.TraceOriginator = s.Str(2), s.Str(3)

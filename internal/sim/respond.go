@@ -178,7 +178,11 @@ func (a *Answerer) Write277CA(ctx context.Context, in *Inbound) ([]byte, error) 
 	s.put("QTY", "AA", fmt.Sprint(rej))
 	s.put("AMT", "YU", accAmt.X12())
 	s.put("AMT", "YY", rejAmt.X12())
-	// 2000C billing provider, then 2000D patient per claim
+	// 2000C billing provider (with its own total), then 2000D patient per claim
+	byNPI := map[string]x12.Amount{}
+	for _, c := range in.Claims {
+		byNPI[c.BillingNPI] += c.Charge
+	}
 	hl := 3
 	provHL := 0
 	lastNPI := ""
@@ -188,7 +192,8 @@ func (a *Answerer) Write277CA(ctx context.Context, in *Inbound) ([]byte, error) 
 			s.put("HL", fmt.Sprint(hl), "2", "19", "1")
 			s.put("NM1", "85", "2", nonEmpty(c.BillingName, "BILLING PROVIDER"), "", "", "", "", "XX", c.BillingNPI)
 			s.put("TRN", "1", "0")
-			s.putV("STC", x12.C("A1", "19", "PR"), x12.E(date), x12.E("WQ"), x12.E(c.Charge.X12()))
+			// 277CA 2200C STC: STC02 is not used at the provider level.
+			s.putV("STC", x12.C("A1", "19", "PR"), x12.E(""), x12.E("WQ"), x12.E(byNPI[c.BillingNPI].X12()))
 			hl++
 		}
 		s.put("HL", fmt.Sprint(hl), fmt.Sprint(provHL), "PT")

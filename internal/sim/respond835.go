@@ -190,7 +190,7 @@ func (a *Answerer) write835(ctx context.Context, in *Inbound, claims []claimResu
 	s.put("LX", "1")
 	for _, c := range claims {
 		charge, paid, patient := c.totals()
-		s.put("CLP", c.Claim.PatientControl, c.Status, charge.X12(), paid.X12(), patient.X12(), "CI", c.PayerClaim, "11", "1")
+		s.put("CLP", c.Claim.PatientControl, c.Status, charge.X12(), paid.X12(), patient.X12(), clp06(c.Claim.FilingIndicator), c.PayerClaim, "11", "1")
 		s.put("NM1", "QC", "1", nonEmpty(c.Claim.PatientLast, "PATIENT"), c.Claim.PatientFirst, "", "", "", "MI", nonEmpty(c.Claim.MemberID, "UNKNOWN"))
 		if first, _ := serviceDates(c.Claim); first != "" {
 			s.put("DTM", "232", first)
@@ -248,4 +248,14 @@ func writeCAS(s *segs, adj []adjustment) {
 			list = list[n:]
 		}
 	}
+}
+
+// clp06 maps the 837P SBR09 claim filing indicator to the 835 CLP06 code list, which has no
+// "CI" (commercial): commercial plans answer as a PPO (12).
+func clp06(sbr09 string) string {
+	switch sbr09 {
+	case "MC", "MB", "MA", "HM", "CH", "VA", "WC", "OF", "TV", "DS", "AM", "LM", "16", "17", "13", "14", "15", "12":
+		return sbr09
+	}
+	return "12"
 }
