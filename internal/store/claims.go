@@ -1,0 +1,379 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/x12"
+)
+
+// Claim states (issue 6): held by the scrubber, built (clean, waiting for a file), filed
+// (written into an 837P in DATA/outbound/). Later states (submitted, accepted, paid...)
+// belong to the exchange and remittance code.
+const (
+	ClaimHeld  = "held"
+	ClaimBuilt = "built"
+	ClaimFiled = "filed"
+)
+
+// ErrClaimFiled is returned when a filed claim would be overwritten: once a claim is in a
+// file its content is what the payer has, and changes go through a replacement (freq 7).
+var ErrClaimFiled = errors.New("claim already filed")
+
+// ClaimRecord is a stored claim with its scrub findings and the files it went out in.
+type ClaimRecord struct {
+	ID            string            `json:"id"`
+	BaseID        string            `json:"base_id"`
+	Practice      string            `json:"practice"`
+	Payer         string            `json:"payer"`
+	Clearinghouse string            `json:"clearinghouse"`
+	ClientID      string            `json:"client_id"`
+	Date          string            `json:"date"`
+	Frequency     string            `json:"frequency"`
+	State         string            `json:"state"`
+	HoldRules     []string          `json:"hold_rules,omitempty"`
+	Total         x12.Amount        `json:"total"`
+	CreatedAt     string            `json:"created_at"`
+	UpdatedAt     string            `json:"updated_at"`
+	Claim         claims.Claim      `json:"claim"`
+	Findings      []claims.Finding  `json:"findings"`
+	Submissions   []ClaimSubmission `json:"submissions,omitempty"`
+}
+
+// ClaimSubmission is one file a claim was written into, with the control numbers a 999 or
+// 277CA refers to.
+type ClaimSubmission struct {
+	FileID     int64  `json:"file_id"`
+	FileName   string `json:"file_name"`
+	ISAControl int64  `json:"isa_control"`
+	GSControl  int64  `json:"gs_control"`
+	STControl  string `json:"st_control"`
+	At         string `json:"at"`
+}
+
+// PutClaim stores a built claim with its scrub result: state held when an error finding
+// holds it, else built. Rebuilding an unfiled claim replaces its lines, session links and
+// findings; a filed claim is never overwritten (ErrClaimFiled). An event is appended when
+// the claim is new or its state or holding rules changed.
+func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (string, error) {
+	state := ClaimBuilt
+	var holds []string
+	for _, f := range r.Findings {
+		if f.Severity == claims.SeverityError && !containsString(holds, f.Rule) {
+			holds = append(holds, f.Rule)
+		}
+	}
+	if len(holds) > 0 {
+		state = ClaimHeld
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+	}
+	row, err := b.queryRow(`SELECT state, hold_rules FROM claims WHERE id = ?`, c.ID)
+	if err != nil {
+		return "", err
+	}
+	var oldState, oldHolds string
+	exists := true
+	if err := row.Scan(&oldState, &oldHolds); errors.Is(err, sql.ErrNoRows) {
+		exists = false
+	} else if err != nil {
+		return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+	}
+	if exists && oldState != ClaimHeld && oldState != ClaimBuilt {
+		return oldState, fmt.Errorf("store: claim %s is %s: %w", c.ID, oldState, ErrClaimFiled)
+	}
+	now := timestamp(b.now)
+	holdText := strings.Join(holds, ",")
+	if exists {
+		if _, err := b.exec(`UPDATE claims SET payer = ?, clearinghouse = ?, frequency = ?, responsibility = ?, total_cents = ?,
+			payer_claim_ref = ?, state = ?, hold_rules = ?, data = ?, updated_at = ? WHERE id = ?`,
+			c.Payer, c.Clearinghouse, c.Frequency, c.Responsibility(), int64(c.Total), c.PayerControlNumber,
+			state, holdText, string(data), now, c.ID); err != nil {
+			return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+		}
+		for _, t := range []string{"claim_lines", "claim_sessions", "claim_findings"} {
+			if _, err := b.exec(`DELETE FROM `+t+` WHERE claim_id = ?`, c.ID); err != nil {
+				return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+			}
+		}
+	} else {
+		if _, err := b.exec(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency,
+			responsibility, total_cents, payer_claim_ref, state, hold_rules, data, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, claims.ControlBase(c.ID), c.Practice, c.Payer, c.Clearinghouse, c.Client.ID, c.Date, c.Frequency,
+			c.Responsibility(), int64(c.Total), c.PayerControlNumber, state, holdText, string(data), now, now); err != nil {
+			return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+		}
+	}
+	for i, l := range c.Lines {
+		if _, err := b.exec(`INSERT INTO claim_lines (claim_id, line_no, session_id, code, modifiers, units, charge_cents, service_date)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, i+1, l.SessionID, l.Code, strings.Join(l.Modifiers, ":"), l.Units,
+			int64(l.Charge), l.Date); err != nil {
+			return "", fmt.Errorf("store: claim %s line %d: %w", c.ID, i+1, err)
+		}
+	}
+	for _, id := range uniqueStrings(c.SessionIDs) {
+		if _, err := b.exec(`INSERT INTO claim_sessions (claim_id, session_id) VALUES (?, ?)`, c.ID, id); err != nil {
+			return "", fmt.Errorf("store: claim %s session link: %w", c.ID, err)
+		}
+	}
+	for i, f := range r.Findings {
+		if _, err := b.exec(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, i+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference); err != nil {
+			return "", fmt.Errorf("store: claim %s finding: %w", c.ID, err)
+		}
+	}
+	if !exists || oldState != state || oldHolds != holdText {
+		// Rule ids and counts only: messages may quote codes but the event log stays PHI-free.
+		detail := map[string]any{"frequency": c.Frequency, "lines": len(c.Lines), "total": c.Total, "sessions": c.SessionIDs}
+		if len(holds) > 0 {
+			detail["hold_rules"] = holds
+		}
+		if err := b.Event("claim", c.ID, state, "", detail); err != nil {
+			return "", err
+		}
+	}
+	return state, nil
+}
+
+// ClaimFile is an 837P file written to DATA/outbound/.
+type ClaimFile struct {
+	ID            int64      `json:"id"`
+	Clearinghouse string     `json:"clearinghouse"`
+	Name          string     `json:"name"`
+	Usage         string     `json:"usage"`
+	ISAControl    int64      `json:"isa_control"`
+	GSControl     int64      `json:"gs_control"`
+	Claims        int        `json:"claims"`
+	Total         x12.Amount `json:"total"`
+	SHA256        string     `json:"sha256"`
+	CreatedAt     string     `json:"created_at"`
+}
+
+// RecordClaimFile records a written 837P file and its control numbers, moves each of its
+// claims from built to filed (with an event), and marks the sessions of original primary
+// claims billed. Everything commits with the batch, so a crash leaves either a recorded
+// file or claims still built (and the orphan file is rewritten with new control numbers).
+func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, error) {
+	now := timestamp(b.now)
+	row, err := b.queryRow(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		res.Clearinghouse, f.Name, res.Usage, res.ISAControl, res.GSControl, res.Claims, int64(f.Total), f.SHA256, now)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := row.Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: claim file %s: %w", f.Name, err)
+	}
+	for _, set := range res.Sets {
+		for _, cid := range set.ClaimIDs {
+			if _, err := b.exec(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control) VALUES (?, ?, ?, ?, ?)`,
+				cid, id, res.ISAControl, res.GSControl, set.Control); err != nil {
+				return 0, fmt.Errorf("store: claim %s submission: %w", cid, err)
+			}
+			u, err := b.exec(`UPDATE claims SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, ClaimFiled, now, cid, ClaimBuilt)
+			if err != nil {
+				return 0, fmt.Errorf("store: claim %s: %w", cid, err)
+			}
+			if k, _ := u.RowsAffected(); k != 1 {
+				return 0, fmt.Errorf("store: claim %s: not in state built", cid)
+			}
+			if err := b.Event("claim", cid, ClaimFiled, f.Name, map[string]any{
+				"file_id": id, "isa_control": res.ISAControl, "gs_control": res.GSControl, "st_control": set.Control}); err != nil {
+				return 0, err
+			}
+			if err := b.billSessions(cid); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := b.Event("file", f.Name, "837p_written", f.Name, map[string]any{
+		"file_id": id, "clearinghouse": res.Clearinghouse, "isa_control": res.ISAControl, "claims": res.Claims, "sets": len(res.Sets)}); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// billSessions marks the sessions of an original primary claim billed. Secondary claims,
+// replacements and voids bill sessions that are already billed.
+func (b *Batch) billSessions(claimID string) error {
+	row, err := b.queryRow(`SELECT frequency, responsibility FROM claims WHERE id = ?`, claimID)
+	if err != nil {
+		return err
+	}
+	var freq, resp string
+	if err := row.Scan(&freq, &resp); err != nil {
+		return fmt.Errorf("store: claim %s: %w", claimID, err)
+	}
+	if freq != claims.FrequencyOriginal || resp != claims.ResponsibilityPrimary {
+		return nil
+	}
+	rows, err := b.query(`SELECT cs.session_id FROM claim_sessions cs JOIN sessions s ON s.id = cs.session_id
+		WHERE cs.claim_id = ? AND s.state = ? ORDER BY cs.session_id`, claimID, StateReady)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return b.MarkBilled(claimID, ids...)
+}
+
+// ClaimFilter selects claims; empty fields match everything.
+type ClaimFilter struct {
+	State         string
+	Clearinghouse string
+}
+
+const claimColumns = `id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency, state, hold_rules,
+	total_cents, created_at, updated_at, data`
+
+func scanClaim(r scanner) (ClaimRecord, error) {
+	var c ClaimRecord
+	var holds, data string
+	var total int64
+	if err := r.Scan(&c.ID, &c.BaseID, &c.Practice, &c.Payer, &c.Clearinghouse, &c.ClientID, &c.Date, &c.Frequency,
+		&c.State, &holds, &total, &c.CreatedAt, &c.UpdatedAt, &data); err != nil {
+		return c, err
+	}
+	c.Total = x12.Amount(total)
+	if holds != "" {
+		c.HoldRules = strings.Split(holds, ",")
+	}
+	if err := json.Unmarshal([]byte(data), &c.Claim); err != nil {
+		return c, fmt.Errorf("claim %s data: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// Claims lists claims by date of service, then id, without findings or submissions.
+func (db *DB) Claims(ctx context.Context, f ClaimFilter) ([]ClaimRecord, error) {
+	var where []string
+	var args []any
+	for _, c := range []struct{ col, v string }{{"state", f.State}, {"clearinghouse", f.Clearinghouse}} {
+		if c.v != "" {
+			where = append(where, c.col+" = ?")
+			args = append(args, c.v)
+		}
+	}
+	q := `SELECT ` + claimColumns + ` FROM claims`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY service_date, id"
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: claims: %w", err)
+	}
+	defer rows.Close()
+	var out []ClaimRecord
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: claims: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Claim returns one claim with its findings and submissions, or ErrNotFound.
+func (db *DB) Claim(ctx context.Context, id string) (ClaimRecord, error) {
+	st, err := db.stmt(ctx, `SELECT `+claimColumns+` FROM claims WHERE id = ?`)
+	if err != nil {
+		return ClaimRecord{}, err
+	}
+	c, err := scanClaim(st.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("store: claim %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: claim %s: %w", id, err)
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT rule, severity, line_no, session_id, message, reference
+		FROM claim_findings WHERE claim_id = ? ORDER BY seq`), id)
+	if err != nil {
+		return c, fmt.Errorf("store: claim %s findings: %w", id, err)
+	}
+	for rows.Next() {
+		f := claims.Finding{ClaimID: id}
+		var sev string
+		if err := rows.Scan(&f.Rule, &sev, &f.Line, &f.SessionID, &f.Message, &f.Reference); err != nil {
+			rows.Close()
+			return c, err
+		}
+		f.Severity = claims.Severity(sev)
+		c.Findings = append(c.Findings, f)
+	}
+	rows.Close()
+	rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT s.file_id, f.name, s.isa_control, s.gs_control, s.st_control, f.created_at
+		FROM claim_submissions s JOIN claim_files f ON f.id = s.file_id WHERE s.claim_id = ? ORDER BY s.file_id`), id)
+	if err != nil {
+		return c, fmt.Errorf("store: claim %s submissions: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s ClaimSubmission
+		if err := rows.Scan(&s.FileID, &s.FileName, &s.ISAControl, &s.GSControl, &s.STControl, &s.At); err != nil {
+			return c, err
+		}
+		c.Submissions = append(c.Submissions, s)
+	}
+	return c, rows.Err()
+}
+
+// ClaimsForSession returns the ids of every claim a session was on, oldest first.
+func (db *DB) ClaimsForSession(ctx context.Context, sessionID string) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT cs.claim_id FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
+		WHERE cs.session_id = ? ORDER BY c.created_at, c.id`), sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: claims of session %s: %w", sessionID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func uniqueStrings(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if !containsString(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
