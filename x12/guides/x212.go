@@ -30,7 +30,7 @@ func x212Claim(level string, response bool) x12.Node {
 	}
 	return Loop("2200"+level, "Claim Status Tracking Number", R, Unbounded,
 		segTRN("Claim Status Tracking Number", R, "2", N, N),
-		segSTC("Claim Level Status Information", S, Unbounded, x214ClaimEntities, "RSSSSSSSSSN", nil),
+		segSTC("Claim Level Status Information", S, Unbounded, x214ClaimEntities, "RSSSSSSSSSS", nil),
 		segREF("Payer Claim Control Number", S, 1, N, "1K"),
 		segREF("Institutional Bill Type Identification", S, 1, N, "BLT"),
 		segREF("Patient Control Number", S, 1, N, "EJ"),
@@ -112,23 +112,59 @@ func x212Tree(response bool) x12.Node {
 		x212ClaimOptional("D", response),
 		dependent,
 	)
+	// A 277 may answer at the receiver or provider level only (2200B/2200C status, HL04
+	// = 0), with no subscriber below.
+	children, subscriberUsage := []string{"1"}, R
+	if response {
+		children, subscriberUsage = []string{"0", "1"}, S
+	}
 	return Loop("2000A", "Information Source Level", R, Unbounded,
 		segHL("Information Source Level", "20", N, R, "1"),
 		Loop("2100A", "Payer Name", R, 1, source...),
-		Loop("2000B", "Information Receiver Level", R, Unbounded,
-			segHL("Information Receiver Level", "21", R, R, "1"),
+		Loop("2000B", "Information Receiver Level", R, Unbounded, nonNil(
+			segHL("Information Receiver Level", "21", R, R, children...),
 			Loop("2100B", "Information Receiver Name", R, 1,
 				segNM1("Information Receiver Name", R, 1, []string{"41"}, []string{"1", "2"}, "RSSSRR", "46", "FI", "XX"),
 			),
-			Loop("2000C", "Service Provider Level", R, Unbounded,
-				segHL("Service Provider Level", "19", R, R, "1"),
+			x212LevelStatus("B", "Information Receiver Application Trace Identifier", response),
+			Loop("2000C", "Service Provider Level", R, Unbounded, append([]x12.Node{
+				segHL("Service Provider Level", "19", R, R, children...),
 				Loop("2100C", "Provider Name", R, Unbounded,
 					segNM1("Provider Name", R, 1, []string{"1P"}, []string{"1", "2"}, "RSSSRR", "FI", "SV", "XX"),
 				),
-				Loop("2000D", "Subscriber Level", R, Unbounded, subscriberBody...),
-			),
-		),
+			}, nonNil(
+				x212LevelStatus("C", "Provider of Service Trace Identifier", response),
+				Loop("2000D", "Subscriber Level", subscriberUsage, Unbounded, subscriberBody...),
+			)...)...),
+		)...),
 	)
+}
+
+// x212LevelStatus is the 277's status of a whole receiver (2200B) or provider (2200C)
+// level, used when the payer rejects the inquiry there; the 276 has none (nil node).
+func x212LevelStatus(level, name string, response bool) x12.Node {
+	if !response {
+		return x12.Node{}
+	}
+	return Loop("2200"+level, name, S, 1,
+		Q(Seg("TRN", name, R, 1,
+			El("TRN01", "Trace Type Code", R, ID, 1, 2, "1", "2"),
+			El("TRN02", "Reference Identification", R, AN, 1, 50),
+			NU("TRN03"), NU("TRN04"),
+		), 1, 0, "1", "2"),
+		segSTC(name+" Status", R, Unbounded, x214ClaimEntities, "RSSNNNNNSSS", nil),
+	)
+}
+
+// nonNil drops empty nodes (parts a guide variant does not have).
+func nonNil(nodes ...x12.Node) []x12.Node {
+	var out []x12.Node
+	for _, n := range nodes {
+		if n.Seg != nil || n.Loop != nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // x212ClaimOptional: the subscriber's claim loop is required unless the patient is a

@@ -152,8 +152,14 @@ func x279Source(response bool) x12.Node {
 			x279AAA("Request Validation", "04 41 42 79 80 T4"),
 		)
 	}
+	// 271 HL04 may be 0: a request rejected by an AAA at 2100A or 2100B has no
+	// subscriber level below it.
+	children := []string{"1"}
+	if response {
+		children = []string{"0", "1"}
+	}
 	return Loop("2000A", "Information Source Level", R, Unbounded,
-		segHL("Information Source Level", "20", N, R, "1"),
+		segHL("Information Source Level", "20", N, R, children...),
 		Loop("2100A", "Information Source Name", R, 1, name...),
 		x279Receiver(response),
 	)
@@ -176,8 +182,13 @@ func x279Receiver(response bool) x12.Node {
 			x279PRV("Information Receiver Provider Information"),
 		)
 	}
-	return Loop("2000B", "Information Receiver Level", R, Unbounded,
-		segHL("Information Receiver Level", "21", R, R, "1"),
+	children, usage := []string{"1"}, R
+	if response {
+		// absent in a 271 whose request an AAA at 2100A rejected
+		children, usage = []string{"0", "1"}, S
+	}
+	return Loop("2000B", "Information Receiver Level", usage, Unbounded,
+		segHL("Information Receiver Level", "21", R, R, children...),
 		Loop("2100B", "Information Receiver Name", R, 1, name...),
 		x279Member("C", response),
 	)
@@ -247,7 +258,11 @@ func x279Member(level string, response bool) x12.Node {
 	}
 	if sub {
 		body = append(body, x279Member("D", response))
-		return Loop("2000C", "Subscriber Level", R, Unbounded, body...)
+		usage := R
+		if response {
+			usage = S // absent when an AAA at 2100A/2100B rejected the request
+		}
+		return Loop("2000C", "Subscriber Level", usage, Unbounded, body...)
 	}
 	body[0] = segHL(who+" Level", hl, R, R, "0")
 	return Loop("2000D", "Dependent Level", S, Unbounded, body...)
