@@ -377,3 +377,13 @@ func uniqueStrings(in []string) []string {
 	}
 	return out
 }
+
+// ClaimFileRecorded reports whether an 837P file of this name was recorded, which tells a
+// writer that crashed between commit and rename whether to publish or discard its temp file.
+func (db *DB) ClaimFileRecorded(ctx context.Context, name string) (bool, error) {
+	var n int
+	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claim_files WHERE name = ?`), name).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: claim file %s: %w", name, err)
+	}
+	return n > 0, nil
+}
