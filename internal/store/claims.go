@@ -387,3 +387,26 @@ func (db *DB) ClaimFileRecorded(ctx context.Context, name string) (bool, error) 
 	}
 	return n > 0, nil
 }
+
+// AuthUses returns every stored authorization with its used units, as the claims scrubber
+// takes them (the full record, including the provider and place of service it names).
+func (db *DB) AuthUses(ctx context.Context) ([]claims.AuthUse, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT data, used FROM authorizations ORDER BY payer, number`)
+	if err != nil {
+		return nil, fmt.Errorf("store: authorizations: %w", err)
+	}
+	defer rows.Close()
+	var out []claims.AuthUse
+	for rows.Next() {
+		var data string
+		var a claims.AuthUse
+		if err := rows.Scan(&data, &a.Used); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+			return nil, fmt.Errorf("store: authorization data: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
