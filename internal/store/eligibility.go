@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Eligibility check states.
+const (
+	EligRequested = "requested"
+	EligAnswered  = "answered"
+	EligRetry     = "retry" // the payer could not answer (AAA 42): ask again on the next run
+)
+
+// EligibilityCheck is one 270 inquiry and, once it came, its 271 answer.
+type EligibilityCheck struct {
+	Trace       string          `json:"trace"`
+	Payer       string          `json:"payer"`
+	MemberID    string          `json:"member_id"`
+	ClientID    string          `json:"client_id"`
+	ServiceDate string          `json:"service_date"`
+	SessionIDs  []string        `json:"session_ids"`
+	State       string          `json:"state"`
+	File        string          `json:"file,omitempty"`
+	AnswerFile  string          `json:"answer_file,omitempty"`
+	RequestedAt string          `json:"requested_at"`
+	AnsweredAt  string          `json:"answered_at,omitempty"`
+	Result      json.RawMessage `json:"result,omitempty"`
+	Decision    json.RawMessage `json:"decision,omitempty"`
+}
+
+// EligibilityOutcome is what an answer means for the sessions it covers (see
+// eligibility.Decision; the store keeps it opaque but acts on these fields).
+type EligibilityOutcome struct {
+	Hold     bool
+	Reason   string // hold reason, stored as "eligibility_<reason>"
+	Retry    bool
+	Warnings []string
+	Result   any // stored as JSON
+	Decision any // stored as JSON
+}
+
+// RecordEligibilityRequests stores the inquiries of one 270 file and an event per session,
+// in one transaction, before the file may be uploaded.
+func (db *DB) RecordEligibilityRequests(ctx context.Context, checks []EligibilityCheck, file string) error {
+	return db.Batch(ctx, nil, func(b *Batch) error {
+		for _, c := range checks {
+			ids, err := json.Marshal(c.SessionIDs)
+			if err != nil {
+				return err
+			}
+			// A retry reuses nothing: every inquiry has a fresh trace.
+			if _, err := b.exec(`INSERT INTO eligibility_checks (trace, payer, member_id, client_id, service_date, session_ids, state, file, requested_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Trace, c.Payer, c.MemberID, c.ClientID, c.ServiceDate, string(ids), EligRequested, file, timestamp(b.now)); err != nil {
+				return fmt.Errorf("store: eligibility request %s: %w", c.Trace, err)
+			}
+			// A retried inquiry supersedes the earlier one for the same member and date.
+			if _, err := b.exec(`UPDATE eligibility_checks SET state = 'superseded' WHERE state = ? AND payer = ? AND member_id = ? AND service_date = ?`,
+				EligRetry, c.Payer, c.MemberID, c.ServiceDate); err != nil {
+				return err
+			}
+			for _, id := range c.SessionIDs {
+				if err := b.Event("session", id, "eligibility_requested", file, map[string]string{"trace": c.Trace}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// LatestEligibility returns the newest check for a member and date of service (any state),
+// or ErrNotFound.
+func (db *DB) LatestEligibility(ctx context.Context, payer, memberID, serviceDate string) (EligibilityCheck, error) {
+	row := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+eligColumns+` FROM eligibility_checks
+		WHERE payer = ? AND member_id = ? AND service_date = ? AND state <> 'superseded' ORDER BY requested_at DESC, trace DESC LIMIT 1`), payer, memberID, serviceDate)
+	return scanElig(row)
+}
+
+// EligibilityForSession returns the newest check that covered a session, or ErrNotFound.
+func (db *DB) EligibilityForSession(ctx context.Context, s SessionRecord) (EligibilityCheck, error) {
+	return db.LatestEligibility(ctx, s.Payer, s.Session.Coverage.MemberID, s.Date)
+}
+
+// EligibilityCheck returns one check by trace.
+func (db *DB) EligibilityCheck(ctx context.Context, trace string) (EligibilityCheck, error) {
+	row := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+eligColumns+` FROM eligibility_checks WHERE trace = ?`), trace)
+	return scanElig(row)
+}
+
+const eligColumns = `trace, payer, member_id, client_id, service_date, session_ids, state, file, answer_file, requested_at, answered_at, result, decision`
+
+func scanElig(row *sql.Row) (EligibilityCheck, error) {
+	var c EligibilityCheck
+	var ids, result, decision string
+	err := row.Scan(&c.Trace, &c.Payer, &c.MemberID, &c.ClientID, &c.ServiceDate, &ids, &c.State, &c.File, &c.AnswerFile,
+		&c.RequestedAt, &c.AnsweredAt, &result, &decision)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: eligibility check: %w", err)
+	}
+	if err := json.Unmarshal([]byte(ids), &c.SessionIDs); err != nil {
+		return c, fmt.Errorf("store: eligibility check %s session ids: %w", c.Trace, err)
+	}
+	if result != "" {
+		c.Result = json.RawMessage(result)
+	}
+	if decision != "" {
+		c.Decision = json.RawMessage(decision)
+	}
+	return c, nil
+}
+
+// ApplyEligibility records a 271 answer for a trace and applies it to the sessions the
+// inquiry covered: a hold puts ready/scheduled sessions on an eligibility hold (never a
+// billed one), a retry leaves them as they are and marks the check for a new inquiry, and
+// warnings become events. Applying the same answer file twice changes nothing.
+func (db *DB) ApplyEligibility(ctx context.Context, trace, answerFile string, o EligibilityOutcome) (applied bool, err error) {
+	err = db.Batch(ctx, nil, func(b *Batch) error {
+		row, err := b.queryRow(`SELECT `+eligColumns+` FROM eligibility_checks WHERE trace = ?`, trace)
+		if err != nil {
+			return err
+		}
+		c, err := scanElig(row)
+		if err != nil {
+			return fmt.Errorf("271 trace %s: %w", trace, err)
+		}
+		if c.AnswerFile == answerFile && c.State != EligRequested {
+			return nil // the same 271 again
+		}
+		result, err := json.Marshal(o.Result)
+		if err != nil {
+			return err
+		}
+		decision, err := json.Marshal(o.Decision)
+		if err != nil {
+			return err
+		}
+		state := EligAnswered
+		if o.Retry {
+			state = EligRetry
+		}
+		if _, err := b.exec(`UPDATE eligibility_checks SET state = ?, answer_file = ?, answered_at = ?, result = ?, decision = ? WHERE trace = ?`,
+			state, answerFile, timestamp(b.now), string(result), string(decision), trace); err != nil {
+			return err
+		}
+		for _, id := range c.SessionIDs {
+			detail := map[string]any{"trace": trace, "state": state}
+			if o.Hold {
+				detail["hold"] = o.Reason
+				res, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = ?, updated_at = ? WHERE id = ? AND state IN (?, ?)`,
+					StateHeld, "eligibility_"+o.Reason, timestamp(b.now), id, StateReady, StateScheduled)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					detail["hold_skipped"] = "session is not ready or scheduled"
+				}
+			} else {
+				// A clean answer releases an earlier eligibility hold (not an authorization one).
+				if _, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', updated_at = ? WHERE id = ? AND state = ? AND hold_reason LIKE 'eligibility_%'`,
+					StateReady, timestamp(b.now), id, StateHeld); err != nil {
+					return err
+				}
+			}
+			if err := b.Event("session", id, "eligibility_answered", answerFile, detail); err != nil {
+				return err
+			}
+			for _, w := range o.Warnings {
+				if err := b.Event("session", id, "eligibility_warning", answerFile, map[string]string{"trace": trace, "warning": w}); err != nil {
+					return err
+				}
+			}
+		}
+		applied = true
+		return nil
+	})
+	return applied, err
+}
