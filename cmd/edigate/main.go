@@ -42,6 +42,7 @@ func commands() []command {
 		{"help", "list the subcommands", runHelp},
 		{"version", "print the version", runVersion},
 		{"x12", "validate, acknowledge, format and inspect X12 files", runX12},
+		{"claims", "build, scrub, show and file 837P claims", runClaims},
 	}
 }
 

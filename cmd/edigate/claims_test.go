@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/x12"
+)
+
+func cliSession(id, client, code string, minutes int) claims.Session {
+	return claims.Session{
+		Type: "session", ID: id, Practice: "demo-practice", Status: claims.StatusCompleted,
+		Client: claims.Person{ID: client, FirstName: "Alex", LastName: "Doe", DOB: "1990-04-01", Gender: "F",
+			Address: claims.Address{Line1: "1 Elm St", City: "Springfield", State: "IL", Zip: "62701"}},
+		Coverage: claims.Coverage{Payer: "demo-commercial", MemberID: "W-" + client, Relationship: "self", Priority: "primary"},
+		Date:     time.Now().UTC().AddDate(0, 0, -3).Format(time.DateOnly), Minutes: minutes,
+		Service:           claims.Service{Code: code, PlaceOfService: "11"},
+		Diagnoses:         []string{"F41.1"},
+		RenderingProvider: "1245319599",
+		Charge:            x12.MustAmount("150"),
+	}
+}
+
+func TestClaimsCLI(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("EDIGATE_DATA_DIR", dir)
+	t.Setenv("APP_CONFIG", "")
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "edigate.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c1: a clean diagnostic evaluation. c2: 90834 for 30 minutes (time rule) with no
+	// authorization on a code the payer requires one for. Intake runs without rules here,
+	// so both are ready and the scrubber is what holds c2.
+	if err := db.Batch(ctx, nil, func(b *store.Batch) error {
+		for _, s := range []claims.Session{cliSession("s-1", "c1", "90791", 60), cliSession("s-2", "c2", "90834", 30)} {
+			if _, err := b.PutSession(&s, "test"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	code, out, errs := runCmd(t, "", "claims", "build", "--dry-run", "--json")
+	if code != exitOK {
+		t.Fatalf("build --dry-run: %d %s", code, errs)
+	}
+	var built struct {
+		DryRun      bool `json:"dry_run"`
+		Built, Held int
+		Claims      []struct {
+			ID, State string
+			Findings  []claims.Finding
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &built); err != nil {
+		t.Fatal(err)
+	}
+	if !built.DryRun || built.Built != 1 || built.Held != 1 || len(built.Claims) != 2 {
+		t.Fatalf("dry run %s", out)
+	}
+	heldID := ""
+	for _, c := range built.Claims {
+		if c.State == store.ClaimHeld {
+			heldID = c.ID
+		}
+	}
+
+	code, out, _ = runCmd(t, "", "claims", "scrub", "--json")
+	if code != exitInvalid {
+		t.Errorf("scrub with a held session: exit %d", code)
+	}
+	var scrub []sessionScrub
+	if err := json.Unmarshal([]byte(out), &scrub); err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string][]string{}
+	for _, s := range scrub {
+		for _, f := range s.Findings {
+			rules[s.Session] = append(rules[s.Session], f.Rule)
+		}
+	}
+	if len(rules["s-1"]) != 0 || !strings.Contains(strings.Join(rules["s-2"], ","), "time.90834") {
+		t.Errorf("scrub findings %v", rules)
+	}
+
+	if code, _, errs := runCmd(t, "", "claims", "build"); code != exitOK {
+		t.Fatalf("build: %d %s", code, errs)
+	}
+	code, out, errs = runCmd(t, "", "claims", "file", "--json")
+	if code != exitOK {
+		t.Fatalf("file: %d %s", code, errs)
+	}
+	var files []fileJSON
+	if err := json.Unmarshal([]byte(out), &files); err != nil || len(files) != 1 || files[0].Claims != 1 {
+		t.Fatalf("files %s %v", out, err)
+	}
+	st, err := os.Stat(files[0].File)
+	if err != nil || st.Mode().Perm() != 0o600 || filepath.Dir(files[0].File) != filepath.Join(dir, "outbound") {
+		t.Fatalf("file %v mode %v", err, st.Mode())
+	}
+	if code, out, errs := runCmd(t, "", "x12", "validate", files[0].File); code != exitOK {
+		t.Fatalf("x12 validate: %d %s %s", code, out, errs)
+	}
+	// Nothing left to file; the filed claim shows its file and history.
+	if code, out, _ := runCmd(t, "", "claims", "file", "--json"); code != exitOK || strings.TrimSpace(out) != "[]" {
+		t.Errorf("second file: %d %s", code, out)
+	}
+	clean := built.Claims[0].ID
+	if clean == heldID {
+		clean = built.Claims[1].ID
+	}
+	code, out, _ = runCmd(t, "", "claims", "show", clean, "--json")
+	var shown struct {
+		State       string
+		Submissions []store.ClaimSubmission
+		Events      []store.Event
+	}
+	if err := json.Unmarshal([]byte(out), &shown); code != exitOK || err != nil {
+		t.Fatalf("show: %d %v", code, err)
+	}
+	if shown.State != store.ClaimFiled || len(shown.Submissions) != 1 || len(shown.Events) != 2 {
+		t.Errorf("show %s", out)
+	}
+	if code, _, _ := runCmd(t, "", "claims", "show", "NOPE"); code != exitInvalid {
+		t.Errorf("show missing claim: exit %d", code)
+	}
+}
+
+func TestRecoverClaimFiles(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "edigate.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	orphan := filepath.Join(dir, "837P_sim_000000009.x12.tmp")
+	os.WriteFile(orphan, []byte("ISA"), 0o600)
+	if err := recoverClaimFiles(ctx, db, dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Error("unrecorded temp file kept")
+	}
+	if _, err := os.Stat(strings.TrimSuffix(orphan, ".tmp")); !os.IsNotExist(err) {
+		t.Error("unrecorded temp file published")
+	}
+}
