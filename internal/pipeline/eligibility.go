@@ -1,0 +1,239 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/eligibility"
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/x12"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+// PlannedInquiry is an inquiry with the clearinghouse it goes to.
+type PlannedInquiry struct {
+	Clearinghouse string              `json:"clearinghouse"`
+	Payer         string              `json:"payer"`
+	Inquiry       eligibility.Inquiry `json:"-"`
+	Trace         string              `json:"trace"`
+	MemberID      string              `json:"member_id"`
+	Date          string              `json:"date"`
+	Sessions      []string            `json:"sessions"`
+	ServiceTypes  []string            `json:"service_types"`
+}
+
+// PlanEligibility lists the inquiries due now: one per payer, member, patient and date of
+// service across ready, scheduled and held sessions whose last answer is outside the payer's
+// freshness window and that have no inquiry pending.
+func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error) {
+	now := p.now()
+	var sessions []store.SessionRecord
+	for _, st := range []string{store.StateReady, store.StateScheduled, store.StateHeld} {
+		ss, err := p.DB.Sessions(ctx, store.SessionFilter{State: st})
+		if err != nil {
+			return nil, err
+		}
+		sessions = append(sessions, ss...)
+	}
+	type key struct{ payer, member, patient, date string }
+	groups := map[key]*PlannedInquiry{}
+	var order []key
+	for _, s := range sessions {
+		if strings.HasPrefix(s.HoldReason, "auth_") {
+			continue // a session on an authorization hold is not billable yet either way
+		}
+		payer, ok := p.Cfg.Payer(s.Payer)
+		if !ok {
+			continue
+		}
+		pr, ok := p.Cfg.Practice(s.Practice)
+		if !ok {
+			continue
+		}
+		dos, err := time.Parse("2006-01-02", s.Date)
+		if err != nil {
+			continue
+		}
+		sess := s.Session
+		k := key{s.Payer, sess.Coverage.MemberID, sess.Client.ID, s.Date}
+		if g, ok := groups[k]; ok {
+			g.Sessions = append(g.Sessions, s.ID)
+			continue
+		}
+		last, err := p.DB.LatestEligibility(ctx, s.Payer, sess.Coverage.MemberID, s.Date)
+		var answered *time.Time
+		pending := false
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return nil, err
+		case last.State == store.EligRequested:
+			pending = true
+		case last.State == store.EligAnswered:
+			if t, err := time.Parse(time.RFC3339Nano, last.AnsweredAt); err == nil {
+				answered = &t
+			}
+		}
+		if !eligibility.NeedsCheck(now, dos, payer.EligibilityFreshDays, answered, pending) {
+			continue
+		}
+		inq := eligibility.Inquiry{
+			Trace: newTrace(now) + fmt.Sprintf("%03d", len(order)), Originator: "9" + pr.TaxID,
+			PayerName: payer.Name, PayerID: payer.PayerID, ProviderName: pr.Name, ProviderNPI: pr.NPI,
+			MemberID: sess.Coverage.MemberID, Date: s.Date, ServiceTypes: payer.ServiceTypes,
+		}
+		if sess.Coverage.Relationship == "" || sess.Coverage.Relationship == "self" || sess.Coverage.Subscriber == nil {
+			inq.Subscriber = sess.Client
+		} else {
+			inq.Subscriber = *sess.Coverage.Subscriber
+			client := sess.Client
+			inq.Dependent = &client
+		}
+		g := &PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
+			MemberID: inq.MemberID, Date: s.Date, Sessions: []string{s.ID}, ServiceTypes: payer.ServiceTypes}
+		groups[k] = g
+		order = append(order, k)
+	}
+	out := make([]PlannedInquiry, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		g.Inquiry.SessionIDs = g.Sessions
+		out = append(out, *g)
+	}
+	return out, nil
+}
+
+// RequestEligibility writes one 270 file per clearinghouse into its outbound folder and
+// records the inquiries. The record is committed before the file appears under its final
+// name, so an uploaded 270 always has its traces stored; a crash in between leaves a
+// .tmp file that is never uploaded, and the recorded inquiries stay pending until
+// their answer or a retry.
+func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
+	plan, err := p.PlanEligibility(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCH := map[string][]PlannedInquiry{}
+	for _, q := range plan {
+		byCH[q.Clearinghouse] = append(byCH[q.Clearinghouse], q)
+	}
+	chs := make([]string, 0, len(byCH))
+	for ch := range byCH {
+		chs = append(chs, ch)
+	}
+	sort.Strings(chs)
+	var files []string
+	for _, chID := range chs {
+		ch, ok := p.Cfg.Clearinghouse(chID)
+		if !ok {
+			return files, fmt.Errorf("eligibility: clearinghouse %q is not configured", chID)
+		}
+		qs := byCH[chID]
+		var inqs []eligibility.Inquiry
+		var checks []store.EligibilityCheck
+		for _, q := range qs {
+			inqs = append(inqs, q.Inquiry)
+			clientID := q.Inquiry.Subscriber.ID
+			if q.Inquiry.Dependent != nil {
+				clientID = q.Inquiry.Dependent.ID
+			}
+			checks = append(checks, store.EligibilityCheck{Trace: q.Trace, Payer: q.Payer, MemberID: q.MemberID,
+				ClientID: clientID, ServiceDate: q.Date, SessionIDs: q.Sessions})
+		}
+		var buf bytes.Buffer
+		ctl, err := eligibility.Write270(ctx, &buf, envelopeFor(ch, p.now()), p.DB, inqs)
+		if err != nil {
+			return files, fmt.Errorf("eligibility: 270 for %s: %w", chID, err)
+		}
+		name := fmt.Sprintf("270_%s_%s.x12", x12.FormatISAControl(ctl.Interchange), p.now().Format("20060102T150405"))
+		if err := p.DB.RecordEligibilityRequests(ctx, checks, name); err != nil {
+			return files, err
+		}
+		path, err := writeDurable(p.OutboundDir(chID), name, buf.Bytes())
+		if err != nil {
+			return files, fmt.Errorf("eligibility: writing %s: %w", name, err)
+		}
+		p.Log.Info().Str("file", name).Str("clearinghouse", chID).Int("inquiries", len(inqs)).Msg("270 written")
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+func envelopeFor(ch *config.Clearinghouse, now time.Time) eligibility.Envelope {
+	return eligibility.Envelope{SenderQual: ch.ISA.SenderQual, SenderID: ch.ISA.SenderID, ReceiverQual: ch.ISA.ReceiverQual,
+		ReceiverID: ch.ISA.ReceiverID, GSSender: ch.ISA.GSSender, GSReceiver: ch.ISA.GSReceiver, Usage: ch.ISA.Usage, Now: now}
+}
+
+// Apply271 maps every 271 in a file and applies each answer to the sessions its trace
+// covered. Answers whose trace edigate never sent are reported, not guessed at.
+func (p *Pipeline) Apply271(ctx context.Context, name string, r io.Reader) (applied int, err error) {
+	parser := x12.NewParser(r, x12.ParseOptions{Guides: guides.Registry})
+	var unknown []string
+	for {
+		tx, err := parser.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return applied, fmt.Errorf("271 %s: %w", name, err)
+		}
+		if tx.Set != "271" {
+			continue
+		}
+		results, err := eligibility.Map271(tx)
+		if err != nil {
+			return applied, fmt.Errorf("271 %s: %w", name, err)
+		}
+		for _, res := range results {
+			if res.Trace == "" {
+				p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
+				continue
+			}
+			check, err := p.DB.EligibilityCheck(ctx, res.Trace)
+			if errors.Is(err, store.ErrNotFound) {
+				unknown = append(unknown, res.Trace)
+				continue
+			}
+			if err != nil {
+				return applied, err
+			}
+			d := p.decide(ctx, res, check)
+			ok, err := p.DB.ApplyEligibility(ctx, res.Trace, name, store.EligibilityOutcome{
+				Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d})
+			if err != nil {
+				return applied, err
+			}
+			if ok {
+				applied++
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		return applied, fmt.Errorf("271 %s: %d answer(s) for traces edigate never sent", name, len(unknown))
+	}
+	return applied, nil
+}
+
+// decide applies the payer's own rules: whether the configuration already requires prior
+// authorization for the sessions' codes.
+func (p *Pipeline) decide(ctx context.Context, res eligibility.Result, check store.EligibilityCheck) eligibility.Decision {
+	code := ""
+	cfgAuth := false
+	if len(check.SessionIDs) > 0 {
+		if s, err := p.DB.Session(ctx, check.SessionIDs[0]); err == nil {
+			code = s.Code
+			if rules, err := claims.NewAuthRules(p.Cfg.Payers); err == nil {
+				cfgAuth = rules.Required(s.Payer, code)
+			}
+		}
+	}
+	return eligibility.Decide(res, code, cfgAuth)
+}

@@ -1,0 +1,84 @@
+// Package pipeline is the glue between the store and the transaction packages: the steps
+// the daemon schedules and the CLI runs by hand (ask eligibility, apply responses...). Each
+// step makes its state change durable before the next external side effect, and can be
+// run again after a crash with the same result.
+package pipeline
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/store"
+)
+
+// Pipeline holds what every step needs.
+type Pipeline struct {
+	Cfg *config.Config
+	DB  *store.DB
+	Log zerolog.Logger
+	Now func() time.Time
+}
+
+func (p *Pipeline) now() time.Time {
+	if p.Now != nil {
+		return p.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// OutboundDir is where files for a clearinghouse wait for upload (scheduler.DirOutbox).
+func (p *Pipeline) OutboundDir(clearinghouse string) string {
+	return filepath.Join(p.Cfg.DataDir, "outbound", clearinghouse)
+}
+
+// InboundDir is where downloads from clearinghouses are stored (scheduler.Exchange).
+func (p *Pipeline) InboundDir() string { return filepath.Join(p.Cfg.DataDir, "inbound") }
+
+// writeDurable writes data to dir/name through a temp file: fsync, rename, fsync the dir, so
+// an uploader never sees a partial file and a crash leaves either nothing or the whole file.
+// PHI-bearing files are 0600 in 0700 folders.
+func writeDurable(dir, name string, data []byte) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	final := filepath.Join(dir, name)
+	tmp := final + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return "", err
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return final, nil
+}
+
+// newTrace returns a unique TRN02 trace: time-ordered and random, so two daemons sharing a
+// PostgreSQL store cannot collide.
+func newTrace(now time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("E%s%s", now.Format("060102150405"), hex.EncodeToString(b[:]))
+}

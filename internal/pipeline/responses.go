@@ -1,0 +1,142 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/x12"
+)
+
+// Response kinds, from the file's envelope.
+const (
+	KindTA1     = "TA1"
+	Kind999     = "999"
+	Kind277CA   = "277CA"
+	Kind277     = "277" // X212 claim status
+	Kind835     = "835"
+	Kind271     = "271"
+	KindUnknown = "unknown"
+)
+
+// Handler processes one response file. It must be idempotent: a file is handed over again
+// if the process died before its outcome was recorded.
+type Handler func(ctx context.Context, name string, data []byte) error
+
+// Classify tells a response file's kind from its envelope: GS01 (FA 999, HN 277/277CA by
+// GS08, HP 835, HB 271), or a TA1 alone.
+func Classify(data []byte) string {
+	r := x12.NewReader(bytes.NewReader(data))
+	sawTA1 := false
+	for i := 0; i < 8; i++ {
+		s, err := r.Next()
+		if err != nil {
+			break
+		}
+		switch s.ID() {
+		case "TA1":
+			sawTA1 = true
+		case "GS":
+			switch s.Str(1) {
+			case "FA":
+				return Kind999
+			case "HN":
+				if strings.Contains(s.Str(8), "X214") {
+					return Kind277CA
+				}
+				return Kind277
+			case "HP":
+				return Kind835
+			case "HB":
+				return Kind271
+			}
+			return KindUnknown
+		}
+	}
+	if sawTA1 {
+		return KindTA1
+	}
+	return KindUnknown
+}
+
+// ProcessResponses hands every downloaded response file not yet processed to the handler
+// for its kind, oldest folder first, and records the outcome by content hash. A 271 is
+// handled here; the daemon registers the others (remit). A file with no handler, or whose
+// handler fails, is recorded as failed with the reason and not retried automatically.
+func (p *Pipeline) ProcessResponses(ctx context.Context, handlers map[string]Handler) (processed, failed int, err error) {
+	root := p.InboundDir()
+	type item struct{ path, ch string }
+	var files []item
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() || strings.HasSuffix(path, ".tmp") || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		ch, _, _ := strings.Cut(rel, string(filepath.Separator))
+		files = append(files, item{path, ch})
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("responses: %w", err)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return processed, failed, err
+		}
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			return processed, failed, fmt.Errorf("responses: %w", err)
+		}
+		sum := sha256.Sum256(data)
+		sha := hex.EncodeToString(sum[:])
+		if _, err := p.DB.InboundFileState(ctx, sha); err == nil {
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return processed, failed, err
+		}
+		kind := Classify(data)
+		name, _ := filepath.Rel(p.Cfg.DataDir, f.path)
+		rec := store.InboundFile{SHA256: sha, Path: name, Clearinghouse: f.ch, Kind: kind, State: store.InboundProcessed}
+		var herr error
+		switch h, ok := handlers[kind]; {
+		case kind == Kind271 && !ok:
+			_, herr = p.Apply271(ctx, name, bytes.NewReader(data))
+		case ok:
+			herr = h(ctx, name, data)
+		default:
+			herr = fmt.Errorf("no handler for %s files", kind)
+		}
+		if herr != nil {
+			if ctx.Err() != nil {
+				return processed, failed, ctx.Err() // interrupted: handle it again next run
+			}
+			rec.State, rec.Error = store.InboundFailed, herr.Error()
+			failed++
+			// The reason may quote file content (PHI): it goes to the store, not the log.
+			p.Log.Error().Str("file", name).Str("kind", kind).Msg("response file failed; see edigate responses")
+		} else {
+			processed++
+			p.Log.Info().Str("file", name).Str("kind", kind).Msg("response file processed")
+		}
+		if err := p.DB.MarkInbound(ctx, rec); err != nil {
+			return processed, failed, err
+		}
+	}
+	return processed, failed, nil
+}
