@@ -202,3 +202,33 @@ func TestWrite837RejectsForeignClearinghouse(t *testing.T) {
 		t.Errorf("empty batch: %v", err)
 	}
 }
+
+func TestBuild837EdgeValues(t *testing.T) {
+	cfg := testConfig(t)
+	s := session("s-1", "90791")
+	s.RenderingProvider = practiceNPI // a solo practitioner billing under their own NPI
+	s.Client.LastName = "O*Brien~Smith"
+	s.Client.Address.Zip = "62701-1234"
+	s.Charge = x12.MustAmount("99.99")
+	s.Service.PlaceOfService = "10"
+	s.Service.Modifiers = []string{"93"} // audio only: the builder must not add 95 as well
+	cl := (&Builder{Config: cfg}).Claims([]Session{s})
+	data, _ := write837(t, cfg, cl)
+	c := find(parse837(t, data)[0].Root, "2300")[0]
+	if len(c.Loops("2310B")) != 0 {
+		t.Error("2310B written for a rendering provider who is the billing provider")
+	}
+	if got := c.Seg("CLM").Str(2); got != "99.99" {
+		t.Errorf("CLM02 %q", got)
+	}
+	if got := string(c.Loops("2400")[0].Seg("SV1").Element(1)); got != "HC:90791:93" {
+		t.Errorf("SV101 %q", got)
+	}
+	sub := find(parse837(t, data)[0].Root, "2010BA")[0]
+	if got := el(sub, "NM1", 3); got != "O Brien Smith" {
+		t.Errorf("delimiters in a name: NM103 %q", got)
+	}
+	if got := el(sub, "N4", 3); got != "627011234" {
+		t.Errorf("N403 %q", got)
+	}
+}
