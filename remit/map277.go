@@ -238,11 +238,13 @@ func (c *ClaimStatus) settle() {
 	}
 	if c.Rejected {
 		c.Accepted = false
-		for _, st := range c.Statuses {
-			if RejectedCategory(st.Category) {
-				c.Category, c.Status, c.Entity = st.Category, st.Code, st.Entity
-				break
-			}
+	}
+	// The summary is the status that decides: the rejection, else the acceptance (an A1
+	// receipt often comes before the A2).
+	for _, st := range c.Statuses {
+		if (c.Rejected && RejectedCategory(st.Category)) || (c.Accepted && (st.Category == "A2" || st.Category == "A5")) {
+			c.Category, c.Status, c.Entity = st.Category, st.Code, st.Entity
+			break
 		}
 	}
 	if c.Message == "" {
