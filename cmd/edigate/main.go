@@ -42,6 +42,7 @@ func commands() []command {
 		{"help", "list the subcommands", runHelp},
 		{"version", "print the version", runVersion},
 		{"x12", "validate, acknowledge, format and inspect X12 files", runX12},
+		{"eligibility", "270 inquiries due, 271 answers mapped and applied", runEligibility},
 		{"claims", "build, scrub, show and file 837P claims", runClaims},
 	}
 }

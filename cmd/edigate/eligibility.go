@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/edigate/edigate/eligibility"
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/x12"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+func runEligibility(ctx context.Context, a *app, args []string) int {
+	return subcommand(ctx, a, "eligibility", []command{
+		{"build", "list (or with --write, write) the 270 inquiries due now", runEligibilityBuild},
+		{"parse", "map a 271 file into coverage answers", runEligibilityParse},
+		{"apply", "apply a 271 file to the sessions its inquiries covered", runEligibilityApply},
+	}, args)
+}
+
+// openPipeline loads the configuration (--config, --data) and opens the store.
+func openPipeline(ctx context.Context, a *app, name, cfgPath, dataDir string) (*pipeline.Pipeline, func(), int) {
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, nil, exitUsage
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	db, err := store.OpenConfig(ctx, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, nil, exitUsage
+	}
+	return &pipeline.Pipeline{Cfg: cfg, DB: db, Log: zerolog.Nop()}, func() { db.Close() }, exitOK
+}
+
+func runEligibilityBuild(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "eligibility build", "", "List the 270 inquiries due now: one per payer, member, patient and date of service whose\nlast answer is outside the payer's freshness window. With --write, write the 270 files into\nDATA/outbound/<clearinghouse>/ and record the inquiries.")
+	cfgPath := fs.String("config", "", "configuration file")
+	dataDir := fs.String("data", "", "data directory (default from config)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	write := fs.Bool("write", false, "write the 270 files and record the inquiries")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	p, closeFn, code := openPipeline(ctx, a, "eligibility build", *cfgPath, *dataDir)
+	if closeFn == nil {
+		return code
+	}
+	defer closeFn()
+	if *write {
+		files, err := p.RequestEligibility(ctx)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate eligibility build: %v\n", err)
+			return exitUsage
+		}
+		if *asJSON {
+			return printJSON(a, map[string]any{"files": files})
+		}
+		for _, f := range files {
+			fmt.Fprintln(a.stdout, f)
+		}
+		return exitOK
+	}
+	plan, err := p.PlanEligibility(ctx)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate eligibility build: %v\n", err)
+		return exitUsage
+	}
+	if *asJSON {
+		if plan == nil {
+			plan = []pipeline.PlannedInquiry{}
+		}
+		return printJSON(a, plan)
+	}
+	for _, q := range plan {
+		fmt.Fprintf(a.stdout, "%s  %-16s %s  sessions %v  service types %v\n", q.Trace, q.Payer, q.Date, q.Sessions, q.ServiceTypes)
+	}
+	fmt.Fprintf(a.stdout, "%d inquiries due\n", len(plan))
+	return exitOK
+}
+
+// parseOut is one answer of `eligibility parse --json`, with the estimate when --charge is given.
+type parseOut struct {
+	eligibility.Result
+	Estimate *eligibility.Estimate `json:"estimate,omitempty"`
+}
+
+func runEligibilityParse(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "eligibility parse", "FILE", "Map every 271 in FILE ('-' for stdin) into one answer per subscriber or dependent:\nactive, in network, authorization required, copay, coinsurance, deductible, out-of-pocket,\nvisit limits, carve-out, rejects in words, and every benefit.")
+	asJSON := fs.Bool("json", false, "print JSON")
+	charge := fs.String("charge", "", "estimate what the client owes for a session with this charge (e.g. 150.00)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	var chg *x12.Amount
+	if *charge != "" {
+		v, err := x12.ParseAmount(*charge)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate eligibility parse: --charge: %v\n", err)
+			return exitUsage
+		}
+		chg = &v
+	}
+	var r io.Reader = a.stdin
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate eligibility parse: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		r = f
+	}
+	p := x12.NewParser(r, x12.ParseOptions{Guides: guides.Registry})
+	out := []parseOut{}
+	sets := 0
+	for {
+		tx, err := p.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: %v\n", fs.Arg(0), err)
+			return exitInvalid
+		}
+		if tx.Set != "271" {
+			continue
+		}
+		sets++
+		rs, err := eligibility.Map271(tx)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: %v\n", fs.Arg(0), err)
+			return exitInvalid
+		}
+		for _, res := range rs {
+			o := parseOut{Result: res}
+			if chg != nil {
+				e := eligibility.EstimateResponsibility(res, *chg)
+				o.Estimate = &e
+			}
+			out = append(out, o)
+		}
+	}
+	if res := p.Result(); res.Fatal != nil || sets == 0 {
+		fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: no readable 271 (%v)\n", fs.Arg(0), res.Fatal)
+		return exitInvalid
+	}
+	if *asJSON {
+		return printJSON(a, out)
+	}
+	for _, o := range out {
+		status := "inactive"
+		if o.Active {
+			status = "active"
+		}
+		fmt.Fprintf(a.stdout, "%s %s %s (%s)", o.Trace, o.Level, status, o.MemberID)
+		if o.Copay != nil {
+			fmt.Fprintf(a.stdout, " copay %s", o.Copay)
+		}
+		if o.CoinsurancePercent != nil {
+			fmt.Fprintf(a.stdout, " coinsurance %s%%", *o.CoinsurancePercent)
+		}
+		if o.DeductibleRemaining != nil {
+			fmt.Fprintf(a.stdout, " deductible remaining %s", o.DeductibleRemaining)
+		}
+		if o.CarveOut != nil {
+			fmt.Fprintf(a.stdout, " carve-out to %s (%s)", o.CarveOut.Name, o.CarveOut.ID)
+		}
+		for _, rj := range o.Rejects {
+			fmt.Fprintf(a.stdout, " reject %s: %s; %s", rj.Code, rj.Reason, rj.FollowUp)
+		}
+		if o.Estimate != nil {
+			fmt.Fprintf(a.stdout, " owes %s (%s)", o.Estimate.PatientOwes, o.Estimate.Rule)
+		}
+		fmt.Fprintln(a.stdout)
+	}
+	return exitOK
+}
+
+func runEligibilityApply(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "eligibility apply", "FILE", "Apply the 271 answers in FILE to the sessions their inquiries covered (holds, releases,\nwarnings, retries). Applying the same file twice changes nothing.")
+	cfgPath := fs.String("config", "", "configuration file")
+	dataDir := fs.String("data", "", "data directory (default from config)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	p, closeFn, code := openPipeline(ctx, a, "eligibility apply", *cfgPath, *dataDir)
+	if closeFn == nil {
+		return code
+	}
+	defer closeFn()
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate eligibility apply: %v\n", err)
+		return exitUsage
+	}
+	defer f.Close()
+	p.Now = func() time.Time { return time.Now().UTC() }
+	n, err := p.Apply271(ctx, fs.Arg(0), f)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate eligibility apply: %v\n", err)
+		return exitInvalid
+	}
+	fmt.Fprintf(a.stdout, "%d answers applied\n", n)
+	return exitOK
+}
