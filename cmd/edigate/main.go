@@ -44,6 +44,7 @@ func commands() []command {
 		{"x12", "validate, acknowledge, format and inspect X12 files", runX12},
 		{"eligibility", "270 inquiries due, 271 answers mapped and applied", runEligibility},
 		{"claims", "build, scrub, show and file 837P claims", runClaims},
+		{"remit", "read 835 remittances, 277CA/277 claim statuses and 999/TA1 acknowledgements", runRemit},
 	}
 }
 

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12/ack"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+// runRemit dispatches the remit verbs.
+func runRemit(ctx context.Context, a *app, args []string) int {
+	return subcommand(ctx, a, "remit", []command{
+		{"parse", "read an 835, 277CA/277 or 999/TA1 file and print what it says", runRemitParse},
+	}, args)
+}
+
+// remitParseJSON is the shape of `remit parse --json`: payments for an 835, claims for a
+// 277, groups (and TA1s) for a 999. A file holding several kinds fills several keys.
+type remitParseJSON struct {
+	Payments []remit.Payment     `json:"payments,omitempty"`
+	Claims   []remit.ClaimStatus `json:"claims,omitempty"`
+	Groups   []*ack.Ack999       `json:"groups,omitempty"`
+	TA1      []ack.TA1           `json:"ta1,omitempty"`
+}
+
+func runRemitParse(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file\ncannot be read as a response.")
+	jsonOut := fs.Bool("json", false, "print JSON")
+	cfgPath := fs.String("config", "", "configuration file for payer denial maps and appeal windows (default: APP_CONFIG, else built-in defaults)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
+		return exitUsage
+	}
+	var in io.Reader
+	if name := fs.Arg(0); name == "-" {
+		in = a.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		in = f
+	}
+	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers)})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
+		if errors.Is(err, remit.ErrInvalid) {
+			return exitInvalid
+		}
+		return exitUsage
+	}
+	if n := len(d.Findings); n > 0 {
+		// Counts only: findings may quote member ids and names.
+		fmt.Fprintf(a.stderr, "edigate remit parse: %d guide finding(s); read anyway (see 'edigate x12 validate')\n", n)
+	}
+	out := remitParseJSON{Groups: d.Acks, TA1: d.TA1s}
+	if d.Remittance != nil {
+		out.Payments = d.Remittance.Payments
+	}
+	for _, s := range d.Statuses {
+		out.Claims = append(out.Claims, s.Claims...)
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
+	}
+	printRemit(a.stdout, &out)
+	return exitOK
+}
+
+func printRemit(w io.Writer, out *remitParseJSON) {
+	for _, p := range out.Payments {
+		bal := "balanced"
+		if !p.Balanced {
+			bal = fmt.Sprintf("NOT BALANCED (%d error(s))", len(p.BalanceErrors))
+		}
+		fmt.Fprintf(w, "payment %s from %s on %s: %s, %d claim(s), %s\n", p.Check, p.Payer, p.Date, p.Total, len(p.Claims), bal)
+		for _, e := range p.BalanceErrors {
+			fmt.Fprintf(w, "  ! %s\n", e.Message)
+		}
+		for _, a := range p.PLB {
+			fmt.Fprintf(w, "  PLB %s %s %s\n", a.Reason, a.Reference, a.Amount)
+		}
+		for _, c := range p.Claims {
+			fmt.Fprintf(w, "  claim %s: %s, charge %s paid %s patient %s", c.PatientControl, c.StatusText, c.Charge, c.Paid, c.PatientResponsibility)
+			if c.DenialCategory != "" {
+				fmt.Fprintf(w, "; denial %s -> %s by %s", c.DenialCategory, c.Action, c.AppealDue)
+			}
+			fmt.Fprintln(w)
+			for _, d := range c.Denials {
+				fmt.Fprintf(w, "    %s-%s %s %s\n", d.Group, d.Reason, d.Amount, d.Words)
+			}
+		}
+	}
+	for _, c := range out.Claims {
+		verdict := "accepted"
+		switch {
+		case c.Rejected:
+			verdict = "REJECTED"
+		case !c.Accepted:
+			verdict = c.Category
+		}
+		fmt.Fprintf(w, "claim %s: %s %s\n", c.PatientControl, verdict, c.Message)
+	}
+	for _, g := range out.Groups {
+		fmt.Fprintf(w, "999 for group %s (%s): %s, %d of %d set(s) accepted\n", g.GroupControl, g.FunctionalID, g.StatusMessage, g.Accepted, g.Received)
+		for _, s := range g.Sets {
+			fmt.Fprintf(w, "  set %s %s: %s\n", s.Set, s.Control, s.StatusMessage)
+			for _, e := range s.Errors {
+				fmt.Fprintf(w, "    %s at %d: %s\n", e.Segment, e.Position, e.Message)
+				for _, el := range e.Elements {
+					fmt.Fprintf(w, "      element %d: %s\n", el.Position, el.Message)
+				}
+			}
+		}
+	}
+	for _, t := range out.TA1 {
+		fmt.Fprintf(w, "TA1 for interchange %s: %s (%s)\n", t.Control, t.StatusMessage, t.NoteMessage)
+	}
+}
