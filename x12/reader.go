@@ -2,9 +2,11 @@ package x12
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // isaLen is the fixed length of an ISA segment including its terminator.
@@ -130,24 +132,29 @@ func (r *Reader) skipSpace() {
 // Next returns the next segment, or io.EOF after the last one. The returned segment and
 // its slices are valid only until the following call.
 func (r *Reader) Next() (*Segment, error) {
-	r.skipSpace()
-	if r.w-r.r == 0 {
-		if r.err != nil && !errors.Is(r.err, io.EOF) {
-			return nil, r.err
+	// Most segments start right after the previous terminator or one line break: only
+	// call the general skipper when there is something to skip.
+	if r.r >= r.w || r.start || isSpace(r.buf[r.r]) {
+		r.skipSpace()
+		if r.w-r.r == 0 {
+			if r.err != nil && !errors.Is(r.err, io.EOF) {
+				return nil, r.err
+			}
+			return nil, io.EOF
 		}
-		return nil, io.EOF
 	}
-	r.fill(3)
-	if r.w-r.r >= 3 && string(r.buf[r.r:r.r+3]) == "ISA" {
-		return r.readISA()
-	}
-	if !r.haveD {
-		return nil, r.errorf("input does not start with an ISA segment")
+	if r.buf[r.r] == 'I' || !r.haveD {
+		r.fill(3)
+		if r.w-r.r >= 3 && string(r.buf[r.r:r.r+3]) == "ISA" {
+			return r.readISA()
+		}
+		if !r.haveD {
+			return nil, r.errorf("input does not start with an ISA segment")
+		}
 	}
 	for {
-		i := bytes.IndexByte(r.buf[r.r:r.w], r.d.Segment)
-		if i >= 0 {
-			return r.split(r.r, r.r+i, r.r+i+1), nil
+		if end := r.scan(); end >= 0 {
+			return r.finish(end), nil
 		}
 		if r.w-r.r > r.maxSeg {
 			return nil, r.errorf("no segment terminator %q within %d bytes", r.d.Segment, r.maxSeg)
@@ -158,8 +165,71 @@ func (r *Reader) Next() (*Segment, error) {
 			}
 			return nil, r.errorf("input ends inside a segment with no terminator %q (truncated file?)", r.d.Segment)
 		}
+		// The segment continues past the buffered data. fill may move the buffer, so the
+		// next scan starts the segment over (once per buffer refill, not per segment).
 		r.fill(r.w - r.r + 1)
 	}
+}
+
+const (
+	lo7  = 0x7F7F7F7F7F7F7F7F
+	ones = 0x0101010101010101
+)
+
+// scan splits the segment starting at r.r into r.seg.Elements in one pass that looks for
+// the element separator and the terminator together, eight bytes per step (SWAR). It
+// returns the terminator's index in r.buf, or -1 when the buffered data ends first.
+func (r *Reader) scan() int {
+	buf := r.buf[:r.w]
+	sep, term := r.d.Element, r.d.Segment
+	ms, mt := ones*uint64(sep), ones*uint64(term)
+	els := r.seg.Elements[:0]
+	start, i := r.r, r.r
+	for ; i+8 <= len(buf); i += 8 {
+		x := binary.LittleEndian.Uint64(buf[i : i+8])
+		a, b := x^ms, x^mt
+		// A byte of a (or b) is zero where x holds sep (or term); these masks set the
+		// high bit of exactly those bytes (the sum cannot carry across bytes).
+		zs := ^(((a & lo7) + lo7) | a | lo7)
+		zt := ^(((b & lo7) + lo7) | b | lo7)
+		for m := zs | zt; m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			els = append(els, buf[start:j:j])
+			if zt&(m&-m) != 0 {
+				r.seg.Elements = els
+				return j
+			}
+			start = j + 1
+		}
+	}
+	for ; i < len(buf); i++ {
+		switch buf[i] {
+		case sep:
+			els = append(els, buf[start:i:i])
+			start = i + 1
+		case term:
+			r.seg.Elements = append(els, buf[start:i:i])
+			return i
+		}
+	}
+	r.seg.Elements = els[:0]
+	return -1
+}
+
+// finish fills in the segment scan found, ending at the terminator buf[end], and consumes
+// it together with a directly following line break (the common "~\n" layout).
+func (r *Reader) finish(end int) *Segment {
+	r.index++
+	s := &r.seg
+	s.Delims = r.d
+	s.Offset = r.base + int64(r.r)
+	s.Index = r.index
+	next := end + 1
+	if next < r.w && r.buf[next] == '\n' && r.d.Segment != '\n' {
+		next++
+	}
+	r.r = next
+	return s
 }
 
 // readISA reads the fixed-width ISA and takes the interchange's delimiters from it.
