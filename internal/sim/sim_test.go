@@ -1,0 +1,87 @@
+package sim
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/scheduler"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+// TestClearinghouseAnswersOverSFTP drives the simulator through edigate's own SFTP
+// exchange: upload an 837P, then download the 999 and 277CA at once and the 835s after the
+// payment delay; a restarted simulator does not answer the same upload again.
+func TestClearinghouseAnswersOverSFTP(t *testing.T) {
+	dir := t.TempDir()
+	rules := DefaultRules()
+	rules.Members["W400"] = []Scenario{Reversal}
+	opts := Options{Dir: filepath.Join(dir, "sim"), UploadDir: "outbound", DownloadDir: "inbound", Rules: rules,
+		Guides: guides.Registry, PaymentDelay: 1500 * time.Millisecond, Log: zerolog.Nop()}
+	ch, err := Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ch.Close() }()
+
+	cfg := config.Default().Clearinghouses[0]
+	cfg.SFTP = ch.SFTP(cfg.SFTP)
+	data := filepath.Join(dir, "data")
+	out := filepath.Join(data, "outbound", "sim")
+	os.MkdirAll(out, 0o700)
+	src, _ := os.ReadFile("testdata/claims.837")
+	os.WriteFile(filepath.Join(out, "837_000000042.x12"), src, 0o600)
+	ledger := scheduler.NewMemLedger()
+	x := &scheduler.Exchange{CH: cfg, DataDir: data, Ledger: ledger, Log: zerolog.Nop()}
+	ctx := context.Background()
+	ups, err := x.Upload(ctx, &scheduler.DirOutbox{Dir: out, Record: func(context.Context, scheduler.OutboxFile, scheduler.Upload) error { return nil }})
+	if err != nil || len(ups) != 1 {
+		t.Fatalf("upload: %v %v", ups, err)
+	}
+	kinds := func() map[string]int {
+		got := map[string]int{}
+		filepath.Walk(filepath.Join(data, "inbound"), func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				got[filepath.Ext(p)]++
+			}
+			return nil
+		})
+		return got
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := x.Download(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if k := kinds(); k[".835"] == 2 {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	k := kinds()
+	if k[".999"] != 1 || k[".277"] != 1 || k[".835"] != 2 {
+		t.Fatalf("downloaded: %v", k)
+	}
+	// Restart: the same upload is not answered again.
+	ch.Close()
+	ch, err = Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1200 * time.Millisecond)
+	entries, _ := os.ReadDir(filepath.Join(opts.Dir, "mailbox", "inbound"))
+	pending, _ := os.ReadDir(filepath.Join(opts.Dir, "pending"))
+	if len(entries)+len(pending) != 0 {
+		var names []string
+		for _, e := range append(entries, pending...) {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("a restarted simulator answered again: %s", strings.Join(names, ", "))
+	}
+}
