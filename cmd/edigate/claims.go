@@ -68,6 +68,15 @@ type builtClaims struct {
 	claims  []*claims.Claim
 	results []claims.Result
 	held    []store.SessionRecord // sessions on an intake hold (authorization), not on a claim
+	waiting []waitingJSON         // changed or voided billed sessions that cannot be resubmitted yet
+}
+
+// waitingJSON is a filed claim whose sessions changed but whose replacement or void cannot
+// be built yet.
+type waitingJSON struct {
+	Claim    string   `json:"claim"`
+	Sessions []string `json:"sessions"`
+	Reason   string   `json:"reason"`
 }
 
 // build groups the ready sessions into claims and scrubs them. The authorization units the
@@ -99,15 +108,44 @@ func (e *claimsEnv) build(ctx context.Context) (*builtClaims, error) {
 		}
 		sessions = append(sessions, s)
 	}
+	builder := &claims.Builder{Config: e.cfg}
+	built := builder.Claims(sessions)
+	// Billed sessions changed or voided since filing: a replacement (7) or void (8) of their
+	// claim, once the payer's claim number (REF*F8) is known.
+	pend, err := e.db.PendingResubmissions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var waiting []waitingJSON
+	for _, p := range pend {
+		if p.PayerClaimNumber == "" {
+			waiting = append(waiting, waitingJSON{p.Claim.ID, p.Changed,
+				"waiting for the payer's claim number (277CA or 835) to send a replacement or void"})
+			continue
+		}
+		var rc *claims.Claim
+		if p.VoidedAllSessions {
+			rc, err = builder.Void(&p.Claim, p.PayerClaimNumber, p.Version)
+		} else {
+			rc, err = builder.Replacement(&p.Claim, p.Sessions, p.PayerClaimNumber, p.Version)
+		}
+		if err != nil {
+			waiting = append(waiting, waitingJSON{p.Claim.ID, p.Changed, err.Error()})
+			continue
+		}
+		for k, u := range p.Taken {
+			taken[k] += u
+		}
+		built = append(built, rc)
+	}
 	for i := range auths {
 		auths[i].Used = max(auths[i].Used-taken[auths[i].Payer+"/"+auths[i].Number], 0)
 	}
-	built := (&claims.Builder{Config: e.cfg}).Claims(sessions)
 	// Claims already filed are not rebuilt: their sessions are billed, so they are not
 	// ready; a claim id that is filed but whose sessions are ready again means a session
 	// was re-sent unchanged after billing, which the store already reports.
 	results := (&claims.Scrubber{Config: e.cfg, Auths: auths, Today: e.now}).Scrub(built)
-	return &builtClaims{claims: built, results: results, held: held}, nil
+	return &builtClaims{claims: built, results: results, held: held, waiting: waiting}, nil
 }
 
 type claimJSON struct {
@@ -144,11 +182,15 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 		return exitUsage
 	}
 	out := struct {
-		DryRun bool        `json:"dry_run"`
-		Built  int         `json:"built"`
-		Held   int         `json:"held"`
-		Claims []claimJSON `json:"claims"`
-	}{DryRun: *dry, Claims: []claimJSON{}}
+		DryRun  bool          `json:"dry_run"`
+		Built   int           `json:"built"`
+		Held    int           `json:"held"`
+		Claims  []claimJSON   `json:"claims"`
+		Waiting []waitingJSON `json:"waiting"`
+	}{DryRun: *dry, Claims: []claimJSON{}, Waiting: b.waiting}
+	if out.Waiting == nil {
+		out.Waiting = []waitingJSON{}
+	}
 	for i, c := range b.claims {
 		r := b.results[i]
 		state := store.ClaimBuilt
@@ -193,6 +235,9 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 	for _, c := range out.Claims {
 		fmt.Fprintf(a.stdout, "%-20s %-6s %-16s %s %3d line(s) %10s\n", c.ID, c.State, c.Payer, c.Date, c.Lines, c.Total)
 		printFindings(a.stdout, c.Findings)
+	}
+	for _, w := range out.Waiting {
+		fmt.Fprintf(a.stdout, "%-20s waiting (sessions %s): %s\n", w.Claim, strings.Join(w.Sessions, ", "), w.Reason)
 	}
 	return exitOK
 }
@@ -263,6 +308,13 @@ func runClaimsScrub(ctx context.Context, a *app, args []string) int {
 			}
 			anyHeld = anyHeld || ss.Held
 			out = append(out, ss)
+		}
+	}
+	for _, w := range b.waiting {
+		for _, sid := range w.Sessions {
+			out = append(out, sessionScrub{Session: sid, Claim: w.Claim, Held: true, Findings: []sessionFinding{{
+				Rule: "frequency.f8", Severity: claims.SeverityError, Message: w.Reason}}})
+			anyHeld = true
 		}
 	}
 	for _, h := range b.held {

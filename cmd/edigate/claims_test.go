@@ -158,3 +158,106 @@ func TestRecoverClaimFiles(t *testing.T) {
 		t.Error("unrecorded temp file published")
 	}
 }
+
+func TestClaimsCLIResubmission(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("EDIGATE_DATA_DIR", dir)
+	t.Setenv("APP_CONFIG", "")
+	ctx := context.Background()
+	openDB := func() *store.DB {
+		db, err := store.Open(ctx, filepath.Join(dir, "edigate.db"), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	putSession := func(s claims.Session) {
+		db := openDB()
+		defer db.Close()
+		if err := db.Batch(ctx, nil, func(b *store.Batch) error { _, err := b.PutSession(&s, "test"); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type buildOut struct {
+		Claims []struct {
+			ID, State, Frequency string
+		}
+		Waiting []waitingJSON
+	}
+	build := func() buildOut {
+		code, out, errs := runCmd(t, "", "claims", "build", "--json")
+		if code != exitOK {
+			t.Fatalf("build: %d %s", code, errs)
+		}
+		var b buildOut
+		if err := json.Unmarshal([]byte(out), &b); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	file := func() fileJSON {
+		code, out, errs := runCmd(t, "", "claims", "file", "--json")
+		var fs []fileJSON
+		if err := json.Unmarshal([]byte(out), &fs); code != exitOK || err != nil || len(fs) != 1 {
+			t.Fatalf("file: %d %s %s", code, out, errs)
+		}
+		if code, out, _ := runCmd(t, "", "x12", "validate", fs[0].File); code != exitOK {
+			t.Fatalf("x12 validate: %s", out)
+		}
+		return fs[0]
+	}
+
+	s := cliSession("s-1", "c1", "90791", 60)
+	putSession(s)
+	orig := build().Claims[0].ID
+	file()
+
+	// The practice corrects the charge after filing: a replacement candidate.
+	s.Charge = x12.MustAmount("175")
+	putSession(s)
+	b := build()
+	if len(b.Claims) != 0 || len(b.Waiting) != 1 || b.Waiting[0].Claim != orig {
+		t.Fatalf("without a payer claim number: %+v", b)
+	}
+	db := openDB()
+	if err := db.Batch(ctx, nil, func(bt *store.Batch) error { return bt.SetPayerClaimNumber(orig, "PCN-77", "277ca") }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	b = build()
+	if len(b.Claims) != 1 || b.Claims[0].ID != orig+"R1" || b.Claims[0].Frequency != "7" || b.Claims[0].State != store.ClaimBuilt {
+		t.Fatalf("replacement: %+v", b)
+	}
+	if again := build(); len(again.Claims) != 1 || again.Claims[0].ID != orig+"R1" {
+		t.Fatalf("rebuilding before filing changed the number: %+v", again)
+	}
+	file()
+	db = openDB()
+	rec, err := db.Session(ctx, "s-1")
+	db.Close()
+	if err != nil || rec.State != store.StateBilled || rec.ClaimRef != orig+"R1" || rec.PendingKind != "" || rec.Session.Charge != x12.MustAmount("175") {
+		t.Fatalf("session after the replacement: %+v %v", rec, err)
+	}
+
+	// Then the session is voided: a void of the family quoting the payer's number.
+	db = openDB()
+	if err := db.Batch(ctx, nil, func(bt *store.Batch) error { return bt.SetPayerClaimNumber(orig+"R1", "PCN-78", "277ca") }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s.Status = claims.StatusVoid
+	putSession(s)
+	b = build()
+	if len(b.Claims) != 1 || b.Claims[0].ID != orig+"V2" || b.Claims[0].Frequency != "8" {
+		t.Fatalf("void: %+v", b)
+	}
+	file()
+	db = openDB()
+	defer db.Close()
+	if rec, _ := db.Session(ctx, "s-1"); rec.State != store.StateVoid {
+		t.Errorf("session after the void: %s", rec.State)
+	}
+	if v, _ := db.Claim(ctx, orig+"V2"); v.Claim.PayerControlNumber != "PCN-78" || v.Total != x12.MustAmount("175") {
+		t.Errorf("void claim %+v", v.Claim)
+	}
+}

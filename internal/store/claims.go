@@ -202,8 +202,8 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 	return id, nil
 }
 
-// billSessions marks the sessions of an original primary claim billed. Secondary claims,
-// replacements and voids bill sessions that are already billed.
+// billSessions marks the sessions of an original primary claim billed, and applies the
+// pending changes behind a replacement or void. Secondary claims bill billed sessions.
 func (b *Batch) billSessions(claimID string) error {
 	row, err := b.queryRow(`SELECT frequency, responsibility FROM claims WHERE id = ?`, claimID)
 	if err != nil {
@@ -213,7 +213,10 @@ func (b *Batch) billSessions(claimID string) error {
 	if err := row.Scan(&freq, &resp); err != nil {
 		return fmt.Errorf("store: claim %s: %w", claimID, err)
 	}
-	if freq != claims.FrequencyOriginal || resp != claims.ResponsibilityPrimary {
+	if freq == claims.FrequencyReplacement || freq == claims.FrequencyVoid {
+		return b.resubmitSessions(claimID, claims.ControlBase(claimID))
+	}
+	if resp != claims.ResponsibilityPrimary {
 		return nil
 	}
 	rows, err := b.query(`SELECT cs.session_id FROM claim_sessions cs JOIN sessions s ON s.id = cs.session_id
@@ -409,4 +412,165 @@ func (db *DB) AuthUses(ctx context.Context) ([]claims.AuthUse, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// SetPayerClaimNumber records the payer's claim control number of a claim (from its 277CA
+// or 835). Replacements and voids of the claim quote it in REF*F8.
+func (b *Batch) SetPayerClaimNumber(claimID, number, source string) error {
+	res, err := b.exec(`UPDATE claims SET payer_claim_number = ?, updated_at = ? WHERE id = ? AND payer_claim_number <> ?`,
+		number, timestamp(b.now), claimID, number)
+	if err != nil {
+		return fmt.Errorf("store: claim %s payer claim number: %w", claimID, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return nil // unchanged, or no such claim (a 277CA for a claim filed elsewhere)
+	}
+	return b.Event("claim", claimID, "payer_claim_number", source, map[string]string{"payer_claim_number": number})
+}
+
+// PendingResubmission is a claim whose billed sessions changed or were voided after
+// filing: it needs a replacement (frequency 7) or void (8).
+type PendingResubmission struct {
+	Claim             claims.Claim     `json:"claim"` // the claim the sessions are billed on
+	PayerClaimNumber  string           `json:"payer_claim_number"`
+	Version           int              `json:"version"`  // next resubmission number of the claim family
+	Sessions          []claims.Session `json:"sessions"` // the claim's sessions as they are now; voided ones left out
+	Changed           []string         `json:"changed"`  // ids of the sessions that changed or were voided
+	VoidedAllSessions bool             `json:"voided_all_sessions"`
+	// Taken is the authorization units ("payer/number") the claim's sessions hold, which a
+	// replacement re-uses rather than consumes again.
+	Taken map[string]int `json:"taken,omitempty"`
+}
+
+// PendingResubmissions lists the filed claims with replacement or void candidates among
+// their sessions, oldest claim first.
+func (db *DB) PendingResubmissions(ctx context.Context) ([]PendingResubmission, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT DISTINCT c.id, c.base_id, c.payer_claim_number, c.data, c.created_at
+		FROM sessions s JOIN claims c ON c.id = s.claim_ref WHERE s.pending_kind <> '' AND c.state = ? ORDER BY c.created_at, c.id`), ClaimFiled)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending resubmissions: %w", err)
+	}
+	type row struct{ id, base, pcn, data, at string }
+	var found []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.base, &r.pcn, &r.data, &r.at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []PendingResubmission
+	for _, r := range found {
+		p := PendingResubmission{PayerClaimNumber: r.pcn}
+		if err := json.Unmarshal([]byte(r.data), &p.Claim); err != nil {
+			return nil, fmt.Errorf("store: claim %s data: %w", r.id, err)
+		}
+		var n int
+		// Filed resubmissions only: rebuilding an unfiled one keeps its number.
+		if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND state = ?`),
+			r.base, claims.FrequencyOriginal, ClaimFiled).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: claim %s family: %w", r.id, err)
+		}
+		p.Version = n + 1
+		for _, sid := range p.Claim.SessionIDs {
+			var kind, pending, data, authPayer, authNumber string
+			var units int
+			if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT pending_kind, pending_data, data, auth_payer, auth_number, auth_units
+				FROM sessions WHERE id = ?`), sid).Scan(&kind, &pending, &data, &authPayer, &authNumber, &units); err != nil {
+				return nil, fmt.Errorf("store: session %s: %w", sid, err)
+			}
+			if authNumber != "" {
+				if p.Taken == nil {
+					p.Taken = map[string]int{}
+				}
+				p.Taken[authPayer+"/"+authNumber] += units
+			}
+			if kind != "" {
+				p.Changed = append(p.Changed, sid)
+			}
+			if kind == ChangeVoidCandidate {
+				continue
+			}
+			src := data
+			if kind == ChangeReplacementCandidate && pending != "" {
+				src = pending
+			}
+			var s claims.Session
+			if err := json.Unmarshal([]byte(src), &s); err != nil {
+				return nil, fmt.Errorf("store: session %s data: %w", sid, err)
+			}
+			if s.Authorization == "" {
+				s.Authorization = authNumber
+			}
+			p.Sessions = append(p.Sessions, s)
+		}
+		p.VoidedAllSessions = len(p.Sessions) == 0
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// resubmitSessions applies the pending changes of a filed replacement or void claim to its
+// sessions: the changed data becomes the session, voided sessions end void, and every
+// session now points at the new claim.
+func (b *Batch) resubmitSessions(claimID, base string) error {
+	rows, err := b.query(`SELECT cs.session_id, s.pending_kind, s.pending_data FROM claim_sessions cs JOIN sessions s ON s.id = cs.session_id
+		WHERE cs.claim_id IN (SELECT id FROM claims WHERE base_id = ?) AND s.state = ? ORDER BY cs.session_id`, base, StateBilled)
+	if err != nil {
+		return err
+	}
+	type row struct{ id, kind, pending string }
+	var rs []row
+	seen := map[string]bool{}
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.kind, &r.pending); err != nil {
+			rows.Close()
+			return err
+		}
+		if !seen[r.id] {
+			seen[r.id] = true
+			rs = append(rs, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := timestamp(b.now)
+	for _, r := range rs {
+		state := StateBilled
+		if r.kind == ChangeVoidCandidate {
+			state = StateVoid
+		}
+		q := `UPDATE sessions SET state = ?, claim_ref = ?, pending_kind = '', pending_data = '', updated_at = ? WHERE id = ?`
+		args := []any{state, claimID, now, r.id}
+		if r.kind == ChangeReplacementCandidate && r.pending != "" {
+			var s claims.Session
+			if err := json.Unmarshal([]byte(r.pending), &s); err != nil {
+				return fmt.Errorf("store: session %s pending data: %w", r.id, err)
+			}
+			hash, err := contentHash(&s)
+			if err != nil {
+				return err
+			}
+			q = `UPDATE sessions SET state = ?, claim_ref = ?, pending_kind = '', pending_data = '', data = ?, hash = ?, code = ?,
+				service_date = ?, updated_at = ? WHERE id = ?`
+			args = []any{state, claimID, r.pending, hash, s.Service.Code, s.Date, now, r.id}
+		}
+		if _, err := b.exec(q, args...); err != nil {
+			return fmt.Errorf("store: session %s: %w", r.id, err)
+		}
+		if r.kind != "" {
+			if err := b.Event("session", r.id, "resubmitted", "", map[string]string{"claim_ref": claimID, "change": r.kind}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
