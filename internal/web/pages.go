@@ -1,0 +1,670 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/scheduler"
+)
+
+// pageBase is what the layout needs on every page.
+type pageBase struct {
+	Title string
+	Nav   string // active menu entry
+	User  string
+	CSRF  string
+	Now   string
+}
+
+func (h *handler) base(r *http.Request, title, nav string) pageBase {
+	u := currentUser(r.Context())
+	return pageBase{Title: title, Nav: nav, User: u.name, CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC")}
+}
+
+func parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"stamp":      stamp,
+		"upper":      strings.ToUpper,
+		"holdWords":  func(r string) string { w, _ := HoldWords(r); return w },
+		"eventWords": eventWords,
+		"alertWords": alertWords,
+		"queueTitle": queueTitle,
+		"join":       strings.Join,
+		"overdue":    func(today, d string) bool { return d != "" && d < today },
+		"soon": func(today, d string) bool {
+			t, err := time.Parse(time.DateOnly, today)
+			return err == nil && d != "" && d >= today && d <= t.AddDate(0, 0, 14).Format(time.DateOnly)
+		},
+	}
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+func (h *handler) render(w http.ResponseWriter, name string, data any) {
+	h.renderStatus(w, http.StatusOK, name, data)
+}
+
+// renderStatus renders into a buffer first so a template error becomes a clean 500 rather
+// than half a page.
+func (h *handler) renderStatus(w http.ResponseWriter, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := h.tmpl[name].Execute(&buf, data); err != nil {
+		h.d.Log.Error().Err(err).Str("template", name).Msg("web: render")
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail logs the error (no PHI: store errors name ids and statements) and shows a 500.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	h.d.Log.Error().Err(err).Str("path", r.URL.Path).Msg("web")
+	http.Error(w, "internal error: see the edigate log", http.StatusInternalServerError)
+}
+
+func stamp(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04:05")
+}
+
+func queueTitle(kind string) string {
+	switch kind {
+	case QueueHolds:
+		return "Holds"
+	case QueueRejections:
+		return "Rejections"
+	case QueueDenials:
+		return "Denials"
+	case QueueAppeals:
+		return "Appeals"
+	case QueueFollowUp:
+		return "Follow-up"
+	}
+	return kind
+}
+
+// count is one labelled number on the dashboard.
+type count struct {
+	Key, Label string
+	N          int
+}
+
+type queueSummary struct {
+	Kind      string
+	Connected bool
+	Count     int
+	Overdue   int
+	Nearest   string
+	Err       string
+}
+
+type dashboardPage struct {
+	pageBase
+	Today      string
+	Sessions   []count
+	Holds      []count
+	Claims     []count
+	Alerts     []alertView
+	Queues     []queueSummary
+	Jobs       []scheduler.JobStatus
+	JobsWired  bool
+	Health     []scheduler.Health
+	HealthWire bool
+}
+
+type alertView struct {
+	store.Alert
+	Words string
+}
+
+var sessionStates = []string{store.StateReady, store.StateHeld, store.StateScheduled, store.StateBilled, store.StateVoid, store.StateReplaced}
+
+func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := dashboardPage{pageBase: h.base(r, "Dashboard", "dashboard"), Today: h.today()}
+	counts, err := h.d.Store.CountSessions(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, s := range sessionStates {
+		p.Sessions = append(p.Sessions, count{Key: s, Label: s, N: counts[s]})
+	}
+	held, err := h.d.Store.Sessions(ctx, store.SessionFilter{State: store.StateHeld})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	byReason := map[string]int{}
+	for _, s := range held {
+		byReason[s.HoldReason]++
+	}
+	p.Holds = sortedCounts(byReason, func(k string) string { w, _ := HoldWords(k); return w })
+	cl, err := h.d.Store.Claims(ctx, store.ClaimFilter{})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	byState := map[string]int{}
+	for _, c := range cl {
+		byState[c.State]++
+	}
+	p.Claims = sortedCounts(byState, func(k string) string { return k })
+	if p.Alerts, err = h.alerts(ctx); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, k := range QueueKinds() {
+		p.Queues = append(p.Queues, h.summarize(ctx, k, p.Today))
+	}
+	if h.d.Jobs != nil {
+		p.JobsWired, p.Jobs = true, h.d.Jobs()
+	}
+	if h.d.Health != nil {
+		p.HealthWire, p.Health = true, h.d.Health()
+	}
+	h.render(w, "dashboard", &p)
+}
+
+func (h *handler) today() string { return h.d.Now().UTC().Format(time.DateOnly) }
+
+func sortedCounts(m map[string]int, label func(string) string) []count {
+	var out []count
+	for k, n := range m {
+		out = append(out, count{Key: k, Label: label(k), N: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// summarize counts a queue without failing the dashboard when one queue's service errs.
+func (h *handler) summarize(ctx context.Context, kind, today string) queueSummary {
+	q, ok := h.d.Queues[kind]
+	s := queueSummary{Kind: kind, Connected: ok}
+	if !ok {
+		return s
+	}
+	items, err := q.Items(ctx)
+	if err != nil {
+		h.d.Log.Error().Err(err).Str("queue", kind).Msg("web: queue")
+		s.Err = "unavailable"
+		return s
+	}
+	for _, it := range items {
+		if it.Outcome != "" {
+			continue
+		}
+		s.Count++
+		if it.Deadline != "" && it.Deadline < today {
+			s.Overdue++
+		}
+		if it.Deadline != "" && (s.Nearest == "" || it.Deadline < s.Nearest) {
+			s.Nearest = it.Deadline
+		}
+	}
+	return s
+}
+
+func (h *handler) alerts(ctx context.Context) ([]alertView, error) {
+	as, err := h.d.Store.Alerts(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	auths, err := h.d.Store.Authorizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	remaining := map[string]int{}
+	for _, a := range auths {
+		remaining[a.Payer+"/"+a.Number] = a.Remaining
+	}
+	out := make([]alertView, 0, len(as))
+	for _, a := range as {
+		// An alert is raised once per threshold crossing and its detail is the state at
+		// that moment; the biller needs what is left now.
+		if n, ok := remaining[a.EntityID]; ok && a.EntityKind == "authorization" {
+			a.Detail = withRemaining(a.Detail, n)
+		}
+		out = append(out, alertView{Alert: a, Words: alertWords(a.Kind, a.Detail)})
+	}
+	return out, nil
+}
+
+func withRemaining(detail json.RawMessage, n int) json.RawMessage {
+	m := map[string]any{}
+	json.Unmarshal(detail, &m)
+	m["remaining"] = n
+	b, err := json.Marshal(m)
+	if err != nil {
+		return detail
+	}
+	return b
+}
+
+// alertWords says what an authorization alert means for the biller.
+func alertWords(kind string, detail json.RawMessage) string {
+	var d struct {
+		Remaining *int   `json:"remaining"`
+		End       string `json:"end"`
+	}
+	json.Unmarshal(detail, &d)
+	switch kind {
+	case "low_units":
+		if d.Remaining != nil {
+			return fmt.Sprintf("Only %d unit(s) left: request more units", *d.Remaining)
+		}
+		return "Few units left: request more units"
+	case "end_near":
+		return "Ends " + d.End + ": request a renewal"
+	}
+	return kind
+}
+
+type sessionsPage struct {
+	pageBase
+	State, Payer string
+	States       []string
+	Payers       []payerOption
+	Rows         []store.SessionRecord
+}
+
+type payerOption struct{ ID, Name string }
+
+func (h *handler) payerOptions() []payerOption {
+	var out []payerOption
+	for _, p := range h.d.Config.Payers {
+		out = append(out, payerOption{p.ID, p.Name})
+	}
+	return out
+}
+
+func (h *handler) sessions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := sessionsPage{pageBase: h.base(r, "Sessions", "sessions"), State: q.Get("state"), Payer: q.Get("payer"),
+		States: sessionStates, Payers: h.payerOptions()}
+	var err error
+	p.Rows, err = h.d.Store.Sessions(r.Context(), store.SessionFilter{State: p.State, Payer: p.Payer})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, "sessions", &p)
+}
+
+// traceRow is one line of a session's history, from any entity that touched it.
+type traceRow struct {
+	At, Entity, Kind, Words, Source string
+	Detail                          []kv
+	seq                             int64
+}
+
+type kv struct{ K, V string }
+
+type claimView struct {
+	store.ClaimRecord
+	Letter bool
+}
+
+type sessionPage struct {
+	pageBase
+	S      store.SessionRecord
+	Claims []claimView
+	Trace  []traceRow
+}
+
+func (h *handler) session(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	s, err := h.d.Store.Session(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := sessionPage{pageBase: h.base(r, "Session "+s.ID, "sessions"), S: s}
+	var rows []traceRow
+	add := func(kind, entityID, label string) error {
+		evs, err := h.d.Store.Events(ctx, kind, entityID)
+		if err != nil {
+			return fmt.Errorf("session %s trace %s %s: %w", id, kind, entityID, err)
+		}
+		for _, e := range evs {
+			rows = append(rows, traceRow{At: e.At, Entity: label, Kind: e.Kind, Words: eventWords(e.Kind),
+				Source: e.SourceFile, Detail: details(e.Detail), seq: e.ID})
+		}
+		return nil
+	}
+	if err := add("session", s.ID, "session"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ids, err := h.d.Store.ClaimsForSession(ctx, s.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, cid := range ids {
+		if err := add("claim", cid, "claim "+cid); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		c, err := h.d.Store.Claim(ctx, cid)
+		if err != nil {
+			h.fail(w, r, fmt.Errorf("session %s claim %s: %w", id, cid, err))
+			return
+		}
+		p.Claims = append(p.Claims, claimView{ClaimRecord: c, Letter: h.d.Appeals != nil})
+	}
+	if s.AuthNumber != "" {
+		// The authorization's own history (renewals, alerts) explains holds and releases.
+		if err := add("authorization", s.Payer+"/"+s.AuthNumber, "authorization "+s.AuthNumber); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	// Event ids are one sequence across entities, so they order the merged history exactly
+	// even when timestamps tie.
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].seq < rows[j].seq })
+	p.Trace = rows
+	h.render(w, "session", &p)
+}
+
+func details(raw json.RawMessage) []kv {
+	var m map[string]any
+	if len(raw) == 0 || json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	out := make([]kv, 0, len(m))
+	for k, v := range m {
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case nil:
+			continue
+		default:
+			b, _ := json.Marshal(x)
+			s = string(b)
+		}
+		if s == "" {
+			continue
+		}
+		out = append(out, kv{k, s})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].K < out[j].K })
+	return out
+}
+
+// eventWords names an event kind for a person; unknown kinds show as they are.
+func eventWords(kind string) string {
+	switch kind {
+	case "received":
+		return "Received from the practice system"
+	case "created":
+		return "Received (new record)"
+	case "updated":
+		return "Updated by the practice system"
+	case "unchanged":
+		return "Received again, unchanged"
+	case "held":
+		return "Put on hold"
+	case "released":
+		return "Released from hold"
+	case "units_consumed":
+		return "Authorization units used"
+	case "units_returned":
+		return "Authorization units returned"
+	case "billed":
+		return "Put on a claim"
+	case "replacement_candidate":
+		return "Changed after billing: needs a replacement claim"
+	case "void_candidate":
+		return "Voided after billing: needs a void claim"
+	case "eligibility_requested":
+		return "Eligibility requested (270)"
+	case "eligibility_answered":
+		return "Eligibility answered (271)"
+	case "eligibility_warning":
+		return "Eligibility warning"
+	case store.ClaimBuilt:
+		return "Claim built"
+	case store.ClaimFiled:
+		return "Claim written into an 837P file"
+	case "queue_assign":
+		return "Assigned"
+	case "queue_note":
+		return "Note added"
+	case "queue_resolve":
+		return "Resolved"
+	case "alert_low_units":
+		return "Alert: few units left"
+	case "alert_end_near":
+		return "Alert: authorization ends soon"
+	}
+	if strings.HasPrefix(kind, "alert_cleared_") {
+		return "Alert cleared"
+	}
+	return strings.ReplaceAll(kind, "_", " ")
+}
+
+type authsPage struct {
+	pageBase
+	Rows   []store.AuthRecord
+	Alerts []alertView
+}
+
+func (h *handler) authorizations(w http.ResponseWriter, r *http.Request) {
+	p := authsPage{pageBase: h.base(r, "Authorizations", "authorizations")}
+	var err error
+	if p.Rows, err = h.d.Store.Authorizations(r.Context()); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if p.Alerts, err = h.alerts(r.Context()); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, "authorizations", &p)
+}
+
+type queuesPage struct {
+	pageBase
+	Today  string
+	Queues []queueSummary
+}
+
+func (h *handler) queues(w http.ResponseWriter, r *http.Request) {
+	p := queuesPage{pageBase: h.base(r, "Queues", "queues"), Today: h.today()}
+	for _, k := range QueueKinds() {
+		p.Queues = append(p.Queues, h.summarize(r.Context(), k, p.Today))
+	}
+	h.render(w, "queues", &p)
+}
+
+type queuePage struct {
+	pageBase
+	Kind, Today string
+	Connected   bool
+	Items       []QueueItem
+	Outcomes    []string
+	Letters     bool
+}
+
+func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	if !validKind(kind) {
+		http.NotFound(w, r)
+		return
+	}
+	p := queuePage{pageBase: h.base(r, queueTitle(kind), "queues"), Kind: kind, Today: h.today(),
+		Letters: h.d.Appeals != nil && (kind == QueueAppeals || kind == QueueDenials)}
+	if q, ok := h.d.Queues[kind]; ok {
+		items, err := q.Items(r.Context())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p.Connected, p.Items, p.Outcomes = true, items, q.Outcomes()
+	}
+	h.render(w, "queue", &p)
+}
+
+func validKind(k string) bool {
+	for _, x := range QueueKinds() {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Limits on what a biller types, so a pasted document cannot bloat the event table.
+const (
+	maxAssignee = 64
+	maxNote     = 2000
+)
+
+func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	kind, id, act := r.PathValue("kind"), r.PathValue("id"), r.PathValue("action")
+	q, ok := h.d.Queues[kind]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	u := currentUser(ctx)
+	a := Action{Kind: act, ItemID: id, Who: u.name, Assignee: strings.TrimSpace(r.PostFormValue("assignee")),
+		Text: strings.TrimSpace(r.PostFormValue("text")), Outcome: r.PostFormValue("outcome")}
+	switch {
+	case act != ActAssign && act != ActNote && act != ActResolve:
+		http.Error(w, "unknown action", http.StatusBadRequest)
+		return
+	case act == ActAssign && (a.Assignee == "" || len(a.Assignee) > maxAssignee):
+		http.Error(w, "assignee must be 1-64 characters", http.StatusBadRequest)
+		return
+	case act == ActNote && a.Text == "":
+		http.Error(w, "the note is empty", http.StatusBadRequest)
+		return
+	case len(a.Text) > maxNote:
+		http.Error(w, "the note is longer than 2000 characters", http.StatusBadRequest)
+		return
+	case act == ActResolve && !contains(q.Outcomes(), a.Outcome):
+		http.Error(w, "choose one of the offered outcomes", http.StatusBadRequest)
+		return
+	}
+	if h.d.Auditor == nil {
+		// An action nobody can trace afterwards is worse than no action.
+		http.Error(w, "actions are disabled: no audit log is connected", http.StatusServiceUnavailable)
+		return
+	}
+	// Find the item first: a resolved item leaves the queue, and its audit event still
+	// needs to know which session or claim it was about.
+	items, err := q.Items(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var item *QueueItem
+	for i := range items {
+		if items[i].ID == id {
+			item = &items[i]
+		}
+	}
+	if item == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if err := q.Act(ctx, a); err != nil {
+		switch {
+		case errors.Is(err, ErrNoItem):
+			http.NotFound(w, r)
+		case errors.Is(err, ErrBadAction):
+			http.Error(w, "this queue does not take that action", http.StatusBadRequest)
+		default:
+			h.fail(w, r, fmt.Errorf("queue %s %s %s: %w", kind, id, act, err))
+		}
+		return
+	}
+	detail := map[string]string{"queue": kind, "item": id}
+	for k, v := range map[string]string{"assignee": a.Assignee, "text": a.Text, "outcome": a.Outcome} {
+		if v != "" {
+			detail[k] = v
+		}
+	}
+	if err := h.d.Auditor.Audit(ctx, AuditEvent{EntityKind: item.EntityKind, EntityID: item.EntityID,
+		Kind: "queue_" + act, Who: u.name, Detail: detail}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.d.Log.Info().Str("user", u.name).Str("queue", kind).Str("item", id).Str("action", act).Msg("web: queue action")
+	http.Redirect(w, r, "/queues/"+kind, http.StatusSeeOther)
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handler) appealLetter(w http.ResponseWriter, r *http.Request) {
+	if h.d.Appeals == nil {
+		http.Error(w, "appeal letters are not connected", http.StatusNotFound)
+		return
+	}
+	b, err := h.d.Appeals.AppealLetterHTML(r.Context(), r.PathValue("claim"))
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// Letter templates are overridable by the practice and commonly carry a <style> block:
+	// allow inline style here, still no script.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b)
+}

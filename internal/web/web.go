@@ -1,0 +1,199 @@
+// Package web is the biller UI: dashboard, sessions with their full history, authorizations,
+// work queues with assign/note/resolve actions, and printable appeal letters. Pages are
+// server-rendered html/template with one embedded stylesheet and no script, so they print
+// cleanly and work under a strict Content-Security-Policy.
+//
+// The UI has no SQL of its own: it reads through the same store and service functions the
+// CLI uses (Deps holds them as small interfaces) so a page and `edigate sessions show` can
+// never disagree. Every page shows PHI, so every page needs a logged-in biller; URLs carry
+// opaque ids only and nothing about a client is logged.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/scheduler"
+	"github.com/rs/zerolog"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Store is what the pages read; *store.DB implements it.
+type Store interface {
+	CountSessions(ctx context.Context) (map[string]int, error)
+	Sessions(ctx context.Context, f store.SessionFilter) ([]store.SessionRecord, error)
+	Session(ctx context.Context, id string) (store.SessionRecord, error)
+	Events(ctx context.Context, entityKind, entityID string) ([]store.Event, error)
+	Authorizations(ctx context.Context) ([]store.AuthRecord, error)
+	Alerts(ctx context.Context, openOnly bool) ([]store.Alert, error)
+	Claims(ctx context.Context, f store.ClaimFilter) ([]store.ClaimRecord, error)
+	Claim(ctx context.Context, id string) (store.ClaimRecord, error)
+	ClaimsForSession(ctx context.Context, sessionID string) ([]string, error)
+}
+
+// Auditor appends the audit event of a biller's action to the entity's history, so the
+// action shows in the same trace as intake, claims and remittance events.
+type Auditor interface {
+	Audit(ctx context.Context, e AuditEvent) error
+}
+
+// AuditEvent is one biller action. Detail carries ids, codes and the biller's own words;
+// billers are told not to type PHI into notes, but notes are never logged either way.
+type AuditEvent struct {
+	EntityKind string
+	EntityID   string
+	Kind       string // queue_assign, queue_note, queue_resolve
+	Who        string
+	Detail     map[string]string
+}
+
+// Queue is one work queue (holds, rejections, denials, appeals, follow-up). The holds queue
+// is HoldQueue over the store; the others are adapters over package remit's service.
+type Queue interface {
+	Items(ctx context.Context) ([]QueueItem, error)
+	// Act validates and applies an action. The handler appends the audit event after Act
+	// succeeds, so an implementation need not record who did it.
+	Act(ctx context.Context, a Action) error
+	// Outcomes lists the resolve outcomes offered; none means items leave the queue by
+	// themselves (a hold is released when its authorization arrives).
+	Outcomes() []string
+}
+
+// AppealLetters renders a claim's appeal letter as a complete HTML document for print
+// (remit's letter templates); store.ErrNotFound when the claim has no appeal.
+type AppealLetters interface {
+	AppealLetterHTML(ctx context.Context, claimID string) ([]byte, error)
+}
+
+// Queue kinds in display order.
+const (
+	QueueHolds      = "holds"
+	QueueRejections = "rejections"
+	QueueDenials    = "denials"
+	QueueAppeals    = "appeals"
+	QueueFollowUp   = "followup"
+)
+
+// QueueKinds are the queue kinds in the order the UI lists them.
+func QueueKinds() []string {
+	return []string{QueueHolds, QueueRejections, QueueDenials, QueueAppeals, QueueFollowUp}
+}
+
+// Deps is everything the UI needs. Store and Users are required; a nil func or a missing
+// queue shows as "not connected" rather than failing the page.
+type Deps struct {
+	Store   Store
+	Auditor Auditor
+	Config  *config.Config // payer names and windows; config.Default() when nil
+	Users   Users
+	Queues  map[string]Queue // by kind (QueueHolds...)
+	Appeals AppealLetters
+	// Jobs returns the scheduler's job states (scheduler.Runner.Status).
+	Jobs func() []scheduler.JobStatus
+	// Health returns the clearinghouse exchange states (scheduler.Failures.Health).
+	Health func() []scheduler.Health
+	Log    zerolog.Logger
+	Now    func() time.Time
+	// SessionTTL is how long a login lasts without use; 12 hours when zero.
+	SessionTTL time.Duration
+}
+
+// handler is the UI; all of its state lives here (no package-level mutable state).
+type handler struct {
+	d     Deps
+	tmpl  map[string]*template.Template
+	auth  *authenticator
+	mux   *http.ServeMux
+	payer map[string]config.Payer
+}
+
+// New returns the UI handler the daemon mounts on web.listen.
+func New(d Deps) http.Handler {
+	h, err := newHandler(d)
+	if err != nil {
+		// The templates are embedded and parsed by every test run; failing here is a
+		// build defect, not a runtime condition.
+		panic(err)
+	}
+	return h
+}
+
+func newHandler(d Deps) (*handler, error) {
+	if d.Config == nil {
+		d.Config = config.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.SessionTTL <= 0 {
+		d.SessionTTL = 12 * time.Hour
+	}
+	if d.Queues == nil {
+		d.Queues = map[string]Queue{}
+	}
+	tm, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{d: d, tmpl: tm, auth: newAuthenticator(d.Users, d.Now, d.SessionTTL), payer: map[string]config.Payer{}}
+	for _, p := range d.Config.Payers {
+		h.payer[p.ID] = p
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	m := http.NewServeMux()
+	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	m.HandleFunc("GET /login", h.loginForm)
+	m.HandleFunc("POST /login", h.login)
+	m.HandleFunc("POST /logout", h.requireUser(h.logout))
+	m.HandleFunc("GET /{$}", h.requireUser(h.dashboard))
+	m.HandleFunc("GET /sessions", h.requireUser(h.sessions))
+	m.HandleFunc("GET /sessions/{id}", h.requireUser(h.session))
+	m.HandleFunc("GET /authorizations", h.requireUser(h.authorizations))
+	m.HandleFunc("GET /queues", h.requireUser(h.queues))
+	m.HandleFunc("GET /queues/{kind}", h.requireUser(h.queue))
+	m.HandleFunc("POST /queues/{kind}/{id}/{action}", h.requireUser(h.queueAction))
+	m.HandleFunc("GET /appeals/{claim}/letter", h.requireUser(h.appealLetter))
+	h.mux = m
+	return h, nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	hdr := w.Header()
+	// No script and no third-party anything: the strictest policy the pages allow.
+	hdr.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("X-Frame-Options", "DENY")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	// Pages hold PHI: keep them out of shared and disk caches.
+	hdr.Set("Cache-Control", "no-store")
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	h.mux.ServeHTTP(sw, r)
+	// Paths carry opaque ids only; the query (filters) and bodies (notes) are not logged.
+	h.d.Log.Debug().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
+		Dur("took", time.Since(start)).Msg("web")
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
