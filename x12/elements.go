@@ -1,5 +1,7 @@
 package x12
 
+import "slices"
+
 // 999 IK304 segment error codes.
 const (
 	IK3Unrecognized    = "1"
@@ -126,9 +128,72 @@ func hasCode(codes []string, v []byte) bool {
 	return false
 }
 
+// codeSet is a guide code list compiled for membership tests on raw bytes: codes of up to
+// seven bytes (nearly all X12 codes) are packed into integers and kept sorted, longer ones
+// go in a map. The zero value accepts any value (no code list).
+type codeSet struct {
+	short []uint64
+	long  map[string]struct{}
+	any   bool
+}
+
+func newCodeSet(codes []string) codeSet {
+	if len(codes) == 0 {
+		return codeSet{any: true}
+	}
+	var cs codeSet
+	for _, c := range codes {
+		if k, ok := packCode([]byte(c)); ok {
+			cs.short = append(cs.short, k)
+			continue
+		}
+		if cs.long == nil {
+			cs.long = map[string]struct{}{}
+		}
+		cs.long[c] = struct{}{}
+	}
+	slices.Sort(cs.short)
+	return cs
+}
+
+// packCode packs up to seven bytes with the length in the top byte, so "1" and "1\x00"
+// stay distinct.
+func packCode(v []byte) (uint64, bool) {
+	if len(v) > 7 {
+		return 0, false
+	}
+	k := uint64(len(v)) << 56
+	for i, b := range v {
+		k |= uint64(b) << (8 * i)
+	}
+	return k, true
+}
+
+func (cs *codeSet) has(v []byte) bool {
+	if cs.any {
+		return true
+	}
+	k, ok := packCode(v)
+	if !ok {
+		_, found := cs.long[string(v)]
+		return found
+	}
+	if len(cs.short) <= 8 {
+		for _, c := range cs.short {
+			if c == k {
+				return true
+			}
+		}
+		return false
+	}
+	_, found := slices.BinarySearch(cs.short, k)
+	return found
+}
+
 // checkValue validates one simple value (an element, a component or one repetition)
-// against its definition and returns an IK403 code, or "" when it is sound.
-func checkValue(def *Element, v []byte) (code, why string) {
+// against its definition and its compiled code list, and returns an IK403 code, or ""
+// when it is sound.
+func checkValue(def *Element, codes *codeSet, v []byte) (code, why string) {
 	n := len(v)
 	switch def.Type {
 	case N0:
@@ -168,7 +233,7 @@ func checkValue(def *Element, v []byte) (code, why string) {
 			return IK4BadTime, "is not a valid time"
 		}
 	case ID:
-		if len(def.Codes) > 0 && !hasCode(def.Codes, v) {
+		if !codes.has(v) {
 			return IK4BadCode, "is not a code value the guide permits"
 		}
 	}

@@ -5,27 +5,50 @@ import (
 	"fmt"
 )
 
-// cGuide is a Guide compiled once for parsing: per loop, segment ID -> candidate nodes,
-// so placing a segment costs a few map lookups keyed by the segment's own bytes.
+// cGuide is a Guide compiled once for parsing: every segment ID the guide knows gets a
+// small number (idTable), and each loop lists its candidate nodes per number, so placing a
+// segment costs one hash probe on the ID bytes and a slice index per open loop.
 type cGuide struct {
 	g    *Guide
 	root *cLoop
-	ids  map[string]struct{} // every segment ID the guide knows (IK304 2 vs 1)
+	ids  idTable // every segment ID the guide knows (IK304 2 vs 1)
 }
 
 type cLoop struct {
 	def    *LoopDef
 	parent *cLoop
 	nodes  []cNode
-	byID   map[string][]int // segment ID -> indexes into nodes (own segments and child-loop triggers)
-	rules  []*Rule          // Guide.Rules whose Loop is this loop's ID (at most 64 are tracked)
-	hl     bool             // triggered by HL: placed by HL03, not by position
+	cand   [][]int // segment ID number -> indexes into nodes (own segments and child-loop triggers)
+	rules  []*Rule // Guide.Rules whose Loop is this loop's ID (at most 64 are tracked)
+	hl     bool    // triggered by HL: placed by HL03, not by position
 }
 
 // cNode is one entry of a loop body: a segment, or a child loop and its trigger segment.
 type cNode struct {
 	seg  *SegmentDef
+	cs   *cSeg
 	loop *cLoop
+}
+
+// cSeg is a segment definition with its code lists turned into sets.
+type cSeg struct {
+	def *SegmentDef
+	els []cElem
+}
+
+// cElem is an element (or component) definition with a precompiled code set.
+type cElem struct {
+	def   *Element
+	codes codeSet
+	comps []cElem
+}
+
+func compileElems(defs []Element) []cElem {
+	out := make([]cElem, len(defs))
+	for i := range defs {
+		out[i] = cElem{def: &defs[i], codes: newCodeSet(defs[i].Codes), comps: compileElems(defs[i].Components)}
+	}
+	return out
 }
 
 func (n *cNode) max() int {
@@ -63,14 +86,27 @@ func compileGuide(g *Guide) *cGuide {
 	if g == nil || g.Root == nil || len(g.Root.Body) == 0 {
 		return nil
 	}
-	cg := &cGuide{g: g, ids: map[string]struct{}{}}
+	cg := &cGuide{g: g}
 	rules := map[string][]*Rule{}
 	for i := range g.Rules {
 		rules[g.Rules[i].Loop] = append(rules[g.Rules[i].Loop], &g.Rules[i])
 	}
+	segs := map[*SegmentDef]*cSeg{}
+	cseg := func(d *SegmentDef) *cSeg {
+		if cs, ok := segs[d]; ok {
+			return cs
+		}
+		cs := &cSeg{def: d, els: compileElems(d.Elements)}
+		segs[d] = cs
+		return cs
+	}
+	var ids []string
+	seen := map[string]int{}
+	var loops []*cLoop
 	var build func(def *LoopDef, parent *cLoop, self bool) *cLoop
 	build = func(def *LoopDef, parent *cLoop, root bool) *cLoop {
-		cl := &cLoop{def: def, parent: parent, byID: map[string][]int{}, rules: rules[def.ID]}
+		cl := &cLoop{def: def, parent: parent, rules: rules[def.ID]}
+		loops = append(loops, cl)
 		if len(cl.rules) > 64 {
 			cl.rules = cl.rules[:64]
 		}
@@ -85,8 +121,11 @@ func compileGuide(g *Guide) *cGuide {
 			default:
 				continue // a malformed table entry; the guide tests catch these
 			}
-			cg.ids[cn.seg.ID] = struct{}{}
-			cl.byID[cn.seg.ID] = append(cl.byID[cn.seg.ID], len(cl.nodes))
+			cn.cs = cseg(cn.seg)
+			if _, ok := seen[cn.seg.ID]; !ok {
+				seen[cn.seg.ID] = len(ids)
+				ids = append(ids, cn.seg.ID)
+			}
 			cl.nodes = append(cl.nodes, cn)
 		}
 		if !root && len(cl.nodes) > 0 && cl.nodes[0].seg.ID == "HL" {
@@ -95,7 +134,73 @@ func compileGuide(g *Guide) *cGuide {
 		return cl
 	}
 	cg.root = build(g.Root, nil, true)
+	cg.ids = newIDTable(ids)
+	for _, cl := range loops {
+		cl.cand = make([][]int, len(ids))
+		for i := range cl.nodes {
+			k := seen[cl.nodes[i].seg.ID]
+			cl.cand[k] = append(cl.cand[k], i)
+		}
+	}
 	return cg
+}
+
+// idTable numbers segment IDs with an open-addressed table keyed by the ID's packed bytes,
+// so the per-segment lookup neither hashes a string nor allocates.
+type idTable struct {
+	keys []uint32 // packed ID, 0 for an empty slot
+	nums []int32
+	mask uint32
+}
+
+// idKey packs a 2-3 byte segment ID (with its length, so "N1" and "N1\x00" differ); ok is
+// false for anything that cannot be a segment ID.
+func idKey(b []byte) (uint32, bool) {
+	switch len(b) {
+	case 2:
+		return uint32(b[0]) | uint32(b[1])<<8 | 2<<24, true
+	case 3:
+		return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | 3<<24, true
+	}
+	return 0, false
+}
+
+func newIDTable(ids []string) idTable {
+	size := 16
+	for size < 4*len(ids) {
+		size *= 2
+	}
+	t := idTable{keys: make([]uint32, size), nums: make([]int32, size), mask: uint32(size - 1)}
+	for n, id := range ids {
+		k, ok := idKey([]byte(id))
+		if !ok {
+			continue // not a real segment ID: no input segment can match it either
+		}
+		h := idHash(k) & t.mask
+		for t.keys[h] != 0 {
+			h = (h + 1) & t.mask
+		}
+		t.keys[h], t.nums[h] = k, int32(n)
+	}
+	return t
+}
+
+func idHash(k uint32) uint32 { return (k * 0x9E3779B1) >> 16 }
+
+// lookup returns the number of segment ID b, or -1 when the guide does not know it.
+func (t *idTable) lookup(b []byte) int {
+	k, ok := idKey(b)
+	if !ok || len(t.keys) == 0 {
+		return -1
+	}
+	for h := idHash(k) & t.mask; ; h = (h + 1) & t.mask {
+		switch t.keys[h] {
+		case k:
+			return int(t.nums[h])
+		case 0:
+			return -1
+		}
+	}
 }
 
 // frame is one open loop instance.
@@ -188,9 +293,14 @@ func (f *frame) lowest() int {
 // unexpected.
 func (tx *txState) place(seg *Segment, pos int) {
 	id := seg.Elements[0]
+	num := tx.g.ids.lookup(id)
+	if num < 0 {
+		tx.unplaced(seg, pos, false)
+		return
+	}
 	for d := tx.depth - 1; d >= 0; d-- {
 		f := &tx.frames[d]
-		idxs := f.cl.byID[string(id)]
+		idxs := f.cl.cand[num]
 		if len(idxs) == 0 {
 			continue
 		}
@@ -221,7 +331,7 @@ func (tx *txState) place(seg *Segment, pos int) {
 	// Out of order: a node of an open loop that was already passed.
 	for d := tx.depth - 1; d >= 0; d-- {
 		f := &tx.frames[d]
-		for _, i := range f.cl.byID[string(id)] {
+		for _, i := range f.cl.cand[num] {
 			if i >= 1 && i < f.lowest() && qualOK(f.cl.nodes[i].seg.Qual, seg) {
 				tx.closeTo(d+1, pos, seg.Offset)
 				if f.counts[i] == 0 {
@@ -236,7 +346,7 @@ func (tx *txState) place(seg *Segment, pos int) {
 	// The ID fits a later node but the qualifier value does not: an invalid code.
 	for d := tx.depth - 1; d >= 0; d-- {
 		f := &tx.frames[d]
-		for _, i := range f.cl.byID[string(id)] {
+		for _, i := range f.cl.cand[num] {
 			n := &f.cl.nodes[i]
 			if i >= f.lowest() && n.seg.Qual != nil {
 				tx.closeTo(d+1, pos, seg.Offset)
@@ -261,9 +371,15 @@ func (tx *txState) place(seg *Segment, pos int) {
 			}
 		}
 	}
+	tx.unplaced(seg, pos, true)
+}
+
+// unplaced reports a segment no open loop can take; known says the guide has its ID.
+func (tx *txState) unplaced(seg *Segment, pos int, known bool) {
+	id := seg.Elements[0]
 	top := &tx.frames[tx.depth-1]
 	code, what := IK3Unrecognized, "is not a segment ID this guide knows"
-	if _, ok := tx.g.ids[string(id)]; ok {
+	if known {
 		code, what = IK3Unexpected, "is not expected at this point of the transaction set"
 	} else if _, ok := knownIDs[string(id)]; ok {
 		code, what = IK3Unexpected, "is not used in this transaction set"
@@ -309,7 +425,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 		if tx.tree {
 			f.loop.Segments = append(f.loop.Segments, tx.arena.clone(seg))
 		}
-		tx.checkSegment(n.seg, seg, pos, loopID)
+		tx.checkSegment(n.cs, seg, pos, loopID)
 		tx.ruleSeg(seg)
 		return
 	}
@@ -329,7 +445,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 	if cl.def.Usage == NotUsed || n.seg.Usage == NotUsed {
 		tx.segError(seg, pos, cl.def.ID, IK3NotUsed, "loop %s is marked Not Used", cl.def.ID)
 	}
-	tx.checkSegment(n.seg, seg, pos, cl.def.ID)
+	tx.checkSegment(n.cs, seg, pos, cl.def.ID)
 	if cl.hl {
 		tx.checkHL(seg, pos, nf)
 	}
@@ -529,11 +645,13 @@ func elemName(def *Element) string {
 
 func present(els [][]byte, i int) bool { return i > 0 && i < len(els) && len(els[i]) > 0 }
 
-// checkSegment validates the elements of seg against def (IK4 codes).
-func (tx *txState) checkSegment(def *SegmentDef, seg *Segment, pos int, loop string) {
+// checkSegment validates the elements of seg against cs (IK4 codes).
+func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
+	def := cs.def
 	els := seg.Elements
 	id := def.ID
 	nd := len(def.Elements)
+	rs, cd := seg.Delims.Repetition, seg.Delims.Component
 	for i := 1; i < len(els); i++ {
 		v := els[i]
 		if i > nd {
@@ -544,7 +662,8 @@ func (tx *txState) checkSegment(def *SegmentDef, seg *Segment, pos int, loop str
 			}
 			continue
 		}
-		ed := &def.Elements[i-1]
+		ce := &cs.els[i-1]
+		ed := ce.def
 		if len(v) == 0 {
 			if ed.Usage == Required {
 				tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4RequiredMissing,
@@ -557,9 +676,11 @@ func (tx *txState) checkSegment(def *SegmentDef, seg *Segment, pos int, loop str
 				"element %s is marked Not Used", elemRef(ed, id, i, 0))
 			continue
 		}
-		rs := seg.Delims.Repetition
-		if rs == 0 || bytes.IndexByte(v, rs) < 0 {
-			tx.checkOne(ed, seg, v, pos, loop, i, 0)
+		if ce.fastOK(v, cd, rs) {
+			continue
+		}
+		if rs == 0 || indexByte(v, rs) < 0 {
+			tx.checkOne(ce, seg, v, pos, loop, i, 0)
 			continue
 		}
 		reps := bytes.Count(v, []byte{rs}) + 1
@@ -576,7 +697,7 @@ func (tx *txState) checkSegment(def *SegmentDef, seg *Segment, pos int, loop str
 				v = nil
 			}
 			if len(r) > 0 {
-				tx.checkOne(ed, seg, r, pos, loop, i, k)
+				tx.checkOne(ce, seg, r, pos, loop, i, k)
 			}
 			if j < 0 {
 				break
@@ -595,6 +716,67 @@ func (tx *txState) checkSegment(def *SegmentDef, seg *Segment, pos int, loop str
 	if id == "DTP" && len(els) > 3 && len(els[3]) > 0 && nd >= 3 && def.Elements[2].Type != DT {
 		tx.checkPeriod(seg, pos, loop)
 	}
+}
+
+// fastOK accepts a sound value of a simple, non-repeated element in one pass over its
+// bytes. It only ever says yes for values checkOne would accept; anything else (a
+// composite, a repetition, a value in error) takes the full path, which names the error.
+func (ce *cElem) fastOK(v []byte, comp, rep byte) bool {
+	if len(ce.comps) > 0 {
+		return false
+	}
+	ed := ce.def
+	n := len(v)
+	switch ed.Type {
+	case N0, R:
+		if n > 0 && v[0] == '-' {
+			v = v[1:]
+		}
+		point := ed.Type == N0 // N0 admits no decimal point
+		n = 0
+		for _, c := range v {
+			switch {
+			case c >= '0' && c <= '9':
+				n++
+			case c == '.' && !point:
+				point = true
+			default:
+				return false
+			}
+			if c == comp || c == rep {
+				return false
+			}
+		}
+		if n == 0 {
+			return false
+		}
+	case DT, TM, B:
+		return false // rare enough for the full path
+	default:
+		for _, c := range v {
+			if c < 0x20 || c >= 0x7F || c == comp || c == rep {
+				return false
+			}
+		}
+	}
+	if (ed.Min > 0 && n < ed.Min) || (ed.Max > 0 && n > ed.Max) {
+		return false
+	}
+	return ed.Type != ID || ce.codes.has(v)
+}
+
+// indexByte is bytes.IndexByte for the short values elements hold, where a plain loop
+// beats the call into the vectorised search.
+func indexByte(v []byte, c byte) int {
+	if len(v) > 16 {
+		return bytes.IndexByte(v, c)
+	}
+	for i, b := range v {
+		if b == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // checkPeriod checks DTP03 against the format DTP02 names. The guides type DTP03 as AN
@@ -625,16 +807,17 @@ func max1(n int) int {
 }
 
 // checkOne validates one value (or repetition) of element i: simple or composite.
-func (tx *txState) checkOne(ed *Element, seg *Segment, v []byte, pos int, loop string, i, rep int) {
+func (tx *txState) checkOne(ce *cElem, seg *Segment, v []byte, pos int, loop string, i, rep int) {
+	ed := ce.def
 	id := seg.Elements[0]
 	cs := seg.Delims.Component
-	if len(ed.Components) == 0 {
-		if bytes.IndexByte(v, cs) >= 0 {
+	if len(ce.comps) == 0 {
+		if indexByte(v, cs) >= 0 {
 			tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
 				"%s is a simple element but holds components", elemName(ed))
 			return
 		}
-		if code, why := checkValue(ed, v); code != "" {
+		if code, why := checkValue(ed, &ce.codes, v); code != "" {
 			tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, code,
 				"%s %s%s", elemName(ed), why, limits(ed, code))
 		}
@@ -643,19 +826,20 @@ func (tx *txState) checkOne(ed *Element, seg *Segment, v []byte, pos int, loop s
 	c := 0
 	for {
 		c++
-		j := bytes.IndexByte(v, cs)
+		j := indexByte(v, cs)
 		part := v
 		if j >= 0 {
 			part, v = v[:j], v[j+1:]
 		}
-		if c > len(ed.Components) {
+		if c > len(ce.comps) {
 			if len(part) > 0 || j >= 0 {
 				tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
-					"%s has more than %d components", elemName(ed), len(ed.Components))
+					"%s has more than %d components", elemName(ed), len(ce.comps))
 				return
 			}
 		} else {
-			cd := &ed.Components[c-1]
+			cc := &ce.comps[c-1]
+			cd := cc.def
 			switch {
 			case len(part) == 0:
 				if cd.Usage == Required {
@@ -666,7 +850,7 @@ func (tx *txState) checkOne(ed *Element, seg *Segment, v []byte, pos int, loop s
 				tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4NotUsed,
 					"component %s is marked Not Used", elemRef(cd, string(id), i, c))
 			default:
-				if code, why := checkValue(cd, part); code != "" {
+				if code, why := checkValue(cd, &cc.codes, part); code != "" {
 					tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, code,
 						"%s %s%s", elemName(cd), why, limits(cd, code))
 				}
@@ -676,8 +860,8 @@ func (tx *txState) checkOne(ed *Element, seg *Segment, v []byte, pos int, loop s
 			break
 		}
 	}
-	for c++; c <= len(ed.Components); c++ {
-		if cd := &ed.Components[c-1]; cd.Usage == Required {
+	for c++; c <= len(ce.comps); c++ {
+		if cd := ce.comps[c-1].def; cd.Usage == Required {
 			tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4RequiredMissing,
 				"required component %s is missing", elemName(cd))
 		}
