@@ -43,6 +43,8 @@ func commands() []command {
 		{"version", "print the version", runVersion},
 		{"x12", "validate, acknowledge, format and inspect X12 files", runX12},
 		{"eligibility", "270 inquiries due, 271 answers mapped and applied", runEligibility},
+		{"demo", "run the whole cycle locally with the simulator and a sample batch", runDemo},
+		{"sim", "run the clearinghouse simulator on its own", runSim},
 		{"claims", "build, scrub, show and file 837P claims", runClaims},
 		{"remit", "read 835 remittances, 277CA/277 claim statuses and 999/TA1 acknowledgements", runRemit},
 	}

@@ -1,0 +1,330 @@
+// Package daemon builds edigate's object graph from the configuration and runs it: the
+// store, the built-in clearinghouse simulator, one SFTP exchange per clearinghouse, the
+// scheduled pipeline steps, the admin server (/live, /ready, /metrics) and the web UI.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/moov-io/base/admin"
+	"github.com/rs/zerolog"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
+	"github.com/edigate/edigate/internal/sim"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/scheduler"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+// Options configure a daemon.
+type Options struct {
+	Config *config.Config
+	Log    zerolog.Logger
+	// Demo runs every schedule every few seconds and lets the simulator pay quickly.
+	Demo bool
+	// SimRules chooses the simulator's answers per member (default: pay everything).
+	SimRules *sim.Rules
+	// Out receives the start-up banner (where the inbox and the web UI are).
+	Out io.Writer
+	Now func() time.Time
+}
+
+// Step is one pipeline step: a job the scheduler runs on Spec, and `run --once` runs in order.
+type Step struct {
+	Name string
+	Spec string
+	Run  scheduler.JobFunc
+}
+
+// Daemon is a running edigate.
+type Daemon struct {
+	opts      Options
+	cfg       *config.Config
+	log       zerolog.Logger
+	DB        *store.DB
+	Pipeline  *pipeline.Pipeline
+	Runner    *scheduler.Runner
+	Failures  *scheduler.Failures
+	sims      map[string]*sim.Clearinghouse
+	exchanges map[string]*scheduler.Exchange
+	steps     []Step
+	// Handlers process response files by kind (999, 277CA, 835...); the 271 is built in.
+	Handlers map[string]pipeline.Handler
+	// Web, when set before Run, is served on web.listen.
+	Web http.Handler
+
+	mu         sync.Mutex
+	closers    []func() error
+	registered bool
+}
+
+// New opens the store, starts the simulator for simulated clearinghouses (so their SFTP
+// settings are known) and prepares one exchange per clearinghouse and the steps.
+func New(ctx context.Context, opts Options) (*Daemon, error) {
+	if opts.Config == nil {
+		return nil, errors.New("daemon: no configuration")
+	}
+	cfg := *opts.Config // the simulator rewrites SFTP settings on a copy, never the caller's
+	cfg.Clearinghouses = append([]config.Clearinghouse(nil), opts.Config.Clearinghouses...)
+	if opts.Demo {
+		demoSchedules(&cfg.Schedules)
+	}
+	d := &Daemon{opts: opts, cfg: &cfg, log: opts.Log, sims: map[string]*sim.Clearinghouse{},
+		exchanges: map[string]*scheduler.Exchange{}, Failures: scheduler.NewFailures(), Handlers: map[string]pipeline.Handler{}}
+	for _, sub := range []string{"inbox", "archive", "rejected", "outbound", "inbound"} {
+		if err := os.MkdirAll(filepath.Join(cfg.DataDir, sub), 0o700); err != nil {
+			return nil, fmt.Errorf("daemon: data directory: %w", err)
+		}
+	}
+	db, err := store.OpenConfig(ctx, &cfg, store.Options{Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	d.DB = db
+	d.onClose(db.Close)
+	d.Pipeline = &pipeline.Pipeline{Cfg: &cfg, DB: db, Log: opts.Log, Now: opts.Now}
+	ledger, ok := any(db).(scheduler.Ledger)
+	if !ok {
+		d.Close()
+		return nil, errors.New("daemon: the store has no exchange ledger")
+	}
+	for i := range cfg.Clearinghouses {
+		ch := &cfg.Clearinghouses[i]
+		if ch.Simulator {
+			if err := d.startSim(ch); err != nil {
+				d.Close()
+				return nil, err
+			}
+		}
+		d.exchanges[ch.ID] = &scheduler.Exchange{CH: *ch, DataDir: cfg.DataDir, Ledger: ledger, Failures: d.Failures, Log: opts.Log, Now: opts.Now}
+	}
+	loc, err := time.LoadLocation(cfg.Schedules.TimeZone)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("daemon: schedules.time_zone: %w", err)
+	}
+	d.Runner = scheduler.NewRunner(opts.Log, loc)
+	d.steps = d.defaultSteps()
+	return d, nil
+}
+
+func (d *Daemon) onClose(fn func() error) {
+	d.mu.Lock()
+	d.closers = append(d.closers, fn)
+	d.mu.Unlock()
+}
+
+// Close stops the simulator and closes the store (last opened, first closed).
+func (d *Daemon) Close() error {
+	d.mu.Lock()
+	cl := d.closers
+	d.closers = nil
+	d.mu.Unlock()
+	var errs []error
+	for i := len(cl) - 1; i >= 0; i-- {
+		if err := cl[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// startSim runs the built-in clearinghouse for ch and points ch's SFTP settings at it.
+func (d *Daemon) startSim(ch *config.Clearinghouse) error {
+	rules := sim.DefaultRules()
+	if d.opts.SimRules != nil {
+		rules = *d.opts.SimRules
+	}
+	delay := 2 * time.Minute
+	if d.opts.Demo {
+		delay = 5 * time.Second
+	}
+	s, err := sim.Start(sim.Options{Dir: filepath.Join(d.cfg.DataDir, "sim", ch.ID), UploadDir: ch.Paths.Upload, DownloadDir: ch.Paths.Download,
+		ID: ch.ISA.ReceiverID, Usage: ch.ISA.Usage, Rules: rules, Guides: guides.Registry, PaymentDelay: delay, Log: d.log, Now: d.opts.Now})
+	if err != nil {
+		return fmt.Errorf("daemon: simulator for %s: %w", ch.ID, err)
+	}
+	ch.SFTP = s.SFTP(ch.SFTP)
+	d.sims[ch.ID] = s
+	d.onClose(s.Close)
+	d.log.Info().Str("clearinghouse", ch.ID).Str("addr", s.Addr()).Msg("clearinghouse simulator listening")
+	return nil
+}
+
+// demoSchedules makes every step run every few seconds.
+func demoSchedules(s *config.Schedules) {
+	s.Intake, s.Eligibility, s.Claims = "@every 3s", "@every 5s", "@every 5s"
+	s.Upload, s.Download, s.Responses = "@every 3s", "@every 3s", "@every 3s"
+	s.Alerts, s.Housekeeping = "@every 30s", "@every 5m"
+}
+
+// Steps returns the pipeline in the order `run --once` runs it.
+func (d *Daemon) Steps() []Step { return d.steps }
+
+// AddStep inserts a step before the named one ("" appends): how the CLI wires the steps
+// whose packages the daemon does not import.
+func (d *Daemon) AddStep(s Step, before string) {
+	for i, st := range d.steps {
+		if st.Name == before {
+			d.steps = append(d.steps[:i], append([]Step{s}, d.steps[i:]...)...)
+			return
+		}
+	}
+	d.steps = append(d.steps, s)
+}
+
+func (d *Daemon) defaultSteps() []Step {
+	sc := d.cfg.Schedules
+	return []Step{
+		{"eligibility", sc.Eligibility, func(ctx context.Context) error {
+			_, err := d.Pipeline.RequestEligibility(ctx)
+			return err
+		}},
+		{"upload", sc.Upload, d.upload},
+		{"download", sc.Download, d.download},
+		{"responses", sc.Responses, func(ctx context.Context) error {
+			_, failed, err := d.Pipeline.ProcessResponses(ctx, d.Handlers)
+			if err == nil && failed > 0 {
+				err = fmt.Errorf("%d response file(s) could not be processed", failed)
+			}
+			return err
+		}},
+		{"housekeeping", sc.Housekeeping, d.housekeeping},
+	}
+}
+
+// upload sends every clearinghouse's outbound files; one clearinghouse failing does not stop
+// the others.
+func (d *Daemon) upload(ctx context.Context) error {
+	var errs []error
+	for id, x := range d.exchanges {
+		ob := &scheduler.DirOutbox{Dir: d.Pipeline.OutboundDir(id), Record: d.Pipeline.RecordUpload}
+		if err := os.MkdirAll(ob.Dir, 0o700); err != nil {
+			return err
+		}
+		if _, err := x.Upload(ctx, ob); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (d *Daemon) download(ctx context.Context) error {
+	var errs []error
+	for id, x := range d.exchanges {
+		if _, err := x.Download(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// housekeeping folds SQLite's write-ahead log back into the database file.
+func (d *Daemon) housekeeping(ctx context.Context) error {
+	if d.DB.Dialect() != "sqlite" {
+		return nil
+	}
+	_, err := d.DB.SQL().ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}
+
+// RunOnce runs every step once, in order, and keeps going past a failing step so one
+// clearinghouse being down does not stop intake; the errors are returned together.
+func (d *Daemon) RunOnce(ctx context.Context) error {
+	if err := d.register(false); err != nil {
+		return err
+	}
+	return d.Runner.RunOnce(ctx, true)
+}
+
+func (d *Daemon) register(scheduled bool) error {
+	if d.registered {
+		return nil
+	}
+	d.registered = true
+	for _, s := range d.steps {
+		spec := s.Spec
+		if !scheduled {
+			spec = ""
+		}
+		if err := d.Runner.Add(scheduler.Job{Name: s.Name, Spec: spec, Run: s.Run}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run schedules the steps (on a fresh runner when RunOnce came first) and serves the admin server and web UI until ctx ends, then
+// stops taking new work and waits for running steps.
+func (d *Daemon) Run(ctx context.Context) error {
+	if d.registered {
+		loc, _ := time.LoadLocation(d.cfg.Schedules.TimeZone)
+		d.Runner, d.registered = scheduler.NewRunner(d.log, loc), false
+	}
+	if err := d.register(true); err != nil {
+		return err
+	}
+	adm, err := d.startAdmin()
+	if err != nil {
+		return err
+	}
+	var web *http.Server
+	if d.Web != nil && d.cfg.Web.Listen != "" {
+		web = &http.Server{Addr: d.cfg.Web.Listen, Handler: d.Web, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := web.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				d.log.Error().Err(err).Msg("web server stopped")
+			}
+		}()
+	}
+	d.banner(adm)
+	d.Runner.Start()
+	<-ctx.Done()
+	d.log.Info().Msg("shutting down: waiting for running jobs")
+	d.Runner.Stop(30 * time.Second)
+	if web != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = web.Shutdown(sctx)
+		cancel()
+	}
+	if adm != nil {
+		adm.Shutdown()
+	}
+	return nil
+}
+
+func (d *Daemon) banner(adm *admin.Server) {
+	if d.opts.Out == nil {
+		return
+	}
+	fmt.Fprintf(d.opts.Out, "edigate is running\n  inbox:   %s\n", filepath.Join(d.cfg.DataDir, "inbox"))
+	if d.Web != nil && d.cfg.Web.Listen != "" {
+		fmt.Fprintf(d.opts.Out, "  web UI:  http://%s/\n", d.cfg.Web.Listen)
+	}
+	if adm != nil {
+		fmt.Fprintf(d.opts.Out, "  admin:   http://%s/live  /ready  /metrics  /jobs\n", adm.BindAddr())
+	}
+	for id, s := range d.sims {
+		fmt.Fprintf(d.opts.Out, "  clearinghouse %s: built-in simulator on sftp://%s\n", id, s.Addr())
+	}
+}
+
+// Status is what /jobs and the web UI show.
+type Status struct {
+	Jobs           []scheduler.JobStatus `json:"jobs"`
+	Clearinghouses []scheduler.Health    `json:"clearinghouses"`
+}
+
+// Status reports the jobs and the clearinghouse exchanges.
+func (d *Daemon) Status() Status {
+	return Status{Jobs: d.Runner.Status(), Clearinghouses: d.Failures.Health()}
+}
