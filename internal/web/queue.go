@@ -11,7 +11,9 @@ import (
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/x12"
+	"github.com/rs/zerolog"
 )
 
 // QueueItem is one thing a biller has to act on.
@@ -25,7 +27,8 @@ type QueueItem struct {
 	Reason     string // machine code: auth_missing, CARC 197, STC A7:21...
 	Words      string // the reason for a person
 	Action     string // suggested next step
-	Deadline   string // YYYY-MM-DD: timely filing or appeal due date
+	Deadline   string // YYYY-MM-DD
+	DueFor     string // what the deadline is: "timely filing", "appeal"...
 	Amount     x12.Amount
 	Assignee   string
 	Notes      []Note
@@ -98,7 +101,7 @@ func (q *HoldQueue) Items(ctx context.Context) ([]QueueItem, error) {
 		w, a := HoldWords(s.HoldReason)
 		it := QueueItem{ID: "session-" + s.ID, EntityKind: "session", EntityID: s.ID, Payer: s.Payer, Code: s.Code,
 			Date: s.Date, Reason: s.HoldReason, Words: w, Action: a, Deadline: q.filingDeadline(s.Payer, s.Date),
-			Amount: s.Session.Charge}
+			DueFor: "timely filing", Amount: s.Session.Charge}
 		if err := q.history(ctx, &it); err != nil {
 			return nil, err
 		}
@@ -111,8 +114,8 @@ func (q *HoldQueue) Items(ctx context.Context) ([]QueueItem, error) {
 	for _, c := range cs {
 		it := QueueItem{ID: "claim-" + c.ID, EntityKind: "claim", EntityID: c.ID, Payer: c.Payer, Date: c.Date,
 			Reason: joinRules(c.HoldRules), Words: "The scrubber found errors the payer would reject",
-			Action: "Open the claim's findings, correct the session in the practice system and resend it",
-			Deadline: q.filingDeadline(c.Payer, c.Date), Amount: c.Total}
+			Action:   "Open the claim's findings, correct the session in the practice system and resend it",
+			Deadline: q.filingDeadline(c.Payer, c.Date), DueFor: "timely filing", Amount: c.Total}
 		if err := q.history(ctx, &it); err != nil {
 			return nil, err
 		}
@@ -240,3 +243,13 @@ func (s StoreAuditor) Audit(ctx context.Context, e AuditEvent) error {
 
 // The store is the production implementation of what the pages read.
 var _ Store = (*store.DB)(nil)
+
+// StoreDeps is the usual wiring: the store for pages and audit, the holds queue over it,
+// and the scheduler's job and clearinghouse states. The daemon adds the remit queues and
+// appeal letters to the result when those services exist.
+func StoreDeps(db *store.DB, cfg *config.Config, users Users, jobs func() []scheduler.JobStatus,
+	health func() []scheduler.Health, log zerolog.Logger) Deps {
+	return Deps{Store: db, Auditor: StoreAuditor{DB: db}, Config: cfg, Users: users,
+		Queues: map[string]Queue{QueueHolds: &HoldQueue{Store: db, Config: cfg}},
+		Jobs:   jobs, Health: health, Log: log}
+}
