@@ -219,20 +219,24 @@ type frame struct {
 // txState is the per-transaction parsing state, reused from one set to the next so that
 // validating without a tree allocates nothing per segment.
 type txState struct {
-	t      *Transaction
-	g      *cGuide
-	tree   bool
-	frames []frame
-	depth  int
-	hls    int // HL segments seen
-	hlLoop []*cLoop
-	arena  arena
-	segErr int // position of the last segment that got an IK3 8
+	t       *Transaction
+	g       *cGuide
+	tree    bool
+	frames  []frame
+	depth   int
+	hls     int // HL segments seen
+	hlLoop  []*cLoop
+	arena   arena
+	segErr  int // position of the last segment that got an IK3 8
+	maxErr  int // ParseOptions.MaxErrors resolved: 0 means no cap
+	capped  bool
+	dropped int // findings not kept because of maxErr
 }
 
 func (tx *txState) begin(t *Transaction, g *cGuide, tree bool) {
 	tx.t, tx.g, tx.tree = t, g, tree
 	tx.depth, tx.hls, tx.segErr = 0, 0, 0
+	tx.capped, tx.dropped = false, 0
 	tx.hlLoop = tx.hlLoop[:0]
 	if tree {
 		t.Root = &Loop{ID: "ST"}
@@ -478,6 +482,9 @@ func (tx *txState) closeFrame(f *frame, pos int, off int64) {
 					ref = fmt.Sprintf("%s-%d", ref, r.Then.Component)
 				}
 			}
+			if !tx.room(1) {
+				continue
+			}
 			e := tx.newErr(lvl, r.Then.Segment, f.trig, f.cl.def.ID, r.Code, "situational rule: "+r.Note)
 			e.Element, e.Elem, e.Comp, e.Offset = ref, r.Then.Element, r.Then.Component, f.off
 			tx.t.Errors = append(tx.t.Errors, e)
@@ -493,6 +500,9 @@ func (tx *txState) missing(f *frame, i, pos int, off int64) {
 	}
 	if f.cl.parent == nil && n.seg.ID == "SE" {
 		return // the envelope checks report a missing SE
+	}
+	if !tx.room(1) {
+		return
 	}
 	loopID := f.cl.def.ID
 	what := "segment " + n.seg.ID
@@ -609,7 +619,26 @@ func (tx *txState) newErr(lvl Level, segID string, pos int, loop, code, msg stri
 		Loop: loop, Code: code, Message: msg}
 }
 
+// room reports whether n more findings may be kept under ParseOptions.MaxErrors. Once the
+// cap is reached every later finding of the set is only counted, even if unmiss frees a
+// slot, so a kept IK4 never lacks its IK3.
+func (tx *txState) room(n int) bool {
+	if tx.capped || (tx.maxErr > 0 && len(tx.t.Errors)+n > tx.maxErr) {
+		tx.capped = true
+		tx.dropped += n
+		return false
+	}
+	return true
+}
+
 func (tx *txState) segError(seg *Segment, pos int, loop, code, format string, args ...any) {
+	if !tx.room(1) {
+		return
+	}
+	tx.addSegError(seg, pos, loop, code, format, args...)
+}
+
+func (tx *txState) addSegError(seg *Segment, pos int, loop, code, format string, args ...any) {
 	e := tx.newErr(LevelSegment, seg.ID(), pos, loop, code, fmt.Sprintf(format, args...))
 	e.Offset = seg.Offset
 	tx.t.Errors = append(tx.t.Errors, e)
@@ -617,9 +646,16 @@ func (tx *txState) segError(seg *Segment, pos int, loop, code, format string, ar
 
 // elemError records an IK4 finding, preceded once per segment by the IK3 8 a 999 needs.
 func (tx *txState) elemError(seg *Segment, pos int, loop, ref string, elem, comp, rep int, code, format string, args ...any) {
+	need := 1
+	if tx.segErr != pos {
+		need = 2
+	}
+	if !tx.room(need) {
+		return
+	}
 	if tx.segErr != pos {
 		tx.segErr = pos
-		tx.segError(seg, pos, loop, IK3ElementErrors, "%s has data element errors", seg.ID())
+		tx.addSegError(seg, pos, loop, IK3ElementErrors, "%s has data element errors", seg.ID())
 	}
 	e := tx.newErr(LevelElement, seg.ID(), pos, loop, code, fmt.Sprintf(format, args...))
 	e.Offset, e.Element, e.Elem, e.Comp, e.Rep = seg.Offset, ref, elem, comp, rep

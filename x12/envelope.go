@@ -360,6 +360,13 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 		}
 	}
 	tx := &p.tx
+	tx.maxErr = p.opts.MaxErrors
+	switch {
+	case tx.maxErr == 0:
+		tx.maxErr = DefaultMaxErrors
+	case tx.maxErr < 0:
+		tx.maxErr = 0
+	}
 	tx.begin(t, cg, !p.opts.NoTree)
 	p.sets++
 	if p.grp == nil {
@@ -430,15 +437,19 @@ func (p *Parser) setChecks(t *Transaction, st *Segment) {
 
 // record adds the finished transaction to its group's results.
 func (p *Parser) record(t *Transaction) {
-	if t.Valid() == false {
-		hasSeg := false
-		for _, e := range t.Errors {
-			hasSeg = hasSeg || e.Level == LevelSegment || e.Level == LevelElement
+	// Findings dropped by MaxErrors were segment or element errors: the set stays rejected
+	// even when none of them could be kept.
+	hasSeg := p.tx.dropped > 0
+	for _, e := range t.Errors {
+		hasSeg = hasSeg || e.Level == LevelSegment || e.Level == LevelElement
+	}
+	if hasSeg {
+		msg := "one or more segments in error"
+		if n := p.tx.dropped; n > 0 {
+			msg = fmt.Sprintf("%s; %d more errors are not listed (at most %d are kept per transaction set)", msg, n, p.tx.maxErr)
 		}
-		if hasSeg {
-			t.Errors = append(t.Errors, Error{Level: LevelTransaction, Set: t.Set, Control: t.Control,
-				Code: IK5SegmentsInError, Message: "one or more segments in error"})
-		}
+		t.Errors = append(t.Errors, Error{Level: LevelTransaction, Set: t.Set, Control: t.Control,
+			Code: IK5SegmentsInError, Message: msg})
 	}
 	if p.grp == nil {
 		return

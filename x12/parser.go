@@ -29,7 +29,16 @@ type ParseOptions struct {
 	NoTree bool
 	// MaxSegment bounds one segment's size in bytes (DefaultMaxSegment when 0).
 	MaxSegment int
+	// MaxErrors caps the segment and element errors kept per transaction set, so a huge
+	// bad file has bounded memory: past the cap findings are only counted, and the set's
+	// IK5 "segments in error" finding says how many were left out. 0 means
+	// DefaultMaxErrors; a negative value keeps every error.
+	MaxErrors int
 }
+
+// DefaultMaxErrors is the per-transaction-set error cap when ParseOptions.MaxErrors is 0:
+// far more than a 999 reader or a biller can use, small enough to bound memory.
+const DefaultMaxErrors = 1000
 
 // FileResult is the envelope-level outcome of a file. The parser fills it as it goes;
 // it is complete once Next has returned io.EOF or a fatal error.
