@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Performance check for edigate (issue 3, "Benchmarks"):
+#  1. generates a large valid 835 (default 1024 MB) with fixtures.Write835 in a temp dir,
+#  2. streams it through `edigate x12 validate` under /usr/bin/time -v and prints the
+#     throughput (wall and per CPU-second) and the maximum resident memory,
+#  3. runs the Go benchmarks of the packages that have them.
+#
+# Usage: scripts/bench.sh [SIZE_MB]
+# Environment: BENCHTIME (go test -benchtime, default 5x), BENCH_COUNT (-count, default 3),
+#              BENCH_PKGS (packages to benchmark), BENCH_SKIP_GO=1 / BENCH_SKIP_FILE=1.
+# Targets: tokenizer >= 1000 MB/s, parse + validate >= 150 MB/s per core, 1 GB in < 100 MB RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+size_mb=${1:-${BENCH_SIZE_MB:-1024}}
+benchtime=${BENCHTIME:-5x}
+count=${BENCH_COUNT:-3}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/edigate-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+if [[ "${BENCH_SKIP_FILE:-}" != 1 ]]; then
+	echo "== building edigate"
+	go build -o "$tmp/edigate" ./cmd/edigate
+
+	# fixtures.Write835 writes about 275 bytes per claim (one CLP loop, two service lines).
+	claims=$((size_mb * 1024 * 1024 / 275))
+	echo "== generating a ${size_mb} MB 835 ($claims claims, 1000 per transaction set)"
+	EDIGATE_GEN835_OUT="$tmp/big.835" EDIGATE_GEN835_CLAIMS="$claims" \
+		go test ./x12 -run '^TestGenerate835File$' -count=1 >/dev/null
+	bytes=$(stat -c %s "$tmp/big.835")
+
+	echo "== edigate x12 validate ($((bytes / 1048576)) MiB file)"
+	set +e
+	/usr/bin/time -v "$tmp/edigate" x12 validate "$tmp/big.835" >"$tmp/validate.out" 2>"$tmp/time.out"
+	rc=$?
+	set -e
+	head -n 3 "$tmp/validate.out"
+	if [[ $rc -ne 0 ]]; then
+		echo "validate exited $rc (want 0: the generated file is valid)" >&2
+		cat "$tmp/time.out" >&2
+		exit 1
+	fi
+	awk -v bytes="$bytes" '
+		/Elapsed \(wall clock\)/ {
+			n = split($NF, p, ":"); wall = 0
+			for (i = 1; i <= n; i++) wall = wall * 60 + p[i]
+		}
+		/User time \(seconds\)/   { user = $NF }
+		/System time \(seconds\)/ { sys = $NF }
+		/Maximum resident set size/ { rss = $NF }
+		END {
+			mb = bytes / 1e6
+			printf "file        %.1f MB\n", mb
+			printf "wall        %.2f s   %.1f MB/s\n", wall, (wall > 0 ? mb / wall : 0)
+			printf "cpu         %.2f s   %.1f MB/s per CPU-second (user %.2f + sys %.2f)\n", user + sys, (user + sys > 0 ? mb / (user + sys) : 0), user, sys
+			printf "max RSS     %.1f MB\n", rss / 1024
+		}' "$tmp/time.out"
+fi
+
+if [[ "${BENCH_SKIP_GO:-}" != 1 ]]; then
+	pkgs=${BENCH_PKGS:-"./x12 ./x12/guides ./claims ./internal/intake ./remit ./eligibility"}
+	have=()
+	for p in $pkgs; do
+		if [[ -d "$p" ]] && grep -qs '^func Benchmark' "$p"/*_test.go; then
+			have+=("$p")
+		fi
+	done
+	echo "== go test -run '^\$' -bench . -benchmem -benchtime=$benchtime -count=$count ${have[*]}"
+	go test -run '^$' -bench . -benchmem -benchtime="$benchtime" -count="$count" "${have[@]}"
+fi
