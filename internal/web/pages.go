@@ -110,6 +110,8 @@ func queueTitle(kind string) string {
 		return "Appeals"
 	case QueueFollowUp:
 		return "Follow-up"
+	case QueueReview:
+		return "Remittance review"
 	}
 	return kind
 }

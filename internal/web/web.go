@@ -82,12 +82,13 @@ const (
 	QueueRejections = "rejections"
 	QueueDenials    = "denials"
 	QueueAppeals    = "appeals"
-	QueueFollowUp   = "followup"
+	QueueFollowUp   = "follow-up" // as store.QueueFollowUp
+	QueueReview     = "review"    // unbalanced 835s and payments for claims we never built
 )
 
 // QueueKinds are the queue kinds in the order the UI lists them.
 func QueueKinds() []string {
-	return []string{QueueHolds, QueueRejections, QueueDenials, QueueAppeals, QueueFollowUp}
+	return []string{QueueHolds, QueueRejections, QueueDenials, QueueAppeals, QueueFollowUp, QueueReview}
 }
 
 // Deps is everything the UI needs. Store and Users are required; a nil func or a missing
