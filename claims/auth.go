@@ -123,7 +123,10 @@ func Match(s *Session, auths []AuthUse, unitsFor func(*AuthUse) (int, error)) (i
 			if !a.forClient(s) {
 				return -1, HoldAuthMissing
 			}
-			return i, judge(s, a, unitsFor)
+			if r := judge(s, a, unitsFor); r != "" {
+				return -1, r
+			}
+			return i, ""
 		}
 		return -1, HoldAuthMissing
 	}

@@ -30,15 +30,17 @@ func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Bat
 	})
 }
 
+// stmt prepares q on the transaction's own connection, once per batch. Preparing on the
+// DB instead would need a second connection while this one is held, which deadlocks when
+// every connection is in a transaction doing the same.
 func (b *Batch) stmt(q string) (*sql.Stmt, error) {
 	if s, ok := b.stmts[q]; ok {
 		return s, nil
 	}
-	ps, err := b.db.stmt(b.ctx, q)
+	s, err := b.tx.PrepareContext(b.ctx, b.db.dialect.rebind(q))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("prepare %q: %w", firstLine(q), err)
 	}
-	s := b.tx.StmtContext(b.ctx, ps)
 	b.stmts[q] = s
 	return s, nil
 }

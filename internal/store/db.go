@@ -150,16 +150,25 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 // Rebind rewrites "?" placeholders for the dialect.
 func (db *DB) Rebind(q string) string { return db.dialect.rebind(q) }
 
-// stmt returns a prepared statement for q, prepared once per DB.
+// stmt returns a prepared statement for q, prepared once per DB. Preparing happens outside
+// the lock: it needs a free connection, and the connections may all be held by
+// transactions that are themselves waiting here.
 func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	db.mu.Lock()
-	defer db.mu.Unlock()
-	if s, ok := db.stmts[q]; ok {
+	s, ok := db.stmts[q]
+	db.mu.Unlock()
+	if ok {
 		return s, nil
 	}
 	s, err := db.sql.PrepareContext(ctx, db.dialect.rebind(q))
 	if err != nil {
 		return nil, fmt.Errorf("prepare %q: %w", firstLine(q), err)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if prev, ok := db.stmts[q]; ok {
+		s.Close()
+		return prev, nil
 	}
 	db.stmts[q] = s
 	return s, nil

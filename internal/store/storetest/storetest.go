@@ -1,0 +1,518 @@
+// Package storetest is the conformance suite every store backend passes: SQLite files on
+// disk and PostgreSQL. Run it with a function that opens a fresh, empty store per test.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/x12"
+)
+
+// Today is the date the suite's fixtures are built around; open functions should give the
+// store a clock on this day (Clock does).
+var Today = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+
+// Clock returns a store clock fixed at Today.
+func Clock() func() time.Time { return func() time.Time { return Today } }
+
+// Rules are the authorization rules of the built-in demo configuration.
+func Rules(t testing.TB) *claims.AuthRules {
+	t.Helper()
+	r, err := claims.NewAuthRules(config.Default().Payers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Session returns a valid completed demo-commercial 90837 session of client C-77.
+func Session(id, date string) *claims.Session {
+	return &claims.Session{
+		Type: "session", ID: id, Practice: "demo-practice", Status: claims.StatusCompleted,
+		Client: claims.Person{ID: "C-77", FirstName: "Jane", LastName: "Doe", DOB: "1990-04-02", Gender: "F",
+			Address: claims.Address{Line1: "12 Oak Ave", City: "Springfield", State: "IL", Zip: "62702"}},
+		Coverage: claims.Coverage{Payer: "demo-commercial", MemberID: "W123456789", Relationship: "self", Priority: "primary"},
+		Date:     date, Start: "14:00", End: "14:55",
+		Service:           claims.Service{Code: "90837", Units: 1, PlaceOfService: "11"},
+		Diagnoses:         []string{"F41.1"},
+		RenderingProvider: "1245319599",
+		Charge:            x12.MustAmount("150.00"),
+	}
+}
+
+// Auth returns a visit authorization of client C-77 for 90832-90838.
+func Auth(number string, units int, start, end string) *claims.Authorization {
+	return &claims.Authorization{Type: "authorization", Number: number, Payer: "demo-commercial", ClientID: "C-77",
+		MemberID: "W123456789", Codes: []string{"90832", "90834", "90837"}, Units: units, UnitKind: claims.UnitVisit,
+		Start: start, End: end}
+}
+
+// Run runs the suite. open must return an empty store whose clock is Clock().
+func Run(t *testing.T, open func(t *testing.T) *store.DB) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, db *store.DB)
+	}{
+		{"Migrations", testMigrations},
+		{"ControlNumbers", testControlNumbers},
+		{"ConsumeAndHistory", testConsumeAndHistory},
+		{"HoldReasons", testHoldReasons},
+		{"ReleaseOldestFirst", testReleaseOldestFirst},
+		{"Idempotent", testIdempotent},
+		{"VoidReturnsUnits", testVoidReturnsUnits},
+		{"BilledChangeIsCandidate", testBilledChange},
+		{"AlertsOncePerCrossing", testAlerts},
+		{"ConcurrentLastUnit", testConcurrentLastUnit},
+		{"RenewalBelowUsedRejected", testRenewalBelowUsed},
+		{"InboxFiles", testInboxFiles},
+		{"RollbackLeavesNothing", testRollback},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := open(t)
+			tt.fn(t, db)
+		})
+	}
+}
+
+var ctx = context.Background()
+
+func put(t *testing.T, db *store.DB, recs ...any) []store.Result {
+	t.Helper()
+	var out []store.Result
+	err := db.Batch(ctx, Rules(t), func(b *store.Batch) error {
+		for _, r := range recs {
+			var res store.Result
+			var err error
+			switch v := r.(type) {
+			case *claims.Session:
+				res, err = b.PutSession(v, "test.json")
+			case *claims.Authorization:
+				res, err = b.PutAuthorization(v, "test.json")
+			default:
+				return fmt.Errorf("unknown record %T", r)
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, res)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func session(t *testing.T, db *store.DB, id string) store.SessionRecord {
+	t.Helper()
+	s, err := db.Session(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func auth(t *testing.T, db *store.DB, number string) store.AuthRecord {
+	t.Helper()
+	as, err := db.Authorizations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		if a.Number == number {
+			return a
+		}
+	}
+	t.Fatalf("authorization %s not stored", number)
+	return store.AuthRecord{}
+}
+
+func eventKinds(t *testing.T, db *store.DB, kind, id string) []string {
+	t.Helper()
+	evs, err := db.Events(ctx, kind, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+func testMigrations(t *testing.T, db *store.DB) {
+	vs, err := db.Migrations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) == 0 || vs[0] != 1 {
+		t.Fatalf("migrations = %v, want 0001 first", vs)
+	}
+	if !sort.IntsAreSorted(vs) {
+		t.Fatalf("migrations not in order: %v", vs)
+	}
+}
+
+func testControlNumbers(t *testing.T, db *store.DB) {
+	key := x12.SequenceKey{Sender: "EDIGATE", Receiver: "SIMCH", Kind: x12.SeqInterchange}
+	other := x12.SequenceKey{Sender: "EDIGATE", Receiver: "SIMCH", Kind: x12.SeqGroup}
+	var mu sync.Mutex
+	seen := map[int64]bool{}
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				n, err := db.Next(ctx, key)
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				if seen[n] {
+					errs <- fmt.Errorf("control number %d handed out twice", n)
+				}
+				seen[n] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for i := int64(1); i <= 40; i++ {
+		if !seen[i] {
+			t.Fatalf("numbers are not 1..40 without gaps: missing %d", i)
+		}
+	}
+	if n, err := db.Next(ctx, other); err != nil || n != 1 {
+		t.Fatalf("other kind starts at %d (%v), want 1", n, err)
+	}
+}
+
+func testConsumeAndHistory(t *testing.T, db *store.DB) {
+	res := put(t, db, Auth("AUTH1", 5, "2026-10-01", "2027-03-31"), Session("S-1", "2026-11-02"))
+	if res[1].State != store.StateReady || res[1].AuthNumber != "AUTH1" || res[1].Units != 1 {
+		t.Fatalf("session result = %+v, want ready on AUTH1 with 1 unit", res[1])
+	}
+	// 90791 needs no authorization at demo-commercial.
+	eval := Session("S-2", "2026-11-03")
+	eval.Service.Code = "90791"
+	if r := put(t, db, eval)[0]; r.State != store.StateReady || r.AuthNumber != "" {
+		t.Fatalf("90791 = %+v, want ready without authorization", r)
+	}
+	if a := auth(t, db, "AUTH1"); a.Used != 1 || a.Remaining != 4 {
+		t.Fatalf("AUTH1 used %d remaining %d, want 1 and 4", a.Used, a.Remaining)
+	}
+	if got := eventKinds(t, db, "session", "S-1"); fmt.Sprint(got) != "[received units_consumed]" {
+		t.Fatalf("S-1 history = %v", got)
+	}
+	s := session(t, db, "S-1")
+	if s.Session.Client.LastName != "Doe" || s.Session.Charge != x12.MustAmount("150") {
+		t.Fatalf("stored session lost data: %+v", s.Session)
+	}
+	list, err := db.Sessions(ctx, store.SessionFilter{State: store.StateReady})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("ready sessions = %d (%v), want 2", len(list), err)
+	}
+	if _, err := db.Session(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing session error = %v", err)
+	}
+}
+
+func testHoldReasons(t *testing.T, db *store.DB) {
+	other := Auth("OTHER", 5, "2026-10-01", "2027-03-31")
+	other.Codes = []string{"90846"}
+	put(t, db,
+		Auth("OLD", 5, "2026-01-01", "2026-06-30"),
+		Auth("FUT", 5, "2027-01-01", "2027-06-30"),
+		Auth("DONE", 1, "2026-10-01", "2027-03-31"),
+		other,
+	)
+	put(t, db, Session("S-USE", "2026-11-01")) // takes DONE's only unit (the only valid one)
+	byNumber := func(id, date, number string) *claims.Session {
+		s := Session(id, date)
+		s.Authorization = number
+		return s
+	}
+	group := Session("S-GROUP", "2026-11-02")
+	group.Service.Code = "90853"
+	otherPayer := Session("S-MEDICAID", "2026-11-02")
+	otherPayer.Coverage.Payer = "demo-medicaid"
+	cases := []struct {
+		s    *claims.Session
+		want string
+	}{
+		{byNumber("S-EXP", "2026-11-02", "OLD"), claims.HoldAuthExpired},
+		{byNumber("S-NS", "2026-11-02", "FUT"), claims.HoldAuthNotStarted},
+		{byNumber("S-EXH", "2026-11-02", "DONE"), claims.HoldAuthExhausted},
+		{byNumber("S-UNKNOWN", "2026-11-02", "NOPE"), claims.HoldAuthMissing},
+		{byNumber("S-CODE", "2026-11-02", "OTHER"), claims.HoldAuthCodeNotCovered},
+		{group, claims.HoldAuthCodeNotCovered},
+		{otherPayer, claims.HoldAuthMissing},
+		{Session("S-AUTO", "2026-11-03"), claims.HoldAuthExhausted}, // DONE is used up; OLD and FUT miss the date
+	}
+	for _, c := range cases {
+		r := put(t, db, c.s)[0]
+		if r.State != store.StateHeld || r.HoldReason != c.want {
+			t.Errorf("%s: %+v, want held %s", c.s.ID, r, c.want)
+		}
+		if s := session(t, db, c.s.ID); s.HoldReason != c.want {
+			t.Errorf("%s stored hold %q, want %q", c.s.ID, s.HoldReason, c.want)
+		}
+	}
+	put(t, db, Auth("TWO-A", 5, "2026-10-01", "2027-03-31"), Auth("TWO-B", 5, "2026-11-01", "2027-03-31"))
+	if r := put(t, db, Session("S-AMB", "2026-11-05"))[0]; r.HoldReason != claims.HoldAuthAmbiguous {
+		t.Errorf("two valid authorizations: %+v, want %s", r, claims.HoldAuthAmbiguous)
+	}
+}
+
+func testReleaseOldestFirst(t *testing.T, db *store.DB) {
+	// Received late-date first: "oldest" is by date of service, not arrival.
+	put(t, db, Session("S-LATE", "2026-11-05"), Session("S-EARLY", "2026-11-02"))
+	for _, id := range []string{"S-LATE", "S-EARLY"} {
+		if s := session(t, db, id); s.HoldReason != claims.HoldAuthMissing {
+			t.Fatalf("%s hold = %q, want auth_missing", id, s.HoldReason)
+		}
+	}
+	put(t, db, Auth("A", 1, "2026-10-01", "2027-03-31"))
+	if s := session(t, db, "S-EARLY"); s.State != store.StateReady || s.AuthNumber != "A" {
+		t.Fatalf("S-EARLY = %s/%s, want released onto A", s.State, s.HoldReason)
+	}
+	if s := session(t, db, "S-LATE"); s.State != store.StateHeld || s.HoldReason != claims.HoldAuthExhausted {
+		t.Fatalf("S-LATE = %s/%s, want held auth_exhausted", s.State, s.HoldReason)
+	}
+	put(t, db, Auth("A", 2, "2026-10-01", "2027-03-31")) // renewal
+	if s := session(t, db, "S-LATE"); s.State != store.StateReady {
+		t.Fatalf("renewal did not release S-LATE: %s/%s", s.State, s.HoldReason)
+	}
+	if got := eventKinds(t, db, "session", "S-LATE"); fmt.Sprint(got) != "[received held held released]" {
+		t.Fatalf("S-LATE history = %v", got)
+	}
+	if a := auth(t, db, "A"); a.Used != 2 {
+		t.Fatalf("used %d, want 2", a.Used)
+	}
+}
+
+func testIdempotent(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 10, "2026-10-01", "2027-03-31"))
+	s := Session("S-1", "2026-11-02")
+	if r := put(t, db, s)[0]; r.Change != store.ChangeCreated {
+		t.Fatalf("first put = %+v", r)
+	}
+	if r := put(t, db, Session("S-1", "2026-11-02"))[0]; r.Change != store.ChangeUnchanged {
+		t.Fatalf("identical put = %+v, want unchanged", r)
+	}
+	if a := auth(t, db, "A"); a.Used != 1 {
+		t.Fatalf("identical put consumed again: used %d", a.Used)
+	}
+	changed := Session("S-1", "2026-11-02")
+	changed.Charge = x12.MustAmount("175.00")
+	if r := put(t, db, changed)[0]; r.Change != store.ChangeUpdated || r.State != store.StateReady {
+		t.Fatalf("changed put = %+v, want updated and ready", r)
+	}
+	if a := auth(t, db, "A"); a.Used != 1 {
+		t.Fatalf("update must return then re-take its unit: used %d, want 1", a.Used)
+	}
+	if got := session(t, db, "S-1"); got.Session.Charge != x12.MustAmount("175") {
+		t.Fatalf("update not stored: charge %s", got.Session.Charge)
+	}
+	if got := eventKinds(t, db, "session", "S-1"); fmt.Sprint(got) != "[received units_consumed units_returned updated units_consumed]" {
+		t.Fatalf("history = %v", got)
+	}
+}
+
+func testVoidReturnsUnits(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 2, "2026-10-01", "2027-03-31"), Session("S-1", "2026-11-02"), Session("S-2", "2026-11-03"))
+	held := put(t, db, Session("S-3", "2026-11-04"))[0]
+	if held.HoldReason != claims.HoldAuthExhausted {
+		t.Fatalf("third session = %+v, want exhausted", held)
+	}
+	v := Session("S-1", "2026-11-02")
+	v.Status = claims.StatusVoid
+	if r := put(t, db, v)[0]; r.State != store.StateVoid {
+		t.Fatalf("void = %+v", r)
+	}
+	if a := auth(t, db, "A"); a.Used != 1 {
+		t.Fatalf("void did not return its unit: used %d", a.Used)
+	}
+	// The returned unit is not handed to held sessions silently: only an authorization
+	// change releases holds; the held session stays visible to the biller.
+	if s := session(t, db, "S-3"); s.State != store.StateHeld {
+		t.Fatalf("S-3 state %s", s.State)
+	}
+	rep := Session("S-2", "2026-11-03")
+	rep.Status = claims.StatusReplaced
+	put(t, db, rep)
+	if a := auth(t, db, "A"); a.Used != 0 {
+		t.Fatalf("replaced did not return its unit: used %d", a.Used)
+	}
+}
+
+func testBilledChange(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 5, "2026-10-01", "2027-03-31"), Session("S-1", "2026-11-02"), Session("S-2", "2026-11-03"))
+	if err := db.Batch(ctx, Rules(t), func(b *store.Batch) error { return b.MarkBilled("CLM1", "S-1", "S-2") }); err != nil {
+		t.Fatal(err)
+	}
+	changed := Session("S-1", "2026-11-02")
+	changed.Service.Modifiers = []string{"95"}
+	if r := put(t, db, changed)[0]; r.Change != store.ChangeReplacementCandidate || r.State != store.StateBilled {
+		t.Fatalf("billed change = %+v, want replacement candidate", r)
+	}
+	s := session(t, db, "S-1")
+	if len(s.Session.Service.Modifiers) != 0 || s.PendingKind != store.ChangeReplacementCandidate {
+		t.Fatalf("billed session changed silently or candidate not kept: %+v", s)
+	}
+	v := Session("S-2", "2026-11-03")
+	v.Status = claims.StatusVoid
+	if r := put(t, db, v)[0]; r.Change != store.ChangeVoidCandidate {
+		t.Fatalf("billed void = %+v", r)
+	}
+	if a := auth(t, db, "A"); a.Used != 2 {
+		t.Fatalf("units of billed sessions returned before the void claim: used %d", a.Used)
+	}
+}
+
+func testAlerts(t *testing.T, db *store.DB) {
+	// demo-commercial: low_units 3, days_before_end 14. Today is 2026-11-20.
+	put(t, db, Auth("A", 5, "2026-10-01", "2027-03-31"))
+	for i := 1; i <= 4; i++ {
+		put(t, db, Session(fmt.Sprintf("S-%d", i), fmt.Sprintf("2026-11-0%d", i)))
+	}
+	alerts, err := db.Alerts(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alerts) != 1 || alerts[0].Kind != claims.AlertAuthLowUnits || alerts[0].Number != "A" {
+		t.Fatalf("alerts after 4 of 5 used = %+v, want one low_units (raised once at 3 remaining)", alerts)
+	}
+	// Renewal to 20 units lifts remaining above the threshold: the alert clears, and the
+	// next crossing raises a new one.
+	put(t, db, Auth("A", 20, "2026-10-01", "2027-03-31"))
+	if open, _ := db.Alerts(ctx, true); len(open) != 0 {
+		t.Fatalf("open alerts after renewal = %+v", open)
+	}
+	if a := auth(t, db, "A"); len(a.Alerts) != 0 || a.Used != 4 {
+		t.Fatalf("renewed auth = %+v", a)
+	}
+	put(t, db, Auth("B", 10, "2026-10-01", "2026-12-01"))
+	open, _ := db.Alerts(ctx, true)
+	if len(open) != 1 || open[0].Number != "B" || open[0].Kind != claims.AlertAuthEndNear {
+		t.Fatalf("end-near alert = %+v", open)
+	}
+	if err := db.CheckAuthAlerts(ctx, Rules(t)); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Alerts(ctx, false); len(again) != 2 {
+		t.Fatalf("daily check raised again: %+v", again)
+	}
+}
+
+func testConcurrentLastUnit(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 5, "2026-10-01", "2027-03-31"))
+	const n = 12
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			err := db.Batch(ctx, Rules(t), func(b *store.Batch) error {
+				_, err := b.PutSession(Session(fmt.Sprintf("S-%02d", i), "2026-11-02"), "race")
+				return err
+			})
+			errs <- err
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts, err := db.CountSessions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[store.StateReady] != 5 || counts[store.StateHeld] != n-5 {
+		t.Fatalf("states = %v, want 5 ready and %d held", counts, n-5)
+	}
+	if a := auth(t, db, "A"); a.Used != 5 {
+		t.Fatalf("used %d, want 5", a.Used)
+	}
+}
+
+func testRenewalBelowUsed(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 3, "2026-10-01", "2027-03-31"), Session("S-1", "2026-11-02"), Session("S-2", "2026-11-03"))
+	err := db.Batch(ctx, Rules(t), func(b *store.Batch) error {
+		_, err := b.PutAuthorization(Auth("A", 1, "2026-10-01", "2027-03-31"), "x")
+		return err
+	})
+	if !errors.Is(err, store.ErrUnitsBelowUsed) {
+		t.Fatalf("err = %v, want ErrUnitsBelowUsed", err)
+	}
+}
+
+func testInboxFiles(t *testing.T, db *store.DB) {
+	if _, err := db.InboxFile(ctx, "h1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown file: %v", err)
+	}
+	err := db.Batch(ctx, Rules(t), func(b *store.Batch) error {
+		if err := b.BeginFile("h1", "a.json", 10); err != nil {
+			return err
+		}
+		return b.BeginFile("h1", "a-again.json", 10)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := db.InboxFile(ctx, "h1")
+	if err != nil || f.State != store.FileProcessing || f.Name != "a.json" {
+		t.Fatalf("file = %+v (%v)", f, err)
+	}
+	if err := db.Batch(ctx, Rules(t), func(b *store.Batch) error { return b.FinishFile("h1", "a.json", store.FileDone, 3, 2, 1) }); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := db.InboxFile(ctx, "h1"); f.State != store.FileDone || f.Accepted != 2 || f.Rejected != 1 {
+		t.Fatalf("finished file = %+v", f)
+	}
+}
+
+func testRollback(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 5, "2026-10-01", "2027-03-31"))
+	boom := errors.New("boom")
+	err := db.Batch(ctx, Rules(t), func(b *store.Batch) error {
+		if _, err := b.PutSession(Session("S-1", "2026-11-02"), "x"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := db.Session(ctx, "S-1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("rolled-back session exists: %v", err)
+	}
+	if a := auth(t, db, "A"); a.Used != 0 {
+		t.Fatalf("rolled-back consumption kept: used %d", a.Used)
+	}
+	if evs := eventKinds(t, db, "session", "S-1"); len(evs) != 0 {
+		t.Fatalf("rolled-back events kept: %v", evs)
+	}
+}
