@@ -75,7 +75,7 @@ func testSession(id, client, date, code string) *claims.Session {
 // seed stores one 2-visit authorization of client C-77, two sessions that use it up, a
 // third that is held for exhausted units, one of client C-88 held for a missing
 // authorization and an evaluation (90791, exempt) that is ready without one.
-func seed(t *testing.T, db *store.DB) {
+func seed(t testing.TB, db *store.DB) {
 	t.Helper()
 	rules, err := claims.NewAuthRules(config.Default().Payers)
 	if err != nil {
@@ -114,7 +114,7 @@ func testUsers(t testing.TB) Users {
 	return Users{testUser: h, "other": h2}
 }
 
-func newFixture(t *testing.T, mod func(*Deps)) *fixture {
+func newFixture(t testing.TB, mod func(*Deps)) *fixture {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "edigate.db"),
 		store.Options{Now: func() time.Time { return today }})
