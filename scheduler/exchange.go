@@ -39,6 +39,7 @@ type Exchange struct {
 	// Test seams: the connection and the local temp file.
 	dial       func(ctx context.Context) (*Conn, error)
 	createTemp func(dir, pattern string) (localFile, error)
+	afterList  func() // runs between listing and downloading (server restarts, vanishing files)
 }
 
 // localFile is the part of *os.File a download writes through.
@@ -395,6 +396,9 @@ func (x *Exchange) Download(ctx context.Context) (DownloadResult, error) {
 		entries, err := x.list(ctx, c)
 		if err != nil {
 			return err
+		}
+		if x.afterList != nil {
+			x.afterList()
 		}
 		for _, e := range entries {
 			if err := ctx.Err(); err != nil {

@@ -171,11 +171,13 @@ func (c *Conn) Close() error {
 	c.once.Do(func() {
 		close(c.done)
 		c.stop()
+		// Transport first: sftp.Client.Close waits for the server to end the subsystem,
+		// which a dead server never does.
+		err = c.ssh.Close()
+		c.raw.Close()
 		if c.SFTP != nil {
 			c.SFTP.Close()
 		}
-		err = c.ssh.Close()
-		c.raw.Close()
 	})
 	return err
 }
