@@ -9,9 +9,10 @@ import (
 // small number (idTable), and each loop lists its candidate nodes per number, so placing a
 // segment costs one hash probe on the ID bytes and a slice index per open loop.
 type cGuide struct {
-	g    *Guide
-	root *cLoop
-	ids  idTable // every segment ID the guide knows (IK304 2 vs 1)
+	g       *Guide
+	root    *cLoop
+	ids     idTable // every segment ID the guide knows (IK304 2 vs 1)
+	inRules []bool  // by segment ID number: some Rule condition names the ID
 }
 
 type cLoop struct {
@@ -28,6 +29,25 @@ type cNode struct {
 	seg  *SegmentDef
 	cs   *cSeg
 	loop *cLoop
+	qual *cQual // seg.Qual compiled; nil when the segment has none
+}
+
+// cQual is a Qualifier whose values are a codeSet.
+type cQual struct {
+	elem, comp int
+	codes      codeSet
+}
+
+// match is qualOK on the compiled qualifier.
+func (q *cQual) match(seg *Segment) bool {
+	if q == nil {
+		return true
+	}
+	v := seg.Element(q.elem)
+	if q.comp > 0 {
+		v = ComponentOf(v, seg.Delims.Component, q.comp)
+	}
+	return len(q.codes.short)+len(q.codes.long) > 0 && q.codes.has(v)
 }
 
 // cSeg is a segment definition with its code lists turned into sets.
@@ -122,6 +142,9 @@ func compileGuide(g *Guide) *cGuide {
 				continue // a malformed table entry; the guide tests catch these
 			}
 			cn.cs = cseg(cn.seg)
+			if q := cn.seg.Qual; q != nil {
+				cn.qual = &cQual{elem: q.Element, comp: q.Component, codes: newCodeSet(q.Values)}
+			}
 			if _, ok := seen[cn.seg.ID]; !ok {
 				seen[cn.seg.ID] = len(ids)
 				ids = append(ids, cn.seg.ID)
@@ -135,6 +158,14 @@ func compileGuide(g *Guide) *cGuide {
 	}
 	cg.root = build(g.Root, nil, true)
 	cg.ids = newIDTable(ids)
+	cg.inRules = make([]bool, len(ids))
+	for _, r := range g.Rules {
+		for _, id := range []string{r.If.Segment, r.Then.Segment} {
+			if n, ok := seen[id]; ok {
+				cg.inRules[n] = true
+			}
+		}
+	}
 	for _, cl := range loops {
 		cl.cand = make([][]int, len(ids))
 		for i := range cl.nodes {
@@ -228,6 +259,7 @@ type txState struct {
 	hlLoop  []*cLoop
 	arena   arena
 	segErr  int // position of the last segment that got an IK3 8
+	num     int // segment ID number of the segment being placed
 	maxErr  int // ParseOptions.MaxErrors resolved: 0 means no cap
 	capped  bool
 	dropped int // findings not kept because of maxErr
@@ -298,6 +330,7 @@ func (f *frame) lowest() int {
 func (tx *txState) place(seg *Segment, pos int) {
 	id := seg.Elements[0]
 	num := tx.g.ids.lookup(id)
+	tx.num = num
 	if num < 0 {
 		tx.unplaced(seg, pos, false)
 		return
@@ -313,7 +346,7 @@ func (tx *txState) place(seg *Segment, pos int) {
 		for _, i := range idxs {
 			n := &f.cl.nodes[i]
 			fwd := i >= lo || (n.loop != nil && n.loop.hl && i >= 1)
-			if !fwd || !qualOK(n.seg.Qual, seg) {
+			if !fwd || !n.qual.match(seg) {
 				continue
 			}
 			if m := n.max(); m > 0 && f.counts[i] >= m && (n.loop != nil || i == f.pos) {
@@ -336,7 +369,7 @@ func (tx *txState) place(seg *Segment, pos int) {
 	for d := tx.depth - 1; d >= 0; d-- {
 		f := &tx.frames[d]
 		for _, i := range f.cl.cand[num] {
-			if i >= 1 && i < f.lowest() && qualOK(f.cl.nodes[i].seg.Qual, seg) {
+			if i >= 1 && i < f.lowest() && f.cl.nodes[i].qual.match(seg) {
 				tx.closeTo(d+1, pos, seg.Offset)
 				if f.counts[i] == 0 {
 					tx.unmiss(f.cl.nodes[i].seg.ID, f.cl.def.ID)
@@ -554,6 +587,9 @@ func condMatch(c *Cond, seg *Segment) bool {
 
 // ruleSeg records which rule conditions the segment satisfies in every open instance.
 func (tx *txState) ruleSeg(seg *Segment) {
+	if !tx.g.inRules[tx.num] {
+		return // no rule of this guide looks at this segment ID
+	}
 	for d := 0; d < tx.depth; d++ {
 		f := &tx.frames[d]
 		for k, r := range f.cl.rules {
@@ -747,7 +783,9 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 		}
 	}
 	for si := range def.Syntax {
-		tx.checkSyntax(&def.Syntax[si], def, seg, pos, loop)
+		if !syntaxOK(&def.Syntax[si], els) {
+			tx.checkSyntax(&def.Syntax[si], def, seg, pos, loop)
+		}
 	}
 	if id == "DTP" && len(els) > 3 && len(els[3]) > 0 && nd >= 3 && def.Elements[2].Type != DT {
 		tx.checkPeriod(seg, pos, loop)
@@ -759,7 +797,7 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 // composite, a repetition, a value in error) takes the full path, which names the error.
 func (ce *cElem) fastOK(v []byte, comp, rep byte) bool {
 	if len(ce.comps) > 0 {
-		return false
+		return ce.compositeOK(v, comp, rep)
 	}
 	ed := ce.def
 	n := len(v)
@@ -786,7 +824,12 @@ func (ce *cElem) fastOK(v []byte, comp, rep byte) bool {
 		if n == 0 {
 			return false
 		}
-	case DT, TM, B:
+	case DT:
+		// Digits only (validDate), so no delimiter can hide in it.
+		return (ed.Min == 0 || n >= ed.Min) && (ed.Max == 0 || n <= ed.Max) && validDate(v, ed.Max == 6)
+	case TM:
+		return (ed.Min == 0 || n >= ed.Min) && (ed.Max == 0 || n <= ed.Max) && validTime(v)
+	case B:
 		return false // rare enough for the full path
 	default:
 		for _, c := range v {
@@ -799,6 +842,40 @@ func (ce *cElem) fastOK(v []byte, comp, rep byte) bool {
 		return false
 	}
 	return ed.Type != ID || ce.codes.has(v)
+}
+
+// compositeOK is fastOK for a composite: every component sound, none too many, every
+// required one present.
+func (ce *cElem) compositeOK(v []byte, comp, rep byte) bool {
+	c := 0
+	for {
+		j := indexByte(v, comp)
+		part := v
+		if j >= 0 {
+			part, v = v[:j], v[j+1:]
+		}
+		if c >= len(ce.comps) {
+			return false
+		}
+		cc := &ce.comps[c]
+		c++
+		if len(part) == 0 {
+			if cc.def.Usage == Required {
+				return false
+			}
+		} else if cc.def.Usage == NotUsed || !cc.fastOK(part, comp, rep) {
+			return false
+		}
+		if j < 0 {
+			break
+		}
+	}
+	for ; c < len(ce.comps); c++ {
+		if ce.comps[c].def.Usage == Required {
+			return false
+		}
+	}
+	return true
 }
 
 // indexByte is bytes.IndexByte for the short values elements hold, where a plain loop
@@ -912,6 +989,32 @@ func limits(ed *Element, code string) string {
 		return fmt.Sprintf(" (%d)", ed.Max)
 	}
 	return ""
+}
+
+// syntaxOK reports whether the syntax note holds; checkSyntax then names what is wrong.
+func syntaxOK(s *Syntax, els [][]byte) bool {
+	if len(s.Elements) == 0 {
+		return true
+	}
+	n := 0
+	for _, e := range s.Elements {
+		if present(els, e) {
+			n++
+		}
+	}
+	switch s.Kind {
+	case Paired:
+		return n == 0 || n == len(s.Elements)
+	case AtLeastOne:
+		return n > 0
+	case Exclusion:
+		return n <= 1
+	case Conditional:
+		return !present(els, s.Elements[0]) || n == len(s.Elements)
+	case ListConditional:
+		return !present(els, s.Elements[0]) || n >= 2 || len(s.Elements) <= 1
+	}
+	return true
 }
 
 // checkSyntax applies one X12 syntax note (P, R, E, C, L) to the segment.

@@ -13,6 +13,13 @@ var fastDefs = []Element{
 	{Ref: "N0", Type: N0, Min: 1, Max: 4},
 	{Ref: "R", Type: R, Min: 1, Max: 6},
 	{Ref: "DT", Type: DT, Min: 8, Max: 8},
+	{Ref: "TM", Type: TM, Min: 4, Max: 8},
+	{Ref: "C", Components: []Element{
+		{Ref: "C-1", Usage: Required, Type: ID, Min: 2, Max: 2, Codes: []string{"HC", "ER"}},
+		{Ref: "C-2", Usage: Required, Type: AN, Min: 1, Max: 5},
+		{Ref: "C-3", Usage: Situational, Type: AN, Min: 2, Max: 2},
+		{Ref: "C-4", Usage: NotUsed, Type: AN, Min: 1, Max: 2},
+	}},
 }
 
 // fastAgrees fails when fastOK accepts a value the full check (checkValue plus the
@@ -21,6 +28,16 @@ func fastAgrees(t *testing.T, v []byte) {
 	for i := range fastDefs {
 		ce := compileElems(fastDefs[i : i+1])[0]
 		if !ce.fastOK(v, ':', '^') {
+			continue
+		}
+		if len(ce.comps) > 0 {
+			// The full path for a composite is checkOne: it must find nothing.
+			tx := &txState{t: &Transaction{}}
+			seg := &Segment{Elements: [][]byte{[]byte("SVC"), v}, Delims: DefaultDelimiters}
+			tx.checkOne(&ce, seg, v, 1, "2110", 1, 0)
+			if len(tx.t.Errors) > 0 || bytes.IndexByte(v, '^') >= 0 {
+				t.Fatalf("%s: fastOK accepts %q, checkOne says %v", ce.def.Ref, v, tx.t.Errors)
+			}
 			continue
 		}
 		code, why := checkValue(ce.def, &ce.codes, v)
@@ -32,10 +49,12 @@ func fastAgrees(t *testing.T, v []byte) {
 
 func TestFastOKAgrees(t *testing.T) {
 	accept := map[string][]string{ // value -> the defs that must take the fast path
+		"HC:90837": {"C"}, "HC:90837:95": {"C"}, "20261101": {"DT"}, "1230": {"AN", "N0", "R", "TM"},
 		"B6": {"AN", "ID"}, "12": {"AN", "N0", "R"}, "22": {"AN", "ID", "N0", "R"}, "-1.5": {"AN", "R"}, "10": {"AN", "IDbig", "N0", "R"},
 	}
 	for _, v := range []string{"", "B6", "12", "22", "-1.5", "10", "1.2.3", "-", ".", "123456", "A:B", "A^B", "\x01",
-		"é", "LONGCODE", "LONGCODE1", "ABCD", "20261301", "1234567", "-12345", "1.23456"} {
+		"é", "LONGCODE", "LONGCODE1", "ABCD", "20261301", "1234567", "-12345", "1.23456",
+		"HC:90837", "HC:90837:95", "HC:90837:95:1", "HC", "XX:1", "HC::", "HC:1:2:3:4", "HC:1^2", "20261101", "1230", "2460", "123"} {
 		fastAgrees(t, []byte(v))
 		for _, ref := range accept[v] {
 			for i := range fastDefs {
