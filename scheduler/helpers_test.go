@@ -257,7 +257,7 @@ func (p *cutProxy) pipe(dst, src net.Conn, limit int64, closeBoth func()) {
 	}
 }
 
-func newUserKey(t *testing.T) (ssh.Signer, []byte) {
+func newUserKey(t testing.TB) (ssh.Signer, []byte) {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {

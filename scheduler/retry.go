@@ -82,6 +82,9 @@ func Retry(ctx context.Context, b Backoff, fn func(ctx context.Context, attempt 
 		if err = fn(ctx, i); err == nil {
 			return nil
 		}
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			return fmt.Errorf("%w (%w)", err, ctx.Err())
+		}
 		if IsPermanent(err) || ctx.Err() != nil || i == attempts-1 {
 			break
 		}
