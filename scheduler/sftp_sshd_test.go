@@ -1,0 +1,232 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/testenv"
+)
+
+// openSSH is a throwaway OpenSSH sshd serving internal-sftp from dir/remote.
+type openSSH struct {
+	port    int
+	remote  string
+	hostKey ssh.PublicKey
+	keyFile string // the client's private key
+	user    string
+}
+
+func startOpenSSH(t *testing.T) *openSSH {
+	t.Helper()
+	sshd := testenv.SSHD(t)
+	if os.Geteuid() != 0 {
+		testenv.Missing(t, "root (sshd must run as root to switch users)", "run the tests as root, as .ci/run does")
+	}
+	u, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	remote := filepath.Join(dir, "remote")
+	for _, d := range []string{remote, "/run/sshd"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hostKeyPath := filepath.Join(dir, "host_ed25519")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKeyPath).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	pub, err := os.ReadFile(hostKeyPath + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostKey, _, _, _, err := ssh.ParseAuthorizedKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, pemKey := newUserKey(t)
+	keyFile := filepath.Join(dir, "client_key")
+	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	authKeys := filepath.Join(dir, "authorized_keys")
+	if err := os.WriteFile(authKeys, ssh.MarshalAuthorizedKey(signer.PublicKey()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	pidFile := filepath.Join(dir, "sshd.pid")
+	cfg := filepath.Join(dir, "sshd_config")
+	conf := fmt.Sprintf(`Port %d
+ListenAddress 127.0.0.1
+HostKey %s
+PidFile %s
+AuthorizedKeysFile %s
+UsePAM no
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin yes
+Subsystem sftp internal-sftp -d %s
+`, port, hostKeyPath, pidFile, authKeys, remote)
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logFile := filepath.Join(dir, "sshd.log")
+	// sshd forks into the background; the PidFile names the daemon to stop.
+	if out, err := exec.Command(sshd, "-f", cfg, "-E", logFile).CombinedOutput(); err != nil {
+		t.Fatalf("sshd: %v %s", err, out)
+	}
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(pidFile); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				syscall.Kill(pid, syscall.SIGTERM)
+			}
+		}
+		if t.Failed() {
+			if b, err := os.ReadFile(logFile); err == nil {
+				t.Logf("sshd log:\n%s", b)
+			}
+		}
+	})
+	// Wait until it listens.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(logFile)
+			t.Fatalf("sshd did not start: %s", b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return &openSSH{port: port, remote: remote, hostKey: hostKey, keyFile: keyFile, user: u.Username}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func (o *openSSH) clearinghouse() config.Clearinghouse {
+	host := net.JoinHostPort("127.0.0.1", strconv.Itoa(o.port))
+	return config.Clearinghouse{
+		ID: "openssh",
+		SFTP: config.SFTP{
+			Host: "127.0.0.1", Port: o.port, User: o.user, KeyFile: o.keyFile,
+			HostKey: knownhosts.Line([]string{knownhosts.Normalize(host)}, o.hostKey),
+			Timeout: 10 * time.Second, Keepalive: 2 * time.Second,
+		},
+		Paths:            config.Paths{Upload: "to_payer", Download: "from_payer", Recurse: true},
+		AfterDownload:    "delete",
+		UploadName:       "{{.Set}}_{{.Control}}_{{.Time}}.x12",
+		DownloadPatterns: []string{"*.999", "*.835"},
+		Rename:           "posix",
+	}
+}
+
+func TestOpenSSHUploadAndDownload(t *testing.T) {
+	o := startOpenSSH(t)
+	for _, d := range []string{"to_payer", "from_payer/123456789"} {
+		os.MkdirAll(filepath.Join(o.remote, d), 0o755)
+	}
+	data := t.TempDir()
+	ledger := NewMemLedger()
+	x := &Exchange{CH: o.clearinghouse(), DataDir: data, Ledger: ledger, Failures: NewFailures(), Log: zerolog.Nop(),
+		Backoff: Backoff{Attempts: 2, Base: 10 * time.Millisecond, Max: 50 * time.Millisecond}}
+
+	out := newOutbox(t, filepath.Join(data, "outbound"))
+	body := makeX12("701", 200<<10, "C1", "C2")
+	writeOutbound(t, out.Dir, "claims.x12", body)
+	ups, err := x.Upload(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(o.remote, ups[0].RemoteName))
+	if err != nil || string(got) != body {
+		t.Fatalf("remote file: %d bytes, %v", len(got), err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(o.remote, "to_payer")); len(ents) != 1 {
+		t.Fatalf("to_payer holds %d entries, want only the final file", len(ents))
+	}
+
+	// rename: plain SFTP rename (after removing any stale target), as for servers without posix-rename.
+	x.CH.Rename = "rename"
+	writeOutbound(t, out.Dir, "more.x12", makeX12("702", 0, "C3"))
+	if _, err := x.Upload(context.Background(), out); err != nil {
+		t.Fatal(err)
+	}
+
+	for name, content := range map[string]string{"from_payer/123456789/r.999": "999~", "from_payer/pay.835": "835~", "from_payer/x.pdf": "pdf"} {
+		os.WriteFile(filepath.Join(o.remote, name), []byte(content), 0o644)
+	}
+	res, err := x.Download(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Stored) != 2 {
+		t.Fatalf("stored %+v", res)
+	}
+	for _, d := range res.Stored {
+		b, _ := os.ReadFile(d.LocalPath)
+		if !strings.HasSuffix(string(b), "~") {
+			t.Errorf("%s: %q", d.LocalPath, b)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(o.remote, "from_payer/123456789/r.999")); !os.IsNotExist(err) {
+		t.Error("downloaded file not deleted remotely")
+	}
+	if _, err := os.Stat(filepath.Join(o.remote, "from_payer/x.pdf")); err != nil {
+		t.Error("unmatched file was touched")
+	}
+}
+
+func TestOpenSSHWrongHostKeyAndBadKey(t *testing.T) {
+	o := startOpenSSH(t)
+	other, otherPEM := newUserKey(t)
+
+	ch := o.clearinghouse()
+	ch.SFTP.HostKey = string(ssh.MarshalAuthorizedKey(other.PublicKey()))
+	if _, err := Dial(context.Background(), ch.SFTP, nil); !IsPermanent(err) || !strings.Contains(err.Error(), "host key") {
+		t.Fatalf("wrong host key: %v", err)
+	}
+
+	ch = o.clearinghouse()
+	ch.SFTP.KeyFile = filepath.Join(t.TempDir(), "unauthorized")
+	os.WriteFile(ch.SFTP.KeyFile, otherPEM, 0o600)
+	if _, err := Dial(context.Background(), ch.SFTP, nil); !IsPermanent(err) {
+		t.Fatalf("unauthorized key: %v, want a permanent auth error", err)
+	}
+
+	c, err := Dial(context.Background(), o.clearinghouse().SFTP, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, ok := c.SFTP.HasExtension("posix-rename@openssh.com"); !ok {
+		t.Error("OpenSSH did not offer posix-rename")
+	}
+}
