@@ -230,3 +230,50 @@ func TestOpenSSHWrongHostKeyAndBadKey(t *testing.T) {
 		t.Error("OpenSSH did not offer posix-rename")
 	}
 }
+
+func TestOpenSSHConnectionDroppedMidTransfer(t *testing.T) {
+	o := startOpenSSH(t)
+	os.MkdirAll(filepath.Join(o.remote, "to_payer"), 0o755)
+	os.MkdirAll(filepath.Join(o.remote, "from_payer"), 0o755)
+	proxy := newCutProxy(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(o.port)))
+	ch := o.clearinghouse()
+	ch.SFTP.Port = proxy.port()
+	ch.SFTP.HostKey = ssh.FingerprintSHA256(o.hostKey)
+	data := t.TempDir()
+	x := &Exchange{CH: ch, DataDir: data, Ledger: NewMemLedger(), Log: zerolog.Nop(), Backoff: Backoff{Attempts: 1}}
+	out := newOutbox(t, filepath.Join(data, "outbound"))
+	body := makeX12("801", 400<<10, "C1")
+	writeOutbound(t, out.Dir, "big.x12", body)
+	report := makeX12("802", 400<<10)
+	os.WriteFile(filepath.Join(o.remote, "from_payer", "big.835"), []byte(report), 0o644)
+
+	proxy.upLimit.Store(128 << 10)
+	if _, err := x.Upload(context.Background(), out); err == nil {
+		t.Fatal("upload survived the cut")
+	}
+	proxy.upLimit.Store(0)
+	proxy.dnLimit.Store(128 << 10)
+	if _, err := x.Download(context.Background()); err == nil {
+		t.Fatal("download survived the cut")
+	}
+	proxy.dnLimit.Store(0)
+
+	ups, err := x.Upload(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(filepath.Join(o.remote, "to_payer"))
+	if len(ents) != 1 || "to_payer/"+ents[0].Name() != ups[0].RemoteName {
+		t.Fatalf("to_payer = %v, want only %s", ents, ups[0].RemoteName)
+	}
+	if b, _ := os.ReadFile(filepath.Join(o.remote, ups[0].RemoteName)); string(b) != body {
+		t.Fatal("uploaded content differs")
+	}
+	res, err := x.Download(context.Background())
+	if err != nil || len(res.Stored) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if b, _ := os.ReadFile(res.Stored[0].LocalPath); string(b) != report {
+		t.Fatal("downloaded content differs")
+	}
+}
