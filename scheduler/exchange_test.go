@@ -576,3 +576,48 @@ func TestDescribeX12(t *testing.T) {
 		t.Fatal("no error for a file without an envelope")
 	}
 }
+
+// recordFailLedger fails the first RecordDownload: the process dying between storing
+// the file locally and recording it.
+type recordFailLedger struct {
+	*MemLedger
+	fail bool
+}
+
+func (r *recordFailLedger) RecordDownload(ctx context.Context, d Download) error {
+	if r.fail {
+		r.fail = false
+		return errors.New("simulated crash")
+	}
+	return r.MemLedger.RecordDownload(ctx, d)
+}
+
+func TestDownloadCrashBeforeRecordStoresOnce(t *testing.T) {
+	e := newSimEnv(t)
+	e.putRemote("inbound/r.999", "ack~")
+	x := e.exchange()
+	x.Ledger = &recordFailLedger{MemLedger: e.ledger, fail: true}
+	if _, err := x.Download(context.Background()); err == nil {
+		t.Fatal("want the simulated crash")
+	}
+	if got := e.remoteFiles("inbound"); len(got) != 1 {
+		t.Fatal("remote file deleted before the download was recorded")
+	}
+	res, err := x.Download(context.Background())
+	if err != nil || len(res.Stored) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	var local []string
+	filepath.WalkDir(filepath.Join(e.data, "inbound", "sim"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			local = append(local, p)
+		}
+		return nil
+	})
+	if len(local) != 1 || local[0] != res.Stored[0].LocalPath {
+		t.Fatalf("local copies = %v, want exactly %s", local, res.Stored[0].LocalPath)
+	}
+	if got := e.remoteFiles("inbound"); len(got) != 0 {
+		t.Fatalf("remote not deleted after the record: %v", got)
+	}
+}
