@@ -1,0 +1,727 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
+	"github.com/edigate/edigate/x12/ack"
+)
+
+// Queue kinds and states.
+const (
+	QueueRejections = "rejections"
+	QueueDenials    = "denials"
+	QueueAppeals    = "appeals"
+	QueueFollowUp   = "follow-up"
+	QueueReview     = "review" // unbalanced 835s, remittances for claims we do not know
+
+	QueueOpen     = "open"
+	QueueResolved = "resolved"
+)
+
+// Queue outcomes a biller resolves an item with.
+const (
+	OutcomeResubmitted = "resubmitted" // sent again as a replacement (frequency 7) or corrected original
+	OutcomeAppealSent  = "appeal_sent"
+	OutcomeWrittenOff  = "written_off"
+	OutcomeAppealWon   = "appeal_won"
+	OutcomeAppealLost  = "appeal_lost"
+	OutcomeNoAction    = "no_action"
+)
+
+// ResponseFile names a response file being applied; SHA256 makes applying it idempotent.
+type ResponseFile struct {
+	SHA256 string
+	Name   string
+}
+
+// ApplyResult counts what applying a response file did.
+type ApplyResult struct {
+	Duplicate bool `json:"duplicate"` // the file (same content) was applied before: nothing done
+	Applied   int  `json:"applied"`   // claims whose record changed
+	Repeated  int  `json:"repeated"`  // CLPs already posted from another file (same payer, check, CLP01, CLP02)
+	Unmatched int  `json:"unmatched"` // claims the response names that we never built
+	Queued    int  `json:"queued"`    // queue items opened
+}
+
+// claimStateRow is the current lifecycle state of a claim and whether we built it.
+func (b *Batch) claimState(id string) (state string, known, hasStatus bool, err error) {
+	row, err := b.queryRow(`SELECT (SELECT state FROM claim_status WHERE claim_id = ?), (SELECT COUNT(*) FROM claims WHERE id = ?)`, id, id)
+	if err != nil {
+		return "", false, false, err
+	}
+	var st sql.NullString
+	var n int64
+	if err := row.Scan(&st, &n); err != nil {
+		return "", false, false, err
+	}
+	return st.String, n > 0, st.Valid, nil
+}
+
+// moveClaim applies a lifecycle event: the state moves only forward (remit.Transition) but
+// the event is always recorded, so a late 277CA after the 835 still shows in the history.
+func (b *Batch) moveClaim(id, to, payerClaim, source string, firstVerdict int, detail map[string]any) (bool, error) {
+	cur, _, has, err := b.claimState(id)
+	if err != nil {
+		return false, fmt.Errorf("claim %s state: %w", id, err)
+	}
+	if !has {
+		cur = remit.StateSubmitted
+	}
+	next, moved := remit.Transition(cur, to)
+	if !has {
+		if _, err := b.exec(`INSERT INTO claim_status (claim_id, state, payer_claim, first_pass, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			id, next, payerClaim, firstVerdict, timestamp(b.now)); err != nil {
+			return false, fmt.Errorf("claim %s status: %w", id, err)
+		}
+	} else if moved || payerClaim != "" {
+		if _, err := b.exec(`UPDATE claim_status SET state = ?, payer_claim = CASE WHEN ? = '' THEN payer_claim ELSE ? END, updated_at = ? WHERE claim_id = ?`,
+			next, payerClaim, payerClaim, timestamp(b.now), id); err != nil {
+			return false, fmt.Errorf("claim %s status: %w", id, err)
+		}
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["from"], detail["to"], detail["moved"] = cur, to, moved
+	return moved, b.Event("claim", id, to, source, detail)
+}
+
+func (b *Batch) queue(it QueueItem) (bool, error) {
+	res, err := b.exec(`INSERT INTO queue_items (kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, claim_id, line_no, reason, source) DO NOTHING`,
+		it.Kind, it.ClaimID, it.Line, it.Payer, it.Reason, it.Category, it.Action, it.Message, it.Due, int64(it.Amount), it.Source,
+		QueueOpen, timestamp(b.now))
+	if err != nil {
+		return false, fmt.Errorf("queue %s %s: %w", it.Kind, it.ClaimID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// fileSeen records a response file; false when it was applied before.
+func (b *Batch) fileSeen(f ResponseFile, kind string) (bool, error) {
+	res, err := b.exec(`INSERT INTO remit_files (sha256, name, kind, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+		f.SHA256, f.Name, kind, timestamp(b.now))
+	if err != nil {
+		return false, fmt.Errorf("response file %s: %w", f.Name, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 0, nil
+}
+
+// PostRemittance posts an 835: payments, claim payments, adjustments, claim states, and
+// queue items for denials, unbalanced payments and unknown claims, in one transaction.
+// The same file twice is a no-op (by content hash), and a CLP already posted from another
+// file (payer + check + CLP01 + CLP02) is not posted again.
+func (db *DB) PostRemittance(ctx context.Context, f ResponseFile, r *remit.Remittance) (ApplyResult, error) {
+	var out ApplyResult
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		out = ApplyResult{}
+		dup, err := b.fileSeen(f, "835")
+		if err != nil || dup {
+			out.Duplicate = dup
+			return err
+		}
+		for pi := range r.Payments {
+			p := &r.Payments[pi]
+			if err := b.postPayment(f, p, &out); err != nil {
+				return fmt.Errorf("835 %s payment %s: %w", f.Name, p.Check, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("store: post remittance: %w", err)
+	}
+	return out, nil
+}
+
+func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) error {
+	bal, plb := jsonText(p.BalanceErrors), jsonText(p.PLB)
+	row, err := b.queryRow(`INSERT INTO remit_payments (file_sha, payer_id, payer, check_no, st_control, pay_date, total_cents, balanced, balance_errors, plb)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		f.SHA256, p.PayerID, p.Payer, p.Check, p.Control, p.Date, int64(p.Total), boolInt(p.Balanced), bal, plb)
+	if err != nil {
+		return err
+	}
+	var payID int64
+	if err := row.Scan(&payID); err != nil {
+		return err
+	}
+	if !p.Balanced {
+		var msgs []string
+		for _, e := range p.BalanceErrors {
+			msgs = append(msgs, e.Message)
+		}
+		ok, err := b.queue(QueueItem{Kind: QueueReview, ClaimID: "", Payer: p.PayerID, Reason: "unbalanced " + p.Check,
+			Message: strings.Join(msgs, "; "), Amount: p.Total, Source: f.Name})
+		if err != nil {
+			return err
+		}
+		if ok {
+			out.Queued++
+		}
+	}
+	for ci := range p.Claims {
+		c := &p.Claims[ci]
+		outcome := remit.Outcome(c)
+		row, err := b.queryRow(`INSERT INTO remit_claims (payment_id, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
+			patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (payer_id, check_no, claim_id, status) DO NOTHING RETURNING id`,
+			payID, c.PatientControl, p.PayerID, p.Check, c.Status, c.PayerClaim, int64(c.Charge), int64(c.Paid),
+			int64(c.PatientResponsibility), outcome, c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI)
+		if err != nil {
+			return err
+		}
+		var rcID int64
+		if err := row.Scan(&rcID); errors.Is(err, sql.ErrNoRows) {
+			out.Repeated++
+			continue
+		} else if err != nil {
+			return fmt.Errorf("claim %s: %w", c.PatientControl, err)
+		}
+		if err := b.postAdjustments(rcID, c); err != nil {
+			return fmt.Errorf("claim %s: %w", c.PatientControl, err)
+		}
+		_, known, _, err := b.claimState(c.PatientControl)
+		if err != nil {
+			return err
+		}
+		if !known {
+			out.Unmatched++
+			if _, err := b.queue(QueueItem{Kind: QueueReview, ClaimID: c.PatientControl, Payer: p.PayerID, Reason: "unmatched CLP01",
+				Message: "835 pays a claim edigate did not build", Amount: c.Paid, Source: f.Name}); err != nil {
+				return err
+			}
+			out.Queued++
+		}
+		if known && c.PayerClaim != "" && !c.Reversal() {
+			if err := b.SetPayerClaimNumber(c.PatientControl, c.PayerClaim, f.Name); err != nil {
+				return err
+			}
+		}
+		if outcome == "" {
+			continue
+		}
+		moved, err := b.moveClaim(c.PatientControl, outcome, c.PayerClaim, f.Name, 1, map[string]any{
+			"check": p.Check, "payer": p.PayerID, "isa": p.ISAControl, "gs": p.GSControl, "st": p.Control,
+			"clp02": c.Status, "paid": c.Paid.String(), "patient": c.PatientResponsibility.String()})
+		if err != nil {
+			return err
+		}
+		if moved {
+			out.Applied++
+		}
+		for _, d := range c.Denials {
+			ok, err := b.queue(QueueItem{Kind: QueueDenials, ClaimID: c.PatientControl, Line: d.Line, Payer: p.PayerID,
+				Reason: d.Group + "-" + d.Reason, Category: d.Category, Action: d.Action, Message: denialMessage(d),
+				Due: c.AppealDue, Amount: d.Amount, Source: f.Name})
+			if err != nil {
+				return err
+			}
+			if ok {
+				out.Queued++
+			}
+		}
+	}
+	return nil
+}
+
+func (b *Batch) postAdjustments(rcID int64, c *remit.ClaimPayment) error {
+	cats := map[string]string{}
+	for _, d := range c.Denials {
+		cats[fmt.Sprintf("%d/%s-%s", d.Line, d.Group, d.Reason)] = d.Category
+	}
+	ins := func(line int, code string, a remit.Adjustment) error {
+		_, err := b.exec(`INSERT INTO remit_adjustments (remit_claim_id, line_no, code, grp, reason, amount_cents, category) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			rcID, line, code, a.Group, a.Reason, int64(a.Amount), cats[fmt.Sprintf("%d/%s-%s", line, a.Group, a.Reason)])
+		return err
+	}
+	for _, a := range c.Adjustments {
+		if err := ins(0, "", a); err != nil {
+			return err
+		}
+	}
+	for li, l := range c.Lines {
+		for _, a := range l.Adjustments {
+			if err := ins(li+1, l.Code, a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func denialMessage(d remit.Denial) string {
+	var parts []string
+	if d.Words != "" {
+		parts = append(parts, d.Words)
+	}
+	for _, r := range d.Remarks {
+		s := r.Code
+		if r.Text != "" {
+			s += " " + r.Text
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ApplyClaimStatuses applies 277CA (and X212 277) claim statuses: an acceptance moves the
+// claim to accepted and stores the payer claim number; a rejection moves it to rejected
+// and opens a rejection queue item with the status in words. X212 statuses are recorded
+// in the claim's history.
+func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []*remit.StatusReport) (ApplyResult, error) {
+	var out ApplyResult
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		out = ApplyResult{}
+		dup, err := b.fileSeen(f, "277")
+		if err != nil || dup {
+			out.Duplicate = dup
+			return err
+		}
+		for _, r := range reports {
+			for _, c := range r.Claims {
+				_, known, _, err := b.claimState(c.PatientControl)
+				if err != nil {
+					return err
+				}
+				if !known {
+					out.Unmatched++
+				} else if c.Accepted && c.PayerClaim != "" {
+					if err := b.SetPayerClaimNumber(c.PatientControl, c.PayerClaim, f.Name); err != nil {
+						return err
+					}
+				}
+				detail := map[string]any{"version": r.Version, "st": r.Control, "isa": r.ISAControl, "category": c.Category, "status": c.Status}
+				var to string
+				first := 0
+				switch {
+				case c.Rejected && r.Version == remit.Version277CA:
+					to = remit.StateRejected
+				case c.Accepted:
+					to, first = remit.StateAccepted, 1
+				default:
+					if err := b.Event("claim", c.PatientControl, "status_"+strings.ToLower(c.Category), f.Name, detail); err != nil {
+						return err
+					}
+					continue
+				}
+				moved, err := b.moveClaim(c.PatientControl, to, c.PayerClaim, f.Name, first, detail)
+				if err != nil {
+					return err
+				}
+				if moved {
+					out.Applied++
+				}
+				if to == remit.StateRejected {
+					ok, err := b.queue(QueueItem{Kind: QueueRejections, ClaimID: c.PatientControl, Reason: c.Category + ":" + c.Status,
+						Category: "277CA", Action: remit.ActionCorrectedClaim, Message: c.Message, Source: f.Name})
+					if err != nil {
+						return err
+					}
+					if ok {
+						out.Queued++
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("store: apply claim statuses: %w", err)
+	}
+	return out, nil
+}
+
+// ApplyAcks applies 999s and TA1s to the claims of the files they answer: a 999 set
+// matches by GS06 + ST02, a TA1 by ISA13. A rejected set or interchange puts its claims on
+// the rejection queue with the IK3/IK4 errors in words.
+func (db *DB) ApplyAcks(ctx context.Context, f ResponseFile, acks []*ack.Ack999, ta1s []ack.TA1) (ApplyResult, error) {
+	var out ApplyResult
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		out = ApplyResult{}
+		dup, err := b.fileSeen(f, "999")
+		if err != nil || dup {
+			out.Duplicate = dup
+			return err
+		}
+		apply := func(ids []string, accepted bool, reason, msg string, detail map[string]any) error {
+			to, first := remit.StateFileAccepted, 1
+			if !accepted {
+				to, first = remit.StateFileRejected, 0
+			}
+			for _, id := range ids {
+				moved, err := b.moveClaim(id, to, "", f.Name, first, detail)
+				if err != nil {
+					return err
+				}
+				if moved {
+					out.Applied++
+				}
+				if !accepted {
+					if ok, err := b.queue(QueueItem{Kind: QueueRejections, ClaimID: id, Reason: reason, Category: "999",
+						Action: remit.ActionCorrectedClaim, Message: msg, Source: f.Name}); err != nil {
+						return err
+					} else if ok {
+						out.Queued++
+					}
+				}
+			}
+			return nil
+		}
+		for _, a := range acks {
+			for _, s := range a.Sets {
+				ids, err := b.claimsIn(`SELECT claim_id FROM claim_submissions WHERE gs_control = ? AND st_control = ?`, atoi64(a.GroupControl), s.Control)
+				if err != nil {
+					return err
+				}
+				detail := map[string]any{"gs": a.GroupControl, "st": s.Control, "ik501": s.Status}
+				if err := apply(ids, s.Accepted(), "IK5 "+s.Status, setErrors(s), detail); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range ta1s {
+			if t.Accepted() {
+				continue // a TA1 A says only that the envelope was sound; the 999 speaks for the sets
+			}
+			ids, err := b.claimsIn(`SELECT claim_id FROM claim_submissions WHERE isa_control = ?`, atoi64(t.Control))
+			if err != nil {
+				return err
+			}
+			if err := apply(ids, false, "TA1 "+t.Note, t.NoteMessage, map[string]any{"isa": t.Control, "ta104": t.Status, "ta105": t.Note}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("store: apply acknowledgements: %w", err)
+	}
+	return out, nil
+}
+
+func (b *Batch) claimsIn(q string, args ...any) ([]string, error) {
+	s, err := b.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(b.ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// setErrors renders a 999 set's IK3/IK4 errors in words (no IK404 values: they may be PHI).
+func setErrors(s ack.SetAck) string {
+	var parts []string
+	for _, c := range s.Codes {
+		parts = append(parts, c.Message)
+	}
+	for _, e := range s.Errors {
+		p := fmt.Sprintf("%s at segment %d", e.Segment, e.Position)
+		if e.Loop != "" {
+			p += " (loop " + e.Loop + ")"
+		}
+		p += ": " + e.Message
+		for _, el := range e.Elements {
+			p += fmt.Sprintf("; element %s%02d: %s", e.Segment, el.Position, el.Message)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// QueueItem is one piece of work for a biller: a rejected claim, a denial, an appeal to
+// send or follow, a claim with no answer, a remittance to review.
+type QueueItem struct {
+	ID         int64      `json:"id"`
+	Kind       string     `json:"kind"`
+	ClaimID    string     `json:"claim_id"`
+	Line       int        `json:"line,omitempty"`
+	Payer      string     `json:"payer,omitempty"`
+	Reason     string     `json:"reason"`
+	Category   string     `json:"category,omitempty"`
+	Action     string     `json:"action,omitempty"`
+	Message    string     `json:"message,omitempty"`
+	Due        string     `json:"due,omitempty"`
+	Amount     x12.Amount `json:"amount"`
+	Source     string     `json:"source,omitempty"`
+	State      string     `json:"state"`
+	Assignee   string     `json:"assignee,omitempty"`
+	Notes      string     `json:"notes,omitempty"`
+	Outcome    string     `json:"outcome,omitempty"`
+	CreatedAt  string     `json:"created_at"`
+	ResolvedAt string     `json:"resolved_at,omitempty"`
+}
+
+const queueCols = `id, kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state,
+	assignee, notes, outcome, created_at, resolved_at`
+
+func scanQueue(sc interface{ Scan(...any) error }) (QueueItem, error) {
+	var it QueueItem
+	var amt int64
+	err := sc.Scan(&it.ID, &it.Kind, &it.ClaimID, &it.Line, &it.Payer, &it.Reason, &it.Category, &it.Action, &it.Message,
+		&it.Due, &amt, &it.Source, &it.State, &it.Assignee, &it.Notes, &it.Outcome, &it.CreatedAt, &it.ResolvedAt)
+	it.Amount = x12.Amount(amt)
+	return it, err
+}
+
+// QueueFilter selects queue items; empty fields match everything.
+type QueueFilter struct {
+	Kind     string
+	ClaimID  string
+	OpenOnly bool
+}
+
+// QueueItems lists queue items, the nearest deadline first.
+func (db *DB) QueueItems(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
+	q := `SELECT ` + queueCols + ` FROM queue_items WHERE (? = '' OR kind = ?) AND (? = '' OR claim_id = ?) AND (? = 0 OR state = 'open')
+		ORDER BY CASE WHEN due = '' THEN 1 ELSE 0 END, due, id`
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), f.Kind, f.Kind, f.ClaimID, f.ClaimID, boolInt(f.OpenOnly))
+	if err != nil {
+		return nil, fmt.Errorf("store: queue: %w", err)
+	}
+	defer rows.Close()
+	var out []QueueItem
+	for rows.Next() {
+		it, err := scanQueue(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: queue: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// QueueItem returns one queue item or ErrNotFound.
+func (db *DB) QueueItem(ctx context.Context, id int64) (QueueItem, error) {
+	it, err := scanQueue(db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+queueCols+` FROM queue_items WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, ErrNotFound
+	}
+	if err != nil {
+		return it, fmt.Errorf("store: queue item %d: %w", id, err)
+	}
+	return it, nil
+}
+
+// AssignQueueItem sets who works an item.
+func (db *DB) AssignQueueItem(ctx context.Context, id int64, who string) error {
+	return db.updateQueue(ctx, id, "assigned", `UPDATE queue_items SET assignee = ? WHERE id = ?`, who, id)
+}
+
+// NoteQueueItem appends a note to an item.
+func (db *DB) NoteQueueItem(ctx context.Context, id int64, note string) error {
+	return db.updateQueue(ctx, id, "noted", `UPDATE queue_items SET notes = CASE WHEN notes = '' THEN ? ELSE notes || '
+' || ? END WHERE id = ?`, note, note, id)
+}
+
+func (db *DB) updateQueue(ctx context.Context, id int64, kind, q string, args ...any) error {
+	return db.Batch(ctx, nil, func(b *Batch) error {
+		res, err := b.exec(q, args...)
+		if err != nil {
+			return fmt.Errorf("store: queue item %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: queue item %d: %w", id, ErrNotFound)
+		}
+		return b.Event("queue", fmt.Sprint(id), kind, "", nil)
+	})
+}
+
+// ResolveQueueItem closes an item with an outcome. Resolving moves the claim on: appeal
+// sent -> appealed (and an appeals item to follow, due at the appeal deadline);
+// resubmitted -> corrected; written off -> closed; an appeals item won or lost closes the
+// appeal. Building the replacement claim itself is the claims package's job.
+func (db *DB) ResolveQueueItem(ctx context.Context, id int64, outcome, note string) (QueueItem, error) {
+	switch outcome {
+	case OutcomeResubmitted, OutcomeAppealSent, OutcomeWrittenOff, OutcomeAppealWon, OutcomeAppealLost, OutcomeNoAction:
+	default:
+		return QueueItem{}, fmt.Errorf("store: queue item %d: unknown outcome %q", id, outcome)
+	}
+	it, err := db.QueueItem(ctx, id)
+	if err != nil {
+		return it, err
+	}
+	if it.State == QueueResolved {
+		return it, fmt.Errorf("store: queue item %d is already resolved (%s)", id, it.Outcome)
+	}
+	err = db.Batch(ctx, nil, func(b *Batch) error {
+		if _, err := b.exec(`UPDATE queue_items SET state = ?, outcome = ?, resolved_at = ?,
+			notes = CASE WHEN ? = '' THEN notes WHEN notes = '' THEN ? ELSE notes || '
+' || ? END WHERE id = ?`,
+			QueueResolved, outcome, timestamp(b.now), note, note, note, id); err != nil {
+			return err
+		}
+		if err := b.Event("queue", fmt.Sprint(id), "resolved", "", map[string]string{"outcome": outcome, "claim": it.ClaimID}); err != nil {
+			return err
+		}
+		if it.ClaimID == "" {
+			return nil
+		}
+		detail := map[string]any{"queue_item": id, "outcome": outcome}
+		switch outcome {
+		case OutcomeAppealSent:
+			if _, err := b.moveClaim(it.ClaimID, remit.StateAppealed, "", "", 0, detail); err != nil {
+				return err
+			}
+			_, err := b.queue(QueueItem{Kind: QueueAppeals, ClaimID: it.ClaimID, Line: it.Line, Payer: it.Payer, Reason: it.Reason,
+				Category: it.Category, Action: "follow appeal", Message: it.Message, Due: it.Due, Amount: it.Amount,
+				Source: fmt.Sprintf("queue:%d", id)})
+			return err
+		case OutcomeResubmitted:
+			_, err := b.moveClaim(it.ClaimID, remit.StateCorrected, "", "", 0, detail)
+			return err
+		case OutcomeWrittenOff:
+			_, err := b.moveClaim(it.ClaimID, remit.StateClosed, "", "", 0, detail)
+			return err
+		case OutcomeAppealWon, OutcomeAppealLost:
+			return b.Event("claim", it.ClaimID, outcome, "", detail)
+		}
+		return nil
+	})
+	if err != nil {
+		return it, fmt.Errorf("store: resolve queue item %d: %w", id, err)
+	}
+	return db.QueueItem(ctx, id)
+}
+
+// ClaimState returns a claim's lifecycle state on the response side ("" when no response
+// has spoken of it) and its payer claim number.
+func (db *DB) ClaimState(ctx context.Context, id string) (state, payerClaim string, err error) {
+	err = db.sql.QueryRowContext(ctx, db.Rebind(`SELECT state, payer_claim FROM claim_status WHERE claim_id = ?`), id).Scan(&state, &payerClaim)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("store: claim state %s: %w", id, err)
+	}
+	return state, payerClaim, nil
+}
+
+// RemitClaim is one posted CLP.
+type RemitClaim struct {
+	ClaimID        string     `json:"claim_id"`
+	Payer          string     `json:"payer"`
+	Check          string     `json:"check"`
+	Status         string     `json:"status"`
+	PayerClaim     string     `json:"payer_claim"`
+	Charge         x12.Amount `json:"charge"`
+	Paid           x12.Amount `json:"paid"`
+	Patient        x12.Amount `json:"patient_responsibility"`
+	Outcome        string     `json:"outcome"`
+	DenialCategory string     `json:"denial_category,omitempty"`
+	AppealDue      string     `json:"appeal_due,omitempty"`
+	Date           string     `json:"date"`
+}
+
+// RemitClaims lists the CLPs posted for a claim, in posting order.
+func (db *DB) RemitClaims(ctx context.Context, claimID string) ([]RemitClaim, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
+		patient_cents, outcome, denial_category, appeal_due, pay_date FROM remit_claims WHERE claim_id = ? ORDER BY id`), claimID)
+	if err != nil {
+		return nil, fmt.Errorf("store: remit claims: %w", err)
+	}
+	defer rows.Close()
+	var out []RemitClaim
+	for rows.Next() {
+		var r RemitClaim
+		var c, p, pr int64
+		if err := rows.Scan(&r.ClaimID, &r.Payer, &r.Check, &r.Status, &r.PayerClaim, &c, &p, &pr, &r.Outcome,
+			&r.DenialCategory, &r.AppealDue, &r.Date); err != nil {
+			return nil, err
+		}
+		r.Charge, r.Paid, r.Patient = x12.Amount(c), x12.Amount(p), x12.Amount(pr)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DenialRow is one line of a denial report.
+type DenialRow struct {
+	Key          string     `json:"key"`
+	Claims       int        `json:"claims"`        // adjudicated claims (reversals excluded)
+	Denied       int        `json:"denied"`        // claims with a denial
+	Rate         float64    `json:"rate"`          // denied / claims; a ratio, not money
+	DeniedAmount x12.Amount `json:"denied_amount"` // sum of denied adjustments
+}
+
+// DenialReport groups denials by payer, month (YYYYMM of the 835 date), provider
+// (rendering NPI), cpt, carc or category.
+func (db *DB) DenialReport(ctx context.Context, by string) ([]DenialRow, error) {
+	var q string
+	switch by {
+	case "payer", "month", "provider":
+		key := map[string]string{"payer": "c.payer_id", "month": "substr(c.pay_date, 1, 6)", "provider": "c.rendering_npi"}[by]
+		q = `SELECT ` + key + `, COUNT(*), SUM(CASE WHEN c.denial_category <> '' OR c.outcome = 'denied' THEN 1 ELSE 0 END),
+			COALESCE(SUM(a.amt), 0)
+			FROM remit_claims c LEFT JOIN (SELECT remit_claim_id, SUM(amount_cents) AS amt FROM remit_adjustments
+				WHERE category <> '' GROUP BY remit_claim_id) a ON a.remit_claim_id = c.id
+			WHERE c.outcome <> 'reversed' GROUP BY ` + key + ` ORDER BY 1`
+	case "cpt", "carc", "category":
+		key := map[string]string{"cpt": "a.code", "carc": "a.grp || '-' || a.reason", "category": "a.category"}[by]
+		q = `SELECT ` + key + `, COUNT(DISTINCT a.remit_claim_id), COUNT(DISTINCT a.remit_claim_id), SUM(a.amount_cents)
+			FROM remit_adjustments a WHERE a.category <> '' GROUP BY ` + key + ` ORDER BY 1`
+	default:
+		return nil, fmt.Errorf("store: denial report by %q: want payer, month, provider, cpt, carc or category", by)
+	}
+	rows, err := db.sql.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: denial report: %w", err)
+	}
+	defer rows.Close()
+	var out []DenialRow
+	for rows.Next() {
+		var r DenialRow
+		var amt int64
+		if err := rows.Scan(&r.Key, &r.Claims, &r.Denied, &amt); err != nil {
+			return nil, err
+		}
+		r.DeniedAmount = x12.Amount(amt)
+		if r.Claims > 0 {
+			r.Rate = float64(r.Denied) / float64(r.Claims)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func atoi64(s string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimLeft(s, "0"), 10, 64)
+	return n
+}
