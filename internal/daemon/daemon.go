@@ -92,11 +92,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	d.DB = db
 	d.onClose(db.Close)
 	d.Pipeline = &pipeline.Pipeline{Cfg: &cfg, DB: db, Log: opts.Log, Now: opts.Now}
-	ledger, ok := any(db).(scheduler.Ledger)
-	if !ok {
-		d.Close()
-		return nil, errors.New("daemon: the store has no exchange ledger")
-	}
+	ledger := scheduler.StoreLedger{DB: db}
 	for i := range cfg.Clearinghouses {
 		ch := &cfg.Clearinghouses[i]
 		if ch.Simulator {
