@@ -303,7 +303,7 @@ func (tx *txState) feed(seg *Segment) {
 	pos := tx.t.Segments
 	if tx.g == nil {
 		if tx.tree {
-			tx.t.Root.Segments = append(tx.t.Root.Segments, tx.arena.clone(seg))
+			tx.arena.addSeg(tx.t.Root, seg)
 		}
 		return
 	}
@@ -423,7 +423,7 @@ func (tx *txState) unplaced(seg *Segment, pos int, known bool) {
 	}
 	tx.segError(seg, pos, top.cl.def.ID, code, "segment %s %s", seg.ID(), what)
 	if tx.tree {
-		top.loop.Segments = append(top.loop.Segments, tx.arena.clone(seg))
+		tx.arena.addSeg(top.loop, seg)
 	}
 }
 
@@ -460,7 +460,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 			tx.segError(seg, pos, loopID, IK3NotUsed, "%s is marked Not Used in loop %s", n.seg.ID, loopID)
 		}
 		if tx.tree {
-			f.loop.Segments = append(f.loop.Segments, tx.arena.clone(seg))
+			tx.arena.addSeg(f.loop, seg)
 		}
 		tx.checkSegment(n.cs, seg, pos, loopID)
 		tx.ruleSeg(seg)
@@ -470,9 +470,11 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 	count := f.counts[i]
 	var l *Loop
 	if tx.tree {
+		// Loop structs and child lists stay separate heap objects: carving them from
+		// chunks measured slower (the collector then scans whole chunks of pointers).
 		l = &Loop{ID: cl.def.ID, Def: cl.def}
 		f.loop.Children = append(f.loop.Children, l)
-		l.Segments = append(l.Segments, tx.arena.clone(seg))
+		tx.arena.addSeg(l, seg)
 	}
 	nf := tx.push(cl, l)
 	nf.pos, nf.counts[0], nf.trig, nf.off = 0, 1, pos, seg.Offset
@@ -1085,11 +1087,15 @@ func syntaxNote(s *Syntax) string {
 	return string(b)
 }
 
-// arena copies segments for the tree in large chunks: one allocation per 64 KiB of input
-// instead of two per segment. Chunks are never reused, so earlier trees stay valid.
+// arena holds a tree's segments in large chunks: element bytes, element slices and the
+// Segment values. Building a tree then costs one allocation per loop instance instead of
+// several per segment. Chunks are never reused, so earlier trees stay valid.
+// Every slice handed out has its capacity cut to its length where a caller's append could
+// otherwise write into a neighbour's data.
 type arena struct {
-	buf []byte
-	els [][]byte
+	buf  []byte
+	els  [][]byte
+	segs []Segment
 }
 
 func (a *arena) clone(s *Segment) Segment {
@@ -1098,10 +1104,10 @@ func (a *arena) clone(s *Segment) Segment {
 		n += len(e)
 	}
 	if cap(a.buf)-len(a.buf) < n {
-		a.buf = make([]byte, 0, max(64<<10, n))
+		a.buf = make([]byte, 0, max(chunk(cap(a.buf), 4<<10, 64<<10), n))
 	}
 	if cap(a.els)-len(a.els) < len(s.Elements) {
-		a.els = make([][]byte, 0, max(4096, len(s.Elements)))
+		a.els = make([][]byte, 0, max(chunk(cap(a.els), 256, 4096), len(s.Elements)))
 	}
 	start := len(a.els)
 	for _, e := range s.Elements {
@@ -1111,4 +1117,28 @@ func (a *arena) clone(s *Segment) Segment {
 	}
 	els := a.els[start:len(a.els):len(a.els)]
 	return Segment{Elements: els, Delims: s.Delims, Offset: s.Offset, Index: s.Index}
+}
+
+// chunk sizes the next chunk: twice the last one within [lo, hi], so parsing a small file
+// stays cheap and a large one soon takes big chunks.
+func chunk(last, lo, hi int) int {
+	return min(max(2*last, lo), hi)
+}
+
+// addSeg appends a copy of s to l.Segments. A loop's own segments nearly always arrive
+// together, so they are laid out one after another in the segment chunk and the slice
+// grows in place; when another loop's segment came in between, the loop's segments move
+// to the end of the chunk (at most doubling the space, as append would).
+func (a *arena) addSeg(l *Loop, s *Segment) {
+	n := len(l.Segments)
+	atTail := n > 0 && len(a.segs) > 0 && &l.Segments[n-1] == &a.segs[len(a.segs)-1]
+	if !atTail || len(a.segs) == cap(a.segs) {
+		if cap(a.segs)-len(a.segs) < n+1 {
+			a.segs = make([]Segment, 0, max(chunk(cap(a.segs), 64, 1024), 2*(n+1)))
+		}
+		a.segs = append(a.segs, l.Segments...)
+	}
+	a.segs = append(a.segs, a.clone(s))
+	end := len(a.segs)
+	l.Segments = a.segs[end-n-1 : end : end]
 }
