@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"os/signal"
@@ -13,6 +15,8 @@ import (
 	"github.com/edigate/edigate/internal/daemon"
 	"github.com/edigate/edigate/internal/logging"
 	"github.com/edigate/edigate/internal/sim"
+	"github.com/edigate/edigate/internal/web"
+	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/x12/guides"
 )
 
@@ -44,13 +48,35 @@ func loadDaemonConfig(a *app, name string, f daemonFlags) (*config.Config, *sim.
 }
 
 // startDaemon builds the daemon and wires the steps whose packages it does not import.
-func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rules, demo bool) (*daemon.Daemon, error) {
+func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rules, demo, once bool) (*daemon.Daemon, error) {
 	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format)
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Log: log, Demo: demo, SimRules: rules, Out: a.stdout})
 	if err != nil {
 		return nil, err
 	}
 	wireSteps(d)
+	if cfg.Web.Listen != "" && !once {
+		users, err := web.UsersFromEnv(os.LookupEnv)
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+		if len(users) == 0 {
+			// No biller accounts configured: a one-time admin password for this run, shown
+			// on the console (not in the log), so the demo's web UI can be opened at once.
+			var b [9]byte
+			_, _ = rand.Read(b[:])
+			pw := base64.RawURLEncoding.EncodeToString(b[:])
+			if err := users.Add("admin", pw); err != nil {
+				d.Close()
+				return nil, err
+			}
+			fmt.Fprintf(a.stdout, "web UI login (this run only; set %s or %s to keep one): admin / %s\n", web.EnvPassword, web.EnvUsers, pw)
+		}
+		deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, func() []scheduler.JobStatus { return d.Status().Jobs },
+			func() []scheduler.Health { return d.Status().Clearinghouses }, log)
+		d.Web = web.New(deps)
+	}
 	return d, nil
 }
 
@@ -58,7 +84,7 @@ func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rul
 func runDaemon(ctx context.Context, a *app, name string, cfg *config.Config, rules *sim.Rules, demo, once bool) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	d, err := startDaemon(ctx, a, cfg, rules, demo)
+	d, err := startDaemon(ctx, a, cfg, rules, demo, once)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return exitUsage
