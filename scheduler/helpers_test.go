@@ -24,7 +24,7 @@ import (
 
 // simEnv is one clearinghouse served by the in-process simulator, plus a local data dir.
 type simEnv struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *sim.SFTPServer
 	root     string // the simulator's mailbox
 	keyDir   string
@@ -36,7 +36,7 @@ type simEnv struct {
 
 const simPassword = "correct horse"
 
-func newSimEnv(t *testing.T) *simEnv {
+func newSimEnv(t testing.TB) *simEnv {
 	t.Helper()
 	e := &simEnv{
 		t: t, root: filepath.Join(t.TempDir(), "mailbox"), keyDir: filepath.Join(t.TempDir(), "keys"),
@@ -145,7 +145,7 @@ type recordingOutbox struct {
 	failNext int
 }
 
-func newOutbox(t *testing.T, dir string) *recordingOutbox {
+func newOutbox(t testing.TB, dir string) *recordingOutbox {
 	o := &recordingOutbox{DirOutbox: DirOutbox{Dir: dir}}
 	o.Record = func(_ context.Context, f OutboxFile, u Upload) error {
 		o.mu.Lock()
