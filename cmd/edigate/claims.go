@@ -1,22 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/edigate/edigate/claims"
-	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
 )
@@ -34,119 +29,34 @@ func runClaims(ctx context.Context, a *app, args []string) int {
 // claimsFlags are the flags every claims verb takes.
 type claimsFlags struct {
 	config string
+	data   string
 	json   bool
 }
 
 func (f *claimsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
+	fs.StringVar(&f.data, "data", "", "data directory (default from config)")
 	fs.BoolVar(&f.json, "json", false, "print JSON")
 }
 
-// claimsEnv is the configuration and store a claims verb works with.
+// claimsEnv is the pipeline a claims verb works with (the daemon's claims step calls the same).
 type claimsEnv struct {
-	cfg *config.Config
-	db  *store.DB
-	now time.Time
+	*pipeline.Pipeline
+	db *store.DB
 }
 
-func openClaimsEnv(ctx context.Context, a *app, path string) (*claimsEnv, int) {
-	cfg, err := config.Load(path)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate claims: %v\n", err)
-		return nil, exitUsage
+func openClaimsEnv(ctx context.Context, a *app, f claimsFlags) (*claimsEnv, int) {
+	p, _, code := openPipeline(ctx, a, "claims", f.config, f.data)
+	if p == nil {
+		return nil, code
 	}
-	db, err := store.OpenConfig(ctx, cfg, store.Options{})
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate claims: %v\n", err)
-		return nil, exitUsage
-	}
-	return &claimsEnv{cfg: cfg, db: db, now: time.Now().UTC()}, exitOK
+	now := time.Now().UTC()
+	p.Now = func() time.Time { return now }
+	return &claimsEnv{Pipeline: p, db: p.DB}, exitOK
 }
 
-// builtClaims is the outcome of building and scrubbing the ready sessions.
-type builtClaims struct {
-	claims  []*claims.Claim
-	results []claims.Result
-	held    []store.SessionRecord // sessions on an intake hold (authorization), not on a claim
-	waiting []waitingJSON         // changed or voided billed sessions that cannot be resubmitted yet
-}
-
-// waitingJSON is a filed claim whose sessions changed but whose replacement or void cannot
-// be built yet.
-type waitingJSON struct {
-	Claim    string   `json:"claim"`
-	Sessions []string `json:"sessions"`
-	Reason   string   `json:"reason"`
-}
-
-// build groups the ready sessions into claims and scrubs them. The authorization units the
-// ready sessions already took at intake are given back to the scrubber's view, so the
-// units check asks "is there room for these sessions" and not "room for them twice".
-func (e *claimsEnv) build(ctx context.Context) (*builtClaims, error) {
-	ready, err := e.db.Sessions(ctx, store.SessionFilter{State: store.StateReady})
-	if err != nil {
-		return nil, err
-	}
-	held, err := e.db.Sessions(ctx, store.SessionFilter{State: store.StateHeld})
-	if err != nil {
-		return nil, err
-	}
-	auths, err := e.db.AuthUses(ctx)
-	if err != nil {
-		return nil, err
-	}
-	taken := map[string]int{}
-	sessions := make([]claims.Session, 0, len(ready))
-	for _, r := range ready {
-		s := r.Session
-		if s.Authorization == "" && r.AuthNumber != "" {
-			// Intake matched the session to this authorization; the claim carries it (REF*G1).
-			s.Authorization = r.AuthNumber
-		}
-		if r.AuthNumber != "" {
-			taken[r.Payer+"/"+r.AuthNumber] += r.AuthUnits
-		}
-		sessions = append(sessions, s)
-	}
-	builder := &claims.Builder{Config: e.cfg}
-	built := builder.Claims(sessions)
-	// Billed sessions changed or voided since filing: a replacement (7) or void (8) of their
-	// claim, once the payer's claim number (REF*F8) is known.
-	pend, err := e.db.PendingResubmissions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var waiting []waitingJSON
-	for _, p := range pend {
-		if p.PayerClaimNumber == "" {
-			waiting = append(waiting, waitingJSON{p.Claim.ID, p.Changed,
-				"waiting for the payer's claim number (277CA or 835) to send a replacement or void"})
-			continue
-		}
-		var rc *claims.Claim
-		if p.VoidedAllSessions {
-			rc, err = builder.Void(&p.Claim, p.PayerClaimNumber, p.Version)
-		} else {
-			rc, err = builder.Replacement(&p.Claim, p.Sessions, p.PayerClaimNumber, p.Version)
-		}
-		if err != nil {
-			waiting = append(waiting, waitingJSON{p.Claim.ID, p.Changed, err.Error()})
-			continue
-		}
-		for k, u := range p.Taken {
-			taken[k] += u
-		}
-		built = append(built, rc)
-	}
-	for i := range auths {
-		auths[i].Used = max(auths[i].Used-taken[auths[i].Payer+"/"+auths[i].Number], 0)
-	}
-	// Claims already filed are not rebuilt: their sessions are billed, so they are not
-	// ready; a claim id that is filed but whose sessions are ready again means a session
-	// was re-sent unchanged after billing, which the store already reports.
-	results := (&claims.Scrubber{Config: e.cfg, Auths: auths, Today: e.now}).Scrub(built)
-	return &builtClaims{claims: built, results: results, held: held, waiting: waiting}, nil
-}
+// waitingJSON is a filed claim whose replacement or void cannot be built yet.
+type waitingJSON = pipeline.WaitingClaim
 
 type claimJSON struct {
 	ID            string           `json:"id"`
@@ -171,12 +81,12 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	env, code := openClaimsEnv(ctx, a, f.config)
+	env, code := openClaimsEnv(ctx, a, f)
 	if env == nil {
 		return code
 	}
 	defer env.db.Close()
-	b, err := env.build(ctx)
+	b, err := env.BuildClaims(ctx)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate claims build: %v\n", err)
 		return exitUsage
@@ -187,12 +97,12 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 		Held    int           `json:"held"`
 		Claims  []claimJSON   `json:"claims"`
 		Waiting []waitingJSON `json:"waiting"`
-	}{DryRun: *dry, Claims: []claimJSON{}, Waiting: b.waiting}
+	}{DryRun: *dry, Claims: []claimJSON{}, Waiting: b.Waiting}
 	if out.Waiting == nil {
 		out.Waiting = []waitingJSON{}
 	}
-	for i, c := range b.claims {
-		r := b.results[i]
+	for i, c := range b.Claims {
+		r := b.Results[i]
 		state := store.ClaimBuilt
 		if r.Held {
 			state = store.ClaimHeld
@@ -204,11 +114,8 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 			cj.Findings = []claims.Finding{}
 		}
 		if !*dry {
-			err := env.db.Batch(ctx, nil, func(bt *store.Batch) error {
-				st, err := bt.PutClaim(c, r)
-				cj.State = st
-				return err
-			})
+			st, err := env.StoreClaim(ctx, c, r)
+			cj.State = st
 			if err != nil {
 				if !errors.Is(err, store.ErrClaimFiled) {
 					fmt.Fprintf(a.stderr, "edigate claims build: %v\n", err)
@@ -283,20 +190,20 @@ func runClaimsScrub(ctx context.Context, a *app, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	env, code := openClaimsEnv(ctx, a, f.config)
+	env, code := openClaimsEnv(ctx, a, f)
 	if env == nil {
 		return code
 	}
 	defer env.db.Close()
-	b, err := env.build(ctx)
+	b, err := env.BuildClaims(ctx)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate claims scrub: %v\n", err)
 		return exitUsage
 	}
 	out := []sessionScrub{}
 	anyHeld := false
-	for i, c := range b.claims {
-		r := b.results[i]
+	for i, c := range b.Claims {
+		r := b.Results[i]
 		for _, sid := range c.SessionIDs {
 			ss := sessionScrub{Session: sid, Claim: c.ID, Findings: []sessionFinding{}}
 			for _, fd := range r.Findings {
@@ -310,14 +217,14 @@ func runClaimsScrub(ctx context.Context, a *app, args []string) int {
 			out = append(out, ss)
 		}
 	}
-	for _, w := range b.waiting {
+	for _, w := range b.Waiting {
 		for _, sid := range w.Sessions {
 			out = append(out, sessionScrub{Session: sid, Claim: w.Claim, Held: true, Findings: []sessionFinding{{
 				Rule: "frequency.f8", Severity: claims.SeverityError, Message: w.Reason}}})
 			anyHeld = true
 		}
 	}
-	for _, h := range b.held {
+	for _, h := range b.Held {
 		anyHeld = true
 		out = append(out, sessionScrub{Session: h.ID, Held: true, Findings: []sessionFinding{{
 			Rule: "intake." + h.HoldReason, Severity: claims.SeverityError,
@@ -357,7 +264,7 @@ func runClaimsShow(ctx context.Context, a *app, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	env, code := openClaimsEnv(ctx, a, f.config)
+	env, code := openClaimsEnv(ctx, a, f)
 	if env == nil {
 		return code
 	}
@@ -398,38 +305,21 @@ func runClaimsShow(ctx context.Context, a *app, args []string) int {
 	return exitOK
 }
 
-type fileJSON struct {
-	Clearinghouse string           `json:"clearinghouse"`
-	File          string           `json:"file"`
-	ISAControl    int64            `json:"isa_control"`
-	GSControl     int64            `json:"gs_control"`
-	Sets          []claims.SetInfo `json:"sets"`
-	Claims        int              `json:"claims"`
-	Total         x12.Amount       `json:"total"`
-}
+type fileJSON = pipeline.FiledFile
 
 func runClaimsFile(ctx context.Context, a *app, args []string) int {
-	fs := newFlags(a, "claims file", "", "Write every built claim into one 837P file per clearinghouse in DATA/outbound/ (mode 0600),\nrecord the file and its control numbers, and move the claims to filed.")
+	fs := newFlags(a, "claims file", "", "Write every built claim into one 837P file per clearinghouse in DATA/outbound/<clearinghouse>/\n(mode 0600), record the file and its control numbers, and move the claims to filed.")
 	var f claimsFlags
 	f.register(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	env, code := openClaimsEnv(ctx, a, f.config)
+	env, code := openClaimsEnv(ctx, a, f)
 	if env == nil {
 		return code
 	}
 	defer env.db.Close()
-	dir := filepath.Join(env.cfg.DataDir, "outbound")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		fmt.Fprintf(a.stderr, "edigate claims file: %v\n", err)
-		return exitUsage
-	}
-	if err := recoverClaimFiles(ctx, env.db, dir); err != nil {
-		fmt.Fprintf(a.stderr, "edigate claims file: %v\n", err)
-		return exitUsage
-	}
-	out, err := fileClaims(ctx, env, dir)
+	out, err := env.FileClaims(ctx)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate claims file: %v\n", err)
 		return exitUsage
@@ -444,117 +334,4 @@ func runClaimsFile(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stdout, "%s: %d claims, %s, ISA %09d, %d set(s)\n", o.File, o.Claims, o.Total, o.ISAControl, len(o.Sets))
 	}
 	return exitOK
-}
-
-// fileClaims writes the built claims, one file per clearinghouse. Order of durability: the
-// file is written as NAME.tmp and synced, the store records it (claims filed, sessions
-// billed) in one transaction, then the rename publishes it to the exchange job. A crash
-// before the commit leaves a .tmp that recoverClaimFiles deletes (the claims are still
-// built); after the commit, one it renames.
-func fileClaims(ctx context.Context, env *claimsEnv, dir string) ([]fileJSON, error) {
-	recs, err := env.db.Claims(ctx, store.ClaimFilter{State: store.ClaimBuilt})
-	if err != nil {
-		return nil, err
-	}
-	list := make([]*claims.Claim, len(recs))
-	for i := range recs {
-		list[i] = &recs[i].Claim
-	}
-	ids, batches := claims.ByClearinghouse(list)
-	out := []fileJSON{}
-	for _, ch := range ids {
-		var buf bytes.Buffer
-		res, err := claims.Write837(ctx, &buf, batches[ch], claims.FileOptions{Config: env.cfg, Clearinghouse: ch, Sequence: env.db, Now: env.now})
-		if err != nil {
-			return out, err
-		}
-		var total x12.Amount
-		for _, c := range batches[ch] {
-			total += c.Total
-		}
-		name := fmt.Sprintf("837P_%s_%09d.x12", safeName(ch), res.ISAControl)
-		final := filepath.Join(dir, name)
-		tmp := final + ".tmp"
-		if err := writeSynced(tmp, buf.Bytes()); err != nil {
-			return out, err
-		}
-		sum := sha256.Sum256(buf.Bytes())
-		err = env.db.Batch(ctx, nil, func(b *store.Batch) error {
-			_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, Total: total, SHA256: hex.EncodeToString(sum[:])}, res)
-			return err
-		})
-		if err != nil {
-			os.Remove(tmp)
-			return out, err
-		}
-		if err := publish(tmp, final); err != nil {
-			return out, err
-		}
-		out = append(out, fileJSON{Clearinghouse: ch, File: final, ISAControl: res.ISAControl, GSControl: res.GSControl,
-			Sets: res.Sets, Claims: res.Claims, Total: total})
-	}
-	return out, nil
-}
-
-// recoverClaimFiles finishes or discards the .tmp files of an interrupted `claims file`.
-func recoverClaimFiles(ctx context.Context, db *store.DB, dir string) error {
-	tmps, err := filepath.Glob(filepath.Join(dir, "837P_*.x12.tmp"))
-	if err != nil {
-		return err
-	}
-	for _, tmp := range tmps {
-		final := strings.TrimSuffix(tmp, ".tmp")
-		ok, err := db.ClaimFileRecorded(ctx, filepath.Base(final))
-		if err != nil {
-			return err
-		}
-		if ok {
-			if err := publish(tmp, final); err != nil {
-				return err
-			}
-		} else if err := os.Remove(tmp); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeSynced creates path 0600 (837P files hold PHI) and syncs it to disk.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// publish renames tmp to final and syncs the folder so the rename survives a power cut.
-func publish(tmp, final string) error {
-	if err := os.Rename(tmp, final); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(final))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-// safeName keeps a configuration id usable in a file name.
-func safeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
-			return r
-		}
-		return '_'
-	}, s)
 }

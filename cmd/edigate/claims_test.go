@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
 )
@@ -107,7 +108,7 @@ func TestClaimsCLI(t *testing.T) {
 		t.Fatalf("files %s %v", out, err)
 	}
 	st, err := os.Stat(files[0].File)
-	if err != nil || st.Mode().Perm() != 0o600 || filepath.Dir(files[0].File) != filepath.Join(dir, "outbound") {
+	if err != nil || st.Mode().Perm() != 0o600 || filepath.Dir(files[0].File) != filepath.Join(dir, "outbound", "sim") {
 		t.Fatalf("file %v mode %v", err, st.Mode())
 	}
 	if code, out, errs := runCmd(t, "", "x12", "validate", files[0].File); code != exitOK {
@@ -148,7 +149,7 @@ func TestRecoverClaimFiles(t *testing.T) {
 	defer db.Close()
 	orphan := filepath.Join(dir, "837P_sim_000000009.x12.tmp")
 	os.WriteFile(orphan, []byte("ISA"), 0o600)
-	if err := recoverClaimFiles(ctx, db, dir); err != nil {
+	if err := (&pipeline.Pipeline{DB: db}).RecoverClaimFiles(ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(orphan); !os.IsNotExist(err) {

@@ -41,7 +41,7 @@ func (p *Pipeline) OutboundDir(clearinghouse string) string {
 // InboundDir is where downloads from clearinghouses are stored (scheduler.Exchange).
 func (p *Pipeline) InboundDir() string { return filepath.Join(p.Cfg.DataDir, "inbound") }
 
-// writeDurable writes data to dir/name through a temp file: fsync, rename, fsync the dir, so
+// writeDurable writes data to dir/name through a synced temp file and a synced rename, so
 // an uploader never sees a partial file and a crash leaves either nothing or the whole file.
 // PHI-bearing files are 0600 in 0700 folders.
 func writeDurable(dir, name string, data []byte) (string, error) {
@@ -49,30 +49,10 @@ func writeDurable(dir, name string, data []byte) (string, error) {
 		return "", err
 	}
 	final := filepath.Join(dir, name)
-	tmp := final + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
+	if err := writeSynced(final+".tmp", data); err != nil {
 		return "", err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return "", err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return final, nil
+	return final, publish(final+".tmp", final)
 }
 
 // newTrace returns a unique TRN02 trace: time-ordered and random, so two daemons sharing a

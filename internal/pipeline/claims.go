@@ -1,0 +1,262 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/x12"
+)
+
+// BuiltClaims is the outcome of building and scrubbing the ready sessions.
+type BuiltClaims struct {
+	Claims  []*claims.Claim
+	Results []claims.Result
+	Held    []store.SessionRecord // sessions on an intake hold, not on a claim
+	Waiting []WaitingClaim        // changed or voided billed sessions that cannot be resubmitted yet
+}
+
+// WaitingClaim is a filed claim whose sessions changed but whose replacement or void cannot
+// be built yet (no payer claim number, REF*F8).
+type WaitingClaim struct {
+	Claim    string   `json:"claim"`
+	Sessions []string `json:"sessions"`
+	Reason   string   `json:"reason"`
+}
+
+// BuildClaims groups the ready sessions into claims, adds the replacements (frequency 7) and
+// voids (8) of billed sessions that changed, and scrubs them all. The authorization units
+// the ready sessions already took at intake are given back to the scrubber's view, so its
+// units check asks "is there room for these sessions" and not "room for them twice".
+func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
+	ready, err := p.DB.Sessions(ctx, store.SessionFilter{State: store.StateReady})
+	if err != nil {
+		return nil, err
+	}
+	held, err := p.DB.Sessions(ctx, store.SessionFilter{State: store.StateHeld})
+	if err != nil {
+		return nil, err
+	}
+	auths, err := p.DB.AuthUses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]int{}
+	sessions := make([]claims.Session, 0, len(ready))
+	for _, r := range ready {
+		s := r.Session
+		if s.Authorization == "" && r.AuthNumber != "" {
+			// Intake matched the session to this authorization; the claim carries it (REF*G1).
+			s.Authorization = r.AuthNumber
+		}
+		if r.AuthNumber != "" {
+			taken[r.Payer+"/"+r.AuthNumber] += r.AuthUnits
+		}
+		sessions = append(sessions, s)
+	}
+	builder := &claims.Builder{Config: p.Cfg}
+	built := builder.Claims(sessions)
+	pend, err := p.DB.PendingResubmissions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var waiting []WaitingClaim
+	for _, pr := range pend {
+		if pr.PayerClaimNumber == "" {
+			waiting = append(waiting, WaitingClaim{pr.Claim.ID, pr.Changed,
+				"waiting for the payer's claim number (277CA or 835) to send a replacement or void"})
+			continue
+		}
+		var rc *claims.Claim
+		if pr.VoidedAllSessions {
+			rc, err = builder.Void(&pr.Claim, pr.PayerClaimNumber, pr.Version)
+		} else {
+			rc, err = builder.Replacement(&pr.Claim, pr.Sessions, pr.PayerClaimNumber, pr.Version)
+		}
+		if err != nil {
+			waiting = append(waiting, WaitingClaim{pr.Claim.ID, pr.Changed, err.Error()})
+			continue
+		}
+		for k, u := range pr.Taken {
+			taken[k] += u
+		}
+		built = append(built, rc)
+	}
+	for i := range auths {
+		auths[i].Used = max(auths[i].Used-taken[auths[i].Payer+"/"+auths[i].Number], 0)
+	}
+	results := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub(built)
+	return &BuiltClaims{Claims: built, Results: results, Held: held, Waiting: waiting}, nil
+}
+
+// StoreClaim stores one built claim with its scrub result: built (clean) or held (an error
+// finding). A claim already filed is never overwritten (store.ErrClaimFiled).
+func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Result) (state string, err error) {
+	err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+		st, err := b.PutClaim(c, r)
+		state = st
+		return err
+	})
+	return state, err
+}
+
+// BuildAndStoreClaims is the daemon's claims step, first half: build, scrub, store.
+func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, err error) {
+	b, err := p.BuildClaims(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for i, c := range b.Claims {
+		st, err := p.StoreClaim(ctx, c, b.Results[i])
+		if err != nil && !errors.Is(err, store.ErrClaimFiled) {
+			return built, held, err
+		}
+		switch st {
+		case store.ClaimBuilt:
+			built++
+		case store.ClaimHeld:
+			held++
+		}
+	}
+	return built, held, nil
+}
+
+// FiledFile is one 837P file written for a clearinghouse.
+type FiledFile struct {
+	Clearinghouse string           `json:"clearinghouse"`
+	File          string           `json:"file"`
+	ISAControl    int64            `json:"isa_control"`
+	GSControl     int64            `json:"gs_control"`
+	Sets          []claims.SetInfo `json:"sets"`
+	Claims        int              `json:"claims"`
+	Total         x12.Amount       `json:"total"`
+}
+
+// FileClaims writes the built claims, one 837P file per clearinghouse, into its outbound
+// folder. Order of durability: the file is written as NAME.tmp and synced, the store records
+// it (claims filed, sessions billed) in one transaction, then the rename publishes it to the
+// upload job. A crash before the commit leaves a .tmp that RecoverClaimFiles deletes (the
+// claims are still built); after the commit, one it renames.
+func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
+	recs, err := p.DB.Claims(ctx, store.ClaimFilter{State: store.ClaimBuilt})
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*claims.Claim, len(recs))
+	for i := range recs {
+		list[i] = &recs[i].Claim
+	}
+	ids, batches := claims.ByClearinghouse(list)
+	out := []FiledFile{}
+	for _, ch := range ids {
+		dir := p.OutboundDir(ch)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return out, err
+		}
+		if err := p.RecoverClaimFiles(ctx, dir); err != nil {
+			return out, err
+		}
+		var buf bytes.Buffer
+		res, err := claims.Write837(ctx, &buf, batches[ch], claims.FileOptions{Config: p.Cfg, Clearinghouse: ch, Sequence: p.DB, Now: p.now()})
+		if err != nil {
+			return out, err
+		}
+		var total x12.Amount
+		for _, c := range batches[ch] {
+			total += c.Total
+		}
+		name := fmt.Sprintf("837P_%s_%09d.x12", safeName(ch), res.ISAControl)
+		final := filepath.Join(dir, name)
+		tmp := final + ".tmp"
+		if err := writeSynced(tmp, buf.Bytes()); err != nil {
+			return out, err
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+			_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, Total: total, SHA256: hex.EncodeToString(sum[:])}, res)
+			return err
+		})
+		if err != nil {
+			os.Remove(tmp)
+			return out, err
+		}
+		if err := publish(tmp, final); err != nil {
+			return out, err
+		}
+		p.Log.Info().Str("file", name).Str("clearinghouse", ch).Int("claims", res.Claims).Msg("837P written")
+		out = append(out, FiledFile{Clearinghouse: ch, File: final, ISAControl: res.ISAControl, GSControl: res.GSControl,
+			Sets: res.Sets, Claims: res.Claims, Total: total})
+	}
+	return out, nil
+}
+
+// RecoverClaimFiles finishes or discards the .tmp files of an interrupted FileClaims.
+func (p *Pipeline) RecoverClaimFiles(ctx context.Context, dir string) error {
+	tmps, err := filepath.Glob(filepath.Join(dir, "837P_*.x12.tmp"))
+	if err != nil {
+		return err
+	}
+	for _, tmp := range tmps {
+		final := strings.TrimSuffix(tmp, ".tmp")
+		ok, err := p.DB.ClaimFileRecorded(ctx, filepath.Base(final))
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := publish(tmp, final); err != nil {
+				return err
+			}
+		} else if err := os.Remove(tmp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeSynced creates path 0600 (837P and 270 files hold PHI) and syncs it to disk.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// publish renames tmp to final and syncs the folder so the rename survives a power cut.
+func publish(tmp, final string) error {
+	if err := os.Rename(tmp, final); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(final))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// safeName keeps a configuration id usable in a file name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
