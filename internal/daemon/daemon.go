@@ -17,7 +17,9 @@ import (
 	"github.com/moov-io/base/admin"
 	"github.com/rs/zerolog"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/intake"
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/store"
@@ -61,6 +63,11 @@ type Daemon struct {
 	Handlers map[string]pipeline.Handler
 	// Web, when set before Run, is served on web.listen.
 	Web http.Handler
+
+	intake    *intake.Intake
+	authRules *claims.AuthRules
+	// once makes intake treat every inbox file as complete (`run --once`).
+	once bool
 
 	mu         sync.Mutex
 	closers    []func() error
@@ -109,6 +116,14 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		return nil, fmt.Errorf("daemon: schedules.time_zone: %w", err)
 	}
 	d.Runner = scheduler.NewRunner(opts.Log, loc)
+	if d.intake, err = intake.New(&cfg, db, opts.Log); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.authRules, err = claims.NewAuthRules(cfg.Payers); err != nil {
+		d.Close()
+		return nil, err
+	}
 	d.steps = d.defaultSteps()
 	return d, nil
 }
@@ -181,8 +196,19 @@ func (d *Daemon) AddStep(s Step, before string) {
 func (d *Daemon) defaultSteps() []Step {
 	sc := d.cfg.Schedules
 	return []Step{
+		{"intake", sc.Intake, func(ctx context.Context) error {
+			_, err := d.intake.RunOnce(ctx, d.once)
+			return err
+		}},
 		{"eligibility", sc.Eligibility, func(ctx context.Context) error {
 			_, err := d.Pipeline.RequestEligibility(ctx)
+			return err
+		}},
+		{"claims", sc.Claims, func(ctx context.Context) error {
+			if _, _, err := d.Pipeline.BuildAndStoreClaims(ctx); err != nil {
+				return err
+			}
+			_, err := d.Pipeline.FileClaims(ctx)
 			return err
 		}},
 		{"upload", sc.Upload, d.upload},
@@ -193,6 +219,9 @@ func (d *Daemon) defaultSteps() []Step {
 				err = fmt.Errorf("%d response file(s) could not be processed", failed)
 			}
 			return err
+		}},
+		{"alerts", sc.Alerts, func(ctx context.Context) error {
+			return d.DB.CheckAuthAlerts(ctx, d.authRules)
 		}},
 		{"housekeeping", sc.Housekeeping, d.housekeeping},
 	}
@@ -236,6 +265,8 @@ func (d *Daemon) housekeeping(ctx context.Context) error {
 // RunOnce runs every step once, in order, and keeps going past a failing step so one
 // clearinghouse being down does not stop intake; the errors are returned together.
 func (d *Daemon) RunOnce(ctx context.Context) error {
+	d.once = true
+	defer func() { d.once = false }()
 	if err := d.register(false); err != nil {
 		return err
 	}
