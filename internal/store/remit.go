@@ -145,10 +145,9 @@ func (db *DB) PostRemittance(ctx context.Context, f ResponseFile, r *remit.Remit
 }
 
 func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) error {
-	bal, plb := jsonText(p.BalanceErrors), jsonText(p.PLB)
 	row, err := b.queryRow(`INSERT INTO remit_payments (file_sha, payer_id, payer, check_no, st_control, pay_date, total_cents, balanced, balance_errors, plb)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		f.SHA256, p.PayerID, p.Payer, p.Check, p.Control, p.Date, int64(p.Total), boolInt(p.Balanced), bal, plb)
+		f.SHA256, p.PayerID, p.Payer, p.Check, p.Control, p.Date, int64(p.Total), boolInt(p.Balanced), jsonText(p.BalanceErrors), jsonText(p.PLB))
 	if err != nil {
 		return err
 	}
@@ -156,13 +155,128 @@ func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) 
 	if err := row.Scan(&payID); err != nil {
 		return err
 	}
+	var queue []QueueItem
 	if !p.Balanced {
 		var msgs []string
 		for _, e := range p.BalanceErrors {
 			msgs = append(msgs, e.Message)
 		}
-		ok, err := b.queue(QueueItem{Kind: QueueReview, ClaimID: "", Payer: p.PayerID, Reason: "unbalanced " + p.Check,
+		queue = append(queue, QueueItem{Kind: QueueReview, Payer: p.PayerID, Reason: "unbalanced " + p.Check,
 			Message: strings.Join(msgs, "; "), Amount: p.Total, Source: f.Name})
+	}
+	// Set-based posting: what is already posted for this check, and the claims' states,
+	// are read once per payment; rows are written in multi-row statements. Per-claim
+	// statements capped posting at a few thousand claims a second.
+	posted := map[string]bool{}
+	if err := b.eachRow(`SELECT claim_id, status FROM remit_claims WHERE payer_id = ? AND check_no = ?`, []any{p.PayerID, p.Check},
+		func(sc func(...any) error) error {
+			var id, st string
+			if err := sc(&id, &st); err != nil {
+				return err
+			}
+			posted[id+"\x00"+st] = true
+			return nil
+		}); err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(p.Claims))
+	for i := range p.Claims {
+		ids = append(ids, p.Claims[i].PatientControl)
+	}
+	known, err := b.lookup(`SELECT id, payer_claim_number FROM claims WHERE id IN `, ids)
+	if err != nil {
+		return err
+	}
+	states, err := b.lookup(`SELECT claim_id, state FROM claim_status WHERE claim_id IN `, ids)
+	if err != nil {
+		return err
+	}
+	now := timestamp(b.now)
+	var claimRows, adjRows, eventRows [][]any
+	changed := map[string]string{} // claim id -> payer claim number to store on the claim
+	pc := map[string]string{}      // claim id -> payer claim number of its latest adjudication
+	for ci := range p.Claims {
+		c := &p.Claims[ci]
+		key := c.PatientControl + "\x00" + c.Status
+		if posted[key] {
+			out.Repeated++
+			continue
+		}
+		posted[key] = true
+		outcome := remit.Outcome(c)
+		claimRows = append(claimRows, []any{payID, ci, c.PatientControl, p.PayerID, p.Check, c.Status, c.PayerClaim, int64(c.Charge),
+			int64(c.Paid), int64(c.PatientResponsibility), outcome, c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI})
+		adjRows = appendAdjustments(adjRows, payID, ci, c)
+		number, isKnown := known[c.PatientControl]
+		if !isKnown {
+			out.Unmatched++
+			queue = append(queue, QueueItem{Kind: QueueReview, ClaimID: c.PatientControl, Payer: p.PayerID, Reason: "unmatched CLP01",
+				Message: "835 pays a claim edigate did not build", Amount: c.Paid, Source: f.Name})
+		} else if c.PayerClaim != "" && !c.Reversal() && number != c.PayerClaim {
+			changed[c.PatientControl] = c.PayerClaim
+			known[c.PatientControl] = c.PayerClaim
+		}
+		if c.PayerClaim != "" && !c.Reversal() {
+			pc[c.PatientControl] = c.PayerClaim
+		}
+		if outcome == "" {
+			continue
+		}
+		cur, has := states[c.PatientControl]
+		if !has {
+			cur = remit.StateSubmitted
+		}
+		next, moved := remit.Transition(cur, outcome)
+		states[c.PatientControl] = next
+		if moved {
+			out.Applied++
+		}
+		d, err := json.Marshal(remitEvent{From: cur, To: outcome, Moved: moved, Check: p.Check, Payer: p.PayerID, ISA: p.ISAControl,
+			GS: p.GSControl, ST: p.Control, CLP02: c.Status, Paid: c.Paid.String(), Patient: c.PatientResponsibility.String()})
+		if err != nil {
+			return err
+		}
+		eventRows = append(eventRows, []any{"claim", c.PatientControl, outcome, now, f.Name, string(d)})
+		for _, dn := range c.Denials {
+			queue = append(queue, QueueItem{Kind: QueueDenials, ClaimID: c.PatientControl, Line: dn.Line, Payer: p.PayerID,
+				Reason: dn.Group + "-" + dn.Reason, Category: dn.Category, Action: dn.Action, Message: denialMessage(dn),
+				Due: c.AppealDue, Amount: dn.Amount, Source: f.Name})
+		}
+	}
+	// Write the state of every claim this payment moved or first spoke of.
+	var statusRows [][]any
+	seen := map[string]bool{}
+	for i := range p.Claims {
+		id := p.Claims[i].PatientControl
+		st, ok := states[id]
+		if !ok || seen[id] {
+			continue
+		}
+		seen[id] = true
+		statusRows = append(statusRows, []any{id, st, pc[id], 1, now})
+	}
+	if err := b.insertRows(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
+		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi) VALUES `, claimRows, ""); err != nil {
+		return fmt.Errorf("remit claims: %w", err)
+	}
+	if err := b.insertRows(`INSERT INTO remit_adjustments (payment_id, seq, line_no, code, grp, reason, amount_cents, category) VALUES `, adjRows, ""); err != nil {
+		return fmt.Errorf("remit adjustments: %w", err)
+	}
+	if err := b.insertRows(`INSERT INTO claim_status (claim_id, state, payer_claim, first_pass, updated_at) VALUES `, statusRows,
+		` ON CONFLICT (claim_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+		payer_claim = CASE WHEN excluded.payer_claim = '' THEN claim_status.payer_claim ELSE excluded.payer_claim END`); err != nil {
+		return fmt.Errorf("claim status: %w", err)
+	}
+	if err := b.insertRows(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `, eventRows, ""); err != nil {
+		return fmt.Errorf("claim events: %w", err)
+	}
+	for id, n := range changed {
+		if err := b.SetPayerClaimNumber(id, n, f.Name); err != nil {
+			return err
+		}
+	}
+	for _, it := range queue {
+		ok, err := b.queue(it)
 		if err != nil {
 			return err
 		}
@@ -170,94 +284,112 @@ func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) 
 			out.Queued++
 		}
 	}
-	for ci := range p.Claims {
-		c := &p.Claims[ci]
-		outcome := remit.Outcome(c)
-		row, err := b.queryRow(`INSERT INTO remit_claims (payment_id, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
-			patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (payer_id, check_no, claim_id, status) DO NOTHING RETURNING id`,
-			payID, c.PatientControl, p.PayerID, p.Check, c.Status, c.PayerClaim, int64(c.Charge), int64(c.Paid),
-			int64(c.PatientResponsibility), outcome, c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI)
-		if err != nil {
-			return err
-		}
-		var rcID int64
-		if err := row.Scan(&rcID); errors.Is(err, sql.ErrNoRows) {
-			out.Repeated++
-			continue
-		} else if err != nil {
-			return fmt.Errorf("claim %s: %w", c.PatientControl, err)
-		}
-		if err := b.postAdjustments(rcID, c); err != nil {
-			return fmt.Errorf("claim %s: %w", c.PatientControl, err)
-		}
-		_, known, _, err := b.claimState(c.PatientControl)
-		if err != nil {
-			return err
-		}
-		if !known {
-			out.Unmatched++
-			if _, err := b.queue(QueueItem{Kind: QueueReview, ClaimID: c.PatientControl, Payer: p.PayerID, Reason: "unmatched CLP01",
-				Message: "835 pays a claim edigate did not build", Amount: c.Paid, Source: f.Name}); err != nil {
-				return err
-			}
-			out.Queued++
-		}
-		if known && c.PayerClaim != "" && !c.Reversal() {
-			if err := b.SetPayerClaimNumber(c.PatientControl, c.PayerClaim, f.Name); err != nil {
-				return err
-			}
-		}
-		if outcome == "" {
-			continue
-		}
-		moved, err := b.moveClaim(c.PatientControl, outcome, c.PayerClaim, f.Name, 1, map[string]any{
-			"check": p.Check, "payer": p.PayerID, "isa": p.ISAControl, "gs": p.GSControl, "st": p.Control,
-			"clp02": c.Status, "paid": c.Paid.String(), "patient": c.PatientResponsibility.String()})
-		if err != nil {
-			return err
-		}
-		if moved {
-			out.Applied++
-		}
+	return nil
+}
+
+// remitEvent is the detail of a claim event from an 835: ids and codes, no PHI.
+type remitEvent struct {
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Moved   bool   `json:"moved"`
+	Check   string `json:"check"`
+	Payer   string `json:"payer"`
+	ISA     string `json:"isa"`
+	GS      string `json:"gs"`
+	ST      string `json:"st"`
+	CLP02   string `json:"clp02"`
+	Paid    string `json:"paid"`
+	Patient string `json:"patient"`
+}
+
+func appendAdjustments(rows [][]any, payID int64, seq int, c *remit.ClaimPayment) [][]any {
+	cat := func(line int, a remit.Adjustment) string {
 		for _, d := range c.Denials {
-			ok, err := b.queue(QueueItem{Kind: QueueDenials, ClaimID: c.PatientControl, Line: d.Line, Payer: p.PayerID,
-				Reason: d.Group + "-" + d.Reason, Category: d.Category, Action: d.Action, Message: denialMessage(d),
-				Due: c.AppealDue, Amount: d.Amount, Source: f.Name})
-			if err != nil {
-				return err
-			}
-			if ok {
-				out.Queued++
+			if d.Line == line && d.Group == a.Group && d.Reason == a.Reason {
+				return d.Category
 			}
 		}
+		return ""
+	}
+	for _, a := range c.Adjustments {
+		rows = append(rows, []any{payID, seq, 0, "", a.Group, a.Reason, int64(a.Amount), cat(0, a)})
+	}
+	for li, l := range c.Lines {
+		for _, a := range l.Adjustments {
+			rows = append(rows, []any{payID, seq, li + 1, l.Code, a.Group, a.Reason, int64(a.Amount), cat(li+1, a)})
+		}
+	}
+	return rows
+}
+
+// insertRows writes rows with multi-row INSERT statements of up to 100 rows (well under
+// the bind-parameter limits of SQLite and PostgreSQL).
+func (b *Batch) insertRows(prefix string, rows [][]any, suffix string) error {
+	const chunk = 100
+	for len(rows) > 0 {
+		n := min(chunk, len(rows))
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ") + ")"
+		var q strings.Builder
+		q.WriteString(prefix)
+		args := make([]any, 0, n*len(rows[0]))
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(ph)
+			args = append(args, rows[i]...)
+		}
+		q.WriteString(suffix)
+		if _, err := b.exec(q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
 	}
 	return nil
 }
 
-func (b *Batch) postAdjustments(rcID int64, c *remit.ClaimPayment) error {
-	cats := map[string]string{}
-	for _, d := range c.Denials {
-		cats[fmt.Sprintf("%d/%s-%s", d.Line, d.Group, d.Reason)] = d.Category
+// lookup runs "SELECT key, value FROM ... WHERE col IN " over ids in chunks.
+func (b *Batch) lookup(prefix string, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		args := make([]any, n)
+		for i := range args {
+			args[i] = ids[i]
+		}
+		q := prefix + "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+		if err := b.eachRow(q, args, func(sc func(...any) error) error {
+			var k, v string
+			if err := sc(&k, &v); err != nil {
+				return err
+			}
+			out[k] = v
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
 	}
-	ins := func(line int, code string, a remit.Adjustment) error {
-		_, err := b.exec(`INSERT INTO remit_adjustments (remit_claim_id, line_no, code, grp, reason, amount_cents, category) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			rcID, line, code, a.Group, a.Reason, int64(a.Amount), cats[fmt.Sprintf("%d/%s-%s", line, a.Group, a.Reason)])
+	return out, nil
+}
+
+func (b *Batch) eachRow(q string, args []any, fn func(scan func(...any) error) error) error {
+	s, err := b.stmt(q)
+	if err != nil {
 		return err
 	}
-	for _, a := range c.Adjustments {
-		if err := ins(0, "", a); err != nil {
+	rows, err := s.QueryContext(b.ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
 			return err
 		}
 	}
-	for li, l := range c.Lines {
-		for _, a := range l.Adjustments {
-			if err := ins(li+1, l.Code, a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return rows.Err()
 }
 
 func denialMessage(d remit.Denial) string {
@@ -638,7 +770,7 @@ type RemitClaim struct {
 // RemitClaims lists the CLPs posted for a claim, in posting order.
 func (db *DB) RemitClaims(ctx context.Context, claimID string) ([]RemitClaim, error) {
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
-		patient_cents, outcome, denial_category, appeal_due, pay_date FROM remit_claims WHERE claim_id = ? ORDER BY id`), claimID)
+		patient_cents, outcome, denial_category, appeal_due, pay_date FROM remit_claims WHERE claim_id = ? ORDER BY payment_id, seq`), claimID)
 	if err != nil {
 		return nil, fmt.Errorf("store: remit claims: %w", err)
 	}
@@ -675,12 +807,12 @@ func (db *DB) DenialReport(ctx context.Context, by string) ([]DenialRow, error) 
 		key := map[string]string{"payer": "c.payer_id", "month": "substr(c.pay_date, 1, 6)", "provider": "c.rendering_npi"}[by]
 		q = `SELECT ` + key + `, COUNT(*), SUM(CASE WHEN c.denial_category <> '' OR c.outcome = 'denied' THEN 1 ELSE 0 END),
 			COALESCE(SUM(a.amt), 0)
-			FROM remit_claims c LEFT JOIN (SELECT remit_claim_id, SUM(amount_cents) AS amt FROM remit_adjustments
-				WHERE category <> '' GROUP BY remit_claim_id) a ON a.remit_claim_id = c.id
+			FROM remit_claims c LEFT JOIN (SELECT payment_id, seq, SUM(amount_cents) AS amt FROM remit_adjustments
+				WHERE category <> '' GROUP BY payment_id, seq) a ON a.payment_id = c.payment_id AND a.seq = c.seq
 			WHERE c.outcome <> 'reversed' GROUP BY ` + key + ` ORDER BY 1`
 	case "cpt", "carc", "category":
 		key := map[string]string{"cpt": "a.code", "carc": "a.grp || '-' || a.reason", "category": "a.category"}[by]
-		q = `SELECT ` + key + `, COUNT(DISTINCT a.remit_claim_id), COUNT(DISTINCT a.remit_claim_id), SUM(a.amount_cents)
+		q = `SELECT ` + key + `, COUNT(DISTINCT a.payment_id * 1000000 + a.seq), COUNT(DISTINCT a.payment_id * 1000000 + a.seq), SUM(a.amount_cents)
 			FROM remit_adjustments a WHERE a.category <> '' GROUP BY ` + key + ` ORDER BY 1`
 	default:
 		return nil, fmt.Errorf("store: denial report by %q: want payer, month, provider, cpt, carc or category", by)

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12/guides"
@@ -17,7 +20,7 @@ const remitData = "../../remit/testdata/"
 
 // seedClaims inserts bare filed claims with the ids the response fixtures speak of, and
 // records them in one 837 file (ISA 101, GS 101, ST 0001/0002) for 999 matching.
-func seedClaims(t *testing.T, db *store.DB, ids ...string) {
+func seedClaims(t testing.TB, db *store.DB, ids ...string) {
 	t.Helper()
 	ctx := context.Background()
 	sq := db.SQL()
@@ -220,4 +223,43 @@ func TestApplyAcks999(t *testing.T) {
 	if r, _ := db.ApplyAcks(ctx, f, d.Acks, d.TA1s); !r.Duplicate {
 		t.Error("same 999 applied twice")
 	}
+}
+
+// BenchmarkPostRemittance measures 835 posting into SQLite: claims per second, each CLP
+// with its adjustments, claim state, event and (for denials) queue item.
+func BenchmarkPostRemittance(b *testing.B) {
+	const claims = 2000
+	var buf strings.Builder
+	if err := fixtures.Write835(&buf, claims, 500); err != nil {
+		b.Fatal(err)
+	}
+	d, err := remit.Read(context.Background(), strings.NewReader(buf.String()), remit.ReadOptions{Guides: guides.Registry})
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "edigate.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var ids []string
+	for _, p := range d.Remittance.Payments {
+		for _, c := range p.Claims {
+			ids = append(ids, c.PatientControl)
+		}
+	}
+	seedClaims(b, db, ids...) // posting matches claims edigate built
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := *d.Remittance
+		r.Payments = append([]remit.Payment(nil), r.Payments...)
+		for j := range r.Payments {
+			r.Payments[j].Check = fmt.Sprintf("%s-%d", r.Payments[j].Check, i) // a new payment each round
+		}
+		res, err := db.PostRemittance(context.Background(), store.ResponseFile{SHA256: fmt.Sprint(i), Name: "bench.835"}, &r)
+		if err != nil || res.Repeated != 0 {
+			b.Fatal(res, err)
+		}
+	}
+	b.ReportMetric(float64(claims*b.N)/b.Elapsed().Seconds(), "claims/s")
 }

@@ -26,8 +26,8 @@ CREATE TABLE remit_payments (
 -- One row per CLP posted. The unique key is what makes a repeated CLP (a file re-sent with
 -- a new envelope) post once: payer + check + CLP01 + CLP02.
 CREATE TABLE remit_claims (
-    id               {{serial}},
     payment_id       BIGINT NOT NULL,
+    seq              BIGINT NOT NULL,        -- the CLP's place in its payment
     claim_id         TEXT NOT NULL,          -- CLP01
     payer_id         TEXT NOT NULL,
     check_no         TEXT NOT NULL,
@@ -40,14 +40,16 @@ CREATE TABLE remit_claims (
     denial_category  TEXT NOT NULL DEFAULT '',
     appeal_due       TEXT NOT NULL DEFAULT '',
     pay_date         TEXT NOT NULL,
-    rendering_npi    TEXT NOT NULL DEFAULT ''
+    rendering_npi    TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (payment_id, seq)
 );
 CREATE UNIQUE INDEX remit_claims_key ON remit_claims (payer_id, check_no, claim_id, status);
 CREATE INDEX remit_claims_claim ON remit_claims (claim_id);
 
 -- Every CAS reason, claim level (line_no 0) or line level, for reports by CARC and CPT.
 CREATE TABLE remit_adjustments (
-    remit_claim_id  BIGINT NOT NULL,
+    payment_id      BIGINT NOT NULL,
+    seq             BIGINT NOT NULL,          -- remit_claims (payment_id, seq)
     line_no         BIGINT NOT NULL,
     code            TEXT NOT NULL DEFAULT '', -- SVC01-2 for a line
     grp             TEXT NOT NULL,
@@ -55,7 +57,7 @@ CREATE TABLE remit_adjustments (
     amount_cents    BIGINT NOT NULL,
     category        TEXT NOT NULL DEFAULT '' -- denial category; '' when not a denial
 );
-CREATE INDEX remit_adjustments_claim ON remit_adjustments (remit_claim_id);
+CREATE INDEX remit_adjustments_claim ON remit_adjustments (payment_id, seq);
 
 -- The lifecycle state of a claim on the response side (claims.state stays the build/file state).
 CREATE TABLE claim_status (
