@@ -43,6 +43,7 @@ func commands() []command {
 		{"version", "print the version", runVersion},
 		{"x12", "validate, acknowledge, format and inspect X12 files", runX12},
 		{"eligibility", "270 inquiries due, 271 answers mapped and applied", runEligibility},
+		{"run", "run the daemon (or every step once with --once)", runRun},
 		{"demo", "run the whole cycle locally with the simulator and a sample batch", runDemo},
 		{"sim", "run the clearinghouse simulator on its own", runSim},
 		{"claims", "build, scrub, show and file 837P claims", runClaims},
