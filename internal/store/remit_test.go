@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/store"
@@ -249,6 +251,7 @@ func BenchmarkPostRemittance(b *testing.B) {
 		}
 	}
 	seedClaims(b, db, ids...) // posting matches claims edigate built
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r := *d.Remittance
@@ -262,4 +265,14 @@ func BenchmarkPostRemittance(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(claims*b.N)/b.Elapsed().Seconds(), "claims/s")
+	// On a shared machine wall time mostly measures the neighbours; CPU time is the cost.
+	b.ReportMetric(float64(claims*b.N)/(cpuTime()-cpu0).Seconds(), "claims/cpu-s")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
