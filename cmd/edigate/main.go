@@ -48,6 +48,10 @@ func commands() []command {
 		{"sim", "run the clearinghouse simulator on its own", runSim},
 		{"claims", "build, scrub, show and file 837P claims", runClaims},
 		{"remit", "read 835 remittances, 277CA/277 claim statuses and 999/TA1 acknowledgements", runRemit},
+		{"queue", "work queues: rejections, denials, appeals, follow-up, review, holds", runQueue},
+		{"report", "denial reports by payer, CPT, CARC, category, provider, month", runReport},
+		{"trace", "the full timeline of a claim or session", runTrace},
+		{"appeal", "appeal letters for denied claims", runAppeal},
 	}
 }
 

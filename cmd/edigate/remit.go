@@ -18,6 +18,7 @@ import (
 func runRemit(ctx context.Context, a *app, args []string) int {
 	return subcommand(ctx, a, "remit", []command{
 		{"parse", "read an 835, 277CA/277 or 999/TA1 file and print what it says", runRemitParse},
+		{"post", "apply 835, 277CA/277 and 999/TA1 files to the claims in the store", runRemitPost},
 	}, args)
 }
 

@@ -1,0 +1,518 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+// remitFlags are the flags of the queue, report, trace, appeal and remit post verbs.
+type remitFlags struct {
+	config string
+	data   string
+	json   bool
+}
+
+func (f *remitFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
+	fs.StringVar(&f.data, "data", "", "data directory (default from config)")
+	fs.BoolVar(&f.json, "json", false, "print JSON")
+}
+
+// respEnv is the configuration and store the response-side verbs work with.
+type respEnv struct {
+	cfg *config.Config
+	db  *store.DB
+	now time.Time
+}
+
+func remitEnv(ctx context.Context, a *app, name string, f remitFlags) (*respEnv, int) {
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, exitUsage
+	}
+	if f.data != "" {
+		cfg.DataDir = f.data
+	}
+	db, err := store.OpenConfig(ctx, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, exitUsage
+	}
+	return &respEnv{cfg: cfg, db: db, now: time.Now().UTC()}, exitOK
+}
+
+func remitJSON(a *app, v any) int {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(a.stderr, "edigate: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// runRemitPost applies response files (835, 277CA/277, 999/TA1) to the claims in the store.
+func runRemitPost(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "remit post", "FILE...", "Apply response files to the claim lifecycle: post 835 payments and denials, 277CA\nacceptances and rejections, 999/TA1 verdicts. The same file twice is applied once.")
+	var f remitFlags
+	f.register(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	env, code := remitEnv(ctx, a, "remit post", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	cls := remit.NewClassifier(env.cfg.Payers)
+	rc := exitOK
+	var results []map[string]any
+	for _, name := range fs.Args() {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate remit post: %v\n", err)
+			return exitUsage
+		}
+		d, err := remit.Read(ctx, strings.NewReader(string(b)), remit.ReadOptions{Guides: guides.Registry, Classifier: cls})
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate remit post: %s: %v\n", name, err)
+			if errors.Is(err, remit.ErrInvalid) {
+				rc = exitInvalid
+				continue
+			}
+			return exitUsage
+		}
+		h := sha256.Sum256(b)
+		rf := store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: filepath.Base(name)}
+		var res store.ApplyResult
+		switch {
+		case d.Remittance != nil:
+			res, err = env.db.PostRemittance(ctx, rf, d.Remittance)
+		case len(d.Statuses) > 0:
+			res, err = env.db.ApplyClaimStatuses(ctx, rf, d.Statuses)
+		default:
+			res, err = env.db.ApplyAcks(ctx, rf, d.Acks, d.TA1s)
+		}
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate remit post: %s: %v\n", name, err)
+			return exitUsage
+		}
+		results = append(results, map[string]any{"file": name, "kind": d.Kind(), "result": res})
+		if !f.json {
+			fmt.Fprintf(a.stdout, "%s (%s): applied %d, repeated %d, unmatched %d, queued %d%s\n", name, d.Kind(),
+				res.Applied, res.Repeated, res.Unmatched, res.Queued, map[bool]string{true: " (already applied)"}[res.Duplicate])
+		}
+	}
+	if f.json {
+		if c := remitJSON(a, results); c != exitOK {
+			return c
+		}
+	}
+	return rc
+}
+
+// runQueue dispatches the queue verbs.
+func runQueue(ctx context.Context, a *app, args []string) int {
+	return subcommand(ctx, a, "queue", []command{
+		{"list", "list queue items (--kind rejections|denials|appeals|follow-up|review|holds)", runQueueList},
+		{"resolve", "resolve an item: --outcome resubmitted|appeal_sent|written_off|appeal_won|appeal_lost|no_action", runQueueResolve},
+		{"assign", "assign an item: queue assign ID WHO", runQueueAssign},
+		{"note", "add a note to an item: queue note ID TEXT", runQueueNote},
+	}, args)
+}
+
+func runQueueList(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "queue list", "", "List work queue items, nearest deadline first.")
+	var f remitFlags
+	f.register(fs)
+	kind := fs.String("kind", "", "rejections, denials, appeals, follow-up, review or holds (default: all)")
+	all := fs.Bool("all", false, "include resolved items")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	env, code := remitEnv(ctx, a, "queue list", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	if *kind == "holds" {
+		// Holds are claims the scrubber held; they live with the claims.
+		recs, err := env.db.Claims(ctx, store.ClaimFilter{State: store.ClaimHeld})
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
+			return exitUsage
+		}
+		type hold struct {
+			ClaimID string   `json:"claim_id"`
+			Payer   string   `json:"payer"`
+			Rules   []string `json:"rules"`
+		}
+		out := []hold{}
+		for _, r := range recs {
+			out = append(out, hold{r.ID, r.Payer, r.HoldRules})
+		}
+		if f.json {
+			return remitJSON(a, out)
+		}
+		for _, h := range out {
+			fmt.Fprintf(a.stdout, "%s  %s  %s\n", h.ClaimID, h.Payer, strings.Join(h.Rules, ","))
+		}
+		return exitOK
+	}
+	items, err := env.db.QueueItems(ctx, store.QueueFilter{Kind: *kind, OpenOnly: !*all})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
+		return exitUsage
+	}
+	if items == nil {
+		items = []store.QueueItem{}
+	}
+	if f.json {
+		return remitJSON(a, items)
+	}
+	for _, it := range items {
+		fmt.Fprintf(a.stdout, "%5d %-10s %-14s %-10s %-22s %10s due %-10s %s\n", it.ID, it.Kind, it.ClaimID, it.Reason, it.Category+"/"+it.Action,
+			it.Amount, it.Due, it.Message)
+	}
+	return exitOK
+}
+
+func queueID(a *app, s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue: %q is not a queue item id\n", s)
+		return 0, false
+	}
+	return id, true
+}
+
+func runQueueResolve(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "queue resolve", "ID", "Resolve a queue item with an outcome; appeal_sent opens an appeals item, resubmitted\nmarks the claim corrected, written_off closes it.")
+	var f remitFlags
+	f.register(fs)
+	outcome := fs.String("outcome", "", "resubmitted, appeal_sent, written_off, appeal_won, appeal_lost or no_action")
+	note := fs.String("note", "", "note to keep with the item")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 || *outcome == "" {
+		fs.Usage()
+		return exitUsage
+	}
+	id, ok := queueID(a, fs.Arg(0))
+	if !ok {
+		return exitUsage
+	}
+	env, code := remitEnv(ctx, a, "queue resolve", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	it, err := env.db.ResolveQueueItem(ctx, id, *outcome, *note)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue resolve: %v\n", err)
+		return exitInvalid
+	}
+	if f.json {
+		return remitJSON(a, it)
+	}
+	fmt.Fprintf(a.stdout, "item %d resolved: %s\n", it.ID, it.Outcome)
+	return exitOK
+}
+
+func runQueueAssign(ctx context.Context, a *app, args []string) int {
+	return queueUpdate(ctx, a, "assign", args, func(db *store.DB, id int64, s string) error { return db.AssignQueueItem(ctx, id, s) })
+}
+
+func runQueueNote(ctx context.Context, a *app, args []string) int {
+	return queueUpdate(ctx, a, "note", args, func(db *store.DB, id int64, s string) error { return db.NoteQueueItem(ctx, id, s) })
+}
+
+func queueUpdate(ctx context.Context, a *app, verb string, args []string, fn func(*store.DB, int64, string) error) int {
+	fs := newFlags(a, "queue "+verb, "ID TEXT", verb+" a queue item")
+	var f remitFlags
+	f.register(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() < 2 {
+		fs.Usage()
+		return exitUsage
+	}
+	id, ok := queueID(a, fs.Arg(0))
+	if !ok {
+		return exitUsage
+	}
+	env, code := remitEnv(ctx, a, "queue "+verb, f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	if err := fn(env.db, id, strings.Join(fs.Args()[1:], " ")); err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue %s: %v\n", verb, err)
+		if errors.Is(err, store.ErrNotFound) {
+			return exitInvalid
+		}
+		return exitUsage
+	}
+	return exitOK
+}
+
+// runReport dispatches the report verbs.
+func runReport(ctx context.Context, a *app, args []string) int {
+	return subcommand(ctx, a, "report", []command{
+		{"denials", "denial rate and amounts --by payer|cpt|carc|category|provider|month", runReportDenials},
+	}, args)
+}
+
+func runReportDenials(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "report denials", "", "Denial rate and denied amounts from posted 835s.")
+	var f remitFlags
+	f.register(fs)
+	by := fs.String("by", "payer", "payer, cpt, carc, category, provider or month")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	env, code := remitEnv(ctx, a, "report denials", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	rows, err := env.db.DenialReport(ctx, *by)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate report denials: %v\n", err)
+		return exitUsage
+	}
+	if rows == nil {
+		rows = []store.DenialRow{}
+	}
+	if f.json {
+		return remitJSON(a, map[string]any{"by": *by, "rows": rows})
+	}
+	for _, r := range rows {
+		fmt.Fprintf(a.stdout, "%-20s claims %6d denied %6d (%5.1f%%) amount %12s\n", r.Key, r.Claims, r.Denied, 100*r.Rate, r.DeniedAmount)
+	}
+	return exitOK
+}
+
+// runTrace prints the timeline of a claim (CLM01) or of a session and its claims.
+func runTrace(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "trace", "CLM01_OR_SESSION_ID", "Print the full timeline of a claim or a session: session, claim, files, 999,\n277CA, 835, queue items and appeals.")
+	var f remitFlags
+	f.register(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	env, code := remitEnv(ctx, a, "trace", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	id := fs.Arg(0)
+	claimIDs := []string{id}
+	var events []store.Event
+	if ids, err := env.db.ClaimsForSession(ctx, id); err == nil && len(ids) > 0 {
+		claimIDs = ids
+		evs, err := env.db.Events(ctx, "session", id)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
+			return exitUsage
+		}
+		events = append(events, evs...)
+	}
+	type claimTrace struct {
+		ClaimID string             `json:"claim_id"`
+		State   string             `json:"state"`
+		Remits  []store.RemitClaim `json:"remittances"`
+		Queue   []store.QueueItem  `json:"queue"`
+	}
+	var traces []claimTrace
+	for _, cid := range claimIDs {
+		evs, err := env.db.Events(ctx, "claim", cid)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
+			return exitUsage
+		}
+		events = append(events, evs...)
+		st, _, err := env.db.ClaimState(ctx, cid)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
+			return exitUsage
+		}
+		rc, err := env.db.RemitClaims(ctx, cid)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
+			return exitUsage
+		}
+		q, err := env.db.QueueItems(ctx, store.QueueFilter{ClaimID: cid})
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
+			return exitUsage
+		}
+		traces = append(traces, claimTrace{cid, st, rc, q})
+	}
+	if len(events) == 0 {
+		fmt.Fprintf(a.stderr, "edigate trace: nothing known about %q\n", id)
+		return exitInvalid
+	}
+	if f.json {
+		return remitJSON(a, map[string]any{"events": events, "claims": traces})
+	}
+	for _, e := range events {
+		fmt.Fprintf(a.stdout, "%s  %-7s %-14s %-20s %s %s\n", e.At, e.EntityKind, e.EntityID, e.Kind, e.SourceFile, e.Detail)
+	}
+	for _, t := range traces {
+		fmt.Fprintf(a.stdout, "claim %s: %s\n", t.ClaimID, t.State)
+		for _, q := range t.Queue {
+			fmt.Fprintf(a.stdout, "  queue %d %s %s %s %s\n", q.ID, q.Kind, q.Reason, q.State, q.Outcome)
+		}
+	}
+	return exitOK
+}
+
+// runAppeal dispatches the appeal verbs.
+func runAppeal(ctx context.Context, a *app, args []string) int {
+	return subcommand(ctx, a, "appeal", []command{
+		{"letter", "write the appeal letter of a denied claim (text, or --html for print)", runAppealLetter},
+	}, args)
+}
+
+func runAppealLetter(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "appeal letter", "CLAIM", "Write the appeal letter for a denied claim from its denial, authorization and\nsubmission proof. The letter holds PHI: with --out it is written 0600.")
+	var f remitFlags
+	f.register(fs)
+	html := fs.Bool("html", false, "HTML for print instead of plain text")
+	out := fs.String("out", "", "write to this file (mode 0600) instead of stdout")
+	tmplDir := fs.String("templates", "", "directory overriding the built-in templates (DIR/PAYER/ for one payer)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	env, code := remitEnv(ctx, a, "appeal letter", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	l, err := buildLetter(ctx, env, fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate appeal letter: %v\n", err)
+		return exitInvalid
+	}
+	r := remit.Renderer{Dir: *tmplDir}
+	var b []byte
+	if *html {
+		b, err = r.HTML(l)
+	} else {
+		b, err = r.Text(l)
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate appeal letter: %v\n", err)
+		return exitUsage
+	}
+	if *out != "" {
+		if err := os.WriteFile(*out, b, 0o600); err != nil {
+			fmt.Fprintf(a.stderr, "edigate appeal letter: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
+	}
+	if _, err := a.stdout.Write(b); err != nil {
+		return exitUsage
+	}
+	return exitOK
+}
+
+// buildLetter gathers a claim's denial, remittance, authorization and submission proof.
+func buildLetter(ctx context.Context, env *respEnv, id string) (*remit.Letter, error) {
+	rec, err := env.db.Claim(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("claim %s: %w", id, err)
+	}
+	den, err := env.db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueDenials, ClaimID: id})
+	if err != nil {
+		return nil, err
+	}
+	if len(den) == 0 {
+		return nil, fmt.Errorf("claim %s has no denial to appeal", id)
+	}
+	rcs, err := env.db.RemitClaims(ctx, id)
+	if err != nil || len(rcs) == 0 {
+		return nil, fmt.Errorf("claim %s: no posted remittance (%v)", id, err)
+	}
+	last := rcs[len(rcs)-1]
+	c := rec.Claim
+	l := &remit.Letter{Date: env.now.Format(time.DateOnly),
+		Member: remit.LetterMember{Name: strings.TrimSpace(c.Client.FirstName + " " + c.Client.LastName), ID: c.Coverage.MemberID},
+		Claim:  remit.LetterClaim{ID: id, PayerClaim: last.PayerClaim, ServiceDate: c.Date, Charge: last.Charge, Paid: last.Paid},
+		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: last.Date, Check: last.Check, Due: den[0].Due}}
+	for _, d := range den {
+		group, reason, _ := strings.Cut(d.Reason, "-")
+		l.Denial.Items = append(l.Denial.Items, remit.Denial{Line: d.Line, Group: group, Reason: reason,
+			Words: d.Message, Amount: d.Amount, Category: d.Category})
+	}
+	for _, p := range env.cfg.Practices {
+		if p.ID == c.Practice {
+			l.Practice = remit.LetterPractice{Name: p.Name, NPI: p.NPI, TaxID: p.TaxID, Contact: p.ContactName, Phone: p.ContactPhone,
+				Address: strings.TrimSpace(fmt.Sprintf("%s, %s %s %s", p.Address.Line1, p.Address.City, p.Address.State, p.Address.Zip))}
+		}
+	}
+	for _, p := range env.cfg.Payers {
+		if p.ID == c.Payer {
+			l.Payer = remit.LetterPayer{ID: p.ID, Name: p.Name}
+		}
+	}
+	if c.Authorization != "" {
+		auths, err := env.db.Authorizations(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, au := range auths {
+			if au.Number == c.Authorization && au.Payer == c.Payer {
+				l.Authorization = remit.LetterAuthorization{Number: au.Number, Start: au.Start, End: au.End, Units: au.Units}
+			}
+		}
+	}
+	evs, err := env.db.Events(ctx, "claim", id)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		switch e.Kind {
+		case store.ClaimFiled:
+			l.Proof = append(l.Proof, fmt.Sprintf("Submitted %s in file %s.", e.At[:10], e.SourceFile))
+		case remit.StateFileAccepted:
+			l.Proof = append(l.Proof, fmt.Sprintf("999 accepted %s (%s).", e.At[:10], e.SourceFile))
+		case remit.StateAccepted:
+			l.Proof = append(l.Proof, fmt.Sprintf("277CA accepted %s (%s).", e.At[:10], e.SourceFile))
+		}
+	}
+	l.Enclosures = remit.DefaultEnclosures(l.Denial.Category, l.Authorization.Number != "", l.Proof)
+	return l, nil
+}

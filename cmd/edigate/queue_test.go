@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/edigate/edigate/internal/store"
+)
+
+// A denied 835 posted through the CLI lands on the denial queue; the item is resolved as
+// an appeal; the letter, report and trace show it; posting the file again changes nothing.
+func TestQueueAppealFlow(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "edigate.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := `{"id":"PCN3001","practice":"demo-practice","payer":"demo-commercial","client":{"first_name":"Test","last_name":"Patient"},` +
+		`"coverage":{"payer":"demo-commercial","member_id":"MEMBER003"},"date":"2024-11-01"}`
+	if _, err := db.SQL().Exec(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency,
+		responsibility, total_cents, state, data, created_at, updated_at)
+		VALUES ('PCN3001', 'PCN3001', 'demo-practice', 'demo-commercial', 'sim', 'c', '2024-11-01', '1', 'P', 15000, 'filed', ?, 't', 't')`, data); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	d := "--data=" + dir
+	if code, out, stderr := runCmd(t, "", "remit", "post", d, rt+"835-denied-co197.x12"); code != exitOK || !strings.Contains(out, "applied 1") {
+		t.Fatalf("post: %d %s %s", code, out, stderr)
+	}
+	if _, out, _ := runCmd(t, "", "remit", "post", d, rt+"835-denied-co197.x12"); !strings.Contains(out, "already applied") {
+		t.Errorf("second post: %s", out)
+	}
+	code, out, stderr := runCmd(t, "", "queue", "list", d, "--kind", "denials", "--json")
+	var items []store.QueueItem
+	if err := json.Unmarshal([]byte(out), &items); err != nil || code != exitOK || len(items) != 1 {
+		t.Fatalf("queue list: %d %s %s %v", code, out, stderr, err)
+	}
+	if items[0].Reason != "CO-197" || items[0].Category != "authorization" || items[0].Due != "2025-05-30" {
+		t.Errorf("item = %+v", items[0])
+	}
+	code, out, stderr = runCmd(t, "", "appeal", "letter", d, "PCN3001")
+	if code != exitOK || !strings.Contains(out, "Demo Commercial Health") || !strings.Contains(out, "CO-197") ||
+		!strings.Contains(out, "Member ID: MEMBER003") {
+		t.Errorf("letter: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := runCmd(t, "", "queue", "resolve", d, fmt.Sprint(items[0].ID), "--outcome", "appeal_sent"); code != exitOK {
+		t.Fatalf("resolve: %s", stderr)
+	}
+	if code, _, _ := runCmd(t, "", "queue", "resolve", d, fmt.Sprint(items[0].ID), "--outcome", "appeal_sent"); code != exitInvalid {
+		t.Errorf("resolving twice: exit %d", code)
+	}
+	_, out, _ = runCmd(t, "", "queue", "list", d, "--kind", "appeals", "--json")
+	if !strings.Contains(out, `"claim_id": "PCN3001"`) {
+		t.Errorf("appeals: %s", out)
+	}
+	_, out, _ = runCmd(t, "", "report", "denials", d, "--by", "carc", "--json")
+	if !strings.Contains(out, `"key": "CO-197"`) || !strings.Contains(out, `"denied_amount": "150.00"`) {
+		t.Errorf("report: %s", out)
+	}
+	code, out, _ = runCmd(t, "", "trace", d, "PCN3001")
+	if code != exitOK || !strings.Contains(out, "denied") || !strings.Contains(out, "appealed") {
+		t.Errorf("trace: %s", out)
+	}
+	if code, _, _ := runCmd(t, "", "trace", d, "NOPE"); code != exitInvalid {
+		t.Errorf("trace unknown: %d", code)
+	}
+	if code, _, _ := runCmd(t, "", "appeal", "letter", d, "--out", filepath.Join(dir, "l.txt"), "PCN3001"); code != exitOK {
+		t.Fatal("letter --out")
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "l.txt")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("letter file mode %v %v", fi.Mode(), err)
+	}
+}
