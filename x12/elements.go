@@ -135,6 +135,7 @@ type codeSet struct {
 	short []uint64
 	long  map[string]struct{}
 	any   bool
+	few   [4]uint64 // backs short for lists of up to four codes (no allocation); never changed after init, so a copy may share it
 }
 
 func newCodeSet(codes []string) codeSet {
@@ -154,6 +155,27 @@ func newCodeSet(codes []string) codeSet {
 	}
 	slices.Sort(cs.short)
 	return cs
+}
+
+// init fills *cs in place, so that short lists can live in cs.few.
+func (cs *codeSet) init(codes []string) {
+	n := 0
+	for _, c := range codes {
+		if len(c) <= 7 {
+			n++
+		}
+	}
+	if len(codes) == 0 || n > len(cs.few) || n < len(codes) {
+		*cs = newCodeSet(codes)
+		return
+	}
+	*cs = codeSet{}
+	cs.short = cs.few[:0]
+	for _, c := range codes {
+		k, _ := packCode([]byte(c))
+		cs.short = append(cs.short, k)
+	}
+	slices.Sort(cs.short)
 }
 
 // packCode packs up to seven bytes with the length in the top byte, so "1" and "1\x00"

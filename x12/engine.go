@@ -13,23 +13,44 @@ type cGuide struct {
 	root    *cLoop
 	ids     idTable // every segment ID the guide knows (IK304 2 vs 1)
 	inRules []bool  // by segment ID number: some Rule condition names the ID
+	// segs holds the element tables compiled so far. They are compiled on first use:
+	// a small file meets a few dozen of a guide's hundreds of segment definitions, and
+	// compiling all of them up front cost more than validating the file.
+	segs map[*SegmentDef]*cSeg
+}
+
+// cseg returns node n's compiled segment, compiling it on first use.
+func (cg *cGuide) cseg(n *cNode) *cSeg {
+	if n.cs != nil {
+		return n.cs
+	}
+	cs, ok := cg.segs[n.seg]
+	if !ok {
+		cs = &cSeg{def: n.seg, els: compileElems(n.seg.Elements)}
+		cg.segs[n.seg] = cs
+	}
+	n.cs = cs
+	return cs
 }
 
 type cLoop struct {
 	def    *LoopDef
 	parent *cLoop
 	nodes  []cNode
-	cand   [][]int // segment ID number -> indexes into nodes (own segments and child-loop triggers)
-	rules  []*Rule // Guide.Rules whose Loop is this loop's ID (at most 64 are tracked)
-	hl     bool    // triggered by HL: placed by HL03, not by position
+	// candidates of segment ID number k (indexes into nodes: own segments and child-loop
+	// triggers) are cand[off[k]:off[k+1]]; two allocations per loop.
+	cand  []int32
+	off   []uint16
+	rules []*Rule // Guide.Rules whose Loop is this loop's ID (at most 64 are tracked)
+	hl    bool    // triggered by HL: placed by HL03, not by position
 }
 
 // cNode is one entry of a loop body: a segment, or a child loop and its trigger segment.
 type cNode struct {
 	seg  *SegmentDef
-	cs   *cSeg
+	cs   *cSeg // compiled on first use (cGuide.cseg)
 	loop *cLoop
-	qual *cQual // seg.Qual compiled; nil when the segment has none
+	qual *cQual // seg.Qual compiled on first use (cNode.match)
 }
 
 // cQual is a Qualifier whose values are a codeSet.
@@ -38,10 +59,20 @@ type cQual struct {
 	codes      codeSet
 }
 
-// match is qualOK on the compiled qualifier.
-func (q *cQual) match(seg *Segment) bool {
-	if q == nil {
+// candidates returns the nodes of cl that segment ID number k may take, in guide order.
+func (cl *cLoop) candidates(k int) []int32 { return cl.cand[cl.off[k]:cl.off[k+1]] }
+
+// match is qualOK on the node's compiled qualifier (compiled on first use).
+func (n *cNode) match(seg *Segment) bool {
+	if n.seg.Qual == nil {
 		return true
+	}
+	q := n.qual
+	if q == nil {
+		sq := n.seg.Qual
+		q = &cQual{elem: sq.Element, comp: sq.Component}
+		q.codes.init(sq.Values)
+		n.qual = q
 	}
 	v := seg.Element(q.elem)
 	if q.comp > 0 {
@@ -64,9 +95,14 @@ type cElem struct {
 }
 
 func compileElems(defs []Element) []cElem {
+	if len(defs) == 0 {
+		return nil
+	}
 	out := make([]cElem, len(defs))
 	for i := range defs {
-		out[i] = cElem{def: &defs[i], codes: newCodeSet(defs[i].Codes), comps: compileElems(defs[i].Components)}
+		out[i].def = &defs[i]
+		out[i].codes.init(defs[i].Codes)
+		out[i].comps = compileElems(defs[i].Components)
 	}
 	return out
 }
@@ -106,19 +142,10 @@ func compileGuide(g *Guide) *cGuide {
 	if g == nil || g.Root == nil || len(g.Root.Body) == 0 {
 		return nil
 	}
-	cg := &cGuide{g: g}
+	cg := &cGuide{g: g, segs: map[*SegmentDef]*cSeg{}}
 	rules := map[string][]*Rule{}
 	for i := range g.Rules {
 		rules[g.Rules[i].Loop] = append(rules[g.Rules[i].Loop], &g.Rules[i])
-	}
-	segs := map[*SegmentDef]*cSeg{}
-	cseg := func(d *SegmentDef) *cSeg {
-		if cs, ok := segs[d]; ok {
-			return cs
-		}
-		cs := &cSeg{def: d, els: compileElems(d.Elements)}
-		segs[d] = cs
-		return cs
 	}
 	var ids []string
 	seen := map[string]int{}
@@ -140,10 +167,6 @@ func compileGuide(g *Guide) *cGuide {
 				cn.seg = n.Loop.Body[0].Seg
 			default:
 				continue // a malformed table entry; the guide tests catch these
-			}
-			cn.cs = cseg(cn.seg)
-			if q := cn.seg.Qual; q != nil {
-				cn.qual = &cQual{elem: q.Element, comp: q.Component, codes: newCodeSet(q.Values)}
 			}
 			if _, ok := seen[cn.seg.ID]; !ok {
 				seen[cn.seg.ID] = len(ids)
@@ -167,10 +190,19 @@ func compileGuide(g *Guide) *cGuide {
 		}
 	}
 	for _, cl := range loops {
-		cl.cand = make([][]int, len(ids))
+		cl.off = make([]uint16, len(ids)+1)
+		for i := range cl.nodes {
+			cl.off[seen[cl.nodes[i].seg.ID]+1]++
+		}
+		for k := 1; k < len(cl.off); k++ {
+			cl.off[k] += cl.off[k-1]
+		}
+		cl.cand = make([]int32, len(cl.nodes))
+		fill := append([]uint16(nil), cl.off[:len(ids)]...)
 		for i := range cl.nodes {
 			k := seen[cl.nodes[i].seg.ID]
-			cl.cand[k] = append(cl.cand[k], i)
+			cl.cand[fill[k]] = int32(i)
+			fill[k]++
 		}
 	}
 	return cg
@@ -337,16 +369,17 @@ func (tx *txState) place(seg *Segment, pos int) {
 	}
 	for d := tx.depth - 1; d >= 0; d-- {
 		f := &tx.frames[d]
-		idxs := f.cl.cand[num]
+		idxs := f.cl.candidates(num)
 		if len(idxs) == 0 {
 			continue
 		}
 		lo := f.lowest()
 		full := -1
-		for _, i := range idxs {
+		for _, ci := range idxs {
+			i := int(ci)
 			n := &f.cl.nodes[i]
 			fwd := i >= lo || (n.loop != nil && n.loop.hl && i >= 1)
-			if !fwd || !n.qual.match(seg) {
+			if !fwd || !n.match(seg) {
 				continue
 			}
 			if m := n.max(); m > 0 && f.counts[i] >= m && (n.loop != nil || i == f.pos) {
@@ -368,8 +401,9 @@ func (tx *txState) place(seg *Segment, pos int) {
 	// Out of order: a node of an open loop that was already passed.
 	for d := tx.depth - 1; d >= 0; d-- {
 		f := &tx.frames[d]
-		for _, i := range f.cl.cand[num] {
-			if i >= 1 && i < f.lowest() && f.cl.nodes[i].qual.match(seg) {
+		for _, ci := range f.cl.candidates(num) {
+			i := int(ci)
+			if i >= 1 && i < f.lowest() && f.cl.nodes[i].match(seg) {
 				tx.closeTo(d+1, pos, seg.Offset)
 				if f.counts[i] == 0 {
 					tx.unmiss(f.cl.nodes[i].seg.ID, f.cl.def.ID)
@@ -383,7 +417,8 @@ func (tx *txState) place(seg *Segment, pos int) {
 	// The ID fits a later node but the qualifier value does not: an invalid code.
 	for d := tx.depth - 1; d >= 0; d-- {
 		f := &tx.frames[d]
-		for _, i := range f.cl.cand[num] {
+		for _, ci := range f.cl.candidates(num) {
+			i := int(ci)
 			n := &f.cl.nodes[i]
 			if i >= f.lowest() && n.seg.Qual != nil {
 				tx.closeTo(d+1, pos, seg.Offset)
@@ -462,7 +497,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 		if tx.tree {
 			tx.arena.addSeg(f.loop, seg)
 		}
-		tx.checkSegment(n.cs, seg, pos, loopID)
+		tx.checkSegment(tx.g.cseg(n), seg, pos, loopID)
 		tx.ruleSeg(seg)
 		return
 	}
@@ -484,7 +519,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 	if cl.def.Usage == NotUsed || n.seg.Usage == NotUsed {
 		tx.segError(seg, pos, cl.def.ID, IK3NotUsed, "loop %s is marked Not Used", cl.def.ID)
 	}
-	tx.checkSegment(n.cs, seg, pos, cl.def.ID)
+	tx.checkSegment(tx.g.cseg(n), seg, pos, cl.def.ID)
 	if cl.hl {
 		tx.checkHL(seg, pos, nf)
 	}
