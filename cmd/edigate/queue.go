@@ -2,22 +2,19 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
-	"github.com/edigate/edigate/x12/guides"
 )
 
 // remitFlags are the flags of the queue, report, trace, appeal and remit post verbs.
@@ -84,7 +81,7 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	defer env.db.Close()
-	cls := remit.NewClassifier(env.cfg.Payers)
+	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
 	rc := exitOK
 	var results []map[string]any
 	for _, name := range fs.Args() {
@@ -93,33 +90,19 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "edigate remit post: %v\n", err)
 			return exitUsage
 		}
-		d, err := remit.Read(ctx, strings.NewReader(string(b)), remit.ReadOptions{Guides: guides.Registry, Classifier: cls})
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate remit post: %s: %v\n", name, err)
-			if errors.Is(err, remit.ErrInvalid) {
-				rc = exitInvalid
-				continue
-			}
-			return exitUsage
-		}
-		h := sha256.Sum256(b)
-		rf := store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: filepath.Base(name)}
-		var res store.ApplyResult
-		switch {
-		case d.Remittance != nil:
-			res, err = env.db.PostRemittance(ctx, rf, d.Remittance)
-		case len(d.Statuses) > 0:
-			res, err = env.db.ApplyClaimStatuses(ctx, rf, d.Statuses)
-		default:
-			res, err = env.db.ApplyAcks(ctx, rf, d.Acks, d.TA1s)
+		kind, res, err := p.ApplyResponse(ctx, name, b)
+		if errors.Is(err, remit.ErrInvalid) {
+			fmt.Fprintf(a.stderr, "edigate remit post: %v\n", err)
+			rc = exitInvalid
+			continue
 		}
 		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate remit post: %s: %v\n", name, err)
+			fmt.Fprintf(a.stderr, "edigate remit post: %v\n", err)
 			return exitUsage
 		}
-		results = append(results, map[string]any{"file": name, "kind": d.Kind(), "result": res})
+		results = append(results, map[string]any{"file": name, "kind": kind, "result": res})
 		if !f.json {
-			fmt.Fprintf(a.stdout, "%s (%s): applied %d, repeated %d, unmatched %d, queued %d%s\n", name, d.Kind(),
+			fmt.Fprintf(a.stdout, "%s (%s): applied %d, repeated %d, unmatched %d, queued %d%s\n", name, kind,
 				res.Applied, res.Repeated, res.Unmatched, res.Queued, map[bool]string{true: " (already applied)"}[res.Duplicate])
 		}
 	}
@@ -451,68 +434,6 @@ func runAppealLetter(ctx context.Context, a *app, args []string) int {
 
 // buildLetter gathers a claim's denial, remittance, authorization and submission proof.
 func buildLetter(ctx context.Context, env *respEnv, id string) (*remit.Letter, error) {
-	rec, err := env.db.Claim(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("claim %s: %w", id, err)
-	}
-	den, err := env.db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueDenials, ClaimID: id})
-	if err != nil {
-		return nil, err
-	}
-	if len(den) == 0 {
-		return nil, fmt.Errorf("claim %s has no denial to appeal", id)
-	}
-	rcs, err := env.db.RemitClaims(ctx, id)
-	if err != nil || len(rcs) == 0 {
-		return nil, fmt.Errorf("claim %s: no posted remittance (%v)", id, err)
-	}
-	last := rcs[len(rcs)-1]
-	c := rec.Claim
-	l := &remit.Letter{Date: env.now.Format(time.DateOnly),
-		Member: remit.LetterMember{Name: strings.TrimSpace(c.Client.FirstName + " " + c.Client.LastName), ID: c.Coverage.MemberID},
-		Claim:  remit.LetterClaim{ID: id, PayerClaim: last.PayerClaim, ServiceDate: c.Date, Charge: last.Charge, Paid: last.Paid},
-		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: last.Date, Check: last.Check, Due: den[0].Due}}
-	for _, d := range den {
-		group, reason, _ := strings.Cut(d.Reason, "-")
-		l.Denial.Items = append(l.Denial.Items, remit.Denial{Line: d.Line, Group: group, Reason: reason,
-			Words: d.Message, Amount: d.Amount, Category: d.Category})
-	}
-	for _, p := range env.cfg.Practices {
-		if p.ID == c.Practice {
-			l.Practice = remit.LetterPractice{Name: p.Name, NPI: p.NPI, TaxID: p.TaxID, Contact: p.ContactName, Phone: p.ContactPhone,
-				Address: strings.TrimSpace(fmt.Sprintf("%s, %s %s %s", p.Address.Line1, p.Address.City, p.Address.State, p.Address.Zip))}
-		}
-	}
-	for _, p := range env.cfg.Payers {
-		if p.ID == c.Payer {
-			l.Payer = remit.LetterPayer{ID: p.ID, Name: p.Name}
-		}
-	}
-	if c.Authorization != "" {
-		auths, err := env.db.Authorizations(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, au := range auths {
-			if au.Number == c.Authorization && au.Payer == c.Payer {
-				l.Authorization = remit.LetterAuthorization{Number: au.Number, Start: au.Start, End: au.End, Units: au.Units}
-			}
-		}
-	}
-	evs, err := env.db.Events(ctx, "claim", id)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range evs {
-		switch e.Kind {
-		case store.ClaimFiled:
-			l.Proof = append(l.Proof, fmt.Sprintf("Submitted %s in file %s.", e.At[:10], e.SourceFile))
-		case remit.StateFileAccepted:
-			l.Proof = append(l.Proof, fmt.Sprintf("999 accepted %s (%s).", e.At[:10], e.SourceFile))
-		case remit.StateAccepted:
-			l.Proof = append(l.Proof, fmt.Sprintf("277CA accepted %s (%s).", e.At[:10], e.SourceFile))
-		}
-	}
-	l.Enclosures = remit.DefaultEnclosures(l.Denial.Category, l.Authorization.Number != "", l.Proof)
-	return l, nil
+	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
+	return p.AppealLetter(ctx, id)
 }

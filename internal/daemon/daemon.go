@@ -35,6 +35,8 @@ type Options struct {
 	Demo bool
 	// SimRules chooses the simulator's answers per member (default: pay everything).
 	SimRules *sim.Rules
+	// SimPaymentDelay overrides how long the simulator waits before its 835s (tests).
+	SimPaymentDelay time.Duration
 	// Out receives the start-up banner (where the inbox and the web UI are).
 	Out io.Writer
 	Now func() time.Time
@@ -59,7 +61,7 @@ type Daemon struct {
 	sims      map[string]*sim.Clearinghouse
 	exchanges map[string]*scheduler.Exchange
 	steps     []Step
-	// Handlers process response files by kind (999, 277CA, 835...); the 271 is built in.
+	// Handlers process response files by kind (999, TA1, 277CA, 277, 835, 271).
 	Handlers map[string]pipeline.Handler
 	// Web, when set before Run, is served on web.listen.
 	Web http.Handler
@@ -86,7 +88,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		demoSchedules(&cfg.Schedules)
 	}
 	d := &Daemon{opts: opts, cfg: &cfg, log: opts.Log, sims: map[string]*sim.Clearinghouse{},
-		exchanges: map[string]*scheduler.Exchange{}, Failures: scheduler.NewFailures(), Handlers: map[string]pipeline.Handler{}}
+		exchanges: map[string]*scheduler.Exchange{}, Failures: scheduler.NewFailures()}
 	for _, sub := range []string{"inbox", "archive", "rejected", "outbound", "inbound"} {
 		if err := os.MkdirAll(filepath.Join(cfg.DataDir, sub), 0o700); err != nil {
 			return nil, fmt.Errorf("daemon: data directory: %w", err)
@@ -99,6 +101,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	d.DB = db
 	d.onClose(db.Close)
 	d.Pipeline = &pipeline.Pipeline{Cfg: &cfg, DB: db, Log: opts.Log, Now: opts.Now}
+	d.Handlers = d.Pipeline.ResponseHandlers()
 	ledger := scheduler.StoreLedger{DB: db}
 	for i := range cfg.Clearinghouses {
 		ch := &cfg.Clearinghouses[i]
@@ -158,6 +161,9 @@ func (d *Daemon) startSim(ch *config.Clearinghouse) error {
 	delay := 2 * time.Minute
 	if d.opts.Demo {
 		delay = 5 * time.Second
+	}
+	if d.opts.SimPaymentDelay > 0 {
+		delay = d.opts.SimPaymentDelay
 	}
 	s, err := sim.Start(sim.Options{Dir: filepath.Join(d.cfg.DataDir, "sim", ch.ID), UploadDir: ch.Paths.Upload, DownloadDir: ch.Paths.Download,
 		ID: ch.ISA.ReceiverID, Usage: ch.ISA.Usage, Rules: rules, Guides: guides.Registry, PaymentDelay: delay, Log: d.log, Now: d.opts.Now})

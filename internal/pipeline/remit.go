@@ -1,0 +1,125 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12/guides"
+)
+
+// ApplyResponse applies one response file to the claim lifecycle: an 835's payments and
+// denials, a 277CA's (or X212 277's) acceptances and rejections, or 999/TA1 verdicts. The
+// same file twice is applied once (by content hash), and a payment re-sent in another file
+// is not posted twice.
+func (p *Pipeline) ApplyResponse(ctx context.Context, name string, data []byte) (string, store.ApplyResult, error) {
+	d, err := remit.Read(ctx, bytes.NewReader(data), remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(p.Cfg.Payers)})
+	if err != nil {
+		return "", store.ApplyResult{}, fmt.Errorf("%s: %w", name, err)
+	}
+	h := sha256.Sum256(data)
+	rf := store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: filepath.Base(name)}
+	var res store.ApplyResult
+	switch {
+	case d.Remittance != nil:
+		res, err = p.DB.PostRemittance(ctx, rf, d.Remittance)
+	case len(d.Statuses) > 0:
+		res, err = p.DB.ApplyClaimStatuses(ctx, rf, d.Statuses)
+	default:
+		res, err = p.DB.ApplyAcks(ctx, rf, d.Acks, d.TA1s)
+	}
+	if err != nil {
+		return d.Kind(), res, fmt.Errorf("%s: %w", name, err)
+	}
+	return d.Kind(), res, nil
+}
+
+// ResponseHandlers are the handlers ProcessResponses uses for every kind of response.
+func (p *Pipeline) ResponseHandlers() map[string]Handler {
+	apply := func(ctx context.Context, name string, data []byte) error {
+		_, _, err := p.ApplyResponse(ctx, name, data)
+		return err
+	}
+	return map[string]Handler{
+		KindTA1: apply, Kind999: apply, Kind277CA: apply, Kind277: apply, Kind835: apply,
+		Kind271: func(ctx context.Context, name string, data []byte) error {
+			_, err := p.Apply271(ctx, name, bytes.NewReader(data))
+			return err
+		},
+	}
+}
+
+// AppealLetter gathers a claim's denial, remittance, authorization and submission proof.
+func (p *Pipeline) AppealLetter(ctx context.Context, id string) (*remit.Letter, error) {
+	rec, err := p.DB.Claim(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("claim %s: %w", id, err)
+	}
+	den, err := p.DB.QueueItems(ctx, store.QueueFilter{Kind: store.QueueDenials, ClaimID: id})
+	if err != nil {
+		return nil, err
+	}
+	if len(den) == 0 {
+		return nil, fmt.Errorf("claim %s has no denial to appeal", id)
+	}
+	rcs, err := p.DB.RemitClaims(ctx, id)
+	if err != nil || len(rcs) == 0 {
+		return nil, fmt.Errorf("claim %s: no posted remittance (%v)", id, err)
+	}
+	last := rcs[len(rcs)-1]
+	c := rec.Claim
+	l := &remit.Letter{Date: p.now().Format(time.DateOnly),
+		Member: remit.LetterMember{Name: strings.TrimSpace(c.Client.FirstName + " " + c.Client.LastName), ID: c.Coverage.MemberID},
+		Claim:  remit.LetterClaim{ID: id, PayerClaim: last.PayerClaim, ServiceDate: c.Date, Charge: last.Charge, Paid: last.Paid},
+		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: last.Date, Check: last.Check, Due: den[0].Due}}
+	for _, d := range den {
+		group, reason, _ := strings.Cut(d.Reason, "-")
+		l.Denial.Items = append(l.Denial.Items, remit.Denial{Line: d.Line, Group: group, Reason: reason,
+			Words: d.Message, Amount: d.Amount, Category: d.Category})
+	}
+	for _, p := range p.Cfg.Practices {
+		if p.ID == c.Practice {
+			l.Practice = remit.LetterPractice{Name: p.Name, NPI: p.NPI, TaxID: p.TaxID, Contact: p.ContactName, Phone: p.ContactPhone,
+				Address: strings.TrimSpace(fmt.Sprintf("%s, %s %s %s", p.Address.Line1, p.Address.City, p.Address.State, p.Address.Zip))}
+		}
+	}
+	for _, p := range p.Cfg.Payers {
+		if p.ID == c.Payer {
+			l.Payer = remit.LetterPayer{ID: p.ID, Name: p.Name}
+		}
+	}
+	if c.Authorization != "" {
+		auths, err := p.DB.Authorizations(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, au := range auths {
+			if au.Number == c.Authorization && au.Payer == c.Payer {
+				l.Authorization = remit.LetterAuthorization{Number: au.Number, Start: au.Start, End: au.End, Units: au.Units}
+			}
+		}
+	}
+	evs, err := p.DB.Events(ctx, "claim", id)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		switch e.Kind {
+		case store.ClaimFiled:
+			l.Proof = append(l.Proof, fmt.Sprintf("Submitted %s in file %s.", e.At[:10], e.SourceFile))
+		case remit.StateFileAccepted:
+			l.Proof = append(l.Proof, fmt.Sprintf("999 accepted %s (%s).", e.At[:10], e.SourceFile))
+		case remit.StateAccepted:
+			l.Proof = append(l.Proof, fmt.Sprintf("277CA accepted %s (%s).", e.At[:10], e.SourceFile))
+		}
+	}
+	l.Enclosures = remit.DefaultEnclosures(l.Denial.Category, l.Authorization.Number != "", l.Proof)
+	return l, nil
+}
