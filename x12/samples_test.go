@@ -149,9 +149,6 @@ var sampleDiffers = map[string]struct {
 		"labelled 005010X222A2, for which edigate has no guide: envelope checks only by design (unknown guide), and the envelope is sound"},
 	"837p/lfh-x222a2-example1.edi": {nil,
 		"labelled 005010X222A2: no guide, envelope checks only; the envelope is sound"},
-	"271/stupidedi-error-response.edi": {[]string{"segment 3 HL@8 2000C"},
-		"SOURCES says valid. The X279A1 table marks 2000C Required, but a 271 whose 2100B AAA rejects the inquiry carries no subscriber level: " +
-			"a guide-table issue (x12/guides), pinned here until the table makes 2000C situational"},
 }
 
 func TestSamples(t *testing.T) {
