@@ -75,6 +75,7 @@ func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rul
 		}
 		deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, func() []scheduler.JobStatus { return d.Status().Jobs },
 			func() []scheduler.Health { return d.Status().Clearinghouses }, log)
+		deps.Appeals = d.Pipeline
 		d.Web = web.New(deps)
 	}
 	return d, nil

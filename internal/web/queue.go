@@ -249,7 +249,8 @@ var _ Store = (*store.DB)(nil)
 // appeal letters to the result when those services exist.
 func StoreDeps(db *store.DB, cfg *config.Config, users Users, jobs func() []scheduler.JobStatus,
 	health func() []scheduler.Health, log zerolog.Logger) Deps {
+	queues := RemitQueues(db)
+	queues[QueueHolds] = &HoldQueue{Store: db, Config: cfg}
 	return Deps{Store: db, Auditor: StoreAuditor{DB: db}, Config: cfg, Users: users,
-		Queues: map[string]Queue{QueueHolds: &HoldQueue{Store: db, Config: cfg}},
-		Jobs:   jobs, Health: health, Log: log}
+		Queues: queues, Jobs: jobs, Health: health, Log: log}
 }

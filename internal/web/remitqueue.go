@@ -1,9 +1,3 @@
-// Built only with -tags remitqueue until internal/store/remit.go (QueueItems,
-// ResolveQueueItem...) is committed; then delete this constraint and add RemitQueues(db)
-// to StoreDeps.
-
-//go:build remitqueue
-
 package web
 
 import (
