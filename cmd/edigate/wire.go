@@ -6,6 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
 
 	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/daemon"
@@ -29,6 +32,16 @@ func demoRules() (sim.Rules, error) {
 	return r, r.Validate()
 }
 
+// relativeDates replaces ${D-5} / ${D+120} tokens with dates relative to today, so the demo
+// batch is always within timely filing and its authorizations are current.
+func relativeDates(b []byte, now time.Time) []byte {
+	re := regexp.MustCompile(`\$\{D([+-]\d+)\}`)
+	return re.ReplaceAllFunc(b, func(m []byte) []byte {
+		n, _ := strconv.Atoi(string(re.FindSubmatch(m)[1]))
+		return []byte(now.AddDate(0, 0, n).Format("2006-01-02"))
+	})
+}
+
 // copyDemoBatch puts the sample batch into the inbox the way practice systems should:
 // written under a temporary name, then renamed into place.
 func copyDemoBatch(inbox string) (int, error) {
@@ -44,6 +57,7 @@ func copyDemoBatch(inbox string) (int, error) {
 		if err != nil {
 			return err
 		}
+		b = relativeDates(b, time.Now())
 		dst := filepath.Join(inbox, "demo-"+filepath.Base(p))
 		if err := os.WriteFile(dst+".part", b, 0o600); err != nil {
 			return err
