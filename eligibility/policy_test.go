@@ -153,7 +153,7 @@ func BenchmarkWrite270(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if _, err := Write270(context.Background(), &buf, Envelope{SenderID: "E", ReceiverID: "S", Usage: "T"}, x12.NewMemorySequence(), inqs); err != nil {
+		if _, err := Write270(context.Background(), &buf, Envelope{SenderID: "EDIGATE", ReceiverID: "SIMCH", Usage: "T"}, x12.NewMemorySequence(), inqs); err != nil {
 			b.Fatal(err)
 		}
 	}
