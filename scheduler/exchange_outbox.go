@@ -2,13 +2,16 @@ package scheduler
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/edigate/edigate/x12"
 )
@@ -24,9 +27,36 @@ type DirOutbox struct {
 	// Record is called with the upload before the file leaves the outbox; it must be
 	// durable and idempotent (it may see the same upload twice after a crash).
 	Record func(ctx context.Context, f OutboxFile, u Upload) error
+	// OnReject is told about every file Pending moved to rejected/ (log it, raise an alert).
+	OnReject func(ctx context.Context, r RejectedFile)
+	Now      func() time.Time
 }
 
-// Pending lists the outbox files, oldest name first, with their envelope numbers.
+// ErrNoEnvelope means an outbound file parsed as X12 but has no ISA or no ST, so nothing
+// could match a 999 or 277CA back to it.
+var ErrNoEnvelope = errors.New("no ISA/ST envelope")
+
+// Reject codes in RejectedFile.Code (the machine-readable reason).
+const (
+	RejectNoEnvelope = "no_envelope" // X12 without an ISA or ST
+	RejectNotX12     = "not_x12"     // the tokenizer could not read it
+	RejectUnreadable = "unreadable"  // the local file could not be read
+)
+
+// RejectedFile is an outbound file that cannot be sent as it is. It waits in
+// outbound/<clearinghouse>/rejected/ beside NAME.error.json (this struct) for a person:
+// one bad file must not hold back the others, and it must not be lost silently either.
+type RejectedFile struct {
+	File       string    `json:"file"`   // base name
+	Path       string    `json:"path"`   // where it is now
+	Code       string    `json:"code"`   // RejectNoEnvelope, RejectNotX12, RejectUnreadable
+	Reason     string    `json:"reason"` // in words; may quote file content, so not for logs
+	RejectedAt time.Time `json:"rejected_at"`
+}
+
+// Pending lists the outbox files, oldest name first, with their envelope numbers. A file
+// whose envelope cannot be read is moved to rejected/ (see RejectedFile) and left out, so
+// the run goes on with the others.
 func (o *DirOutbox) Pending(ctx context.Context) ([]OutboxFile, error) {
 	ents, err := os.ReadDir(o.Dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -46,13 +76,93 @@ func (o *DirOutbox) Pending(ctx context.Context) ([]OutboxFile, error) {
 		}
 		p := filepath.Join(o.Dir, e.Name())
 		f, err := DescribeX12(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // moved away since the listing (another run sent it)
+		}
 		if err != nil {
-			return nil, err
+			if rerr := o.reject(ctx, p, err); rerr != nil {
+				return nil, rerr
+			}
+			continue
 		}
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// reject moves p to rejected/ with its reason. The reason file is written first: after a
+// crash between the two steps the file is still pending and is rejected again.
+func (o *DirOutbox) reject(ctx context.Context, p string, cause error) error {
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	dir := filepath.Join(o.Dir, "rejected")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("outbox: rejected folder: %w", err)
+	}
+	name := filepath.Base(p)
+	r := RejectedFile{File: name, Path: filepath.Join(dir, name), Code: rejectCode(cause), Reason: cause.Error(), RejectedAt: now().UTC()}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	// 0600: the reason may quote the file, and outbound files hold PHI.
+	if err := writeFileSynced(filepath.Join(dir, name+".error.json"), append(b, '\n')); err != nil {
+		return fmt.Errorf("outbox: reject %s: %w", name, err)
+	}
+	if err := os.Rename(p, r.Path); err != nil {
+		return fmt.Errorf("outbox: reject %s: %w", name, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("outbox: reject %s: %w", name, err)
+	}
+	if err := syncDir(o.Dir); err != nil {
+		return fmt.Errorf("outbox: reject %s: %w", name, err)
+	}
+	if o.OnReject != nil {
+		o.OnReject(ctx, r)
+	}
+	return nil
+}
+
+func rejectCode(err error) string {
+	var syn *x12.SyntaxError
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, ErrNoEnvelope):
+		return RejectNoEnvelope
+	case errors.As(err, &syn):
+		return RejectNotX12
+	case errors.As(err, &pe):
+		return RejectUnreadable
+	}
+	return RejectNotX12
+}
+
+// writeFileSynced writes data under a temp name, fsyncs and renames it into place.
+func writeFileSynced(p string, data []byte) error {
+	tmp := p + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, p)
 }
 
 // Uploaded hands the delivery to Record.
@@ -130,7 +240,7 @@ func DescribeX12(p string) (OutboxFile, error) {
 		}
 	}
 	if out.Control == "" || out.Set == "" {
-		return out, fmt.Errorf("outbox %s: no ISA/ST envelope", filepath.Base(p))
+		return out, fmt.Errorf("outbox %s: %w", filepath.Base(p), ErrNoEnvelope)
 	}
 	return out, nil
 }
