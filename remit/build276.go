@@ -1,0 +1,247 @@
+package remit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/edigate/edigate/x12"
+)
+
+// StatusPerson is the subscriber or dependent a 276 asks about (2100D/2100E).
+type StatusPerson struct {
+	LastName, FirstName string
+	DOB                 string // YYYY-MM-DD
+	Gender              string // F, M or U
+}
+
+// StatusInquiry is one claim a 276 asks the payer about (loop 2200D or 2200E).
+type StatusInquiry struct {
+	Trace        string // TRN02: unique per inquiry, echoed in the 277's TRN*2
+	PayerName    string
+	PayerID      string // 2100A NM109 (PI)
+	ReceiverName string // 2100B: who asks (the submitter)
+	ReceiverID   string // 2100B NM109 (46, the submitter's ETIN)
+	ProviderName string // 2100C billing provider
+	ProviderNPI  string // 2100C NM109 (XX)
+	MemberID     string
+	Subscriber   StatusPerson
+	Dependent    *StatusPerson // when the patient is not the subscriber (2000E)
+	// PatientControl is our CLM01, sent in REF*EJ so the 277 echoes it.
+	PatientControl string
+	PayerClaim     string     // REF*1K when the payer gave one (277CA or earlier 835)
+	Charge         x12.Amount // AMT*T3: CLM02 as billed
+	From, To       string     // DTP*472 dates of service, YYYY-MM-DD; To "" for one day
+}
+
+// StatusEnvelope addresses a 276 file to a clearinghouse.
+type StatusEnvelope struct {
+	SenderQual, SenderID     string
+	ReceiverQual, ReceiverID string
+	GSSender, GSReceiver     string
+	Usage                    string // T or P
+	Now                      time.Time
+}
+
+// StatusControls are the control numbers a written 276 used.
+type StatusControls struct {
+	Interchange int64
+	Group       int64
+	Sets        []string
+}
+
+// Write276 writes one interchange with one 276 (005010X212) per payer: HL 20 payer,
+// HL 21 information receiver, HL 19 provider, HL 22 subscriber (with the claim when the
+// subscriber is the patient), HL 23 dependent otherwise. Control numbers come from seq,
+// which must never hand out a number twice.
+func Write276(ctx context.Context, w io.Writer, env StatusEnvelope, seq x12.ControlNumbers, inqs []StatusInquiry) (StatusControls, error) {
+	var ctl StatusControls
+	if len(inqs) == 0 {
+		return ctl, errors.New("276: no inquiries")
+	}
+	for i := range inqs {
+		if err := inqs[i].check(); err != nil {
+			return ctl, fmt.Errorf("276 inquiry %d: %w", i+1, err)
+		}
+	}
+	now := env.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	key := func(kind string) x12.SequenceKey {
+		return x12.SequenceKey{Sender: env.SenderID, Receiver: env.ReceiverID, Kind: kind}
+	}
+	var err error
+	if ctl.Interchange, err = seq.Next(ctx, key(x12.SeqInterchange)); err != nil {
+		return ctl, fmt.Errorf("276 ISA13: %w", err)
+	}
+	if ctl.Group, err = seq.Next(ctx, key(x12.SeqGroup)); err != nil {
+		return ctl, fmt.Errorf("276 GS06: %w", err)
+	}
+	xw := x12.NewWriter(w, x12.DefaultDelimiters)
+	xw.SetNewline(true)
+	if err := xw.BeginInterchange(x12.InterchangeHeader{SenderQual: env.SenderQual, SenderID: env.SenderID,
+		ReceiverQual: env.ReceiverQual, Receiver: env.ReceiverID, Date: now, Control: ctl.Interchange, Usage: env.Usage}); err != nil {
+		return ctl, fmt.Errorf("276 ISA: %w", err)
+	}
+	if err := xw.BeginGroup("HR", orDefault(env.GSSender, env.SenderID), orDefault(env.GSReceiver, env.ReceiverID), Version276, now, ctl.Group); err != nil {
+		return ctl, fmt.Errorf("276 GS: %w", err)
+	}
+	byPayer := map[string][]StatusInquiry{}
+	var payers []string
+	for _, q := range inqs {
+		if _, ok := byPayer[q.PayerID]; !ok {
+			payers = append(payers, q.PayerID)
+		}
+		byPayer[q.PayerID] = append(byPayer[q.PayerID], q)
+	}
+	sort.Strings(payers)
+	for _, p := range payers {
+		if err := ctx.Err(); err != nil {
+			return ctl, err
+		}
+		st, err := seq.Next(ctx, key(x12.SeqTransaction))
+		if err != nil {
+			return ctl, fmt.Errorf("276 ST02: %w", err)
+		}
+		stc := x12.FormatSTControl(st)
+		ctl.Sets = append(ctl.Sets, stc)
+		if err := write276Set(xw, stc, now, byPayer[p]); err != nil {
+			return ctl, fmt.Errorf("276 %s: %w", stc, err)
+		}
+	}
+	if err := xw.EndGroup(); err != nil {
+		return ctl, err
+	}
+	if err := xw.EndInterchange(); err != nil {
+		return ctl, err
+	}
+	return ctl, xw.Flush()
+}
+
+func (q *StatusInquiry) check() error {
+	switch {
+	case q.Trace == "":
+		return errors.New("2200 TRN02 (trace) is required")
+	case q.PayerID == "":
+		return errors.New("2100A NM109 (payer id) is required")
+	case q.ProviderNPI == "":
+		return errors.New("2100C NM109 (provider NPI) is required")
+	case q.MemberID == "":
+		return errors.New("2100D NM109 (member id) is required")
+	case q.Dependent == nil && q.Subscriber.LastName == "":
+		return errors.New("2100D NM103 (subscriber last name) is required")
+	case q.Dependent != nil && q.Dependent.LastName == "":
+		return errors.New("2100E NM103 (dependent last name) is required")
+	case q.From == "":
+		return errors.New("2200 DTP*472 (date of service) is required")
+	}
+	return nil
+}
+
+func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInquiry) error {
+	if err := xw.BeginTransaction("276", control, Version276); err != nil {
+		return err
+	}
+	var err error
+	put := func(id string, els ...string) {
+		if err == nil {
+			err = xw.Simple(id, els...)
+		}
+	}
+	// BHT: 0010 source/receiver/provider/subscriber/dependent structure, 13 request.
+	put("BHT", "0010", "13", "E"+control, now.Format("20060102"), now.Format("1504"))
+	put("HL", "1", "", "20", "1")
+	put("NM1", "PR", "2", upper(inqs[0].PayerName), "", "", "", "", "PI", inqs[0].PayerID)
+	// Inquiries are grouped by receiver and provider so each gets one HL, as the guide's
+	// tree has one 2000B per receiver and one 2000C per provider below it.
+	sort.SliceStable(inqs, func(i, j int) bool {
+		if inqs[i].ReceiverID != inqs[j].ReceiverID {
+			return inqs[i].ReceiverID < inqs[j].ReceiverID
+		}
+		return inqs[i].ProviderNPI < inqs[j].ProviderNPI
+	})
+	hl := 2
+	recvHL, provHL := 0, 0
+	lastRecv, lastNPI := "", ""
+	for _, q := range inqs {
+		if recvHL == 0 || q.ReceiverID != lastRecv {
+			recvHL, lastRecv, provHL = hl, q.ReceiverID, 0
+			put("HL", fmt.Sprint(hl), "1", "21", "1")
+			put("NM1", "41", "2", upper(orDefault(q.ReceiverName, q.ProviderName)), "", "", "", "", "46", orDefault(q.ReceiverID, q.ProviderNPI))
+			hl++
+		}
+		if provHL == 0 || q.ProviderNPI != lastNPI {
+			provHL, lastNPI = hl, q.ProviderNPI
+			put("HL", fmt.Sprint(hl), fmt.Sprint(recvHL), "19", "1")
+			put("NM1", "1P", "2", upper(q.ProviderName), "", "", "", "", "XX", q.ProviderNPI)
+			hl++
+		}
+		child := "0"
+		if q.Dependent != nil {
+			child = "1"
+		}
+		subHL := hl
+		put("HL", fmt.Sprint(hl), fmt.Sprint(provHL), "22", child)
+		hl++
+		if q.Dependent == nil {
+			putDMG(put, q.Subscriber)
+		}
+		put("NM1", "IL", "1", upper(q.Subscriber.LastName), upper(q.Subscriber.FirstName), "", "", "", "MI", q.MemberID)
+		if q.Dependent != nil {
+			put("HL", fmt.Sprint(hl), fmt.Sprint(subHL), "23")
+			hl++
+			putDMG(put, *q.Dependent)
+			put("NM1", "QC", "1", upper(q.Dependent.LastName), upper(q.Dependent.FirstName))
+		}
+		// 2200D/E: the claim. TRN*1 is the trace the 277 echoes in TRN*2; REF*EJ our CLM01.
+		put("TRN", "1", q.Trace)
+		if q.PayerClaim != "" {
+			put("REF", "1K", q.PayerClaim)
+		}
+		if q.PatientControl != "" {
+			put("REF", "EJ", q.PatientControl)
+		}
+		if q.Charge != 0 {
+			put("AMT", "T3", q.Charge.String())
+		}
+		from, to := compactDate(q.From), compactDate(q.To)
+		if to == "" || to == from {
+			put("DTP", "472", "D8", from)
+		} else {
+			put("DTP", "472", "RD8", from+"-"+to)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return xw.EndTransaction()
+}
+
+// putDMG writes the 2000D/E DMG: required for a dependent, and sent for the subscriber
+// when known, as payers match the patient on it.
+func putDMG(put func(string, ...string), p StatusPerson) {
+	if p.DOB == "" {
+		return
+	}
+	g := strings.ToUpper(p.Gender)
+	if g != "F" && g != "M" {
+		g = "U"
+	}
+	put("DMG", "D8", compactDate(p.DOB), g)
+}
+
+func compactDate(d string) string { return strings.ReplaceAll(d, "-", "") }
+
+func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
