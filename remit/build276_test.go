@@ -16,7 +16,7 @@ import (
 func inquiry(trace, pcn, payer string) StatusInquiry {
 	return StatusInquiry{Trace: trace, PayerName: "Demo Commercial", PayerID: payer, ReceiverName: "Sunrise Counseling",
 		ReceiverID: "EDIGATE", ProviderName: "Sunrise Counseling", ProviderNPI: "1234567893", MemberID: "MEMBER005",
-		Subscriber: StatusPerson{LastName: "Test", FirstName: "Patient", DOB: "1990-01-01", Gender: "F"},
+		Subscriber:     StatusPerson{LastName: "Test", FirstName: "Patient", DOB: "1990-01-01", Gender: "F"},
 		PatientControl: pcn, Charge: x12.MustAmount("150"), From: "2024-10-15"}
 }
 
