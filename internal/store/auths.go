@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/edigate/edigate/claims"
@@ -13,24 +14,34 @@ import (
 
 // authsFor loads the authorizations of a payer's client (by client id or member id).
 func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, error) {
-	rows, err := b.query(`SELECT data, used FROM authorizations WHERE payer = ? AND (client_id = ? OR member_id = ?) ORDER BY number`,
-		payer, clientID, memberID)
+	// UNION ALL without ORDER BY (deduplicated and sorted below): OR, UNION and ORDER BY
+	// each made SQLite walk every authorization of the payer, quadratic over a large intake.
+	rows, err := b.query(`SELECT number, data, used FROM authorizations WHERE payer = ? AND client_id = ?
+		UNION ALL SELECT number, data, used FROM authorizations WHERE payer = ? AND member_id = ?`,
+		payer, clientID, payer, memberID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []claims.AuthUse
+	seen := map[string]bool{}
 	for rows.Next() {
-		var data string
+		var number, data string
 		var a claims.AuthUse
-		if err := rows.Scan(&data, &a.Used); err != nil {
+		if err := rows.Scan(&number, &data, &a.Used); err != nil {
 			return nil, err
 		}
+		if seen[number] {
+			continue
+		}
+		seen[number] = true
 		if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
 	}
+	// Match's result must not depend on the engine's row order.
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, rows.Err()
 }
 
@@ -149,6 +160,7 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	if a.Units < used {
 		return Result{}, fmt.Errorf("units %d: %w (%d)", a.Units, ErrUnitsBelowUsed, used)
 	}
+	b.auths = nil
 	data, err := json.Marshal(a)
 	if err != nil {
 		return Result{}, err
@@ -180,34 +192,49 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 
 // releaseHeld re-checks the held sessions of the authorization's client and payer.
 func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
-	rows, err := b.query(`SELECT id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND (client_id = ? OR member_id = ?)
-		ORDER BY service_date, received_at, id`, a.Payer, a.ClientID, a.MemberID)
+	rows, err := b.query(`SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND client_id = ?
+		UNION ALL SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`,
+		a.Payer, a.ClientID, a.Payer, a.MemberID)
 	if err != nil {
 		return err
 	}
 	type held struct {
-		s      claims.Session
-		reason string
+		s                      claims.Session
+		reason, date, received string
 	}
 	var hs []held
+	seen := map[string]bool{}
 	for rows.Next() {
-		var id, data, reason string
-		if err := rows.Scan(&id, &data, &reason); err != nil {
+		var date, received, id, data, reason string
+		if err := rows.Scan(&date, &received, &id, &data, &reason); err != nil {
 			rows.Close()
 			return err
 		}
-		var h held
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		h := held{reason: reason, date: date, received: received}
 		if err := json.Unmarshal([]byte(data), &h.s); err != nil {
 			rows.Close()
 			return fmt.Errorf("session %s data: %w", id, err)
 		}
-		h.reason = reason
 		hs = append(hs, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// Oldest date of service first, then first received.
+	sort.Slice(hs, func(i, j int) bool {
+		if hs[i].date != hs[j].date {
+			return hs[i].date < hs[j].date
+		}
+		if hs[i].received != hs[j].received {
+			return hs[i].received < hs[j].received
+		}
+		return hs[i].s.ID < hs[j].s.ID
+	})
 	for _, h := range hs {
 		num, n, hold, err := b.consume(&h.s)
 		if err != nil {

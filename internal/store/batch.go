@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/edigate/edigate/claims"
@@ -20,6 +21,57 @@ type Batch struct {
 	now   time.Time
 	rules *claims.AuthRules
 	stmts map[string]*sql.Stmt
+	// auths caches authorizations by payer/client/member for the batch: a batch of
+	// sessions of one client reads them once. Any authorization change clears it; a failed
+	// conditional UPDATE (another transaction took units) re-reads.
+	auths map[string][]claims.AuthUse
+}
+
+func (b *Batch) cachedAuths(payer, clientID, memberID string, fresh bool) ([]claims.AuthUse, error) {
+	key := payer + "\x00" + clientID + "\x00" + memberID
+	if as, ok := b.auths[key]; ok && !fresh {
+		return as, nil
+	}
+	as, err := b.authsFor(payer, clientID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if b.auths == nil {
+		b.auths = map[string][]claims.AuthUse{}
+	}
+	b.auths[key] = as
+	return as, nil
+}
+
+type event struct {
+	kind   string
+	detail any
+}
+
+// events appends several history rows of one entity with one statement.
+func (b *Batch) events(entityKind, entityID, source string, evs ...event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `)
+	args := make([]any, 0, 6*len(evs))
+	at := timestamp(b.now)
+	for i, e := range evs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?)")
+		d, err := json.Marshal(e.detail)
+		if err != nil {
+			return fmt.Errorf("event %s %s: %w", entityKind, e.kind, err)
+		}
+		args = append(args, entityKind, entityID, e.kind, at, source, string(d))
+	}
+	if _, err := b.exec(q.String(), args...); err != nil {
+		return fmt.Errorf("events %s %s: %w", entityKind, entityID, err)
+	}
+	return nil
 }
 
 // Batch runs fn in one transaction with the authorization rules to apply.

@@ -65,12 +65,18 @@ type SessionRecord struct {
 // contentHash is the SHA-256 of the record's canonical JSON (struct field order), so the
 // same session sent as JSON, NDJSON or CSV hashes alike.
 func contentHash(v any) (string, error) {
+	_, h, err := contentJSON(v)
+	return h, err
+}
+
+// contentJSON is the record's JSON and its hash, marshalled once.
+func contentJSON(v any) ([]byte, string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
+	return b, hex.EncodeToString(h[:]), nil
 }
 
 type storedSession struct {
@@ -91,7 +97,7 @@ func (b *Batch) PutSession(s *claims.Session, source string) (Result, error) {
 }
 
 func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
-	hash, err := contentHash(s)
+	data, hash, err := contentJSON(s)
 	if err != nil {
 		return Result{}, err
 	}
@@ -109,10 +115,6 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 	}
 	if exists && old.hash == hash {
 		return Result{Change: ChangeUnchanged, State: old.state}, nil
-	}
-	data, err := json.Marshal(s)
-	if err != nil {
-		return Result{}, err
 	}
 	now := timestamp(b.now)
 	if exists && old.state == StateBilled {
@@ -185,16 +187,14 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 	if exists {
 		kind = "updated"
 	}
-	if err := b.Event("session", s.ID, kind, source, map[string]string{"status": s.Status, "state": res.State}); err != nil {
-		return Result{}, err
-	}
+	evs := []event{{kind, map[string]string{"status": s.Status, "state": res.State}}}
 	switch {
 	case res.HoldReason != "":
-		err = b.Event("session", s.ID, "held", source, map[string]string{"reason": res.HoldReason})
+		evs = append(evs, event{"held", map[string]string{"reason": res.HoldReason}})
 	case res.AuthNumber != "":
-		err = b.Event("session", s.ID, "units_consumed", source, map[string]any{"authorization": res.AuthNumber, "units": res.Units})
+		evs = append(evs, event{"units_consumed", map[string]any{"authorization": res.AuthNumber, "units": res.Units}})
 	}
-	return res, err
+	return res, b.events("session", s.ID, source, evs...)
 }
 
 // consume matches s to an authorization and takes its units with a conditional UPDATE
@@ -202,7 +202,7 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 // updated. The loser re-reads and matches again, ending on hold when nothing covers it.
 func (b *Batch) consume(s *claims.Session) (number string, units int, hold string, err error) {
 	for attempt := 0; attempt < 3; attempt++ {
-		auths, err := b.authsFor(s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID)
+		auths, err := b.cachedAuths(s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID, attempt > 0)
 		if err != nil {
 			return "", 0, "", err
 		}
@@ -223,7 +223,7 @@ func (b *Batch) consume(s *claims.Session) (number string, units int, hold strin
 		if k, err := res.RowsAffected(); err != nil {
 			return "", 0, "", err
 		} else if k == 1 {
-			a.Used += n
+			a.Used += n // a points into the batch's cache, which stays current
 			if err := b.authAlerts(a, s.ID, false); err != nil {
 				return "", 0, "", err
 			}
@@ -235,6 +235,7 @@ func (b *Batch) consume(s *claims.Session) (number string, units int, hold strin
 
 // returnUnits gives a session's consumed units back to its authorization.
 func (b *Batch) returnUnits(sessionID, payer, number string, n int, source string) error {
+	b.auths = nil
 	if _, err := b.exec(`UPDATE authorizations SET used = used - ?, updated_at = ? WHERE payer = ? AND number = ?`,
 		n, timestamp(b.now), payer, number); err != nil {
 		return err

@@ -58,6 +58,7 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_state ON sessions (state, service_date);
 CREATE INDEX sessions_held ON sessions (state, payer, client_id);
+CREATE INDEX sessions_held_member ON sessions (state, payer, member_id);
 
 CREATE TABLE events (
     id           {{serial}},
