@@ -68,6 +68,12 @@ func (b *Batch) claimState(id string) (state string, known, hasStatus bool, err 
 // moveClaim applies a lifecycle event: the state moves only forward (remit.Transition) but
 // the event is always recorded, so a late 277CA after the 835 still shows in the history.
 func (b *Batch) moveClaim(id, to, payerClaim, source string, firstVerdict int, detail map[string]any) (bool, error) {
+	return b.moveClaimAs(id, to, to, payerClaim, source, firstVerdict, detail)
+}
+
+// moveClaimAs is moveClaim with the event named kind rather than after the state, for
+// events whose name says more than the state they lead to (an X212 "status_f1").
+func (b *Batch) moveClaimAs(id, to, kind, payerClaim, source string, firstVerdict int, detail map[string]any) (bool, error) {
 	cur, _, has, err := b.claimState(id)
 	if err != nil {
 		return false, fmt.Errorf("claim %s state: %w", id, err)
@@ -91,7 +97,7 @@ func (b *Batch) moveClaim(id, to, payerClaim, source string, firstVerdict int, d
 		detail = map[string]any{}
 	}
 	detail["from"], detail["to"], detail["moved"] = cur, to, moved
-	return moved, b.Event("claim", id, to, source, detail)
+	return moved, b.Event("claim", id, kind, source, detail)
 }
 
 func (b *Batch) queue(it QueueItem) (bool, error) {
@@ -205,7 +211,7 @@ func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) 
 		posted[key] = true
 		outcome := remit.Outcome(c)
 		claimRows = append(claimRows, []any{payID, ci, c.PatientControl, p.PayerID, p.Check, c.Status, c.PayerClaim, int64(c.Charge),
-			int64(c.Paid), int64(c.PatientResponsibility), outcome, c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI})
+			int64(c.Paid), int64(c.PatientResponsibility), outcome, c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI, lineCodes(c)})
 		adjRows = appendAdjustments(adjRows, payID, ci, c)
 		number, isKnown := known[c.PatientControl]
 		if !isKnown {
@@ -256,7 +262,7 @@ func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) 
 		statusRows = append(statusRows, []any{id, st, pc[id], 1, now})
 	}
 	if err := b.insertRows(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
-		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi) VALUES `, claimRows, ""); err != nil {
+		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi, line_codes) VALUES `, claimRows, ""); err != nil {
 		return fmt.Errorf("remit claims: %w", err)
 	}
 	if err := b.insertRows(`INSERT INTO remit_adjustments (payment_id, seq, line_no, code, grp, reason, amount_cents, category) VALUES `, adjRows, ""); err != nil {
@@ -300,6 +306,26 @@ type remitEvent struct {
 	CLP02   string `json:"clp02"`
 	Paid    string `json:"paid"`
 	Patient string `json:"patient"`
+}
+
+// lineCodes lists the procedure codes of a CLP's lines, the denominator of the denial
+// rates per CPT (DenialReport).
+func lineCodes(c *remit.ClaimPayment) string {
+	if len(c.Lines) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, l := range c.Lines {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		code := l.Code
+		if code == "" {
+			code = "-"
+		}
+		b.WriteString(code)
+	}
+	return b.String()
 }
 
 func appendAdjustments(rows [][]any, payID int64, seq int, c *remit.ClaimPayment) [][]any {
@@ -407,10 +433,13 @@ func denialMessage(d remit.Denial) string {
 	return strings.Join(parts, "; ")
 }
 
-// ApplyClaimStatuses applies 277CA (and X212 277) claim statuses: an acceptance moves the
-// claim to accepted and stores the payer claim number; a rejection moves it to rejected
-// and opens a rejection queue item with the status in words. X212 statuses are recorded
-// in the claim's history.
+// ApplyClaimStatuses applies 277CA (X214) and 277 claim status (X212) answers. A 277CA
+// acceptance moves the claim to accepted and stores the payer claim number; a rejection
+// moves it to rejected and opens a rejection queue item with the status in words. An X212
+// answer (to a follow-up 276) is found by REF*EJ or else by the 276's trace, lands in the
+// claim's history as a status_<category> event, and moves the claim: pending (P*) and
+// acknowledged (A1/A2) to accepted, finalized paid (F1) to paid, finalized denied (F2, F4)
+// to denied. The open follow-up item gets the answer in words as a note.
 func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []*remit.StatusReport) (ApplyResult, error) {
 	var out ApplyResult
 	err := db.Batch(ctx, nil, func(b *Batch) error {
@@ -422,6 +451,12 @@ func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []
 		}
 		for _, r := range reports {
 			for _, c := range r.Claims {
+				if r.Version == remit.Version277 {
+					if err := b.applyStatus212(f, r, c, &out); err != nil {
+						return err
+					}
+					continue
+				}
 				_, known, _, err := b.claimState(c.PatientControl)
 				if err != nil {
 					return err
@@ -437,7 +472,7 @@ func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []
 				var to string
 				first := 0
 				switch {
-				case c.Rejected && r.Version == remit.Version277CA:
+				case c.Rejected:
 					to = remit.StateRejected
 				case c.Accepted:
 					to, first = remit.StateAccepted, 1
@@ -472,6 +507,93 @@ func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []
 		return ApplyResult{}, fmt.Errorf("store: apply claim statuses: %w", err)
 	}
 	return out, nil
+}
+
+// applyStatus212 applies one claim of an X212 277 (see ApplyClaimStatuses).
+func (b *Batch) applyStatus212(f ResponseFile, r *remit.StatusReport, c remit.ClaimStatus, out *ApplyResult) error {
+	id := c.PatientControl
+	_, known, _, err := b.claimState(id)
+	if err != nil {
+		return err
+	}
+	if !known && c.Trace != "" {
+		// The payer did not echo REF*EJ: the trace of our 276 names the claim.
+		row, err := b.queryRow(`SELECT claim_id FROM status_inquiries WHERE trace = ?`, c.Trace)
+		if err != nil {
+			return err
+		}
+		var byTrace string
+		if err := row.Scan(&byTrace); err == nil {
+			id, known = byTrace, true
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("277 trace %s: %w", c.Trace, err)
+		}
+	}
+	if !known {
+		out.Unmatched++
+		return nil
+	}
+	if c.Trace != "" {
+		if _, err := b.exec(`UPDATE status_inquiries SET answered_at = ?, answer = ? WHERE trace = ? AND claim_id = ?`,
+			timestamp(b.now), c.Category+":"+c.Status, c.Trace, id); err != nil {
+			return fmt.Errorf("277 trace %s: %w", c.Trace, err)
+		}
+	}
+	if c.PayerClaim != "" && !c.Rejected {
+		if err := b.SetPayerClaimNumber(id, c.PayerClaim, f.Name); err != nil {
+			return err
+		}
+	}
+	detail := map[string]any{"version": r.Version, "st": r.Control, "isa": r.ISAControl, "category": c.Category,
+		"status": c.Status, "trace": c.Trace}
+	if c.Date != "" {
+		detail["date"] = c.Date
+	}
+	if c.Paid != nil {
+		detail["paid"] = c.Paid.String()
+	}
+	kind := "status_" + strings.ToLower(c.Category)
+	to := ""
+	finalized := func(cat string) bool {
+		for _, st := range c.Statuses {
+			if st.Category == cat {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case c.Finalized && finalized("F1"):
+		to = remit.StatePaid
+	case c.Finalized && (finalized("F2") || finalized("F4")):
+		to = remit.StateDenied
+	case c.Rejected:
+		// An X212 rejection (A4 not found, A3/A6-A8) speaks of the inquiry or says the
+		// payer has no such claim; the biller decides, from the follow-up item.
+	case c.Pending || c.Accepted || c.Finalized || c.Category == "A1":
+		to = remit.StateAccepted
+	}
+	if to == "" {
+		if err := b.Event("claim", id, kind, f.Name, detail); err != nil {
+			return err
+		}
+	} else {
+		pc := c.PayerClaim
+		if c.Rejected {
+			pc = ""
+		}
+		moved, err := b.moveClaimAs(id, to, kind, pc, f.Name, 0, detail)
+		if err != nil {
+			return err
+		}
+		if moved {
+			out.Applied++
+		}
+	}
+	note := "277 " + f.Name + ": " + c.Message
+	_, err = b.exec(`UPDATE queue_items SET notes = CASE WHEN notes = '' THEN ? ELSE notes || '
+' || ? END, message = ? WHERE kind = ? AND claim_id = ? AND state = ?`, note, note, c.Message, QueueFollowUp, id, QueueOpen)
+	return err
 }
 
 // ApplyAcks applies 999s and TA1s to the claims of the files they answer: a 999 set
@@ -684,8 +806,16 @@ func (db *DB) updateQueue(ctx context.Context, id int64, kind, q string, args ..
 // ResolveQueueItem closes an item with an outcome. Resolving moves the claim on: appeal
 // sent -> appealed (and an appeals item to follow, due at the appeal deadline);
 // resubmitted -> corrected; written off -> closed; an appeals item won or lost closes the
-// appeal. Building the replacement claim itself is the claims package's job.
+// appeal. Building the replacement claim itself is the claims package's job: see
+// ResolveQueueItemWith.
 func (db *DB) ResolveQueueItem(ctx context.Context, id int64, outcome, note string) (QueueItem, error) {
+	return db.ResolveQueueItemWith(ctx, id, outcome, note, nil)
+}
+
+// ResolveQueueItemWith resolves an item like ResolveQueueItem and runs also in the same
+// transaction (when not nil), so a resubmission's new claim is stored together with the
+// resolution or not at all.
+func (db *DB) ResolveQueueItemWith(ctx context.Context, id int64, outcome, note string, also func(b *Batch, it QueueItem) error) (QueueItem, error) {
 	switch outcome {
 	case OutcomeResubmitted, OutcomeAppealSent, OutcomeWrittenOff, OutcomeAppealWon, OutcomeAppealLost, OutcomeNoAction:
 	default:
@@ -699,36 +829,11 @@ func (db *DB) ResolveQueueItem(ctx context.Context, id int64, outcome, note stri
 		return it, fmt.Errorf("store: queue item %d is already resolved (%s)", id, it.Outcome)
 	}
 	err = db.Batch(ctx, nil, func(b *Batch) error {
-		if _, err := b.exec(`UPDATE queue_items SET state = ?, outcome = ?, resolved_at = ?,
-			notes = CASE WHEN ? = '' THEN notes WHEN notes = '' THEN ? ELSE notes || '
-' || ? END WHERE id = ?`,
-			QueueResolved, outcome, timestamp(b.now), note, note, note, id); err != nil {
+		if err := b.resolveItem(it, id, outcome, note); err != nil {
 			return err
 		}
-		if err := b.Event("queue", fmt.Sprint(id), "resolved", "", map[string]string{"outcome": outcome, "claim": it.ClaimID}); err != nil {
-			return err
-		}
-		if it.ClaimID == "" {
-			return nil
-		}
-		detail := map[string]any{"queue_item": id, "outcome": outcome}
-		switch outcome {
-		case OutcomeAppealSent:
-			if _, err := b.moveClaim(it.ClaimID, remit.StateAppealed, "", "", 0, detail); err != nil {
-				return err
-			}
-			_, err := b.queue(QueueItem{Kind: QueueAppeals, ClaimID: it.ClaimID, Line: it.Line, Payer: it.Payer, Reason: it.Reason,
-				Category: it.Category, Action: "follow appeal", Message: it.Message, Due: it.Due, Amount: it.Amount,
-				Source: fmt.Sprintf("queue:%d", id)})
-			return err
-		case OutcomeResubmitted:
-			_, err := b.moveClaim(it.ClaimID, remit.StateCorrected, "", "", 0, detail)
-			return err
-		case OutcomeWrittenOff:
-			_, err := b.moveClaim(it.ClaimID, remit.StateClosed, "", "", 0, detail)
-			return err
-		case OutcomeAppealWon, OutcomeAppealLost:
-			return b.Event("claim", it.ClaimID, outcome, "", detail)
+		if also != nil {
+			return also(b, it)
 		}
 		return nil
 	})
@@ -736,6 +841,41 @@ func (db *DB) ResolveQueueItem(ctx context.Context, id int64, outcome, note stri
 		return it, fmt.Errorf("store: resolve queue item %d: %w", id, err)
 	}
 	return db.QueueItem(ctx, id)
+}
+
+func (b *Batch) resolveItem(it QueueItem, id int64, outcome, note string) error {
+	if _, err := b.exec(`UPDATE queue_items SET state = ?, outcome = ?, resolved_at = ?,
+			notes = CASE WHEN ? = '' THEN notes WHEN notes = '' THEN ? ELSE notes || '
+' || ? END WHERE id = ?`,
+		QueueResolved, outcome, timestamp(b.now), note, note, note, id); err != nil {
+		return err
+	}
+	if err := b.Event("queue", fmt.Sprint(id), "resolved", "", map[string]string{"outcome": outcome, "claim": it.ClaimID}); err != nil {
+		return err
+	}
+	if it.ClaimID == "" {
+		return nil
+	}
+	detail := map[string]any{"queue_item": id, "outcome": outcome}
+	switch outcome {
+	case OutcomeAppealSent:
+		if _, err := b.moveClaim(it.ClaimID, remit.StateAppealed, "", "", 0, detail); err != nil {
+			return err
+		}
+		_, err := b.queue(QueueItem{Kind: QueueAppeals, ClaimID: it.ClaimID, Line: it.Line, Payer: it.Payer, Reason: it.Reason,
+			Category: it.Category, Action: "follow appeal", Message: it.Message, Due: it.Due, Amount: it.Amount,
+			Source: fmt.Sprintf("queue:%d", id)})
+		return err
+	case OutcomeResubmitted:
+		_, err := b.moveClaim(it.ClaimID, remit.StateCorrected, "", "", 0, detail)
+		return err
+	case OutcomeWrittenOff:
+		_, err := b.moveClaim(it.ClaimID, remit.StateClosed, "", "", 0, detail)
+		return err
+	case OutcomeAppealWon, OutcomeAppealLost:
+		return b.Event("claim", it.ClaimID, outcome, "", detail)
+	}
+	return nil
 }
 
 // ClaimState returns a claim's lifecycle state on the response side ("" when no response
