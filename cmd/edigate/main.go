@@ -52,6 +52,8 @@ func commands() []command {
 		{"report", "denial reports by payer, CPT, CARC, category, provider, month", runReport},
 		{"trace", "the full timeline of a claim or session", runTrace},
 		{"appeal", "appeal letters for denied claims", runAppeal},
+		{"sessions", "stored sessions and their history", runSessions},
+		{"auth", "prior authorizations and their alerts", runAuth},
 	}
 }
 

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/logging"
+	"github.com/edigate/edigate/internal/store"
+)
+
+// commonFlags are the flags every store-backed subcommand takes after its name.
+type commonFlags struct {
+	config, data string
+	json         bool
+}
+
+func (f *commonFlags) register(fs *flag.FlagSet, withJSON bool) {
+	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
+	fs.StringVar(&f.data, "data", "", "data directory (default from config: ./edigate-data)")
+	if withJSON {
+		fs.BoolVar(&f.json, "json", false, "print JSON")
+	}
+}
+
+// cliEnv is what a store-backed subcommand works with: the one configuration, the logger
+// (to stderr; it never carries PHI) and the opened store.
+type cliEnv struct {
+	cfg   *config.Config
+	log   zerolog.Logger
+	db    *store.DB
+	rules *claims.AuthRules
+}
+
+// openEnv loads the configuration (--config, then --data over data_dir), builds the logger
+// and opens the store. On failure it has printed why and returns the exit code.
+func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, int) {
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, exitUsage
+	}
+	if f.data != "" {
+		cfg.DataDir = f.data
+	}
+	rules, err := claims.NewAuthRules(cfg.Payers)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, exitUsage
+	}
+	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format).With().Str("cmd", name).Logger()
+	db, err := store.OpenConfig(ctx, cfg, store.Options{})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, exitUsage
+	}
+	return &cliEnv{cfg: cfg, log: log, db: db, rules: rules}, exitOK
+}
+
+func (e *cliEnv) Close() { e.db.Close() }
+
+// emitJSON prints v as indented JSON.
+func emitJSON(a *app, name string, v any) int {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return exitUsage
+	}
+	return exitOK
+}

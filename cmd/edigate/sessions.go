@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/edigate/edigate/internal/store"
+)
+
+func runSessions(ctx context.Context, a *app, args []string) int {
+	return subcommand(ctx, a, "sessions", []command{
+		{"list", "list sessions (optionally by state: ready, held, scheduled, billed, void, replaced)", runSessionsList},
+		{"show", "one session with its event history", runSessionsShow},
+	}, args)
+}
+
+func runSessionsList(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "sessions list", "", "List stored sessions by date of service.")
+	var f commonFlags
+	f.register(fs, true)
+	var filter store.SessionFilter
+	fs.StringVar(&filter.State, "status", "", "only sessions in this state (ready, held, scheduled, billed, void, replaced)")
+	fs.StringVar(&filter.Payer, "payer", "", "only sessions of this payer id")
+	fs.StringVar(&filter.ClientID, "client", "", "only sessions of this client id")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	switch filter.State {
+	case "", store.StateReady, store.StateHeld, store.StateScheduled, store.StateBilled, store.StateVoid, store.StateReplaced:
+	default:
+		fmt.Fprintf(a.stderr, "edigate sessions list: --status %q is not ready, held, scheduled, billed, void or replaced\n", filter.State)
+		return exitUsage
+	}
+	env, code := openEnv(ctx, a, "sessions list", f)
+	if env == nil {
+		return code
+	}
+	defer env.Close()
+	list, err := env.db.Sessions(ctx, filter)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate sessions list: %v\n", err)
+		return exitUsage
+	}
+	if f.json {
+		if list == nil {
+			list = []store.SessionRecord{}
+		}
+		return emitJSON(a, "sessions list", list)
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tDATE\tCLIENT\tPAYER\tCODE\tSTATE\tHOLD\tAUTH\tUNITS")
+	for _, s := range list {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, s.Date, s.ClientID, s.Payer, s.Code, s.State, s.HoldReason, s.AuthNumber, s.AuthUnits)
+	}
+	w.Flush()
+	return exitOK
+}
+
+// sessionShowJSON is `sessions show --json`.
+type sessionShowJSON struct {
+	store.SessionRecord
+	Events []store.Event `json:"events"`
+}
+
+func runSessionsShow(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "sessions show", "ID", "Show one session and its history (received, held, released, units consumed or returned, billed, ...).")
+	var f commonFlags
+	f.register(fs, true)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	env, code := openEnv(ctx, a, "sessions show", f)
+	if env == nil {
+		return code
+	}
+	defer env.Close()
+	id := fs.Arg(0)
+	s, err := env.db.Session(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(a.stderr, "edigate sessions show: no session %q\n", id)
+		return exitInvalid
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate sessions show: %v\n", err)
+		return exitUsage
+	}
+	evs, err := env.db.Events(ctx, "session", id)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate sessions show: %v\n", err)
+		return exitUsage
+	}
+	if evs == nil {
+		evs = []store.Event{}
+	}
+	if f.json {
+		return emitJSON(a, "sessions show", sessionShowJSON{SessionRecord: s, Events: evs})
+	}
+	fmt.Fprintf(a.stdout, "session %s  %s  %s %s  client %s  payer %s\n", s.ID, s.Date, s.Code, s.Session.Service.Modifiers, s.ClientID, s.Payer)
+	fmt.Fprintf(a.stdout, "state %s", s.State)
+	if s.HoldReason != "" {
+		fmt.Fprintf(a.stdout, " (%s)", s.HoldReason)
+	}
+	if s.AuthNumber != "" {
+		fmt.Fprintf(a.stdout, "  authorization %s: %d unit(s)", s.AuthNumber, s.AuthUnits)
+	}
+	if s.PendingKind != "" {
+		fmt.Fprintf(a.stdout, "  pending %s", s.PendingKind)
+	}
+	fmt.Fprintln(a.stdout)
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "\nTIME\tEVENT\tSOURCE\tDETAIL")
+	for _, e := range evs {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", e.At, e.Kind, e.SourceFile, e.Detail)
+	}
+	w.Flush()
+	return exitOK
+}
