@@ -53,10 +53,11 @@ type Claim struct {
 	RenderingNPI       string `json:"rendering_npi"`
 	SupervisingNPI     string `json:"supervising_npi,omitempty"` // 2310D when the payer needs it
 	// Diagnoses are ICD-10-CM codes without the decimal point, principal first.
-	Diagnoses []string        `json:"diagnoses"`
-	Lines     []ServiceLine   `json:"lines"`
-	Total     x12.Amount      `json:"total"` // CLM02 = sum of line charges
-	Primary   *PriorPayerInfo `json:"primary,omitempty"`
+	Diagnoses  []string        `json:"diagnoses"`
+	Lines      []ServiceLine   `json:"lines"`
+	Total      x12.Amount      `json:"total"` // CLM02 = sum of line charges
+	Primary    *PriorPayerInfo `json:"primary,omitempty"`
+	PriorClaim string          `json:"prior_claim,omitempty"` // CLM01 of the claim whose 835 Primary comes from
 }
 
 // ServiceLine is one 2400 loop.

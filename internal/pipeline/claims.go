@@ -14,6 +14,7 @@ import (
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
+	"github.com/edigate/edigate/x12/guides"
 )
 
 // BuiltClaims is the outcome of building and scrubbing the ready sessions.
@@ -93,7 +94,15 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	for i := range auths {
 		auths[i].Used = max(auths[i].Used-taken[auths[i].Payer+"/"+auths[i].Number], 0)
 	}
+	secondary, err := p.SecondaryClaims(ctx, builder)
+	if err != nil {
+		return nil, err
+	}
+	built = append(built, secondary...)
 	results := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub(built)
+	if err := p.checkOverrides(ctx, built, results); err != nil {
+		return nil, err
+	}
 	return &BuiltClaims{Claims: built, Results: results, Held: held, Waiting: waiting}, nil
 }
 
@@ -163,6 +172,12 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 		}
 		if err := p.RecoverClaimFiles(ctx, dir); err != nil {
 			return out, err
+		}
+		if batches[ch], err = p.holdOverrideFailures(ctx, batches[ch]); err != nil {
+			return out, err
+		}
+		if len(batches[ch]) == 0 {
+			continue
 		}
 		var buf bytes.Buffer
 		res, err := claims.Write837(ctx, &buf, batches[ch], claims.FileOptions{Config: p.Cfg, Clearinghouse: ch, Sequence: p.DB, Now: p.now()})
@@ -259,4 +274,55 @@ func safeName(s string) string {
 		}
 		return '_'
 	}, s)
+}
+
+// checkOverrides adds to the scrub results the findings of the payers' companion-guide
+// overrides (claims.OverrideCheck) for the claims the scrubber let through, so a claim the
+// payer's front end would reject is held with the override's note instead of filed.
+func (p *Pipeline) checkOverrides(ctx context.Context, list []*claims.Claim, results []claims.Result) error {
+	var clean []*claims.Claim
+	for i, c := range list {
+		if !results[i].Held {
+			clean = append(clean, c)
+		}
+	}
+	found, err := (&claims.OverrideCheck{Config: p.Cfg, Guides: guides.Registry, Now: p.now()}).Check(ctx, clean)
+	if err != nil {
+		return err
+	}
+	for i, c := range list {
+		if fs := found[c.ID]; len(fs) > 0 {
+			results[i].Findings = append(results[i].Findings, fs...)
+			results[i].Held = true
+		}
+	}
+	return nil
+}
+
+// holdOverrideFailures checks built claims against their payers' overrides once more just
+// before filing (the configuration may have changed since they were built), holds those
+// that fail with the finding added to their stored ones, and returns the rest.
+func (p *Pipeline) holdOverrideFailures(ctx context.Context, batch []*claims.Claim) ([]*claims.Claim, error) {
+	found, err := (&claims.OverrideCheck{Config: p.Cfg, Guides: guides.Registry, Now: p.now()}).Check(ctx, batch)
+	if err != nil || len(found) == 0 {
+		return batch, err
+	}
+	keep := batch[:0:0]
+	for _, c := range batch {
+		fs := found[c.ID]
+		if len(fs) == 0 {
+			keep = append(keep, c)
+			continue
+		}
+		rec, err := p.DB.Claim(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		r := claims.Result{ClaimID: c.ID, Held: true, Findings: append(rec.Findings, fs...)}
+		if _, err := p.StoreClaim(ctx, c, r); err != nil {
+			return nil, err
+		}
+		p.Log.Warn().Str("claim", c.ID).Str("payer", c.Payer).Msg("claim held: payer companion-guide override")
+	}
+	return keep, nil
 }

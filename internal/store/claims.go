@@ -112,6 +112,11 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (string, error) {
 			return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
 		}
 	}
+	if c.PriorClaim != "" {
+		if _, err := b.exec(`UPDATE claims SET prior_claim = ? WHERE id = ?`, c.PriorClaim, c.ID); err != nil {
+			return "", fmt.Errorf("store: claim %s prior claim: %w", c.ID, err)
+		}
+	}
 	for i, l := range c.Lines {
 		if _, err := b.exec(`INSERT INTO claim_lines (claim_id, line_no, session_id, code, modifiers, units, charge_cents, service_date)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, i+1, l.SessionID, l.Code, strings.Join(l.Modifiers, ":"), l.Units,
@@ -573,4 +578,129 @@ func (b *Batch) resubmitSessions(claimID, base string) error {
 		}
 	}
 	return nil
+}
+
+// PrimaryAdjudication is a filed primary claim that may owe a secondary (COB) claim: its
+// client's record lists a secondary coverage, some 835 spoke of it, and no secondary claim
+// built from its family has been filed yet. Postings are every CLP posted for it, oldest
+// first; which one counts (reversals, corrections) is the caller's decision.
+type PrimaryAdjudication struct {
+	Claim    claims.Claim  `json:"claim"`
+	Client   claims.Client `json:"client"`
+	Postings []PostedCLP   `json:"postings"`
+}
+
+// PostedCLP is one posted CLP with its adjustments, as a secondary claim quotes them.
+type PostedCLP struct {
+	RemitClaim
+	PayerName   string             `json:"payer_name"` // 835 1000A N102
+	Balanced    bool               `json:"balanced"`   // the payment passed 835 balancing
+	Adjustments []PostedAdjustment `json:"adjustments"`
+}
+
+// PostedAdjustment is one CAS reason of a posted CLP.
+type PostedAdjustment struct {
+	Line   int        `json:"line"` // 0 for claim level, else the 1-based SVC of the CLP
+	Code   string     `json:"code,omitempty"`
+	Group  string     `json:"group"`
+	Reason string     `json:"reason"`
+	Amount x12.Amount `json:"amount"`
+}
+
+// SecondaryCandidates lists the filed primary claims that may owe a secondary claim (see
+// PrimaryAdjudication), by date of service. A claim whose family already has a filed
+// secondary claim is left out, so each primary adjudication is billed onward once; a held
+// or built secondary does not count, so it is rebuilt (and re-scrubbed) until it files.
+func (db *DB) SecondaryCandidates(ctx context.Context) ([]PrimaryAdjudication, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, c.data, k.data FROM claims c
+		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
+		WHERE c.responsibility = ? AND c.state = ? AND c.frequency <> ?
+		AND LOWER(k.data) LIKE '%"priority":"secondary"%'
+		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
+		AND NOT EXISTS (SELECT 1 FROM claims s JOIN claims pc ON pc.id = s.prior_claim
+			WHERE pc.base_id = c.base_id AND s.state <> ? AND s.state <> ?)
+		ORDER BY c.service_date, c.id`), claims.ResponsibilityPrimary, ClaimFiled, claims.FrequencyVoid, ClaimHeld, ClaimBuilt)
+	if err != nil {
+		return nil, fmt.Errorf("store: secondary candidates: %w", err)
+	}
+	var out []PrimaryAdjudication
+	for rows.Next() {
+		var id, cdata, kdata string
+		if err := rows.Scan(&id, &cdata, &kdata); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var a PrimaryAdjudication
+		if err := json.Unmarshal([]byte(cdata), &a.Claim); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: claim %s data: %w", id, err)
+		}
+		if err := json.Unmarshal([]byte(kdata), &a.Client); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: client of claim %s: %w", id, err)
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Postings, err = db.postedCLPs(ctx, out[i].Claim.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// postedCLPs returns the CLPs posted for a claim with their adjustments, oldest first.
+func (db *DB) postedCLPs(ctx context.Context, claimID string) ([]PostedCLP, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT r.payment_id, r.seq, r.claim_id, r.payer_id, r.check_no, r.status, r.payer_claim,
+		r.charge_cents, r.paid_cents, r.patient_cents, r.outcome, r.denial_category, r.appeal_due, r.pay_date, p.payer, p.balanced
+		FROM remit_claims r JOIN remit_payments p ON p.id = r.payment_id WHERE r.claim_id = ? ORDER BY r.payment_id, r.seq`), claimID)
+	if err != nil {
+		return nil, fmt.Errorf("store: postings of claim %s: %w", claimID, err)
+	}
+	type key struct{ pay, seq int64 }
+	var out []PostedCLP
+	var keys []key
+	for rows.Next() {
+		var pc PostedCLP
+		var k key
+		var charge, paid, patient, balanced int64
+		if err := rows.Scan(&k.pay, &k.seq, &pc.ClaimID, &pc.Payer, &pc.Check, &pc.Status, &pc.PayerClaim, &charge, &paid, &patient,
+			&pc.Outcome, &pc.DenialCategory, &pc.AppealDue, &pc.Date, &pc.PayerName, &balanced); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pc.Charge, pc.Paid, pc.Patient, pc.Balanced = x12.Amount(charge), x12.Amount(paid), x12.Amount(patient), balanced != 0
+		out = append(out, pc)
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, k := range keys {
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT line_no, code, grp, reason, amount_cents FROM remit_adjustments
+			WHERE payment_id = ? AND seq = ? ORDER BY line_no, grp, reason`), k.pay, k.seq)
+		if err != nil {
+			return nil, fmt.Errorf("store: adjustments of claim %s: %w", claimID, err)
+		}
+		for rows.Next() {
+			var a PostedAdjustment
+			var amt int64
+			if err := rows.Scan(&a.Line, &a.Code, &a.Group, &a.Reason, &amt); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			a.Amount = x12.Amount(amt)
+			out[i].Adjustments = append(out[i].Adjustments, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -1,0 +1,231 @@
+package pipeline
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/x12"
+)
+
+// SecondaryClaims builds the secondary (COB) claims now due: for every filed primary claim
+// whose 835 says the primary payer is done with it (paid, partially paid, or denied with
+// patient responsibility left) and whose client has a secondary coverage on record, the
+// same lines billed to the secondary payer with the primary's adjudication in
+// 2320/2330A/2330B and, per line, 2430. A primary claim whose family already has a filed
+// secondary claim yields nothing, so running this again builds nothing more.
+func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*claims.Claim, error) {
+	cands, err := p.DB.SecondaryCandidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*claims.Claim
+	seen := map[string]bool{}
+	for i := range cands {
+		c := &cands[i]
+		post, ok := effectivePosting(c.Postings)
+		if !ok || !secondaryDue(post) {
+			continue
+		}
+		cov, ok := secondaryCoverage(&c.Client, &c.Claim)
+		if !ok {
+			continue
+		}
+		sc, err := b.Secondary(&c.Claim, cov, p.priorPayer(&c.Claim, post))
+		if err != nil {
+			// Ids only: the claim and the payer, no patient data.
+			p.Log.Warn().Str("claim", c.Claim.ID).Str("payer", cov.Payer).Err(err).Msg("secondary claim not built")
+			continue
+		}
+		if seen[sc.ID] {
+			continue // a replacement and its original both adjudicated: bill the sessions onward once
+		}
+		seen[sc.ID] = true
+		sc.PriorClaim = c.Claim.ID
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// effectivePosting returns the CLP that stands for the primary payer's adjudication: the
+// last one not undone by a later reversal (CLP02 22). A reversal cancels the latest
+// standing posting; the corrected CLP that usually follows it then stands. ok is false
+// when nothing stands, or when the standing CLP came in a payment that failed balancing
+// (its amounts cannot be quoted to another payer).
+func effectivePosting(ps []store.PostedCLP) (store.PostedCLP, bool) {
+	var stack []store.PostedCLP
+	for _, pc := range ps {
+		if pc.Status == "22" {
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		}
+		stack = append(stack, pc)
+	}
+	if len(stack) == 0 {
+		return store.PostedCLP{}, false
+	}
+	last := stack[len(stack)-1]
+	return last, last.Balanced
+}
+
+// secondaryDue reports whether the primary's adjudication leaves something for the
+// secondary payer. CLP02 1 (processed as primary) with money paid or owed by the patient,
+// or CLP02 4 (denied) with patient responsibility, go on; 19-21 mean the primary already
+// forwarded (crossed over) the claim, and a denial with no patient responsibility is a
+// provider write-off or an appeal, not a balance another payer covers.
+func secondaryDue(pc store.PostedCLP) bool {
+	if pc.Status != "1" && pc.Status != "4" {
+		return false
+	}
+	if pc.Outcome != "denied" {
+		return true
+	}
+	if pc.Patient > 0 {
+		return true
+	}
+	for _, a := range pc.Adjustments {
+		if a.Group == "PR" && a.Amount > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// secondaryCoverage picks the client's coverage marked secondary, with another payer than
+// the primary claim's (a coverage naming the same payer twice is a data-entry slip, and
+// billing a payer as its own secondary is always rejected).
+func secondaryCoverage(cl *claims.Client, primary *claims.Claim) (claims.Coverage, bool) {
+	for _, cov := range cl.Coverage {
+		if strings.EqualFold(cov.Priority, "secondary") && cov.Payer != "" && cov.Payer != primary.Payer {
+			cov.Priority = "secondary"
+			if cov.Relationship == "" {
+				cov.Relationship = "self"
+			}
+			return cov, true
+		}
+	}
+	return claims.Coverage{}, false
+}
+
+// priorPayer turns the primary's posted CLP into what 2320/2330A/2330B/2430 carry. The
+// payer is named as configured (its 837P payer id is what the secondary payer knows it
+// by), else as the 835 names itself. Line detail is quoted only when every 835 service
+// line matches a line of the claim; otherwise all adjustments go to the claim level (2320
+// CAS), which keeps CLM02 - AMT*D = sum of CAS true for the secondary payer's balancing.
+func (p *Pipeline) priorPayer(c *claims.Claim, pc store.PostedCLP) claims.PriorPayerInfo {
+	info := claims.PriorPayerInfo{
+		Responsibility:     claims.ResponsibilityPrimary,
+		PayerName:          pc.PayerName,
+		PayerID:            pc.Payer,
+		Group:              c.Coverage.Group,
+		Relationship:       c.Coverage.Relationship,
+		PayerControlNumber: pc.PayerClaim,
+		Paid:               pc.Paid,
+		Adjudicated:        isoDate(pc.Date),
+	}
+	if cfgPayer, ok := p.Cfg.Payer(c.Payer); ok {
+		info.PayerName, info.PayerID = cfgPayer.Name, cfgPayer.PayerID
+		info.FilingIndicator = cfgPayer.ClaimFilingIndicator
+	}
+	if info.FilingIndicator == "" {
+		info.FilingIndicator = "CI"
+	}
+	sub := c.Client
+	if c.Coverage.Subscriber != nil && c.Coverage.Relationship != "" && c.Coverage.Relationship != "self" {
+		sub = *c.Coverage.Subscriber
+	}
+	sub.MemberID = c.Coverage.MemberID // 2330A NM109: the member id at the primary payer
+	info.Subscriber = sub
+
+	lineOf, matched := matchLines(c, pc.Adjustments)
+	lines := map[int]*claims.PriorLine{}
+	for _, a := range pc.Adjustments {
+		adj := claims.Adjustment{Group: a.Group, Reason: a.Reason, Amount: a.Amount}
+		if a.Line == 0 || !matched {
+			info.Adjustments = append(info.Adjustments, adj)
+			continue
+		}
+		n := lineOf[a.Line]
+		pl := lines[n]
+		if pl == nil {
+			pl = &claims.PriorLine{Line: n, Paid: c.Lines[n-1].Charge, Units: c.Lines[n-1].Units}
+			lines[n] = pl
+		}
+		pl.Adjustments = append(pl.Adjustments, adj)
+		pl.Paid -= a.Amount // 835 SVC balancing: SVC03 = SVC02 - sum of line CAS
+	}
+	if matched && len(lines) > 0 {
+		// Every line the primary adjudicated is quoted, including lines paid in full
+		// (no CAS), so SVD02 adds up to AMT*D.
+		for n := 1; n <= len(c.Lines); n++ {
+			if pl := lines[n]; pl != nil {
+				info.Lines = append(info.Lines, *pl)
+			} else {
+				info.Lines = append(info.Lines, claims.PriorLine{Line: n, Paid: c.Lines[n-1].Charge, Units: c.Lines[n-1].Units})
+			}
+		}
+		var sum x12.Amount
+		for _, l := range info.Lines {
+			sum += l.Paid
+		}
+		if sum != pc.Paid {
+			// Lines paid in full are not told apart from lines the 835 left out; when the
+			// line totals do not give CLP04, quote the claim level only.
+			info.Lines = nil
+			info.Adjustments = info.Adjustments[:0]
+			for _, a := range pc.Adjustments {
+				info.Adjustments = append(info.Adjustments, claims.Adjustment{Group: a.Group, Reason: a.Reason, Amount: a.Amount})
+			}
+		}
+	}
+	return info
+}
+
+// matchLines maps the 835's service lines (1-based, as posted) to the claim's lines: the
+// same position when the procedure code agrees, else the first unused line with that
+// code. ok is false when some 835 line matches nothing.
+func matchLines(c *claims.Claim, adj []store.PostedAdjustment) (map[int]int, bool) {
+	codes := map[int]string{}
+	for _, a := range adj {
+		if a.Line > 0 {
+			codes[a.Line] = a.Code
+		}
+	}
+	nums := slices.Sorted(maps.Keys(codes))
+	out := map[int]int{}
+	used := map[int]bool{}
+	for _, n := range nums {
+		if code := codes[n]; n <= len(c.Lines) && (code == "" || c.Lines[n-1].Code == code) {
+			out[n], used[n] = n, true
+		}
+	}
+	for _, n := range nums {
+		code := codes[n]
+		if _, ok := out[n]; ok {
+			continue
+		}
+		for i := range c.Lines {
+			if !used[i+1] && c.Lines[i].Code == code {
+				out[n], used[i+1] = i+1, true
+				break
+			}
+		}
+		if _, ok := out[n]; !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// isoDate turns an 835 CCYYMMDD into YYYY-MM-DD.
+func isoDate(d string) string {
+	if len(d) == 8 {
+		return d[:4] + "-" + d[4:6] + "-" + d[6:]
+	}
+	return d
+}
