@@ -153,6 +153,9 @@ func (k *OverrideCheck) checkPayer(ctx context.Context, payer *config.Payer, lis
 		}
 		seen := map[string]bool{}
 		for _, e := range tx.Errors {
+			if summary(e, tx.Errors) {
+				continue
+			}
 			f := Finding{Severity: SeverityError, ClaimID: id}
 			if n, o := matchOverride(ovs, e); o != nil {
 				f.Rule = RuleOverride
@@ -262,4 +265,21 @@ func matchOverride(ovs []x12.Override, e x12.Error) (int, *x12.Override) {
 		return i + 1, o
 	}
 	return 0, nil
+}
+
+// summary reports whether e only restates other findings of its set: the IK5 "segments in
+// error" verdict and the IK3 "segment has data element errors" that heads IK4 findings.
+// A biller needs the element, not its envelope.
+func summary(e x12.Error, all []x12.Error) bool {
+	switch {
+	case e.Level == x12.LevelTransaction:
+		return len(all) > 1
+	case e.Level == x12.LevelSegment && e.Code == x12.IK3ElementErrors:
+		for _, o := range all {
+			if o.Level == x12.LevelElement && o.Position == e.Position {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -45,6 +45,7 @@ func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*c
 		}
 		seen[sc.ID] = true
 		sc.PriorClaim = c.Claim.ID
+		b.ApplyPayerModifiers(sc)
 		out = append(out, sc)
 	}
 	return out, nil
@@ -169,9 +170,13 @@ func (p *Pipeline) priorPayer(c *claims.Claim, pc store.PostedCLP) claims.PriorP
 				info.Lines = append(info.Lines, claims.PriorLine{Line: n, Paid: c.Lines[n-1].Charge, Units: c.Lines[n-1].Units})
 			}
 		}
+		// 835 claim balancing: CLP04 = sum of SVC03 - claim-level CAS.
 		var sum x12.Amount
 		for _, l := range info.Lines {
 			sum += l.Paid
+		}
+		for _, a := range info.Adjustments {
+			sum -= a.Amount
 		}
 		if sum != pc.Paid {
 			// Lines paid in full are not told apart from lines the 835 left out; when the
