@@ -1,0 +1,185 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
+)
+
+// FollowUpResult is what one follow-up run did.
+type FollowUpResult struct {
+	Queued    []store.QueueItem `json:"queued"`    // claims newly on the follow-up queue
+	Closed    int               `json:"closed"`    // follow-up items closed by an 835 since
+	Inquiries int               `json:"inquiries"` // 276 inquiries written
+	Files     []string          `json:"files"`     // 276 files in the outbound folders
+	Skipped   []string          `json:"skipped"`   // claims no 276 can be built for, with why
+}
+
+// FollowUp is the daemon's follow-up step: claims with no 835 claims.follow_up_days after
+// submission go on the follow-up queue (once per claim), and a 276 claim status inquiry
+// (005010X212) goes out for each open follow-up item not asked about in that many days,
+// one file per clearinghouse in DATA/outbound/<clearinghouse>/276_<ISA13>.x12. The 277
+// answers come back through ResponseHandlers (Kind277) into the claims' history.
+// follow_up_days 0 turns the step off.
+func (p *Pipeline) FollowUp(ctx context.Context) (*FollowUpResult, error) {
+	out := &FollowUpResult{Queued: []store.QueueItem{}, Files: []string{}, Skipped: []string{}}
+	days := p.Cfg.Claims.FollowUpDays
+	if days <= 0 {
+		return out, nil
+	}
+	q, err := p.DB.QueueFollowUps(ctx, days)
+	if err != nil {
+		return out, err
+	}
+	out.Queued, out.Closed = q.Queued, q.Closed
+	if out.Queued == nil {
+		out.Queued = []store.QueueItem{}
+	}
+	due, err := p.DB.FollowUpsToInquire(ctx, days)
+	if err != nil {
+		return out, err
+	}
+	now := p.now()
+	type pending struct {
+		inq   remit.StatusInquiry
+		claim string
+	}
+	byCH := map[string][]pending{}
+	for i, f := range due {
+		inq, ch, err := p.statusInquiry(&f.Claim, f.PayerClaim)
+		if err != nil {
+			out.Skipped = append(out.Skipped, fmt.Sprintf("%s: %v", f.Claim.ID, err))
+			continue
+		}
+		inq.Trace = newTrace(now) + fmt.Sprintf("%03d", i%1000)
+		byCH[ch] = append(byCH[ch], pending{inq, f.Claim.ID})
+	}
+	chs := make([]string, 0, len(byCH))
+	for ch := range byCH {
+		chs = append(chs, ch)
+	}
+	sort.Strings(chs)
+	for _, chID := range chs {
+		ch, _ := p.Cfg.Clearinghouse(chID)
+		var inqs []remit.StatusInquiry
+		var recs []store.StatusInquiryRecord
+		for _, pd := range byCH[chID] {
+			inq := pd.inq
+			inq.ReceiverName, inq.ReceiverID = orString(ch.Submitter.Name, inq.ProviderName), orString(ch.Submitter.ID, ch.ISA.SenderID)
+			inqs = append(inqs, inq)
+			recs = append(recs, store.StatusInquiryRecord{Trace: inq.Trace, ClaimID: pd.claim})
+		}
+		var buf bytes.Buffer
+		env := remit.StatusEnvelope{SenderQual: ch.ISA.SenderQual, SenderID: ch.ISA.SenderID, ReceiverQual: ch.ISA.ReceiverQual,
+			ReceiverID: ch.ISA.ReceiverID, GSSender: ch.ISA.GSSender, GSReceiver: ch.ISA.GSReceiver, Usage: ch.ISA.Usage, Now: now}
+		ctl, err := remit.Write276(ctx, &buf, env, p.DB, inqs)
+		if err != nil {
+			return out, fmt.Errorf("follow-up: 276 for %s: %w", chID, err)
+		}
+		dir := p.OutboundDir(chID)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return out, err
+		}
+		if err := p.RecoverStatusFiles(ctx, dir); err != nil {
+			return out, err
+		}
+		// Same order as 837Ps: temp file synced, inquiries recorded, then the rename that
+		// lets the uploader see it. A crash before the commit leaves a .tmp that
+		// RecoverStatusFiles deletes; after it, one it publishes.
+		name := fmt.Sprintf("276_%s.x12", x12.FormatISAControl(ctl.Interchange))
+		final := filepath.Join(dir, name)
+		if err := writeSynced(final+".tmp", buf.Bytes()); err != nil {
+			return out, fmt.Errorf("follow-up: writing %s: %w", name, err)
+		}
+		if err := p.DB.RecordStatusInquiries(ctx, name, ctl.Interchange, recs); err != nil {
+			os.Remove(final + ".tmp")
+			return out, err
+		}
+		if err := publish(final+".tmp", final); err != nil {
+			return out, fmt.Errorf("follow-up: publishing %s: %w", name, err)
+		}
+		p.Log.Info().Str("file", name).Str("clearinghouse", chID).Int("inquiries", len(inqs)).Msg("276 written")
+		out.Inquiries += len(inqs)
+		out.Files = append(out.Files, final)
+	}
+	return out, nil
+}
+
+// RecoverStatusFiles finishes or discards the .tmp files of an interrupted FollowUp.
+func (p *Pipeline) RecoverStatusFiles(ctx context.Context, dir string) error {
+	tmps, err := filepath.Glob(filepath.Join(dir, "276_*.x12.tmp"))
+	if err != nil {
+		return err
+	}
+	for _, tmp := range tmps {
+		final := strings.TrimSuffix(tmp, ".tmp")
+		ok, err := p.DB.StatusFileRecorded(ctx, filepath.Base(final))
+		if err != nil {
+			return err
+		}
+		if ok {
+			err = publish(tmp, final)
+		} else {
+			err = os.Remove(tmp)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statusInquiry fills a 276 inquiry from a filed claim and the configuration; it names the
+// clearinghouse the claim went through, which the answer comes back from.
+func (p *Pipeline) statusInquiry(c *claims.Claim, payerClaim string) (remit.StatusInquiry, string, error) {
+	var q remit.StatusInquiry
+	payer, ok := p.Cfg.Payer(c.Payer)
+	if !ok {
+		return q, "", fmt.Errorf("payer %q is not configured", c.Payer)
+	}
+	pr, ok := p.Cfg.Practice(c.Practice)
+	if !ok {
+		return q, "", fmt.Errorf("practice %q is not configured", c.Practice)
+	}
+	chID := c.Clearinghouse
+	if chID == "" {
+		chID = payer.Clearinghouse
+	}
+	if _, ok := p.Cfg.Clearinghouse(chID); !ok {
+		return q, "", fmt.Errorf("clearinghouse %q is not configured", chID)
+	}
+	q = remit.StatusInquiry{PayerName: payer.Name, PayerID: payer.PayerID, ProviderName: pr.Name, ProviderNPI: pr.NPI,
+		MemberID: c.Coverage.MemberID, PatientControl: c.ID, PayerClaim: payerClaim, Charge: c.Total, From: c.Date}
+	person := func(p claims.Person) remit.StatusPerson {
+		return remit.StatusPerson{LastName: p.LastName, FirstName: p.FirstName, DOB: p.DOB, Gender: p.Gender}
+	}
+	if c.Coverage.Relationship == "" || c.Coverage.Relationship == "self" || c.Coverage.Subscriber == nil {
+		q.Subscriber = person(c.Client)
+	} else {
+		q.Subscriber = person(*c.Coverage.Subscriber)
+		dep := person(c.Client)
+		q.Dependent = &dep
+	}
+	for _, l := range c.Lines {
+		if l.Date > q.To && l.Date != c.Date {
+			q.To = l.Date
+		}
+	}
+	return q, chID, nil
+}
+
+func orString(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
