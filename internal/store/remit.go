@@ -936,6 +936,11 @@ type DenialRow struct {
 	Denied       int        `json:"denied"`        // claims with a denial
 	Rate         float64    `json:"rate"`          // denied / claims; a ratio, not money
 	DeniedAmount x12.Amount `json:"denied_amount"` // sum of denied adjustments
+	// By cpt, carc and category: service lines, as a denial rate per line (denied lines /
+	// lines). Lines of CLPs posted before line codes were kept are not counted.
+	Lines       int     `json:"lines,omitempty"`
+	DeniedLines int     `json:"denied_lines,omitempty"`
+	LineRate    float64 `json:"line_rate,omitempty"`
 }
 
 // DenialReport groups denials by payer, month (YYYYMM of the 835 date), provider
@@ -951,9 +956,7 @@ func (db *DB) DenialReport(ctx context.Context, by string) ([]DenialRow, error) 
 				WHERE category <> '' GROUP BY payment_id, seq) a ON a.payment_id = c.payment_id AND a.seq = c.seq
 			WHERE c.outcome <> 'reversed' GROUP BY ` + key + ` ORDER BY 1`
 	case "cpt", "carc", "category":
-		key := map[string]string{"cpt": "a.code", "carc": "a.grp || '-' || a.reason", "category": "a.category"}[by]
-		q = `SELECT ` + key + `, COUNT(DISTINCT a.payment_id * 1000000 + a.seq), COUNT(DISTINCT a.payment_id * 1000000 + a.seq), SUM(a.amount_cents)
-			FROM remit_adjustments a WHERE a.category <> '' GROUP BY ` + key + ` ORDER BY 1`
+		return db.denialReportByLine(ctx, by)
 	default:
 		return nil, fmt.Errorf("store: denial report by %q: want payer, month, provider, cpt, carc or category", by)
 	}
