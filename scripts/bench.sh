@@ -6,7 +6,9 @@
 #  3. runs the Go benchmarks of the packages that have them.
 #
 # Usage: scripts/bench.sh [SIZE_MB]
-# Environment: BENCHTIME (go test -benchtime, default 5x), BENCH_COUNT (-count, default 3),
+# Environment: BENCHTIME (go test -benchtime, default 5x), BENCH_COUNT (-count, default 1;
+#              use 5 to compare before/after on a noisy machine; BenchmarkIntake100k alone
+#              takes ~25 s per iteration),
 #              BENCH_PKGS (packages to benchmark), BENCH_SKIP_GO=1 / BENCH_SKIP_FILE=1.
 # Targets: tokenizer >= 1000 MB/s, parse + validate >= 150 MB/s per core, 1 GB in < 100 MB RSS.
 set -euo pipefail
@@ -14,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 size_mb=${1:-${BENCH_SIZE_MB:-1024}}
 benchtime=${BENCHTIME:-5x}
-count=${BENCH_COUNT:-3}
+count=${BENCH_COUNT:-1}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/edigate-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -58,7 +60,7 @@ if [[ "${BENCH_SKIP_FILE:-}" != 1 ]]; then
 fi
 
 if [[ "${BENCH_SKIP_GO:-}" != 1 ]]; then
-	pkgs=${BENCH_PKGS:-"./x12 ./x12/guides ./claims ./internal/intake ./remit ./eligibility"}
+	pkgs=${BENCH_PKGS:-"./x12 ./x12/guides ./claims ./internal/intake ./internal/store ./remit ./eligibility"}
 	have=()
 	for p in $pkgs; do
 		if [[ -d "$p" ]] && grep -qs '^func Benchmark' "$p"/*_test.go; then
