@@ -121,6 +121,7 @@ func runQueue(ctx context.Context, a *app, args []string) int {
 		{"resolve", "resolve an item: --outcome resubmitted|appeal_sent|written_off|appeal_won|appeal_lost|no_action", runQueueResolve},
 		{"assign", "assign an item: queue assign ID WHO", runQueueAssign},
 		{"note", "add a note to an item: queue note ID TEXT", runQueueNote},
+		{"followup", "queue claims with no 835 after claims.follow_up_days and write 276 status inquiries", runQueueFollowup},
 	}, args)
 }
 
@@ -211,15 +212,54 @@ func runQueueResolve(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	defer env.db.Close()
-	it, err := env.db.ResolveQueueItem(ctx, id, *outcome, *note)
+	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
+	r, err := p.ResolveQueueItem(ctx, id, *outcome, *note)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate queue resolve: %v\n", err)
 		return exitInvalid
 	}
 	if f.json {
-		return remitJSON(a, it)
+		return remitJSON(a, r)
 	}
-	fmt.Fprintf(a.stdout, "item %d resolved: %s\n", it.ID, it.Outcome)
+	fmt.Fprintf(a.stdout, "item %d resolved: %s\n", r.Item.ID, r.Item.Outcome)
+	if r.Claim != "" {
+		fmt.Fprintf(a.stdout, "claim %s (frequency %s) %s; it is filed with the next claims file\n", r.Claim, r.Frequency, r.State)
+		for _, f := range r.Findings {
+			fmt.Fprintf(a.stdout, "  hold: %s\n", f)
+		}
+	}
+	return exitOK
+}
+
+// runQueueFollowup runs the daemon's follow-up step once.
+func runQueueFollowup(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "queue followup", "", "Put claims with no 835 claims.follow_up_days after submission on the follow-up queue\n(once per claim) and write 276 claim status inquiries for them into DATA/outbound/<clearinghouse>/.")
+	var f remitFlags
+	f.register(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	env, code := remitEnv(ctx, a, "queue followup", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
+	r, err := p.FollowUp(ctx)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue followup: %v\n", err)
+		return exitUsage
+	}
+	if f.json {
+		return remitJSON(a, r)
+	}
+	fmt.Fprintf(a.stdout, "queued %d, closed %d, 276 inquiries %d\n", len(r.Queued), r.Closed, r.Inquiries)
+	for _, fl := range r.Files {
+		fmt.Fprintln(a.stdout, fl)
+	}
+	for _, s := range r.Skipped {
+		fmt.Fprintf(a.stdout, "skipped %s\n", s)
+	}
 	return exitOK
 }
 
@@ -265,7 +305,67 @@ func queueUpdate(ctx context.Context, a *app, verb string, args []string, fn fun
 func runReport(ctx context.Context, a *app, args []string) int {
 	return subcommand(ctx, a, "report", []command{
 		{"denials", "denial rate and amounts --by payer|cpt|carc|category|provider|month", runReportDenials},
+		{"ar", "days in A/R: submission to payment, and open claims by age (0-30, 31-60, 61-90, 90+)", runReportAR},
+		{"acceptance", "first-pass acceptance rate (999 + 277CA) of original claims", runReportAcceptance},
+		{"appeals", "appeals won, lost and pending", runReportAppeals},
 	}, args)
+}
+
+// reportVerb runs one report without arguments and prints it as JSON or text.
+func reportVerb(ctx context.Context, a *app, args []string, name, help string, run func(*store.DB) (any, error), text func(any)) int {
+	fs := newFlags(a, "report "+name, "", help)
+	var f remitFlags
+	f.register(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	env, code := remitEnv(ctx, a, "report "+name, f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	v, err := run(env.db)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate report %s: %v\n", name, err)
+		return exitUsage
+	}
+	if f.json {
+		return remitJSON(a, v)
+	}
+	text(v)
+	return exitOK
+}
+
+func runReportAR(ctx context.Context, a *app, args []string) int {
+	return reportVerb(ctx, a, args, "ar", "Days in accounts receivable: average days from submission to first payment, and the\nopen claims by age.",
+		func(db *store.DB) (any, error) { return db.ARReport(ctx) },
+		func(v any) {
+			r := v.(store.ARReport)
+			fmt.Fprintf(a.stdout, "as of %s: %d paid claims, average %.1f days to payment\n", r.AsOf, r.PaidClaims, r.AverageDays)
+			for _, b := range r.Open {
+				fmt.Fprintf(a.stdout, "  %-6s %6d claims %12s\n", b.Bucket, b.Claims, b.Amount)
+			}
+			fmt.Fprintf(a.stdout, "  open   %6d claims %12s\n", r.OpenClaims, r.OpenAmount)
+		})
+}
+
+func runReportAcceptance(ctx context.Context, a *app, args []string) int {
+	return reportVerb(ctx, a, args, "acceptance", "First-pass acceptance: original claims the 999 and 277CA accepted without a rejection.",
+		func(db *store.DB) (any, error) { return db.AcceptanceReport(ctx) },
+		func(v any) {
+			r := v.(store.AcceptanceReport)
+			fmt.Fprintf(a.stdout, "submitted %d, accepted %d, rejected %d, pending %d: first-pass rate %.1f%%\n",
+				r.Submitted, r.Accepted, r.Rejected, r.Pending, 100*r.Rate)
+		})
+}
+
+func runReportAppeals(ctx context.Context, a *app, args []string) int {
+	return reportVerb(ctx, a, args, "appeals", "Appeals won and lost: appeals items resolved with an outcome, and denied claims a later\n835 paid.",
+		func(db *store.DB) (any, error) { return db.AppealsReport(ctx) },
+		func(v any) {
+			r := v.(store.AppealsReport)
+			fmt.Fprintf(a.stdout, "appeals %d: won %d, lost %d, pending %d (win rate %.1f%%)\n", r.Appeals, r.Won, r.Lost, r.Pending, 100*r.WinRate)
+		})
 }
 
 func runReportDenials(ctx context.Context, a *app, args []string) int {
@@ -293,7 +393,11 @@ func runReportDenials(ctx context.Context, a *app, args []string) int {
 		return remitJSON(a, map[string]any{"by": *by, "rows": rows})
 	}
 	for _, r := range rows {
-		fmt.Fprintf(a.stdout, "%-20s claims %6d denied %6d (%5.1f%%) amount %12s\n", r.Key, r.Claims, r.Denied, 100*r.Rate, r.DeniedAmount)
+		fmt.Fprintf(a.stdout, "%-20s claims %6d denied %6d (%5.1f%%) amount %12s", r.Key, r.Claims, r.Denied, 100*r.Rate, r.DeniedAmount)
+		if r.Lines > 0 {
+			fmt.Fprintf(a.stdout, " lines %6d denied %6d (%5.1f%%)", r.Lines, r.DeniedLines, 100*r.LineRate)
+		}
+		fmt.Fprintln(a.stdout)
 	}
 	return exitOK
 }

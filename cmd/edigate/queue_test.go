@@ -76,3 +76,54 @@ func TestQueueAppealFlow(t *testing.T) {
 		t.Errorf("letter file mode %v %v", fi.Mode(), err)
 	}
 }
+
+// The report verbs and queue followup print the store's numbers as JSON: a denied claim
+// counts in the CO-197 line rate and as accepted (adjudicated), and follow-up has nothing
+// to ask about a claim that already has its 835.
+func TestReportsAndFollowupCLI(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "edigate.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency,
+		responsibility, total_cents, state, data, created_at, updated_at)
+		VALUES ('PCN3001', 'PCN3001', 'demo-practice', 'demo-commercial', 'sim', 'c', '2024-11-01', '1', 'P', 15000, 'filed', '{}', 't', 't')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at)
+		VALUES ('sim', 'f.x12', 'T', 1, 1, 1, 15000, 'x', '2024-11-02T10:00:00.000000000Z')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control) VALUES ('PCN3001', 1, 1, 1, '0001')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	d := "--data=" + dir
+	if code, out, stderr := runCmd(t, "", "remit", "post", d, rt+"835-denied-co197.x12"); code != exitOK {
+		t.Fatalf("post: %d %s %s", code, out, stderr)
+	}
+	var acc store.AcceptanceReport
+	if code, out, stderr := runCmd(t, "", "report", "acceptance", d, "--json"); code != exitOK || json.Unmarshal([]byte(out), &acc) != nil ||
+		acc.Submitted != 1 || acc.Accepted != 1 || acc.Rate != 1 {
+		t.Errorf("acceptance: %d %s %s", code, out, stderr)
+	}
+	var ar store.ARReport
+	if code, out, stderr := runCmd(t, "", "report", "ar", d, "--json"); code != exitOK || json.Unmarshal([]byte(out), &ar) != nil ||
+		ar.PaidClaims != 0 || ar.OpenClaims != 1 || ar.Open[3].Claims != 1 {
+		t.Errorf("ar: %d %s %s", code, out, stderr)
+	}
+	var ap store.AppealsReport
+	if code, out, stderr := runCmd(t, "", "report", "appeals", d, "--json"); code != exitOK || json.Unmarshal([]byte(out), &ap) != nil || ap.Appeals != 0 {
+		t.Errorf("appeals: %d %s %s", code, out, stderr)
+	}
+	var rows struct{ Rows []store.DenialRow }
+	if code, out, stderr := runCmd(t, "", "report", "denials", d, "--by", "carc", "--json"); code != exitOK || json.Unmarshal([]byte(out), &rows) != nil ||
+		len(rows.Rows) != 1 || rows.Rows[0].Key != "CO-197" || rows.Rows[0].Lines == 0 || rows.Rows[0].LineRate <= 0 {
+		t.Errorf("denials by carc: %d %s %s", code, out, stderr)
+	}
+	code, out, stderr := runCmd(t, "", "queue", "followup", d, "--json")
+	if code != exitOK || !strings.Contains(out, `"queued": []`) || !strings.Contains(out, `"inquiries": 0`) {
+		t.Errorf("followup: %d %s %s", code, out, stderr)
+	}
+}
