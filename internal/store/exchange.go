@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -157,4 +159,330 @@ func parseExchangeStamp(s string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return time.Parse(time.RFC3339Nano, s)
+}
+
+// Alert kinds raised for a clearinghouse's silence and for outbound files it never got.
+const (
+	AlertAckOverdue      = "ack_overdue"       // entity upload <clearinghouse>/<file>: no 999 in time
+	AlertClaimAckOverdue = "claim_ack_overdue" // entity claim <CLM01>: no 277CA in time
+	AlertOutboundInvalid = "outbound_rejected" // entity file <clearinghouse>/<file>: not sendable
+)
+
+// ExchangeAck is one acknowledgement found in a downloaded 999 (one per AK1) or TA1.
+type ExchangeAck struct {
+	Kind         string // "999" or "TA1"
+	FunctionalID string // AK101; "" for a TA1
+	Control      int64  // AK102 (the GS06 we sent) or TA101 (the ISA13 we sent)
+	Accepted     bool
+}
+
+// AckFile is a processed 999/TA1 response file not yet read for exchange acknowledgements.
+type AckFile struct {
+	SHA256        string
+	Path          string // relative to the data directory
+	Clearinghouse string
+	ProcessedAt   time.Time
+}
+
+// UnscannedAckFiles lists the 999 and TA1 files (processed or failed: either way a response
+// arrived) whose acknowledgements are not yet in exchange_acks.
+func (db *DB) UnscannedAckFiles(ctx context.Context) ([]AckFile, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT i.sha256, i.path, i.clearinghouse, i.processed_at FROM inbound_files i
+		WHERE i.kind IN ('999', 'TA1') AND NOT EXISTS (SELECT 1 FROM exchange_ack_files a WHERE a.sha256 = i.sha256)
+		ORDER BY i.processed_at, i.sha256`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unscanned acknowledgements: %w", err)
+	}
+	defer rows.Close()
+	var out []AckFile
+	for rows.Next() {
+		var f AckFile
+		var at string
+		if err := rows.Scan(&f.SHA256, &f.Path, &f.Clearinghouse, &at); err != nil {
+			return nil, fmt.Errorf("store: unscanned acknowledgements: %w", err)
+		}
+		f.ProcessedAt, _ = parseExchangeStamp(at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// RecordExchangeAcks stores the acknowledgements read from f and marks f read, in one
+// transaction; recording the same file again changes nothing.
+func (db *DB) RecordExchangeAcks(ctx context.Context, f AckFile, acks []ExchangeAck) error {
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		at := f.ProcessedAt
+		if at.IsZero() {
+			at = b.now
+		}
+		for _, a := range acks {
+			if _, err := b.exec(`INSERT INTO exchange_acks (clearinghouse, file_sha, kind, functional_id, control, accepted, received_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (file_sha, kind, functional_id, control) DO NOTHING`,
+				f.Clearinghouse, f.SHA256, a.Kind, a.FunctionalID, a.Control, boolInt(a.Accepted), timestamp(at)); err != nil {
+				return err
+			}
+		}
+		_, err := b.exec(`INSERT INTO exchange_ack_files (sha256, scanned_at) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING`, f.SHA256, timestamp(b.now))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: acknowledgements in %s: %w", f.Path, err)
+	}
+	return nil
+}
+
+// OverdueCheck sets the thresholds of CheckExchangeOverdue; a zero duration turns that
+// check off.
+type OverdueCheck struct {
+	Now           time.Time
+	AckAfter      time.Duration // claims.ack_overdue_hours
+	ClaimAckAfter time.Duration // claims.claim_ack_overdue_days
+}
+
+// OverdueResult counts what one check did.
+type OverdueResult struct {
+	Acked   int `json:"acked"`   // uploads whose acknowledgement was found this time
+	Raised  int `json:"raised"`  // alerts raised
+	Cleared int `json:"cleared"` // alerts cleared because the response arrived
+	Waiting int `json:"waiting"` // uploads still awaiting a 999 (overdue or not)
+}
+
+// setFunctionalID is GS01 for the sets edigate sends: the 999's AK101 names the group by it.
+var setFunctionalID = map[string]string{"837": "HC", "270": "HS", "276": "HR", "834": "BE", "820": "RA"}
+
+type awaitedUpload struct {
+	ch, sha, local, remote, set, control, uploaded string
+	groups                                         []string
+}
+
+// CheckExchangeOverdue settles which uploads a 999 or rejecting TA1 has answered, raises
+// ack_overdue once per upload still unanswered AckAfter after it went out, raises
+// claim_ack_overdue once per claim still waiting for its 277CA (state submitted or
+// file_accepted) ClaimAckAfter after its latest upload, and clears either alert once the
+// response is in. One transaction, so a crash leaves the alerts as they were.
+func (db *DB) CheckExchangeOverdue(ctx context.Context, c OverdueCheck) (OverdueResult, error) {
+	var out OverdueResult
+	now := c.Now.UTC()
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		out = OverdueResult{}
+		waiting, err := b.awaitedUploads()
+		if err != nil {
+			return err
+		}
+		open := map[string]bool{}
+		for _, u := range waiting {
+			at, err := b.ackFor(u)
+			if err != nil {
+				return fmt.Errorf("upload %s: %w", u.local, err)
+			}
+			if at != "" {
+				if _, err := b.exec(`UPDATE exchange_uploads SET acked_at = ? WHERE clearinghouse = ? AND sha256 = ?`, at, u.ch, u.sha); err != nil {
+					return fmt.Errorf("upload %s: %w", u.local, err)
+				}
+				out.Acked++
+				continue
+			}
+			out.Waiting++
+			id := u.ch + "/" + u.local
+			open[id] = true
+			sent, err := time.Parse(time.RFC3339Nano, u.uploaded)
+			if err != nil || c.AckAfter <= 0 || now.Sub(sent) < c.AckAfter {
+				continue
+			}
+			raised, err := b.raiseOnce("upload", id, AlertAckOverdue, map[string]any{"clearinghouse": u.ch, "file": u.local,
+				"remote": u.remote, "set": u.set, "isa": u.control, "groups": u.groups, "uploaded_at": u.uploaded,
+				"due_by": timestamp(sent.Add(c.AckAfter)), "message": "no 999 acknowledgement from the clearinghouse"}, now)
+			if err != nil {
+				return err
+			}
+			if raised {
+				out.Raised++
+			}
+		}
+		n, err := b.clearUnless("upload", AlertAckOverdue, open, now)
+		if err != nil {
+			return err
+		}
+		out.Cleared += n
+
+		claimsWaiting, err := b.claimsAwaiting277CA()
+		if err != nil {
+			return err
+		}
+		openClaims := map[string]bool{}
+		for id, w := range claimsWaiting {
+			openClaims[id] = true
+			sent, err := time.Parse(time.RFC3339Nano, w.uploaded)
+			if err != nil || c.ClaimAckAfter <= 0 || now.Sub(sent) < c.ClaimAckAfter {
+				continue
+			}
+			raised, err := b.raiseOnce("claim", id, AlertClaimAckOverdue, map[string]any{"clearinghouse": w.ch, "file": w.local,
+				"isa": w.control, "state": w.state, "submitted_at": w.uploaded, "due_by": timestamp(sent.Add(c.ClaimAckAfter)),
+				"message": "no 277CA claim acknowledgement from the clearinghouse"}, now)
+			if err != nil {
+				return err
+			}
+			if raised {
+				out.Raised++
+			}
+		}
+		n, err = b.clearUnless("claim", AlertClaimAckOverdue, openClaims, now)
+		out.Cleared += n
+		return err
+	})
+	if err != nil {
+		return OverdueResult{}, fmt.Errorf("store: overdue responses: %w", err)
+	}
+	return out, nil
+}
+
+func (b *Batch) awaitedUploads() ([]awaitedUpload, error) {
+	rows, err := b.query(`SELECT clearinghouse, sha256, local_name, remote_name, set_id, control, groups, uploaded_at
+		FROM exchange_uploads WHERE state = 'uploaded' AND acked_at = '' ORDER BY uploaded_at, local_name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []awaitedUpload
+	for rows.Next() {
+		var u awaitedUpload
+		var groups string
+		if err := rows.Scan(&u.ch, &u.sha, &u.local, &u.remote, &u.set, &u.control, &groups, &u.uploaded); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(groups), &u.groups); err != nil {
+			return nil, fmt.Errorf("upload %s groups: %w", u.local, err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ackFor returns when u was answered: a 999 AK1 for one of its groups (of the same
+// functional id, as 837 and 270 groups may share numbers), or a TA1 rejecting its
+// interchange (no 999 follows one); "" while unanswered.
+func (b *Batch) ackFor(u awaitedUpload) (string, error) {
+	var first string
+	keep := func(q string, args ...any) error {
+		row, err := b.queryRow(q, args...)
+		if err != nil {
+			return err
+		}
+		var at sql.NullString
+		if err := row.Scan(&at); err != nil {
+			return err
+		}
+		if at.Valid && at.String != "" && (first == "" || at.String < first) {
+			first = at.String
+		}
+		return nil
+	}
+	fid := setFunctionalID[u.set]
+	for _, g := range u.groups {
+		n, err := strconv.ParseInt(strings.TrimSpace(g), 10, 64)
+		if err != nil {
+			continue
+		}
+		if err := keep(`SELECT MIN(received_at) FROM exchange_acks WHERE clearinghouse = ? AND kind = '999' AND control = ?
+			AND (functional_id = ? OR CAST(? AS TEXT) = '')`, u.ch, n, fid, fid); err != nil {
+			return "", err
+		}
+	}
+	if n, err := strconv.ParseInt(strings.TrimSpace(u.control), 10, 64); err == nil {
+		if err := keep(`SELECT MIN(received_at) FROM exchange_acks WHERE clearinghouse = ? AND kind = 'TA1' AND control = ? AND accepted = 0`, u.ch, n); err != nil {
+			return "", err
+		}
+	}
+	return first, nil
+}
+
+type awaitedClaim struct{ ch, local, control, uploaded, state string }
+
+// claimsAwaiting277CA returns the uploaded claims no 277CA (nor anything after it, nor a
+// rejecting 999/TA1) has moved, with their latest upload.
+func (b *Batch) claimsAwaiting277CA() (map[string]awaitedClaim, error) {
+	rows, err := b.query(`SELECT cs.claim_id, u.clearinghouse, u.local_name, u.control, u.uploaded_at, COALESCE(st.state, '')
+		FROM claim_submissions cs
+		JOIN claim_files f ON f.id = cs.file_id
+		JOIN exchange_uploads u ON u.clearinghouse = f.clearinghouse AND u.sha256 = f.sha256
+		LEFT JOIN claim_status st ON st.claim_id = cs.claim_id
+		WHERE u.state = 'uploaded' AND (st.state IS NULL OR st.state IN ('submitted', 'file_accepted'))`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]awaitedClaim{}
+	for rows.Next() {
+		var id string
+		var w awaitedClaim
+		if err := rows.Scan(&id, &w.ch, &w.local, &w.control, &w.uploaded, &w.state); err != nil {
+			return nil, err
+		}
+		if w.state == "" {
+			w.state = "submitted"
+		}
+		if prev, ok := out[id]; !ok || w.uploaded > prev.uploaded {
+			out[id] = w
+		}
+	}
+	return out, rows.Err()
+}
+
+// raiseOnce opens an alert unless one (open or cleared) exists for the entity and kind: a
+// late response clears it, and the same silence is not reported twice.
+func (b *Batch) raiseOnce(entityKind, entityID, kind string, detail map[string]any, now time.Time) (bool, error) {
+	d, err := json.Marshal(detail)
+	if err != nil {
+		return false, err
+	}
+	res, err := b.exec(`INSERT INTO alerts (entity_kind, entity_id, kind, detail, raised_at)
+		SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE entity_kind = ? AND entity_id = ? AND kind = ?)`,
+		entityKind, entityID, kind, string(d), timestamp(now), entityKind, entityID, kind)
+	if err != nil {
+		return false, fmt.Errorf("alert %s %s: %w", kind, entityID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// clearUnless clears the open alerts of this kind whose entity is not in still.
+func (b *Batch) clearUnless(entityKind, kind string, still map[string]bool, now time.Time) (int, error) {
+	rows, err := b.query(`SELECT id, entity_id FROM alerts WHERE entity_kind = ? AND kind = ? AND cleared_at = ''`, entityKind, kind)
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var ent string
+		if err := rows.Scan(&id, &ent); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if !still[ent] {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if _, err := b.exec(`UPDATE alerts SET cleared_at = ? WHERE id = ?`, timestamp(now), id); err != nil {
+			return 0, fmt.Errorf("clear alert %d: %w", id, err)
+		}
+	}
+	return len(ids), nil
+}
+
+// RaiseAlert opens an alert unless one (open or cleared) exists for the entity and kind;
+// it reports whether it did.
+func (db *DB) RaiseAlert(ctx context.Context, entityKind, entityID, kind string, detail map[string]any) (bool, error) {
+	var raised bool
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		var err error
+		raised, err = b.raiseOnce(entityKind, entityID, kind, detail, b.now)
+		return err
+	})
+	return raised, err
 }

@@ -1,0 +1,236 @@
+package scheduler
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/internal/testenv"
+)
+
+func TestScanAcks(t *testing.T) {
+	isa := "ISA*00*          *00*          *ZZ*SIMCH          *ZZ*EDIGATE        *240102*1200*^*00501*000000900*0*T*:~"
+	cases := []struct {
+		name, body string
+		want       []store.ExchangeAck
+	}{
+		{"accepted 837 group", isa + "GS*FA*SIMCH*EDIGATE*20240102*1200*900*X*005010X231A1~ST*999*0001*005010X231A1~AK1*HC*501*005010X222A1~AK2*837*0001~IK5*A~AK9*A*1*1*1~SE*6*0001~GE*1*900~IEA*1*000000900~",
+			[]store.ExchangeAck{{Kind: "999", FunctionalID: "HC", Control: 501, Accepted: true}}},
+		{"rejected group then partly accepted one", isa + "GS*FA*SIMCH*EDIGATE*20240102*1200*900*X*005010X231A1~ST*999*0001*005010X231A1~AK1*HC*7~AK9*R*1*1*0~SE*4*0001~ST*999*0002*005010X231A1~AK1*HS*8~AK9*P*2*2*1~SE*4*0002~GE*2*900~IEA*1*000000900~",
+			[]store.ExchangeAck{{Kind: "999", FunctionalID: "HC", Control: 7}, {Kind: "999", FunctionalID: "HS", Control: 8, Accepted: true}}},
+		{"TA1 rejecting an interchange", isa + "TA1*000000501*240102*1200*R*022~IEA*0*000000900~",
+			[]store.ExchangeAck{{Kind: "TA1", Control: 501}}},
+		{"TA1 accepting before the 999", isa + "TA1*000000501*240102*1200*A*000~GS*FA*SIMCH*EDIGATE*20240102*1200*900*X*005010X231A1~ST*999*0001*005010X231A1~AK1*HC*501~AK9*E*1*1*1~SE*4*0001~GE*1*900~IEA*1*000000900~",
+			[]store.ExchangeAck{{Kind: "TA1", Control: 501, Accepted: true}, {Kind: "999", FunctionalID: "HC", Control: 501, Accepted: true}}},
+		{"AK1 with no number is not ours", isa + "GS*FA*SIMCH*EDIGATE*20240102*1200*900*X*005010X231A1~ST*999*0001~AK1*HC*~AK9*A*1*1*1~SE*4*0001~GE*1*900~IEA*1*000000900~", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := scanAcks(strings.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+	// A broken tail keeps what was read before it.
+	got, err := scanAcks(strings.NewReader(isa + "GS*FA*A*B*20240102*1200*1*X*005010X231A1~ST*999*0001~AK1*HC*12~AK9*A*1*1*1~SE*4"))
+	if err == nil || len(got) != 1 || got[0].Control != 12 || !got[0].Accepted {
+		t.Errorf("truncated file: %+v, %v", got, err)
+	}
+}
+
+func FuzzScanAcks(f *testing.F) {
+	f.Add("ISA*00*          *00*          *ZZ*A              *ZZ*B              *240102*1200*^*00501*000000900*0*T*:~AK1*HC*1~AK9*A~TA1*000000001*240102*1200*R*022~")
+	f.Add("ISA*00*")
+	f.Fuzz(func(t *testing.T, s string) {
+		acks, _ := scanAcks(strings.NewReader(s))
+		for _, a := range acks {
+			if (a.Kind != "999" && a.Kind != "TA1") || (a.Kind == "TA1" && a.FunctionalID != "") || a.Control < 0 {
+				t.Fatalf("ack %+v", a)
+			}
+		}
+	})
+}
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// openOverdueStore opens an empty store of the dialect: SQLite in a temp dir, or a fresh
+// schema on the machine's PostgreSQL (skipped locally when absent, required in CI).
+func openOverdueStore(t *testing.T, dialect string, now func() time.Time) *store.DB {
+	t.Helper()
+	target := filepath.Join(t.TempDir(), "edigate.db")
+	if dialect == "postgres" {
+		base := testenv.PostgresURL(t)
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Close() })
+		if err := admin.Ping(); err != nil {
+			testenv.Missing(t, "PostgreSQL at "+base, err.Error())
+		}
+		schema := fmt.Sprintf("overdue_%d_%d", os.Getpid(), rand.Int64())
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+		sep := "?"
+		if strings.Contains(base, "?") {
+			sep = "&"
+		}
+		target = base + sep + "search_path=" + schema
+	}
+	db, err := store.Open(context.Background(), target, store.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestOverdueAlerts walks a controlled clock past both thresholds: an 837 and a 270 go
+// out, nothing answers, alerts are raised once; a 999 for the 837's group (not the 270's,
+// which shares the group number) clears one; a TA1 rejecting the 270's interchange clears
+// the other; claims alert after five days and clear when their 277CA moves them.
+func TestOverdueAlerts(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			clk := &clock{t: t0}
+			testOverdue(t, openOverdueStore(t, dialect, clk.Now), clk, t0)
+		})
+	}
+}
+
+func testOverdue(t *testing.T, db *store.DB, clk *clock, t0 time.Time) {
+	ctx := context.Background()
+	data := t.TempDir()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.SQL().ExecContext(ctx, db.Rebind(q), args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at)
+		VALUES ('ch', '837P_ch_000000501.x12', 'T', 501, 501, 2, 0, 'sha837', 't')`)
+	for _, id := range []string{"C1", "C2"} {
+		exec(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency, responsibility,
+			total_cents, state, data, created_at, updated_at) VALUES (?, ?, 'p', 'payer', 'ch', 'c', '2026-02-27', '1', 'P', 15000, 'filed', '{}', 't', 't')`, id, id)
+		exec(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control)
+			SELECT ?, id, 501, 501, '0001' FROM claim_files WHERE sha256 = 'sha837'`, id)
+	}
+	ledger := StoreLedger{DB: db}
+	for _, u := range []Upload{
+		{Clearinghouse: "ch", SHA256: "sha837", LocalName: "837P_ch_000000501.x12", RemoteName: "in/837_000000501.x12", Set: "837",
+			Control: "000000501", Groups: []string{"501"}, Transactions: []string{"0001"}, Claims: []string{"C1", "C2"}},
+		{Clearinghouse: "ch", SHA256: "sha270", LocalName: "270_ch_000000502.x12", RemoteName: "in/270_000000502.x12", Set: "270",
+			Control: "000000502", Groups: []string{"501"}, Transactions: []string{"0001"}},
+		// Never finished uploading: nothing can be overdue for it.
+		{Clearinghouse: "ch", SHA256: "shaintent", LocalName: "837P_ch_000000503.x12", RemoteName: "in/x.x12", Set: "837",
+			Control: "000000503", Groups: []string{"503"}, State: UploadIntent},
+	} {
+		if u.State == "" {
+			u.State, u.UploadedAt = UploadDone, t0
+		}
+		u.CreatedAt = t0
+		if err := ledger.PutUpload(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := &Overdue{DB: db, DataDir: data, AckAfter: 24 * time.Hour, ClaimAckAfter: 5 * 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop()}
+	check := func(at time.Duration, want store.OverdueResult) {
+		t.Helper()
+		clk.Set(t0.Add(at))
+		got, err := o.Check(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("at +%v: %+v, want %+v", at, got, want)
+		}
+	}
+	open := func() []string {
+		t.Helper()
+		as, err := db.Alerts(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Kind+" "+a.EntityID)
+		}
+		return out
+	}
+	response := func(name, kind, body string) {
+		t.Helper()
+		rel := filepath.Join("inbound", "ch", "2026-03-03", name)
+		if err := os.MkdirAll(filepath.Join(data, filepath.Dir(rel)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(data, rel), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MarkInbound(ctx, store.InboundFile{SHA256: "resp-" + name, Path: rel, Clearinghouse: "ch", Kind: kind, State: store.InboundProcessed}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	check(23*time.Hour, store.OverdueResult{Waiting: 2})
+	if got := open(); len(got) != 0 {
+		t.Fatalf("alerts before the deadline: %v", got)
+	}
+	check(25*time.Hour, store.OverdueResult{Waiting: 2, Raised: 2})
+	check(26*time.Hour, store.OverdueResult{Waiting: 2}) // raised once, not every run
+	if got, want := open(), []string{"ack_overdue ch/270_ch_000000502.x12", "ack_overdue ch/837P_ch_000000501.x12"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("open alerts %v, want %v", got, want)
+	}
+
+	isa := "ISA*00*          *00*          *ZZ*SIMCH          *ZZ*EDIGATE        *260303*1200*^*00501*000000900*0*T*:~"
+	response("ack.999", "999", isa+"GS*FA*SIMCH*EDIGATE*20260303*1200*900*X*005010X231A1~ST*999*0001*005010X231A1~AK1*HC*501*005010X222A1~AK2*837*0001~IK5*A~AK9*A*1*1*1~SE*6*0001~GE*1*900~IEA*1*000000900~")
+	check(27*time.Hour, store.OverdueResult{Acked: 1, Waiting: 1, Cleared: 1})
+	if got, want := open(), []string{"ack_overdue ch/270_ch_000000502.x12"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the 837's 999: %v, want %v (an HC 999 does not answer an HS group)", got, want)
+	}
+	exec(`INSERT INTO claim_status (claim_id, state, updated_at) VALUES ('C1', 'file_accepted', 't'), ('C2', 'file_accepted', 't')`)
+
+	response("env.ta1", "TA1", isa+"TA1*000000502*260303*1200*R*022~IEA*0*000000900~")
+	check(28*time.Hour, store.OverdueResult{Acked: 1, Cleared: 1})
+
+	check(5*24*time.Hour+time.Hour, store.OverdueResult{Raised: 2})
+	check(5*24*time.Hour+2*time.Hour, store.OverdueResult{})
+	exec(`UPDATE claim_status SET state = 'accepted' WHERE claim_id = 'C1'`)
+	check(5*24*time.Hour+3*time.Hour, store.OverdueResult{Cleared: 1})
+	if got, want := open(), []string{"claim_ack_overdue C2"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("open alerts %v, want %v", got, want)
+	}
+	all, _ := db.Alerts(ctx, false)
+	if len(all) != 4 {
+		t.Errorf("%d alerts in all, want 4 (2 per kind, each raised once)", len(all))
+	}
+	for _, a := range all {
+		if a.Kind == store.AlertClaimAckOverdue && a.EntityID == "C2" && !strings.Contains(string(a.Detail), `"file":"837P_ch_000000501.x12"`) {
+			t.Errorf("claim alert detail lacks the file: %s", a.Detail)
+		}
+	}
+}
