@@ -276,6 +276,15 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 					return err
 				}
 			}
+			var ids []string
+			for _, g := range good[start:end] {
+				if v, ok := g.v.(*claims.Session); ok {
+					ids = append(ids, v.ID)
+				}
+			}
+			if err := b.PrefetchSessions(ids); err != nil {
+				return err
+			}
 			for _, g := range good[start:end] {
 				var err error
 				switch v := g.v.(type) {

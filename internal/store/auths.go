@@ -236,6 +236,7 @@ func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
 		return hs[i].s.ID < hs[j].s.ID
 	})
 	for _, h := range hs {
+		delete(b.known, h.s.ID) // its row changes below
 		num, n, hold, err := b.consume(&h.s)
 		if err != nil {
 			return err

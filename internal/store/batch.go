@@ -25,6 +25,41 @@ type Batch struct {
 	// sessions of one client reads them once. Any authorization change clears it; a failed
 	// conditional UPDATE (another transaction took units) re-reads.
 	auths map[string][]claims.AuthUse
+	// pending holds events not yet inserted: they are written in multi-row statements, at
+	// the latest just before commit, so they still commit or roll back with the change.
+	pending []any
+	// known caches stored session state by id (nil: not stored) for PrefetchSessions.
+	known map[string]*storedSession
+}
+
+const eventsPerInsert = 100
+
+func (b *Batch) queueEvent(entityKind, entityID, kind, source string, detail []byte) error {
+	b.pending = append(b.pending, entityKind, entityID, kind, timestamp(b.now), source, string(detail))
+	if len(b.pending) >= 6*eventsPerInsert*4 {
+		return b.flushEvents()
+	}
+	return nil
+}
+
+func (b *Batch) flushEvents() error {
+	for len(b.pending) > 0 {
+		n := min(len(b.pending)/6, eventsPerInsert)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?)")
+		}
+		if _, err := b.exec(q.String(), b.pending[:6*n]...); err != nil {
+			return fmt.Errorf("events: %w", err)
+		}
+		b.pending = b.pending[6*n:]
+	}
+	b.pending = nil
+	return nil
 }
 
 func (b *Batch) cachedAuths(payer, clientID, memberID string, fresh bool) ([]claims.AuthUse, error) {
@@ -48,28 +83,16 @@ type event struct {
 	detail any
 }
 
-// events appends several history rows of one entity with one statement.
+// events appends several history rows of one entity.
 func (b *Batch) events(entityKind, entityID, source string, evs ...event) error {
-	if len(evs) == 0 {
-		return nil
-	}
-	var q strings.Builder
-	q.WriteString(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `)
-	args := make([]any, 0, 6*len(evs))
-	at := timestamp(b.now)
-	for i, e := range evs {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?, ?, ?, ?, ?, ?)")
+	for _, e := range evs {
 		d, err := json.Marshal(e.detail)
 		if err != nil {
 			return fmt.Errorf("event %s %s: %w", entityKind, e.kind, err)
 		}
-		args = append(args, entityKind, entityID, e.kind, at, source, string(d))
-	}
-	if _, err := b.exec(q.String(), args...); err != nil {
-		return fmt.Errorf("events %s %s: %w", entityKind, entityID, err)
+		if err := b.queueEvent(entityKind, entityID, e.kind, source, d); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -78,7 +101,10 @@ func (b *Batch) events(entityKind, entityID, source string, evs ...event) error 
 func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Batch) error) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		b := &Batch{db: db, tx: tx, ctx: ctx, now: db.now().UTC(), rules: rules, stmts: map[string]*sql.Stmt{}}
-		return fn(b)
+		if err := fn(b); err != nil {
+			return err
+		}
+		return b.flushEvents()
 	})
 }
 
@@ -142,12 +168,7 @@ func (b *Batch) Event(entityKind, entityID, kind, source string, detail any) err
 			return fmt.Errorf("event %s %s: %w", entityKind, kind, err)
 		}
 	}
-	_, err := b.exec(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		entityKind, entityID, kind, timestamp(b.now), source, string(d))
-	if err != nil {
-		return fmt.Errorf("event %s %s: %w", entityKind, kind, err)
-	}
-	return nil
+	return b.queueEvent(entityKind, entityID, kind, source, d)
 }
 
 // Events returns the history of one entity, oldest first.

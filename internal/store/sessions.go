@@ -84,6 +84,64 @@ type storedSession struct {
 	authUnits                                                int
 }
 
+const sessionLookup = `SELECT id, state, hash, auth_payer, auth_number, auth_units, claim_ref, received_at FROM sessions WHERE id `
+
+// PrefetchSessions reads the stored state of the sessions a batch is about to put with a
+// few IN queries, instead of one lookup per session.
+func (b *Batch) PrefetchSessions(ids []string) error {
+	if b.known == nil {
+		b.known = make(map[string]*storedSession, len(ids))
+	}
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+			b.known[id] = nil
+		}
+		rows, err := b.query(sessionLookup+"IN (?"+strings.Repeat(", ?", len(part)-1)+")", args...)
+		if err != nil {
+			return fmt.Errorf("store: prefetch sessions: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			var st storedSession
+			if err := rows.Scan(&id, &st.state, &st.hash, &st.authPayer, &st.authNumber, &st.authUnits, &st.claimRef, &st.receivedAt); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: prefetch sessions: %w", err)
+			}
+			b.known[id] = &st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: prefetch sessions: %w", err)
+		}
+	}
+	return nil
+}
+
+func (b *Batch) lookupSession(id string) (storedSession, bool, error) {
+	if st, ok := b.known[id]; ok {
+		if st == nil {
+			return storedSession{}, false, nil
+		}
+		return *st, true, nil
+	}
+	var st storedSession
+	row, err := b.queryRow(sessionLookup+"= ?", id)
+	if err != nil {
+		return st, false, err
+	}
+	switch err := row.Scan(&id, &st.state, &st.hash, &st.authPayer, &st.authNumber, &st.authUnits, &st.claimRef, &st.receivedAt); {
+	case errors.Is(err, sql.ErrNoRows):
+		return st, false, nil
+	case err != nil:
+		return st, false, err
+	}
+	return st, true, nil
+}
+
 // PutSession stores a validated session: a no-op when identical to the stored one; an
 // update otherwise (returning units it had consumed, then checking again), except that a
 // billed session is never changed silently: the change is kept as a replacement or void
@@ -101,16 +159,8 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var old storedSession
-	exists := true
-	row, err := b.queryRow(`SELECT state, hash, auth_payer, auth_number, auth_units, claim_ref, received_at FROM sessions WHERE id = ?`, s.ID)
+	old, exists, err := b.lookupSession(s.ID)
 	if err != nil {
-		return Result{}, err
-	}
-	switch err := row.Scan(&old.state, &old.hash, &old.authPayer, &old.authNumber, &old.authUnits, &old.claimRef, &old.receivedAt); {
-	case errors.Is(err, sql.ErrNoRows):
-		exists = false
-	case err != nil:
 		return Result{}, err
 	}
 	if exists && old.hash == hash {
@@ -182,6 +232,10 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 		s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
 		res.HoldReason, authPayer, res.AuthNumber, res.Units, string(data), hash, source, receivedAt, now); err != nil {
 		return Result{}, err
+	}
+	if b.known != nil {
+		b.known[s.ID] = &storedSession{state: res.State, hash: hash, authPayer: authPayer, authNumber: res.AuthNumber,
+			authUnits: res.Units, claimRef: old.claimRef, receivedAt: receivedAt}
 	}
 	kind := "received"
 	if exists {
@@ -256,6 +310,7 @@ func (b *Batch) returnUnits(sessionID, payer, number string, n int, source strin
 // MarkBilled records that the sessions are on claim claimRef.
 func (b *Batch) MarkBilled(claimRef string, ids ...string) error {
 	for _, id := range ids {
+		delete(b.known, id)
 		res, err := b.exec(`UPDATE sessions SET state = ?, claim_ref = ?, updated_at = ? WHERE id = ? AND state = ?`,
 			StateBilled, claimRef, timestamp(b.now), id, StateReady)
 		if err != nil {
