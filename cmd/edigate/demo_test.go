@@ -39,7 +39,8 @@ func TestDemoOnce(t *testing.T) {
 	}
 	defer db.Close()
 	counts, _ := db.CountSessions(context.Background())
-	if counts[store.StateHeld] != 2 || counts[store.StateScheduled] != 1 || counts[store.StateBilled] < 10 {
+	// The batch shows every authorization hold reason (5), a scheduled and a void session.
+	if counts[store.StateHeld] != 5 || counts[store.StateScheduled] != 1 || counts[store.StateVoid] != 1 || counts[store.StateBilled] < 10 {
 		t.Fatalf("sessions by state: %v", counts)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "outbound", "sim", "sent", "837P_*.x12"))
