@@ -56,7 +56,7 @@ CREATE TABLE sessions (
     received_at   TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 );
-CREATE INDEX sessions_state ON sessions (state, service_date);
+-- (state, ...) prefixes also serve listing by state; every index here costs each intake insert.
 CREATE INDEX sessions_held ON sessions (state, payer, client_id);
 CREATE INDEX sessions_held_member ON sessions (state, payer, member_id);
 
