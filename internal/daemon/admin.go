@@ -27,6 +27,7 @@ func (d *Daemon) startAdmin() (*admin.Server, error) {
 		}
 		return nil
 	})
+	adm.AddHandler("/alerts", d.serveAlerts)
 	adm.AddHandler("/jobs", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(d.Status())

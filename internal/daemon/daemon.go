@@ -227,7 +227,7 @@ func (d *Daemon) defaultSteps() []Step {
 			return err
 		}},
 		{"alerts", sc.Alerts, func(ctx context.Context) error {
-			return d.DB.CheckAuthAlerts(ctx, d.authRules)
+			return errors.Join(d.DB.CheckAuthAlerts(ctx, d.authRules), d.checkOverdue(ctx))
 		}},
 		{"housekeeping", sc.Housekeeping, d.housekeeping},
 	}
@@ -238,7 +238,7 @@ func (d *Daemon) defaultSteps() []Step {
 func (d *Daemon) upload(ctx context.Context) error {
 	var errs []error
 	for id, x := range d.exchanges {
-		ob := &scheduler.DirOutbox{Dir: d.Pipeline.OutboundDir(id), Record: d.Pipeline.RecordUpload}
+		ob := &scheduler.DirOutbox{Dir: d.Pipeline.OutboundDir(id), Record: d.Pipeline.RecordUpload, OnReject: d.outboxRejected(id), Now: d.opts.Now}
 		if err := os.MkdirAll(ob.Dir, 0o700); err != nil {
 			return err
 		}
@@ -344,7 +344,7 @@ func (d *Daemon) banner(adm *admin.Server) {
 		fmt.Fprintf(d.opts.Out, "  web UI:  http://%s/\n", d.cfg.Web.Listen)
 	}
 	if adm != nil {
-		fmt.Fprintf(d.opts.Out, "  admin:   http://%s/live  /ready  /metrics  /jobs\n", adm.BindAddr())
+		fmt.Fprintf(d.opts.Out, "  admin:   http://%s/live  /ready  /metrics  /jobs  /alerts\n", adm.BindAddr())
 	}
 	for id, s := range d.sims {
 		fmt.Fprintf(d.opts.Out, "  clearinghouse %s: built-in simulator on sftp://%s\n", id, s.Addr())
