@@ -437,6 +437,16 @@ func (p *Parser) setChecks(t *Transaction, st *Segment) {
 
 // record adds the finished transaction to its group's results.
 func (p *Parser) record(t *Transaction) {
+	if t.Guide != nil && t.Root != nil {
+		for _, check := range t.Guide.Checks {
+			for _, e := range check(t) {
+				if e.Set == "" {
+					e.Set, e.Control = t.Set, t.Control
+				}
+				t.Errors = append(t.Errors, e)
+			}
+		}
+	}
 	// Findings dropped by MaxErrors were segment or element errors: the set stays rejected
 	// even when none of them could be kept.
 	hasSeg := p.tx.dropped > 0

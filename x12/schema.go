@@ -113,6 +113,10 @@ type Guide struct {
 	Name         string
 	Root         *LoopDef // the whole transaction set, ST first and SE last
 	Rules        []Rule   // situational rules expressible as data, checked after the structure
+	// Checks are the guide's rules that need code (sums, pointers, sequences), each named
+	// after its loop/segment and guide note beside the table. They run on every transaction
+	// set parsed with a loop tree (ParseOptions.NoTree skips them).
+	Checks []func(*Transaction) []Error
 }
 
 // Rule is a situational guide note expressed as data: within each instance of Loop, when

@@ -11,6 +11,9 @@ import (
 // every segment of the loop instance including its nested loops, so each rule below names
 // segments that cannot also occur deeper (REF*F8 is the one exception, see its note).
 func init() {
+	// Rules the table cannot express (CLM02 = sum of SV102, LX sequence, SV107 pointers,
+	// REF*F8 in the claim itself) run with every parsed 837P.
+	X222A1.Checks = []func(*x12.Transaction) []x12.Error{X222A1Check}
 	X222A1.Rules = []x12.Rule{
 		{
 			// 837P 2300 REF*F8 (Payer Claim Control Number): "Required when CLM05-3 (Claim
