@@ -108,9 +108,9 @@ func Open(ctx context.Context, target string, opt Options) (*DB, error) {
 		f.Close()
 		q := url.Values{}
 		for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)",
-			// 64 MiB page cache: a large intake batch then stays in memory until commit
+			// 256 MiB page cache (allocated only as used): a large intake batch then stays in memory until commit
 			// instead of spilling pages to the WAL mid-transaction.
-			"cache_size(-65536)"} {
+			"cache_size(-262144)"} {
 			q.Add("_pragma", p)
 		}
 		// Immediate: a write transaction takes the write lock at BEGIN, so two writers never
