@@ -14,6 +14,7 @@ import (
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/daemon"
 	"github.com/edigate/edigate/internal/logging"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/web"
 	"github.com/edigate/edigate/scheduler"
@@ -76,6 +77,10 @@ func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rul
 		deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, func() []scheduler.JobStatus { return d.Status().Jobs },
 			func() []scheduler.Health { return d.Status().Clearinghouses }, log)
 		deps.Appeals = d.Pipeline
+		// Resolving from the web builds corrected claims exactly as `edigate queue resolve` does.
+		for kind, q := range web.RemitQueues(pipeline.Queues{Pipeline: d.Pipeline}) {
+			deps.Queues[kind] = q
+		}
 		d.Web = web.New(deps)
 	}
 	return d, nil

@@ -59,6 +59,7 @@ type Schedules struct {
 	Upload       string `mapstructure:"upload" yaml:"upload"`
 	Download     string `mapstructure:"download" yaml:"download"`
 	Responses    string `mapstructure:"responses" yaml:"responses"`
+	FollowUp     string `mapstructure:"follow_up" yaml:"follow_up"` // 276 inquiries for claims with no 835
 	Alerts       string `mapstructure:"alerts" yaml:"alerts"`
 	Housekeeping string `mapstructure:"housekeeping" yaml:"housekeeping"`
 }

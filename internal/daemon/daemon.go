@@ -181,7 +181,7 @@ func (d *Daemon) startSim(ch *config.Clearinghouse) error {
 func demoSchedules(s *config.Schedules) {
 	s.Intake, s.Eligibility, s.Claims = "@every 3s", "@every 5s", "@every 5s"
 	s.Upload, s.Download, s.Responses = "@every 3s", "@every 3s", "@every 3s"
-	s.Alerts, s.Housekeeping = "@every 30s", "@every 5m"
+	s.Alerts, s.Housekeeping, s.FollowUp = "@every 30s", "@every 5m", "@every 1m"
 }
 
 // Steps returns the pipeline in the order `run --once` runs it.
@@ -224,6 +224,10 @@ func (d *Daemon) defaultSteps() []Step {
 			if err == nil && failed > 0 {
 				err = fmt.Errorf("%d response file(s) could not be processed", failed)
 			}
+			return err
+		}},
+		{"follow-up", sc.FollowUp, func(ctx context.Context) error {
+			_, err := d.Pipeline.FollowUp(ctx)
 			return err
 		}},
 		{"alerts", sc.Alerts, func(ctx context.Context) error {
