@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/pipeline"
@@ -27,17 +24,7 @@ func runClaims(ctx context.Context, a *app, args []string) int {
 }
 
 // claimsFlags are the flags every claims verb takes.
-type claimsFlags struct {
-	config string
-	data   string
-	json   bool
-}
-
-func (f *claimsFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
-	fs.StringVar(&f.data, "data", "", "data directory (default from config)")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
-}
+type claimsFlags = commonFlags
 
 // claimsEnv is the pipeline a claims verb works with (the daemon's claims step calls the same).
 type claimsEnv struct {
@@ -46,13 +33,11 @@ type claimsEnv struct {
 }
 
 func openClaimsEnv(ctx context.Context, a *app, f claimsFlags) (*claimsEnv, int) {
-	p, _, code := openPipeline(ctx, a, "claims", f.config, f.data)
-	if p == nil {
+	env, code := openEnv(ctx, a, "claims", f)
+	if env == nil {
 		return nil, code
 	}
-	now := time.Now().UTC()
-	p.Now = func() time.Time { return now }
-	return &claimsEnv{Pipeline: p, db: p.DB}, exitOK
+	return &claimsEnv{Pipeline: env.pipeline(), db: env.db}, exitOK
 }
 
 // waitingJSON is a filed claim whose replacement or void cannot be built yet.
@@ -76,7 +61,7 @@ type claimJSON struct {
 func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "claims build", "", "Group ready sessions into claims (one per client, payer, rendering provider and date),\nscrub them and store them as built (clean) or held (an error finding).")
 	var f claimsFlags
-	f.register(fs)
+	f.register(fs, true)
 	dry := fs.Bool("dry-run", false, "build and scrub, store nothing")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -132,7 +117,7 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 		out.Claims = append(out.Claims, cj)
 	}
 	if f.json {
-		return printJSON(a, out)
+		return emitJSON(a, "claims", out)
 	}
 	verb := "stored"
 	if *dry {
@@ -159,16 +144,6 @@ func printFindings(w io.Writer, fs []claims.Finding) {
 	}
 }
 
-func printJSON(a *app, v any) int {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintf(a.stderr, "edigate claims: %v\n", err)
-		return exitUsage
-	}
-	return exitOK
-}
-
 // sessionFinding is one line of `claims scrub --json`.
 type sessionFinding struct {
 	Rule     string          `json:"rule"`
@@ -186,7 +161,7 @@ type sessionScrub struct {
 func runClaimsScrub(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "claims scrub", "", "Scrub the ready sessions as claims would be built now, and list held sessions with\ntheir hold. Exit 1 when any session is held.")
 	var f claimsFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -232,7 +207,7 @@ func runClaimsScrub(ctx context.Context, a *app, args []string) int {
 		}}})
 	}
 	if f.json {
-		if c := printJSON(a, out); c != exitOK {
+		if c := emitJSON(a, "claims", out); c != exitOK {
 			return c
 		}
 	} else {
@@ -256,7 +231,7 @@ func runClaimsScrub(ctx context.Context, a *app, args []string) int {
 func runClaimsShow(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "claims show", "CLM01", "Print one claim with its lines, findings, files and history.")
 	var f claimsFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -284,7 +259,7 @@ func runClaimsShow(ctx context.Context, a *app, args []string) int {
 		return exitUsage
 	}
 	if f.json {
-		return printJSON(a, struct {
+		return emitJSON(a, "claims", struct {
 			store.ClaimRecord
 			Events []store.Event `json:"events"`
 		}{rec, events})
@@ -310,7 +285,7 @@ type fileJSON = pipeline.FiledFile
 func runClaimsFile(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "claims file", "", "Write every built claim into one 837P file per clearinghouse in DATA/outbound/<clearinghouse>/\n(mode 0600), record the file and its control numbers, and move the claims to filed.")
 	var f claimsFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -325,7 +300,7 @@ func runClaimsFile(ctx context.Context, a *app, args []string) int {
 		return exitUsage
 	}
 	if f.json {
-		return printJSON(a, out)
+		return emitJSON(a, "claims", out)
 	}
 	if len(out) == 0 {
 		fmt.Fprintln(a.stdout, "no built claims to file")

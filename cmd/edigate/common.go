@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/logging"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 )
 
@@ -35,6 +37,12 @@ type cliEnv struct {
 	log   zerolog.Logger
 	db    *store.DB
 	rules *claims.AuthRules
+	now   time.Time // one clock reading per command, so every step of it agrees on "today"
+}
+
+// pipeline is the service layer the daemon's steps use, so a CLI verb means the same thing.
+func (e *cliEnv) pipeline() *pipeline.Pipeline {
+	return &pipeline.Pipeline{Cfg: e.cfg, DB: e.db, Log: e.log, Now: func() time.Time { return e.now }}
 }
 
 // openEnv loads the configuration (--config, then --data over data_dir), builds the logger
@@ -59,7 +67,7 @@ func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, 
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return nil, exitUsage
 	}
-	return &cliEnv{cfg: cfg, log: log, db: db, rules: rules}, exitOK
+	return &cliEnv{cfg: cfg, log: log, db: db, rules: rules, now: time.Now().UTC()}, exitOK
 }
 
 func (e *cliEnv) Close() { e.db.Close() }

@@ -6,14 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/eligibility"
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/pipeline"
-	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -26,38 +21,21 @@ func runEligibility(ctx context.Context, a *app, args []string) int {
 	}, args)
 }
 
-// openPipeline loads the configuration (--config, --data) and opens the store.
-func openPipeline(ctx context.Context, a *app, name, cfgPath, dataDir string) (*pipeline.Pipeline, func(), int) {
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, nil, exitUsage
-	}
-	if dataDir != "" {
-		cfg.DataDir = dataDir
-	}
-	db, err := store.OpenConfig(ctx, cfg, store.Options{})
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, nil, exitUsage
-	}
-	return &pipeline.Pipeline{Cfg: cfg, DB: db, Log: zerolog.Nop()}, func() { db.Close() }, exitOK
-}
-
 func runEligibilityBuild(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "eligibility build", "", "List the 270 inquiries due now: one per payer, member, patient and date of service whose\nlast answer is outside the payer's freshness window. With --write, write the 270 files into\nDATA/outbound/<clearinghouse>/ and record the inquiries.")
-	cfgPath := fs.String("config", "", "configuration file")
-	dataDir := fs.String("data", "", "data directory (default from config)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	var f commonFlags
+	f.register(fs, true)
+	asJSON := &f.json
 	write := fs.Bool("write", false, "write the 270 files and record the inquiries")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	p, closeFn, code := openPipeline(ctx, a, "eligibility build", *cfgPath, *dataDir)
-	if closeFn == nil {
+	env, code := openEnv(ctx, a, "eligibility build", f)
+	if env == nil {
 		return code
 	}
-	defer closeFn()
+	defer env.Close()
+	p := env.pipeline()
 	if *write {
 		files, err := p.RequestEligibility(ctx)
 		if err != nil {
@@ -65,7 +43,7 @@ func runEligibilityBuild(ctx context.Context, a *app, args []string) int {
 			return exitUsage
 		}
 		if *asJSON {
-			return printJSON(a, map[string]any{"files": files})
+			return emitJSON(a, "eligibility", map[string]any{"files": files})
 		}
 		for _, f := range files {
 			fmt.Fprintln(a.stdout, f)
@@ -81,7 +59,7 @@ func runEligibilityBuild(ctx context.Context, a *app, args []string) int {
 		if plan == nil {
 			plan = []pipeline.PlannedInquiry{}
 		}
-		return printJSON(a, plan)
+		return emitJSON(a, "eligibility", plan)
 	}
 	for _, q := range plan {
 		fmt.Fprintf(a.stdout, "%s  %-16s %s  sessions %v  service types %v\n", q.Trace, q.Payer, q.Date, q.Sessions, q.ServiceTypes)
@@ -161,7 +139,7 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 		return exitInvalid
 	}
 	if *asJSON {
-		return printJSON(a, out)
+		return emitJSON(a, "eligibility", out)
 	}
 	for _, o := range out {
 		status := "inactive"
@@ -194,8 +172,8 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 
 func runEligibilityApply(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "eligibility apply", "FILE", "Apply the 271 answers in FILE to the sessions their inquiries covered (holds, releases,\nwarnings, retries). Applying the same file twice changes nothing.")
-	cfgPath := fs.String("config", "", "configuration file")
-	dataDir := fs.String("data", "", "data directory (default from config)")
+	var f commonFlags
+	f.register(fs, false)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -203,19 +181,19 @@ func runEligibilityApply(ctx context.Context, a *app, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	p, closeFn, code := openPipeline(ctx, a, "eligibility apply", *cfgPath, *dataDir)
-	if closeFn == nil {
+	env, code := openEnv(ctx, a, "eligibility apply", f)
+	if env == nil {
 		return code
 	}
-	defer closeFn()
-	f, err := os.Open(fs.Arg(0))
+	defer env.Close()
+	p := env.pipeline()
+	file, err := os.Open(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate eligibility apply: %v\n", err)
 		return exitUsage
 	}
-	defer f.Close()
-	p.Now = func() time.Time { return time.Now().UTC() }
-	n, err := p.Apply271(ctx, fs.Arg(0), f)
+	defer file.Close()
+	n, err := p.Apply271(ctx, fs.Arg(0), file)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate eligibility apply: %v\n", err)
 		return exitInvalid

@@ -2,73 +2,31 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/edigate/edigate/internal/config"
-	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
 )
 
 // remitFlags are the flags of the queue, report, trace, appeal and remit post verbs.
-type remitFlags struct {
-	config string
-	data   string
-	json   bool
-}
+type remitFlags = commonFlags
 
-func (f *remitFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
-	fs.StringVar(&f.data, "data", "", "data directory (default from config)")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
-}
-
-// respEnv is the configuration and store the response-side verbs work with.
-type respEnv struct {
-	cfg *config.Config
-	db  *store.DB
-	now time.Time
-}
+// respEnv is what the response-side verbs work with.
+type respEnv = cliEnv
 
 func remitEnv(ctx context.Context, a *app, name string, f remitFlags) (*respEnv, int) {
-	cfg, err := config.Load(f.config)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, exitUsage
-	}
-	if f.data != "" {
-		cfg.DataDir = f.data
-	}
-	db, err := store.OpenConfig(ctx, cfg, store.Options{})
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, exitUsage
-	}
-	return &respEnv{cfg: cfg, db: db, now: time.Now().UTC()}, exitOK
-}
-
-func remitJSON(a *app, v any) int {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintf(a.stderr, "edigate: %v\n", err)
-		return exitUsage
-	}
-	return exitOK
+	return openEnv(ctx, a, name, f)
 }
 
 // runRemitPost applies response files (835, 277CA/277, 999/TA1) to the claims in the store.
 func runRemitPost(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "remit post", "FILE...", "Apply response files to the claim lifecycle: post 835 payments and denials, 277CA\nacceptances and rejections, 999/TA1 verdicts. The same file twice is applied once.")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -81,7 +39,7 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	defer env.db.Close()
-	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
+	p := env.pipeline()
 	rc := exitOK
 	var results []map[string]any
 	for _, name := range fs.Args() {
@@ -107,7 +65,7 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	if f.json {
-		if c := remitJSON(a, results); c != exitOK {
+		if c := emitJSON(a, "remit", results); c != exitOK {
 			return c
 		}
 	}
@@ -128,7 +86,7 @@ func runQueue(ctx context.Context, a *app, args []string) int {
 func runQueueList(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "queue list", "", "List work queue items, nearest deadline first.")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	kind := fs.String("kind", "", "rejections, denials, appeals, follow-up, review or holds (default: all)")
 	all := fs.Bool("all", false, "include resolved items")
 	if code, ok := parse(fs, args); !ok {
@@ -156,7 +114,7 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 			out = append(out, hold{r.ID, r.Payer, r.HoldRules})
 		}
 		if f.json {
-			return remitJSON(a, out)
+			return emitJSON(a, "remit", out)
 		}
 		for _, h := range out {
 			fmt.Fprintf(a.stdout, "%s  %s  %s\n", h.ClaimID, h.Payer, strings.Join(h.Rules, ","))
@@ -172,7 +130,7 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 		items = []store.QueueItem{}
 	}
 	if f.json {
-		return remitJSON(a, items)
+		return emitJSON(a, "remit", items)
 	}
 	for _, it := range items {
 		fmt.Fprintf(a.stdout, "%5d %-10s %-14s %-10s %-22s %10s due %-10s %s\n", it.ID, it.Kind, it.ClaimID, it.Reason, it.Category+"/"+it.Action,
@@ -193,7 +151,7 @@ func queueID(a *app, s string) (int64, bool) {
 func runQueueResolve(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "queue resolve", "ID", "Resolve a queue item with an outcome; appeal_sent opens an appeals item, resubmitted\nmarks the claim corrected, written_off closes it.")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	outcome := fs.String("outcome", "", "resubmitted, appeal_sent, written_off, appeal_won, appeal_lost or no_action")
 	note := fs.String("note", "", "note to keep with the item")
 	if code, ok := parse(fs, args); !ok {
@@ -212,14 +170,14 @@ func runQueueResolve(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	defer env.db.Close()
-	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
+	p := env.pipeline()
 	r, err := p.ResolveQueueItem(ctx, id, *outcome, *note)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate queue resolve: %v\n", err)
 		return exitInvalid
 	}
 	if f.json {
-		return remitJSON(a, r)
+		return emitJSON(a, "remit", r)
 	}
 	fmt.Fprintf(a.stdout, "item %d resolved: %s\n", r.Item.ID, r.Item.Outcome)
 	if r.Claim != "" {
@@ -235,7 +193,7 @@ func runQueueResolve(ctx context.Context, a *app, args []string) int {
 func runQueueFollowup(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "queue followup", "", "Put claims with no 835 claims.follow_up_days after submission on the follow-up queue\n(once per claim) and write 276 claim status inquiries for them into DATA/outbound/<clearinghouse>/.")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -244,14 +202,14 @@ func runQueueFollowup(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	defer env.db.Close()
-	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
+	p := env.pipeline()
 	r, err := p.FollowUp(ctx)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate queue followup: %v\n", err)
 		return exitUsage
 	}
 	if f.json {
-		return remitJSON(a, r)
+		return emitJSON(a, "remit", r)
 	}
 	fmt.Fprintf(a.stdout, "queued %d, closed %d, 276 inquiries %d\n", len(r.Queued), r.Closed, r.Inquiries)
 	for _, fl := range r.Files {
@@ -274,7 +232,7 @@ func runQueueNote(ctx context.Context, a *app, args []string) int {
 func queueUpdate(ctx context.Context, a *app, verb string, args []string, fn func(*store.DB, int64, string) error) int {
 	fs := newFlags(a, "queue "+verb, "ID TEXT", verb+" a queue item")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -315,7 +273,7 @@ func runReport(ctx context.Context, a *app, args []string) int {
 func reportVerb(ctx context.Context, a *app, args []string, name, help string, run func(*store.DB) (any, error), text func(any)) int {
 	fs := newFlags(a, "report "+name, "", help)
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -330,7 +288,7 @@ func reportVerb(ctx context.Context, a *app, args []string, name, help string, r
 		return exitUsage
 	}
 	if f.json {
-		return remitJSON(a, v)
+		return emitJSON(a, "remit", v)
 	}
 	text(v)
 	return exitOK
@@ -371,7 +329,7 @@ func runReportAppeals(ctx context.Context, a *app, args []string) int {
 func runReportDenials(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "report denials", "", "Denial rate and denied amounts from posted 835s.")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	by := fs.String("by", "payer", "payer, cpt, carc, category, provider or month")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -390,7 +348,7 @@ func runReportDenials(ctx context.Context, a *app, args []string) int {
 		rows = []store.DenialRow{}
 	}
 	if f.json {
-		return remitJSON(a, map[string]any{"by": *by, "rows": rows})
+		return emitJSON(a, "remit", map[string]any{"by": *by, "rows": rows})
 	}
 	for _, r := range rows {
 		fmt.Fprintf(a.stdout, "%-20s claims %6d denied %6d (%5.1f%%) amount %12s", r.Key, r.Claims, r.Denied, 100*r.Rate, r.DeniedAmount)
@@ -406,7 +364,7 @@ func runReportDenials(ctx context.Context, a *app, args []string) int {
 func runTrace(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "trace", "CLM01_OR_SESSION_ID", "Print the full timeline of a claim or a session: session, claim, files, 999,\n277CA, 835, queue items and appeals.")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -467,7 +425,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 		return exitInvalid
 	}
 	if f.json {
-		return remitJSON(a, map[string]any{"events": events, "claims": traces})
+		return emitJSON(a, "remit", map[string]any{"events": events, "claims": traces})
 	}
 	for _, e := range events {
 		fmt.Fprintf(a.stdout, "%s  %-7s %-14s %-20s %s %s\n", e.At, e.EntityKind, e.EntityID, e.Kind, e.SourceFile, e.Detail)
@@ -491,7 +449,7 @@ func runAppeal(ctx context.Context, a *app, args []string) int {
 func runAppealLetter(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "appeal letter", "CLAIM", "Write the appeal letter for a denied claim from its denial, authorization and\nsubmission proof. The letter holds PHI: with --out it is written 0600.")
 	var f remitFlags
-	f.register(fs)
+	f.register(fs, true)
 	html := fs.Bool("html", false, "HTML for print instead of plain text")
 	out := fs.String("out", "", "write to this file (mode 0600) instead of stdout")
 	tmplDir := fs.String("templates", "", "directory overriding the built-in templates (DIR/PAYER/ for one payer)")
@@ -538,6 +496,6 @@ func runAppealLetter(ctx context.Context, a *app, args []string) int {
 
 // buildLetter gathers a claim's denial, remittance, authorization and submission proof.
 func buildLetter(ctx context.Context, env *respEnv, id string) (*remit.Letter, error) {
-	p := &pipeline.Pipeline{Cfg: env.cfg, DB: env.db, Now: func() time.Time { return env.now }}
+	p := env.pipeline()
 	return p.AppealLetter(ctx, id)
 }
