@@ -66,6 +66,8 @@ func runSessionsList(ctx context.Context, a *app, args []string) int {
 type sessionShowJSON struct {
 	store.SessionRecord
 	Events []store.Event `json:"events"`
+	// Eligibility is the latest 270/271 check that covered the session (null when none).
+	Eligibility *store.EligibilityCheck `json:"eligibility"`
 }
 
 func runSessionsShow(ctx context.Context, a *app, args []string) int {
@@ -102,8 +104,15 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 	if evs == nil {
 		evs = []store.Event{}
 	}
+	var elig *store.EligibilityCheck
+	if c, err := env.db.EligibilityForSession(ctx, s); err == nil {
+		elig = &c
+	} else if !errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(a.stderr, "edigate sessions show: %v\n", err)
+		return exitUsage
+	}
 	if f.json {
-		return emitJSON(a, "sessions show", sessionShowJSON{SessionRecord: s, Events: evs})
+		return emitJSON(a, "sessions show", sessionShowJSON{SessionRecord: s, Events: evs, Eligibility: elig})
 	}
 	fmt.Fprintf(a.stdout, "session %s  %s  %s %s  client %s  payer %s\n", s.ID, s.Date, s.Code, s.Session.Service.Modifiers, s.ClientID, s.Payer)
 	fmt.Fprintf(a.stdout, "state %s", s.State)
@@ -117,6 +126,13 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stdout, "  pending %s", s.PendingKind)
 	}
 	fmt.Fprintln(a.stdout)
+	if elig != nil {
+		fmt.Fprintf(a.stdout, "eligibility %s (trace %s, asked %s)", elig.State, elig.Trace, elig.RequestedAt)
+		if len(elig.Decision) > 0 {
+			fmt.Fprintf(a.stdout, ": %s", elig.Decision)
+		}
+		fmt.Fprintln(a.stdout)
+	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "\nTIME\tEVENT\tSOURCE\tDETAIL")
 	for _, e := range evs {
