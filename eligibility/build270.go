@@ -32,20 +32,10 @@ type Inquiry struct {
 }
 
 // Envelope addresses a 270 file to a clearinghouse.
-type Envelope struct {
-	SenderQual, SenderID     string
-	ReceiverQual, ReceiverID string
-	GSSender, GSReceiver     string
-	Usage                    string // T or P
-	Now                      time.Time
-}
+type Envelope = x12.Outbound
 
 // Controls are the control numbers a written file used (recorded with the upload).
-type Controls struct {
-	Interchange int64
-	Group       int64
-	Sets        []string
-}
+type Controls = x12.Controls
 
 // Write270 writes one interchange with one 270 per payer: HL 20 payer, HL 21 provider,
 // HL 22 subscriber (TRN, NM1*IL, DMG, DTP*291, EQ when the subscriber is the patient),
@@ -55,28 +45,13 @@ func Write270(ctx context.Context, w io.Writer, env Envelope, seq x12.ControlNum
 	if len(inqs) == 0 {
 		return ctl, fmt.Errorf("270: no inquiries")
 	}
+	if env.Now.IsZero() {
+		env.Now = time.Now().UTC()
+	}
 	now := env.Now
-	if now.IsZero() {
-		now = time.Now().UTC()
-	}
-	key := func(kind string) x12.SequenceKey {
-		return x12.SequenceKey{Sender: env.SenderID, Receiver: env.ReceiverID, Kind: kind}
-	}
-	var err error
-	if ctl.Interchange, err = seq.Next(ctx, key(x12.SeqInterchange)); err != nil {
-		return ctl, err
-	}
-	if ctl.Group, err = seq.Next(ctx, key(x12.SeqGroup)); err != nil {
-		return ctl, err
-	}
-	xw := x12.NewWriter(w, x12.DefaultDelimiters)
-	xw.SetNewline(true)
-	if err := xw.BeginInterchange(x12.InterchangeHeader{SenderQual: env.SenderQual, SenderID: env.SenderID,
-		ReceiverQual: env.ReceiverQual, Receiver: env.ReceiverID, Date: now, Control: ctl.Interchange, Usage: env.Usage}); err != nil {
-		return ctl, fmt.Errorf("270 ISA: %w", err)
-	}
-	if err := xw.BeginGroup("HS", or(env.GSSender, env.SenderID), or(env.GSReceiver, env.ReceiverID), Version, now, ctl.Group); err != nil {
-		return ctl, fmt.Errorf("270 GS: %w", err)
+	xw, err := x12.BeginOutbound(ctx, w, seq, env, "HS", Version)
+	if err != nil {
+		return ctl, fmt.Errorf("270: %w", err)
 	}
 	byPayer := map[string][]Inquiry{}
 	var payers []string
@@ -88,23 +63,15 @@ func Write270(ctx context.Context, w io.Writer, env Envelope, seq x12.ControlNum
 	}
 	sort.Strings(payers)
 	for _, p := range payers {
-		st, err := seq.Next(ctx, key(x12.SeqTransaction))
+		stc, err := xw.BeginSet(ctx, "270")
 		if err != nil {
-			return ctl, err
+			return xw.Controls, fmt.Errorf("270: %w", err)
 		}
-		stc := x12.FormatSTControl(st)
-		ctl.Sets = append(ctl.Sets, stc)
-		if err := write270Set(xw, stc, now, byPayer[p]); err != nil {
+		if err := write270Set(xw.Writer, stc, now, byPayer[p]); err != nil {
 			return ctl, fmt.Errorf("270 %s: %w", stc, err)
 		}
 	}
-	if err := xw.EndGroup(); err != nil {
-		return ctl, err
-	}
-	if err := xw.EndInterchange(); err != nil {
-		return ctl, err
-	}
-	return ctl, xw.Flush()
+	return xw.Controls, xw.Close()
 }
 
 func or(v, def string) string {
@@ -114,10 +81,8 @@ func or(v, def string) string {
 	return v
 }
 
+// write270Set writes the body of one 270 (ST already written) and its SE.
 func write270Set(xw *x12.Writer, control string, now time.Time, inqs []Inquiry) error {
-	if err := xw.BeginTransaction("270", control, Version); err != nil {
-		return err
-	}
 	var err error
 	put := func(id string, els ...string) {
 		if err == nil {

@@ -39,20 +39,10 @@ type StatusInquiry struct {
 }
 
 // StatusEnvelope addresses a 276 file to a clearinghouse.
-type StatusEnvelope struct {
-	SenderQual, SenderID     string
-	ReceiverQual, ReceiverID string
-	GSSender, GSReceiver     string
-	Usage                    string // T or P
-	Now                      time.Time
-}
+type StatusEnvelope = x12.Outbound
 
 // StatusControls are the control numbers a written 276 used.
-type StatusControls struct {
-	Interchange int64
-	Group       int64
-	Sets        []string
-}
+type StatusControls = x12.Controls
 
 // Write276 writes one interchange with one 276 (005010X212) per payer: HL 20 payer,
 // HL 21 information receiver, HL 19 provider, HL 22 subscriber (with the claim when the
@@ -68,28 +58,13 @@ func Write276(ctx context.Context, w io.Writer, env StatusEnvelope, seq x12.Cont
 			return ctl, fmt.Errorf("276 inquiry %d: %w", i+1, err)
 		}
 	}
+	if env.Now.IsZero() {
+		env.Now = time.Now().UTC()
+	}
 	now := env.Now
-	if now.IsZero() {
-		now = time.Now().UTC()
-	}
-	key := func(kind string) x12.SequenceKey {
-		return x12.SequenceKey{Sender: env.SenderID, Receiver: env.ReceiverID, Kind: kind}
-	}
-	var err error
-	if ctl.Interchange, err = seq.Next(ctx, key(x12.SeqInterchange)); err != nil {
-		return ctl, fmt.Errorf("276 ISA13: %w", err)
-	}
-	if ctl.Group, err = seq.Next(ctx, key(x12.SeqGroup)); err != nil {
-		return ctl, fmt.Errorf("276 GS06: %w", err)
-	}
-	xw := x12.NewWriter(w, x12.DefaultDelimiters)
-	xw.SetNewline(true)
-	if err := xw.BeginInterchange(x12.InterchangeHeader{SenderQual: env.SenderQual, SenderID: env.SenderID,
-		ReceiverQual: env.ReceiverQual, Receiver: env.ReceiverID, Date: now, Control: ctl.Interchange, Usage: env.Usage}); err != nil {
-		return ctl, fmt.Errorf("276 ISA: %w", err)
-	}
-	if err := xw.BeginGroup("HR", orDefault(env.GSSender, env.SenderID), orDefault(env.GSReceiver, env.ReceiverID), Version276, now, ctl.Group); err != nil {
-		return ctl, fmt.Errorf("276 GS: %w", err)
+	xw, err := x12.BeginOutbound(ctx, w, seq, env, "HR", Version276)
+	if err != nil {
+		return ctl, fmt.Errorf("276: %w", err)
 	}
 	byPayer := map[string][]StatusInquiry{}
 	var payers []string
@@ -104,23 +79,15 @@ func Write276(ctx context.Context, w io.Writer, env StatusEnvelope, seq x12.Cont
 		if err := ctx.Err(); err != nil {
 			return ctl, err
 		}
-		st, err := seq.Next(ctx, key(x12.SeqTransaction))
+		stc, err := xw.BeginSet(ctx, "276")
 		if err != nil {
-			return ctl, fmt.Errorf("276 ST02: %w", err)
+			return xw.Controls, fmt.Errorf("276: %w", err)
 		}
-		stc := x12.FormatSTControl(st)
-		ctl.Sets = append(ctl.Sets, stc)
-		if err := write276Set(xw, stc, now, byPayer[p]); err != nil {
+		if err := write276Set(xw.Writer, stc, now, byPayer[p]); err != nil {
 			return ctl, fmt.Errorf("276 %s: %w", stc, err)
 		}
 	}
-	if err := xw.EndGroup(); err != nil {
-		return ctl, err
-	}
-	if err := xw.EndInterchange(); err != nil {
-		return ctl, err
-	}
-	return ctl, xw.Flush()
+	return xw.Controls, xw.Close()
 }
 
 func (q *StatusInquiry) check() error {
@@ -143,10 +110,8 @@ func (q *StatusInquiry) check() error {
 	return nil
 }
 
+// write276Set writes the body of one 276 (ST already written) and its SE.
 func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInquiry) error {
-	if err := xw.BeginTransaction("276", control, Version276); err != nil {
-		return err
-	}
 	var err error
 	put := func(id string, els ...string) {
 		if err == nil {
