@@ -43,6 +43,11 @@ func TestDemoOnce(t *testing.T) {
 	if counts[store.StateHeld] != 5 || counts[store.StateScheduled] != 1 || counts[store.StateVoid] != 1 || counts[store.StateBilled] < 10 {
 		t.Fatalf("sessions by state: %v", counts)
 	}
+	// Every session not on an authorization hold is billed: a scrubber hold here would keep
+	// its simulator scenario (S-1021: deny-auth, the demo's CO-197) from ever being shown.
+	if counts[store.StateReady] != 0 || counts[store.StateBilled] != 13 {
+		t.Fatalf("sessions by state: %v, want 13 billed and none left ready", counts)
+	}
 	files, _ := filepath.Glob(filepath.Join(dir, "outbound", "sim", "sent", "837P_*.x12"))
 	if len(files) != 1 {
 		t.Fatalf("837P not uploaded: %v", files)
