@@ -277,12 +277,17 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 				}
 			}
 			var ids []string
+			var ss []*claims.Session
 			for _, g := range good[start:end] {
 				if v, ok := g.v.(*claims.Session); ok {
 					ids = append(ids, v.ID)
+					ss = append(ss, v)
 				}
 			}
 			if err := b.PrefetchSessions(ids); err != nil {
+				return err
+			}
+			if err := b.PrefetchAuthorizations(ss); err != nil {
 				return err
 			}
 			for _, g := range good[start:end] {

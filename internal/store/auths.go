@@ -12,13 +12,22 @@ import (
 	"github.com/edigate/edigate/claims"
 )
 
-// authsFor loads the authorizations of a payer's client (by client id or member id).
+// authsFor loads the authorizations of a payer's client (by client id or member id). On
+// PostgreSQL the rows stay locked until the batch ends: its units are consumed in memory.
 func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, error) {
 	// UNION ALL without ORDER BY (deduplicated and sorted below): OR, UNION and ORDER BY
 	// each made SQLite walk every authorization of the payer, quadratic over a large intake.
-	rows, err := b.query(`SELECT number, data, used FROM authorizations WHERE payer = ? AND client_id = ?
-		UNION ALL SELECT number, data, used FROM authorizations WHERE payer = ? AND member_id = ?`,
-		payer, clientID, payer, memberID)
+	// PostgreSQL refuses FOR UPDATE with UNION; its planner handles the OR with both indexes.
+	q := `SELECT number, data, used FROM authorizations WHERE payer = ? AND client_id = ?
+		UNION ALL SELECT number, data, used FROM authorizations WHERE payer = ? AND member_id = ?`
+	args := []any{payer, clientID, payer, memberID}
+	if b.db.dialect.name == "postgres" {
+		q = `SELECT number, data, used FROM authorizations WHERE payer = ? AND (client_id = ? OR member_id = ?)
+			ORDER BY number FOR UPDATE`
+		args = []any{payer, clientID, memberID}
+	}
+	// Raw: pending consumption is reconciled by adoptAuth, which keeps the batch's copy.
+	rows, err := b.queryRaw(q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +52,184 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 	// Match's result must not depend on the engine's row order.
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, rows.Err()
+}
+
+// PrefetchAuthorizations reads, in a few IN queries, the authorizations (and their open
+// alerts) of every session a batch is about to put that needs one, instead of one lookup
+// per payer/client. On PostgreSQL the rows are locked for the batch, in (payer, number)
+// order so that two batches lock them in the same order.
+func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
+	type pc struct{ payer, client, member string }
+	var want []pc
+	seen := map[pc]bool{}
+	clients := map[string][]string{} // payer -> client ids
+	members := map[string][]string{} // payer -> member ids
+	cseen, mseen := map[[2]string]bool{}, map[[2]string]bool{}
+	for _, s := range ss {
+		if s.Status != claims.StatusCompleted || !b.rules.Required(s.Coverage.Payer, s.Service.Code) {
+			continue
+		}
+		k := pc{s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID}
+		if seen[k] {
+			continue
+		}
+		if _, ok := b.auths[k.payer+"\x00"+k.client+"\x00"+k.member]; ok {
+			continue
+		}
+		seen[k] = true
+		want = append(want, k)
+		if c := [2]string{k.payer, k.client}; !cseen[c] {
+			cseen[c] = true
+			clients[k.payer] = append(clients[k.payer], k.client)
+		}
+		if m := [2]string{k.payer, k.member}; !mseen[m] {
+			mseen[m] = true
+			members[k.payer] = append(members[k.payer], k.member)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	var found []claims.AuthUse
+	dup := map[string]bool{}
+	read := func(payer, col string, vals []string) error {
+		const chunk = 500
+		for start := 0; start < len(vals); start += chunk {
+			part := vals[start:min(start+chunk, len(vals))]
+			args := make([]any, 0, len(part)+1)
+			args = append(args, payer)
+			for _, v := range part {
+				args = append(args, v)
+			}
+			q := `SELECT number, data, used FROM authorizations WHERE payer = ? AND ` + col + ` IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
+			if b.db.dialect.name == "postgres" {
+				q += ` ORDER BY number FOR UPDATE`
+			}
+			rows, err := b.queryRaw(q, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var number, data string
+				var a claims.AuthUse
+				if err := rows.Scan(&number, &data, &a.Used); err != nil {
+					rows.Close()
+					return err
+				}
+				if dup[authKey(payer, number)] {
+					continue
+				}
+				dup[authKey(payer, number)] = true
+				if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+					rows.Close()
+					return fmt.Errorf("authorization %s: %w", number, err)
+				}
+				found = append(found, a)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	payers := make([]string, 0, len(clients))
+	for p := range clients {
+		payers = append(payers, p)
+	}
+	sort.Strings(payers)
+	for _, p := range payers {
+		if err := read(p, "client_id", clients[p]); err != nil {
+			return fmt.Errorf("store: prefetch authorizations: %w", err)
+		}
+		if err := read(p, "member_id", members[p]); err != nil {
+			return fmt.Errorf("store: prefetch authorizations: %w", err)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].Payer != found[j].Payer {
+			return found[i].Payer < found[j].Payer
+		}
+		return found[i].Number < found[j].Number
+	})
+	byClient := map[[2]string][]*authState{}
+	byMember := map[[2]string][]*authState{}
+	var keys []string
+	for i := range found {
+		st := b.adoptAuth(&found[i])
+		byClient[[2]string{st.Payer, st.ClientID}] = append(byClient[[2]string{st.Payer, st.ClientID}], st)
+		byMember[[2]string{st.Payer, st.MemberID}] = append(byMember[[2]string{st.Payer, st.MemberID}], st)
+		k := authKey(st.Payer, st.Number)
+		if _, ok := b.openAlerts[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	// Each wanted key gets what authsFor would return: client or member matches, by number.
+	for _, k := range want {
+		var as []*authState
+		in := map[*authState]bool{}
+		for _, st := range byClient[[2]string{k.payer, k.client}] {
+			in[st] = true
+			as = append(as, st)
+		}
+		for _, st := range byMember[[2]string{k.payer, k.member}] {
+			if !in[st] {
+				as = append(as, st)
+			}
+		}
+		sort.Slice(as, func(i, j int) bool { return as[i].Number < as[j].Number })
+		b.setAuths(k.payer+"\x00"+k.client+"\x00"+k.member, as)
+	}
+	return b.prefetchAlerts(keys)
+}
+
+// prefetchAlerts loads the open alert kinds of these authorization keys.
+func (b *Batch) prefetchAlerts(keys []string) error {
+	if b.openAlerts == nil {
+		b.openAlerts = map[string]map[string]bool{}
+	}
+	const chunk = 500
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+			b.openAlerts[k] = nil
+		}
+		rows, err := b.queryRaw(`SELECT entity_id, kind FROM alerts WHERE entity_kind = 'authorization' AND cleared_at = '' AND entity_id IN (?`+
+			strings.Repeat(", ?", len(part)-1)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: prefetch alerts: %w", err)
+		}
+		for rows.Next() {
+			var k, kind string
+			if err := rows.Scan(&k, &kind); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: prefetch alerts: %w", err)
+			}
+			if b.openAlerts[k] == nil {
+				b.openAlerts[k] = map[string]bool{}
+			}
+			b.openAlerts[k][kind] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: prefetch alerts: %w", err)
+		}
+	}
+	return nil
+}
+
+// openAlertKinds returns the open alerts of an authorization (cached for the batch: only
+// authAlerts changes authorization alerts, and it keeps the cache current).
+func (b *Batch) openAlertKinds(key string) (map[string]bool, error) {
+	if open, ok := b.openAlerts[key]; ok {
+		return open, nil
+	}
+	if err := b.prefetchAlerts([]string{key}); err != nil {
+		return nil, err
+	}
+	return b.openAlerts[key], nil
 }
 
 func (b *Batch) authUse(payer, number string) (*claims.AuthUse, error) {
@@ -73,21 +260,8 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 		return nil
 	}
 	key := authKey(a.Payer, a.Number)
-	open := map[string]bool{}
-	rows, err := b.query(`SELECT kind FROM alerts WHERE entity_kind = 'authorization' AND entity_id = ? AND cleared_at = ''`, key)
+	open, err := b.openAlertKinds(key)
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return err
-		}
-		open[k] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	isActive := map[string]bool{}
@@ -97,10 +271,14 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 			continue
 		}
 		detail, _ := json.Marshal(map[string]any{"remaining": a.Remaining(), "units": a.Units, "end": a.End, "cause": cause})
-		if _, err := b.exec(`INSERT INTO alerts (entity_kind, entity_id, kind, detail, raised_at) VALUES ('authorization', ?, ?, ?, ?)`,
+		if _, err := b.execRaw(`INSERT INTO alerts (entity_kind, entity_id, kind, detail, raised_at) VALUES ('authorization', ?, ?, ?, ?)`,
 			key, k, string(detail), timestamp(b.now)); err != nil {
 			return err
 		}
+		if b.openAlerts[key] == nil {
+			b.openAlerts[key] = map[string]bool{}
+		}
+		b.openAlerts[key][k] = true
 		if err := b.Event("authorization", key, "alert_"+k, "", map[string]any{"remaining": a.Remaining(), "end": a.End}); err != nil {
 			return err
 		}
@@ -110,10 +288,11 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 			if isActive[k] {
 				continue
 			}
-			if _, err := b.exec(`UPDATE alerts SET cleared_at = ? WHERE entity_kind = 'authorization' AND entity_id = ? AND kind = ? AND cleared_at = ''`,
+			if _, err := b.execRaw(`UPDATE alerts SET cleared_at = ? WHERE entity_kind = 'authorization' AND entity_id = ? AND kind = ? AND cleared_at = ''`,
 				timestamp(b.now), key, k); err != nil {
 				return err
 			}
+			delete(b.openAlerts[key], k)
 			if err := b.Event("authorization", key, "alert_cleared_"+k, "", nil); err != nil {
 				return err
 			}
@@ -160,7 +339,9 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	if a.Units < used {
 		return Result{}, fmt.Errorf("units %d: %w (%d)", a.Units, ErrUnitsBelowUsed, used)
 	}
-	b.auths = nil
+	if err := b.resetAuths(); err != nil {
+		return Result{}, err
+	}
 	data, err := json.Marshal(a)
 	if err != nil {
 		return Result{}, err

@@ -21,15 +21,32 @@ type Batch struct {
 	now   time.Time
 	rules *claims.AuthRules
 	stmts map[string]*sql.Stmt
-	// auths caches authorizations by payer/client/member for the batch: a batch of
-	// sessions of one client reads them once. Any authorization change clears it; a failed
-	// conditional UPDATE (another transaction took units) re-reads.
-	auths map[string][]claims.AuthUse
+	// auths caches, for the batch, the authorizations of a payer/client/member; byAuth
+	// holds the one copy of each authorization those lists point to, so consumption is
+	// counted once however the authorization was found. Units are consumed in memory and
+	// written by flushAuths: the batch's transaction holds the write lock (SQLite's
+	// immediate BEGIN) or the rows' locks (PostgreSQL SELECT ... FOR UPDATE), so nobody
+	// else can take units between the read and the write.
+	auths  map[string][]*authState
+	byAuth map[string]*authState
+	// openAlerts caches the open alert kinds per authorization key (nil map: none open).
+	openAlerts map[string]map[string]bool
 	// pending holds events not yet inserted: they are written in multi-row statements, at
 	// the latest just before commit, so they still commit or roll back with the change.
 	pending []any
+	// sessRows holds session upserts not yet written (sessionColumnCount values a row),
+	// sessQueued their ids; any other statement run through exec/query writes them first.
+	sessRows   []any
+	sessQueued map[string]bool
 	// known caches stored session state by id (nil: not stored) for PrefetchSessions.
 	known map[string]*storedSession
+}
+
+// authState is an authorization as the batch sees it: Used is current, stored is what the
+// database row holds (the difference is written by flushAuths).
+type authState struct {
+	claims.AuthUse
+	stored int
 }
 
 const eventsPerInsert = 100
@@ -53,7 +70,7 @@ func (b *Batch) flushEvents() error {
 			}
 			q.WriteString("(?, ?, ?, ?, ?, ?)")
 		}
-		if _, err := b.exec(q.String(), b.pending[:6*n]...); err != nil {
+		if _, err := b.execRaw(q.String(), b.pending[:6*n]...); err != nil {
 			return fmt.Errorf("events: %w", err)
 		}
 		b.pending = b.pending[6*n:]
@@ -62,20 +79,88 @@ func (b *Batch) flushEvents() error {
 	return nil
 }
 
-func (b *Batch) cachedAuths(payer, clientID, memberID string, fresh bool) ([]claims.AuthUse, error) {
+// cachedAuths returns the authorizations of a payer's client or member, read once per
+// batch (and locked for the batch on PostgreSQL).
+func (b *Batch) cachedAuths(payer, clientID, memberID string) ([]*authState, error) {
 	key := payer + "\x00" + clientID + "\x00" + memberID
-	if as, ok := b.auths[key]; ok && !fresh {
+	if as, ok := b.auths[key]; ok {
 		return as, nil
 	}
-	as, err := b.authsFor(payer, clientID, memberID)
+	rows, err := b.authsFor(payer, clientID, memberID)
 	if err != nil {
 		return nil, err
 	}
+	as := make([]*authState, len(rows))
+	for i := range rows {
+		as[i] = b.adoptAuth(&rows[i])
+	}
+	b.setAuths(key, as)
+	return as, nil
+}
+
+// adoptAuth returns the batch's copy of a read authorization: an existing copy wins over
+// the row just read, since it may carry units consumed but not yet written.
+func (b *Batch) adoptAuth(a *claims.AuthUse) *authState {
+	k := authKey(a.Payer, a.Number)
+	if st, ok := b.byAuth[k]; ok {
+		return st
+	}
+	st := &authState{AuthUse: *a, stored: a.Used}
+	if b.byAuth == nil {
+		b.byAuth = map[string]*authState{}
+	}
+	b.byAuth[k] = st
+	return st
+}
+
+func (b *Batch) setAuths(key string, as []*authState) {
 	if b.auths == nil {
-		b.auths = map[string][]claims.AuthUse{}
+		b.auths = map[string][]*authState{}
 	}
 	b.auths[key] = as
-	return as, nil
+}
+
+// flushAuths writes the units consumed in memory, one conditional UPDATE per changed
+// authorization. The condition cannot fail while the batch holds its locks; if it ever
+// does, the batch fails instead of over-consuming.
+func (b *Batch) flushAuths() error {
+	for k, st := range b.byAuth {
+		d := st.Used - st.stored
+		if d == 0 {
+			continue
+		}
+		res, err := b.execRaw(`UPDATE authorizations SET used = used + ?, updated_at = ?
+			WHERE payer = ? AND number = ? AND used + ? <= units AND used + ? >= 0`, d, timestamp(b.now), st.Payer, st.Number, d, d)
+		if err != nil {
+			return fmt.Errorf("authorization %s: %w", k, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("authorization %s: %w", k, err)
+		} else if n != 1 {
+			return fmt.Errorf("authorization %s: %d units no longer available", k, d)
+		}
+		st.stored = st.Used
+	}
+	return nil
+}
+
+// resetAuths writes pending consumption and forgets the cached authorizations, for
+// changes made by statement rather than in memory.
+func (b *Batch) resetAuths() error {
+	if err := b.flushAuths(); err != nil {
+		return err
+	}
+	b.auths, b.byAuth = nil, nil
+	return nil
+}
+
+// flushWrites writes everything the batch keeps in memory except events, so a statement
+// that reads or changes sessions or authorizations sees them.
+func (b *Batch) flushWrites() error {
+	if err := b.flushSessions(); err != nil {
+		return err
+	}
+	return b.flushAuths()
 }
 
 type event struct {
@@ -104,6 +189,9 @@ func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Bat
 		if err := fn(b); err != nil {
 			return err
 		}
+		if err := b.flushWrites(); err != nil {
+			return err
+		}
 		return b.flushEvents()
 	})
 }
@@ -123,7 +211,31 @@ func (b *Batch) stmt(q string) (*sql.Stmt, error) {
 	return s, nil
 }
 
+// exec, query and queryRow first write the session rows and units the batch holds in
+// memory, so statements in other files of this package see a consistent database. The
+// intake path uses the *Raw forms where it knows the statement does not depend on them.
 func (b *Batch) exec(q string, args ...any) (sql.Result, error) {
+	if err := b.flushWrites(); err != nil {
+		return nil, err
+	}
+	return b.execRaw(q, args...)
+}
+
+func (b *Batch) queryRow(q string, args ...any) (*sql.Row, error) {
+	if err := b.flushWrites(); err != nil {
+		return nil, err
+	}
+	return b.queryRowRaw(q, args...)
+}
+
+func (b *Batch) query(q string, args ...any) (*sql.Rows, error) {
+	if err := b.flushWrites(); err != nil {
+		return nil, err
+	}
+	return b.queryRaw(q, args...)
+}
+
+func (b *Batch) execRaw(q string, args ...any) (sql.Result, error) {
 	s, err := b.stmt(q)
 	if err != nil {
 		return nil, err
@@ -131,7 +243,7 @@ func (b *Batch) exec(q string, args ...any) (sql.Result, error) {
 	return s.ExecContext(b.ctx, args...)
 }
 
-func (b *Batch) queryRow(q string, args ...any) (*sql.Row, error) {
+func (b *Batch) queryRowRaw(q string, args ...any) (*sql.Row, error) {
 	s, err := b.stmt(q)
 	if err != nil {
 		return nil, err
@@ -139,7 +251,7 @@ func (b *Batch) queryRow(q string, args ...any) (*sql.Row, error) {
 	return s.QueryRowContext(b.ctx, args...), nil
 }
 
-func (b *Batch) query(q string, args ...any) (*sql.Rows, error) {
+func (b *Batch) queryRaw(q string, args ...any) (*sql.Rows, error) {
 	s, err := b.stmt(q)
 	if err != nil {
 		return nil, err

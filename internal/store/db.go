@@ -110,7 +110,9 @@ func Open(ctx context.Context, target string, opt Options) (*DB, error) {
 		for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)",
 			// 256 MiB page cache (allocated only as used): a large intake batch then stays in memory until commit
 			// instead of spilling pages to the WAL mid-transaction.
-			"cache_size(-262144)"} {
+			"cache_size(-262144)",
+			// Multi-row statements keep a statement journal; in memory it costs no file writes.
+			"temp_store(MEMORY)"} {
 			q.Add("_pragma", p)
 		}
 		// Immediate: a write transaction takes the write lock at BEGIN, so two writers never

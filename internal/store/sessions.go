@@ -92,17 +92,27 @@ func (b *Batch) PrefetchSessions(ids []string) error {
 	if b.known == nil {
 		b.known = make(map[string]*storedSession, len(ids))
 	}
+	// Ids the batch already knows (put earlier in it, maybe not yet written) keep that state.
+	var todo []string
+	for _, id := range ids {
+		if _, ok := b.known[id]; !ok {
+			todo = append(todo, id)
+		}
+	}
+	ids = todo
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(start+chunk, len(ids))]
 		args := make([]any, len(part))
 		for i, id := range part {
 			args[i] = id
-			b.known[id] = nil
 		}
 		rows, err := b.query(sessionLookup+"IN (?"+strings.Repeat(", ?", len(part)-1)+")", args...)
 		if err != nil {
 			return fmt.Errorf("store: prefetch sessions: %w", err)
+		}
+		for _, id := range part {
+			b.known[id] = nil
 		}
 		for rows.Next() {
 			var id string
@@ -220,23 +230,16 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 	if exists {
 		receivedAt = old.receivedAt
 	}
-	if _, err := b.exec(`INSERT INTO sessions (id, practice, client_id, payer, member_id, code, service_date, status, state,
-			hold_reason, auth_payer, auth_number, auth_units, data, hash, source_file, received_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET practice = excluded.practice, client_id = excluded.client_id,
-			payer = excluded.payer, member_id = excluded.member_id, code = excluded.code,
-			service_date = excluded.service_date, status = excluded.status, state = excluded.state,
-			hold_reason = excluded.hold_reason, auth_payer = excluded.auth_payer,
-			auth_number = excluded.auth_number, auth_units = excluded.auth_units, data = excluded.data,
-			hash = excluded.hash, source_file = excluded.source_file, updated_at = excluded.updated_at`,
-		s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
+	if err := b.queueSession(s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
 		res.HoldReason, authPayer, res.AuthNumber, res.Units, string(data), hash, source, receivedAt, now); err != nil {
 		return Result{}, err
 	}
-	if b.known != nil {
-		b.known[s.ID] = &storedSession{state: res.State, hash: hash, authPayer: authPayer, authNumber: res.AuthNumber,
-			authUnits: res.Units, claimRef: old.claimRef, receivedAt: receivedAt}
+	// The row may still be queued: lookups in this batch must find it here.
+	if b.known == nil {
+		b.known = map[string]*storedSession{}
 	}
+	b.known[s.ID] = &storedSession{state: res.State, hash: hash, authPayer: authPayer, authNumber: res.AuthNumber,
+		authUnits: res.Units, claimRef: old.claimRef, receivedAt: receivedAt}
 	kind := "received"
 	if exists {
 		kind = "updated"
@@ -251,45 +254,105 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 	return res, b.events("session", s.ID, source, evs...)
 }
 
-// consume matches s to an authorization and takes its units with a conditional UPDATE
-// (used + n <= units): of two writers racing for the last unit exactly one sees a row
-// updated. The loser re-reads and matches again, ending on hold when nothing covers it.
+// consume matches s to an authorization and takes its units. The batch's copy of the
+// authorization is current (see Batch.auths), so the match is final: two writers cannot
+// both take the last unit because the second one reads only after the first commits.
 func (b *Batch) consume(s *claims.Session) (number string, units int, hold string, err error) {
-	for attempt := 0; attempt < 3; attempt++ {
-		auths, err := b.cachedAuths(s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID, attempt > 0)
-		if err != nil {
-			return "", 0, "", err
-		}
-		i, reason := claims.Match(s, auths, func(a *claims.AuthUse) (int, error) { return claims.AuthUnits(s, a.UnitKind) })
-		if i < 0 {
-			return "", 0, reason, nil
-		}
-		a := &auths[i]
-		n, err := claims.AuthUnits(s, a.UnitKind)
-		if err != nil {
-			return "", 0, claims.HoldAuthExhausted, nil
-		}
-		res, err := b.exec(`UPDATE authorizations SET used = used + ?, updated_at = ?
-			WHERE payer = ? AND number = ? AND used + ? <= units`, n, timestamp(b.now), a.Payer, a.Number, n)
-		if err != nil {
-			return "", 0, "", err
-		}
-		if k, err := res.RowsAffected(); err != nil {
-			return "", 0, "", err
-		} else if k == 1 {
-			a.Used += n // a points into the batch's cache, which stays current
-			if err := b.authAlerts(a, s.ID, false); err != nil {
-				return "", 0, "", err
-			}
-			return a.Number, n, "", nil
+	sts, err := b.cachedAuths(s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID)
+	if err != nil {
+		return "", 0, "", err
+	}
+	// Match takes values; copy (Codes shared, read only) and map the result back.
+	var buf [4]claims.AuthUse
+	auths := buf[:0]
+	for _, st := range sts {
+		auths = append(auths, st.AuthUse)
+	}
+	i, reason := claims.Match(s, auths, func(a *claims.AuthUse) (int, error) { return claims.AuthUnits(s, a.UnitKind) })
+	if i < 0 {
+		return "", 0, reason, nil
+	}
+	st := sts[i]
+	n, err := claims.AuthUnits(s, st.UnitKind)
+	if err != nil || st.Used+n > st.Units {
+		return "", 0, claims.HoldAuthExhausted, nil
+	}
+	st.Used += n
+	if err := b.authAlerts(&st.AuthUse, s.ID, false); err != nil {
+		return "", 0, "", err
+	}
+	return st.Number, n, "", nil
+}
+
+// sessionUpsert is the multi-row session upsert head; rows follow as (?, ...) groups.
+const sessionUpsert = `INSERT INTO sessions (id, practice, client_id, payer, member_id, code, service_date, status, state,
+			hold_reason, auth_payer, auth_number, auth_units, data, hash, source_file, received_at, updated_at)
+		VALUES `
+
+const sessionUpsertTail = `
+		ON CONFLICT (id) DO UPDATE SET practice = excluded.practice, client_id = excluded.client_id,
+			payer = excluded.payer, member_id = excluded.member_id, code = excluded.code,
+			service_date = excluded.service_date, status = excluded.status, state = excluded.state,
+			hold_reason = excluded.hold_reason, auth_payer = excluded.auth_payer,
+			auth_number = excluded.auth_number, auth_units = excluded.auth_units, data = excluded.data,
+			hash = excluded.hash, source_file = excluded.source_file, updated_at = excluded.updated_at`
+
+const (
+	sessionColumnCount = 18
+	sessionsPerInsert  = 100
+)
+
+// queueSession adds one session upsert to the batch's pending rows (id first). One
+// statement may not upsert a row twice (PostgreSQL refuses), so a repeated id writes the
+// pending rows first.
+func (b *Batch) queueSession(row ...any) error {
+	id := row[0].(string)
+	if b.sessQueued[id] {
+		if err := b.flushSessions(); err != nil {
+			return err
 		}
 	}
-	return "", 0, claims.HoldAuthExhausted, nil
+	if b.sessQueued == nil {
+		b.sessQueued = map[string]bool{}
+	}
+	b.sessQueued[id] = true
+	b.sessRows = append(b.sessRows, row...)
+	if len(b.sessRows) >= sessionColumnCount*sessionsPerInsert {
+		return b.flushSessions()
+	}
+	return nil
+}
+
+// flushSessions writes the pending session rows in statements of up to sessionsPerInsert
+// rows (two statement texts a batch: full chunks and the last one, each prepared once).
+func (b *Batch) flushSessions() error {
+	for len(b.sessRows) > 0 {
+		n := min(len(b.sessRows)/sessionColumnCount, sessionsPerInsert)
+		var q strings.Builder
+		q.Grow(len(sessionUpsert) + len(sessionUpsertTail) + n*60)
+		q.WriteString(sessionUpsert)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		}
+		q.WriteString(sessionUpsertTail)
+		if _, err := b.execRaw(q.String(), b.sessRows[:sessionColumnCount*n]...); err != nil {
+			return fmt.Errorf("sessions: %w", err)
+		}
+		b.sessRows = b.sessRows[sessionColumnCount*n:]
+	}
+	b.sessRows = b.sessRows[:0]
+	clear(b.sessQueued)
+	return nil
 }
 
 // returnUnits gives a session's consumed units back to its authorization.
 func (b *Batch) returnUnits(sessionID, payer, number string, n int, source string) error {
-	b.auths = nil
+	if err := b.resetAuths(); err != nil {
+		return err
+	}
 	if _, err := b.exec(`UPDATE authorizations SET used = used - ?, updated_at = ? WHERE payer = ? AND number = ?`,
 		n, timestamp(b.now), payer, number); err != nil {
 		return err
