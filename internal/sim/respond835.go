@@ -123,11 +123,20 @@ func readjudicate(c SubmittedClaim, payerClaim string) claimResult {
 	return res
 }
 
-// Write835s pays, adjusts or denies the accepted claims of an 837P per scenario. It returns
-// one 835 for the submission and, when a claim's scenario is Reversal, a second, later
-// 835 that reverses that payment (CLP02 22) and re-adjudicates it.
-func (a *Answerer) Write835s(ctx context.Context, in *Inbound) ([][]byte, error) {
-	var first, second []claimResult
+// ERA is one 835 the simulator sends, and in which round: 0 with the submission's
+// adjudication, 1 for the later reversals and re-adjudications.
+type ERA struct {
+	Data  []byte
+	Round int
+}
+
+// Write835s pays, adjusts or denies the accepted claims of an 837P per scenario. A payer
+// remits only its own claims, so a batch that spans payers gets one 835 per payer (in the
+// order the payers first appear in the 837P); claims whose scenario is Reversal get a
+// second, later 835 from their payer that reverses the payment (CLP02 22) and
+// re-adjudicates it.
+func (a *Answerer) Write835s(ctx context.Context, in *Inbound) ([]ERA, error) {
+	var rounds [2]byPayer
 	for i, c := range in.Claims {
 		if a.rejected(c) {
 			continue
@@ -135,23 +144,42 @@ func (a *Answerer) Write835s(ctx context.Context, in *Inbound) ([][]byte, error)
 		sc := a.Rules.Claim(c.MemberID)
 		pcn := payerClaimNumber(in, i)
 		r := adjudicate(c, sc, pcn)
-		first = append(first, r)
+		rounds[0].add(c.PayerID, r)
 		if sc == Reversal {
-			second = append(second, reverse(r), readjudicate(c, pcn+"R"))
+			rounds[1].add(c.PayerID, reverse(r), readjudicate(c, pcn+"R"))
 		}
 	}
-	var out [][]byte
-	for n, batch := range [][]claimResult{first, second} {
-		if len(batch) == 0 {
-			continue
+	var out []ERA
+	for round, groups := range rounds {
+		for _, batch := range groups.batches {
+			// The check/EFT number (TRN02) must differ between the 835s of one submission.
+			b, err := a.write835(ctx, in, batch, len(out))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ERA{Data: b, Round: round})
 		}
-		b, err := a.write835(ctx, in, batch, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
 	}
 	return out, nil
+}
+
+// byPayer keeps claim results grouped by 2010BB payer id, in first-seen order.
+type byPayer struct {
+	index   map[string]int
+	batches [][]claimResult
+}
+
+func (g *byPayer) add(payerID string, rs ...claimResult) {
+	if g.index == nil {
+		g.index = map[string]int{}
+	}
+	i, ok := g.index[payerID]
+	if !ok {
+		i = len(g.batches)
+		g.index[payerID] = i
+		g.batches = append(g.batches, nil)
+	}
+	g.batches[i] = append(g.batches[i], rs...)
 }
 
 func (a *Answerer) write835(ctx context.Context, in *Inbound, claims []claimResult, n int) ([]byte, error) {

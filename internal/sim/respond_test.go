@@ -104,7 +104,7 @@ func Test835Balances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 2 {
+	if len(files) != 2 || files[0].Round != 0 || files[1].Round != 1 {
 		t.Fatalf("want a payment 835 and a later reversal 835, got %d", len(files))
 	}
 	status := map[string][]string{}
@@ -125,7 +125,7 @@ func Test835Balances(t *testing.T) {
 				t.Errorf("%s: claim %s - %s != CAS %s", pcn, clpCharge, clpPaid, clpCAS)
 			}
 		}
-		for _, s := range segments(t, f) {
+		for _, s := range segments(t, f.Data) {
 			switch s.ID() {
 			case "BPR":
 				bpr = x12.MustAmount(s.Str(2))
@@ -167,6 +167,60 @@ func Test835Balances(t *testing.T) {
 		}
 		if got != w {
 			t.Errorf("%s: CLP02 %q, want %q", pcn, got, w)
+		}
+	}
+}
+
+// Test835OnePerPayer: an 837P whose claims go to two payers is remitted by each payer for
+// its own claims only (1000A N1*PR), with distinct check numbers, and the reversal comes
+// later from the payer of the reversed claim.
+func Test835OnePerPayer(t *testing.T) {
+	a := testAnswerer()
+	in := readClaims(t)
+	for _, i := range []int{1, 3} { // C2 (paid) and C4 (reversal) go to Medicaid
+		in.Claims[i].PayerName, in.Claims[i].PayerID = "DEMO STATE MEDICAID", "77027"
+	}
+	files, err := a.Write835s(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type era struct {
+		round        int
+		payer, check string
+		patientCtrls string
+	}
+	var got []era
+	checks := map[string]bool{}
+	for _, f := range files {
+		e := era{round: f.Round}
+		for _, s := range segments(t, f.Data) {
+			switch {
+			case s.ID() == "N1" && s.Str(1) == "PR":
+				e.payer = s.Str(2)
+			case s.ID() == "TRN":
+				e.check = s.Str(2)
+			case s.ID() == "CLP":
+				e.patientCtrls += s.Str(1) + "/" + s.Str(2) + " "
+			}
+		}
+		if checks[e.check] {
+			t.Errorf("check number %s used twice", e.check)
+		}
+		checks[e.check] = true
+		got = append(got, e)
+	}
+	want := []era{
+		{0, "DEMO COMMERCIAL HEALTH", "", "C1/1 C3/4 "},
+		{0, "DEMO STATE MEDICAID", "", "C2/1 C4/1 "},
+		{1, "DEMO STATE MEDICAID", "", "C4/22 C4/1 "},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("835s: %+v, want %+v", got, want)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.round != w.round || g.payer != w.payer || g.patientCtrls != w.patientCtrls {
+			t.Errorf("835 #%d: %+v, want %+v", i+1, g, w)
 		}
 	}
 }

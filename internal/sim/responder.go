@@ -69,8 +69,8 @@ func (r *Responder) Respond(ctx context.Context, data []byte) ([]Timed, error) {
 			return nil, err
 		}
 		for i, p := range pays {
-			out = append(out, Timed{Response: Response{Name: fmt.Sprintf("ERA_%s_%d.835", ic.Control, i+1), Data: p},
-				After: r.PaymentDelay * time.Duration(i+1)})
+			out = append(out, Timed{Response: Response{Name: fmt.Sprintf("ERA_%s_%d.835", ic.Control, i+1), Data: p.Data},
+				After: r.PaymentDelay * time.Duration(p.Round+1)})
 		}
 	case "270":
 		b, err := r.Write271(ctx, in)
