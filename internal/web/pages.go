@@ -173,16 +173,12 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		byReason[s.HoldReason]++
 	}
 	p.Holds = sortedCounts(byReason, func(k string) string { w, _ := HoldWords(k); return w })
-	cl, err := h.d.Store.Claims(ctx, store.ClaimFilter{})
+	byState, err := h.d.Store.ClaimStateCounts(ctx)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	byState := map[string]int{}
-	for _, c := range cl {
-		byState[c.State]++
-	}
-	p.Claims = sortedCounts(byState, func(k string) string { return k })
+	p.Claims = lifecycleCounts(byState)
 	if p.Alerts, err = h.alerts(ctx); err != nil {
 		h.fail(w, r, err)
 		return
@@ -214,6 +210,38 @@ func sortedCounts(m map[string]int, label func(string) string) []count {
 	})
 	return out
 }
+
+// claimLifecycle is the order a claim moves through (README "Claim lifecycle"), so the
+// dashboard reads top to bottom like the pipeline rather than by count.
+var claimLifecycle = []string{"built", "held", "filed", "submitted", "file_accepted", "file_rejected",
+	"accepted", "rejected", "paid", "partially_paid", "denied", "reversed", "corrected", "appealed", "closed"}
+
+// lifecycleCounts lists the non-zero claim states in lifecycle order; a state the list
+// does not know (a newer store) still shows, after the known ones.
+func lifecycleCounts(m map[string]int) []count {
+	var out []count
+	seen := map[string]bool{}
+	for _, k := range claimLifecycle {
+		seen[k] = true
+		if m[k] > 0 {
+			out = append(out, count{Key: k, Label: strings.ReplaceAll(k, "_", " "), N: m[k]})
+		}
+	}
+	var rest []string
+	for k, n := range m {
+		if !seen[k] && n > 0 {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, count{Key: k, Label: strings.ReplaceAll(k, "_", " "), N: m[k]})
+	}
+	return out
+}
+
+// letterStates are the lifecycle states in which a claim has a denial to appeal.
+var letterStates = map[string]bool{"denied": true, "partially_paid": true, "appealed": true}
 
 // summarize counts a queue without failing the dashboard when one queue's service errs.
 func (h *handler) summarize(ctx context.Context, kind, today string) queueSummary {
@@ -394,7 +422,15 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, fmt.Errorf("session %s claim %s: %w", id, cid, err))
 			return
 		}
-		p.Claims = append(p.Claims, claimView{ClaimRecord: c, Letter: h.d.Appeals != nil})
+		st, _, err := h.d.Store.ClaimState(ctx, cid)
+		if err != nil {
+			h.fail(w, r, fmt.Errorf("session %s claim %s: %w", id, cid, err))
+			return
+		}
+		if st != "" {
+			c.State = st
+		}
+		p.Claims = append(p.Claims, claimView{ClaimRecord: c, Letter: h.d.Appeals != nil && letterStates[c.State]})
 	}
 	if s.AuthNumber != "" {
 		// The authorization's own history (renewals, alerts) explains holds and releases.

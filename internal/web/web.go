@@ -40,6 +40,10 @@ type Store interface {
 	Claims(ctx context.Context, f store.ClaimFilter) ([]store.ClaimRecord, error)
 	Claim(ctx context.Context, id string) (store.ClaimRecord, error)
 	ClaimsForSession(ctx context.Context, sessionID string) ([]string, error)
+	// ClaimState is the response-side lifecycle state ("" before any response) that a
+	// biller means by a claim's state; ClaimRecord.State stops at built/held/filed.
+	ClaimState(ctx context.Context, id string) (state, payerClaim string, err error)
+	ClaimStateCounts(ctx context.Context) (map[string]int, error)
 }
 
 // Auditor appends the audit event of a biller's action to the entity's history, so the

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// seedClaimStates stores three filed claims of session S-1 and S-2 (claims.state "filed"),
+// then the response side moves two of them on: CLM-P paid, CLM-D denied; CLM-F has heard
+// nothing yet.
+func seedClaimStates(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	sq := f.db.SQL()
+	for _, c := range []struct{ id, session, state string }{
+		{"CLM-P", "S-1", "paid"}, {"CLM-D", "S-2", "denied"}, {"CLM-F", "S-2", ""},
+	} {
+		if _, err := sq.ExecContext(ctx, f.db.Rebind(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id,
+			service_date, frequency, responsibility, total_cents, state, data, created_at, updated_at)
+			VALUES (?, ?, 'demo-practice', 'demo-commercial', 'sim', 'C-77', '2026-11-02', '1', 'P', 15000, 'filed', '{}', 't', 't')`),
+			c.id, c.id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sq.ExecContext(ctx, f.db.Rebind(`INSERT INTO claim_sessions (claim_id, session_id) VALUES (?, ?)`), c.id, c.session); err != nil {
+			t.Fatal(err)
+		}
+		if c.state == "" {
+			continue
+		}
+		if _, err := sq.ExecContext(ctx, f.db.Rebind(`INSERT INTO claim_status (claim_id, state, updated_at) VALUES (?, ?, 't')`), c.id, c.state); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestClaimLifecycleState: the dashboard and the session page show where a claim is in its
+// lifecycle (paid, denied), not the build/file state the claims table keeps, and offer the
+// appeal letter only for a denial.
+func TestClaimLifecycleState(t *testing.T) {
+	f := newFixture(t, func(d *Deps) { d.Appeals = fakeLetters{} })
+	seedClaimStates(t, f)
+	c := f.login(t, testUser, testPassword)
+
+	dash := squash(f.page(t, c, "/"))
+	start := strings.Index(dash, "<h2>Claim pipeline</h2>")
+	if start < 0 {
+		t.Fatalf("no claim pipeline card:\n%s", dash)
+	}
+	card := dash[start:]
+	card = card[:strings.Index(card, "</section>")]
+	for _, want := range []string{
+		`<tr><th>filed</th><td class="num">1</td></tr>`,
+		`<tr><th>paid</th><td class="num">1</td></tr>`,
+		`<tr><th>denied</th><td class="num">1</td></tr>`,
+	} {
+		if !strings.Contains(card, want) {
+			t.Errorf("claim pipeline lacks %q:\n%s", want, card)
+		}
+	}
+	if strings.Index(card, ">filed<") > strings.Index(card, ">paid<") || strings.Index(card, ">paid<") > strings.Index(card, ">denied<") {
+		t.Errorf("claim pipeline not in lifecycle order:\n%s", card)
+	}
+
+	s1 := squash(f.page(t, c, "/sessions/S-1"))
+	if !strings.Contains(s1, `<td>CLM-P</td><td>1</td><td><span class="tag">paid</span>`) {
+		t.Errorf("S-1 does not show CLM-P as paid:\n%s", s1)
+	}
+	if strings.Contains(s1, "/appeals/CLM-P/letter") {
+		t.Errorf("S-1 offers an appeal letter for a paid claim")
+	}
+	s2 := squash(f.page(t, c, "/sessions/S-2"))
+	if !strings.Contains(s2, `<td>CLM-D</td><td>1</td><td><span class="tag">denied</span>`) ||
+		!strings.Contains(s2, `<td>CLM-F</td><td>1</td><td><span class="tag">filed</span>`) {
+		t.Errorf("S-2 claim states:\n%s", s2)
+	}
+	if !strings.Contains(s2, "/appeals/CLM-D/letter") || strings.Contains(s2, "/appeals/CLM-F/letter") {
+		t.Errorf("S-2: want the appeal letter for the denied claim only:\n%s", s2)
+	}
+}
