@@ -48,6 +48,11 @@ func TestDemoOnce(t *testing.T) {
 	if counts[store.StateReady] != 0 || counts[store.StateBilled] != 13 {
 		t.Fatalf("sessions by state: %v, want 13 billed and none left ready", counts)
 	}
+	// A session on an authorization hold has no claim; its trace is still its history.
+	if code, out, errOut := runCmd(t, "", "trace", "--data", dir, "S-1010"); code != exitOK ||
+		!strings.Contains(out, "session S-1010") || !strings.Contains(out, "auth_expired") {
+		t.Errorf("trace of a held session: exit %d\n%s%s", code, out, errOut)
+	}
 	files, _ := filepath.Glob(filepath.Join(dir, "outbound", "sim", "sent", "837P_*.x12"))
 	if len(files) != 1 {
 		t.Fatalf("837P not uploaded: %v", files)

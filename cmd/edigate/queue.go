@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
@@ -379,15 +382,18 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	defer env.db.Close()
 	id := fs.Arg(0)
 	claimIDs := []string{id}
-	var events []store.Event
+	// A session's own history comes first-class, claims or not: a session on an
+	// authorization hold has no claim yet and is exactly what a biller traces.
+	events, err := env.db.Events(ctx, "session", id)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
+		return exitUsage
+	}
+	if len(events) > 0 {
+		claimIDs = nil
+	}
 	if ids, err := env.db.ClaimsForSession(ctx, id); err == nil && len(ids) > 0 {
 		claimIDs = ids
-		evs, err := env.db.Events(ctx, "session", id)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
-			return exitUsage
-		}
-		events = append(events, evs...)
 	}
 	type claimTrace struct {
 		ClaimID string             `json:"claim_id"`
@@ -424,12 +430,22 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate trace: nothing known about %q\n", id)
 		return exitInvalid
 	}
+	// Event ids are one sequence across entities: sorting by id interleaves the session's
+	// and its claims' histories in the order things happened, even when timestamps tie.
+	sort.SliceStable(events, func(i, j int) bool { return events[i].ID < events[j].ID })
 	if f.json {
 		return emitJSON(a, "remit", map[string]any{"events": events, "claims": traces})
 	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME (UTC)\tENTITY\tEVENT\tSOURCE\tDETAIL")
 	for _, e := range events {
-		fmt.Fprintf(a.stdout, "%s  %-7s %-14s %-20s %s %s\n", e.At, e.EntityKind, e.EntityID, e.Kind, e.SourceFile, e.Detail)
+		at := e.At
+		if t, err := time.Parse(time.RFC3339Nano, e.At); err == nil {
+			at = t.UTC().Format("2006-01-02 15:04:05")
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", at, e.EntityKind, e.EntityID, e.Kind, e.SourceFile, e.Detail)
 	}
+	tw.Flush()
 	for _, t := range traces {
 		fmt.Fprintf(a.stdout, "claim %s: %s\n", t.ClaimID, t.State)
 		for _, q := range t.Queue {
