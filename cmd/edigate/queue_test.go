@@ -45,7 +45,7 @@ func TestQueueAppealFlow(t *testing.T) {
 	}
 	code, out, stderr = runCmd(t, "", "appeal", "letter", d, "PCN3001")
 	if code != exitOK || !strings.Contains(out, "Demo Commercial Health") || !strings.Contains(out, "CO-197") ||
-		!strings.Contains(out, "Member ID: MEMBER003") {
+		!strings.Contains(out, "Member ID: MEMBER003") || !strings.Contains(out, "adjudicated on 2024-12-01") {
 		t.Errorf("letter: %d %s %s", code, out, stderr)
 	}
 	if code, _, stderr := runCmd(t, "", "queue", "resolve", d, fmt.Sprint(items[0].ID), "--outcome", "appeal_sent"); code != exitOK {

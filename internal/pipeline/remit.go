@@ -78,16 +78,24 @@ func (p *Pipeline) AppealLetter(ctx context.Context, id string) (*remit.Letter, 
 	l := &remit.Letter{Date: p.now().Format(time.DateOnly),
 		Member: remit.LetterMember{Name: strings.TrimSpace(c.Client.FirstName + " " + c.Client.LastName), ID: c.Coverage.MemberID},
 		Claim:  remit.LetterClaim{ID: id, PayerClaim: last.PayerClaim, ServiceDate: c.Date, Charge: last.Charge, Paid: last.Paid},
-		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: last.Date, Check: last.Check, Due: den[0].Due}}
+		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: letterDate(last.Date), Check: last.Check, Due: den[0].Due}}
 	for _, d := range den {
 		group, reason, _ := strings.Cut(d.Reason, "-")
-		l.Denial.Items = append(l.Denial.Items, remit.Denial{Line: d.Line, Group: group, Reason: reason,
-			Words: d.Message, Amount: d.Amount, Category: d.Category})
+		item := remit.Denial{Line: d.Line, Group: group, Reason: reason, Words: d.Message, Amount: d.Amount, Category: d.Category}
+		// The payer reads the denied service by its code; a claim-level adjustment of a
+		// one-line claim is about that line's service too.
+		switch {
+		case d.Line > 0 && d.Line <= len(c.Lines):
+			item.Procedure = c.Lines[d.Line-1].Code
+		case d.Line == 0 && len(c.Lines) == 1:
+			item.Procedure = c.Lines[0].Code
+		}
+		l.Denial.Items = append(l.Denial.Items, item)
 	}
 	for _, p := range p.Cfg.Practices {
 		if p.ID == c.Practice {
-			l.Practice = remit.LetterPractice{Name: p.Name, NPI: p.NPI, TaxID: p.TaxID, Contact: p.ContactName, Phone: p.ContactPhone,
-				Address: strings.TrimSpace(fmt.Sprintf("%s, %s %s %s", p.Address.Line1, p.Address.City, p.Address.State, p.Address.Zip))}
+			l.Practice = remit.LetterPractice{Name: p.Name, NPI: p.NPI, TaxID: p.TaxID, Contact: p.ContactName, Phone: letterPhone(p.ContactPhone),
+				Address: strings.TrimSpace(fmt.Sprintf("%s, %s %s %s", p.Address.Line1, p.Address.City, p.Address.State, letterZip(p.Address.Zip)))}
 		}
 	}
 	for _, p := range p.Cfg.Payers {
