@@ -27,6 +27,9 @@ func BenchmarkIntake100k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		e := newEnv(b)
+		if v, err := strconv.Atoi(os.Getenv("EDIGATE_BENCH_BATCH")); err == nil && v > 0 {
+			e.in.BatchSize = v
+		}
 		e.drop(b, "bench.ndjson", data)
 		before := cpuTime()
 		b.StartTimer()
@@ -43,7 +46,8 @@ func BenchmarkIntake100k(b *testing.B) {
 	b.ReportMetric(cpu.Seconds()*100_000/float64(n*b.N), "cpu-s/100k")
 }
 
-// benchN lets a profiling run use fewer sessions (EDIGATE_BENCH_N).
+// benchN lets a profiling run use fewer sessions (EDIGATE_BENCH_N); EDIGATE_BENCH_BATCH
+// overrides the batch size.
 func benchN() int {
 	if v, err := strconv.Atoi(os.Getenv("EDIGATE_BENCH_N")); err == nil && v > 0 {
 		return v

@@ -31,6 +31,9 @@ type Store interface {
 	InboxFile(ctx context.Context, hash string) (store.InboxFile, error)
 }
 
+// defaultBatchSize is how many records share a transaction unless BatchSize says otherwise.
+const defaultBatchSize = 2000
+
 // Intake polls one data directory. It keeps the sizes seen at the last poll (to judge
 // whether a file is complete), so use one Intake per running process.
 type Intake struct {
@@ -59,7 +62,7 @@ func New(cfg *config.Config, st Store, log zerolog.Logger) (*Intake, error) {
 		return nil, fmt.Errorf("intake: %w", err)
 	}
 	in := &Intake{store: st, cfg: cfg, rules: rules, log: log, now: time.Now, dataDir: cfg.DataDir,
-		stableFor: cfg.Intake.StableFor, BatchSize: 2000, seen: map[string]fileState{}}
+		stableFor: cfg.Intake.StableFor, BatchSize: defaultBatchSize, seen: map[string]fileState{}}
 	for _, d := range []string{in.dir("inbox"), in.dir("archive"), in.dir("rejected")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("intake: %w", err)
@@ -241,28 +244,71 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 		rec record
 		v   any
 	}
+	size := in.BatchSize
+	if size <= 0 {
+		size = defaultBatchSize
+	}
+	// Records are decoded and validated on another goroutine while earlier batches are
+	// written: JSON decoding and SQLite then share the machine's cores instead of taking
+	// turns. The channel holds every chunk, so the decoder never waits on the writer.
+	type decoded struct {
+		rec  record
+		v    any
+		errs []claims.FieldError
+	}
+	const decodeChunk = 500
+	dctx, stop := context.WithCancel(ctx)
+	defer stop()
+	chunks := make(chan []decoded, len(recs)/decodeChunk+1)
+	go func() {
+		defer close(chunks)
+		for i := 0; i < len(recs) && dctx.Err() == nil; i += decodeChunk {
+			part := recs[i:min(i+decodeChunk, len(recs))]
+			out := make([]decoded, len(part))
+			for j, r := range part {
+				v, ferrs := in.decode(r, today)
+				out[j] = decoded{r, v, ferrs}
+			}
+			chunks <- out
+		}
+	}()
 	var good []valid
-	for _, r := range recs {
-		v, ferrs := in.decode(r, today)
-		if len(ferrs) == 0 {
-			good = append(good, valid{r, v})
-			continue
+	decodedAll := false
+	// next fills good up to one batch (or to the end of the file), setting invalid
+	// records aside as they come.
+	next := func() error {
+		for !decodedAll && len(good) < size {
+			c, ok := <-chunks
+			if !ok {
+				decodedAll = true
+				break
+			}
+			for _, d := range c {
+				if len(d.errs) == 0 {
+					good = append(good, valid{d.rec, d.v})
+					continue
+				}
+				rejected++
+				if err := in.reject(name, hash, d.rec, d.errs); err != nil {
+					return err
+				}
+				log.Info().Int("record", d.rec.num).Str("field", d.errs[0].Field).Msg("intake: record rejected")
+			}
 		}
-		rejected++
-		if err := in.reject(name, hash, r, ferrs); err != nil {
-			return err
-		}
-		log.Info().Int("record", r.num).Str("field", ferrs[0].Field).Msg("intake: record rejected")
+		return nil
 	}
 	// Store the valid records in batches; the last batch also marks the file done, so the
 	// file is archived only when all of it is durable.
-	size := in.BatchSize
-	if size <= 0 {
-		size = 2000
-	}
-	for start := 0; start == 0 || start < len(good); start += size {
-		end := min(start+size, len(good))
-		last := end == len(good)
+	for first := true; ; first = false {
+		if err := next(); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		end := min(size, len(good))
+		last := decodedAll && end == len(good)
+		batch := good[:end]
 		var lateRejects []struct {
 			rec  record
 			errs []claims.FieldError
@@ -271,14 +317,14 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 		err := in.store.Batch(ctx, in.rules, func(b *store.Batch) error {
 			lateRejects = lateRejects[:0]
 			acc = 0
-			if start == 0 {
+			if first {
 				if err := b.BeginFile(hash, name, int64(len(data))); err != nil {
 					return err
 				}
 			}
 			var ids []string
 			var ss []*claims.Session
-			for _, g := range good[start:end] {
+			for _, g := range batch {
 				if v, ok := g.v.(*claims.Session); ok {
 					ids = append(ids, v.ID)
 					ss = append(ss, v)
@@ -290,7 +336,7 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 			if err := b.PrefetchAuthorizations(ss); err != nil {
 				return err
 			}
-			for _, g := range good[start:end] {
+			for _, g := range batch {
 				var err error
 				switch v := g.v.(type) {
 				case *claims.Session:
@@ -338,6 +384,7 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 		if last {
 			break
 		}
+		good = good[end:]
 	}
 	sum.Records += len(recs)
 	sum.Accepted += accepted

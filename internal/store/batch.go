@@ -34,10 +34,9 @@ type Batch struct {
 	// pending holds events not yet inserted: they are written in multi-row statements, at
 	// the latest just before commit, so they still commit or roll back with the change.
 	pending []any
-	// sessRows holds session upserts not yet written (sessionColumnCount values a row),
-	// sessQueued their ids; any other statement run through exec/query writes them first.
-	sessRows   []any
-	sessQueued map[string]bool
+	// sessRows holds inserts of new sessions not yet written (sessionColumnCount values a
+	// row); any other statement run through exec/query writes them first.
+	sessRows []any
 	// known caches stored session state by id (nil: not stored) for PrefetchSessions.
 	known map[string]*storedSession
 }
@@ -51,6 +50,17 @@ type authState struct {
 
 const eventsPerInsert = 100
 
+// insertFail turns "INSERT INTO" into SQLite's "INSERT OR FAIL INTO" for batch inserts
+// whose failure fails the whole transaction anyway: SQLite then keeps no statement
+// journal for the multi-row statement (see flushSessions). PostgreSQL has no such clause
+// and no such cost.
+func (d dialect) insertFail(q string) string {
+	if d.name != "sqlite" {
+		return q
+	}
+	return strings.Replace(q, "INSERT INTO", "INSERT OR FAIL INTO", 1)
+}
+
 func (b *Batch) queueEvent(entityKind, entityID, kind, source string, detail []byte) error {
 	b.pending = append(b.pending, entityKind, entityID, kind, timestamp(b.now), source, string(detail))
 	if len(b.pending) >= 6*eventsPerInsert*4 {
@@ -63,7 +73,7 @@ func (b *Batch) flushEvents() error {
 	for len(b.pending) > 0 {
 		n := min(len(b.pending)/6, eventsPerInsert)
 		var q strings.Builder
-		q.WriteString(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `)
+		q.WriteString(b.db.dialect.insertFail(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `))
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				q.WriteString(", ")

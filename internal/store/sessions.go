@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/edigate/edigate/claims"
@@ -230,8 +231,17 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 	if exists {
 		receivedAt = old.receivedAt
 	}
-	if err := b.queueSession(s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
-		res.HoldReason, authPayer, res.AuthNumber, res.Units, string(data), hash, source, receivedAt, now); err != nil {
+	row := []any{s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
+		res.HoldReason, authPayer, res.AuthNumber, res.Units, string(data), hash, source, receivedAt, now}
+	if exists {
+		// Updates are rare: one upsert, after the queued rows (one of them may be this id).
+		if err := b.flushSessions(); err != nil {
+			return Result{}, err
+		}
+		if _, err := b.execRaw(sessionInsert+sessionRow+sessionUpsertTail, row...); err != nil {
+			return Result{}, err
+		}
+	} else if err := b.queueSession(row); err != nil {
 		return Result{}, err
 	}
 	// The row may still be queued: lookups in this batch must find it here.
@@ -244,14 +254,35 @@ func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
 	if exists {
 		kind = "updated"
 	}
-	evs := []event{{kind, map[string]string{"status": s.Status, "state": res.State}}}
+	// Event details written by hand in the bytes json.Marshal gives these maps (keys
+	// sorted): two events a session made map encoding a visible share of intake time.
+	d := append(append(append(append([]byte(`{"state":`), jsonString(res.State)...), `,"status":`...), jsonString(s.Status)...), '}')
+	if err := b.queueEvent("session", s.ID, kind, source, d); err != nil {
+		return res, err
+	}
 	switch {
 	case res.HoldReason != "":
-		evs = append(evs, event{"held", map[string]string{"reason": res.HoldReason}})
+		d = append(append([]byte(`{"reason":`), jsonString(res.HoldReason)...), '}')
+		return res, b.queueEvent("session", s.ID, "held", source, d)
 	case res.AuthNumber != "":
-		evs = append(evs, event{"units_consumed", map[string]any{"authorization": res.AuthNumber, "units": res.Units}})
+		d = append(append(append(append([]byte(`{"authorization":`), jsonString(res.AuthNumber)...), `,"units":`...),
+			strconv.Itoa(res.Units)...), '}')
+		return res, b.queueEvent("session", s.ID, "units_consumed", source, d)
 	}
-	return res, b.events("session", s.ID, source, evs...)
+	return res, nil
+}
+
+// jsonString is s as encoding/json writes it: plain printable ASCII is only quoted, the
+// rest (escapes, HTML characters, invalid UTF-8) goes through json.Marshal.
+func jsonString(s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always marshals
+			return b
+		}
+	}
+	out := make([]byte, 0, len(s)+2)
+	return append(append(append(out, '"'), s...), '"')
 }
 
 // consume matches s to an authorization and takes its units. The batch's copy of the
@@ -284,10 +315,12 @@ func (b *Batch) consume(s *claims.Session) (number string, units int, hold strin
 	return st.Number, n, "", nil
 }
 
-// sessionUpsert is the multi-row session upsert head; rows follow as (?, ...) groups.
-const sessionUpsert = `INSERT INTO sessions (id, practice, client_id, payer, member_id, code, service_date, status, state,
+// sessionInsert is the session insert head; rows follow as sessionRow groups.
+const sessionInsert = `INSERT INTO sessions (id, practice, client_id, payer, member_id, code, service_date, status, state,
 			hold_reason, auth_payer, auth_number, auth_units, data, hash, source_file, received_at, updated_at)
 		VALUES `
+
+const sessionRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 const sessionUpsertTail = `
 		ON CONFLICT (id) DO UPDATE SET practice = excluded.practice, client_id = excluded.client_id,
@@ -302,20 +335,10 @@ const (
 	sessionsPerInsert  = 100
 )
 
-// queueSession adds one session upsert to the batch's pending rows (id first). One
-// statement may not upsert a row twice (PostgreSQL refuses), so a repeated id writes the
-// pending rows first.
-func (b *Batch) queueSession(row ...any) error {
-	id := row[0].(string)
-	if b.sessQueued[id] {
-		if err := b.flushSessions(); err != nil {
-			return err
-		}
-	}
-	if b.sessQueued == nil {
-		b.sessQueued = map[string]bool{}
-	}
-	b.sessQueued[id] = true
+// queueSession adds the row of a session not yet stored to the batch's pending inserts.
+// The batch knows it is new (prefetched or looked up, under the write lock), so the rows go
+// in as plain multi-row INSERTs.
+func (b *Batch) queueSession(row []any) error {
 	b.sessRows = append(b.sessRows, row...)
 	if len(b.sessRows) >= sessionColumnCount*sessionsPerInsert {
 		return b.flushSessions()
@@ -325,26 +348,29 @@ func (b *Batch) queueSession(row ...any) error {
 
 // flushSessions writes the pending session rows in statements of up to sessionsPerInsert
 // rows (two statement texts a batch: full chunks and the last one, each prepared once).
+//
+// On SQLite the statement is INSERT OR FAIL: with the default ABORT a multi-row statement
+// copies every page it touches into a statement journal so it can undo itself alone, which
+// cost more than the inserts. A failure here fails the whole batch anyway, and the batch's
+// transaction rolls back.
 func (b *Batch) flushSessions() error {
 	for len(b.sessRows) > 0 {
 		n := min(len(b.sessRows)/sessionColumnCount, sessionsPerInsert)
 		var q strings.Builder
-		q.Grow(len(sessionUpsert) + len(sessionUpsertTail) + n*60)
-		q.WriteString(sessionUpsert)
+		q.Grow(len(sessionInsert) + n*(len(sessionRow)+2) + 10)
+		q.WriteString(b.db.dialect.insertFail(sessionInsert))
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			q.WriteString(sessionRow)
 		}
-		q.WriteString(sessionUpsertTail)
 		if _, err := b.execRaw(q.String(), b.sessRows[:sessionColumnCount*n]...); err != nil {
 			return fmt.Errorf("sessions: %w", err)
 		}
 		b.sessRows = b.sessRows[sessionColumnCount*n:]
 	}
 	b.sessRows = b.sessRows[:0]
-	clear(b.sessQueued)
 	return nil
 }
 
