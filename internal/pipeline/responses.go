@@ -68,13 +68,17 @@ func Classify(data []byte) string {
 	return KindUnknown
 }
 
+// kindRank orders the response kinds of one download as the exchange produces them;
+// unknown kinds go last.
+var kindRank = map[string]int{KindTA1: 0, Kind999: 1, Kind277CA: 2, Kind277: 3, Kind271: 4, Kind835: 5, KindUnknown: 6}
+
 // ProcessResponses hands every downloaded response file not yet processed to the handler
 // for its kind, oldest folder first, and records the outcome by content hash. A 271 is
 // handled here; the daemon registers the others (remit). A file with no handler, or whose
 // handler fails, is recorded as failed with the reason and not retried automatically.
 func (p *Pipeline) ProcessResponses(ctx context.Context, handlers map[string]Handler) (processed, failed int, err error) {
 	root := p.InboundDir()
-	type item struct{ path, ch string }
+	type item struct{ path, ch, kind string }
 	var files []item
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -88,13 +92,15 @@ func (p *Pipeline) ProcessResponses(ctx context.Context, handlers map[string]Han
 		}
 		rel, _ := filepath.Rel(root, path)
 		ch, _, _ := strings.Cut(rel, string(filepath.Separator))
-		files = append(files, item{path, ch})
+		files = append(files, item{path: path, ch: ch})
 		return nil
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("responses: %w", err)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+	// First pass: what is new, and of which kind.
+	var pending []item
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return processed, failed, err
@@ -104,13 +110,41 @@ func (p *Pipeline) ProcessResponses(ctx context.Context, handlers map[string]Han
 			return processed, failed, fmt.Errorf("responses: %w", err)
 		}
 		sum := sha256.Sum256(data)
-		sha := hex.EncodeToString(sum[:])
+		if _, err := p.DB.InboundFileState(ctx, hex.EncodeToString(sum[:])); err == nil {
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return processed, failed, err
+		}
+		f.kind = Classify(data)
+		pending = append(pending, f)
+	}
+	// Within one download folder, answers are applied in the order the exchange happens
+	// (TA1/999, then 277CA/277, then 271 and 835), whatever their names sort as: a claim's
+	// history then reads file accepted -> accepted -> paid. Folders stay oldest first.
+	sort.SliceStable(pending, func(i, j int) bool {
+		di, dj := filepath.Dir(pending[i].path), filepath.Dir(pending[j].path)
+		if di != dj {
+			return di < dj
+		}
+		return kindRank[pending[i].kind] < kindRank[pending[j].kind]
+	})
+	for _, f := range pending {
+		if err := ctx.Err(); err != nil {
+			return processed, failed, err
+		}
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			return processed, failed, fmt.Errorf("responses: %w", err)
+		}
+		// Hash and classify again: the second read is what gets applied and recorded, and
+		// two copies of one file in this run are applied once.
+		sum := sha256.Sum256(data)
+		sha, kind := hex.EncodeToString(sum[:]), Classify(data)
 		if _, err := p.DB.InboundFileState(ctx, sha); err == nil {
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return processed, failed, err
 		}
-		kind := Classify(data)
 		name, _ := filepath.Rel(p.Cfg.DataDir, f.path)
 		rec := store.InboundFile{SHA256: sha, Path: name, Clearinghouse: f.ch, Kind: kind, State: store.InboundProcessed}
 		var herr error
