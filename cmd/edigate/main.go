@@ -54,6 +54,7 @@ func commands() []command {
 		{"appeal", "appeal letters for denied claims", runAppeal},
 		{"sessions", "stored sessions and their history", runSessions},
 		{"auth", "prior authorizations and their alerts", runAuth},
+		{"responses", "downloaded response files that could not be applied, with the reason", runResponses},
 	}
 }
 

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+)
+
+// runResponses lists the downloaded response files the responses step could not apply.
+// The daemon logs only that a file failed (the reason may quote file content, which is
+// PHI); the reason is stored, and this is where a biller reads it.
+func runResponses(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "responses", "", "List downloaded response files (999, 277CA, 271, 835) that could not be applied,\nwith the reason. They are not retried automatically: fix the cause, then apply one\nwith `edigate remit post FILE` (or `edigate eligibility apply FILE` for a 271).")
+	var f commonFlags
+	f.register(fs, true)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	env, code := openEnv(ctx, a, "responses", f)
+	if code != exitOK {
+		return code
+	}
+	defer env.db.Close()
+	failed, err := env.db.FailedInbound(ctx)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate responses: %v\n", err)
+		return exitUsage
+	}
+	if f.json {
+		return emitJSON(a, "responses", failed)
+	}
+	if len(failed) == 0 {
+		fmt.Fprintln(a.stdout, "no failed response files")
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAILED AT\tCLEARINGHOUSE\tKIND\tFILE\tREASON")
+	for _, r := range failed {
+		at := r.ProcessedAt
+		if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+			at = t.UTC().Format("2006-01-02 15:04:05")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", at, r.Clearinghouse, r.Kind, filepath.Join(env.cfg.DataDir, r.Path), r.Error)
+	}
+	tw.Flush()
+	return exitOK
+}
