@@ -104,13 +104,16 @@ func writeBenefits(s *segs, sc Scenario) {
 		s.put("LE", "2120")
 		return
 	}
-	// MH benefits in network: copay 25.00 per visit, 20% coinsurance, deductible 1000 with 250 remaining.
+	// MH benefits in network: copay 25.00 per visit, 20% coinsurance, deductible 1000 with 250
+	// remaining. 271 2110C EB12 (in plan network) is the 12th element: EB08 percent,
+	// EB09/EB10 quantity, EB11 authorization indicator (left empty: the payer config says
+	// which codes need one), and nothing after EB12 (EB13 is a procedure composite).
 	s.putV("EB", x12.E("B"), x12.E("IND"), x12.Reps("MH", "A6"), x12.E(""), x12.E(""), x12.E("27"), x12.E("25"),
-		x12.E(""), x12.E(""), x12.E(""), x12.E(""), x12.E("Y"), x12.E("Y"))
+		x12.E(""), x12.E(""), x12.E(""), x12.E(""), x12.E("Y"))
 	s.putV("EB", x12.E("A"), x12.E("IND"), x12.E("MH"), x12.E(""), x12.E(""), x12.E("27"), x12.E(""),
-		x12.E(".2"), x12.E(""), x12.E(""), x12.E(""), x12.E("Y"), x12.E("Y"))
-	s.put("EB", "C", "IND", "30", "", "", "23", "1000", "", "", "", "", "", "Y")
-	s.put("EB", "C", "IND", "30", "", "", "29", "250", "", "", "", "", "", "Y")
-	s.put("EB", "G", "IND", "30", "", "", "29", "3000", "", "", "", "", "", "Y")
-	s.put("EB", "F", "IND", "MH", "", "", "29", "", "", "VS", "20", "", "", "Y")
+		x12.E(".2"), x12.E(""), x12.E(""), x12.E(""), x12.E("Y"))
+	s.put("EB", "C", "IND", "30", "", "", "23", "1000", "", "", "", "", "Y")
+	s.put("EB", "C", "IND", "30", "", "", "29", "250", "", "", "", "", "Y")
+	s.put("EB", "G", "IND", "30", "", "", "29", "3000", "", "", "", "", "Y")
+	s.put("EB", "F", "IND", "MH", "", "", "29", "", "", "VS", "20", "", "Y")
 }

@@ -72,3 +72,31 @@ func TestRespondRejectsInvalidGroupWith999Only(t *testing.T) {
 	}
 	validates(t, out[0].Name, out[0].Data)
 }
+
+// TestRespondTo270Validates: every 271 scenario passes the X279A1 guide, and the benefit
+// lines say "in network" in EB12, where a 271 reader looks for it.
+func TestRespondTo270Validates(t *testing.T) {
+	data, err := os.ReadFile("testdata/inquiries.270")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range []Scenario{Active, Inactive, CarveOut, NotFound} {
+		r := testResponder()
+		r.Rules.DefaultEligibility = sc
+		out, err := r.Respond(context.Background(), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range out {
+			validates(t, string(sc)+" "+o.Name, o.Data)
+			if sc != Active || !strings.HasSuffix(o.Name, ".271") {
+				continue
+			}
+			for _, s := range segments(t, o.Data) {
+				if s.ID() == "EB" && (s.Str(1) == "B" || s.Str(1) == "A" || s.Str(1) == "C") && (s.Str(12) != "Y" || s.Len() > 12) {
+					t.Errorf("EB*%s: EB12 %q, %d elements; want in network in EB12 and no EB13", s.Str(1), s.Str(12), s.Len())
+				}
+			}
+		}
+	}
+}
