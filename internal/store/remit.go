@@ -490,8 +490,12 @@ func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []
 					out.Applied++
 				}
 				if to == remit.StateRejected {
-					ok, err := b.queue(QueueItem{Kind: QueueRejections, ClaimID: c.PatientControl, Reason: c.Category + ":" + c.Status,
-						Category: "277CA", Action: remit.ActionCorrectedClaim, Message: c.Message, Source: f.Name})
+					it := QueueItem{Kind: QueueRejections, ClaimID: c.PatientControl, Reason: c.Category + ":" + c.Status,
+						Category: "277CA", Action: remit.ActionCorrectedClaim, Message: c.Message, Source: f.Name}
+					if c.Charge != nil { // STC04: what the rejection keeps from being paid
+						it.Amount = *c.Charge
+					}
+					ok, err := b.queue(it)
 					if err != nil {
 						return err
 					}

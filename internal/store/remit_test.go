@@ -15,6 +15,7 @@ import (
 	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
 
@@ -133,6 +134,11 @@ func TestResponsesOutOfOrder(t *testing.T) {
 	rej, err := db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueRejections, OpenOnly: true})
 	if err != nil || len(rej) != 3 || rej[0].Reason != "A7:562" || !strings.Contains(rej[0].Message, "National Provider Identifier") {
 		t.Errorf("rejections = %+v %v", rej, err)
+	}
+	for _, it := range rej {
+		if it.Amount != x12.MustAmount("150") { // STC04 of each rejected claim
+			t.Errorf("rejection %s amount %s, want the claim's 150.00", it.ClaimID, it.Amount)
+		}
 	}
 }
 
