@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -110,5 +111,13 @@ func TestRemitParseJSONShape(t *testing.T) {
 	}
 	if len(ak.Groups) != 1 || ak.Groups[0].Sets[1].Status != "R" || ak.Groups[0].Sets[1].Errors[0].Elements[0].Code != "7" {
 		t.Errorf("999 JSON = %s", out)
+	}
+}
+
+// The text output is for people: the payment date reads as a date, not as CCYYMMDD.
+func TestRemitParseTextDate(t *testing.T) {
+	code, out, stderr := runCmd(t, "", "remit", "parse", rt+"835-paid.x12")
+	if code != exitOK || !strings.Contains(out, " on 2024-12-01: ") {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}
 }
