@@ -148,6 +148,9 @@ func TestCrashRestart(t *testing.T) {
 		t.Fatalf("reference run stored %d sessions", len(want.Sessions))
 	}
 
+	// Kill times are drawn from how long one whole child run takes here (process start
+	// included), so kills land mid-intake however fast or loaded the machine is.
+	window := childRunTime(t, files, batch)
 	partial := 0 // kills that left some but not all sessions stored: the interesting ones
 	seed := time.Now().UnixNano()
 	r := rand.New(rand.NewPCG(uint64(seed), 1))
@@ -169,7 +172,7 @@ func TestCrashRestart(t *testing.T) {
 			if attempt < 15 {
 				select {
 				case err = <-done:
-				case <-time.After(time.Duration(r.IntN(400)) * time.Millisecond):
+				case <-time.After(time.Duration(r.Int64N(int64(window)))):
 					cmd.Process.Signal(syscall.SIGKILL)
 					<-done
 					kills++
@@ -210,6 +213,19 @@ func TestCrashRestart(t *testing.T) {
 	if partial == 0 {
 		t.Fatalf("no kill landed while intake was part-way (seed %d): the test proved nothing", seed)
 	}
+}
+
+// childRunTime is the wall time of one uninterrupted intake child process.
+func childRunTime(t *testing.T, files map[string][]byte, batch int) time.Duration {
+	dir := t.TempDir()
+	setupDir(t, dir, files)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
+	cmd.Env = append(os.Environ(), "EDIGATE_CRASH_DIR="+dir, "EDIGATE_CRASH_BATCH="+strconv.Itoa(batch))
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("timing run: %v\n%s", err, out)
+	}
+	return max(time.Since(start), 50*time.Millisecond)
 }
 
 func countSessions(t testing.TB, dir string) int {

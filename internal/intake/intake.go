@@ -32,7 +32,10 @@ type Store interface {
 }
 
 // defaultBatchSize is how many records share a transaction unless BatchSize says otherwise.
-const defaultBatchSize = 2000
+// Large: each commit pays an fsync, a WAL write of every page the batch dirtied and usually
+// a checkpoint, so 100,000 sessions went about 40% faster in 20,000-record batches than in
+// 2,000 (README, Throughput). The write lock is held about a second per batch.
+const defaultBatchSize = 20000
 
 // Intake polls one data directory. It keeps the sizes seen at the last poll (to judge
 // whether a file is complete), so use one Intake per running process.
@@ -267,6 +270,12 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 			out := make([]decoded, len(part))
 			for j, r := range part {
 				v, ferrs := in.decode(r, today)
+				if s, ok := v.(*claims.Session); ok && len(ferrs) == 0 {
+					// The stored JSON and hash are computed here too, off the writer.
+					if p, err := store.PrepareSession(s); err == nil {
+						v = p
+					}
+				}
 				out[j] = decoded{r, v, ferrs}
 			}
 			chunks <- out
@@ -323,24 +332,44 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 				}
 			}
 			var ids []string
-			var ss []*claims.Session
 			for _, g := range batch {
-				if v, ok := g.v.(*claims.Session); ok {
-					ids = append(ids, v.ID)
-					ss = append(ss, v)
+				if s := sessionOf(g.v); s != nil {
+					ids = append(ids, s.ID)
 				}
 			}
 			if err := b.PrefetchSessions(ids); err != nil {
 				return err
 			}
-			if err := b.PrefetchAuthorizations(ss); err != nil {
-				return err
-			}
-			for _, g := range batch {
+			// Authorizations are read ahead for the run of sessions up to the next
+			// authorization record: putting an authorization drops the batch's cache.
+			authsRead := false
+			for i, g := range batch {
+				switch g.v.(type) {
+				case *claims.Authorization:
+					authsRead = false
+				case *claims.Session, *store.PreparedSession:
+					if !authsRead {
+						var ss []*claims.Session
+						for _, h := range batch[i:] {
+							if _, ok := h.v.(*claims.Authorization); ok {
+								break
+							}
+							if s := sessionOf(h.v); s != nil {
+								ss = append(ss, s)
+							}
+						}
+						if err := b.PrefetchAuthorizations(ss); err != nil {
+							return err
+						}
+						authsRead = true
+					}
+				}
 				var err error
 				switch v := g.v.(type) {
 				case *claims.Session:
 					_, err = b.PutSession(v, name)
+				case *store.PreparedSession:
+					_, err = b.PutPrepared(v, name)
 				case *claims.Authorization:
 					_, err = b.PutAuthorization(v, name)
 				case *clientRecord:
@@ -391,6 +420,17 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	sum.Rejected += rejected
 	log.Info().Int("records", len(recs)).Int("accepted", accepted).Int("rejected", rejected).Msg("intake: file processed")
 	return in.archive(name, hash)
+}
+
+// sessionOf is the session of a decoded record, or nil.
+func sessionOf(v any) *claims.Session {
+	switch v := v.(type) {
+	case *claims.Session:
+		return v
+	case *store.PreparedSession:
+		return v.Session
+	}
+	return nil
 }
 
 // clientRecord is a client record with the practice it belongs to.

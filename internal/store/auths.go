@@ -316,7 +316,7 @@ func (b *Batch) PutAuthorization(a *claims.Authorization, source string) (Result
 }
 
 func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result, error) {
-	hash, err := contentHash(a)
+	data, hash, err := contentJSON(a)
 	if err != nil {
 		return Result{}, err
 	}
@@ -342,9 +342,12 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	if err := b.resetAuths(); err != nil {
 		return Result{}, err
 	}
-	data, err := json.Marshal(a)
-	if err != nil {
-		return Result{}, err
+	if !exists {
+		// A new authorization has no alerts yet: nothing to read back.
+		if b.openAlerts == nil {
+			b.openAlerts = map[string]map[string]bool{}
+		}
+		b.openAlerts[authKey(a.Payer, a.Number)] = nil
 	}
 	now := timestamp(b.now)
 	if _, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,

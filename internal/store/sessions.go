@@ -158,18 +158,40 @@ func (b *Batch) lookupSession(id string) (storedSession, bool, error) {
 // billed session is never changed silently: the change is kept as a replacement or void
 // candidate for the claims engine.
 func (b *Batch) PutSession(s *claims.Session, source string) (Result, error) {
-	r, err := b.putSession(s, source)
+	p, err := PrepareSession(s)
 	if err != nil {
-		return r, fmt.Errorf("store: session %s: %w", s.ID, err)
+		return Result{}, err
+	}
+	return b.PutPrepared(p, source)
+}
+
+// PreparedSession is a session with its stored JSON and content hash already computed, so
+// a caller can do that work on another goroutine than the one holding the transaction.
+type PreparedSession struct {
+	Session *claims.Session
+	data    []byte
+	hash    string
+}
+
+// PrepareSession computes what PutPrepared stores for s. s must not change afterwards.
+func PrepareSession(s *claims.Session) (*PreparedSession, error) {
+	data, hash, err := contentJSON(s)
+	if err != nil {
+		return nil, fmt.Errorf("store: session %s: %w", s.ID, err)
+	}
+	return &PreparedSession{Session: s, data: data, hash: hash}, nil
+}
+
+// PutPrepared is PutSession for a prepared session.
+func (b *Batch) PutPrepared(p *PreparedSession, source string) (Result, error) {
+	r, err := b.putSession(p.Session, p.data, p.hash, source)
+	if err != nil {
+		return r, fmt.Errorf("store: session %s: %w", p.Session.ID, err)
 	}
 	return r, nil
 }
 
-func (b *Batch) putSession(s *claims.Session, source string) (Result, error) {
-	data, hash, err := contentJSON(s)
-	if err != nil {
-		return Result{}, err
-	}
+func (b *Batch) putSession(s *claims.Session, data []byte, hash, source string) (Result, error) {
 	old, exists, err := b.lookupSession(s.ID)
 	if err != nil {
 		return Result{}, err
