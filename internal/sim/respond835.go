@@ -212,6 +212,11 @@ func (a *Answerer) write835(ctx context.Context, in *Inbound, claims []claimResu
 	s.put("N1", "PR", nonEmpty(c0.PayerName, "SIMULATED PAYER"))
 	s.put("N3", "1 PAYER WAY")
 	s.put("N4", "SPRINGFIELD", "IL", "62701")
+	// 835 1000A REF*2U: the payer id the practice configured (2010BB NM109), so postings,
+	// denial queues and reports can say which payer paid; N104 takes only a National Plan ID.
+	if c0.PayerID != "" {
+		s.put("REF", "2U", c0.PayerID)
+	}
 	s.put("PER", "BL", "EDI SUPPORT", "TE", "8005550100")
 	s.put("N1", "PE", nonEmpty(c0.BillingName, "BILLING PROVIDER"), "XX", c0.BillingNPI)
 	// 2000 header number, 2100 claim payment, 2110 service payment

@@ -197,6 +197,8 @@ func Test835OnePerPayer(t *testing.T) {
 			switch {
 			case s.ID() == "N1" && s.Str(1) == "PR":
 				e.payer = s.Str(2)
+			case s.ID() == "REF" && s.Str(1) == "2U":
+				e.payer += " " + s.Str(2)
 			case s.ID() == "TRN":
 				e.check = s.Str(2)
 			case s.ID() == "CLP":
@@ -210,9 +212,9 @@ func Test835OnePerPayer(t *testing.T) {
 		got = append(got, e)
 	}
 	want := []era{
-		{0, "DEMO COMMERCIAL HEALTH", "", "C1/1 C3/4 "},
-		{0, "DEMO STATE MEDICAID", "", "C2/1 C4/1 "},
-		{1, "DEMO STATE MEDICAID", "", "C4/22 C4/1 "},
+		{0, "DEMO COMMERCIAL HEALTH 60054", "", "C1/1 C3/4 "},
+		{0, "DEMO STATE MEDICAID 77027", "", "C2/1 C4/1 "},
+		{1, "DEMO STATE MEDICAID 77027", "", "C4/22 C4/1 "},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("835s: %+v, want %+v", got, want)
