@@ -454,6 +454,16 @@ func (in *Intake) decode(r record, today time.Time) (any, []claims.FieldError) {
 	if r.json == nil {
 		return nil, []claims.FieldError{{Field: "", Reason: "CSV row has a different number of fields than the header"}}
 	}
+	// Most records are sessions: decode as one straight away, and read the type on its
+	// own only when that guess is wrong. A syntax error fills nothing, so it falls through
+	// to the head decode and reports as before.
+	s := &claims.Session{}
+	if err := json.Unmarshal(r.json, s); s.Type == typeSession {
+		if err != nil {
+			return nil, []claims.FieldError{jsonError(err)}
+		}
+		return s, claims.ValidateSession(s, in.cfg, today)
+	}
 	var head struct {
 		Type string `json:"type"`
 	}
