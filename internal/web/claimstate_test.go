@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/edigate/edigate/internal/store"
 )
 
 // seedClaimStates stores three filed claims of session S-1 and S-2 (claims.state "filed"),
@@ -76,5 +78,38 @@ func TestClaimLifecycleState(t *testing.T) {
 	}
 	if !strings.Contains(s2, "/appeals/CLM-D/letter") || strings.Contains(s2, "/appeals/CLM-F/letter") {
 		t.Errorf("S-2: want the appeal letter for the denied claim only:\n%s", s2)
+	}
+}
+
+// TestQueueItemsDescribeClaims: a denial item names the payer as configured, the date of
+// service and the denied line's code, and links to the session's history; an item for a
+// claim we never built stays as posted; the resolve form makes the biller pick an outcome.
+func TestQueueItemsDescribeClaims(t *testing.T) {
+	mq := &memQueue{items: []store.QueueItem{
+		{ID: 7, Kind: store.QueueDenials, ClaimID: "CLM-D", Payer: "60054", Line: 1, Reason: "CO-197", State: store.QueueOpen},
+		{ID: 8, Kind: store.QueueDenials, ClaimID: "NEVER-BUILT", Payer: "60054", Reason: "CO-16", State: store.QueueOpen},
+	}}
+	f := newFixture(t, func(d *Deps) {
+		for k, q := range RemitQueues(mq) {
+			d.Queues[k] = q
+		}
+	})
+	ctx := context.Background()
+	data := `{"id":"CLM-D","payer":"demo-commercial","date":"2026-11-09","lines":[{"session_id":"S-2","code":"90837","charge":"150.00","units":1}]}`
+	if _, err := f.db.SQL().ExecContext(ctx, f.db.Rebind(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id,
+		service_date, frequency, responsibility, total_cents, state, data, created_at, updated_at)
+		VALUES ('CLM-D', 'CLM-D', 'demo-practice', 'demo-commercial', 'sim', 'C-77', '2026-11-09', '1', 'P', 15000, 'filed', ?, 't', 't')`), data); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t, testUser, testPassword)
+	page := squash(f.page(t, c, "/queues/denials"))
+	for _, want := range []string{
+		`<a href="/sessions/S-2">claim CLM-D</a></b> <span>demo-commercial</span> <span>90837 (line 1)</span> <span>2026-11-09</span>`,
+		`<b>claim NEVER-BUILT</b> <span>60054</span>`,
+		`<select name="outcome" aria-label="outcome" required><option value="" selected disabled>outcome…</option>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("denials page lacks %q\n%s", want, page)
+		}
 	}
 }

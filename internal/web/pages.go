@@ -581,9 +581,52 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+		if err := h.describeClaims(r.Context(), items); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		p.Connected, p.Items, p.Outcomes = true, items, q.Outcomes()
 	}
 	h.render(w, "queue", &p)
+}
+
+// describeClaims fills in what a biller needs to recognise a claim item (payer, date of
+// service, the denied line's code) and links it to its session, whose page has the whole
+// history. Queue services know only claim ids; the claim record knows the rest. A claim
+// the store does not have (a review item for a CLP01 we never built) stays as it is.
+func (h *handler) describeClaims(ctx context.Context, items []QueueItem) error {
+	for i := range items {
+		it := &items[i]
+		if it.EntityKind != "claim" {
+			continue
+		}
+		rec, err := h.d.Store.Claim(ctx, it.EntityID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("queue item %s claim %s: %w", it.ID, it.EntityID, err)
+		}
+		if rec.Payer != "" {
+			// Posting keys items by the 835's payer id; the practice knows the payer by its
+			// configured id, as on every other page.
+			it.Payer = rec.Payer
+		}
+		if it.Date == "" {
+			it.Date = rec.Date
+		}
+		lines := rec.Claim.Lines
+		var n int
+		if _, err := fmt.Sscanf(it.Code, "line %d", &n); err == nil && n >= 1 && n <= len(lines) {
+			it.Code = lines[n-1].Code + " (line " + fmt.Sprint(n) + ")"
+		} else if it.Code == "" && len(lines) == 1 {
+			it.Code = lines[0].Code
+		}
+		if len(lines) > 0 && lines[0].SessionID != "" {
+			it.Link = "/sessions/" + lines[0].SessionID
+		}
+	}
+	return nil
 }
 
 func validKind(k string) bool {

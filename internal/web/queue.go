@@ -33,6 +33,7 @@ type QueueItem struct {
 	Assignee   string
 	Notes      []Note
 	Outcome    string // set once resolved
+	Link       string // where the item's full history is, when not the session itself
 }
 
 // Note is a biller's note on a queue item.
