@@ -51,10 +51,16 @@ func (a *Answerer) Write271(ctx context.Context, in *Inbound) ([]byte, error) {
 		s.put("HL", fmt.Sprint(hl), fmt.Sprint(provHL), "22", child)
 		subHL := hl
 		hl++
-		// 271 2100C TRN: TRN01 2 (referenced transaction trace) echoes the 270's TRN*1.
-		s.put("TRN", "2", q.Trace, nonEmpty(q.TraceOriginator, "9SIMCH0000"))
+		// 271 2000C TRN: TRN01 2 (referenced transaction trace) echoes the 270's TRN*1 where
+		// the 270 put it. For a dependent's inquiry that is 2000D, and the answer lives
+		// there: a subscriber loop carrying the trace but no EB would read as a second,
+		// coverage-less answer. A rejection (AAA) is answered at the subscriber.
+		rejected := sc == NotFound || sc == UnableToRespond
+		if !dependent || rejected {
+			s.put("TRN", "2", q.Trace, nonEmpty(q.TraceOriginator, "9SIMCH0000"))
+		}
 		s.put("NM1", "IL", "1", q.SubscriberLast, q.SubscriberFirst, "", "", "", "MI", q.MemberID)
-		if sc == NotFound || sc == UnableToRespond {
+		if rejected {
 			// 2100C AAA: 75 subscriber not found (C: correct and resubmit); 42 unable to respond now (R: resubmission allowed).
 			if sc == NotFound {
 				s.put("AAA", "N", "", "75", "C")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edigate/edigate/eligibility"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -97,6 +98,52 @@ func TestRespondTo270Validates(t *testing.T) {
 					t.Errorf("EB*%s: EB12 %q, %d elements; want in network in EB12 and no EB13", s.Str(1), s.Str(12), s.Len())
 				}
 			}
+		}
+	}
+}
+
+// TestRespondTo270OneAnswerPerInquiry: edigate's own 271 reader finds exactly one answer
+// per inquiry in what the simulator writes. A dependent's inquiry (T0002) is answered at
+// the dependent, active and in network; a subscriber loop that also echoed the trace read
+// as a second answer, "subscriber inactive", beside it.
+func TestRespondTo270OneAnswerPerInquiry(t *testing.T) {
+	data, err := os.ReadFile("testdata/inquiries.270")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := testResponder().Respond(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := map[string][]eligibility.Result{}
+	for _, o := range out {
+		if !strings.HasSuffix(o.Name, ".271") {
+			continue
+		}
+		p := x12.NewParser(bytes.NewReader(o.Data), x12.ParseOptions{Guides: guides.Registry})
+		for {
+			tx, err := p.Next()
+			if err != nil {
+				break
+			}
+			rs, err := eligibility.Map271(tx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				answers[r.Trace] = append(answers[r.Trace], r)
+			}
+		}
+	}
+	for _, trace := range []string{"T0001", "T0002", "T0003"} {
+		if len(answers[trace]) != 1 {
+			t.Errorf("%s: %d answers, want 1: %+v", trace, len(answers[trace]), answers[trace])
+		}
+	}
+	if rs := answers["T0002"]; len(rs) > 0 {
+		r := rs[0]
+		if r.Level != "dependent" || !r.Active || r.InNetwork == nil || !*r.InNetwork {
+			t.Errorf("dependent answer = %+v", r)
 		}
 	}
 }
