@@ -33,8 +33,8 @@ type Store interface {
 
 // defaultBatchSize is how many records share a transaction unless BatchSize says otherwise.
 // Large: each commit pays an fsync, a WAL write of every page the batch dirtied and usually
-// a checkpoint, so 100,000 sessions went about 40% faster in 20,000-record batches than in
-// 2,000 (README, Throughput). The write lock is held about a second per batch.
+// a checkpoint: 100,000 sessions took 10.5 CPU-seconds in 25,000-record batches against
+// 12.3 in 2,000 (README, Throughput). The write lock is held about a second per batch.
 const defaultBatchSize = 20000
 
 // Intake polls one data directory. It keeps the sizes seen at the last poll (to judge

@@ -14,6 +14,18 @@
 // transactions. FULL rather than NORMAL because intake moves an inbox file to archive/ right
 // after its records commit: under NORMAL a power cut could lose that last commit while the
 // rename survives, and the sessions would be gone with their source file archived.
+// temp_store=MEMORY keeps statement journals (multi-row statements) off temp files.
+//
+// # Batches
+//
+// A Batch keeps some writes in memory until its commit or until another statement needs
+// them: inserts of new sessions (written as multi-row INSERTs, OR FAIL on SQLite so that no
+// statement journal is kept; the whole batch rolls back on failure) and authorization units
+// consumed (written once per authorization with the conditional UPDATE). Counting units in
+// memory is safe because the batch's transaction holds SQLite's write lock from BEGIN, and
+// on PostgreSQL the authorizations are read FOR UPDATE. Batch.exec, query and queryRow write
+// the pending rows first, so code in other files sees a consistent database; the intake path
+// uses the *Raw forms where it knows a statement does not depend on them.
 //
 // # Migrations
 //
