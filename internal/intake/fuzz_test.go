@@ -1,10 +1,13 @@
 package intake
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 )
 
@@ -34,6 +37,43 @@ func FuzzSplitRecords(f *testing.F) {
 				}
 				in.decode(r, today)
 			}
+		}
+	})
+}
+
+// FuzzDecodeSessionFirst checks decode's shortcut (decode as a session, read the type alone
+// only when that guess is wrong) against the plain two-pass decode it replaced: the same
+// record type, value and field errors for any input.
+func FuzzDecodeSessionFirst(f *testing.F) {
+	f.Add([]byte(`{"type":"session","id":"S-1","units":"x"}`))
+	f.Add([]byte(`{"id":"S-1","type":"authorization","units":3}`))
+	f.Add([]byte(`{"type":5}`))
+	f.Add([]byte(`{"type":"session",`))
+	f.Add([]byte(`{"Type":"session","charge":"1.2.3"}`))
+	f.Add([]byte(`[1]`))
+	in := &Intake{cfg: config.Default()}
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	twoPass := func(raw []byte) (any, []claims.FieldError) {
+		var head struct {
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return nil, []claims.FieldError{jsonError(err)}
+		}
+		if head.Type != typeSession {
+			return in.decode(record{json: raw}, today) // the unchanged path
+		}
+		s := &claims.Session{}
+		if err := json.Unmarshal(raw, s); err != nil {
+			return nil, []claims.FieldError{jsonError(err)}
+		}
+		return s, claims.ValidateSession(s, in.cfg, today)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		v1, e1 := in.decode(record{json: raw}, today)
+		v2, e2 := twoPass(raw)
+		if !reflect.DeepEqual(v1, v2) || !reflect.DeepEqual(e1, e2) {
+			t.Fatalf("decode(%q) = %#v %v; two passes give %#v %v", raw, v1, e1, v2, e2)
 		}
 	})
 }
