@@ -322,6 +322,10 @@ func total(b *Benefit) bool     { return b.TimePeriod != "29" && b.TimePeriod !=
 
 // summarize fills the headline fields from the benefits.
 func summarize(r *Result) {
+	if len(r.Benefits) == 0 && len(r.Rejects) == 0 {
+		r.NoInformation = true
+		return
+	}
 	active, inactive := false, false
 	for i := range r.Benefits {
 		switch r.Benefits[i].Info {

@@ -123,6 +123,15 @@ func TestMap271Fixtures(t *testing.T) {
 		t.Errorf("conflicting: copay %s coinsurance %s", amt(r.Copay), str(r.CoinsurancePercent))
 	}
 
+	// A member answered with neither benefits nor a reject: no information, not inactive.
+	r = one(t, "no-information.271")
+	if !r.NoInformation || r.Trace != "T110" {
+		t.Errorf("no information: %+v", r)
+	}
+	if d := Decide(r, "90837", false); d.Hold || len(d.Warnings) != 1 {
+		t.Errorf("no information must warn, not hold: %+v", d)
+	}
+
 	r = one(t, "unknown-codes.271")
 	if !r.Active || len(r.Benefits) != 2 || !strings.Contains(r.Benefits[1].InfoText, "unknown code Q9") ||
 		len(r.Rejects) != 1 || !strings.Contains(r.Rejects[0].Reason, "unknown code Z7") {

@@ -53,6 +53,8 @@ func Decide(r Result, code string, configRequiresAuth bool) Decision {
 		return d
 	}
 	switch {
+	case r.NoInformation:
+		d.Warnings = append(d.Warnings, "the 271 carries no benefit information for this member: coverage was not confirmed")
 	case !r.Active:
 		d.Hold, d.Reason = true, HoldInactive
 		d.Detail = "271 reports no active coverage for the date of service"

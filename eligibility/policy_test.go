@@ -51,6 +51,7 @@ func TestDecide(t *testing.T) {
 	}{
 		{"active", Result{Active: true}, false, false, "", false, 0},
 		{"inactive", Result{Active: false}, false, true, HoldInactive, false, 0},
+		{"no information", Result{NoInformation: true}, false, false, "", false, 1},
 		{"not found", Result{Rejects: []Reject{{Code: "75"}}}, false, true, HoldNotFound, false, 0},
 		{"other reject", Result{Rejects: []Reject{{Code: "58"}}}, false, true, HoldRejected, false, 0},
 		{"transient", Result{Rejects: []Reject{{Code: "42"}}}, false, false, "", true, 0},

@@ -11,11 +11,14 @@ import (
 // Result is one subscriber's or dependent's answer in a 271 (2000C or 2000D), or a reject of
 // the whole request at payer (2000A) or provider (2000B) level.
 type Result struct {
-	Trace                string      `json:"trace"`     // the 270's TRN02, echoed in the 271's TRN*2
-	Level                string      `json:"level"`     // subscriber, dependent, payer or provider
-	MemberID             string      `json:"member_id"` // 2100C NM109
-	PayerID              string      `json:"payer_id,omitempty"`
-	Active               bool        `json:"active"`
+	Trace    string `json:"trace"`     // the 270's TRN02, echoed in the 271's TRN*2
+	Level    string `json:"level"`     // subscriber, dependent, payer or provider
+	MemberID string `json:"member_id"` // 2100C NM109
+	PayerID  string `json:"payer_id,omitempty"`
+	Active   bool   `json:"active"`
+	// NoInformation: the payer answered this member with neither benefits nor a reject, so
+	// the answer says nothing about coverage (not the same as inactive).
+	NoInformation        bool        `json:"no_information,omitempty"`
 	InNetwork            *bool       `json:"in_network"`
 	AuthRequired         *bool       `json:"auth_required"`
 	Copay                *x12.Amount `json:"copay"`
