@@ -71,6 +71,10 @@ type ClaimsOptions struct {
 	FollowUpDays     int  `mapstructure:"follow_up_days" yaml:"follow_up_days"`                 // no 835 after this many days -> follow-up queue
 	AckOverdueHours  int  `mapstructure:"ack_overdue_hours" yaml:"ack_overdue_hours"`           // no 999 this long after upload -> alert
 	ClaimAckOverdueD int  `mapstructure:"claim_ack_overdue_days" yaml:"claim_ack_overdue_days"` // no 277CA -> alert
+	// EligibilityWaitHours keeps a session off claims while its 270 has been unanswered for
+	// less than this many hours, so an inactive or carved-out answer can still hold it;
+	// 0 bills without waiting.
+	EligibilityWaitHours int `mapstructure:"eligibility_wait_hours" yaml:"eligibility_wait_hours"`
 }
 
 type Address struct {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
@@ -23,6 +24,9 @@ type BuiltClaims struct {
 	Results []claims.Result
 	Held    []store.SessionRecord // sessions on an intake hold, not on a claim
 	Waiting []WaitingClaim        // changed or voided billed sessions that cannot be resubmitted yet
+	// AwaitingEligibility are ready sessions kept off claims while their 270 is unanswered
+	// (claims.eligibility_wait_hours).
+	AwaitingEligibility []string
 }
 
 // WaitingClaim is a filed claim whose sessions changed but whose replacement or void cannot
@@ -52,7 +56,14 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	}
 	taken := map[string]int{}
 	sessions := make([]claims.Session, 0, len(ready))
+	var awaiting []string
 	for _, r := range ready {
+		if wait, err := p.awaitingEligibility(ctx, r); err != nil {
+			return nil, err
+		} else if wait {
+			awaiting = append(awaiting, r.ID)
+			continue
+		}
 		s := r.Session
 		if s.Authorization == "" && r.AuthNumber != "" {
 			// Intake matched the session to this authorization; the claim carries it (REF*G1).
@@ -103,7 +114,28 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	if err := p.checkOverrides(ctx, built, results); err != nil {
 		return nil, err
 	}
-	return &BuiltClaims{Claims: built, Results: results, Held: held, Waiting: waiting}, nil
+	return &BuiltClaims{Claims: built, Results: results, Held: held, Waiting: waiting, AwaitingEligibility: awaiting}, nil
+}
+
+// awaitingEligibility reports whether a session's 270 is still unanswered within the
+// configured wait, so billing it now could miss an inactive or carve-out answer.
+func (p *Pipeline) awaitingEligibility(ctx context.Context, s store.SessionRecord) (bool, error) {
+	hours := p.Cfg.Claims.EligibilityWaitHours
+	if hours <= 0 {
+		return false, nil
+	}
+	c, err := p.DB.EligibilityForSession(ctx, s)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil || (c.State != store.EligRequested && c.State != store.EligRetry) {
+		return false, err
+	}
+	asked, err := time.Parse(time.RFC3339Nano, c.RequestedAt)
+	if err != nil {
+		return false, nil
+	}
+	return p.now().Sub(asked) < time.Duration(hours)*time.Hour, nil
 }
 
 // StoreClaim stores one built claim with its scrub result: built (clean) or held (an error

@@ -147,3 +147,33 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimsWaitForEligibility: with claims.eligibility_wait_hours set, a session whose 270
+// is unanswered stays off claims until the answer (or the wait) comes; with 0 it is billed.
+func TestClaimsWaitForEligibility(t *testing.T) {
+	ctx := context.Background()
+	p := newPipeline(t)
+	p.Cfg.Claims.EligibilityWaitHours = 4
+	p.Now = func() time.Time { return time.Now().UTC() } // the store stamps requests with its own clock
+	put(t, p, session("S1", "W1", "2026-11-18", "90791"))
+	if _, err := p.RequestEligibility(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := p.BuildClaims(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Claims) != 0 || len(b.AwaitingEligibility) != 1 {
+		t.Fatalf("pending inquiry: %d claims, awaiting %v", len(b.Claims), b.AwaitingEligibility)
+	}
+	later := time.Now().UTC().Add(5 * time.Hour)
+	p.Now = func() time.Time { return later }
+	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 1 {
+		t.Fatalf("after the wait: %d claims", len(b.Claims))
+	}
+	p.Cfg.Claims.EligibilityWaitHours = 0
+	p.Now = func() time.Time { return time.Date(2026, 11, 20, 7, 0, 0, 0, time.UTC) }
+	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 1 {
+		t.Fatalf("no wait configured: %d claims", len(b.Claims))
+	}
+}
