@@ -192,13 +192,21 @@ func (r *Reader) scan() int {
 		// high bit of exactly those bytes (the sum cannot carry across bytes).
 		zs := ^(((a & lo7) + lo7) | a | lo7)
 		zt := ^(((b & lo7) + lo7) | b | lo7)
-		for m := zs | zt; m != 0; m &= m - 1 {
+		if zt != 0 {
+			// The segment ends in this word: take the separators before the terminator, then stop.
+			t := bits.TrailingZeros64(zt)
+			for m := zs & (1<<t - 1); m != 0; m &= m - 1 {
+				j := i + bits.TrailingZeros64(m)>>3
+				els = append(els, buf[start:j:j])
+				start = j + 1
+			}
+			j := i + t>>3
+			r.seg.Elements = append(els, buf[start:j:j])
+			return j
+		}
+		for m := zs; m != 0; m &= m - 1 {
 			j := i + bits.TrailingZeros64(m)>>3
 			els = append(els, buf[start:j:j])
-			if zt&(m&-m) != 0 {
-				r.seg.Elements = els
-				return j
-			}
 			start = j + 1
 		}
 	}
