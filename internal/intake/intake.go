@@ -203,7 +203,7 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 		// the same content was dropped again. Nothing is stored twice either way.
 		if prev.Name != name {
 			sum.Duplicates++
-			log.Info().Str("first_name", prev.Name).Msg("intake: identical file already processed; archiving")
+			log.Info().Str("first_file", prev.Name).Msg("intake: identical file already processed; archiving")
 			if err := in.store.Batch(ctx, in.rules, func(b *store.Batch) error {
 				return b.Event("file", hash, "duplicate", name, map[string]string{"first": prev.Name})
 			}); err != nil {
