@@ -3,7 +3,6 @@ package eligibility
 import (
 	"fmt"
 	"math/big"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -21,7 +20,8 @@ func Map271(tx *x12.Transaction) ([]Result, error) {
 		return nil, fmt.Errorf("271 %s: parsed without a loop tree", tx.Control)
 	}
 	m := mapper{}
-	for _, s := range ordered(tx.Root) {
+	// Read in file order: LS and LE of 2110C surround the 2120C loop.
+	for _, s := range tx.Root.InOrder() {
 		m.segment(s)
 	}
 	m.finish()
@@ -29,20 +29,6 @@ func Map271(tx *x12.Transaction) ([]Result, error) {
 		m.out = append(m.out, Result{Level: r.Level, PayerID: m.payerID, Rejects: []Reject{r}, Benefits: []Benefit{}})
 	}
 	return m.out, nil
-}
-
-// ordered returns the transaction's segments in input order. Loop trees keep a loop's own
-// segments apart from its children, but the 271 hangs meaning on order across them (LS and
-// LE of 2110C surround the 2120C loop), so the mapper reads the tree back in file order.
-func ordered(root *x12.Loop) []*x12.Segment {
-	var segs []*x12.Segment
-	root.Walk(func(l *x12.Loop) {
-		for i := range l.Segments {
-			segs = append(segs, &l.Segments[i])
-		}
-	})
-	sort.SliceStable(segs, func(i, j int) bool { return segs[i].Index < segs[j].Index })
-	return segs
 }
 
 type mapper struct {

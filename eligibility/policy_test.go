@@ -126,7 +126,7 @@ func TestWrite270ValidatesAndCarriesTheInquiry(t *testing.T) {
 	}
 	var eqs, hls []string
 	var trn []string
-	for _, s := range ordered(tx.Root) {
+	for _, s := range tx.Root.InOrder() {
 		switch s.ID() {
 		case "EQ":
 			eqs = append(eqs, s.Str(1))

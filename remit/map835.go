@@ -3,7 +3,6 @@ package remit
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/edigate/edigate/x12"
@@ -12,17 +11,10 @@ import (
 // segments returns a transaction's segments in input order whatever loop tree the parser
 // built (guide tree, flat tree, or a tree with misplaced loops).
 func segments(tx *x12.Transaction) []*x12.Segment {
-	if tx == nil || tx.Root == nil {
+	if tx == nil {
 		return nil
 	}
-	var out []*x12.Segment
-	tx.Root.Walk(func(l *x12.Loop) {
-		for i := range l.Segments {
-			out = append(out, &l.Segments[i])
-		}
-	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Index < out[j].Index })
-	return out
+	return tx.Root.InOrder()
 }
 
 // Map835 reads one 835 transaction set into a Payment and checks its balancing. A payment

@@ -1,6 +1,9 @@
 package x12
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Level says which acknowledgement an Error belongs in.
 type Level string
@@ -105,6 +108,23 @@ func (l *Loop) Walk(fn func(*Loop)) {
 	for _, c := range l.Children {
 		c.Walk(fn)
 	}
+}
+
+// InOrder returns the segments of l and every loop below it in input order. Mappers that
+// hang meaning on order across loops (271 LS/LE around 2120, 835 claim after claim) read
+// a transaction this way, whatever loop tree the parser built (guide tree or flat).
+func (l *Loop) InOrder() []*Segment {
+	if l == nil {
+		return nil
+	}
+	var out []*Segment
+	l.Walk(func(c *Loop) {
+		for i := range c.Segments {
+			out = append(out, &c.Segments[i])
+		}
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Index < out[j].Index })
+	return out
 }
 
 // Envelope identifies where a transaction set sat in its file.

@@ -3,7 +3,6 @@ package ack
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/edigate/edigate/x12"
@@ -92,17 +91,10 @@ func (c Context) businessUnit() bool { return c.Name != "SITUATIONAL TRIGGER" &&
 // Segments returns a transaction's segments in input order, whatever loop tree the parser
 // built, so that readers of acknowledgements do not depend on loop IDs.
 func Segments(tx *x12.Transaction) []*x12.Segment {
-	if tx == nil || tx.Root == nil {
+	if tx == nil {
 		return nil
 	}
-	var out []*x12.Segment
-	tx.Root.Walk(func(l *x12.Loop) {
-		for i := range l.Segments {
-			out = append(out, &l.Segments[i])
-		}
-	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Index < out[j].Index })
-	return out
+	return tx.Root.InOrder()
 }
 
 // Parse999 reads a received 999 transaction set. It reads what is there even when the 999
