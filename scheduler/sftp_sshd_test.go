@@ -2,15 +2,11 @@ package scheduler
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,10 +15,10 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/edigate/edigate/internal/config"
-	"github.com/edigate/edigate/internal/testenv"
+	"github.com/edigate/edigate/scheduler/sshdtest"
 )
 
-// openSSH is a throwaway OpenSSH sshd serving internal-sftp from dir/remote.
+// openSSH is a throwaway OpenSSH sshd (scheduler/sshdtest) serving internal-sftp from remote.
 type openSSH struct {
 	port    int
 	remote  string
@@ -33,102 +29,8 @@ type openSSH struct {
 
 func startOpenSSH(t *testing.T) *openSSH {
 	t.Helper()
-	sshd := testenv.SSHD(t)
-	if os.Geteuid() != 0 {
-		testenv.Missing(t, "root (sshd must run as root to switch users)", "run the tests as root, as .ci/run does")
-	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	remote := filepath.Join(dir, "remote")
-	for _, d := range []string{remote, "/run/sshd"} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hostKeyPath := filepath.Join(dir, "host_ed25519")
-	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKeyPath).CombinedOutput(); err != nil {
-		t.Fatalf("ssh-keygen: %v %s", err, out)
-	}
-	pub, err := os.ReadFile(hostKeyPath + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hostKey, _, _, _, err := ssh.ParseAuthorizedKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, pemKey := newUserKey(t)
-	keyFile := filepath.Join(dir, "client_key")
-	if err := os.WriteFile(keyFile, pemKey, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	authKeys := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(authKeys, ssh.MarshalAuthorizedKey(signer.PublicKey()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	port := freePort(t)
-	pidFile := filepath.Join(dir, "sshd.pid")
-	cfg := filepath.Join(dir, "sshd_config")
-	conf := fmt.Sprintf(`Port %d
-ListenAddress 127.0.0.1
-HostKey %s
-PidFile %s
-AuthorizedKeysFile %s
-UsePAM no
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin yes
-Subsystem sftp internal-sftp -d %s
-`, port, hostKeyPath, pidFile, authKeys, remote)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	logFile := filepath.Join(dir, "sshd.log")
-	// sshd forks into the background; the PidFile names the daemon to stop.
-	if out, err := exec.Command(sshd, "-f", cfg, "-E", logFile).CombinedOutput(); err != nil {
-		t.Fatalf("sshd: %v %s", err, out)
-	}
-	t.Cleanup(func() {
-		if b, err := os.ReadFile(pidFile); err == nil {
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-				syscall.Kill(pid, syscall.SIGTERM)
-			}
-		}
-		if t.Failed() {
-			if b, err := os.ReadFile(logFile); err == nil {
-				t.Logf("sshd log:\n%s", b)
-			}
-		}
-	})
-	// Wait until it listens.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(logFile)
-			t.Fatalf("sshd did not start: %s", b)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return &openSSH{port: port, remote: remote, hostKey: hostKey, keyFile: keyFile, user: u.Username}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	s := sshdtest.Start(t)
+	return &openSSH{port: s.Port, remote: s.Remote, hostKey: s.HostKey, keyFile: s.KeyFile, user: s.User}
 }
 
 func (o *openSSH) clearinghouse() config.Clearinghouse {
