@@ -954,11 +954,16 @@ func (db *DB) DenialReport(ctx context.Context, by string) ([]DenialRow, error) 
 	switch by {
 	case "payer", "month", "provider":
 		key := map[string]string{"payer": "c.payer_id", "month": "substr(c.pay_date, 1, 6)", "provider": "c.rendering_npi"}[by]
-		q = `SELECT ` + key + `, COUNT(*), SUM(CASE WHEN c.denial_category <> '' OR c.outcome = 'denied' THEN 1 ELSE 0 END),
+		// One row per claim: its latest adjudication that a reversal has not undone, so a
+		// claim paid, reversed and paid again counts once, as it stands now.
+		q = `WITH latest AS (SELECT c.* FROM remit_claims c WHERE c.outcome <> 'reversed' AND NOT EXISTS (
+				SELECT 1 FROM remit_claims n WHERE n.claim_id = c.claim_id AND n.outcome <> 'reversed'
+				AND (n.payment_id > c.payment_id OR (n.payment_id = c.payment_id AND n.seq > c.seq))))
+			SELECT ` + key + `, COUNT(*), SUM(CASE WHEN c.denial_category <> '' OR c.outcome = 'denied' THEN 1 ELSE 0 END),
 			COALESCE(SUM(a.amt), 0)
-			FROM remit_claims c LEFT JOIN (SELECT payment_id, seq, SUM(amount_cents) AS amt FROM remit_adjustments
+			FROM latest c LEFT JOIN (SELECT payment_id, seq, SUM(amount_cents) AS amt FROM remit_adjustments
 				WHERE category <> '' GROUP BY payment_id, seq) a ON a.payment_id = c.payment_id AND a.seq = c.seq
-			WHERE c.outcome <> 'reversed' GROUP BY ` + key + ` ORDER BY 1`
+			GROUP BY ` + key + ` ORDER BY 1`
 	case "cpt", "carc", "category":
 		return db.denialReportByLine(ctx, by)
 	default:
