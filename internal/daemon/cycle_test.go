@@ -102,7 +102,9 @@ func TestFullCycleThroughSimulator(t *testing.T) {
 		t.Errorf("denial queue: %+v", den)
 	}
 	rej, _ := d.DB.QueueItems(ctx, store.QueueFilter{Kind: store.QueueRejections, OpenOnly: true})
-	if len(rej) != 1 || rej[0].ClaimID != claimOf("S-3") {
+	// A rejected claim races the payer's timely filing limit (demo-commercial: 180 days).
+	wantDue := time.Now().UTC().AddDate(0, 0, -3+180).Format("2006-01-02")
+	if len(rej) != 1 || rej[0].ClaimID != claimOf("S-3") || rej[0].Due != wantDue {
 		t.Errorf("rejection queue: %+v", rej)
 	}
 	failed, _ := d.DB.FailedInbound(ctx)

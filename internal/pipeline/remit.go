@@ -38,6 +38,9 @@ func (p *Pipeline) ApplyResponse(ctx context.Context, name string, data []byte) 
 	if err != nil {
 		return d.Kind(), res, fmt.Errorf("%s: %w", name, err)
 	}
+	if err := p.setRejectionDeadlines(ctx); err != nil {
+		return d.Kind(), res, fmt.Errorf("%s: rejection deadlines: %w", name, err)
+	}
 	return d.Kind(), res, nil
 }
 
