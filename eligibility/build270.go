@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -53,23 +52,10 @@ func Write270(ctx context.Context, w io.Writer, env Envelope, seq x12.ControlNum
 	if err != nil {
 		return ctl, fmt.Errorf("270: %w", err)
 	}
-	byPayer := map[string][]Inquiry{}
-	var payers []string
-	for _, q := range inqs {
-		if _, ok := byPayer[q.PayerID]; !ok {
-			payers = append(payers, q.PayerID)
-		}
-		byPayer[q.PayerID] = append(byPayer[q.PayerID], q)
-	}
-	sort.Strings(payers)
-	for _, p := range payers {
-		stc, err := xw.BeginSet(ctx, "270")
-		if err != nil {
-			return xw.Controls, fmt.Errorf("270: %w", err)
-		}
-		if err := write270Set(xw.Writer, stc, now, byPayer[p]); err != nil {
-			return ctl, fmt.Errorf("270 %s: %w", stc, err)
-		}
+	err = x12.WriteSetsBy(ctx, xw, "270", inqs, func(q Inquiry) string { return q.PayerID },
+		func(w *x12.Writer, control string, qs []Inquiry) error { return write270Set(w, control, now, qs) })
+	if err != nil {
+		return xw.Controls, err
 	}
 	return xw.Controls, xw.Close()
 }
@@ -81,7 +67,7 @@ func or(v, def string) string {
 	return v
 }
 
-// write270Set writes the body of one 270 (ST already written) and its SE.
+// write270Set writes the body of one 270, between its ST and SE.
 func write270Set(xw *x12.Writer, control string, now time.Time, inqs []Inquiry) error {
 	var err error
 	put := func(id string, els ...string) {
@@ -124,10 +110,7 @@ func write270Set(xw *x12.Writer, control string, now time.Time, inqs []Inquiry) 
 		put("NM1", "03", "1", upper(q.Dependent.LastName), upper(q.Dependent.FirstName))
 		writePatient(put, *q.Dependent, q)
 	}
-	if err != nil {
-		return err
-	}
-	return xw.EndTransaction()
+	return err
 }
 
 // writePatient writes DMG, DTP*291 and the EQ loops for the person whose coverage is asked.

@@ -66,26 +66,10 @@ func Write276(ctx context.Context, w io.Writer, env StatusEnvelope, seq x12.Cont
 	if err != nil {
 		return ctl, fmt.Errorf("276: %w", err)
 	}
-	byPayer := map[string][]StatusInquiry{}
-	var payers []string
-	for _, q := range inqs {
-		if _, ok := byPayer[q.PayerID]; !ok {
-			payers = append(payers, q.PayerID)
-		}
-		byPayer[q.PayerID] = append(byPayer[q.PayerID], q)
-	}
-	sort.Strings(payers)
-	for _, p := range payers {
-		if err := ctx.Err(); err != nil {
-			return ctl, err
-		}
-		stc, err := xw.BeginSet(ctx, "276")
-		if err != nil {
-			return xw.Controls, fmt.Errorf("276: %w", err)
-		}
-		if err := write276Set(xw.Writer, stc, now, byPayer[p]); err != nil {
-			return ctl, fmt.Errorf("276 %s: %w", stc, err)
-		}
+	err = x12.WriteSetsBy(ctx, xw, "276", inqs, func(q StatusInquiry) string { return q.PayerID },
+		func(w *x12.Writer, control string, qs []StatusInquiry) error { return write276Set(w, control, now, qs) })
+	if err != nil {
+		return xw.Controls, err
 	}
 	return xw.Controls, xw.Close()
 }
@@ -110,7 +94,7 @@ func (q *StatusInquiry) check() error {
 	return nil
 }
 
-// write276Set writes the body of one 276 (ST already written) and its SE.
+// write276Set writes the body of one 276, between its ST and SE.
 func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInquiry) error {
 	var err error
 	put := func(id string, els ...string) {
@@ -181,10 +165,7 @@ func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInq
 			put("DTP", "472", "RD8", from+"-"+to)
 		}
 	}
-	if err != nil {
-		return err
-	}
-	return xw.EndTransaction()
+	return err
 }
 
 // putDMG writes the 2000D/E DMG: required for a dependent, and sent for the subscriber

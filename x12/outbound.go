@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 )
 
@@ -95,4 +96,37 @@ func (ow *OutboundWriter) Close() error {
 		return err
 	}
 	return ow.Flush()
+}
+
+// WriteSetsBy writes one transaction set per distinct key of items (in key order, items in
+// their given order within a set): how a 270 or 276 batch gives each payer its own set.
+// body writes a set's segments after its ST; WriteSetsBy writes the SE.
+func WriteSetsBy[T any](ctx context.Context, ow *OutboundWriter, set string, items []T, key func(T) string,
+	body func(w *Writer, control string, items []T) error) error {
+	groups := map[string][]T{}
+	var keys []string
+	for _, it := range items {
+		k := key(it)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], it)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		stc, err := ow.BeginSet(ctx, set)
+		if err != nil {
+			return fmt.Errorf("%s: %w", set, err)
+		}
+		if err := body(ow.Writer, stc, groups[k]); err != nil {
+			return fmt.Errorf("%s %s: %w", set, stc, err)
+		}
+		if err := ow.EndTransaction(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
