@@ -203,16 +203,9 @@ func runX12Ack(ctx context.Context, a *app, args []string) int {
 		return exitUsage
 	}
 	name := fs.Arg(0)
-	f, err := openInput(a, name)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate x12 ack: %v\n", err)
-		return exitUsage
-	}
-	defer f.Close()
-	res, txs, err := ack.Read(ctx, f, guides.Registry)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate x12 ack: %s: %v\n", name, err)
-		return exitUsage
+	res, txs, code := readWithTrees(ctx, a, "ack", name)
+	if res == nil {
+		return code
 	}
 	if len(res.Interchanges) == 0 {
 		fmt.Fprintf(a.stderr, "edigate x12 ack: %s: nothing to acknowledge: %v\n", name, fatalOrEmpty(res))
@@ -294,16 +287,9 @@ func runX12JSON(ctx context.Context, a *app, args []string) int {
 		return exitUsage
 	}
 	name := fs.Arg(0)
-	f, err := openInput(a, name)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate x12 json: %v\n", err)
-		return exitUsage
-	}
-	defer f.Close()
-	res, txs, err := ack.Read(ctx, f, guides.Registry)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate x12 json: %s: %v\n", name, err)
-		return exitUsage
+	res, txs, code := readWithTrees(ctx, a, "json", name)
+	if res == nil {
+		return code
 	}
 	enc := json.NewEncoder(a.stdout)
 	for _, t := range txs {
@@ -376,4 +362,21 @@ func runX12Fmt(_ context.Context, a *app, args []string) int {
 			return exitUsage
 		}
 	}
+}
+
+// readWithTrees parses a file (or "-") with loop trees for the verbs that print or
+// acknowledge its content; on failure it has printed why and returns the exit code.
+func readWithTrees(ctx context.Context, a *app, verb, name string) (*x12.FileResult, []*x12.Transaction, int) {
+	f, err := openInput(a, name)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate x12 %s: %v\n", verb, err)
+		return nil, nil, exitUsage
+	}
+	defer f.Close()
+	res, txs, err := ack.Read(ctx, f, guides.Registry)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate x12 %s: %s: %v\n", verb, name, err)
+		return nil, nil, exitUsage
+	}
+	return res, txs, exitOK
 }
