@@ -44,27 +44,7 @@ func Write270(ctx context.Context, w io.Writer, env Envelope, seq x12.ControlNum
 	if len(inqs) == 0 {
 		return ctl, fmt.Errorf("270: no inquiries")
 	}
-	if env.Now.IsZero() {
-		env.Now = time.Now().UTC()
-	}
-	now := env.Now
-	xw, err := x12.BeginOutbound(ctx, w, seq, env, "HS", Version)
-	if err != nil {
-		return ctl, fmt.Errorf("270: %w", err)
-	}
-	err = x12.WriteSetsBy(ctx, xw, "270", inqs, func(q Inquiry) string { return q.PayerID },
-		func(w *x12.Writer, control string, qs []Inquiry) error { return write270Set(w, control, now, qs) })
-	if err != nil {
-		return xw.Controls, err
-	}
-	return xw.Controls, xw.Close()
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
+	return x12.WriteOutbound(ctx, w, seq, env, "HS", Version, "270", inqs, func(q Inquiry) string { return q.PayerID }, write270Set)
 }
 
 // write270Set writes the body of one 270, between its ST and SE.

@@ -58,20 +58,7 @@ func Write276(ctx context.Context, w io.Writer, env StatusEnvelope, seq x12.Cont
 			return ctl, fmt.Errorf("276 inquiry %d: %w", i+1, err)
 		}
 	}
-	if env.Now.IsZero() {
-		env.Now = time.Now().UTC()
-	}
-	now := env.Now
-	xw, err := x12.BeginOutbound(ctx, w, seq, env, "HR", Version276)
-	if err != nil {
-		return ctl, fmt.Errorf("276: %w", err)
-	}
-	err = x12.WriteSetsBy(ctx, xw, "276", inqs, func(q StatusInquiry) string { return q.PayerID },
-		func(w *x12.Writer, control string, qs []StatusInquiry) error { return write276Set(w, control, now, qs) })
-	if err != nil {
-		return xw.Controls, err
-	}
-	return xw.Controls, xw.Close()
+	return x12.WriteOutbound(ctx, w, seq, env, "HR", Version276, "276", inqs, func(q StatusInquiry) string { return q.PayerID }, write276Set)
 }
 
 func (q *StatusInquiry) check() error {

@@ -98,11 +98,20 @@ func (ow *OutboundWriter) Close() error {
 	return ow.Flush()
 }
 
-// WriteSetsBy writes one transaction set per distinct key of items (in key order, items in
-// their given order within a set): how a 270 or 276 batch gives each payer its own set.
-// body writes a set's segments after its ST; WriteSetsBy writes the SE.
-func WriteSetsBy[T any](ctx context.Context, ow *OutboundWriter, set string, items []T, key func(T) string,
-	body func(w *Writer, control string, items []T) error) error {
+// WriteOutbound writes a whole outbound interchange: ISA and GS of functional group fid with
+// control numbers from seq, one transaction set per distinct key of items (in key order,
+// items in their given order within a set), GE and IEA. body writes a set's segments
+// between its ST and SE; now is the envelope's time, for BHT dates. How a 270 or 276 batch
+// gives each payer its own set.
+func WriteOutbound[T any](ctx context.Context, w io.Writer, seq ControlNumbers, env Outbound, fid, version, set string,
+	items []T, key func(T) string, body func(w *Writer, control string, now time.Time, items []T) error) (Controls, error) {
+	if env.Now.IsZero() {
+		env.Now = time.Now().UTC()
+	}
+	ow, err := BeginOutbound(ctx, w, seq, env, fid, version)
+	if err != nil {
+		return Controls{}, fmt.Errorf("%s: %w", set, err)
+	}
 	groups := map[string][]T{}
 	var keys []string
 	for _, it := range items {
@@ -115,18 +124,18 @@ func WriteSetsBy[T any](ctx context.Context, ow *OutboundWriter, set string, ite
 	sort.Strings(keys)
 	for _, k := range keys {
 		if err := ctx.Err(); err != nil {
-			return err
+			return ow.Controls, err
 		}
 		stc, err := ow.BeginSet(ctx, set)
 		if err != nil {
-			return fmt.Errorf("%s: %w", set, err)
+			return ow.Controls, fmt.Errorf("%s: %w", set, err)
 		}
-		if err := body(ow.Writer, stc, groups[k]); err != nil {
-			return fmt.Errorf("%s %s: %w", set, stc, err)
+		if err := body(ow.Writer, stc, env.Now, groups[k]); err != nil {
+			return ow.Controls, fmt.Errorf("%s %s: %w", set, stc, err)
 		}
 		if err := ow.EndTransaction(); err != nil {
-			return err
+			return ow.Controls, err
 		}
 	}
-	return nil
+	return ow.Controls, ow.Close()
 }
