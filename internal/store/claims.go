@@ -498,21 +498,13 @@ func (db *DB) PendingResubmissions(ctx context.Context) ([]PendingResubmission, 
 			if kind != "" {
 				p.Changed = append(p.Changed, sid)
 			}
-			if kind == ChangeVoidCandidate {
-				continue
+			s, keep, err := resubmittedSession(sid, kind, data, pending, authNumber)
+			if err != nil {
+				return nil, err
 			}
-			src := data
-			if kind == ChangeReplacementCandidate && pending != "" {
-				src = pending
+			if keep {
+				p.Sessions = append(p.Sessions, s)
 			}
-			var s claims.Session
-			if err := json.Unmarshal([]byte(src), &s); err != nil {
-				return nil, fmt.Errorf("store: session %s data: %w", sid, err)
-			}
-			if s.Authorization == "" {
-				s.Authorization = authNumber
-			}
-			p.Sessions = append(p.Sessions, s)
 		}
 		p.VoidedAllSessions = len(p.Sessions) == 0
 		out = append(out, p)
@@ -703,4 +695,25 @@ func (db *DB) postedCLPs(ctx context.Context, claimID string) ([]PostedCLP, erro
 		}
 	}
 	return out, nil
+}
+
+// resubmittedSession is the version of a billed session that its claim's replacement is
+// built from: the changed data when the practice sent a change after billing, none when it
+// voided the session (keep false), else what was billed; the authorization intake matched
+// stays on it (REF*G1).
+func resubmittedSession(sid, kind, data, pending, authNumber string) (s claims.Session, keep bool, err error) {
+	if kind == ChangeVoidCandidate {
+		return s, false, nil
+	}
+	src := data
+	if kind == ChangeReplacementCandidate && pending != "" {
+		src = pending
+	}
+	if err := json.Unmarshal([]byte(src), &s); err != nil {
+		return s, false, fmt.Errorf("store: session %s data: %w", sid, err)
+	}
+	if s.Authorization == "" {
+		s.Authorization = authNumber
+	}
+	return s, true, nil
 }

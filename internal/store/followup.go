@@ -269,21 +269,13 @@ func (db *DB) ClaimForResubmission(ctx context.Context, id string) (ClaimResubmi
 			}
 			r.Taken[authPayer+"/"+authNumber] += units
 		}
-		if kind == ChangeVoidCandidate {
-			continue
+		s, keep, err := resubmittedSession(sid, kind, data, pending, authNumber)
+		if err != nil {
+			return r, err
 		}
-		src := data
-		if kind == ChangeReplacementCandidate && pending != "" {
-			src = pending
+		if keep {
+			r.Sessions = append(r.Sessions, s)
 		}
-		var s claims.Session
-		if err := json.Unmarshal([]byte(src), &s); err != nil {
-			return r, fmt.Errorf("store: session %s data: %w", sid, err)
-		}
-		if s.Authorization == "" {
-			s.Authorization = authNumber
-		}
-		r.Sessions = append(r.Sessions, s)
 	}
 	return r, nil
 }
