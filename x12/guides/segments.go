@@ -51,7 +51,9 @@ func segN3(name string, usage x12.Usage) x12.Node {
 	)
 }
 
-// segN4 is a city/state/ZIP segment. State and country codes are external lists.
+// segN4 is a city/state/ZIP segment. State and country codes are external lists. N402
+// state and N407 country subdivision are exclusive; N404 country is sent only for an
+// address outside the United States.
 func segN4(name string, usage x12.Usage) x12.Node {
 	return Syn(Seg("N4", name, usage, 1,
 		El("N401", "City Name", R, AN, 2, 30),
