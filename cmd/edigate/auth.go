@@ -20,14 +20,7 @@ func runAuthList(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "auth list", "", "List prior authorizations: number, client, payer, used, remaining, start, end, open alerts.")
 	var f commonFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := openEnv(ctx, a, "auth list", f)
+	env, code := parseAndOpen(ctx, a, "auth list", fs, &f, args, 0)
 	if env == nil {
 		return code
 	}
@@ -57,14 +50,7 @@ func runAuthAlerts(ctx context.Context, a *app, args []string) int {
 	var f commonFlags
 	f.register(fs, true)
 	all := fs.Bool("all", false, "include cleared alerts")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := openEnv(ctx, a, "auth alerts", f)
+	env, code := parseAndOpen(ctx, a, "auth alerts", fs, &f, args, 0)
 	if env == nil {
 		return code
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -32,8 +33,9 @@ type claimsEnv struct {
 	db *store.DB
 }
 
-func openClaimsEnv(ctx context.Context, a *app, f claimsFlags) (*claimsEnv, int) {
-	env, code := openEnv(ctx, a, "claims", f)
+// openClaimsEnv parses the verb's arguments (see parseAndOpen) and opens its pipeline.
+func openClaimsEnv(ctx context.Context, a *app, fs *flag.FlagSet, f *claimsFlags, args []string, nargs int) (*claimsEnv, int) {
+	env, code := parseAndOpen(ctx, a, "claims", fs, f, args, nargs)
 	if env == nil {
 		return nil, code
 	}
@@ -63,10 +65,7 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 	var f claimsFlags
 	f.register(fs, true)
 	dry := fs.Bool("dry-run", false, "build and scrub, store nothing")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := openClaimsEnv(ctx, a, f)
+	env, code := openClaimsEnv(ctx, a, fs, &f, args, -1)
 	if env == nil {
 		return code
 	}
@@ -162,10 +161,7 @@ func runClaimsScrub(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "claims scrub", "", "Scrub the ready sessions as claims would be built now, and list held sessions with\ntheir hold. Exit 1 when any session is held.")
 	var f claimsFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := openClaimsEnv(ctx, a, f)
+	env, code := openClaimsEnv(ctx, a, fs, &f, args, -1)
 	if env == nil {
 		return code
 	}
@@ -232,14 +228,7 @@ func runClaimsShow(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "claims show", "CLM01", "Print one claim with its lines, findings, files and history.")
 	var f claimsFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := openClaimsEnv(ctx, a, f)
+	env, code := openClaimsEnv(ctx, a, fs, &f, args, 1)
 	if env == nil {
 		return code
 	}
@@ -286,10 +275,7 @@ func runClaimsFile(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "claims file", "", "Write every built claim into one 837P file per clearinghouse in DATA/outbound/<clearinghouse>/\n(mode 0600), record the file and its control numbers, and move the claims to filed.")
 	var f claimsFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := openClaimsEnv(ctx, a, f)
+	env, code := openClaimsEnv(ctx, a, fs, &f, args, -1)
 	if env == nil {
 		return code
 	}

@@ -82,3 +82,18 @@ func emitJSON(a *app, name string, v any) int {
 	}
 	return exitOK
 }
+
+// parseAndOpen parses args for fs (with f registered on it), checks that exactly nargs
+// positional arguments remain (-1: any number), and opens the environment. A nil env means
+// the command must return code now: -h, a usage error, or a configuration or store error,
+// each already reported.
+func parseAndOpen(ctx context.Context, a *app, name string, fs *flag.FlagSet, f *commonFlags, args []string, nargs int) (*cliEnv, int) {
+	if code, ok := parse(fs, args); !ok {
+		return nil, code
+	}
+	if nargs >= 0 && fs.NArg() != nargs {
+		fs.Usage()
+		return nil, exitUsage
+	}
+	return openEnv(ctx, a, name, *f)
+}

@@ -27,10 +27,7 @@ func runEligibilityBuild(ctx context.Context, a *app, args []string) int {
 	f.register(fs, true)
 	asJSON := &f.json
 	write := fs.Bool("write", false, "write the 270 files and record the inquiries")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := openEnv(ctx, a, "eligibility build", f)
+	env, code := parseAndOpen(ctx, a, "eligibility build", fs, &f, args, -1)
 	if env == nil {
 		return code
 	}
@@ -174,14 +171,7 @@ func runEligibilityApply(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "eligibility apply", "FILE", "Apply the 271 answers in FILE to the sessions their inquiries covered (holds, releases,\nwarnings, retries). Applying the same file twice changes nothing.")
 	var f commonFlags
 	f.register(fs, false)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := openEnv(ctx, a, "eligibility apply", f)
+	env, code := parseAndOpen(ctx, a, "eligibility apply", fs, &f, args, 1)
 	if env == nil {
 		return code
 	}

@@ -92,11 +92,8 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 	f.register(fs, true)
 	kind := fs.String("kind", "", "rejections, denials, appeals, follow-up, review or holds (default: all)")
 	all := fs.Bool("all", false, "include resolved items")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := remitEnv(ctx, a, "queue list", f)
-	if code != exitOK {
+	env, code := parseAndOpen(ctx, a, "queue list", fs, &f, args, -1)
+	if env == nil {
 		return code
 	}
 	defer env.db.Close()
@@ -197,11 +194,8 @@ func runQueueFollowup(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "queue followup", "", "Put claims with no 835 claims.follow_up_days after submission on the follow-up queue\n(once per claim) and write 276 claim status inquiries for them into DATA/outbound/<clearinghouse>/.")
 	var f remitFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := remitEnv(ctx, a, "queue followup", f)
-	if code != exitOK {
+	env, code := parseAndOpen(ctx, a, "queue followup", fs, &f, args, -1)
+	if env == nil {
 		return code
 	}
 	defer env.db.Close()
@@ -277,11 +271,8 @@ func reportVerb(ctx context.Context, a *app, args []string, name, help string, r
 	fs := newFlags(a, "report "+name, "", help)
 	var f remitFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := remitEnv(ctx, a, "report "+name, f)
-	if code != exitOK {
+	env, code := parseAndOpen(ctx, a, "report "+name, fs, &f, args, -1)
+	if env == nil {
 		return code
 	}
 	defer env.db.Close()
@@ -334,11 +325,8 @@ func runReportDenials(ctx context.Context, a *app, args []string) int {
 	var f remitFlags
 	f.register(fs, true)
 	by := fs.String("by", "payer", "payer, cpt, carc, category, provider or month")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	env, code := remitEnv(ctx, a, "report denials", f)
-	if code != exitOK {
+	env, code := parseAndOpen(ctx, a, "report denials", fs, &f, args, -1)
+	if env == nil {
 		return code
 	}
 	defer env.db.Close()
@@ -368,15 +356,8 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "trace", "CLM01_OR_SESSION_ID", "Print the full timeline of a claim or a session: session, claim, files, 999,\n277CA, 835, queue items and appeals.")
 	var f remitFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := remitEnv(ctx, a, "trace", f)
-	if code != exitOK {
+	env, code := parseAndOpen(ctx, a, "trace", fs, &f, args, 1)
+	if env == nil {
 		return code
 	}
 	defer env.db.Close()
@@ -469,15 +450,8 @@ func runAppealLetter(ctx context.Context, a *app, args []string) int {
 	html := fs.Bool("html", false, "HTML for print instead of plain text")
 	out := fs.String("out", "", "write to this file (mode 0600) instead of stdout")
 	tmplDir := fs.String("templates", "", "directory overriding the built-in templates (DIR/PAYER/ for one payer)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := remitEnv(ctx, a, "appeal letter", f)
-	if code != exitOK {
+	env, code := parseAndOpen(ctx, a, "appeal letter", fs, &f, args, 1)
+	if env == nil {
 		return code
 	}
 	defer env.db.Close()

@@ -15,15 +15,8 @@ func runResponses(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "responses", "", "List downloaded response files (999, 277CA, 271, 835) that could not be applied,\nwith the reason. They are not retried automatically: fix the cause, then apply one\nwith `edigate remit post FILE` (or `edigate eligibility apply FILE` for a 271).")
 	var f commonFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := openEnv(ctx, a, "responses", f)
-	if code != exitOK {
+	env, code := parseAndOpen(ctx, a, "responses", fs, &f, args, 0)
+	if env == nil {
 		return code
 	}
 	defer env.db.Close()

@@ -74,14 +74,7 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "sessions show", "ID", "Show one session and its history (received, held, released, units consumed or returned, billed, ...).")
 	var f commonFlags
 	f.register(fs, true)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	env, code := openEnv(ctx, a, "sessions show", f)
+	env, code := parseAndOpen(ctx, a, "sessions show", fs, &f, args, 1)
 	if env == nil {
 		return code
 	}
