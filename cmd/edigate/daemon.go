@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -27,7 +28,18 @@ type daemonFlags struct {
 	once                   bool
 }
 
-func loadDaemonConfig(a *app, name string, f daemonFlags) (*config.Config, *sim.Rules, int) {
+func (f *daemonFlags) register(fs *flag.FlagSet, rulesUsage string) {
+	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
+	fs.StringVar(&f.data, "data", "", "data directory (default from config: ./edigate-data)")
+	fs.StringVar(&f.simRules, "sim-rules", "", rulesUsage)
+	fs.BoolVar(&f.once, "once", false, "run every step once, in order, and exit")
+}
+
+// loadDaemonConfig parses args and loads the configuration and simulator rules they name.
+func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, args []string) (*config.Config, *sim.Rules, int) {
+	if code, ok := parse(fs, args); !ok {
+		return nil, nil, code
+	}
 	cfg, err := config.Load(f.config)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
@@ -113,14 +125,8 @@ func runDaemon(ctx context.Context, a *app, name string, cfg *config.Config, rul
 func runDemo(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "demo", "", "Run the whole cycle on this machine: SQLite in the data directory, the built-in\nclearinghouse simulator, every schedule every few seconds, and a sample batch of sessions\ncopied into the inbox. Sessions become claims, acknowledgements, payments and denials\nwithin a minute. Stop with Ctrl-C.")
 	var f daemonFlags
-	fs.StringVar(&f.config, "config", "", "configuration file (default: built-in demo practice and payers)")
-	fs.StringVar(&f.data, "data", "", "data directory (default ./edigate-data)")
-	fs.StringVar(&f.simRules, "sim-rules", "", "simulator scenario rules (JSON); default: the demo batch's scenarios")
-	fs.BoolVar(&f.once, "once", false, "run every step once and exit")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	cfg, rules, code := loadDaemonConfig(a, "demo", f)
+	f.register(fs, "simulator scenario rules (JSON); default: the demo batch's scenarios")
+	cfg, rules, code := loadDaemonConfig(a, "demo", fs, &f, args)
 	if cfg == nil {
 		return code
 	}

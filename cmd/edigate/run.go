@@ -8,14 +8,8 @@ import "context"
 func runRun(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "run", "", "Run the edigate daemon: inbox intake, eligibility, claims, SFTP upload and download,\nresponse processing, alerts and housekeeping on their cron schedules, plus the web UI and\nthe admin server. With no configuration it uses SQLite in ./edigate-data and the built-in\nclearinghouse simulator. With --once, run every step once in order and exit (1 if a step failed).")
 	var f daemonFlags
-	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
-	fs.StringVar(&f.data, "data", "", "data directory (default from config: ./edigate-data)")
-	fs.StringVar(&f.simRules, "sim-rules", "", "scenario rules for the built-in simulator (JSON)")
-	fs.BoolVar(&f.once, "once", false, "run every step once, in order, and exit")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	cfg, rules, code := loadDaemonConfig(a, "run", f)
+	f.register(fs, "scenario rules for the built-in simulator (JSON)")
+	cfg, rules, code := loadDaemonConfig(a, "run", fs, &f, args)
 	if cfg == nil {
 		return code
 	}
