@@ -259,7 +259,7 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 		v    any
 		errs []claims.FieldError
 	}
-	const decodeChunk = 500
+	const decodeChunk, firstBatch = 500, 2000
 	dctx, stop := context.WithCancel(ctx)
 	defer stop()
 	chunks := make(chan []decoded, len(recs)/decodeChunk+1)
@@ -285,7 +285,7 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	decodedAll := false
 	// next fills good up to one batch (or to the end of the file), setting invalid
 	// records aside as they come.
-	next := func() error {
+	next := func(size int) error {
 		for !decodedAll && len(good) < size {
 			c, ok := <-chunks
 			if !ok {
@@ -309,7 +309,12 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	// Store the valid records in batches; the last batch also marks the file done, so the
 	// file is archived only when all of it is durable.
 	for first := true; ; first = false {
-		if err := next(); err != nil {
+		// The first batch is small so that the writer starts soon after the decoder.
+		size := size
+		if first {
+			size = min(size, firstBatch)
+		}
+		if err := next(size); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {

@@ -374,11 +374,14 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	return res, b.releaseHeld(a, source)
 }
 
+// heldForAuth finds held sessions by payer and client or member. The literal 'held' lets
+// both databases use the partial indexes of migration 0002 (a bound parameter would not).
+const heldForAuth = `SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND client_id = ?
+		UNION ALL SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`
+
 // releaseHeld re-checks the held sessions of the authorization's client and payer.
 func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
-	rows, err := b.query(`SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND client_id = ?
-		UNION ALL SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`,
-		a.Payer, a.ClientID, a.Payer, a.MemberID)
+	rows, err := b.query(heldForAuth, a.Payer, a.ClientID, a.Payer, a.MemberID)
 	if err != nil {
 		return err
 	}

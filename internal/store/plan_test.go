@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The session indexes are few on purpose (each one costs every intake insert); the
+// lookups that need them must still use them rather than scan every session ever received.
+func TestSessionLookupsUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, c := range []struct {
+		name, query string
+		args        []any
+		want        []string
+	}{
+		{"release held by client and member", heldForAuth, []any{"p", "c", "p", "m"},
+			[]string{"sessions_held_client", "sessions_held_member"}},
+		{"list by state", `SELECT ` + sessionColumns + ` FROM sessions WHERE state = ? ORDER BY service_date, id`,
+			[]any{StateReady}, []string{"sessions_state"}},
+	} {
+		rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "; ")
+		for _, w := range c.want {
+			if !strings.Contains(joined, "INDEX "+w) {
+				t.Errorf("%s: plan %q does not use index %s", c.name, joined, w)
+			}
+		}
+		if strings.Contains(joined, "SCAN sessions") {
+			t.Errorf("%s: plan %q scans the sessions table", c.name, joined)
+		}
+	}
+}
