@@ -18,11 +18,11 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 	// UNION ALL without ORDER BY (deduplicated and sorted below): OR, UNION and ORDER BY
 	// each made SQLite walk every authorization of the payer, quadratic over a large intake.
 	// PostgreSQL refuses FOR UPDATE with UNION; its planner handles the OR with both indexes.
-	q := `SELECT number, data, used FROM authorizations WHERE payer = ? AND client_id = ?
-		UNION ALL SELECT number, data, used FROM authorizations WHERE payer = ? AND member_id = ?`
+	q := `SELECT number, hash, data, used FROM authorizations WHERE payer = ? AND client_id = ?
+		UNION ALL SELECT number, hash, data, used FROM authorizations WHERE payer = ? AND member_id = ?`
 	args := []any{payer, clientID, payer, memberID}
 	if b.db.dialect.name == "postgres" {
-		q = `SELECT number, data, used FROM authorizations WHERE payer = ? AND (client_id = ? OR member_id = ?)
+		q = `SELECT number, hash, data, used FROM authorizations WHERE payer = ? AND (client_id = ? OR member_id = ?)
 			ORDER BY number FOR UPDATE`
 		args = []any{payer, clientID, memberID}
 	}
@@ -35,16 +35,17 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 	var out []claims.AuthUse
 	seen := map[string]bool{}
 	for rows.Next() {
-		var number, data string
+		var number, hash string
+		var data sql.RawBytes
 		var a claims.AuthUse
-		if err := rows.Scan(&number, &data, &a.Used); err != nil {
+		if err := rows.Scan(&number, &hash, &data, &a.Used); err != nil {
 			return nil, err
 		}
 		if seen[number] {
 			continue
 		}
 		seen[number] = true
-		if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+		if a.Authorization, err = b.db.auths.decode(payer, number, hash, data); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -52,6 +53,28 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 	// Match's result must not depend on the engine's row order.
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, rows.Err()
+}
+
+// authPrefetch selects the authorizations of one payer's clients (nc ids) or members (nm
+// ids); the arguments are the payer and the ids for each non-empty list. SQLite answers the
+// OR of the two IN lists with both indexes (a MULTI-INDEX OR, each row once); PostgreSQL
+// locks the rows in number order.
+func (d dialect) authPrefetch(nc, nm int) string {
+	var q strings.Builder
+	q.WriteString(`SELECT number, hash, data, used FROM authorizations WHERE `)
+	for i, n := range []int{nc, nm} {
+		if n == 0 {
+			continue
+		}
+		if i == 1 && nc > 0 {
+			q.WriteString(` OR `)
+		}
+		q.WriteString(`(payer = ? AND ` + [2]string{"client_id", "member_id"}[i] + ` IN (?` + strings.Repeat(", ?", n-1) + `))`)
+	}
+	if d.name == "postgres" {
+		q.WriteString(` ORDER BY number FOR UPDATE`)
+	}
+	return q.String()
 }
 
 // PrefetchAuthorizations reads, in a few IN queries, the authorizations (and their open
@@ -92,27 +115,30 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 	}
 	var found []claims.AuthUse
 	dup := map[string]bool{}
-	read := func(payer, col string, vals []string) error {
-		const chunk = 500
-		for start := 0; start < len(vals); start += chunk {
-			part := vals[start:min(start+chunk, len(vals))]
-			args := make([]any, 0, len(part)+1)
-			args = append(args, payer)
-			for _, v := range part {
-				args = append(args, v)
+	// One query reads a chunk of clients and members together (authPrefetch).
+	read := func(payer string, cs, ms []string) error {
+		const chunk = 400
+		for start := 0; start < max(len(cs), len(ms)); start += chunk {
+			cpart := cs[min(start, len(cs)):min(start+chunk, len(cs))]
+			mpart := ms[min(start, len(ms)):min(start+chunk, len(ms))]
+			args := make([]any, 0, len(cpart)+len(mpart)+2)
+			for _, part := range [][]string{cpart, mpart} {
+				if len(part) > 0 {
+					args = append(args, payer)
+				}
+				for _, v := range part {
+					args = append(args, v)
+				}
 			}
-			q := `SELECT number, data, used FROM authorizations WHERE payer = ? AND ` + col + ` IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
-			if b.db.dialect.name == "postgres" {
-				q += ` ORDER BY number FOR UPDATE`
-			}
-			rows, err := b.queryRaw(q, args...)
+			rows, err := b.queryRaw(b.db.dialect.authPrefetch(len(cpart), len(mpart)), args...)
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
-				var number, data string
+				var number, hash string
+				var data sql.RawBytes
 				var a claims.AuthUse
-				if err := rows.Scan(&number, &data, &a.Used); err != nil {
+				if err := rows.Scan(&number, &hash, &data, &a.Used); err != nil {
 					rows.Close()
 					return err
 				}
@@ -120,9 +146,9 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 					continue
 				}
 				dup[authKey(payer, number)] = true
-				if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+				if a.Authorization, err = b.db.auths.decode(payer, number, hash, data); err != nil {
 					rows.Close()
-					return fmt.Errorf("authorization %s: %w", number, err)
+					return err
 				}
 				found = append(found, a)
 			}
@@ -139,10 +165,7 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 	}
 	sort.Strings(payers)
 	for _, p := range payers {
-		if err := read(p, "client_id", clients[p]); err != nil {
-			return fmt.Errorf("store: prefetch authorizations: %w", err)
-		}
-		if err := read(p, "member_id", members[p]); err != nil {
+		if err := read(p, clients[p], members[p]); err != nil {
 			return fmt.Errorf("store: prefetch authorizations: %w", err)
 		}
 	}

@@ -33,6 +33,8 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+
+	auths authCache
 }
 
 type dialect struct {

@@ -23,6 +23,8 @@ func TestSessionLookupsUseIndexes(t *testing.T) {
 	}{
 		{"release held by client and member", heldForAuth, []any{"p", "c", "p", "m"},
 			[]string{"sessions_held_client", "sessions_held_member"}},
+		{"prefetch authorizations by client or member", sqliteDialect.authPrefetch(2, 1), []any{"p", "c1", "c2", "p", "m"},
+			[]string{"authorizations_client", "authorizations_member"}},
 		{"list by state", `SELECT ` + sessionColumns + ` FROM sessions WHERE state = ? ORDER BY service_date, id`,
 			[]any{StateReady}, []string{"sessions_state"}},
 	} {
@@ -46,7 +48,7 @@ func TestSessionLookupsUseIndexes(t *testing.T) {
 				t.Errorf("%s: plan %q does not use index %s", c.name, joined, w)
 			}
 		}
-		if strings.Contains(joined, "SCAN sessions") {
+		if strings.Contains(joined, "SCAN sessions") || strings.Contains(joined, "SCAN authorizations") {
 			t.Errorf("%s: plan %q scans the sessions table", c.name, joined)
 		}
 	}
