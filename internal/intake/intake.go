@@ -191,8 +191,22 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	if err != nil {
 		return fmt.Errorf("intake %s: %w", name, err)
 	}
-	h := sha256.Sum256(data)
-	hash := hex.EncodeToString(h[:])
+	// The content hash (the file's identity, needed first by the lookup below) is computed
+	// while the records are split and the decoder starts: all three only read data.
+	hashed := make(chan string, 1)
+	go func() {
+		h := sha256.Sum256(data)
+		hashed <- hex.EncodeToString(h[:])
+	}()
+	recs, splitErr := splitRecords(name, data)
+	today := in.now()
+	var chunks <-chan []decoded
+	if splitErr == nil {
+		var stop func()
+		chunks, stop = in.decodeAhead(ctx, recs, today)
+		defer stop()
+	}
+	hash := <-hashed
 	log := in.log.With().Str("file", name).Str("sha256", hash[:12]).Logger()
 	sum.Files++
 
@@ -218,9 +232,8 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 		return fmt.Errorf("intake %s: %w", name, err)
 	}
 
-	recs, err := splitRecords(name, data)
 	var up errUnparseable
-	if errors.As(err, &up) {
+	if err := splitErr; errors.As(err, &up) {
 		sum.Unparsable++
 		log.Warn().Str("reason", up.msg).Msg("intake: file is not parseable; moved to rejected")
 		if err := in.writeJSON(filepath.Join(in.dir("rejected"), name+".error.json"), rejection{
@@ -237,11 +250,10 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 		}
 		return in.moveTo(name, in.dir("rejected"), hash)
 	}
-	if err != nil {
-		return fmt.Errorf("intake %s: %w", name, err)
+	if splitErr != nil {
+		return fmt.Errorf("intake %s: %w", name, splitErr)
 	}
 
-	today := in.now()
 	accepted, rejected := 0, 0
 	type valid struct {
 		rec record
@@ -251,36 +263,7 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	if size <= 0 {
 		size = defaultBatchSize
 	}
-	// Records are decoded and validated on another goroutine while earlier batches are
-	// written: JSON decoding and SQLite then share the machine's cores instead of taking
-	// turns. The channel holds every chunk, so the decoder never waits on the writer.
-	type decoded struct {
-		rec  record
-		v    any
-		errs []claims.FieldError
-	}
-	const decodeChunk, firstBatch = 500, 2000
-	dctx, stop := context.WithCancel(ctx)
-	defer stop()
-	chunks := make(chan []decoded, len(recs)/decodeChunk+1)
-	go func() {
-		defer close(chunks)
-		for i := 0; i < len(recs) && dctx.Err() == nil; i += decodeChunk {
-			part := recs[i:min(i+decodeChunk, len(recs))]
-			out := make([]decoded, len(part))
-			for j, r := range part {
-				v, ferrs := in.decode(r, today)
-				if s, ok := v.(*claims.Session); ok && len(ferrs) == 0 {
-					// The stored JSON and hash are computed here too, off the writer.
-					if p, err := store.PrepareSession(s); err == nil {
-						v = p
-					}
-				}
-				out[j] = decoded{r, v, ferrs}
-			}
-			chunks <- out
-		}
-	}()
+	const firstBatch = 2000
 	var good []valid
 	decodedAll := false
 	// next fills good up to one batch (or to the end of the file), setting invalid
@@ -425,6 +408,44 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	sum.Rejected += rejected
 	log.Info().Int("records", len(recs)).Int("accepted", accepted).Int("rejected", rejected).Msg("intake: file processed")
 	return in.archive(name, hash)
+}
+
+// decoded is a record after decoding and validation: v is a *store.PreparedSession,
+// *claims.Session, *claims.Authorization or *clientRecord when errs is empty.
+type decoded struct {
+	rec  record
+	v    any
+	errs []claims.FieldError
+}
+
+// decodeChunk is how many records the decoder hands over at a time.
+const decodeChunk = 500
+
+// decodeAhead decodes and validates recs on another goroutine, so that JSON decoding and
+// SQLite share the machine's cores instead of taking turns. The channel holds every chunk:
+// the decoder never waits on the writer. stop ends it early.
+func (in *Intake) decodeAhead(ctx context.Context, recs []record, today time.Time) (<-chan []decoded, func()) {
+	dctx, stop := context.WithCancel(ctx)
+	chunks := make(chan []decoded, len(recs)/decodeChunk+1)
+	go func() {
+		defer close(chunks)
+		for i := 0; i < len(recs) && dctx.Err() == nil; i += decodeChunk {
+			part := recs[i:min(i+decodeChunk, len(recs))]
+			out := make([]decoded, len(part))
+			for j, r := range part {
+				v, ferrs := in.decode(r, today)
+				if s, ok := v.(*claims.Session); ok && len(ferrs) == 0 {
+					// The stored JSON and hash are computed here too, off the writer.
+					if p, err := store.PrepareSession(s); err == nil {
+						v = p
+					}
+				}
+				out[j] = decoded{r, v, ferrs}
+			}
+			chunks <- out
+		}
+	}()
+	return chunks, stop
 }
 
 // sessionOf is the session of a decoded record, or nil.

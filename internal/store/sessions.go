@@ -169,7 +169,7 @@ func (b *Batch) PutSession(s *claims.Session, source string) (Result, error) {
 // a caller can do that work on another goroutine than the one holding the transaction.
 type PreparedSession struct {
 	Session *claims.Session
-	data    []byte
+	data    string // converted here, off the writer: the driver copies it again anyway
 	hash    string
 }
 
@@ -179,7 +179,7 @@ func PrepareSession(s *claims.Session) (*PreparedSession, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: session %s: %w", s.ID, err)
 	}
-	return &PreparedSession{Session: s, data: data, hash: hash}, nil
+	return &PreparedSession{Session: s, data: string(data), hash: hash}, nil
 }
 
 // PutPrepared is PutSession for a prepared session.
@@ -191,7 +191,7 @@ func (b *Batch) PutPrepared(p *PreparedSession, source string) (Result, error) {
 	return r, nil
 }
 
-func (b *Batch) putSession(s *claims.Session, data []byte, hash, source string) (Result, error) {
+func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result, error) {
 	old, exists, err := b.lookupSession(s.ID)
 	if err != nil {
 		return Result{}, err
@@ -206,7 +206,7 @@ func (b *Batch) putSession(s *claims.Session, data []byte, hash, source string) 
 			kind = ChangeVoidCandidate
 		}
 		if _, err := b.exec(`UPDATE sessions SET pending_kind = ?, pending_data = ?, updated_at = ? WHERE id = ?`,
-			kind, string(data), now, s.ID); err != nil {
+			kind, data, now, s.ID); err != nil {
 			return Result{}, err
 		}
 		if err := b.Event("session", s.ID, kind, source, map[string]string{"claim_ref": old.claimRef}); err != nil {
@@ -254,7 +254,7 @@ func (b *Batch) putSession(s *claims.Session, data []byte, hash, source string) 
 		receivedAt = old.receivedAt
 	}
 	row := []any{s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
-		res.HoldReason, authPayer, res.AuthNumber, res.Units, string(data), hash, source, receivedAt, now}
+		res.HoldReason, authPayer, res.AuthNumber, res.Units, data, hash, source, receivedAt, now}
 	if exists {
 		// Updates are rare: one upsert, after the queued rows (one of them may be this id).
 		if err := b.flushSessions(); err != nil {
