@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -188,19 +189,18 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 		}
 	}
 	// Each wanted key gets what authsFor would return: client or member matches, by number.
+	// The lists are a few authorizations long: a linear check beats a map per key.
 	for _, k := range want {
-		var as []*authState
-		in := map[*authState]bool{}
-		for _, st := range byClient[[2]string{k.payer, k.client}] {
-			in[st] = true
-			as = append(as, st)
-		}
+		byC := byClient[[2]string{k.payer, k.client}]
+		as := append(make([]*authState, 0, len(byC)+1), byC...)
 		for _, st := range byMember[[2]string{k.payer, k.member}] {
-			if !in[st] {
+			if !slices.Contains(byC, st) {
 				as = append(as, st)
 			}
 		}
-		sort.Slice(as, func(i, j int) bool { return as[i].Number < as[j].Number })
+		if len(as) > 1 {
+			slices.SortFunc(as, func(x, y *authState) int { return strings.Compare(x.Number, y.Number) })
+		}
 		b.setAuths(k.payer+"\x00"+k.client+"\x00"+k.member, as)
 	}
 	return b.prefetchAlerts(keys)
