@@ -200,10 +200,14 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	}()
 	recs, splitErr := splitRecords(name, data)
 	today := in.now()
+	size := in.BatchSize
+	if size <= 0 {
+		size = defaultBatchSize
+	}
 	var chunks <-chan []decoded
 	if splitErr == nil {
 		var stop func()
-		chunks, stop = in.decodeAhead(ctx, recs, today)
+		chunks, stop = in.decodeAhead(ctx, recs, today, 2*size)
 		defer stop()
 	}
 	hash := <-hashed
@@ -258,10 +262,6 @@ func (in *Intake) processFile(ctx context.Context, name string, sum *Summary) er
 	type valid struct {
 		rec record
 		v   any
-	}
-	size := in.BatchSize
-	if size <= 0 {
-		size = defaultBatchSize
 	}
 	const firstBatch = 2000
 	var good []valid
@@ -422,11 +422,13 @@ type decoded struct {
 const decodeChunk = 500
 
 // decodeAhead decodes and validates recs on another goroutine, so that JSON decoding and
-// SQLite share the machine's cores instead of taking turns. The channel holds every chunk:
-// the decoder never waits on the writer. stop ends it early.
-func (in *Intake) decodeAhead(ctx context.Context, recs []record, today time.Time) (<-chan []decoded, func()) {
+// SQLite share the machine's cores instead of taking turns. It runs up to ahead records in
+// front of the writer: enough that the next batch is decoded when the writer wants it, few
+// enough that a large file's decoded records are not all in memory at once (they take
+// about three times the file's size). stop ends it early.
+func (in *Intake) decodeAhead(ctx context.Context, recs []record, today time.Time, ahead int) (<-chan []decoded, func()) {
 	dctx, stop := context.WithCancel(ctx)
-	chunks := make(chan []decoded, len(recs)/decodeChunk+1)
+	chunks := make(chan []decoded, ahead/decodeChunk+1)
 	go func() {
 		defer close(chunks)
 		for i := 0; i < len(recs) && dctx.Err() == nil; i += decodeChunk {
@@ -442,7 +444,11 @@ func (in *Intake) decodeAhead(ctx context.Context, recs []record, today time.Tim
 				}
 				out[j] = decoded{r, v, ferrs}
 			}
-			chunks <- out
+			select {
+			case chunks <- out:
+			case <-dctx.Done():
+				return
+			}
 		}
 	}()
 	return chunks, stop
