@@ -194,6 +194,21 @@ func judge(s *Session, a *AuthUse, unitsFor func(*AuthUse) (int, error)) string 
 	return ""
 }
 
+// AuthAlertWords says what an authorization alert means for a biller and what to do.
+// remaining is nil when unknown.
+func AuthAlertWords(kind string, remaining *int, end string) string {
+	switch kind {
+	case AlertAuthLowUnits:
+		if remaining != nil {
+			return fmt.Sprintf("Only %d unit(s) left: request more units", *remaining)
+		}
+		return "Few units left: request more units"
+	case AlertAuthEndNear:
+		return "Ends " + end + ": request a renewal"
+	}
+	return kind
+}
+
 // AuthAlerts returns the alert kinds whose threshold the authorization is at or past on
 // day today: remaining units at or below lowUnits, end date within daysBeforeEnd days.
 func AuthAlerts(a *AuthUse, lowUnits, daysBeforeEnd int, today time.Time) []string {

@@ -111,7 +111,7 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error)
 			}
 			d.Acks = append(d.Acks, a)
 		default:
-			return d, fmt.Errorf("%w: transaction set %s %s is not a response (835, 277, 999)", ErrInvalid, tx.Set, tx.Control)
+			return d, &NotResponseError{Set: tx.Set, Control: tx.Control}
 		}
 	}
 	if d.Kind() == "" {
@@ -119,3 +119,15 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error)
 	}
 	return d, nil
 }
+
+// NotResponseError is a transaction set Read does not take (a 271 eligibility answer, an
+// 837 claim file...), so a caller can point to the command that does. It is ErrInvalid.
+type NotResponseError struct {
+	Set, Control string
+}
+
+func (e *NotResponseError) Error() string {
+	return fmt.Sprintf("%v: transaction set %s %s is not a response (835, 277, 999)", ErrInvalid, e.Set, e.Control)
+}
+
+func (e *NotResponseError) Unwrap() error { return ErrInvalid }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 )
 
@@ -65,17 +68,53 @@ func runAuthAlerts(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate auth alerts: %v\n", err)
 		return exitUsage
 	}
-	if f.json {
-		if list == nil {
-			list = []store.Alert{}
+	// The alerts table also holds clearinghouse alerts (run's /alerts lists those).
+	auths := []store.Alert{}
+	for _, al := range list {
+		if al.EntityKind == "authorization" {
+			auths = append(auths, al)
 		}
-		return emitJSON(a, "auth alerts", list)
+	}
+	if f.json {
+		return emitJSON(a, "auth alerts", auths)
+	}
+	if len(auths) == 0 {
+		fmt.Fprintln(a.stdout, "no open authorization alerts")
+		return exitOK
+	}
+	// Words use the units left now; the detail has them as they were when the alert was raised.
+	recs, err := env.db.Authorizations(ctx)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate auth alerts: %v\n", err)
+		return exitUsage
+	}
+	remaining := map[string]int{}
+	for _, r := range recs {
+		remaining[r.Payer+"/"+r.Number] = r.Remaining
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "RAISED\tPAYER\tNUMBER\tALERT\tDETAIL\tCLEARED")
-	for _, al := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", al.RaisedAt, al.Payer, al.Number, al.Kind, al.Detail, al.ClearedAt)
+	fmt.Fprintln(w, "RAISED (UTC)\tPAYER\tAUTHORIZATION\tALERT\tCLEARED (UTC)")
+	for _, al := range auths {
+		var d struct {
+			Remaining *int   `json:"remaining"`
+			End       string `json:"end"`
+		}
+		_ = json.Unmarshal(al.Detail, &d) // a detail that does not decode still shows the kind
+		if n, ok := remaining[al.EntityID]; ok && al.ClearedAt == "" {
+			d.Remaining = &n
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", minuteUTC(al.RaisedAt), al.Payer, al.Number,
+			claims.AuthAlertWords(al.Kind, d.Remaining, d.End), minuteUTC(al.ClearedAt))
 	}
 	w.Flush()
 	return exitOK
+}
+
+// minuteUTC shows a stored instant (RFC 3339, nanoseconds) to the minute; "" stays "".
+func minuteUTC(ts string) string {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts
+	}
+	return t.UTC().Format("2006-01-02 15:04")
 }

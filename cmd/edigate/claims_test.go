@@ -99,6 +99,16 @@ func TestClaimsCLI(t *testing.T) {
 	if code, _, errs := runCmd(t, "", "claims", "build"); code != exitOK {
 		t.Fatalf("build: %d %s", code, errs)
 	}
+	// The scrubber's hold is in the holds queue, in words, like the web UI's.
+	code, out, errs = runCmd(t, "", "queue", "list", "--kind", "holds", "--json")
+	var holds []holdItem
+	if err := json.Unmarshal([]byte(out), &holds); code != exitOK || err != nil {
+		t.Fatalf("queue list --kind holds: %d %v %s", code, err, errs)
+	}
+	if len(holds) != 1 || holds[0].Kind != "claim" || holds[0].ID != heldID || !strings.Contains(holds[0].Reason, "time.90834") ||
+		holds[0].Words == "" || holds[0].Action == "" {
+		t.Errorf("holds = %+v, want the held claim %s", holds, heldID)
+	}
 	code, out, errs = runCmd(t, "", "claims", "file", "--json")
 	if code != exitOK {
 		t.Fatalf("file: %d %s", code, errs)

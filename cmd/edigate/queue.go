@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/internal/web"
 	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
 )
 
 // remitFlags are the flags of the queue, report, trace, appeal and remit post verbs.
@@ -98,28 +100,7 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 	}
 	defer env.db.Close()
 	if *kind == "holds" {
-		// Holds are claims the scrubber held; they live with the claims.
-		recs, err := env.db.Claims(ctx, store.ClaimFilter{State: store.ClaimHeld})
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
-			return exitUsage
-		}
-		type hold struct {
-			ClaimID string   `json:"claim_id"`
-			Payer   string   `json:"payer"`
-			Rules   []string `json:"rules"`
-		}
-		out := []hold{}
-		for _, r := range recs {
-			out = append(out, hold{r.ID, r.Payer, r.HoldRules})
-		}
-		if f.json {
-			return emitJSON(a, "remit", out)
-		}
-		for _, h := range out {
-			fmt.Fprintf(a.stdout, "%s  %s  %s\n", h.ClaimID, h.Payer, strings.Join(h.Rules, ","))
-		}
-		return exitOK
+		return listHolds(ctx, a, env, f.json)
 	}
 	items, err := env.db.QueueItems(ctx, store.QueueFilter{Kind: *kind, OpenOnly: !*all})
 	if err != nil {
@@ -132,10 +113,72 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 	if f.json {
 		return emitJSON(a, "remit", items)
 	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tQUEUE\tCLAIM\tREASON\tCATEGORY/ACTION\tAMOUNT\tDUE\tMESSAGE")
 	for _, it := range items {
-		fmt.Fprintf(a.stdout, "%5d %-10s %-14s %-10s %-22s %10s due %-10s %s\n", it.ID, it.Kind, it.ClaimID, it.Reason, it.Category+"/"+it.Action,
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Kind, it.ClaimID, it.Reason, it.Category+"/"+it.Action,
 			it.Amount, it.Due, it.Message)
 	}
+	w.Flush()
+	if *kind == "" {
+		// Holds are not queue rows (they clear themselves); say how many there are.
+		holds, err := holdQueue(env).Items(ctx)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
+			return exitUsage
+		}
+		if len(holds) > 0 {
+			fmt.Fprintf(a.stdout, "\n%d held session(s) or claim(s): edigate queue list --kind holds\n", len(holds))
+		}
+	}
+	return exitOK
+}
+
+// holdQueue is the holds queue the web UI shows, so both list the same holds: sessions on
+// an authorization or eligibility hold and claims the scrubber held.
+func holdQueue(env *cliEnv) *web.HoldQueue { return &web.HoldQueue{Store: env.db, Config: env.cfg} }
+
+// holdItem is a hold as `queue list --kind holds --json` prints it.
+type holdItem struct {
+	Kind     string     `json:"kind"` // session or claim
+	ID       string     `json:"id"`
+	Payer    string     `json:"payer"`
+	Code     string     `json:"code,omitempty"`
+	Date     string     `json:"date,omitempty"`
+	Reason   string     `json:"reason"`
+	Words    string     `json:"words"`
+	Action   string     `json:"action"`
+	Deadline string     `json:"deadline,omitempty"`
+	DueFor   string     `json:"due_for,omitempty"`
+	Amount   x12.Amount `json:"amount"`
+	Assignee string     `json:"assignee,omitempty"`
+}
+
+func listHolds(ctx context.Context, a *app, env *cliEnv, asJSON bool) int {
+	items, err := holdQueue(env).Items(ctx)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
+		return exitUsage
+	}
+	out := []holdItem{}
+	for _, it := range items {
+		out = append(out, holdItem{Kind: it.EntityKind, ID: it.EntityID, Payer: it.Payer, Code: it.Code, Date: it.Date,
+			Reason: it.Reason, Words: it.Words, Action: it.Action, Deadline: it.Deadline, DueFor: it.DueFor,
+			Amount: it.Amount, Assignee: it.Assignee})
+	}
+	if asJSON {
+		return emitJSON(a, "queue list", out)
+	}
+	if len(out) == 0 {
+		fmt.Fprintln(a.stdout, "nothing on hold")
+		return exitOK
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "HELD\tID\tPAYER\tDATE\tREASON\tFILE BY\tWHAT TO DO")
+	for _, h := range out {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.Kind, h.ID, h.Payer, h.Date, h.Words, h.Deadline, h.Action)
+	}
+	w.Flush()
 	return exitOK
 }
 

@@ -63,6 +63,12 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers)})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
+		var other *remit.NotResponseError
+		if errors.As(err, &other) {
+			if hint, ok := otherSetHints[other.Set]; ok {
+				fmt.Fprintf(a.stderr, "edigate remit parse: %s\n", hint)
+			}
+		}
 		if errors.Is(err, remit.ErrInvalid) {
 			return exitInvalid
 		}
@@ -90,6 +96,14 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 	}
 	printRemit(a.stdout, &out)
 	return exitOK
+}
+
+// otherSetHints points from a transaction set remit parse does not read to the command that does.
+var otherSetHints = map[string]string{
+	"271": "this is an eligibility answer: use 'edigate eligibility parse FILE' (or 'eligibility apply' to record it)",
+	"270": "this is an eligibility request we send: 'edigate x12 validate FILE' checks it",
+	"837": "this is a claim file we send: 'edigate x12 validate FILE' checks it",
+	"276": "this is a claim status request we send: 'edigate x12 validate FILE' checks it",
 }
 
 // isoDate prints an X12 CCYYMMDD date as YYYY-MM-DD for people; anything else as it is.

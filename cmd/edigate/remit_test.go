@@ -19,6 +19,7 @@ func TestRemitParseExitCodes(t *testing.T) {
 		{"277CA", []string{rt + "277ca-mix.x12"}, exitOK},
 		{"999", []string{fx + "999-partial.x12"}, exitOK},
 		{"837 is not a response", []string{fx + "837p-two-sets.x12"}, exitInvalid},
+		{"271 points to eligibility parse", []string{"../../eligibility/testdata/deductible-coinsurance.271"}, exitInvalid},
 		{"truncated", []string{fx + "bad-truncated-isa.x12"}, exitInvalid},
 		{"missing file", []string{rt + "nope.x12"}, exitUsage},
 		{"no file", nil, exitUsage},
@@ -28,6 +29,12 @@ func TestRemitParseExitCodes(t *testing.T) {
 			code, _, stderr := runCmd(t, "", append([]string{"remit", "parse"}, tt.args...)...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d; stderr %s", code, tt.code, stderr)
+			}
+			if strings.HasPrefix(tt.name, "271") && !strings.Contains(stderr, "edigate eligibility parse") {
+				t.Errorf("stderr %q does not point to eligibility parse", stderr)
+			}
+			if strings.HasPrefix(tt.name, "837") && !strings.Contains(stderr, "x12 validate") {
+				t.Errorf("stderr %q does not point to x12 validate", stderr)
 			}
 		})
 	}

@@ -119,6 +119,23 @@ func TestAuthCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &alerts); err != nil || code != exitOK || len(alerts) != 1 || alerts[0].Number != "AUTH5566" {
 		t.Fatalf("alerts = %s (%v)", out, err)
 	}
+	// The session held for lack of units is in the holds queue; the text listing has a header.
+	out, _, code = cli(t, "queue", "list", "--kind", "holds", "--data", dir, "--json")
+	var holds []holdItem
+	if err := json.Unmarshal([]byte(out), &holds); err != nil || code != exitOK || len(holds) != 1 ||
+		holds[0].Kind != "session" || holds[0].ID != "S-3" || holds[0].Reason != "auth_exhausted" {
+		t.Fatalf("holds = %s (%v)", out, err)
+	}
+	out, _, _ = cli(t, "queue", "list", "--data", dir)
+	if !strings.HasPrefix(out, "ID") || !strings.Contains(out, "1 held session(s) or claim(s)") {
+		t.Fatalf("queue list = %q", out)
+	}
+	// Text is for a biller: the alert in words, times to the minute.
+	out, _, _ = cli(t, "auth", "alerts", "--data", dir)
+	if !strings.Contains(out, "Only 0 unit(s) left: request more units") || !strings.Contains(out, "AUTH5566") ||
+		strings.Contains(out, "low_units") || strings.Contains(out, "000Z") || !strings.Contains(out, "RAISED (UTC)") {
+		t.Fatalf("text alerts = %q", out)
+	}
 	// Listing again raises nothing new.
 	out, _, _ = cli(t, "auth", "alerts", "--all", "--data", dir, "--json")
 	alerts = nil
