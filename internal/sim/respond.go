@@ -158,14 +158,11 @@ func (a *Answerer) Write277CA(ctx context.Context, in *Inbound) ([]byte, error) 
 			accAmt += c.Charge
 		}
 	}
-	payerName, payerID := "SIMULATED PAYER", "SIMPAYER"
-	if len(in.Claims) > 0 && in.Claims[0].PayerID != "" {
-		payerName, payerID = in.Claims[0].PayerName, in.Claims[0].PayerID
-	}
 	s.put("BHT", "0085", "08", "SIM"+in.ISAControl, date, now.Format("1504"), "TH")
-	// 2000A information source (payer / clearinghouse)
+	// 2000A information source: the payer when every claim is for one payer, else the
+	// clearinghouse that acknowledges the whole file for all of them.
 	s.put("HL", "1", "", "20", "1")
-	s.put("NM1", "PR", "2", payerName, "", "", "", "", "PI", payerID)
+	s.put("NM1", sourceOf277CA(in, a.ID)...)
 	s.put("TRN", "1", "SIM"+in.ISAControl)
 	s.put("DTP", "050", "D8", date)
 	s.put("DTP", "009", "D8", date)
@@ -222,6 +219,23 @@ func (a *Answerer) Write277CA(ctx context.Context, in *Inbound) ([]byte, error) 
 		return nil, err
 	}
 	return e.close()
+}
+
+// sourceOf277CA is the 2100A NM1 elements: payer (PR, payer id PI) when the claims name one
+// payer, clearinghouse (AY, ETIN 46) when they name several or none.
+func sourceOf277CA(in *Inbound, clearinghouseID string) []string {
+	payers := map[string]string{}
+	for _, c := range in.Claims {
+		if c.PayerID != "" {
+			payers[c.PayerID] = c.PayerName
+		}
+	}
+	if len(payers) == 1 {
+		for id, name := range payers {
+			return []string{"PR", "2", nonEmpty(name, "PAYER"), "", "", "", "", "PI", id}
+		}
+	}
+	return []string{"AY", "2", "SIMULATED CLEARINGHOUSE", "", "", "", "", "46", nonEmpty(clearinghouseID, "SIMCH")}
 }
 
 func nonEmpty(v, def string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"testing"
@@ -273,5 +274,41 @@ func Test271PerScenario(t *testing.T) {
 	}
 	if g := got["T0003"]; len(g) != 1 || g[0] != "AAA75C" {
 		t.Errorf("not found: %v", g)
+	}
+}
+
+// The 277CA's information source is the payer when the file's claims are all for one
+// payer; a file for several payers is acknowledged by the clearinghouse (NM1*AY), not by
+// whichever payer its first claim names. Both forms pass the X214 guide.
+func Test277CASource(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		otherPayer bool
+		want       []string // NM101, NM103, NM108, NM109 of 2100A
+	}{
+		{"one payer", false, []string{"PR", "DEMO COMMERCIAL HEALTH", "PI", "60054"}},
+		{"two payers", true, []string{"AY", "SIMULATED CLEARINGHOUSE", "46", "SIMCH"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := readClaims(t)
+			if tt.otherPayer {
+				in.Claims[2].PayerName, in.Claims[2].PayerID = "DEMO MEDICAID", "77027"
+			}
+			out, err := testAnswerer().Write277CA(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			validates(t, tt.name, out)
+			for _, s := range segments(t, out) {
+				if s.ID() == "NM1" {
+					got := []string{s.Str(1), s.Str(3), s.Str(8), s.Str(9)}
+					if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+						t.Errorf("2100A NM1 = %v, want %v", got, tt.want)
+					}
+					return
+				}
+			}
+			t.Fatal("no NM1 in the 277CA")
+		})
 	}
 }
