@@ -109,6 +109,19 @@ func TestClaimsCLI(t *testing.T) {
 		holds[0].Words == "" || holds[0].Action == "" {
 		t.Errorf("holds = %+v, want the held claim %s", holds, heldID)
 	}
+	// The held claim's session says why it is not billed, though its state is ready.
+	code, out, _ = runCmd(t, "", "sessions", "show", "s-2", "--json")
+	var held store.SessionRecord
+	if err := json.Unmarshal([]byte(out), &held); code != exitOK || err != nil || held.State != store.StateReady ||
+		held.ClaimHold == nil || held.ClaimHold.Claim != heldID || !strings.Contains(strings.Join(held.ClaimHold.Rules, ","), "time.90834") {
+		t.Errorf("sessions show s-2 = %d %s", code, out)
+	}
+	if _, out, _ := runCmd(t, "", "sessions", "list"); !strings.Contains(out, "claim "+heldID+" held: ") {
+		t.Errorf("sessions list does not show the claim hold:\n%s", out)
+	}
+	if _, out, _ := runCmd(t, "", "sessions", "show", "s-1", "--json"); strings.Contains(out, "claim_hold") {
+		t.Errorf("the clean session shows a claim hold: %s", out)
+	}
 	code, out, errs = runCmd(t, "", "claims", "file", "--json")
 	if code != exitOK {
 		t.Fatalf("file: %d %s", code, errs)

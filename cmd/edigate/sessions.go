@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/edigate/edigate/internal/store"
@@ -56,7 +57,7 @@ func runSessionsList(ctx context.Context, a *app, args []string) int {
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tDATE\tCLIENT\tPAYER\tCODE\tSTATE\tHOLD\tAUTH\tUNITS")
 	for _, s := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, s.Date, s.ClientID, s.Payer, s.Code, s.State, s.HoldReason, s.AuthNumber, s.AuthUnits)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, s.Date, s.ClientID, s.Payer, s.Code, s.State, holdOf(s), s.AuthNumber, s.AuthUnits)
 	}
 	w.Flush()
 	return exitOK
@@ -109,8 +110,8 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 	}
 	fmt.Fprintf(a.stdout, "session %s  %s  %s %s  client %s  payer %s\n", s.ID, s.Date, s.Code, s.Session.Service.Modifiers, s.ClientID, s.Payer)
 	fmt.Fprintf(a.stdout, "state %s", s.State)
-	if s.HoldReason != "" {
-		fmt.Fprintf(a.stdout, " (%s)", s.HoldReason)
+	if h := holdOf(s); h != "" {
+		fmt.Fprintf(a.stdout, " (%s)", h)
 	}
 	if s.AuthNumber != "" {
 		fmt.Fprintf(a.stdout, "  authorization %s: %d unit(s)", s.AuthNumber, s.AuthUnits)
@@ -133,4 +134,13 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 	}
 	w.Flush()
 	return exitOK
+}
+
+// holdOf is why a session is not billed: its own hold reason, or the scrubber's hold on the
+// claim it is on (the session itself stays ready until it is corrected).
+func holdOf(s store.SessionRecord) string {
+	if s.HoldReason != "" || s.ClaimHold == nil {
+		return s.HoldReason
+	}
+	return "claim " + s.ClaimHold.Claim + " held: " + strings.Join(s.ClaimHold.Rules, ",")
 }

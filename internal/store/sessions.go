@@ -57,10 +57,17 @@ type SessionRecord struct {
 	AuthUnits   int            `json:"auth_units,omitempty"`
 	ClaimRef    string         `json:"claim_ref,omitempty"`
 	PendingKind string         `json:"pending_kind,omitempty"`
+	ClaimHold   *ClaimHold     `json:"claim_hold,omitempty"` // the scrubber holds its claim (state stays ready)
 	SourceFile  string         `json:"source_file,omitempty"`
 	ReceivedAt  string         `json:"received_at"`
 	UpdatedAt   string         `json:"updated_at"`
 	Session     claims.Session `json:"session"`
+}
+
+// ClaimHold is the held claim a ready session is on and the scrubber rules that hold it.
+type ClaimHold struct {
+	Claim string   `json:"claim"`
+	Rules []string `json:"rules"`
 }
 
 // contentHash is the SHA-256 of the record's canonical JSON (struct field order), so the
@@ -437,17 +444,24 @@ func (b *Batch) MarkBilled(claimRef string, ids ...string) error {
 	return nil
 }
 
+// The last column is the claim the scrubber holds the session on, if any ("CLAIM rule,rule"):
+// such a session stays ready (its claim is rebuilt when it is corrected) but is not billable.
 const sessionColumns = `id, practice, client_id, payer, code, service_date, status, state, hold_reason, auth_number,
-	auth_units, claim_ref, pending_kind, source_file, received_at, updated_at, data`
+	auth_units, claim_ref, pending_kind, source_file, received_at, updated_at, data,
+	COALESCE((SELECT c.id || ' ' || c.hold_rules FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
+		WHERE cs.session_id = sessions.id AND c.state = 'held' LIMIT 1), '')`
 
 type scanner interface{ Scan(...any) error }
 
 func scanSession(r scanner) (SessionRecord, error) {
 	var s SessionRecord
-	var data string
+	var data, claimHold string
 	if err := r.Scan(&s.ID, &s.Practice, &s.ClientID, &s.Payer, &s.Code, &s.Date, &s.Status, &s.State, &s.HoldReason,
-		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data); err != nil {
+		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data, &claimHold); err != nil {
 		return s, err
+	}
+	if id, rules, ok := strings.Cut(claimHold, " "); ok {
+		s.ClaimHold = &ClaimHold{Claim: id, Rules: strings.Split(rules, ",")}
 	}
 	if err := json.Unmarshal([]byte(data), &s.Session); err != nil {
 		return s, fmt.Errorf("session %s data: %w", s.ID, err)
