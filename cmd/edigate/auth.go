@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
@@ -75,13 +74,6 @@ func runAuthAlerts(ctx context.Context, a *app, args []string) int {
 			auths = append(auths, al)
 		}
 	}
-	if f.json {
-		return emitJSON(a, "auth alerts", auths)
-	}
-	if len(auths) == 0 {
-		fmt.Fprintln(a.stdout, "no open authorization alerts")
-		return exitOK
-	}
 	// Words use the units left now; the detail has them as they were when the alert was raised.
 	recs, err := env.db.Authorizations(ctx)
 	if err != nil {
@@ -92,29 +84,20 @@ func runAuthAlerts(ctx context.Context, a *app, args []string) int {
 	for _, r := range recs {
 		remaining[r.Payer+"/"+r.Number] = r.Remaining
 	}
-	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "RAISED (UTC)\tPAYER\tAUTHORIZATION\tALERT\tCLEARED (UTC)")
-	for _, al := range auths {
-		var d struct {
-			Remaining *int   `json:"remaining"`
-			End       string `json:"end"`
-		}
-		_ = json.Unmarshal(al.Detail, &d) // a detail that does not decode still shows the kind
-		if n, ok := remaining[al.EntityID]; ok && al.ClearedAt == "" {
-			d.Remaining = &n
-		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", minuteUTC(al.RaisedAt), al.Payer, al.Number,
-			claims.AuthAlertWords(al.Kind, d.Remaining, d.End), minuteUTC(al.ClearedAt))
-	}
-	w.Flush()
-	return exitOK
+	return emitList(a, "auth alerts", f.json, auths, "no open authorization alerts",
+		"RAISED (UTC)\tPAYER\tAUTHORIZATION\tALERT\tCLEARED (UTC)", func(al store.Alert) string {
+			var d struct {
+				Remaining *int   `json:"remaining"`
+				End       string `json:"end"`
+			}
+			_ = json.Unmarshal(al.Detail, &d) // a detail that does not decode still shows the kind
+			if n, ok := remaining[al.EntityID]; ok && al.ClearedAt == "" {
+				d.Remaining = &n
+			}
+			return strings.Join([]string{utcTime(al.RaisedAt, minute), al.Payer, al.Number,
+				claims.AuthAlertWords(al.Kind, d.Remaining, d.End), utcTime(al.ClearedAt, minute)}, "\t")
+		})
 }
 
-// minuteUTC shows a stored instant (RFC 3339, nanoseconds) to the minute; "" stays "".
-func minuteUTC(ts string) string {
-	t, err := time.Parse(time.RFC3339Nano, ts)
-	if err != nil {
-		return ts
-	}
-	return t.UTC().Format("2006-01-02 15:04")
-}
+// minute is how alert times are shown: to the minute.
+const minute = "2006-01-02 15:04"

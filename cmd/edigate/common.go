@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"text/tabwriter"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -81,6 +82,38 @@ func emitJSON(a *app, name string, v any) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// emitList prints list as JSON (an empty list as []), or for people: empty when there is
+// nothing, else a table with header (tab-separated columns) and row's line per item.
+func emitList[T any](a *app, name string, asJSON bool, list []T, empty, header string, row func(T) string) int {
+	if asJSON {
+		if list == nil {
+			list = []T{}
+		}
+		return emitJSON(a, name, list)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(a.stdout, empty)
+		return exitOK
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, header)
+	for _, it := range list {
+		fmt.Fprintln(w, row(it))
+	}
+	w.Flush()
+	return exitOK
+}
+
+// utcTime shows a stored instant (RFC 3339, nanoseconds) in layout, in UTC; anything else
+// (including "") as it is.
+func utcTime(ts, layout string) string {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts
+	}
+	return t.UTC().Format(layout)
 }
 
 // parseAndOpen parses args for fs (with f registered on it), checks that exactly nargs

@@ -166,20 +166,10 @@ func listHolds(ctx context.Context, a *app, env *cliEnv, asJSON bool) int {
 			Reason: it.Reason, Words: it.Words, Action: it.Action, Deadline: it.Deadline, DueFor: it.DueFor,
 			Amount: it.Amount, Assignee: it.Assignee})
 	}
-	if asJSON {
-		return emitJSON(a, "queue list", out)
-	}
-	if len(out) == 0 {
-		fmt.Fprintln(a.stdout, "nothing on hold")
-		return exitOK
-	}
-	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "HELD\tID\tPAYER\tDATE\tREASON\tFILE BY\tWHAT TO DO")
-	for _, h := range out {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.Kind, h.ID, h.Payer, h.Date, h.Words, h.Deadline, h.Action)
-	}
-	w.Flush()
-	return exitOK
+	return emitList(a, "queue list", asJSON, out, "nothing on hold", "HELD\tID\tPAYER\tDATE\tREASON\tFILE BY\tWHAT TO DO",
+		func(h holdItem) string {
+			return strings.Join([]string{h.Kind, h.ID, h.Payer, h.Date, h.Words, h.Deadline, h.Action}, "\t")
+		})
 }
 
 func queueID(a *app, s string) (int64, bool) {

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"text/tabwriter"
-	"time"
+	"strings"
+
+	"github.com/edigate/edigate/internal/store"
 )
 
 // runResponses lists the downloaded response files the responses step could not apply.
@@ -25,22 +26,9 @@ func runResponses(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate responses: %v\n", err)
 		return exitUsage
 	}
-	if f.json {
-		return emitJSON(a, "responses", failed)
-	}
-	if len(failed) == 0 {
-		fmt.Fprintln(a.stdout, "no failed response files")
-		return exitOK
-	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FAILED AT\tCLEARINGHOUSE\tKIND\tFILE\tREASON")
-	for _, r := range failed {
-		at := r.ProcessedAt
-		if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
-			at = t.UTC().Format("2006-01-02 15:04:05")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", at, r.Clearinghouse, r.Kind, filepath.Join(env.cfg.DataDir, r.Path), r.Error)
-	}
-	tw.Flush()
-	return exitOK
+	return emitList(a, "responses", f.json, failed, "no failed response files", "FAILED AT\tCLEARINGHOUSE\tKIND\tFILE\tREASON",
+		func(r store.InboundFile) string {
+			return strings.Join([]string{utcTime(r.ProcessedAt, "2006-01-02 15:04:05"), r.Clearinghouse, r.Kind,
+				filepath.Join(env.cfg.DataDir, r.Path), r.Error}, "\t")
+		})
 }
