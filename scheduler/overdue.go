@@ -28,8 +28,11 @@ type Overdue struct {
 	// zero turns that check off.
 	AckAfter      time.Duration
 	ClaimAckAfter time.Duration
-	Now           func() time.Time
-	Log           zerolog.Logger
+	// ExpectsAck says whether a clearinghouse acknowledges uploads of a transaction set
+	// (clearinghouses[].acks_expected_for); nil expects a 999 for every upload.
+	ExpectsAck func(clearinghouse, set string) bool
+	Now        func() time.Time
+	Log        zerolog.Logger
 }
 
 // Check reads the acknowledgements of newly processed 999/TA1 files, then raises and
@@ -60,7 +63,8 @@ func (o *Overdue) Check(ctx context.Context) (store.OverdueResult, error) {
 	if o.Now != nil {
 		now = o.Now().UTC()
 	}
-	res, err := o.DB.CheckExchangeOverdue(ctx, store.OverdueCheck{Now: now, AckAfter: o.AckAfter, ClaimAckAfter: o.ClaimAckAfter})
+	res, err := o.DB.CheckExchangeOverdue(ctx, store.OverdueCheck{Now: now, AckAfter: o.AckAfter, ClaimAckAfter: o.ClaimAckAfter,
+		ExpectsAck: o.ExpectsAck})
 	if err != nil {
 		return res, err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/testenv"
 )
@@ -233,4 +234,96 @@ func testOverdue(t *testing.T, db *store.DB, clk *clock, t0 time.Time) {
 			t.Errorf("claim alert detail lacks the file: %s", a.Detail)
 		}
 	}
+}
+
+// TestOverdueAcksExpectedFor: a clearinghouse that answers 270s only with a 271 must not
+// raise ack_overdue for them. With acks_expected_for left at its default a silent 270
+// raises nothing while the 837 beside it does; listing 270 makes it alert; taking 270 off
+// again clears the alert it raised.
+func TestOverdueAcksExpectedFor(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	uploads := []Upload{
+		{Clearinghouse: "ch", SHA256: "sha837", LocalName: "837P_ch_000000601.x12", Set: "837", Control: "000000601", Groups: []string{"601"}},
+		{Clearinghouse: "ch", SHA256: "sha270", LocalName: "270_ch_000000602.x12", Set: "270", Control: "000000602", Groups: []string{"602"}},
+	}
+	cases := []struct {
+		name    string
+		sets    []string
+		want    store.OverdueResult
+		alerted []string
+	}{
+		{"270 acks off (default)", nil, store.OverdueResult{Waiting: 1, Raised: 1},
+			[]string{"ack_overdue ch/837P_ch_000000601.x12"}},
+		{"270 acks on", []string{"837", "270"}, store.OverdueResult{Waiting: 2, Raised: 2},
+			[]string{"ack_overdue ch/270_ch_000000602.x12", "ack_overdue ch/837P_ch_000000601.x12"}},
+		{"none", []string{"none"}, store.OverdueResult{}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := &clock{t: t0}
+			db := openOverdueStore(t, "sqlite", clk.Now)
+			ledger := StoreLedger{DB: db}
+			for _, u := range uploads {
+				u.RemoteName, u.State, u.CreatedAt, u.UploadedAt = "in/"+u.LocalName, UploadDone, t0, t0
+				if err := ledger.PutUpload(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ch := config.Clearinghouse{ID: "ch", AcksExpectedFor: c.sets}
+			o := &Overdue{DB: db, DataDir: t.TempDir(), AckAfter: 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop(),
+				ExpectsAck: func(id, set string) bool { return id == ch.ID && ch.ExpectsAck(set) }}
+			clk.Set(t0.Add(25 * time.Hour))
+			got, err := o.Check(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Errorf("check: %+v, want %+v", got, c.want)
+			}
+			if got := openAlertNames(t, db); !reflect.DeepEqual(got, c.alerted) {
+				t.Errorf("open alerts %v, want %v", got, c.alerted)
+			}
+		})
+	}
+
+	t.Run("switched off clears the 270 alert", func(t *testing.T) {
+		ctx := context.Background()
+		clk := &clock{t: t0}
+		db := openOverdueStore(t, "sqlite", clk.Now)
+		u := uploads[1]
+		u.RemoteName, u.State, u.CreatedAt, u.UploadedAt = "in/"+u.LocalName, UploadDone, t0, t0
+		if err := (StoreLedger{DB: db}).PutUpload(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		ch := config.Clearinghouse{ID: "ch", AcksExpectedFor: []string{"837", "270"}}
+		o := &Overdue{DB: db, DataDir: t.TempDir(), AckAfter: 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop(),
+			ExpectsAck: func(_, set string) bool { return ch.ExpectsAck(set) }}
+		clk.Set(t0.Add(25 * time.Hour))
+		if got, err := o.Check(ctx); err != nil || got.Raised != 1 {
+			t.Fatalf("with 270 acks on: %+v, %v", got, err)
+		}
+		ch.AcksExpectedFor = nil
+		clk.Set(t0.Add(26 * time.Hour))
+		if got, err := o.Check(ctx); err != nil || got != (store.OverdueResult{Cleared: 1}) {
+			t.Fatalf("with 270 acks off again: %+v, %v", got, err)
+		}
+		if got := openAlertNames(t, db); len(got) != 0 {
+			t.Errorf("still open: %v", got)
+		}
+	})
+}
+
+// openAlertNames lists the open alerts as "kind entity".
+func openAlertNames(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	as, err := db.Alerts(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Kind+" "+a.EntityID)
+	}
+	return out
 }

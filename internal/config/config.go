@@ -182,6 +182,37 @@ type Clearinghouse struct {
 		ID   string `mapstructure:"id" yaml:"id"`
 	} `mapstructure:"receiver" yaml:"receiver"`
 	AlertAfterFailures int `mapstructure:"alert_after_failures" yaml:"alert_after_failures"`
+	// AcksExpectedFor lists the transaction sets (837, 270, 276) whose uploads this
+	// clearinghouse answers with a 999 (or a rejecting TA1); only those raise ack_overdue
+	// alerts. Many clearinghouses answer a 270 with its 271 and never send a 999, so empty
+	// means DefaultAcksExpectedFor and [none] means it acknowledges nothing.
+	AcksExpectedFor []string `mapstructure:"acks_expected_for" yaml:"acks_expected_for"`
+}
+
+// DefaultAcksExpectedFor is acks_expected_for when a clearinghouse leaves it empty: the
+// sets edigate has always expected a 999 for, less the 270.
+var DefaultAcksExpectedFor = []string{"837", "276"}
+
+// ackSets are the values acks_expected_for accepts: the sets edigate uploads, or none.
+var ackSets = map[string]bool{"837": true, "270": true, "276": true, "none": true}
+
+// ExpectsAck reports whether an upload of this transaction set should be answered by a
+// 999 (see AcksExpectedFor). An upload whose set is unknown ("") is expected to be, so
+// a file edigate could not classify is still watched.
+func (ch *Clearinghouse) ExpectsAck(set string) bool {
+	if set == "" {
+		return true
+	}
+	sets := ch.AcksExpectedFor
+	if len(sets) == 0 {
+		sets = DefaultAcksExpectedFor
+	}
+	for _, s := range sets {
+		if strings.TrimSpace(s) == set {
+			return true
+		}
+	}
+	return false
 }
 
 type SFTP struct {
@@ -334,6 +365,13 @@ func (c *Config) Validate() error {
 		}
 		if ch.ISA.ReceiverID == "" || len(ch.ISA.ReceiverID) > 15 {
 			bad(key+".isa.receiver_id", "must be 1 to 15 characters")
+		}
+		for _, set := range ch.AcksExpectedFor {
+			if !ackSets[strings.TrimSpace(set)] {
+				bad(key+".acks_expected_for", "%q is not 837, 270, 276 or none", set)
+			} else if strings.TrimSpace(set) == "none" && len(ch.AcksExpectedFor) > 1 {
+				bad(key+".acks_expected_for", "none must be the only entry")
+			}
 		}
 	}
 	payers := map[string]bool{}

@@ -11,13 +11,25 @@ import (
 )
 
 // checkOverdue is the alerts job's watch on clearinghouse silence: no 999 within
-// claims.ack_overdue_hours of an upload, no 277CA within claims.claim_ack_overdue_days.
+// claims.ack_overdue_hours of an upload (of a set the clearinghouse acknowledges), no
+// 277CA within claims.claim_ack_overdue_days.
 func (d *Daemon) checkOverdue(ctx context.Context) error {
 	o := &scheduler.Overdue{DB: d.DB, DataDir: d.cfg.DataDir, Now: d.opts.Now, Log: d.log,
 		AckAfter:      time.Duration(d.cfg.Claims.AckOverdueHours) * time.Hour,
-		ClaimAckAfter: time.Duration(d.cfg.Claims.ClaimAckOverdueD) * 24 * time.Hour}
+		ClaimAckAfter: time.Duration(d.cfg.Claims.ClaimAckOverdueD) * 24 * time.Hour,
+		ExpectsAck:    d.expectsAck}
 	_, err := o.Check(ctx)
 	return err
+}
+
+// expectsAck applies clearinghouses[].acks_expected_for. An upload to a clearinghouse no
+// longer configured keeps being watched: silence about a file that went out still matters.
+func (d *Daemon) expectsAck(clearinghouse, set string) bool {
+	ch, ok := d.cfg.Clearinghouse(clearinghouse)
+	if !ok {
+		return true
+	}
+	return ch.ExpectsAck(set)
 }
 
 // outboxRejected reports an outbound file the upload job moved to rejected/: a log line

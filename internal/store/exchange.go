@@ -237,6 +237,10 @@ type OverdueCheck struct {
 	Now           time.Time
 	AckAfter      time.Duration // claims.ack_overdue_hours
 	ClaimAckAfter time.Duration // claims.claim_ack_overdue_days
+	// ExpectsAck says whether the clearinghouse answers an upload of this transaction set
+	// with a 999 (clearinghouses[].acks_expected_for); an upload it does not is neither
+	// waiting nor overdue, and an alert already open for it is cleared. nil: every upload.
+	ExpectsAck func(clearinghouse, set string) bool
 }
 
 // OverdueResult counts what one check did.
@@ -256,7 +260,8 @@ type awaitedUpload struct {
 }
 
 // CheckExchangeOverdue settles which uploads a 999 or rejecting TA1 has answered, raises
-// ack_overdue once per upload still unanswered AckAfter after it went out, raises
+// ack_overdue once per upload still unanswered AckAfter after it went out (of the sets
+// ExpectsAck names for its clearinghouse), raises
 // claim_ack_overdue once per claim still waiting for its 277CA (state submitted or
 // file_accepted) ClaimAckAfter after its latest upload, and clears either alert once the
 // response is in. One transaction, so a crash leaves the alerts as they were.
@@ -280,6 +285,9 @@ func (db *DB) CheckExchangeOverdue(ctx context.Context, c OverdueCheck) (Overdue
 					return fmt.Errorf("upload %s: %w", u.local, err)
 				}
 				out.Acked++
+				continue
+			}
+			if c.ExpectsAck != nil && !c.ExpectsAck(u.ch, u.set) {
 				continue
 			}
 			out.Waiting++
