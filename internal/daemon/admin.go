@@ -8,8 +8,11 @@ import (
 	"github.com/moov-io/base/admin"
 )
 
-// startAdmin serves moov-io/base's admin server: /live (the store answers), /ready (no
-// clearinghouse is in alert), /metrics, and /jobs with the scheduler's state.
+// startAdmin serves moov-io/base's admin server: /live (the store answers), /ready (the
+// store answers and no clearinghouse's SFTP exchange is failing run after run), /metrics
+// (with edigate_open_alerts{kind}, see metrics.go), /alerts, and /jobs with the
+// scheduler's state. Overdue 999s and 277CAs do not fail /ready: a slow clearinghouse or
+// payer does not stop this daemon from working, so they are counted on /metrics instead.
 func (d *Daemon) startAdmin() (*admin.Server, error) {
 	if d.cfg.Admin.Listen == "" {
 		return nil, nil
@@ -19,6 +22,7 @@ func (d *Daemon) startAdmin() (*admin.Server, error) {
 		return nil, fmt.Errorf("daemon: admin server: %w", err)
 	}
 	adm.AddLivenessCheck("store", func() error { return d.DB.SQL().Ping() })
+	adm.AddReadinessCheck("store", func() error { return d.DB.SQL().Ping() })
 	adm.AddReadinessCheck("clearinghouses", func() error {
 		for _, h := range d.Failures.Health() {
 			if h.Alert {
@@ -32,7 +36,9 @@ func (d *Daemon) startAdmin() (*admin.Server, error) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(d.Status())
 	})
+	serveAlertMetrics(d)
 	go func() {
+		defer stopAlertMetrics(d)
 		if err := adm.Listen(); err != nil && err != http.ErrServerClosed {
 			d.log.Error().Err(err).Msg("admin server stopped")
 		}
