@@ -138,6 +138,7 @@ type dashboardPage struct {
 	Holds      []count
 	Claims     []count
 	Alerts     []alertView
+	Exchange   []exchangeAlert // open clearinghouse alerts: overdue 999s and 277CAs, unsendable files
 	Queues     []queueSummary
 	Jobs       []scheduler.JobStatus
 	JobsWired  bool
@@ -180,6 +181,10 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Claims = lifecycleCounts(byState)
 	if p.Alerts, err = h.alerts(ctx); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if p.Exchange, err = h.exchangeAlerts(ctx); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -286,9 +291,12 @@ func (h *handler) alerts(ctx context.Context) ([]alertView, error) {
 	}
 	out := make([]alertView, 0, len(as))
 	for _, a := range as {
+		if a.EntityKind != "authorization" {
+			continue // a clearinghouse alert (see exchangeAlerts) names no authorization
+		}
 		// An alert is raised once per threshold crossing and its detail is the state at
 		// that moment; the biller needs what is left now.
-		if n, ok := remaining[a.EntityID]; ok && a.EntityKind == "authorization" {
+		if n, ok := remaining[a.EntityID]; ok {
 			a.Detail = withRemaining(a.Detail, n)
 		}
 		out = append(out, alertView{Alert: a, Words: alertWords(a.Kind, a.Detail)})
