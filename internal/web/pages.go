@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/scheduler"
 )
@@ -321,17 +322,8 @@ func alertWords(kind string, detail json.RawMessage) string {
 		Remaining *int   `json:"remaining"`
 		End       string `json:"end"`
 	}
-	json.Unmarshal(detail, &d)
-	switch kind {
-	case "low_units":
-		if d.Remaining != nil {
-			return fmt.Sprintf("Only %d unit(s) left: request more units", *d.Remaining)
-		}
-		return "Few units left: request more units"
-	case "end_near":
-		return "Ends " + d.End + ": request a renewal"
-	}
-	return kind
+	_ = json.Unmarshal(detail, &d) // a detail that does not decode still gives the kind in words
+	return claims.AuthAlertWords(kind, d.Remaining, d.End)
 }
 
 type sessionsPage struct {
