@@ -3,6 +3,7 @@ package x12
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 )
 
 // cGuide is a Guide compiled once for parsing: every segment ID the guide knows gets a
@@ -26,7 +27,7 @@ func (cg *cGuide) cseg(n *cNode) *cSeg {
 	}
 	cs, ok := cg.segs[n.seg]
 	if !ok {
-		cs = &cSeg{def: n.seg, els: compileElems(n.seg.Elements)}
+		cs = &cSeg{def: n.seg, els: compileElems(n.seg.Elements), formatted: formattedElems(n.seg.Elements)}
 		cg.segs[n.seg] = cs
 	}
 	n.cs = cs
@@ -59,6 +60,18 @@ type cQual struct {
 	codes      codeSet
 }
 
+// segDef returns a definition of segment id in cl's body (a loop trigger included), nil
+// when there is none. Same-ID definitions differ in usage and codes, not in which data
+// element sits at a position, so the first one serves to name an element.
+func (cl *cLoop) segDef(id string) *SegmentDef {
+	for i := range cl.nodes {
+		if cl.nodes[i].seg.ID == id {
+			return cl.nodes[i].seg
+		}
+	}
+	return nil
+}
+
 // candidates returns the nodes of cl that segment ID number k may take, in guide order.
 func (cl *cLoop) candidates(k int) []int32 { return cl.cand[cl.off[k]:cl.off[k+1]] }
 
@@ -83,8 +96,38 @@ func (n *cNode) match(seg *Segment) bool {
 
 // cSeg is a segment definition with its code lists turned into sets.
 type cSeg struct {
-	def *SegmentDef
-	els []cElem
+	def       *SegmentDef
+	els       []cElem
+	formatted uint64 // bit i-1 set: element i's format is named by another (FormatQual)
+}
+
+// formattedElems marks the elements with a FormatQual, so that segments without one (all
+// but a few) pay nothing for the check, and compiling one allocates nothing. Positions
+// past 64 are not checked; no X12 segment that carries a format qualifier is that long.
+func formattedElems(defs []Element) uint64 {
+	var m uint64
+	for i := range defs {
+		if q := defs[i].FormatQual; q > 0 && q <= len(defs) && q != i+1 && i < 64 {
+			m |= 1 << uint(i)
+		}
+	}
+	return m
+}
+
+// elementAt returns the definition of element elem (component comp, 0 for the element
+// itself), or nil when the table has none.
+func (d *SegmentDef) elementAt(elem, comp int) *Element {
+	if d == nil || elem < 1 || elem > len(d.Elements) {
+		return nil
+	}
+	e := &d.Elements[elem-1]
+	if comp > 0 {
+		if comp > len(e.Components) {
+			return nil
+		}
+		e = &e.Components[comp-1]
+	}
+	return e
 }
 
 // cElem is an element (or component) definition with a precompiled code set.
@@ -437,7 +480,7 @@ func (tx *txState) place(seg *Segment, pos int) {
 						return // the element check already reported this value
 					}
 				}
-				tx.elemError(seg, pos, loopID, ref, q.Element, q.Component, 0, IK4BadCode,
+				tx.elemError(seg, pos, loopID, n.seg.elementAt(q.Element, q.Component), ref, q.Element, q.Component, 0, IK4BadCode,
 					"%s qualifier value is not one the guide permits here", ref)
 				return
 			}
@@ -521,7 +564,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 	}
 	tx.checkSegment(tx.g.cseg(n), seg, pos, cl.def.ID)
 	if cl.hl {
-		tx.checkHL(seg, pos, nf)
+		tx.checkHL(n.seg, seg, pos, nf)
 	}
 	tx.ruleSeg(seg)
 }
@@ -557,6 +600,9 @@ func (tx *txState) closeFrame(f *frame, pos int, off int64) {
 			}
 			e := tx.newErr(lvl, r.Then.Segment, f.trig, f.cl.def.ID, r.Code, "situational rule: "+r.Note)
 			e.Element, e.Elem, e.Comp, e.Offset = ref, r.Then.Element, r.Then.Component, f.off
+			if ed := f.cl.segDef(r.Then.Segment).elementAt(r.Then.Element, r.Then.Component); ed != nil && r.Then.Element > 0 {
+				e.DataElement = ed.DataElement
+			}
 			tx.t.Errors = append(tx.t.Errors, e)
 		}
 	}
@@ -642,11 +688,11 @@ func (tx *txState) ruleSeg(seg *Segment) {
 
 // checkHL enforces the hierarchy as code beside the engine: HL01 counts 1, 2, 3... and
 // HL02 names the HL01 of the enclosing HL loop (none for the top level).
-func (tx *txState) checkHL(seg *Segment, pos int, nf *frame) {
+func (tx *txState) checkHL(def *SegmentDef, seg *Segment, pos int, nf *frame) {
 	tx.hls++
 	n, ok := atoi(seg.Element(1))
 	if !ok || n != tx.hls {
-		tx.elemError(seg, pos, nf.cl.def.ID, "HL01", 1, 0, 0, IK4Pattern,
+		tx.elemError(seg, pos, nf.cl.def.ID, def.elementAt(1, 0), "HL01", 1, 0, 0, IK4Pattern,
 			"HL01 must be %d: hierarchical IDs are sequential and unique from 1", tx.hls)
 		n = tx.hls
 	}
@@ -663,14 +709,14 @@ func (tx *txState) checkHL(seg *Segment, pos int, nf *frame) {
 	switch {
 	case parent != nil:
 		if pn, ok := atoi(hl02); !ok || pn != parent.hlNum {
-			tx.elemError(seg, pos, nf.cl.def.ID, "HL02", 2, 0, 0, IK4Pattern,
+			tx.elemError(seg, pos, nf.cl.def.ID, def.elementAt(2, 0), "HL02", 2, 0, 0, IK4Pattern,
 				"HL02 must name the enclosing %s HL (HL01 %d)", parent.cl.def.ID, parent.hlNum)
 		}
 	case len(hl02) > 0:
 		// Flat guide layouts cannot say which level is the parent: it must at least be
 		// an earlier HL.
 		if pn, ok := atoi(hl02); !ok || pn < 1 || pn >= tx.hls {
-			tx.elemError(seg, pos, nf.cl.def.ID, "HL02", 2, 0, 0, IK4Pattern,
+			tx.elemError(seg, pos, nf.cl.def.ID, def.elementAt(2, 0), "HL02", 2, 0, 0, IK4Pattern,
 				"HL02 must name an earlier HL01")
 		}
 	}
@@ -718,7 +764,8 @@ func (tx *txState) addSegError(seg *Segment, pos int, loop, code, format string,
 }
 
 // elemError records an IK4 finding, preceded once per segment by the IK3 8 a 999 needs.
-func (tx *txState) elemError(seg *Segment, pos int, loop, ref string, elem, comp, rep int, code, format string, args ...any) {
+// ed is the element's (or component's) definition when known: it gives IK402.
+func (tx *txState) elemError(seg *Segment, pos int, loop string, ed *Element, ref string, elem, comp, rep int, code, format string, args ...any) {
 	need := 1
 	if tx.segErr != pos {
 		need = 2
@@ -732,6 +779,9 @@ func (tx *txState) elemError(seg *Segment, pos int, loop, ref string, elem, comp
 	}
 	e := tx.newErr(LevelElement, seg.ID(), pos, loop, code, fmt.Sprintf(format, args...))
 	e.Offset, e.Element, e.Elem, e.Comp, e.Rep = seg.Offset, ref, elem, comp, rep
+	if ed != nil {
+		e.DataElement = ed.DataElement
+	}
 	tx.t.Errors = append(tx.t.Errors, e)
 }
 
@@ -765,7 +815,7 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 		v := els[i]
 		if i > nd {
 			if len(v) > 0 {
-				tx.elemError(seg, pos, loop, elemRef(nil, id, i, 0), i, 0, 0, IK4TooMany,
+				tx.elemError(seg, pos, loop, nil, elemRef(nil, id, i, 0), i, 0, 0, IK4TooMany,
 					"%s has more data elements than the guide defines (%d)", id, nd)
 				break
 			}
@@ -775,13 +825,13 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 		ed := ce.def
 		if len(v) == 0 {
 			if ed.Usage == Required {
-				tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4RequiredMissing,
+				tx.elemError(seg, pos, loop, ed, elemRef(ed, id, i, 0), i, 0, 0, IK4RequiredMissing,
 					"required element %s is missing", elemName(ed))
 			}
 			continue
 		}
 		if ed.Usage == NotUsed {
-			tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4NotUsed,
+			tx.elemError(seg, pos, loop, ed, elemRef(ed, id, i, 0), i, 0, 0, IK4NotUsed,
 				"element %s is marked Not Used", elemRef(ed, id, i, 0))
 			continue
 		}
@@ -794,7 +844,7 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 		}
 		reps := bytes.Count(v, []byte{rs}) + 1
 		if max := ed.Repeat; max <= 1 || reps > max {
-			tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4TooManyReps,
+			tx.elemError(seg, pos, loop, ed, elemRef(ed, id, i, 0), i, 0, 0, IK4TooManyReps,
 				"%s repeats %d times; the guide allows %d", elemName(ed), reps, max1(ed.Repeat))
 		}
 		for k := 1; len(v) > 0 || k == 1; k++ {
@@ -815,7 +865,7 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 	}
 	for i := len(els); i <= nd; i++ {
 		if ed := &def.Elements[i-1]; ed.Usage == Required {
-			tx.elemError(seg, pos, loop, elemRef(ed, id, i, 0), i, 0, 0, IK4RequiredMissing,
+			tx.elemError(seg, pos, loop, ed, elemRef(ed, id, i, 0), i, 0, 0, IK4RequiredMissing,
 				"required element %s is missing", elemName(ed))
 		}
 	}
@@ -824,8 +874,9 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 			tx.checkSyntax(&def.Syntax[si], def, seg, pos, loop)
 		}
 	}
-	if id == "DTP" && len(els) > 3 && len(els[3]) > 0 && nd >= 3 && def.Elements[2].Type != DT {
-		tx.checkPeriod(seg, pos, loop)
+	for m := cs.formatted; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m) + 1
+		tx.checkFormatted(&def.Elements[i-1], seg, pos, loop, i)
 	}
 }
 
@@ -929,24 +980,36 @@ func indexByte(v []byte, c byte) int {
 	return -1
 }
 
-// checkPeriod checks DTP03 against the format DTP02 names. The guides type DTP03 as AN
-// because its format varies, so this rule lives in code: D8 is CCYYMMDD, RD8 a range
-// CCYYMMDD-CCYYMMDD.
-func (tx *txState) checkPeriod(seg *Segment, pos int, loop string) {
-	v := seg.Elements[3]
+// checkFormatted checks element i against the format its qualifier element names
+// (Element.FormatQual): DTP03 by DTP02, DMG02 by DMG01. The guides type these elements AN
+// because the format varies, so the rule lives here, driven by the table: D8 is CCYYMMDD,
+// RD8 a range CCYYMMDD-CCYYMMDD whose end is not before its start. Other formats are not
+// checked; a qualifier the guide does not permit is reported by its own code check.
+func (tx *txState) checkFormatted(ed *Element, seg *Segment, pos int, loop string, i int) {
+	v, format := seg.Element(i), seg.Element(ed.FormatQual)
+	if len(v) == 0 || ed.Usage == NotUsed {
+		return // a missing or Not Used value is reported by the element checks
+	}
 	ok := true
-	switch string(seg.Elements[2]) {
+	switch string(format) {
 	case "D8":
 		ok = validDate(v, false)
 	case "RD8":
-		i := bytes.IndexByte(v, '-')
-		ok = i > 0 && validDate(v[:i], false) && validDate(v[i+1:], false) && string(v[:i]) <= string(v[i+1:])
+		j := bytes.IndexByte(v, '-')
+		ok = j > 0 && validDate(v[:j], false) && validDate(v[j+1:], false) && string(v[:j]) <= string(v[j+1:])
 	default:
 		return
 	}
-	if !ok {
-		tx.elemError(seg, pos, loop, "DTP03", 3, 0, 0, IK4BadDate, "DTP03 is not a valid date for format %s", seg.Elements[2])
+	if ok {
+		return
 	}
+	ref := elemRef(ed, string(seg.Elements[0]), i, 0)
+	for k := len(tx.t.Errors) - 1; k >= 0 && tx.t.Errors[k].Position == pos; k-- {
+		if tx.t.Errors[k].Element == ref {
+			return // one finding per value: its length or characters are already reported
+		}
+	}
+	tx.elemError(seg, pos, loop, ed, ref, i, 0, 0, IK4BadDate, "%s is not a valid date for format %s", elemName(ed), format)
 }
 
 func max1(n int) int {
@@ -963,12 +1026,12 @@ func (tx *txState) checkOne(ce *cElem, seg *Segment, v []byte, pos int, loop str
 	cs := seg.Delims.Component
 	if len(ce.comps) == 0 {
 		if indexByte(v, cs) >= 0 {
-			tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
+			tx.elemError(seg, pos, loop, ed, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
 				"%s is a simple element but holds components", elemName(ed))
 			return
 		}
 		if code, why := checkValue(ed, &ce.codes, v); code != "" {
-			tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, code,
+			tx.elemError(seg, pos, loop, ed, elemRef(ed, string(id), i, 0), i, 0, rep, code,
 				"%s %s%s", elemName(ed), why, limits(ed, code))
 		}
 		return
@@ -983,7 +1046,7 @@ func (tx *txState) checkOne(ce *cElem, seg *Segment, v []byte, pos int, loop str
 		}
 		if c > len(ce.comps) {
 			if len(part) > 0 || j >= 0 {
-				tx.elemError(seg, pos, loop, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
+				tx.elemError(seg, pos, loop, ed, elemRef(ed, string(id), i, 0), i, 0, rep, IK4TooManyComps,
 					"%s has more than %d components", elemName(ed), len(ce.comps))
 				return
 			}
@@ -993,15 +1056,15 @@ func (tx *txState) checkOne(ce *cElem, seg *Segment, v []byte, pos int, loop str
 			switch {
 			case len(part) == 0:
 				if cd.Usage == Required {
-					tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4RequiredMissing,
+					tx.elemError(seg, pos, loop, cd, elemRef(cd, string(id), i, c), i, c, rep, IK4RequiredMissing,
 						"required component %s is missing", elemName(cd))
 				}
 			case cd.Usage == NotUsed:
-				tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4NotUsed,
+				tx.elemError(seg, pos, loop, cd, elemRef(cd, string(id), i, c), i, c, rep, IK4NotUsed,
 					"component %s is marked Not Used", elemRef(cd, string(id), i, c))
 			default:
 				if code, why := checkValue(cd, &cc.codes, part); code != "" {
-					tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, code,
+					tx.elemError(seg, pos, loop, cd, elemRef(cd, string(id), i, c), i, c, rep, code,
 						"%s %s%s", elemName(cd), why, limits(cd, code))
 				}
 			}
@@ -1012,7 +1075,7 @@ func (tx *txState) checkOne(ce *cElem, seg *Segment, v []byte, pos int, loop str
 	}
 	for c++; c <= len(ce.comps); c++ {
 		if cd := ce.comps[c-1].def; cd.Usage == Required {
-			tx.elemError(seg, pos, loop, elemRef(cd, string(id), i, c), i, c, rep, IK4RequiredMissing,
+			tx.elemError(seg, pos, loop, cd, elemRef(cd, string(id), i, c), i, c, rep, IK4RequiredMissing,
 				"required component %s is missing", elemName(cd))
 		}
 	}
@@ -1072,7 +1135,7 @@ func (tx *txState) checkSyntax(s *Syntax, def *SegmentDef, seg *Segment, pos int
 		if e >= 1 && e <= len(def.Elements) {
 			ed = &def.Elements[e-1]
 		}
-		tx.elemError(seg, pos, loop, elemRef(ed, def.ID, e, 0), e, 0, 0, code, "%s", msg)
+		tx.elemError(seg, pos, loop, ed, elemRef(ed, def.ID, e, 0), e, 0, 0, code, "%s", msg)
 	}
 	switch s.Kind {
 	case Paired:

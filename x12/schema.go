@@ -51,6 +51,16 @@ type Element struct {
 	Codes      []string // the code values the guide permits; empty means any value
 	Repeat     int      // max repetitions (ISA11); 0 or 1 means not repeating
 	Components []Element
+	// DataElement is the X12 data element reference number (the dictionary number: 1251
+	// for DTP03, 67 for NM109), which a 999 reports in IK402. 0 when unknown and for a
+	// composite, whose C-number IK402 (numeric) cannot carry.
+	DataElement int
+	// FormatQual, when set, is the 1-based position in the same segment of the element
+	// that names this one's format (a Date Time Period Format Qualifier, data element
+	// 1250: DTP02 for DTP03, DMG01 for DMG02). The guides type such elements AN because
+	// the format varies, so the engine checks the value against the format the qualifier
+	// names: D8 a date CCYYMMDD, RD8 a range CCYYMMDD-CCYYMMDD (IK403 8 when not).
+	FormatQual int
 }
 
 // SyntaxKind is an X12 syntax note kind (the letter of "P0102", "R0203"...).

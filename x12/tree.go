@@ -28,6 +28,9 @@ type Error struct {
 	Code     string `json:"code"`              // the 999 (or TA1) code for Level
 	Message  string `json:"message"`           // human words; may quote input values, so never log it
 	Offset   int64  `json:"offset,omitempty"`  // byte offset of the segment in the file
+	// DataElement is the X12 data element reference number of Element (IK402), 0 when the
+	// guide table does not carry one.
+	DataElement int `json:"dataElement,omitempty"`
 	// Elem and Comp locate the element for IK4 (1-based; Comp 0 for a simple element).
 	Elem int `json:"-"`
 	Comp int `json:"-"`

@@ -67,8 +67,9 @@ func TestRespondRejectsInvalidGroupWith999Only(t *testing.T) {
 		t.Fatalf("a rejected group must get only its 999, got %d files", len(out))
 	}
 	ack := string(out[0].Data)
-	// 837P 2300 CLM06 (provider signature indicator) allows Y or N: IK4 with code 7.
-	if !strings.Contains(ack, "IK3*CLM*") || !strings.Contains(ack, "IK4*6**7") || !strings.Contains(ack, "IK5*R") {
+	// 837P 2300 CLM06 (provider signature indicator) allows Y or N: IK4 with code 7, and
+	// IK402 1073 (Yes/No Condition or Response Code, the data element of CLM06).
+	if !strings.Contains(ack, "IK3*CLM*") || !strings.Contains(ack, "IK4*6*1073*7") || !strings.Contains(ack, "IK5*R") {
 		t.Fatalf("999 does not name the CLM06 error:\n%s", ack)
 	}
 	validates(t, out[0].Name, out[0].Data)

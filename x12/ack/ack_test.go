@@ -76,7 +76,7 @@ func TestBuild999Rejected(t *testing.T) {
 		"AK2*837*0001*005010X222A1~",
 		"IK3*SV1*23*2400*8~",
 		"CTX*CLM01:PCN0001~",
-		"IK4*3**7*XX~",
+		"IK4*3*355*7*XX~", // IK402 355: SV103 is data element 355 (Unit or Basis for Measurement Code)
 		"IK5*R*5~",
 		"AK9*R*1*1*0~",
 		"SE*9*0001~",
@@ -86,6 +86,62 @@ func TestBuild999Rejected(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 	selfCheck(t, got)
+}
+
+// IK402 names the data element reference number of the element in error, which the guide
+// tables carry (x12/guides/dataele.go); it is left out for an element without one.
+func TestBuild999DataElementRef(t *testing.T) {
+	sv103, err := fixtures.X12File("bad-837p-sv103-code.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A fourth element in N3 (which has two): IK403 3 names a position with no data element.
+	extra := strings.Replace(string(sv103), "SV1*HC:90837*150*XX*1", "SV1*HC:90837*150*UN*1", 1)
+	extra = strings.Replace(extra, "N3*1 ELM ST~", "N3*1 ELM ST**X~", 1)
+	tests := []struct {
+		name  string
+		file  string // a fixture, or
+		data  string // a file's content
+		trees bool   // pass the parsed transactions (CTX and IK404)
+		want  string
+	}{
+		{name: "270 DTP03 not a date", file: "bad-270-dtp-date.x12", trees: true,
+			want: "IK3*DTP*11*2100*8~\nCTX*TRN02:TRACE0001~\nIK4*3*1251*8*20240230~\nIK5*R*5~"},
+		{name: "270 DTP03 without trees", file: "bad-270-dtp-date.x12",
+			want: "IK3*DTP*11*2100*8~\nIK4*3*1251*8~\nIK5*R*5~"},
+		{name: "837P 2010BA DMG02 not a date", file: "bad-837p-dmg02-date.x12", trees: true,
+			want: "IK3*DMG*17*2010*8~\nIK4*2*1251*8*19901340~\nIK5*R*5~"},
+		{name: "837P CLM01 too long", file: "bad-837p-clm01-long.x12",
+			want: "IK3*CLM*19*2300*8~\nIK4*1*1028*5~\nIK5*R*5~"},
+		{name: "837P too many elements", data: extra,
+			want: "IK3*N3*15*2010*8~\nIK4*3**3~\nIK5*R*5~"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(tt.data)
+			if tt.file != "" {
+				if data, err = fixtures.X12File(tt.file); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, txs, err := ack.Read(context.Background(), bytes.NewReader(data), guides.Registry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := ack.Options{Sequence: x12.NewMemorySequence(), Now: now, Newline: true}
+			if tt.trees {
+				opts.Transactions = txs
+			}
+			var out bytes.Buffer
+			if err := ack.Build999(context.Background(), &out, res, opts); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("missing\n%s\nin\n%s", tt.want, out.String())
+			}
+			selfCheck(t, out.String())
+		})
+	}
 }
 
 func TestBuild999Accepted(t *testing.T) {
@@ -244,7 +300,8 @@ func TestBuildParseRoundTrip(t *testing.T) {
 	}
 	e := a.Sets[0].Errors[0]
 	if e.Segment != "CLM" || e.Position != 19 || e.Loop != "2300" || len(e.Elements) != 1 ||
-		e.Elements[0].Position != 1 || e.Elements[0].Code != "5" || e.Elements[0].Message != "Data element too long" {
+		e.Elements[0].Position != 1 || e.Elements[0].Ref != "1028" || e.Elements[0].Code != "5" ||
+		e.Elements[0].Message != "Data element too long" {
 		t.Errorf("%+v", e)
 	}
 }

@@ -271,7 +271,7 @@ func (b *builder) set(ic *x12.InterchangeResult, g *x12.GroupResult, s *x12.SetR
 					bad = ""
 				}
 			}
-			if err := w.Segment("IK4", pos, x12.E(""), x12.E(e.Code), x12.E(bad)); err != nil {
+			if err := w.Segment("IK4", pos, x12.E(dataElementRef(e.DataElement)), x12.E(e.Code), x12.E(bad)); err != nil {
 				return fmt.Errorf("IK4: %w", err)
 			}
 		}
@@ -466,6 +466,16 @@ func digits(s string, n int) bool {
 
 // appCode reports whether s can be a GS02/GS03 application code.
 func appCode(s string) bool { return len(s) >= 2 && len(s) <= 15 }
+
+// dataElementRef is IK402, the element's data element reference number: situational,
+// "required when the data element has a reference number", so it is left out when the
+// guide table does not carry one. IK402 is N0 1-4.
+func dataElementRef(n int) string {
+	if n < 1 || n > 9999 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
 
 func itoaOpt(n int) string {
 	if n <= 0 {

@@ -67,9 +67,19 @@ func Note(n x12.Node, text string) x12.Node {
 }
 
 // El builds a simple element: El("SV102", "Line Item Charge Amount", R, RN, 1, 18).
-// Codes, when given, are the only values the guide permits.
+// Codes, when given, are the only values the guide permits. Its data element reference
+// number comes from the dictionary by ref (dataele.go).
 func El(ref, name string, usage x12.Usage, typ x12.DataType, min, max int, codes ...string) x12.Element {
-	return x12.Element{Ref: ref, Name: name, Usage: usage, Type: typ, Min: min, Max: max, Codes: codes, Repeat: 1}
+	return x12.Element{Ref: ref, Name: name, Usage: usage, Type: typ, Min: min, Max: max, Codes: codes, Repeat: 1,
+		DataElement: dataElement(ref)}
+}
+
+// FormatBy marks e as written in the format that element qual of the same segment names
+// (a Date Time Period Format Qualifier: D8, RD8), e.g. FormatBy(DTP03, 2). The engine
+// then checks the value as a date or date range (IK403 8 when it is not one).
+func FormatBy(e x12.Element, qual int) x12.Element {
+	e.FormatQual = qual
+	return e
 }
 
 // Rep marks an element as repeating up to n times (ISA11 repetition separator).
@@ -85,7 +95,7 @@ func Comp(ref, name string, usage x12.Usage, comps ...x12.Element) x12.Element {
 
 // NU is a placeholder for an element the guide marks Not Used.
 func NU(ref string) x12.Element {
-	return x12.Element{Ref: ref, Usage: N, Type: AN, Min: 1, Max: 264, Repeat: 1}
+	return x12.Element{Ref: ref, Usage: N, Type: AN, Min: 1, Max: 264, Repeat: 1, DataElement: dataElement(ref)}
 }
 
 // ParseSyntax turns "P0102" into a Syntax rule; it panics on a malformed note because the

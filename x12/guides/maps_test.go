@@ -4,7 +4,8 @@ package guides
 // the pyx12 XML maps kept outside the project (../shared/x12-maps, BSD licensed, never
 // copied here). Every difference in loop/segment order, usage, repeat/max use, element
 // usage, length, type, repetition, syntax notes and ID code lists fails the test unless
-// an allow-list entry explains why the guide proves the map wrong.
+// an allow-list entry explains why the guide proves the map wrong. Data element reference
+// numbers (IK402) are compared too: ours come from the dictionary in dataele.go.
 
 import (
 	"encoding/xml"
@@ -92,6 +93,7 @@ type mapElem struct {
 	Type       string // "" when the data element is unknown to dataele.xml
 	Min, Max   int
 	Repeat     int
+	DataEle    int      // the data element reference number; 0 for a composite (C-number)
 	Codes      []string // nil when the map lists none or names an external list
 	External   string
 	Components []mapElem
@@ -180,7 +182,7 @@ func convBody(children []xmlNode, eles map[string]dataEle) []mapChild {
 }
 
 func convElem(n *xmlNode, ref string, eles map[string]dataEle) mapElem {
-	e := mapElem{Ref: ref, Name: n.Name, Usage: n.Usage, Repeat: parseRepeat(n.Repeat)}
+	e := mapElem{Ref: ref, Name: n.Name, Usage: n.Usage, Repeat: parseRepeat(n.Repeat), DataEle: atoi(n.DataEle)}
 	if e.Repeat == 0 {
 		e.Repeat = 1
 	}
@@ -430,6 +432,7 @@ func (d *differ) elem(seg string, o *x12.Element, t *mapElem) {
 	if u := usageString(o.Usage); u != t.Usage {
 		d.add(key+" usage", "%s usage: ours %s, map %s", key, u, t.Usage)
 	}
+	d.dataElement(key, o, t)
 	if o.Usage == N && t.Usage == "N" {
 		return // a Not Used element's format is irrelevant
 	}
@@ -473,6 +476,32 @@ func (d *differ) elem(seg string, o *x12.Element, t *mapElem) {
 			d.add(key+" codes", "%s codes: only ours %v, only map %v", key, oursOnly, mapOnly)
 		}
 	}
+}
+
+// dataElement compares the IK402 numbers: a number both sides have must agree, and an
+// element the map numbers must have ours when our dictionary knows its segment (a segment
+// listed there is listed whole) and the element is used.
+func (d *differ) dataElement(key string, o *x12.Element, t *mapElem) {
+	switch {
+	case o.DataElement > 0 && t.DataEle > 0 && o.DataElement != t.DataEle:
+		d.add(key+" data element", "%s data element: ours %d, map %d", key, o.DataElement, t.DataEle)
+	case o.DataElement == 0 && t.DataEle > 0 && o.Usage != N && len(o.Components) == 0 && dictionaryHas(o.Ref):
+		d.add(key+" data element", "%s data element: ours none, map %d", key, t.DataEle)
+	}
+}
+
+// dictionaryHas reports whether dataele.go lists the segment (or composite) of ref.
+func dictionaryHas(ref string) bool {
+	main, _, comp := strings.Cut(ref, "-")
+	if comp {
+		_, ok := compositeElements[main]
+		return ok
+	}
+	if len(main) < 4 {
+		return false
+	}
+	_, ok := segmentElements[main[:len(main)-2]] // the position is always two digits
+	return ok
 }
 
 func syntaxString(s x12.Syntax) string {

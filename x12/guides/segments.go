@@ -106,7 +106,7 @@ func segDTP(name string, usage x12.Usage, maxUse int, quals, formats []string) x
 	return Q(Seg("DTP", name, usage, maxUse,
 		El("DTP01", "Date/Time Qualifier", R, ID, 3, 3, quals...),
 		El("DTP02", "Date Time Period Format Qualifier", R, ID, 2, 3, formats...),
-		El("DTP03", "Date Time Period", R, AN, 1, 35),
+		FormatBy(El("DTP03", "Date Time Period", R, AN, 1, 35), 2),
 	), 1, 0, quals...)
 }
 

@@ -73,7 +73,7 @@ func x212SVC(response bool) x12.Node {
 func x212DMG(usage x12.Usage) x12.Node {
 	return Syn(Seg("DMG", "Demographic Information", usage, 1,
 		El("DMG01", "Date Time Period Format Qualifier", R, ID, 2, 3, "D8"),
-		El("DMG02", "Date of Birth", R, AN, 1, 35),
+		FormatBy(El("DMG02", "Date of Birth", R, AN, 1, 35), 1),
 		El("DMG03", "Gender Code", S, ID, 1, 1, "F", "M", "U"),
 		NU("DMG04"), NU("DMG05"), NU("DMG06"), NU("DMG07"), NU("DMG08"), NU("DMG09"), NU("DMG10"), NU("DMG11"),
 	), "P0102")

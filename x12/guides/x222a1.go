@@ -133,7 +133,7 @@ func x222DTP(name string, usage x12.Usage, maxUse int, quals, formats []string) 
 	return Q(Seg("DTP", name, usage, maxUse,
 		El("DTP01", "Date/Time Qualifier", R, ID, 3, 3, quals...),
 		El("DTP02", "Date Time Period Format Qualifier", R, ID, 2, 3, formats...),
-		El("DTP03", "Date Time Period", R, AN, 1, 35),
+		FormatBy(El("DTP03", "Date Time Period", R, AN, 1, 35), 2),
 	), 1, 0, quals...)
 }
 
@@ -354,7 +354,7 @@ func x222PAT(patient bool) x12.Node {
 	return Syn(Seg("PAT", "Patient Information", usage, 1,
 		p01, NU("PAT02"), NU("PAT03"), NU("PAT04"),
 		El("PAT05", "Date Time Period Format Qualifier", S, ID, 2, 3, "D8"),
-		El("PAT06", "Patient Death Date", S, AN, 1, 35),
+		FormatBy(El("PAT06", "Patient Death Date", S, AN, 1, 35), 5),
 		El("PAT07", "Unit or Basis for Measurement Code", S, ID, 2, 2, "01"),
 		El("PAT08", "Patient Weight", S, RN, 1, 10),
 		El("PAT09", "Pregnancy Indicator", S, ID, 1, 1, "Y"),
@@ -364,7 +364,7 @@ func x222PAT(patient bool) x12.Node {
 func x222DMG(usage x12.Usage) x12.Node {
 	return Syn(Seg("DMG", "Demographic Information", usage, 1,
 		El("DMG01", "Date Time Period Format Qualifier", R, ID, 2, 3, "D8"),
-		El("DMG02", "Birth Date", R, AN, 1, 35),
+		FormatBy(El("DMG02", "Birth Date", R, AN, 1, 35), 1),
 		El("DMG03", "Gender Code", R, ID, 1, 1, "F", "M", "U"),
 		NU("DMG04"), NU("DMG05"), NU("DMG06"), NU("DMG07"), NU("DMG08"), NU("DMG09"),
 		NU("DMG10"), NU("DMG11"),

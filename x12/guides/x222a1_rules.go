@@ -85,6 +85,7 @@ func (c *x222Checker) elemErr(s *x12.Segment, loop, ref string, elem, comp int, 
 	seg.Message = s.ID() + " has data element errors"
 	el := base
 	el.Level, el.Code, el.Element, el.Elem, el.Comp = x12.LevelElement, x222IK4Pattern, ref, elem, comp
+	el.DataElement = dataElement(ref)
 	el.Message = msg
 	c.errs = append(c.errs, seg, el)
 }

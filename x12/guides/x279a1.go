@@ -65,7 +65,7 @@ func x279PRV(name string) x12.Node {
 func x279DMG(name string) x12.Node {
 	els := []x12.Element{
 		El("DMG01", "Date Time Period Format Qualifier", R, ID, 2, 3, "D8"),
-		El("DMG02", "Date of Birth", R, AN, 1, 35),
+		FormatBy(El("DMG02", "Date of Birth", R, AN, 1, 35), 1),
 		El("DMG03", "Gender Code", S, ID, 1, 1, "F", "M", "U"),
 	}
 	for i := 4; i <= 11; i++ {
@@ -236,7 +236,7 @@ func x279Member(level string, response bool) x12.Node {
 				El("MPI04", "Description", S, AN, 1, 80),
 				El("MPI05", "Military Service Rank Code", S, ID, 2, 2),
 				El("MPI06", "Date Time Period Format Qualifier", S, ID, 2, 3, "D8", "RD8"),
-				El("MPI07", "Date Time Period", S, AN, 1, 35),
+				FormatBy(El("MPI07", "Date Time Period", S, AN, 1, 35), 6),
 			), "P0607"),
 			x279Benefit(level),
 		)
