@@ -80,18 +80,7 @@ func TestX222A1DateByQualifier(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			body := base
-			if tc.old != "" {
-				if !strings.Contains(body, tc.old) {
-					t.Fatalf("claims.txt does not contain %q", tc.old)
-				}
-				body = strings.Replace(body, tc.old, tc.new, 1)
-			}
-			txs := x222Parse(t, x222Wrap(body))
-			if len(txs) != 1 {
-				t.Fatalf("got %d transaction sets, want 1", len(txs))
-			}
-			got := x222FoundDE(txs[0].Errors)
+			got := x222FoundDE(x222Mutated(t, base, tc.old, tc.new))
 			want := append([]string(nil), tc.want...)
 			sort.Strings(want)
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {

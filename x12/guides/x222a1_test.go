@@ -150,6 +150,24 @@ func x222Parse(t testing.TB, data []byte) []*x12.Transaction {
 
 // x222Found is the part of an error the tests assert on: segment, position, loop, element
 // and 999 code (transaction-level summaries left out).
+// x222Mutated parses the claims.txt body base with its first old replaced by new (none when
+// old is empty) and returns the errors of its one transaction set.
+func x222Mutated(t *testing.T, base, old, new string) []x12.Error {
+	t.Helper()
+	body := base
+	if old != "" {
+		if !strings.Contains(body, old) {
+			t.Fatalf("claims.txt does not contain %q", old)
+		}
+		body = strings.Replace(body, old, new, 1)
+	}
+	txs := x222Parse(t, x222Wrap(body))
+	if len(txs) != 1 {
+		t.Fatalf("got %d transaction sets, want 1", len(txs))
+	}
+	return txs[0].Errors
+}
+
 func x222Found(errs []x12.Error) []string {
 	var out []string
 	for _, e := range errs {
@@ -251,18 +269,7 @@ func TestX222A1Rules(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			body := base
-			if tc.old != "" {
-				if !strings.Contains(body, tc.old) {
-					t.Fatalf("claims.txt does not contain %q", tc.old)
-				}
-				body = strings.Replace(body, tc.old, tc.new, 1)
-			}
-			txs := x222Parse(t, x222Wrap(body))
-			if len(txs) != 1 {
-				t.Fatalf("got %d transaction sets, want 1", len(txs))
-			}
-			got := x222Found(txs[0].Errors) // structure, data rules and X222A1Check, as the parser reports them
+			got := x222Found(x222Mutated(t, base, tc.old, tc.new)) // structure, data rules and X222A1Check, as the parser reports them
 			want := append([]string(nil), tc.want...)
 			sort.Strings(want)
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
