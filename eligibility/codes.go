@@ -76,19 +76,6 @@ var ebInfo = map[string]string{
 	"W": "other source of data", "X": "health care facility", "Y": "spend down",
 }
 
-// serviceTypes are the EB03/EQ01 service type codes edigate cares about (behavioral health first).
-var serviceTypes = map[string]string{
-	"1": "medical care", "30": "health benefit plan coverage", "33": "chiropractic", "35": "dental care",
-	"47": "hospital", "48": "hospital - inpatient", "50": "hospital - outpatient", "86": "emergency services",
-	"88": "pharmacy", "98": "professional (physician) visit - office", "AL": "vision (optometry)",
-	"MH": "mental health", "UC": "urgent care", "A4": "psychiatric", "A5": "psychiatric - room and board",
-	"A6": "psychotherapy", "A7": "psychiatric - inpatient", "A8": "psychiatric - outpatient",
-	"AI": "substance abuse", "AJ": "alcoholism", "AK": "drug addiction", "CE": "mental health provider - inpatient",
-	"CF": "mental health provider - outpatient", "CG": "mental health facility - inpatient",
-	"CH": "mental health facility - outpatient", "CI": "substance abuse facility - inpatient",
-	"CJ": "substance abuse facility - outpatient",
-}
-
 // behavioral are the service types whose answers win over the generic 30 for a therapy session.
 var behavioral = map[string]int{"A6": 1, "MH": 2, "A8": 3, "CF": 4, "A4": 5, "AI": 6, "CH": 7}
 

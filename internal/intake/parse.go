@@ -177,7 +177,6 @@ func splitCSV(name string, data []byte) ([]record, error) {
 	var out []record
 	rowType := ""
 	for {
-		line, _ := r.FieldPos(0)
 		row, err := r.Read()
 		if err == io.EOF {
 			break
@@ -191,7 +190,7 @@ func splitCSV(name string, data []byte) ([]record, error) {
 			}
 			return nil, unparseable("CSV row %d: %v", num, err)
 		}
-		line, _ = r.FieldPos(0)
+		line, _ := r.FieldPos(0)
 		var buf bytes.Buffer
 		buf.Write(headerLine.Bytes())
 		rw := csv.NewWriter(&buf)

@@ -173,25 +173,6 @@ func (b *Batch) flushWrites() error {
 	return b.flushAuths()
 }
 
-type event struct {
-	kind   string
-	detail any
-}
-
-// events appends several history rows of one entity.
-func (b *Batch) events(entityKind, entityID, source string, evs ...event) error {
-	for _, e := range evs {
-		d, err := json.Marshal(e.detail)
-		if err != nil {
-			return fmt.Errorf("event %s %s: %w", entityKind, e.kind, err)
-		}
-		if err := b.queueEvent(entityKind, entityID, e.kind, source, d); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Batch runs fn in one transaction with the authorization rules to apply.
 func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Batch) error) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
