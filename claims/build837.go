@@ -303,6 +303,7 @@ func (b *Builder) Replacement(original *Claim, changed []Session, payerControlNu
 	c.PayerControlNumber = payerControlNumber
 	c.ID = Resubmission(original.ID, FrequencyReplacement, version)
 	c.Primary = original.Primary
+	c.OtherPayers = original.OtherPayers
 	return c, nil
 }
 
@@ -323,25 +324,71 @@ func (b *Builder) Void(original *Claim, payerControlNumber string, version int) 
 // primary: same lines, the secondary coverage, and the prior payer's adjudication in
 // 2320/2330/2430.
 func (b *Builder) Secondary(primary *Claim, coverage Coverage, prior PriorPayerInfo) (*Claim, error) {
+	return b.nextPayer(primary, coverage, "secondary", []PriorPayerInfo{prior})
+}
+
+// Tertiary returns the claim for the third payer after the secondary payer adjudicated
+// secondary: same lines, the tertiary coverage, and one 2320 loop per earlier payer, the
+// primary's adjudication as the secondary claim quoted it (2320 SBR01 P) and the
+// secondary's, prior (2320 SBR01 S). X222A1 wants every earlier payer on a claim, each
+// responsibility level once, so a secondary claim that quotes no primary cannot be
+// billed onward.
+func (b *Builder) Tertiary(secondary *Claim, coverage Coverage, prior PriorPayerInfo) (*Claim, error) {
+	if secondary.Primary == nil {
+		return nil, fmt.Errorf("tertiary claim for %s: the secondary claim quotes no primary adjudication (2320 SBR01 P)", secondary.ID)
+	}
+	priors := []PriorPayerInfo{*secondary.Primary}
+	priors = append(priors, secondary.OtherPayers...)
+	return b.nextPayer(secondary, coverage, "tertiary", append(priors, prior))
+}
+
+// nextPayer builds the COB claim of from's lines for the payer of coverage, quoting priors
+// (the earlier payers' adjudications, in payment order) in 2320/2330/2430. A prior without
+// SBR01 gets its position's level. The claim id is the original's hash with the payer
+// added, so rebuilding it never mints a second identity.
+func (b *Builder) nextPayer(from *Claim, coverage Coverage, priority string, priors []PriorPayerInfo) (*Claim, error) {
+	what := priority + " claim for " + from.ID
 	if coverage.Payer == "" {
-		return nil, fmt.Errorf("secondary claim for %s: coverage has no payer", primary.ID)
+		return nil, fmt.Errorf("%s: coverage has no payer", what)
 	}
-	if prior.PayerID == "" {
-		return nil, fmt.Errorf("secondary claim for %s: the prior payer's id is required (2330B)", primary.ID)
+	if len(priors) == 0 || len(priors) > MaxOtherPayers {
+		return nil, fmt.Errorf("%s: %d prior payers, want 1 to %d (2320)", what, len(priors), MaxOtherPayers)
 	}
-	c := cloneClaim(primary)
+	var payerID string
+	if b.Config != nil {
+		if p, ok := b.Config.Payer(coverage.Payer); ok {
+			payerID = p.PayerID
+		}
+	}
+	seen := map[string]bool{}
+	for i := range priors {
+		p := &priors[i]
+		if p.PayerID == "" {
+			return nil, fmt.Errorf("%s: the prior payer's id is required (2330B)", what)
+		}
+		// 2430 SVD01 names its payer by the 2330B id, so two prior payers cannot share one,
+		// and a payer is never billed as its own next payer.
+		if seen[p.PayerID] || p.PayerID == payerID {
+			return nil, fmt.Errorf("%s: payer id %s appears twice among the claim's payers", what, p.PayerID)
+		}
+		seen[p.PayerID] = true
+		if p.Responsibility == "" {
+			p.Responsibility = ResponsibilityLevels[i]
+		}
+		*p = clonePrior(p)
+	}
+	c := cloneClaim(from)
 	c.Payer = coverage.Payer
 	c.Coverage = coverage
-	if c.Coverage.Priority == "" || c.Coverage.Priority == "primary" {
-		c.Coverage.Priority = "secondary"
+	c.Coverage.Priority = priority
+	c.Primary = &priors[0]
+	c.OtherPayers = nil
+	if len(priors) > 1 {
+		c.OtherPayers = priors[1:]
 	}
-	if prior.Responsibility == "" {
-		prior.Responsibility = ResponsibilityPrimary
-	}
-	c.Primary = &prior
 	c.Frequency = FrequencyOriginal
 	c.PayerControlNumber = ""
-	c.Authorization = ""
+	c.Authorization = "" // the earlier payer's authorization number means nothing to this one
 	for i := range c.Lines {
 		c.Lines[i].Authorization = ""
 	}
@@ -352,6 +399,17 @@ func (b *Builder) Secondary(primary *Claim, coverage Coverage, prior PriorPayerI
 	}
 	c.ID = ControlNumber(c.Practice, append(slices.Clone(c.SessionIDs), "payer:"+c.Payer))
 	return c, nil
+}
+
+// clonePrior copies an adjudication so a claim built from another never shares its slices.
+func clonePrior(p *PriorPayerInfo) PriorPayerInfo {
+	n := *p
+	n.Adjustments = slices.Clone(p.Adjustments)
+	n.Lines = slices.Clone(p.Lines)
+	for i := range n.Lines {
+		n.Lines[i].Adjustments = slices.Clone(n.Lines[i].Adjustments)
+	}
+	return n
 }
 
 func cloneClaim(c *Claim) *Claim {

@@ -182,6 +182,9 @@ func resolve(cfg *config.Config, ch string, c *Claim, cc *claimCtx) error {
 	if (c.Frequency == FrequencyReplacement || c.Frequency == FrequencyVoid) && c.PayerControlNumber == "" {
 		return fmt.Errorf("837P claim %s 2300 REF*F8: required with frequency %s", c.ID, c.Frequency)
 	}
+	if n := len(c.PriorPayers()); n > MaxOtherPayers {
+		return fmt.Errorf("837P claim %s 2320: %d other payers, at most %d", c.ID, n, MaxOtherPayers)
+	}
 	return nil
 }
 
@@ -341,8 +344,10 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 	if sp := cc.supervising; sp != nil {
 		s.simple("NM1", "DQ", "1", text(sp.LastName), text(sp.FirstName), "", "", "", "XX", sp.NPI)
 	}
-	if c.Primary != nil {
-		s.priorPayer(c, c.Primary)
+	// 2320 one loop per earlier payer, in payment order (P, then S on a tertiary claim).
+	priors := c.PriorPayers()
+	for _, p := range priors {
+		s.priorPayer(c, p)
 	}
 	// 2400 service lines.
 	for i := range c.Lines {
@@ -358,10 +363,12 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 		if l.Authorization != "" {
 			s.simple("REF", "G1", text(l.Authorization))
 		}
-		if c.Primary != nil {
-			for _, pl := range c.Primary.Lines {
+		// 2430 per earlier payer that adjudicated the line, in the order of the 2320 loops;
+		// SVD01 names the payer by its 2330B NM109.
+		for _, p := range priors {
+			for _, pl := range p.Lines {
 				if pl.Line == i+1 {
-					s.priorLine(c.Primary, l, &pl)
+					s.priorLine(p, l, &pl)
 				}
 			}
 		}

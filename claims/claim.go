@@ -22,6 +22,12 @@ const (
 	ResponsibilityTertiary  = "T"
 )
 
+// ResponsibilityLevels are the SBR01 codes in payment order: primary, secondary,
+// tertiary, then payers four to eleven (A-H).
+var ResponsibilityLevels = []string{
+	ResponsibilityPrimary, ResponsibilitySecondary, ResponsibilityTertiary, "A", "B", "C", "D", "E", "F", "G", "H",
+}
+
 // Limits of 005010X222A1 the builder enforces (the scrubber reports them as holds).
 const (
 	MaxDiagnoses     = 12 // 2300 HI: one ABK + 11 ABF
@@ -29,6 +35,7 @@ const (
 	MaxModifiers     = 4  // 2400 SV101-3..6
 	MaxLines         = 50 // 2400 repeat
 	MaxControlNumber = 20 // CLM01 is AN 1-38, but many payers keep only 20 characters
+	MaxOtherPayers   = 10 // 2320 repeat: the other payers one claim quotes
 )
 
 // Claim is one 837P claim (loop 2300) with everything needed to write it: which practice
@@ -53,11 +60,21 @@ type Claim struct {
 	RenderingNPI       string `json:"rendering_npi"`
 	SupervisingNPI     string `json:"supervising_npi,omitempty"` // 2310D when the payer needs it
 	// Diagnoses are ICD-10-CM codes without the decimal point, principal first.
-	Diagnoses  []string        `json:"diagnoses"`
-	Lines      []ServiceLine   `json:"lines"`
-	Total      x12.Amount      `json:"total"` // CLM02 = sum of line charges
-	Primary    *PriorPayerInfo `json:"primary,omitempty"`
-	PriorClaim string          `json:"prior_claim,omitempty"` // CLM01 of the claim whose 835 Primary comes from
+	Diagnoses []string      `json:"diagnoses"`
+	Lines     []ServiceLine `json:"lines"`
+	Total     x12.Amount    `json:"total"` // CLM02 = sum of line charges
+	// Primary and OtherPayers are the adjudications of the payers before this claim's, one
+	// 2320 loop each (see PriorPayers): Primary is the primary payer's (2320 SBR01 P),
+	// OtherPayers the later ones in responsibility order (the secondary's, SBR01 S, on a
+	// tertiary claim). Keeping Primary and adding a list beside it, rather than one list
+	// with a custom UnmarshalJSON that folds "primary" in, leaves the stored JSON of every
+	// secondary claim (claims.data) and every reader of "primary" unchanged: an old row
+	// loads as it always did, and only tertiary claims carry "other_payers".
+	Primary     *PriorPayerInfo  `json:"primary,omitempty"`
+	OtherPayers []PriorPayerInfo `json:"other_payers,omitempty"`
+	// PriorClaim is the CLM01 of the claim whose 835 gave the last prior payer's
+	// adjudication: the primary claim for a secondary claim, the secondary for a tertiary.
+	PriorClaim string `json:"prior_claim,omitempty"`
 }
 
 // ServiceLine is one 2400 loop.
@@ -75,10 +92,11 @@ type ServiceLine struct {
 	Authorization string `json:"authorization,omitempty"`
 }
 
-// PriorPayerInfo is the primary payer's adjudication a secondary (or tertiary) claim must
-// carry in 2320/2330A/2330B and, per line, 2430. The remit package fills it from the 835.
+// PriorPayerInfo is an earlier payer's adjudication a secondary or tertiary claim must
+// carry in 2320/2330A/2330B and, per line, 2430: the primary's on a secondary claim, the
+// primary's and the secondary's on a tertiary claim. The pipeline fills it from the 835.
 type PriorPayerInfo struct {
-	Responsibility     string       `json:"responsibility"` // SBR01 of the prior payer: P (or S for a tertiary claim)
+	Responsibility     string       `json:"responsibility"` // 2320 SBR01: that payer's own level, P or S
 	PayerName          string       `json:"payer_name"`
 	PayerID            string       `json:"payer_id"`               // 2330B NM109 (PI)
 	FilingIndicator    string       `json:"filing_indicator"`       // 2320 SBR09
@@ -115,6 +133,23 @@ func (c *Claim) Sum() x12.Amount {
 		t += l.Charge
 	}
 	return t
+}
+
+// PriorPayers returns the adjudications the claim quotes, one per 2320 loop, in
+// responsibility order: Primary, then OtherPayers. It is nil for a claim to the first
+// payer. The pointers alias the claim's own data.
+func (c *Claim) PriorPayers() []*PriorPayerInfo {
+	if c.Primary == nil && len(c.OtherPayers) == 0 {
+		return nil
+	}
+	out := make([]*PriorPayerInfo, 0, 1+len(c.OtherPayers))
+	if c.Primary != nil {
+		out = append(out, c.Primary)
+	}
+	for i := range c.OtherPayers {
+		out = append(out, &c.OtherPayers[i])
+	}
+	return out
 }
 
 // Responsibility is SBR01 for the claim's payer.

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/edigate/edigate/x12"
 )
 
 var (
@@ -67,6 +69,9 @@ func DefaultRules() []Rule {
 		Rule{"auth.provider", SeverityError, "authorization's rendering provider", checkAuthProvider},
 		Rule{"enrollment.active", SeverityError, "config payers[].enrollment (EDI enrollment per NPI)", checkEnrollment},
 		Rule{"frequency.f8", SeverityError, "X222A1 2300 REF*F8 required with CLM05-3 7 or 8", checkF8},
+		Rule{"cob.payers", SeverityError, "X222A1 2000B/2320 SBR01 (each payer level once, in payment order), 2320 repeat 10, 2330B NM109", checkCOBPayers},
+		Rule{"cob.balance", SeverityError, "X222A1 COB balancing per other payer: CLM02 - 2320 AMT*D = 2320 CAS + 2430 CAS; SV102 - SVD02 = 2430 CAS", checkCOBBalance},
+		Rule{"cob.paid", SeverityError, "X222A1 2320 AMT*D, 2430 SVD02: earlier payments are not negative and add up to at most the charge", checkCOBPaid},
 		Rule{"timely.warn", SeverityWarning, "config payers[].timely_filing_warn_days", checkTimelyWarn},
 		Rule{"timely.expired", SeverityError, "config payers[].timely_filing_days (CARC 29)", checkTimelyExpired},
 	)
@@ -649,4 +654,121 @@ func checkTimelyExpired(r *scrubRun, c *Claim, e *emitter) {
 	if ok && age > limit {
 		e.add(0, "%s's filing limit of %d days passed %d days ago; the payer will deny it (CARC 29) unless you have proof of timely filing.", r.payer.Name, limit, age-limit)
 	}
+}
+
+// cobLabel names an earlier payer in a finding: its level and name (no patient data).
+func cobLabel(p *PriorPayerInfo) string {
+	return fmt.Sprintf("%s (2320 SBR01 %s)", orDefault(p.PayerName, p.PayerID), p.Responsibility)
+}
+
+// checkCOBPayers: a claim to a later payer quotes every earlier one, each responsibility
+// level once and in payment order (a tertiary claim: P then S), at most ten, each named by
+// its own payer id. Payers reject a claim that skips or repeats a level. A claim quoting no
+// earlier payer is not judged here: it was billed from sessions, not from an 835.
+func checkCOBPayers(r *scrubRun, c *Claim, e *emitter) {
+	priors := c.PriorPayers()
+	if len(priors) == 0 {
+		return
+	}
+	if len(priors) > MaxOtherPayers {
+		e.add(0, "The claim quotes %d other payers; an 837P carries at most %d (loop 2320).", len(priors), MaxOtherPayers)
+	}
+	own := c.Responsibility()
+	if want := slices.Index(ResponsibilityLevels, own); want != len(priors) {
+		e.add(0, "A claim at payer level %s quotes %d earlier payers in 2320; it must quote exactly the %d before it.", own, len(priors), want)
+	}
+	var ownID string
+	if r.payer != nil {
+		ownID = r.payer.PayerID
+	}
+	ids := map[string]int{}
+	for i, p := range priors {
+		if i < len(ResponsibilityLevels) && p.Responsibility != ResponsibilityLevels[i] {
+			e.add(0, "Other payer %d, %s, should be at level %s: earlier payers are quoted in payment order, each level once.",
+				i+1, cobLabel(p), ResponsibilityLevels[i])
+		}
+		switch prev, dup := ids[p.PayerID]; {
+		case p.PayerID == "":
+			e.add(0, "Other payer %s has no payer id (2330B NM109).", cobLabel(p))
+		case dup:
+			e.add(0, "Other payers %d and %d have the same payer id %s; each 2330B needs its own, as 2430 SVD01 names it.", prev, i+1, p.PayerID)
+		case p.PayerID == ownID:
+			e.add(0, "Other payer %s is the payer this claim goes to (%s); a payer is not billed after itself.", cobLabel(p), ownID)
+		}
+		ids[p.PayerID] = i + 1
+	}
+}
+
+// checkCOBBalance: for every earlier payer, what it did not pay of the claim's charge is
+// explained by its adjustments (CLM02 - AMT*D = claim-level CAS + line-level CAS), and on
+// every line it adjudicated, SV102 - SVD02 = that line's CAS. A claim failing this is
+// rejected by the receiving payer's COB balancing, so it is held here.
+func checkCOBBalance(r *scrubRun, c *Claim, e *emitter) {
+	for _, p := range c.PriorPayers() {
+		adj := sumAdjustments(p.Adjustments)
+		lines := map[int]bool{}
+		for _, pl := range p.Lines {
+			adj += sumAdjustments(pl.Adjustments)
+			switch {
+			case pl.Line < 1 || pl.Line > len(c.Lines):
+				e.add(0, "Other payer %s adjudicated line %d, which the claim does not have (2430).", cobLabel(p), pl.Line)
+				continue
+			case lines[pl.Line]:
+				e.add(pl.Line, "Other payer %s adjudicated line %d twice (2430).", cobLabel(p), pl.Line)
+				continue
+			}
+			lines[pl.Line] = true
+			l := &c.Lines[pl.Line-1]
+			if got := sumAdjustments(pl.Adjustments); l.Charge-pl.Paid != got {
+				e.add(pl.Line, "Other payer %s on line %d: charge %s - paid %s = %s, but the line's adjustments (2430 CAS) add up to %s.",
+					cobLabel(p), pl.Line, l.Charge, pl.Paid, l.Charge-pl.Paid, got)
+			}
+		}
+		if c.Total-p.Paid != adj {
+			e.add(0, "Other payer %s: CLM02 %s - paid %s (AMT*D) = %s, but its claim and line adjustments (CAS) add up to %s.",
+				cobLabel(p), c.Total, p.Paid, c.Total-p.Paid, adj)
+		}
+	}
+}
+
+// checkCOBPaid: earlier payments are amounts paid (never negative), and together they do
+// not exceed the charge, on the claim or on a line: a claim whose earlier payers paid more
+// than was billed quotes an adjudication twice or the wrong one.
+func checkCOBPaid(r *scrubRun, c *Claim, e *emitter) {
+	priors := c.PriorPayers()
+	if len(priors) == 0 {
+		return
+	}
+	var total x12.Amount
+	perLine := make([]x12.Amount, len(c.Lines))
+	for _, p := range priors {
+		if p.Paid < 0 {
+			e.add(0, "Other payer %s paid %s (AMT*D); a paid amount is not negative.", cobLabel(p), p.Paid)
+		}
+		total += p.Paid
+		for _, pl := range p.Lines {
+			if pl.Paid < 0 {
+				e.add(pl.Line, "Other payer %s paid %s on line %d (SVD02); a paid amount is not negative.", cobLabel(p), pl.Paid, pl.Line)
+			}
+			if pl.Line >= 1 && pl.Line <= len(c.Lines) {
+				perLine[pl.Line-1] += pl.Paid
+			}
+		}
+	}
+	if total > c.Total {
+		e.add(0, "Earlier payers paid %s in all, more than the claim's charge %s.", total, c.Total)
+	}
+	for i, paid := range perLine {
+		if paid > c.Lines[i].Charge {
+			e.add(i+1, "Earlier payers paid %s on line %d, more than its charge %s.", paid, i+1, c.Lines[i].Charge)
+		}
+	}
+}
+
+func sumAdjustments(adj []Adjustment) x12.Amount {
+	var t x12.Amount
+	for _, a := range adj {
+		t += a.Amount
+	}
+	return t
 }

@@ -451,6 +451,7 @@ func TestScrubRules(t *testing.T) {
 			return c
 		}},
 	}
+	tests = append(tests, cobScrubCases()...) // claims/tertiary_test.go
 	fired := map[string]bool{}
 	for _, tt := range tests {
 		t.Run(tt.rule+"/"+tt.name, func(t *testing.T) {
