@@ -11,12 +11,14 @@ import (
 	"github.com/edigate/edigate/x12"
 )
 
-// SecondaryClaims builds the secondary (COB) claims now due: for every filed primary claim
-// whose 835 says the primary payer is done with it (paid, partially paid, or denied with
-// patient responsibility left) and whose client has a secondary coverage on record, the
-// same lines billed to the secondary payer with the primary's adjudication in
-// 2320/2330A/2330B and, per line, 2430. A primary claim whose family already has a filed
-// secondary claim yields nothing, so running this again builds nothing more.
+// SecondaryClaims builds the coordination-of-benefits claims now due: the secondary
+// claims below, then the tertiary claims (TertiaryClaims), so the claims step bills every
+// payer in line with one call. For every filed primary claim whose 835 says the primary
+// payer is done with it (paid, partially paid, or denied with patient responsibility left)
+// and whose client has a secondary coverage on record, the same lines billed to the
+// secondary payer with the primary's adjudication in 2320/2330A/2330B and, per line, 2430.
+// A primary claim whose family already has a filed secondary claim yields nothing, so
+// running this again builds nothing more.
 func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*claims.Claim, error) {
 	cands, err := p.DB.SecondaryCandidates(ctx)
 	if err != nil {
@@ -47,6 +49,52 @@ func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*c
 		sc.PriorClaim = c.Claim.ID
 		b.ApplyPayerModifiers(sc)
 		out = append(out, sc)
+	}
+	tertiary, err := p.TertiaryClaims(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, tertiary...), nil
+}
+
+// TertiaryClaims builds the tertiary claims now due: for every filed secondary claim whose
+// 835 leaves a balance (tertiaryDue) and whose client has a tertiary coverage with a payer
+// other than the primary's and the secondary's, the same lines billed to the tertiary
+// payer (2000B SBR01 T) quoting both earlier payers, each in its own 2320 loop: the
+// primary's adjudication as the secondary claim quoted it (SBR01 P) and the secondary's
+// from its 835 (SBR01 S). A secondary claim whose family already has a filed tertiary
+// claim yields nothing, and the tertiary claim's id depends only on its sessions and
+// payer, so running this again never bills twice.
+func (p *Pipeline) TertiaryClaims(ctx context.Context, b *claims.Builder) ([]*claims.Claim, error) {
+	cands, err := p.DB.TertiaryCandidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*claims.Claim
+	seen := map[string]bool{}
+	for i := range cands {
+		c := &cands[i]
+		post, ok := effectivePosting(c.Postings)
+		if !ok || !tertiaryDue(post) {
+			continue
+		}
+		cov, ok := tertiaryCoverage(&c.Client, c.Claim.Payer, c.PrimaryPayer)
+		if !ok {
+			continue
+		}
+		tc, err := b.Tertiary(&c.Claim, cov, p.priorPayer(&c.Claim, post))
+		if err != nil {
+			// Ids only: the claim and the payer, no patient data.
+			p.Log.Warn().Str("claim", c.Claim.ID).Str("payer", cov.Payer).Err(err).Msg("tertiary claim not built")
+			continue
+		}
+		if seen[tc.ID] {
+			continue // a replacement and its original both adjudicated: bill the sessions onward once
+		}
+		seen[tc.ID] = true
+		tc.PriorClaim = c.Claim.ID
+		b.ApplyPayerModifiers(tc)
+		out = append(out, tc)
 	}
 	return out, nil
 }
@@ -79,8 +127,18 @@ func effectivePosting(ps []store.PostedCLP) (store.PostedCLP, bool) {
 // or CLP02 4 (denied) with patient responsibility, go on; 19-21 mean the primary already
 // forwarded (crossed over) the claim, and a denial with no patient responsibility is a
 // provider write-off or an appeal, not a balance another payer covers.
-func secondaryDue(pc store.PostedCLP) bool {
-	if pc.Status != "1" && pc.Status != "4" {
+func secondaryDue(pc store.PostedCLP) bool { return dueOnward(pc, "1") }
+
+// tertiaryDue is secondaryDue for the secondary payer's adjudication of a secondary claim:
+// CLP02 2 (processed as secondary) or 4 (denied) with the same conditions. A secondary
+// payer answering 1 (processed as primary) disputes the order of benefits, which a
+// tertiary claim would not settle; 20 means it forwarded the claim itself.
+func tertiaryDue(pc store.PostedCLP) bool { return dueOnward(pc, "2") }
+
+// dueOnward reports whether an adjudication with CLP02 processed (the payer's own level)
+// or 4 leaves a balance for the next payer (see secondaryDue).
+func dueOnward(pc store.PostedCLP, processed string) bool {
+	if pc.Status != processed && pc.Status != "4" {
 		return false
 	}
 	if pc.Outcome != "denied" {
@@ -113,14 +171,30 @@ func secondaryCoverage(cl *claims.Client, primary *claims.Claim) (claims.Coverag
 	return claims.Coverage{}, false
 }
 
-// priorPayer turns the primary's posted CLP into what 2320/2330A/2330B/2430 carry. The
-// payer is named as configured (its 837P payer id is what the secondary payer knows it
-// by), else as the 835 names itself. Line detail is quoted only when every 835 service
-// line matches a line of the claim; otherwise all adjustments go to the claim level (2320
-// CAS), which keeps CLM02 - AMT*D = sum of CAS true for the secondary payer's balancing.
+// tertiaryCoverage picks the client's coverage marked tertiary, with a payer other than
+// the secondary claim's and the primary claim's (see secondaryCoverage).
+func tertiaryCoverage(cl *claims.Client, secondaryPayer, primaryPayer string) (claims.Coverage, bool) {
+	for _, cov := range cl.Coverage {
+		if strings.EqualFold(cov.Priority, "tertiary") && cov.Payer != "" && cov.Payer != secondaryPayer && cov.Payer != primaryPayer {
+			cov.Priority = "tertiary"
+			if cov.Relationship == "" {
+				cov.Relationship = "self"
+			}
+			return cov, true
+		}
+	}
+	return claims.Coverage{}, false
+}
+
+// priorPayer turns the posted CLP of claim c (a primary or a secondary claim) into what
+// 2320/2330A/2330B/2430 of the next payer's claim carry; 2320 SBR01 is c's own level. The
+// payer is named as configured (its 837P payer id is what the next payer knows it by),
+// else as the 835 names itself. Line detail is quoted only when every 835 service line
+// matches a line of the claim; otherwise all adjustments go to the claim level (2320 CAS),
+// which keeps CLM02 - AMT*D = sum of CAS true for the next payer's balancing.
 func (p *Pipeline) priorPayer(c *claims.Claim, pc store.PostedCLP) claims.PriorPayerInfo {
 	info := claims.PriorPayerInfo{
-		Responsibility:     claims.ResponsibilityPrimary,
+		Responsibility:     c.Responsibility(),
 		PayerName:          pc.PayerName,
 		PayerID:            pc.Payer,
 		Group:              c.Coverage.Group,
@@ -140,7 +214,7 @@ func (p *Pipeline) priorPayer(c *claims.Claim, pc store.PostedCLP) claims.PriorP
 	if c.Coverage.Subscriber != nil && c.Coverage.Relationship != "" && c.Coverage.Relationship != "self" {
 		sub = *c.Coverage.Subscriber
 	}
-	sub.MemberID = c.Coverage.MemberID // 2330A NM109: the member id at the primary payer
+	sub.MemberID = c.Coverage.MemberID // 2330A NM109: the member id at the payer that adjudicated c
 	info.Subscriber = sub
 
 	lineOf, matched := matchLines(c, pc.Adjustments)

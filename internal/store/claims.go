@@ -645,6 +645,67 @@ func (db *DB) SecondaryCandidates(ctx context.Context) ([]PrimaryAdjudication, e
 	return out, nil
 }
 
+// SecondaryAdjudication is a filed secondary claim that may owe a tertiary claim: its
+// client's record lists a tertiary coverage, some 835 spoke of it, and no claim billed
+// onward from its family has been filed yet. Claim carries the primary's adjudication it
+// quoted (Claim.Primary); PrimaryPayer is the configured payer of the primary claim it was
+// built from ("" when it was not built from one), so the tertiary payer can differ from
+// both. Postings are the secondary payer's CLPs, oldest first.
+type SecondaryAdjudication struct {
+	Claim        claims.Claim  `json:"claim"`
+	Client       claims.Client `json:"client"`
+	PrimaryPayer string        `json:"primary_payer"`
+	Postings     []PostedCLP   `json:"postings"`
+}
+
+// TertiaryCandidates lists the filed secondary claims that may owe a tertiary claim (see
+// SecondaryAdjudication), by date of service. The rule is SecondaryCandidates' one level
+// down: a secondary whose family already has a filed claim built from it (prior_claim) is
+// left out, so each secondary adjudication is billed onward once, and a held or built
+// tertiary is rebuilt until it files.
+func (db *DB) TertiaryCandidates(ctx context.Context) ([]SecondaryAdjudication, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, c.data, k.data, COALESCE(p.payer, '') FROM claims c
+		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
+		LEFT JOIN claims p ON p.id = c.prior_claim
+		WHERE c.responsibility = ? AND c.state = ? AND c.frequency <> ?
+		AND LOWER(k.data) LIKE '%"priority":"tertiary"%'
+		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
+		AND NOT EXISTS (SELECT 1 FROM claims t JOIN claims sc ON sc.id = t.prior_claim
+			WHERE sc.base_id = c.base_id AND t.state <> ? AND t.state <> ?)
+		ORDER BY c.service_date, c.id`), claims.ResponsibilitySecondary, ClaimFiled, claims.FrequencyVoid, ClaimHeld, ClaimBuilt)
+	if err != nil {
+		return nil, fmt.Errorf("store: tertiary candidates: %w", err)
+	}
+	var out []SecondaryAdjudication
+	for rows.Next() {
+		var id, cdata, kdata string
+		var a SecondaryAdjudication
+		if err := rows.Scan(&id, &cdata, &kdata, &a.PrimaryPayer); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(cdata), &a.Claim); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: claim %s data: %w", id, err)
+		}
+		if err := json.Unmarshal([]byte(kdata), &a.Client); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: client of claim %s: %w", id, err)
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Postings, err = db.postedCLPs(ctx, out[i].Claim.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // postedCLPs returns the CLPs posted for a claim with their adjustments, oldest first.
 func (db *DB) postedCLPs(ctx context.Context, claimID string) ([]PostedCLP, error) {
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT r.payment_id, r.seq, r.claim_id, r.payer_id, r.check_no, r.status, r.payer_claim,
