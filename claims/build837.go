@@ -302,9 +302,26 @@ func (b *Builder) Replacement(original *Claim, changed []Session, payerControlNu
 	c.Frequency = FrequencyReplacement
 	c.PayerControlNumber = payerControlNumber
 	c.ID = Resubmission(original.ID, FrequencyReplacement, version)
+	c.SamePayerAs(original)
+	return c, nil
+}
+
+// SamePayerAs points c, a claim rebuilt from its sessions to resubmit original, at the
+// payer original went to. Sessions carry the primary coverage, so without this a corrected
+// secondary or tertiary claim would go to the primary payer; it keeps the coverage, the
+// clearinghouse and the earlier payers' adjudications (2320) of original instead, and drops
+// the primary payer's authorization numbers as Secondary does.
+func (c *Claim) SamePayerAs(original *Claim) {
 	c.Primary = original.Primary
 	c.OtherPayers = original.OtherPayers
-	return c, nil
+	if original.Primary == nil {
+		return
+	}
+	c.Payer, c.Coverage, c.Clearinghouse = original.Payer, original.Coverage, original.Clearinghouse
+	c.Authorization = ""
+	for i := range c.Lines {
+		c.Lines[i].Authorization = ""
+	}
 }
 
 // Void returns a frequency-8 claim cancelling original. It repeats the original's lines

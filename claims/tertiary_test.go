@@ -348,3 +348,34 @@ func cobScrubCases() []struct {
 		{"negative payment", "cob.paid", true, with(func(p, s *PriorPayerInfo) { s.Paid = -amt("1") })},
 	}
 }
+
+// A replacement of a secondary or tertiary claim goes to that claim's payer with its
+// earlier payers' adjudications, not to the primary payer its sessions name; a primary
+// claim's replacement is unchanged.
+func TestReplacementKeepsPayer(t *testing.T) {
+	cfg := testConfig(t)
+	b := &Builder{Config: cfg}
+	primary, secondary, tertiary := buildTertiary(t, cfg)
+	s1, s2 := session("s-1", "90837"), session("s-2", "90785")
+	s2.Charge = amt("30")
+	for _, orig := range []*Claim{primary, secondary, tertiary} {
+		rep, err := b.Replacement(orig, []Session{s1, s2}, "PCN-1", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Payer != orig.Payer || rep.Responsibility() != orig.Responsibility() || rep.Clearinghouse != orig.Clearinghouse ||
+			len(rep.PriorPayers()) != len(orig.PriorPayers()) {
+			t.Errorf("replacement of %s (%s, SBR01 %s, %d prior) went to %s (SBR01 %s, %d prior)", orig.ID, orig.Payer,
+				orig.Responsibility(), len(orig.PriorPayers()), rep.Payer, rep.Responsibility(), len(rep.PriorPayers()))
+		}
+		if orig.Primary != nil && rep.Authorization != "" {
+			t.Errorf("replacement of %s to %s quotes the primary payer's authorization %s", orig.ID, rep.Payer, rep.Authorization)
+		}
+	}
+	// It still writes a valid 837P with its 2320 loops.
+	rep, _ := b.Replacement(tertiary, []Session{s1, s2}, "PCN-1", 1)
+	data, _ := write837(t, cfg, []*Claim{rep})
+	if n := len(find(parse837(t, data)[0].Root, "2320")); n != 2 {
+		t.Errorf("replacement of the tertiary claim has %d 2320 loops, want 2", n)
+	}
+}

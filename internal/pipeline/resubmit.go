@@ -118,6 +118,6 @@ func (p *Pipeline) correctedClaim(it store.QueueItem, rs *store.ClaimResubmissio
 	// A new CLM01 in the same family: the payer and the clearinghouse saw the rejected one,
 	// and responses to the two must not mix.
 	c.ID = claims.ControlBase(it.ClaimID) + "C" + strconv.Itoa(max(rs.Originals, 1)%100)
-	c.Primary = rs.Claim.Primary
+	c.SamePayerAs(&rs.Claim)
 	return c, nil
 }
