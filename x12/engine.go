@@ -320,6 +320,17 @@ type frame struct {
 	hlNum  int   // HL01 of an HL loop instance
 	trig   int   // position of the trigger segment
 	off    int64 // its byte offset
+	// hits[k] is where rule k's If condition first held in this instance, valid while
+	// bit k of ifm is set: the situational trigger a finding of the rule names. The
+	// slice is kept with the frame slot and only written on a match, so loops without
+	// rules (nearly all) and segments no rule looks at pay nothing for it.
+	hits []ruleHit
+}
+
+// ruleHit is the segment that satisfied a Rule's If condition.
+type ruleHit struct {
+	pos int    // its position in the transaction set
+	cl  *cLoop // the loop it was placed in (its own loop when it is a loop trigger)
 }
 
 // txState is the per-transaction parsing state, reused from one set to the next so that
@@ -369,7 +380,11 @@ func (tx *txState) push(cl *cLoop, l *Loop) *frame {
 	for range cl.nodes {
 		c = append(c, 0)
 	}
-	*f = frame{cl: cl, counts: c, loop: l}
+	h := f.hits
+	if len(h) < len(cl.rules) {
+		h = make([]ruleHit, len(cl.rules))
+	}
+	*f = frame{cl: cl, counts: c, loop: l, hits: h}
 	return f
 }
 
@@ -541,7 +556,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 			tx.arena.addSeg(f.loop, seg)
 		}
 		tx.checkSegment(tx.g.cseg(n), seg, pos, loopID)
-		tx.ruleSeg(seg)
+		tx.ruleSeg(seg, pos)
 		return
 	}
 	cl := n.loop
@@ -566,7 +581,7 @@ func (tx *txState) apply(d, i int, seg *Segment, pos int, outOfOrder bool) {
 	if cl.hl {
 		tx.checkHL(n.seg, seg, pos, nf)
 	}
-	tx.ruleSeg(seg)
+	tx.ruleSeg(seg, pos)
 }
 
 // closeTo closes open loop instances until depth frames remain.
@@ -603,9 +618,31 @@ func (tx *txState) closeFrame(f *frame, pos int, off int64) {
 			if ed := f.cl.segDef(r.Then.Segment).elementAt(r.Then.Element, r.Then.Component); ed != nil && r.Then.Element > 0 {
 				e.DataElement = ed.DataElement
 			}
+			e.Trigger = f.trigger(k, r)
 			tx.t.Errors = append(tx.t.Errors, e)
 		}
 	}
+}
+
+// trigger names the segment that made rule k of f apply, for the 999's situational-trigger
+// CTX; nil when the rule's condition is not a segment that is present (no If segment, or
+// one that must be absent).
+func (f *frame) trigger(k int, r *Rule) *Trigger {
+	if r.If.Segment == "" || r.If.Absent || f.ifm&(1<<uint(k)) == 0 {
+		return nil
+	}
+	h := f.hits[k]
+	t := &Trigger{Segment: r.If.Segment, Position: h.pos}
+	if r.If.Element > 0 {
+		t.Elem, t.Comp = r.If.Element, r.If.Component
+	}
+	if h.cl != nil {
+		t.Loop = h.cl.def.ID
+		if ed := h.cl.segDef(r.If.Segment).elementAt(r.If.Element, r.If.Component); ed != nil && t.Elem > 0 {
+			t.DataElement = ed.DataElement
+		}
+	}
+	return t
 }
 
 // missing reports node i of f when it is required and absent.
@@ -668,16 +705,20 @@ func condMatch(c *Cond, seg *Segment) bool {
 	return hasCode(c.Values, v)
 }
 
-// ruleSeg records which rule conditions the segment satisfies in every open instance.
-func (tx *txState) ruleSeg(seg *Segment) {
+// ruleSeg records which rule conditions the segment at pos satisfies in every open
+// instance, and where an If condition first held (the rule's situational trigger).
+func (tx *txState) ruleSeg(seg *Segment, pos int) {
 	if !tx.g.inRules[tx.num] {
 		return // no rule of this guide looks at this segment ID
 	}
 	for d := 0; d < tx.depth; d++ {
 		f := &tx.frames[d]
 		for k, r := range f.cl.rules {
-			if condMatch(&r.If, seg) {
-				f.ifm |= 1 << uint(k)
+			if bit := uint64(1) << uint(k); f.ifm&bit == 0 && condMatch(&r.If, seg) {
+				f.ifm |= bit
+				// The segment was just placed in the innermost open loop (its own,
+				// when it triggers one).
+				f.hits[k] = ruleHit{pos: pos, cl: tx.frames[tx.depth-1].cl}
 			}
 			if condMatch(&r.Then, seg) {
 				f.thenm |= 1 << uint(k)

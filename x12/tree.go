@@ -35,6 +35,26 @@ type Error struct {
 	Elem int `json:"-"`
 	Comp int `json:"-"`
 	Rep  int `json:"-"`
+	// Trigger is set on the finding of a situational rule ("required when ..." in the
+	// guide): the segment whose presence or value made the missing segment or element
+	// required. A 999 names it in a CTX SITUATIONAL TRIGGER after the IK3 or IK4.
+	Trigger *Trigger `json:"trigger,omitempty"`
+}
+
+// Trigger locates the segment (and element) that triggered a situational requirement, as
+// the 999's situational-trigger CTX reports it (CTX02-CTX06, 005010X231A1 2100 Segment
+// Context and 2110 Element Context).
+type Trigger struct {
+	Segment  string `json:"segment"`        // CTX02, the trigger's segment ID
+	Position int    `json:"position"`       // CTX03, in the transaction set (ST = 1)
+	Loop     string `json:"loop,omitempty"` // CTX04, the loop the trigger segment is in
+	// Elem, Comp and Rep are CTX05 (C030), 1-based, when the trigger is an element's
+	// value rather than the segment's presence; Comp and Rep are 0 when not applicable.
+	Elem int `json:"element,omitempty"`
+	Comp int `json:"component,omitempty"`
+	Rep  int `json:"repeat,omitempty"`
+	// DataElement is CTX06-1, the data element reference number of Elem (0 when unknown).
+	DataElement int `json:"dataElement,omitempty"`
 }
 
 func (e Error) Error() string {

@@ -245,16 +245,13 @@ func (b *builder) set(ic *x12.InterchangeResult, g *x12.GroupResult, s *x12.SetR
 		ctx = newSetContext(t)
 	}
 	for _, se := range segmentErrors(s.Errors) {
-		loop := se.loop
-		if loop == "HEADER" || loop == "ST" || loop == "DETAIL" || loop == "SUMMARY" {
-			loop = ""
-		}
-		if len(loop) > 4 {
-			// IK303 is data element 447, AN 1-4: 2010AA is reported as its loop number 2010.
-			loop = loop[:4]
-		}
-		if err := w.Simple("IK3", se.seg, strconv.Itoa(se.pos), loop, se.code); err != nil {
+		if err := w.Simple("IK3", se.seg, strconv.Itoa(se.pos), loopCode(se.loop), se.code); err != nil {
 			return fmt.Errorf("IK3: %w", err)
+		}
+		// 2100 holds the Segment Context CTX before the Business Unit Identifier CTX (the
+		// guide's order; both are position 0500).
+		if err := situational(w, se.trig); err != nil {
+			return fmt.Errorf("IK3 CTX: %w", err)
 		}
 		// CTX01-2 is AN 1-35: a longer (itself invalid) identifier is left out.
 		if name, ref := ctx.businessUnit(se.pos); name != "" && ref != "" && len(ref) <= 35 && safe(w, ref) {
@@ -274,6 +271,9 @@ func (b *builder) set(ic *x12.InterchangeResult, g *x12.GroupResult, s *x12.SetR
 			if err := w.Segment("IK4", pos, x12.E(dataElementRef(e.DataElement)), x12.E(e.Code), x12.E(bad)); err != nil {
 				return fmt.Errorf("IK4: %w", err)
 			}
+			if err := situational(w, e.Trigger); err != nil {
+				return fmt.Errorf("IK4 CTX: %w", err)
+			}
 		}
 	}
 	status := "A"
@@ -288,12 +288,51 @@ func (b *builder) set(ic *x12.InterchangeResult, g *x12.GroupResult, s *x12.SetR
 	return w.Simple("IK5", ik5...)
 }
 
+// loopCode is a loop ID as IK303 and CTX04 carry it (data element 447, AN 1-4): none for
+// the header and trailer tables, 2010AA as its loop number 2010.
+func loopCode(loop string) string {
+	if loop == "HEADER" || loop == "ST" || loop == "DETAIL" || loop == "SUMMARY" {
+		return ""
+	}
+	if len(loop) > 4 {
+		return loop[:4]
+	}
+	return loop
+}
+
+// situationalTrigger is CTX01-1 of the 999's Segment Context and Element Context CTX.
+const situationalTrigger = "SITUATIONAL TRIGGER"
+
+// situational writes the CTX naming the segment (and element) that made the segment or
+// element in error required (005010X231A1 2100 Segment Context after the IK3, 2110
+// Element Context after the IK4): CTX*SITUATIONAL TRIGGER*CLM*19*2300*5:3*1325. Nothing
+// is written without a trigger, or for one the CTX could not carry (a trigger comes from
+// the guide tables, so that would be a table error, not a reason to lose the 999).
+func situational(w *x12.Writer, t *x12.Trigger) error {
+	if t == nil || len(t.Segment) < 2 || len(t.Segment) > 3 || !safe(w, t.Segment) || t.Position < 1 {
+		return nil
+	}
+	loop := loopCode(t.Loop)
+	if !safe(w, loop) {
+		loop = ""
+	}
+	// CTX05 (C030) and CTX06-1 only when the trigger is an element's value.
+	at, ref := x12.C(), x12.C()
+	if t.Elem > 0 {
+		at = x12.C(strconv.Itoa(t.Elem), itoaOpt(t.Comp), itoaOpt(t.Rep))
+		ref = x12.C(dataElementRef(t.DataElement))
+	}
+	return w.Segment("CTX", x12.C(situationalTrigger), x12.E(t.Segment), x12.E(strconv.Itoa(t.Position)),
+		x12.E(loop), at, ref)
+}
+
 // segErr is one IK3 to write, with the IK4s under it.
 type segErr struct {
 	seg   string
 	pos   int
 	loop  string
 	code  string
+	trig  *x12.Trigger // the situational trigger of a segment-level finding
 	elems []x12.Error
 }
 
@@ -305,7 +344,7 @@ func segmentErrors(errs []x12.Error) []*segErr {
 	for _, e := range errs {
 		switch e.Level {
 		case x12.LevelSegment:
-			se := &segErr{seg: e.Segment, pos: e.Position, loop: e.Loop, code: e.Code}
+			se := &segErr{seg: e.Segment, pos: e.Position, loop: e.Loop, code: e.Code, trig: e.Trigger}
 			out = append(out, se)
 			if e.Code == x12.IK3ElementErrors && byPos[e.Position] == nil {
 				byPos[e.Position] = se

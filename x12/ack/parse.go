@@ -86,7 +86,7 @@ type Context struct {
 }
 
 // businessUnit reports whether a CTX names a business unit rather than a trigger segment.
-func (c Context) businessUnit() bool { return c.Name != "SITUATIONAL TRIGGER" && c.Segment == "" }
+func (c Context) businessUnit() bool { return c.Name != situationalTrigger && c.Segment == "" }
 
 // Segments returns a transaction's segments in input order, whatever loop tree the parser
 // built, so that readers of acknowledgements do not depend on loop IDs.

@@ -91,10 +91,10 @@ func (c *x222Checker) elemErr(s *x12.Segment, loop, ref string, elem, comp int, 
 }
 
 // segErr reports segment id as missing or wrong at the position of s (the loop's trigger,
-// as the engine does for its data rules).
-func (c *x222Checker) segErr(s *x12.Segment, id, loop, code, msg string) {
+// as the engine does for its data rules). trig, when not nil, is the situational trigger.
+func (c *x222Checker) segErr(s *x12.Segment, id, loop, code, msg string, trig *x12.Trigger) {
 	c.errs = append(c.errs, x12.Error{Level: x12.LevelSegment, Set: c.t.Set, Control: c.t.Control,
-		Segment: id, Position: c.pos(s), Loop: loop, Code: code, Message: msg, Offset: s.Offset})
+		Segment: id, Position: c.pos(s), Loop: loop, Code: code, Message: msg, Offset: s.Offset, Trigger: trig})
 }
 
 func (c *x222Checker) claim(claim *x12.Loop) {
@@ -208,7 +208,10 @@ func (c *x222Checker) replacementRef(claim *x12.Loop, clm *x12.Segment) {
 		}
 	})
 	if nested {
+		// The trigger is CLM05-3, as for the data rule this check completes.
+		trig := &x12.Trigger{Segment: "CLM", Position: c.pos(clm), Loop: claim.ID, Elem: 5, Comp: 3,
+			DataElement: dataElement("CLM05-3")}
 		c.segErr(clm, "REF", claim.ID, x222IK3DependentMissing,
-			"2300 REF*F8 payer claim control number is required when CLM05-3 is 7 (replacement) or 8 (void)")
+			"2300 REF*F8 payer claim control number is required when CLM05-3 is 7 (replacement) or 8 (void)", trig)
 	}
 }
