@@ -148,7 +148,6 @@ type claimCtx struct {
 	payer       *config.Payer
 	rendering   *config.Provider
 	supervising *config.Provider
-	prior       *config.Payer // nil when the prior payer is not configured
 }
 
 func resolve(cfg *config.Config, ch string, c *Claim, cc *claimCtx) error {

@@ -23,8 +23,6 @@ func testConfig(t testing.TB) *config.Config {
 	return config.Default()
 }
 
-func strp(s string) *string { return &s }
-
 // session returns a completed, billable individual-therapy session for the commercial
 // payer; tests change what they exercise.
 func session(id, code string) Session {
