@@ -324,6 +324,29 @@ func (c *Claim) SamePayerAs(original *Claim) {
 	}
 }
 
+// Readjudicated returns a frequency-7 claim that replaces original, a secondary or tertiary
+// claim its payer holds under payerControlNumber, after an earlier payer re-adjudicated:
+// the same lines, payer and coverage, quoting priors (the earlier payers' adjudications as
+// they stand now, in payment order) in 2320/2330/2430 instead of what original quoted.
+// version counts the family's resubmissions (1 for the first).
+func (b *Builder) Readjudicated(original *Claim, priors []PriorPayerInfo, payerControlNumber string, version int) (*Claim, error) {
+	if payerControlNumber == "" {
+		return nil, fmt.Errorf("replacement of claim %s: the payer claim control number (REF*F8) is required", original.ID)
+	}
+	if original.Primary == nil {
+		return nil, fmt.Errorf("replacement of claim %s: it quotes no earlier payer (2320); nothing to re-adjudicate", original.ID)
+	}
+	c, err := b.nextPayer(original, original.Coverage, original.Coverage.Priority, priors)
+	if err != nil {
+		return nil, err
+	}
+	c.Clearinghouse = original.Clearinghouse // where the payer already has the claim
+	c.Frequency = FrequencyReplacement
+	c.PayerControlNumber = payerControlNumber
+	c.ID = Resubmission(original.ID, FrequencyReplacement, version)
+	return c, nil
+}
+
 // Void returns a frequency-8 claim cancelling original. It repeats the original's lines
 // and charges, as payers match a void against the claim it cancels.
 func (b *Builder) Void(original *Claim, payerControlNumber string, version int) (*Claim, error) {

@@ -12,11 +12,13 @@ import (
 )
 
 // SecondaryClaims builds the coordination-of-benefits claims now due: the secondary
-// claims below, then the tertiary claims (TertiaryClaims), so the claims step bills every
-// payer in line with one call. For every filed primary claim whose 835 says the primary
-// payer is done with it (paid, partially paid, or denied with patient responsibility left)
-// and whose client has a secondary coverage on record, the same lines billed to the
-// secondary payer with the primary's adjudication in 2320/2330A/2330B and, per line, 2430.
+// claims below, then the tertiary claims (TertiaryClaims), then the replacements and voids
+// of filed secondary and tertiary claims whose earlier payer re-adjudicated (COBUpdates),
+// so the claims step bills every payer in line with one call. For every filed primary
+// claim whose 835 says the primary payer is done with it (paid less than the charge, or
+// denied with patient responsibility left) and whose client has a secondary coverage on
+// record, the same lines billed to the secondary payer with the primary's adjudication in
+// 2320/2330A/2330B and, per line, 2430.
 // A primary claim whose family already has a filed secondary claim yields nothing, so
 // running this again builds nothing more.
 func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*claims.Claim, error) {
@@ -54,7 +56,12 @@ func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*c
 	if err != nil {
 		return nil, err
 	}
-	return append(out, tertiary...), nil
+	out = append(out, tertiary...)
+	updates, err := p.COBUpdates(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, updates...), nil
 }
 
 // TertiaryClaims builds the tertiary claims now due: for every filed secondary claim whose
@@ -125,8 +132,9 @@ func effectivePosting(ps []store.PostedCLP) (store.PostedCLP, bool) {
 // secondaryDue reports whether the primary's adjudication leaves something for the
 // secondary payer. CLP02 1 (processed as primary) with money paid or owed by the patient,
 // or CLP02 4 (denied) with patient responsibility, go on; 19-21 mean the primary already
-// forwarded (crossed over) the claim, and a denial with no patient responsibility is a
-// provider write-off or an appeal, not a balance another payer covers.
+// forwarded (crossed over) the claim, a denial with no patient responsibility is a
+// provider write-off or an appeal, not a balance another payer covers, and a claim paid in
+// full (CLP04 = CLP03) leaves no balance at all.
 func secondaryDue(pc store.PostedCLP) bool { return dueOnward(pc, "1") }
 
 // tertiaryDue is secondaryDue for the secondary payer's adjudication of a secondary claim:
@@ -140,6 +148,9 @@ func tertiaryDue(pc store.PostedCLP) bool { return dueOnward(pc, "2") }
 func dueOnward(pc store.PostedCLP, processed string) bool {
 	if pc.Status != processed && pc.Status != "4" {
 		return false
+	}
+	if pc.Charge > 0 && pc.Paid >= pc.Charge {
+		return false // paid in full: nothing left for the next payer
 	}
 	if pc.Outcome != "denied" {
 		return true

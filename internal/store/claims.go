@@ -208,7 +208,8 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 }
 
 // billSessions marks the sessions of an original primary claim billed, and applies the
-// pending changes behind a replacement or void. Secondary claims bill billed sessions.
+// pending changes behind a replacement or void of a primary claim. Secondary and tertiary
+// claims (and their replacements and voids) bill sessions already billed.
 func (b *Batch) billSessions(claimID string) error {
 	row, err := b.queryRow(`SELECT frequency, responsibility FROM claims WHERE id = ?`, claimID)
 	if err != nil {
@@ -218,9 +219,12 @@ func (b *Batch) billSessions(claimID string) error {
 	if err := row.Scan(&freq, &resp); err != nil {
 		return fmt.Errorf("store: claim %s: %w", claimID, err)
 	}
-	if freq == claims.FrequencyReplacement || freq == claims.FrequencyVoid {
+	if (freq == claims.FrequencyReplacement || freq == claims.FrequencyVoid) && resp == claims.ResponsibilityPrimary {
 		return b.resubmitSessions(claimID, claims.ControlBase(claimID))
 	}
+	// A secondary or tertiary resubmission (e.g. after the primary re-adjudicated) leaves
+	// the sessions alone: they stay billed on the primary claim, so a later change to them
+	// still makes a primary replacement, and a change pending on them is not swallowed.
 	if resp != claims.ResponsibilityPrimary {
 		return nil
 	}
@@ -706,11 +710,129 @@ func (db *DB) TertiaryCandidates(ctx context.Context) ([]SecondaryAdjudication, 
 	return out, nil
 }
 
+// COBFamily is the family (one base_id) of a secondary or tertiary claim with a filed
+// member, with what is needed to check the earlier payer's adjudication it quotes (2320)
+// against the one that stands now, after a reversal and correction, and to correct it.
+type COBFamily struct {
+	// Claim is the family's latest filed claim: the original, replacement or void its
+	// payer holds now.
+	Claim claims.Claim `json:"claim"`
+	// Version is the family's next resubmission number: its filed replacements and voids
+	// plus one, so a correction built but not filed yet is rebuilt under the same CLM01.
+	Version int `json:"version"`
+	// Postings are the CLPs posted for Claim itself (its own payer's, CLP07 the number a
+	// replacement or void quotes in REF*F8), oldest first.
+	Postings []PostedCLP `json:"postings"`
+	// Prior holds the claims of the earlier payer's family (the one the claim was built
+	// from, prior_claim, with its replacements), by CLM01; PriorPostings are every CLP
+	// posted for them, oldest first, reversals included.
+	Prior         map[string]claims.Claim `json:"prior"`
+	PriorPostings []PostedCLP             `json:"prior_postings"`
+}
+
+// COBFamilies lists, by date of service, the families of claims at responsibility level
+// resp (claims.ResponsibilitySecondary or Tertiary) that have a filed member and whose
+// earlier payer's claim family has more than one posted CLP: a reversal, a correction or
+// a second adjudication, the only ways the adjudication a claim quoted can have changed
+// since it was built. A family that has been voided is listed too (Claim is the void).
+func (db *DB) COBFamilies(ctx context.Context, resp string) ([]COBFamily, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT DISTINCT c.service_date, c.base_id, p.base_id FROM claims c
+		JOIN claims p ON p.id = c.prior_claim
+		WHERE c.responsibility = ? AND c.prior_claim <> ''
+		AND EXISTS (SELECT 1 FROM claims f WHERE f.base_id = c.base_id AND f.state = ?)
+		AND (SELECT COUNT(*) FROM remit_claims r JOIN claims pm ON pm.id = r.claim_id WHERE pm.base_id = p.base_id) > 1
+		ORDER BY c.service_date, c.base_id, p.base_id`), resp, ClaimFiled)
+	if err != nil {
+		return nil, fmt.Errorf("store: COB families: %w", err)
+	}
+	type fam struct{ base, prior string }
+	var found []fam
+	seen := map[string]bool{}
+	for rows.Next() {
+		var date string
+		var f fam
+		if err := rows.Scan(&date, &f.base, &f.prior); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !seen[f.base] { // every member of a family is built from the same earlier family
+			seen[f.base] = true
+			found = append(found, f)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]COBFamily, 0, len(found))
+	for _, f := range found {
+		cf, err := db.cobFamily(ctx, f.base, f.prior)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cf)
+	}
+	return out, nil
+}
+
+// cobFamily loads one family of COBFamilies.
+func (db *DB) cobFamily(ctx context.Context, base, priorBase string) (COBFamily, error) {
+	cf := COBFamily{Prior: map[string]claims.Claim{}}
+	// The latest filed member is the one in the latest file: created_at can tie, and a
+	// replacement's CLM01 does not sort after its original's in every case (R10 < R9).
+	var id, data string
+	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT c.id, c.data FROM claims c JOIN claim_submissions s ON s.claim_id = c.id
+		WHERE c.base_id = ? AND c.state = ? ORDER BY s.file_id DESC, c.id DESC LIMIT 1`), base, ClaimFiled).Scan(&id, &data); err != nil {
+		return cf, fmt.Errorf("store: claim family %s: %w", base, err)
+	}
+	if err := json.Unmarshal([]byte(data), &cf.Claim); err != nil {
+		return cf, fmt.Errorf("store: claim %s data: %w", id, err)
+	}
+	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND state = ?`),
+		base, claims.FrequencyOriginal, ClaimFiled).Scan(&cf.Version); err != nil {
+		return cf, fmt.Errorf("store: claim family %s: %w", base, err)
+	}
+	cf.Version++
+	var err error
+	if cf.Postings, err = db.postedCLPs(ctx, id); err != nil {
+		return cf, err
+	}
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id, data FROM claims WHERE base_id = ? ORDER BY id`), priorBase)
+	if err != nil {
+		return cf, fmt.Errorf("store: claim family %s: %w", priorBase, err)
+	}
+	for rows.Next() {
+		var pid, pdata string
+		if err := rows.Scan(&pid, &pdata); err != nil {
+			rows.Close()
+			return cf, err
+		}
+		var c claims.Claim
+		if err := json.Unmarshal([]byte(pdata), &c); err != nil {
+			rows.Close()
+			return cf, fmt.Errorf("store: claim %s data: %w", pid, err)
+		}
+		cf.Prior[pid] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return cf, err
+	}
+	cf.PriorPostings, err = db.postedCLPsWhere(ctx, `r.claim_id IN (SELECT id FROM claims WHERE base_id = ?)`, priorBase)
+	return cf, err
+}
+
 // postedCLPs returns the CLPs posted for a claim with their adjustments, oldest first.
 func (db *DB) postedCLPs(ctx context.Context, claimID string) ([]PostedCLP, error) {
+	return db.postedCLPsWhere(ctx, `r.claim_id = ?`, claimID)
+}
+
+// postedCLPsWhere returns the CLPs posted for the claims a condition on remit_claims r
+// selects, with their adjustments, oldest first; claimID names them in errors.
+func (db *DB) postedCLPsWhere(ctx context.Context, cond, claimID string) ([]PostedCLP, error) {
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT r.payment_id, r.seq, r.claim_id, r.payer_id, r.check_no, r.status, r.payer_claim,
 		r.charge_cents, r.paid_cents, r.patient_cents, r.outcome, r.denial_category, r.appeal_due, r.pay_date, p.payer, p.balanced
-		FROM remit_claims r JOIN remit_payments p ON p.id = r.payment_id WHERE r.claim_id = ? ORDER BY r.payment_id, r.seq`), claimID)
+		FROM remit_claims r JOIN remit_payments p ON p.id = r.payment_id WHERE `+cond+` ORDER BY r.payment_id, r.seq`), claimID)
 	if err != nil {
 		return nil, fmt.Errorf("store: postings of claim %s: %w", claimID, err)
 	}
