@@ -115,6 +115,12 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 		}
 		out.Claims = append(out.Claims, cj)
 	}
+	if !*dry {
+		if err := env.RecordCOBWaits(ctx, b.COBWaits); err != nil {
+			fmt.Fprintf(a.stderr, "edigate claims build: %v\n", err)
+			return exitUsage
+		}
+	}
 	if f.json {
 		return emitJSON(a, "claims", out)
 	}

@@ -24,6 +24,9 @@ type BuiltClaims struct {
 	Results []claims.Result
 	Held    []store.SessionRecord // sessions on an intake hold, not on a claim
 	Waiting []WaitingClaim        // changed or voided billed sessions that cannot be resubmitted yet
+	// COBWaits are the secondary/tertiary corrections among Waiting; storing the claims
+	// records them on their claims (RecordCOBWaits).
+	COBWaits []COBWait
 	// AwaitingEligibility are ready sessions kept off claims while their 270 is unanswered
 	// (claims.eligibility_wait_hours).
 	AwaitingEligibility []string
@@ -110,11 +113,20 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 		return nil, err
 	}
 	built = append(built, secondary...)
+	updates, cobWaits, err := p.COBUpdates(ctx, builder)
+	if err != nil {
+		return nil, err
+	}
+	built = append(built, updates...)
+	for _, w := range cobWaits {
+		waiting = append(waiting, WaitingClaim{w.Claim.ID, w.Claim.SessionIDs, w.Reason})
+	}
 	results := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub(built)
 	if err := p.checkOverrides(ctx, built, results); err != nil {
 		return nil, err
 	}
-	return &BuiltClaims{Claims: built, Results: results, Held: held, Waiting: waiting, AwaitingEligibility: awaiting}, nil
+	return &BuiltClaims{Claims: built, Results: results, Held: held, Waiting: waiting, COBWaits: cobWaits,
+		AwaitingEligibility: awaiting}, nil
 }
 
 // awaitingEligibility reports whether a session's 270 is still unanswered within the
@@ -167,7 +179,7 @@ func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, er
 			held++
 		}
 	}
-	return built, held, nil
+	return built, held, p.RecordCOBWaits(ctx, b.COBWaits)
 }
 
 // FiledFile is one 837P file written for a clearinghouse.

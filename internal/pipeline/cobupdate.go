@@ -31,28 +31,42 @@ const EventCOBUpdateWaiting = "cob_update_waiting"
 // The correction's CLM01 is the family's next resubmission number, counted over filed
 // members, so running this again rebuilds an unfiled correction under the same id, and
 // once it is filed its quotes match and nothing more is built.
-func (p *Pipeline) COBUpdates(ctx context.Context, b *claims.Builder) ([]*claims.Claim, error) {
+//
+// Building writes nothing (claims build --dry-run and claims scrub use it): waits are
+// returned, and RecordCOBWaits records them when the claims are stored.
+func (p *Pipeline) COBUpdates(ctx context.Context, b *claims.Builder) ([]*claims.Claim, []COBWait, error) {
 	var out []*claims.Claim
+	var waits []COBWait
 	for _, resp := range []string{claims.ResponsibilitySecondary, claims.ResponsibilityTertiary} {
 		fams, err := p.DB.COBFamilies(ctx, resp)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for i := range fams {
-			c, err := p.cobUpdate(ctx, b, &fams[i])
-			if err != nil {
-				return nil, err
-			}
+			c, w := p.cobUpdate(b, &fams[i])
 			if c != nil {
 				out = append(out, c)
 			}
+			if w != nil {
+				waits = append(waits, *w)
+			}
 		}
 	}
-	return out, nil
+	return out, waits, nil
 }
 
-// cobUpdate returns the correction one family needs, or nil (see COBUpdates).
-func (p *Pipeline) cobUpdate(ctx context.Context, b *claims.Builder, f *store.COBFamily) (*claims.Claim, error) {
+// COBWait is a filed secondary or tertiary claim whose correction waits for its payer's 835.
+type COBWait struct {
+	Claim  *claims.Claim
+	Action string // replacement or void
+	Prior  string // the re-adjudicated earlier claim
+	Reason string // for a biller
+	detail map[string]string
+}
+
+// cobUpdate returns the correction one family needs, or what it waits for, or neither (see
+// COBUpdates).
+func (p *Pipeline) cobUpdate(b *claims.Builder, f *store.COBFamily) (*claims.Claim, *COBWait) {
 	cur := &f.Claim
 	if cur.Frequency == claims.FrequencyVoid || cur.Primary == nil {
 		return nil, nil // voided already, or not a claim built from another payer's 835
@@ -85,7 +99,7 @@ func (p *Pipeline) cobUpdate(ctx context.Context, b *claims.Builder, f *store.CO
 	void := !dueOnward(post, processedAs(&from))
 	pcn := ownPayerClaim(f.Postings)
 	if pcn == "" {
-		return nil, p.recordCOBWaiting(ctx, cur, &from, post, void)
+		return nil, cobWait(cur, &from, post, void)
 	}
 	var nc *claims.Claim
 	var err error
@@ -103,6 +117,18 @@ func (p *Pipeline) cobUpdate(ctx context.Context, b *claims.Builder, f *store.CO
 	p.Log.Info().Str("claim", cur.ID).Str("payer", cur.Payer).Str("prior_claim", from.ID).Str("new_claim", nc.ID).
 		Str("frequency", nc.Frequency).Msg("COB update built: the earlier payer re-adjudicated")
 	return nc, nil
+}
+
+func cobWait(cur, from *claims.Claim, post store.PostedCLP, void bool) *COBWait {
+	action := "replacement"
+	if void {
+		action = "void"
+	}
+	return &COBWait{Claim: cur, Action: action, Prior: from.ID,
+		Reason: fmt.Sprintf("claim %s was re-adjudicated; waiting for %s's 835 (its claim number for REF*F8) to send a %s",
+			from.ID, cur.Payer, action),
+		detail: map[string]string{"action": action, "prior_claim": from.ID, "prior_payer_claim": post.PayerClaim,
+			"prior_check": post.Check, "prior_status": post.Status}}
 }
 
 // processedAs is the CLP02 with which the payer of c processes it at its own level: 1 for
@@ -129,31 +155,35 @@ func ownPayerClaim(ps []store.PostedCLP) string {
 	return ""
 }
 
-// recordCOBWaiting records, once per standing adjudication, that cur needs a correction
-// its payer's 835 must make possible. The detail carries ids and codes only.
-func (p *Pipeline) recordCOBWaiting(ctx context.Context, cur, from *claims.Claim, post store.PostedCLP, void bool) error {
-	action := "replacement"
-	if void {
-		action = "void"
+// RecordCOBWaits records each wait once per standing adjudication on its claim
+// (EventCOBUpdateWaiting; the detail carries ids and codes only).
+func (p *Pipeline) RecordCOBWaits(ctx context.Context, waits []COBWait) error {
+	for _, w := range waits {
+		if err := p.recordCOBWait(ctx, w); err != nil {
+			return err
+		}
 	}
-	detail := map[string]string{"action": action, "prior_claim": from.ID, "prior_payer_claim": post.PayerClaim,
-		"prior_check": post.Check, "prior_status": post.Status}
+	return nil
+}
+
+func (p *Pipeline) recordCOBWait(ctx context.Context, w COBWait) error {
+	cur := w.Claim
 	evs, err := p.DB.Events(ctx, "claim", cur.ID)
 	if err != nil {
 		return err
 	}
 	for _, e := range evs {
 		var d map[string]string
-		if e.Kind == EventCOBUpdateWaiting && json.Unmarshal(e.Detail, &d) == nil && maps.Equal(d, detail) {
+		if e.Kind == EventCOBUpdateWaiting && json.Unmarshal(e.Detail, &d) == nil && maps.Equal(d, w.detail) {
 			return nil
 		}
 	}
 	if err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
-		return b.Event("claim", cur.ID, EventCOBUpdateWaiting, "", detail)
+		return b.Event("claim", cur.ID, EventCOBUpdateWaiting, "", w.detail)
 	}); err != nil {
 		return fmt.Errorf("claim %s: %w", cur.ID, err)
 	}
-	p.Log.Info().Str("claim", cur.ID).Str("payer", cur.Payer).Str("prior_claim", from.ID).Str("action", action).
+	p.Log.Info().Str("claim", cur.ID).Str("payer", cur.Payer).Str("prior_claim", w.Prior).Str("action", w.Action).
 		Msg("COB update waiting for the payer's 835 (claim number for REF*F8)")
 	return nil
 }

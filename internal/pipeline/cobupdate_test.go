@@ -275,8 +275,19 @@ func secondaryWaits(t *testing.T, p *Pipeline) {
 	ctx := context.Background()
 	primary, secondary := cobSetup(t, p, false)
 	applyERA(t, p, "remit3.835", readjudicated835(primary.ID, "CHK2", 110, 20, 20))
+	// Building alone (a dry run) reports the wait and records nothing.
+	b, err := p.BuildClaims(ctx)
+	if err != nil || len(b.Claims) != 0 || len(b.Waiting) != 1 || b.Waiting[0].Claim != secondary.ID ||
+		!strings.Contains(b.Waiting[0].Reason, primary.ID) {
+		t.Fatalf("dry build: %+v %v", b, err)
+	}
+	if n := countEvents(t, p, secondary.ID, EventCOBUpdateWaiting); n != 0 {
+		t.Fatalf("a dry build recorded %d %s events", n, EventCOBUpdateWaiting)
+	}
 	for range 2 {
-		buildsNothing(t, p, "before Medicaid's 835")
+		if built, held, err := p.BuildAndStoreClaims(ctx); err != nil || built+held != 0 {
+			t.Fatalf("before Medicaid's 835: built %d held %d: %v", built, held, err)
+		}
 	}
 	evs, err := p.DB.Events(ctx, "claim", secondary.ID)
 	if err != nil {

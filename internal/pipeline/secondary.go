@@ -56,12 +56,7 @@ func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*c
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, tertiary...)
-	updates, err := p.COBUpdates(ctx, b)
-	if err != nil {
-		return nil, err
-	}
-	return append(out, updates...), nil
+	return append(out, tertiary...), nil
 }
 
 // TertiaryClaims builds the tertiary claims now due: for every filed secondary claim whose
