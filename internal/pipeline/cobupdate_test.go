@@ -525,3 +525,37 @@ func TestCOBUpdatesPostgres(t *testing.T) {
 		})
 	}
 }
+
+// TestRejectedSecondaryResubmitted: the secondary payer's 277CA rejects the secondary claim;
+// resolving the rejection as resubmitted builds a corrected original for the secondary
+// payer, quoting the primary's adjudication (2320), and the session stays on its primary
+// claim (a later change to it replaces the primary claim, not the secondary).
+func TestRejectedSecondaryResubmitted(t *testing.T) {
+	ctx := context.Background()
+	p := newPipeline(t)
+	primary, secondary := cobSetup(t, p, false)
+	if err := p.ResponseHandlers()[Kind277CA](ctx, "ACK.277", fill(t, "277ca-reject.x12.tmpl", "{{CLAIM}}", secondary.ID, "{{MEMBER}}", "MCD9")); err != nil {
+		t.Fatal(err)
+	}
+	rej, _ := p.DB.QueueItems(ctx, store.QueueFilter{Kind: store.QueueRejections, ClaimID: secondary.ID, OpenOnly: true})
+	if len(rej) != 1 {
+		t.Fatalf("rejections of the secondary claim: %+v", rej)
+	}
+	r, err := p.ResolveQueueItem(ctx, rej[0].ID, store.OutcomeResubmitted, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := p.DB.Claim(ctx, r.Claim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Claim
+	if r.Frequency != claims.FrequencyOriginal || c.Payer != secondary.Payer || c.Responsibility() != claims.ResponsibilitySecondary ||
+		c.Primary == nil || c.Primary.Paid != secondary.Primary.Paid {
+		t.Fatalf("corrected claim %s: payer %s SBR01 %s primary %+v, want the secondary payer %s quoting the primary",
+			c.ID, c.Payer, c.Responsibility(), c.Primary, secondary.Payer)
+	}
+	if s, _ := p.DB.Session(ctx, "S1"); s.ClaimRef != primary.ID {
+		t.Errorf("S1 claim_ref %q, want the primary claim %s", s.ClaimRef, primary.ID)
+	}
+}

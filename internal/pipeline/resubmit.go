@@ -72,8 +72,10 @@ func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome, note
 			"queue_item": it.ID}); err != nil {
 			return err
 		}
-		if nc.Frequency == claims.FrequencyOriginal {
+		if nc.Frequency == claims.FrequencyOriginal && nc.Primary == nil {
 			// Filing an original does not move sessions from the rejected claim; do it now.
+			// Sessions stay on their primary claim: a corrected secondary or tertiary claim
+			// does not take them (a later change to a session replaces the primary claim).
 			return b.AdoptSessions(nc.ID)
 		}
 		return nil
