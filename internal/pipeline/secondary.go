@@ -12,9 +12,8 @@ import (
 )
 
 // SecondaryClaims builds the coordination-of-benefits claims now due: the secondary
-// claims below, then the tertiary claims (TertiaryClaims), then the replacements and voids
-// of filed secondary and tertiary claims whose earlier payer re-adjudicated (COBUpdates),
-// so the claims step bills every payer in line with one call. For every filed primary
+// claims below, then the tertiary claims (TertiaryClaims); BuildClaims adds the
+// replacements and voids of those whose earlier payer re-adjudicated (COBUpdates). For every filed primary
 // claim whose 835 says the primary payer is done with it (paid less than the charge, or
 // denied with patient responsibility left) and whose client has a secondary coverage on
 // record, the same lines billed to the secondary payer with the primary's adjudication in
@@ -22,35 +21,11 @@ import (
 // A primary claim whose family already has a filed secondary claim yields nothing, so
 // running this again builds nothing more.
 func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*claims.Claim, error) {
-	cands, err := p.DB.SecondaryCandidates(ctx)
+	out, err := p.onwardClaims(ctx, onward{next: "secondary", candidates: p.DB.SecondaryCandidates, due: secondaryDue,
+		coverage: func(a *store.Adjudicated) (claims.Coverage, bool) { return secondaryCoverage(&a.Client, &a.Claim) },
+		build:    b.Secondary, builder: b})
 	if err != nil {
 		return nil, err
-	}
-	var out []*claims.Claim
-	seen := map[string]bool{}
-	for i := range cands {
-		c := &cands[i]
-		post, ok := effectivePosting(c.Postings)
-		if !ok || !secondaryDue(post) {
-			continue
-		}
-		cov, ok := secondaryCoverage(&c.Client, &c.Claim)
-		if !ok {
-			continue
-		}
-		sc, err := b.Secondary(&c.Claim, cov, p.priorPayer(&c.Claim, post))
-		if err != nil {
-			// Ids only: the claim and the payer, no patient data.
-			p.Log.Warn().Str("claim", c.Claim.ID).Str("payer", cov.Payer).Err(err).Msg("secondary claim not built")
-			continue
-		}
-		if seen[sc.ID] {
-			continue // a replacement and its original both adjudicated: bill the sessions onward once
-		}
-		seen[sc.ID] = true
-		sc.PriorClaim = c.Claim.ID
-		b.ApplyPayerModifiers(sc)
-		out = append(out, sc)
 	}
 	tertiary, err := p.TertiaryClaims(ctx, b)
 	if err != nil {
@@ -68,7 +43,28 @@ func (p *Pipeline) SecondaryClaims(ctx context.Context, b *claims.Builder) ([]*c
 // claim yields nothing, and the tertiary claim's id depends only on its sessions and
 // payer, so running this again never bills twice.
 func (p *Pipeline) TertiaryClaims(ctx context.Context, b *claims.Builder) ([]*claims.Claim, error) {
-	cands, err := p.DB.TertiaryCandidates(ctx)
+	return p.onwardClaims(ctx, onward{next: "tertiary", candidates: p.DB.TertiaryCandidates, due: tertiaryDue,
+		coverage: func(a *store.Adjudicated) (claims.Coverage, bool) {
+			return tertiaryCoverage(&a.Client, a.Claim.Payer, a.PriorPayer)
+		},
+		build: b.Tertiary, builder: b})
+}
+
+// onward is one step of the coordination of benefits: from the filed claims of one payer
+// level to the next payer's claims.
+type onward struct {
+	next       string // secondary or tertiary: the level built, for logs
+	candidates func(context.Context) ([]store.Adjudicated, error)
+	due        func(store.PostedCLP) bool // the adjudication leaves something for the next payer
+	coverage   func(*store.Adjudicated) (claims.Coverage, bool)
+	build      func(*claims.Claim, claims.Coverage, claims.PriorPayerInfo) (*claims.Claim, error)
+	builder    *claims.Builder
+}
+
+// onwardClaims builds the next payer's claim for every candidate whose standing
+// adjudication leaves a balance and whose client has that payer's coverage.
+func (p *Pipeline) onwardClaims(ctx context.Context, o onward) ([]*claims.Claim, error) {
+	cands, err := o.candidates(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -77,26 +73,26 @@ func (p *Pipeline) TertiaryClaims(ctx context.Context, b *claims.Builder) ([]*cl
 	for i := range cands {
 		c := &cands[i]
 		post, ok := effectivePosting(c.Postings)
-		if !ok || !tertiaryDue(post) {
+		if !ok || !o.due(post) {
 			continue
 		}
-		cov, ok := tertiaryCoverage(&c.Client, c.Claim.Payer, c.PrimaryPayer)
+		cov, ok := o.coverage(c)
 		if !ok {
 			continue
 		}
-		tc, err := b.Tertiary(&c.Claim, cov, p.priorPayer(&c.Claim, post))
+		nc, err := o.build(&c.Claim, cov, p.priorPayer(&c.Claim, post))
 		if err != nil {
 			// Ids only: the claim and the payer, no patient data.
-			p.Log.Warn().Str("claim", c.Claim.ID).Str("payer", cov.Payer).Err(err).Msg("tertiary claim not built")
+			p.Log.Warn().Str("claim", c.Claim.ID).Str("payer", cov.Payer).Err(err).Msg(o.next + " claim not built")
 			continue
 		}
-		if seen[tc.ID] {
+		if seen[nc.ID] {
 			continue // a replacement and its original both adjudicated: bill the sessions onward once
 		}
-		seen[tc.ID] = true
-		tc.PriorClaim = c.Claim.ID
-		b.ApplyPayerModifiers(tc)
-		out = append(out, tc)
+		seen[nc.ID] = true
+		nc.PriorClaim = c.Claim.ID
+		o.builder.ApplyPayerModifiers(nc)
+		out = append(out, nc)
 	}
 	return out, nil
 }

@@ -576,14 +576,17 @@ func (b *Batch) resubmitSessions(claimID, base string) error {
 	return nil
 }
 
-// PrimaryAdjudication is a filed primary claim that may owe a secondary (COB) claim: its
-// client's record lists a secondary coverage, some 835 spoke of it, and no secondary claim
-// built from its family has been filed yet. Postings are every CLP posted for it, oldest
-// first; which one counts (reversals, corrections) is the caller's decision.
-type PrimaryAdjudication struct {
-	Claim    claims.Claim  `json:"claim"`
-	Client   claims.Client `json:"client"`
-	Postings []PostedCLP   `json:"postings"`
+// Adjudicated is a filed claim that may owe a claim to the next payer (COB): its client's
+// record lists a coverage of the next priority, some 835 spoke of it, and no claim built
+// onward from its family has been filed yet. PriorPayer is the configured payer of the
+// claim it was itself built from ("" for a primary claim), so the next payer can differ
+// from every earlier one. Postings are every CLP posted for it, oldest first; which one
+// counts (reversals, corrections) is the caller's decision.
+type Adjudicated struct {
+	Claim      claims.Claim  `json:"claim"`
+	Client     claims.Client `json:"client"`
+	PriorPayer string        `json:"prior_payer,omitempty"`
+	Postings   []PostedCLP   `json:"postings"`
 }
 
 // PostedCLP is one posted CLP with its adjustments, as a secondary claim quotes them.
@@ -604,87 +607,39 @@ type PostedAdjustment struct {
 }
 
 // SecondaryCandidates lists the filed primary claims that may owe a secondary claim (see
-// PrimaryAdjudication), by date of service. A claim whose family already has a filed
-// secondary claim is left out, so each primary adjudication is billed onward once; a held
-// or built secondary does not count, so it is rebuilt (and re-scrubbed) until it files.
-func (db *DB) SecondaryCandidates(ctx context.Context) ([]PrimaryAdjudication, error) {
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, c.data, k.data FROM claims c
-		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
-		WHERE c.responsibility = ? AND c.state = ? AND c.frequency <> ?
-		AND LOWER(k.data) LIKE '%"priority":"secondary"%'
-		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
-		AND NOT EXISTS (SELECT 1 FROM claims s JOIN claims pc ON pc.id = s.prior_claim
-			WHERE pc.base_id = c.base_id AND s.state <> ? AND s.state <> ?)
-		ORDER BY c.service_date, c.id`), claims.ResponsibilityPrimary, ClaimFiled, claims.FrequencyVoid, ClaimHeld, ClaimBuilt)
-	if err != nil {
-		return nil, fmt.Errorf("store: secondary candidates: %w", err)
-	}
-	var out []PrimaryAdjudication
-	for rows.Next() {
-		var id, cdata, kdata string
-		if err := rows.Scan(&id, &cdata, &kdata); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		var a PrimaryAdjudication
-		if err := json.Unmarshal([]byte(cdata), &a.Claim); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: claim %s data: %w", id, err)
-		}
-		if err := json.Unmarshal([]byte(kdata), &a.Client); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: client of claim %s: %w", id, err)
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Postings, err = db.postedCLPs(ctx, out[i].Claim.ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+// Adjudicated), by date of service. A claim whose family already has a filed secondary
+// claim is left out, so each primary adjudication is billed onward once; a held or built
+// secondary does not count, so it is rebuilt (and re-scrubbed) until it files.
+func (db *DB) SecondaryCandidates(ctx context.Context) ([]Adjudicated, error) {
+	return db.onwardCandidates(ctx, claims.ResponsibilityPrimary, "secondary")
 }
 
-// SecondaryAdjudication is a filed secondary claim that may owe a tertiary claim: its
-// client's record lists a tertiary coverage, some 835 spoke of it, and no claim billed
-// onward from its family has been filed yet. Claim carries the primary's adjudication it
-// quoted (Claim.Primary); PrimaryPayer is the configured payer of the primary claim it was
-// built from ("" when it was not built from one), so the tertiary payer can differ from
-// both. Postings are the secondary payer's CLPs, oldest first.
-type SecondaryAdjudication struct {
-	Claim        claims.Claim  `json:"claim"`
-	Client       claims.Client `json:"client"`
-	PrimaryPayer string        `json:"primary_payer"`
-	Postings     []PostedCLP   `json:"postings"`
+// TertiaryCandidates lists the filed secondary claims that may owe a tertiary claim, by the
+// same rule one level down.
+func (db *DB) TertiaryCandidates(ctx context.Context) ([]Adjudicated, error) {
+	return db.onwardCandidates(ctx, claims.ResponsibilitySecondary, "tertiary")
 }
 
-// TertiaryCandidates lists the filed secondary claims that may owe a tertiary claim (see
-// SecondaryAdjudication), by date of service. The rule is SecondaryCandidates' one level
-// down: a secondary whose family already has a filed claim built from it (prior_claim) is
-// left out, so each secondary adjudication is billed onward once, and a held or built
-// tertiary is rebuilt until it files.
-func (db *DB) TertiaryCandidates(ctx context.Context) ([]SecondaryAdjudication, error) {
+// onwardCandidates lists the filed claims at payer level resp whose client has a coverage
+// of priority next and whose family has no filed claim built from it (prior_claim) yet.
+func (db *DB) onwardCandidates(ctx context.Context, resp, next string) ([]Adjudicated, error) {
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, c.data, k.data, COALESCE(p.payer, '') FROM claims c
 		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
 		LEFT JOIN claims p ON p.id = c.prior_claim
 		WHERE c.responsibility = ? AND c.state = ? AND c.frequency <> ?
-		AND LOWER(k.data) LIKE '%"priority":"tertiary"%'
+		AND LOWER(k.data) LIKE ?
 		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
-		AND NOT EXISTS (SELECT 1 FROM claims t JOIN claims sc ON sc.id = t.prior_claim
-			WHERE sc.base_id = c.base_id AND t.state <> ? AND t.state <> ?)
-		ORDER BY c.service_date, c.id`), claims.ResponsibilitySecondary, ClaimFiled, claims.FrequencyVoid, ClaimHeld, ClaimBuilt)
+		AND NOT EXISTS (SELECT 1 FROM claims o JOIN claims f ON f.id = o.prior_claim
+			WHERE f.base_id = c.base_id AND o.state <> ? AND o.state <> ?)
+		ORDER BY c.service_date, c.id`), resp, ClaimFiled, claims.FrequencyVoid, `%"priority":"`+next+`"%`, ClaimHeld, ClaimBuilt)
 	if err != nil {
-		return nil, fmt.Errorf("store: tertiary candidates: %w", err)
+		return nil, fmt.Errorf("store: %s candidates: %w", next, err)
 	}
-	var out []SecondaryAdjudication
+	var out []Adjudicated
 	for rows.Next() {
 		var id, cdata, kdata string
-		var a SecondaryAdjudication
-		if err := rows.Scan(&id, &cdata, &kdata, &a.PrimaryPayer); err != nil {
+		var a Adjudicated
+		if err := rows.Scan(&id, &cdata, &kdata, &a.PriorPayer); err != nil {
 			rows.Close()
 			return nil, err
 		}
