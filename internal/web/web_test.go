@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/store"
 )
 
 // squash collapses whitespace so assertions do not depend on template indentation.
@@ -423,4 +428,34 @@ func FuzzSafeNext(f *testing.F) {
 			t.Fatalf("safeNext(%q) = %q leaves the site", s, n)
 		}
 	})
+}
+
+// A ready session whose claim the scrubber held says so on the sessions list and its page:
+// its state stays ready (the claim is rebuilt when the session is corrected), but it is not
+// billed and the biller must see why.
+func TestSessionShowsClaimHold(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	s, err := f.db.Session(ctx, "S-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := (&claims.Builder{Config: config.Default()}).Claims([]claims.Session{s.Session})[0]
+	if err := f.db.Batch(ctx, nil, func(b *store.Batch) error {
+		_, err := b.PutClaim(c, claims.Result{ClaimID: c.ID, Held: true, Findings: []claims.Finding{
+			{Rule: "npi.luhn", Severity: claims.SeverityError, Message: "m", Reference: "r", ClaimID: c.ID}}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cl := f.login(t, testUser, testPassword)
+	if body := squash(f.page(t, cl, "/sessions/S-1")); !strings.Contains(body, "<b>claim "+c.ID+" held</b> by the scrubber (npi.luhn)") {
+		t.Errorf("session page does not show the claim hold:\n%s", body)
+	}
+	if body := f.page(t, cl, "/sessions?state=ready"); !strings.Contains(body, "claim held: npi.luhn") {
+		t.Errorf("sessions list does not show the claim hold")
+	}
+	if body := squash(f.page(t, cl, "/sessions/S-2")); strings.Contains(body, "held by the scrubber") {
+		t.Errorf("S-2 shows a claim hold it does not have")
+	}
 }
