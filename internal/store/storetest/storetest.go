@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"RenewalBelowUsedRejected", testRenewalBelowUsed},
 		{"InboxFiles", testInboxFiles},
 		{"RollbackLeavesNothing", testRollback},
+		{"EventOrderAcrossRuns", testEventOrder},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -514,5 +515,52 @@ func testRollback(t *testing.T, db *store.DB) {
 	}
 	if evs := eventKinds(t, db, "session", "S-1"); len(evs) != 0 {
 		t.Fatalf("rolled-back events kept: %v", evs)
+	}
+}
+
+// testEventOrder: events are written in runs that share entity kind and source file (one
+// statement binds those once); runs that alternate, more events than one statement holds,
+// and empty sources must still come back in order, each with its own fields.
+func testEventOrder(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	type ev struct{ kind, id, what, source string }
+	var want []ev
+	for i := 0; i < 250; i++ {
+		want = append(want, ev{"session", "S-1", fmt.Sprintf("e%03d", i), "a.ndjson"})
+		if i%97 == 0 {
+			want = append(want, ev{"authorization", "p/A1", fmt.Sprintf("a%03d", i), ""})
+			want = append(want, ev{"session", "S-1", fmt.Sprintf("f%03d", i), "b.csv"})
+		}
+	}
+	if err := db.Batch(ctx, nil, func(b *store.Batch) error {
+		for _, e := range want {
+			if err := b.Event(e.kind, e.id, e.what, e.source, map[string]string{"n": e.what}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range [][2]string{{"session", "S-1"}, {"authorization", "p/A1"}} {
+		evs, err := db.Events(ctx, key[0], key[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var exp []ev
+		for _, e := range want {
+			if e.kind == key[0] && e.id == key[1] {
+				exp = append(exp, e)
+			}
+		}
+		if len(evs) != len(exp) {
+			t.Fatalf("%s %s: %d events, want %d", key[0], key[1], len(evs), len(exp))
+		}
+		for i, e := range evs {
+			if e.Kind != exp[i].what || e.SourceFile != exp[i].source || e.EntityKind != key[0] || e.EntityID != key[1] ||
+				string(e.Detail) != `{"n":"`+exp[i].what+`"}` || e.At == "" || (i > 0 && e.ID <= evs[i-1].ID) {
+				t.Fatalf("%s %s event %d = %+v, want %+v", key[0], key[1], i, e, exp[i])
+			}
+		}
 	}
 }
