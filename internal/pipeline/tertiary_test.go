@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
-	"github.com/edigate/edigate/x12/guides"
 )
 
 // putClient3 stores a client with three coverages: the commercial primary, the Medicaid
@@ -148,14 +146,7 @@ func TestTertiaryClaimFromTwo835s(t *testing.T) {
 // checkTertiary837 parses the tertiary claim's 837P back and asserts both COB loops.
 func checkTertiary837(t *testing.T, data []byte, id string) {
 	t.Helper()
-	res, err := x12.Validate(context.Background(), bytes.NewReader(data), x12.ParseOptions{Guides: guides.Registry})
-	if err != nil || !res.Valid() {
-		t.Fatalf("837P invalid: %v %+v\n%s", err, res, bytes.ReplaceAll(data, []byte("~"), []byte("~\n")))
-	}
-	tx, err := x12.NewParser(bytes.NewReader(data), x12.ParseOptions{Guides: guides.Registry}).Next()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := parse837(t, data)
 	var sub, clm *x12.Loop
 	var others, lineAdj []*x12.Loop
 	tx.Root.Walk(func(l *x12.Loop) {

@@ -124,18 +124,7 @@ func TestBuild999DataElementRef(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			res, txs, err := ack.Read(context.Background(), bytes.NewReader(data), guides.Registry)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opts := ack.Options{Sequence: x12.NewMemorySequence(), Now: now, Newline: true}
-			if tt.trees {
-				opts.Transactions = txs
-			}
-			var out bytes.Buffer
-			if err := ack.Build999(context.Background(), &out, res, opts); err != nil {
-				t.Fatal(err)
-			}
+			out := build999(t, data, guides.Registry, tt.trees)
 			if !strings.Contains(out.String(), tt.want) {
 				t.Errorf("missing\n%s\nin\n%s", tt.want, out.String())
 			}

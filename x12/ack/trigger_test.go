@@ -116,18 +116,7 @@ func TestBuild999SituationalTrigger(t *testing.T) {
 			if g == nil {
 				g = guides.Registry
 			}
-			res, txs, err := ack.Read(context.Background(), strings.NewReader(in), g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opts := ack.Options{Sequence: x12.NewMemorySequence(), Now: now, Newline: true}
-			if tt.trees {
-				opts.Transactions = txs
-			}
-			var out bytes.Buffer
-			if err := ack.Build999(context.Background(), &out, res, opts); err != nil {
-				t.Fatal(err)
-			}
+			out := build999(t, []byte(in), g, tt.trees)
 			if got := errorLoops(out.String()); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("2100/2110 loops:\n got %q\nwant %q", got, tt.want)
 			}
@@ -153,4 +142,23 @@ func TestBuild999SituationalTrigger(t *testing.T) {
 			}
 		})
 	}
+}
+
+// build999 reads data with the guides and returns the 999 for it (one segment a line); with
+// trees, the builder also gets the parsed transactions (CTX business units, bad values).
+func build999(t *testing.T, data []byte, g x12.Guides, trees bool) *bytes.Buffer {
+	t.Helper()
+	res, txs, err := ack.Read(context.Background(), bytes.NewReader(data), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := ack.Options{Sequence: x12.NewMemorySequence(), Now: now, Newline: true}
+	if trees {
+		opts.Transactions = txs
+	}
+	var out bytes.Buffer
+	if err := ack.Build999(context.Background(), &out, res, opts); err != nil {
+		t.Fatal(err)
+	}
+	return &out
 }
