@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"text/tabwriter"
 	"time"
 
@@ -114,6 +115,26 @@ func utcTime(ts, layout string) string {
 		return ts
 	}
 	return t.UTC().Format(layout)
+}
+
+// parseFileArg parses args for a verb that takes one FILE argument ("-" is standard input)
+// and opens it. A nil file means the command must return code now: -h, a usage error or a
+// file that cannot be opened, each already reported.
+func parseFileArg(a *app, name string, fs *flag.FlagSet, args []string) (io.ReadCloser, string, int) {
+	if code, ok := parse(fs, args); !ok {
+		return nil, "", code
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return nil, "", exitUsage
+	}
+	path := fs.Arg(0)
+	f, err := openInput(a, path)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
+		return nil, "", exitUsage
+	}
+	return f, path, exitOK
 }
 
 // parseAndOpen parses args for fs (with f registered on it), checks that exactly nargs

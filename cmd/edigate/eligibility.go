@@ -75,13 +75,11 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "eligibility parse", "FILE", "Map every 271 in FILE ('-' for stdin) into one answer per subscriber or dependent:\nactive, in network, authorization required, copay, coinsurance, deductible, out-of-pocket,\nvisit limits, carve-out, rejects in words, and every benefit.")
 	asJSON := fs.Bool("json", false, "print JSON")
 	charge := fs.String("charge", "", "estimate what the client owes for a session with this charge (e.g. 150.00)")
-	if code, ok := parse(fs, args); !ok {
+	in, _, code := parseFileArg(a, "eligibility parse", fs, args)
+	if in == nil {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
+	defer in.Close()
 	var chg *x12.Amount
 	if *charge != "" {
 		v, err := x12.ParseAmount(*charge)
@@ -91,17 +89,7 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 		}
 		chg = &v
 	}
-	var r io.Reader = a.stdin
-	if name := fs.Arg(0); name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate eligibility parse: %v\n", err)
-			return exitUsage
-		}
-		defer f.Close()
-		r = f
-	}
-	p := x12.NewParser(r, x12.ParseOptions{Guides: guides.Registry})
+	p := x12.NewParser(in, x12.ParseOptions{Guides: guides.Registry})
 	out := []parseOut{}
 	sets := 0
 	for {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/edigate/edigate/internal/config"
@@ -36,29 +35,15 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file\ncannot be read as a response.")
 	jsonOut := fs.Bool("json", false, "print JSON")
 	cfgPath := fs.String("config", "", "configuration file for payer denial maps and appeal windows (default: APP_CONFIG, else built-in defaults)")
-	if code, ok := parse(fs, args); !ok {
+	in, _, code := parseFileArg(a, "remit parse", fs, args)
+	if in == nil {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
+	defer in.Close()
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		return exitUsage
-	}
-	var in io.Reader
-	if name := fs.Arg(0); name == "-" {
-		in = a.stdin
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
-			return exitUsage
-		}
-		defer f.Close()
-		in = f
 	}
 	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers)})
 	if err != nil {

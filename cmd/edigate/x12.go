@@ -195,15 +195,12 @@ func runX12Ack(ctx context.Context, a *app, args []string) int {
 			"interchange. Control numbers start at 1: this is for inspection, the daemon uses its\n"+
 			"durable sequences.")
 	ta1 := fs.Bool("ta1", false, "also write the TA1 interchange acknowledgement")
-	if code, ok := parse(fs, args); !ok {
+	f, name, code := parseFileArg(a, "x12 ack", fs, args)
+	if f == nil {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	name := fs.Arg(0)
-	res, txs, code := readWithTrees(ctx, a, "ack", name)
+	defer f.Close()
+	res, txs, code := readWithTrees(ctx, a, "ack", name, f)
 	if res == nil {
 		return code
 	}
@@ -279,15 +276,12 @@ func runX12JSON(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "x12 json", "FILE",
 		"Print each transaction set of FILE as its loop tree in JSON (one object per line and\n"+
 			"set, with its envelope and findings). The output holds the file's data, PHI included.")
-	if code, ok := parse(fs, args); !ok {
+	f, name, code := parseFileArg(a, "x12 json", fs, args)
+	if f == nil {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	name := fs.Arg(0)
-	res, txs, code := readWithTrees(ctx, a, "json", name)
+	defer f.Close()
+	res, txs, code := readWithTrees(ctx, a, "json", name, f)
 	if res == nil {
 		return code
 	}
@@ -316,18 +310,9 @@ func runX12JSON(ctx context.Context, a *app, args []string) int {
 func runX12Fmt(_ context.Context, a *app, args []string) int {
 	fs := newFlags(a, "x12 fmt", "FILE",
 		"Print FILE with one segment per line, delimiters unchanged.")
-	if code, ok := parse(fs, args); !ok {
+	f, name, code := parseFileArg(a, "x12 fmt", fs, args)
+	if f == nil {
 		return code
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	name := fs.Arg(0)
-	f, err := openInput(a, name)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate x12 fmt: %v\n", err)
-		return exitUsage
 	}
 	defer f.Close()
 	bw := bufio.NewWriter(a.stdout)
@@ -366,13 +351,7 @@ func runX12Fmt(_ context.Context, a *app, args []string) int {
 
 // readWithTrees parses a file (or "-") with loop trees for the verbs that print or
 // acknowledge its content; on failure it has printed why and returns the exit code.
-func readWithTrees(ctx context.Context, a *app, verb, name string) (*x12.FileResult, []*x12.Transaction, int) {
-	f, err := openInput(a, name)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate x12 %s: %v\n", verb, err)
-		return nil, nil, exitUsage
-	}
-	defer f.Close()
+func readWithTrees(ctx context.Context, a *app, verb, name string, f io.Reader) (*x12.FileResult, []*x12.Transaction, int) {
 	res, txs, err := ack.Read(ctx, f, guides.Registry)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate x12 %s: %s: %v\n", verb, name, err)
