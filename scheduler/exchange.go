@@ -19,6 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/durable"
 )
 
 // Exchange moves files between edigate's data directory and one clearinghouse. Its two
@@ -610,7 +611,7 @@ func (x *Exchange) store(tmp string, e remoteEntry, sum string) (string, error) 
 	if err := os.Rename(tmp, dest); err != nil {
 		return "", err
 	}
-	return dest, syncDir(filepath.Dir(dest))
+	return dest, durable.SyncDir(filepath.Dir(dest))
 }
 
 // afterDownload runs only once the file is stored and recorded.
@@ -644,15 +645,6 @@ func hashLocal(p string) (string, int64, error) {
 		return "", 0, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 func isNotExist(err error) bool {

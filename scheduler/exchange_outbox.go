@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -109,16 +110,16 @@ func (o *DirOutbox) reject(ctx context.Context, p string, cause error) error {
 		return err
 	}
 	// 0600: the reason may quote the file, and outbound files hold PHI.
-	if err := writeFileSynced(filepath.Join(dir, name+".error.json"), append(b, '\n')); err != nil {
+	if err := durable.WriteFile(filepath.Join(dir, name+".error.json"), append(b, '\n')); err != nil {
 		return fmt.Errorf("outbox: reject %s: %w", name, err)
 	}
 	if err := os.Rename(p, r.Path); err != nil {
 		return fmt.Errorf("outbox: reject %s: %w", name, err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := durable.SyncDir(dir); err != nil {
 		return fmt.Errorf("outbox: reject %s: %w", name, err)
 	}
-	if err := syncDir(o.Dir); err != nil {
+	if err := durable.SyncDir(o.Dir); err != nil {
 		return fmt.Errorf("outbox: reject %s: %w", name, err)
 	}
 	if o.OnReject != nil {
@@ -139,30 +140,6 @@ func rejectCode(err error) string {
 		return RejectUnreadable
 	}
 	return RejectNotX12
-}
-
-// writeFileSynced writes data under a temp name, fsyncs and renames it into place.
-func writeFileSynced(p string, data []byte) error {
-	tmp := p + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, p)
 }
 
 // Uploaded hands the delivery to Record.
@@ -189,10 +166,10 @@ func (o *DirOutbox) Sent(_ context.Context, f OutboxFile) error {
 		}
 		return err
 	}
-	if err := syncDir(sent); err != nil {
+	if err := durable.SyncDir(sent); err != nil {
 		return err
 	}
-	return syncDir(o.Dir)
+	return durable.SyncDir(o.Dir)
 }
 
 func matchAny(pats []string, name string) bool {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
 )
 
@@ -568,7 +569,7 @@ func (in *Intake) reject(name, hash string, r record, errs []claims.FieldError) 
 	if !bytes.HasSuffix(raw, []byte("\n")) {
 		raw = append(append([]byte{}, raw...), '\n')
 	}
-	if err := writeFileAtomic(filepath.Join(in.dir("rejected"), base), raw); err != nil {
+	if err := durable.WriteFile(filepath.Join(in.dir("rejected"), base), raw); err != nil {
 		return fmt.Errorf("intake %s: %w", name, err)
 	}
 	msgs := make([]string, len(errs))
@@ -585,7 +586,7 @@ func (in *Intake) writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(b, '\n'))
+	return durable.WriteFile(path, append(b, '\n'))
 }
 
 func timestampNow(now func() time.Time) string { return now().UTC().Format(time.RFC3339) }
@@ -613,39 +614,5 @@ func (in *Intake) moveTo(name, dir, hash string) error {
 	}
 	os.Chmod(dst, 0o600)
 	os.Remove(src + ".done")
-	return syncDir(dir)
-}
-
-// writeFileAtomic writes a 0600 file via a hidden temporary name, fsync and rename, so a
-// crash leaves either the old file or the whole new one.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return durable.SyncDir(dir)
 }

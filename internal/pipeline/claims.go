@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
@@ -235,7 +236,7 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 		name := fmt.Sprintf("837P_%s_%09d.x12", safeName(ch), res.ISAControl)
 		final := filepath.Join(dir, name)
 		tmp := final + ".tmp"
-		if err := writeSynced(tmp, buf.Bytes()); err != nil {
+		if err := durable.WriteSynced(tmp, buf.Bytes()); err != nil {
 			return out, err
 		}
 		sum := sha256.Sum256(buf.Bytes())
@@ -247,7 +248,7 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 			os.Remove(tmp)
 			return out, err
 		}
-		if err := publish(tmp, final); err != nil {
+		if err := durable.Publish(tmp, final); err != nil {
 			return out, err
 		}
 		p.Log.Info().Str("file", name).Str("clearinghouse", ch).Int("claims", res.Claims).Msg("837P written")
@@ -270,7 +271,7 @@ func (p *Pipeline) RecoverClaimFiles(ctx context.Context, dir string) error {
 			return err
 		}
 		if ok {
-			if err := publish(tmp, final); err != nil {
+			if err := durable.Publish(tmp, final); err != nil {
 				return err
 			}
 		} else if err := os.Remove(tmp); err != nil {
@@ -278,36 +279,6 @@ func (p *Pipeline) RecoverClaimFiles(ctx context.Context, dir string) error {
 		}
 	}
 	return nil
-}
-
-// writeSynced creates path 0600 (837P and 270 files hold PHI) and syncs it to disk.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// publish renames tmp to final and syncs the folder so the rename survives a power cut.
-func publish(tmp, final string) error {
-	if err := os.Rename(tmp, final); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(final))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // safeName keeps a configuration id usable in a file name.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
@@ -97,14 +98,14 @@ func (p *Pipeline) FollowUp(ctx context.Context) (*FollowUpResult, error) {
 		// RecoverStatusFiles deletes; after it, one it publishes.
 		name := fmt.Sprintf("276_%s.x12", x12.FormatISAControl(ctl.Interchange))
 		final := filepath.Join(dir, name)
-		if err := writeSynced(final+".tmp", buf.Bytes()); err != nil {
+		if err := durable.WriteSynced(final+".tmp", buf.Bytes()); err != nil {
 			return out, fmt.Errorf("follow-up: writing %s: %w", name, err)
 		}
 		if err := p.DB.RecordStatusInquiries(ctx, name, ctl.Interchange, recs); err != nil {
 			os.Remove(final + ".tmp")
 			return out, err
 		}
-		if err := publish(final+".tmp", final); err != nil {
+		if err := durable.Publish(final+".tmp", final); err != nil {
 			return out, fmt.Errorf("follow-up: publishing %s: %w", name, err)
 		}
 		p.Log.Info().Str("file", name).Str("clearinghouse", chID).Int("inquiries", len(inqs)).Msg("276 written")
@@ -127,7 +128,7 @@ func (p *Pipeline) RecoverStatusFiles(ctx context.Context, dir string) error {
 			return err
 		}
 		if ok {
-			err = publish(tmp, final)
+			err = durable.Publish(tmp, final)
 		} else {
 			err = os.Remove(tmp)
 		}

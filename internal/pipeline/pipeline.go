@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
 )
 
@@ -49,10 +50,10 @@ func writeDurable(dir, name string, data []byte) (string, error) {
 		return "", err
 	}
 	final := filepath.Join(dir, name)
-	if err := writeSynced(final+".tmp", data); err != nil {
+	if err := durable.WriteSynced(final+".tmp", data); err != nil {
 		return "", err
 	}
-	return final, publish(final+".tmp", final)
+	return final, durable.Publish(final+".tmp", final)
 }
 
 // newTrace returns a unique TRN02 trace: time-ordered and random, so two daemons sharing a

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -200,7 +201,7 @@ func (c *Clearinghouse) answer(rel string) {
 	for _, o := range out {
 		due := now.Add(o.After)
 		name := fmt.Sprintf("%d_%s", due.UnixNano(), o.Name)
-		if err := writeAtomic(filepath.Join(c.pending, name), o.Data); err != nil {
+		if err := durable.WriteFile(filepath.Join(c.pending, name), o.Data); err != nil {
 			c.opts.Log.Error().Str("upload", rel).Err(err).Msg("sim: queueing an answer")
 			return
 		}
@@ -277,14 +278,6 @@ func (c *Clearinghouse) markAnswered(key string) error {
 	return f.Close()
 }
 
-func writeAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
 // fileSequence is the simulator's control-number counter, kept in a file so a restarted
 // simulator never reuses an ISA13.
 type fileSequence struct {
@@ -318,7 +311,7 @@ func (s *fileSequence) Next(ctx context.Context, _ x12.SequenceKey) (int64, erro
 	if s.next > x12.MaxControl {
 		s.next = 1
 	}
-	if err := writeAtomic(s.path, []byte(strconv.FormatInt(s.next, 10))); err != nil {
+	if err := durable.WriteFile(s.path, []byte(strconv.FormatInt(s.next, 10))); err != nil {
 		return 0, err
 	}
 	return s.next, nil
