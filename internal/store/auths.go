@@ -32,9 +32,20 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 	if err != nil {
 		return nil, err
 	}
+	out, err := b.appendAuths(nil, rows, payer, map[string]bool{})
+	if err != nil {
+		return nil, err
+	}
+	// Match's result must not depend on the engine's row order.
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
+}
+
+// appendAuths appends the "number, hash, data, used" rows of one payer's authorizations to
+// out, each number once (seen spans calls, for chunked reads), and closes rows. data is
+// decoded while its row is current (sql.RawBytes), through the DB's cache.
+func (b *Batch) appendAuths(out []claims.AuthUse, rows *sql.Rows, payer string, seen map[string]bool) ([]claims.AuthUse, error) {
 	defer rows.Close()
-	var out []claims.AuthUse
-	seen := map[string]bool{}
 	for rows.Next() {
 		var number, hash string
 		var data sql.RawBytes
@@ -46,13 +57,12 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 			continue
 		}
 		seen[number] = true
+		var err error
 		if a.Authorization, err = b.db.auths.decode(payer, number, hash, data); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
 	}
-	// Match's result must not depend on the engine's row order.
-	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, rows.Err()
 }
 
@@ -115,9 +125,9 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 		return nil
 	}
 	var found []claims.AuthUse
-	dup := map[string]bool{}
 	// One query reads a chunk of clients and members together (authPrefetch).
 	read := func(payer string, cs, ms []string) error {
+		dup := map[string]bool{} // numbers of this payer already read
 		const chunk = 400
 		for start := 0; start < max(len(cs), len(ms)); start += chunk {
 			cpart := cs[min(start, len(cs)):min(start+chunk, len(cs))]
@@ -135,26 +145,7 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var number, hash string
-				var data sql.RawBytes
-				var a claims.AuthUse
-				if err := rows.Scan(&number, &hash, &data, &a.Used); err != nil {
-					rows.Close()
-					return err
-				}
-				if dup[authKey(payer, number)] {
-					continue
-				}
-				dup[authKey(payer, number)] = true
-				if a.Authorization, err = b.db.auths.decode(payer, number, hash, data); err != nil {
-					rows.Close()
-					return err
-				}
-				found = append(found, a)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			if found, err = b.appendAuths(found, rows, payer, dup); err != nil {
 				return err
 			}
 		}
@@ -211,16 +202,12 @@ func (b *Batch) prefetchAlerts(keys []string) error {
 	if b.openAlerts == nil {
 		b.openAlerts = map[string]map[string]bool{}
 	}
-	const chunk = 500
-	for start := 0; start < len(keys); start += chunk {
-		part := keys[start:min(start+chunk, len(keys))]
-		args := make([]any, len(part))
-		for i, k := range part {
-			args[i] = k
+	for part := range slices.Chunk(keys, 500) {
+		for _, k := range part {
 			b.openAlerts[k] = nil
 		}
-		rows, err := b.queryRaw(`SELECT entity_id, kind FROM alerts WHERE entity_kind = 'authorization' AND cleared_at = '' AND entity_id IN (?`+
-			strings.Repeat(", ?", len(part)-1)+`)`, args...)
+		in, args := inList(part)
+		rows, err := b.queryRaw(`SELECT entity_id, kind FROM alerts WHERE entity_kind = 'authorization' AND cleared_at = '' AND entity_id IN `+in, args...)
 		if err != nil {
 			return fmt.Errorf("store: prefetch alerts: %w", err)
 		}
@@ -495,33 +482,34 @@ func (db *DB) Authorizations(ctx context.Context) ([]AuthRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: authorizations: %w", err)
 	}
-	defer rows.Close()
-	var out []AuthRecord
-	for rows.Next() {
+	out, err := collectRows(rows, func(sc scanner) (AuthRecord, error) {
 		var payer, number, data string
 		var used int
-		if err := rows.Scan(&payer, &number, &data, &used); err != nil {
-			return nil, err
+		if err := sc.Scan(&payer, &number, &data, &used); err != nil {
+			return AuthRecord{}, err
 		}
 		var a claims.Authorization
 		if err := json.Unmarshal([]byte(data), &a); err != nil {
-			return nil, fmt.Errorf("store: authorization %s: %w", number, err)
+			return AuthRecord{}, fmt.Errorf("store: authorization %s: %w", number, err)
 		}
-		out = append(out, AuthRecord{Number: number, Payer: payer, ClientID: a.ClientID, MemberID: a.MemberID, Codes: a.Codes,
-			UnitKind: a.UnitKind, Units: a.Units, Used: used, Remaining: a.Units - used, Start: a.Start, End: a.End, Alerts: []string{}})
-	}
-	if err := rows.Err(); err != nil {
+		return AuthRecord{Number: number, Payer: payer, ClientID: a.ClientID, MemberID: a.MemberID, Codes: a.Codes,
+			UnitKind: a.UnitKind, Units: a.Units, Used: used, Remaining: a.Units - used, Start: a.Start, End: a.End, Alerts: []string{}}, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	alerts, err := db.Alerts(ctx, true)
 	if err != nil {
 		return nil, err
 	}
+	// (payer, number) is the table's key: one record per alert entity.
+	byKey := make(map[string]*AuthRecord, len(out))
+	for i := range out {
+		byKey[authKey(out[i].Payer, out[i].Number)] = &out[i]
+	}
 	for _, al := range alerts {
-		for i := range out {
-			if authKey(out[i].Payer, out[i].Number) == al.EntityID {
-				out[i].Alerts = append(out[i].Alerts, al.Kind)
-			}
+		if r, ok := byKey[al.EntityID]; ok {
+			r.Alerts = append(r.Alerts, al.Kind)
 		}
 	}
 	return out, nil
@@ -550,21 +538,18 @@ func (db *DB) Alerts(ctx context.Context, openOnly bool) ([]Alert, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: alerts: %w", err)
 	}
-	defer rows.Close()
-	var out []Alert
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (Alert, error) {
 		var a Alert
 		var d string
-		if err := rows.Scan(&a.ID, &a.EntityKind, &a.EntityID, &a.Kind, &d, &a.RaisedAt, &a.ClearedAt); err != nil {
-			return nil, err
+		if err := sc.Scan(&a.ID, &a.EntityKind, &a.EntityID, &a.Kind, &d, &a.RaisedAt, &a.ClearedAt); err != nil {
+			return a, err
 		}
 		a.Detail = json.RawMessage(d)
 		if a.EntityKind == "authorization" {
 			a.Payer, a.Number, _ = strings.Cut(a.EntityID, "/")
 		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return a, nil
+	})
 }
 
 // CheckAuthAlerts re-evaluates every authorization's alerts at the store's clock: the
@@ -575,22 +560,8 @@ func (db *DB) CheckAuthAlerts(ctx context.Context, rules *claims.AuthRules) erro
 		if err != nil {
 			return err
 		}
-		var all []claims.AuthUse
-		for rows.Next() {
-			var data string
-			var a claims.AuthUse
-			if err := rows.Scan(&data, &a.Used); err != nil {
-				rows.Close()
-				return err
-			}
-			if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		all, err := collectRows(rows, scanAuthUse)
+		if err != nil {
 			return err
 		}
 		for i := range all {

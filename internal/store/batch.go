@@ -285,16 +285,11 @@ func (db *DB) Events(ctx context.Context, entityKind, entityID string) ([]Event,
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (Event, error) {
 		var e Event
 		var d string
-		if err := rows.Scan(&e.ID, &e.EntityKind, &e.EntityID, &e.Kind, &e.At, &e.SourceFile, &d); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&e.ID, &e.EntityKind, &e.EntityID, &e.Kind, &e.At, &e.SourceFile, &d)
 		e.Detail = json.RawMessage(d)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	})
 }

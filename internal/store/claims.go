@@ -233,17 +233,8 @@ func (b *Batch) billSessions(claimID string) error {
 	if err != nil {
 		return err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	ids, err := collectRows(rows, scanString)
+	if err != nil {
 		return err
 	}
 	return b.MarkBilled(claimID, ids...)
@@ -295,16 +286,13 @@ func (db *DB) Claims(ctx context.Context, f ClaimFilter) ([]ClaimRecord, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: claims: %w", err)
 	}
-	defer rows.Close()
-	var out []ClaimRecord
-	for rows.Next() {
-		c, err := scanClaim(rows)
+	return collectRows(rows, func(sc scanner) (ClaimRecord, error) {
+		c, err := scanClaim(sc)
 		if err != nil {
-			return nil, fmt.Errorf("store: claims: %w", err)
+			return c, fmt.Errorf("store: claims: %w", err)
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	})
 }
 
 // Claim returns one claim with its findings and submissions, or ErrNotFound.
@@ -325,31 +313,26 @@ func (db *DB) Claim(ctx context.Context, id string) (ClaimRecord, error) {
 	if err != nil {
 		return c, fmt.Errorf("store: claim %s findings: %w", id, err)
 	}
-	for rows.Next() {
+	if c.Findings, err = collectRows(rows, func(sc scanner) (claims.Finding, error) {
 		f := claims.Finding{ClaimID: id}
 		var sev string
-		if err := rows.Scan(&f.Rule, &sev, &f.Line, &f.SessionID, &f.Message, &f.Reference); err != nil {
-			rows.Close()
-			return c, err
-		}
+		err := sc.Scan(&f.Rule, &sev, &f.Line, &f.SessionID, &f.Message, &f.Reference)
 		f.Severity = claims.Severity(sev)
-		c.Findings = append(c.Findings, f)
+		return f, err
+	}); err != nil {
+		return c, err
 	}
-	rows.Close()
 	rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT s.file_id, f.name, s.isa_control, s.gs_control, s.st_control, f.created_at
 		FROM claim_submissions s JOIN claim_files f ON f.id = s.file_id WHERE s.claim_id = ? ORDER BY s.file_id`), id)
 	if err != nil {
 		return c, fmt.Errorf("store: claim %s submissions: %w", id, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	c.Submissions, err = collectRows(rows, func(sc scanner) (ClaimSubmission, error) {
 		var s ClaimSubmission
-		if err := rows.Scan(&s.FileID, &s.FileName, &s.ISAControl, &s.GSControl, &s.STControl, &s.At); err != nil {
-			return c, err
-		}
-		c.Submissions = append(c.Submissions, s)
-	}
-	return c, rows.Err()
+		err := sc.Scan(&s.FileID, &s.FileName, &s.ISAControl, &s.GSControl, &s.STControl, &s.At)
+		return s, err
+	})
+	return c, err
 }
 
 // ClaimsForSession returns the ids of every claim a session was on, oldest first.
@@ -359,16 +342,7 @@ func (db *DB) ClaimsForSession(ctx context.Context, sessionID string) ([]string,
 	if err != nil {
 		return nil, fmt.Errorf("store: claims of session %s: %w", sessionID, err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanString)
 }
 
 func containsString(list []string, s string) bool {
@@ -407,20 +381,20 @@ func (db *DB) AuthUses(ctx context.Context) ([]claims.AuthUse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: authorizations: %w", err)
 	}
-	defer rows.Close()
-	var out []claims.AuthUse
-	for rows.Next() {
-		var data string
-		var a claims.AuthUse
-		if err := rows.Scan(&data, &a.Used); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
-			return nil, fmt.Errorf("store: authorization data: %w", err)
-		}
-		out = append(out, a)
+	return collectRows(rows, scanAuthUse)
+}
+
+// scanAuthUse reads a "data, used" row of authorizations.
+func scanAuthUse(sc scanner) (claims.AuthUse, error) {
+	var data string
+	var a claims.AuthUse
+	if err := sc.Scan(&data, &a.Used); err != nil {
+		return a, err
 	}
-	return out, rows.Err()
+	if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+		return a, fmt.Errorf("store: authorization data: %w", err)
+	}
+	return a, nil
 }
 
 // SetPayerClaimNumber records the payer's claim control number of a claim (from its 277CA
@@ -460,17 +434,12 @@ func (db *DB) PendingResubmissions(ctx context.Context) ([]PendingResubmission, 
 		return nil, fmt.Errorf("store: pending resubmissions: %w", err)
 	}
 	type row struct{ id, base, pcn, data, at string }
-	var found []row
-	for rows.Next() {
+	found, err := collectRows(rows, func(sc scanner) (row, error) {
 		var r row
-		if err := rows.Scan(&r.id, &r.base, &r.pcn, &r.data, &r.at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		found = append(found, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		err := sc.Scan(&r.id, &r.base, &r.pcn, &r.data, &r.at)
+		return r, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	var out []PendingResubmission
@@ -479,41 +448,59 @@ func (db *DB) PendingResubmissions(ctx context.Context) ([]PendingResubmission, 
 		if err := json.Unmarshal([]byte(r.data), &p.Claim); err != nil {
 			return nil, fmt.Errorf("store: claim %s data: %w", r.id, err)
 		}
-		var n int
-		// Filed resubmissions only: rebuilding an unfiled one keeps its number.
-		if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND state = ?`),
-			r.base, claims.FrequencyOriginal, ClaimFiled).Scan(&n); err != nil {
+		if p.Version, err = db.nextVersion(ctx, r.base); err != nil {
 			return nil, fmt.Errorf("store: claim %s family: %w", r.id, err)
 		}
-		p.Version = n + 1
-		for _, sid := range p.Claim.SessionIDs {
-			var kind, pending, data, authPayer, authNumber string
-			var units int
-			if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT pending_kind, pending_data, data, auth_payer, auth_number, auth_units
-				FROM sessions WHERE id = ?`), sid).Scan(&kind, &pending, &data, &authPayer, &authNumber, &units); err != nil {
-				return nil, fmt.Errorf("store: session %s: %w", sid, err)
-			}
-			if authNumber != "" {
-				if p.Taken == nil {
-					p.Taken = map[string]int{}
-				}
-				p.Taken[authPayer+"/"+authNumber] += units
-			}
-			if kind != "" {
-				p.Changed = append(p.Changed, sid)
-			}
-			s, keep, err := resubmittedSession(sid, kind, data, pending, authNumber)
-			if err != nil {
-				return nil, err
-			}
-			if keep {
-				p.Sessions = append(p.Sessions, s)
-			}
+		if p.Sessions, p.Changed, p.Taken, err = db.resubmissionSessions(ctx, p.Claim.SessionIDs); err != nil {
+			return nil, err
 		}
 		p.VoidedAllSessions = len(p.Sessions) == 0
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// nextVersion is the next resubmission number of a claim family: its filed replacements
+// and voids plus one. Filed only: rebuilding an unfiled one keeps its number.
+func (db *DB) nextVersion(ctx context.Context, base string) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND state = ?`),
+		base, claims.FrequencyOriginal, ClaimFiled).Scan(&n)
+	return n + 1, err
+}
+
+// resubmissionSessions reads a claim's sessions as its resubmission is built from them
+// (resubmittedSession: voided ones left out), the ids of those with a pending change, and
+// the authorization units ("payer/number") they hold.
+func (db *DB) resubmissionSessions(ctx context.Context, ids []string) (ss []claims.Session, changed []string, taken map[string]int, err error) {
+	st, err := db.stmt(ctx, `SELECT pending_kind, pending_data, data, auth_payer, auth_number, auth_units FROM sessions WHERE id = ?`)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("store: sessions: %w", err)
+	}
+	for _, sid := range ids {
+		var kind, pending, data, authPayer, authNumber string
+		var units int
+		if err := st.QueryRowContext(ctx, sid).Scan(&kind, &pending, &data, &authPayer, &authNumber, &units); err != nil {
+			return nil, nil, nil, fmt.Errorf("store: session %s: %w", sid, err)
+		}
+		if authNumber != "" {
+			if taken == nil {
+				taken = map[string]int{}
+			}
+			taken[authPayer+"/"+authNumber] += units
+		}
+		if kind != "" {
+			changed = append(changed, sid)
+		}
+		s, keep, err := resubmittedSession(sid, kind, data, pending, authNumber)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if keep {
+			ss = append(ss, s)
+		}
+	}
+	return ss, changed, taken, nil
 }
 
 // resubmitSessions applies the pending changes of a filed replacement or void claim to its
@@ -635,26 +622,21 @@ func (db *DB) onwardCandidates(ctx context.Context, resp, next string) ([]Adjudi
 	if err != nil {
 		return nil, fmt.Errorf("store: %s candidates: %w", next, err)
 	}
-	var out []Adjudicated
-	for rows.Next() {
+	out, err := collectRows(rows, func(sc scanner) (Adjudicated, error) {
 		var id, cdata, kdata string
 		var a Adjudicated
-		if err := rows.Scan(&id, &cdata, &kdata, &a.PriorPayer); err != nil {
-			rows.Close()
-			return nil, err
+		if err := sc.Scan(&id, &cdata, &kdata, &a.PriorPayer); err != nil {
+			return a, err
 		}
 		if err := json.Unmarshal([]byte(cdata), &a.Claim); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: claim %s data: %w", id, err)
+			return a, fmt.Errorf("store: claim %s data: %w", id, err)
 		}
 		if err := json.Unmarshal([]byte(kdata), &a.Client); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: client of claim %s: %w", id, err)
+			return a, fmt.Errorf("store: client of claim %s: %w", id, err)
 		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return a, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -743,12 +725,10 @@ func (db *DB) cobFamily(ctx context.Context, base, priorBase string) (COBFamily,
 	if err := json.Unmarshal([]byte(data), &cf.Claim); err != nil {
 		return cf, fmt.Errorf("store: claim %s data: %w", id, err)
 	}
-	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND state = ?`),
-		base, claims.FrequencyOriginal, ClaimFiled).Scan(&cf.Version); err != nil {
+	var err error
+	if cf.Version, err = db.nextVersion(ctx, base); err != nil {
 		return cf, fmt.Errorf("store: claim family %s: %w", base, err)
 	}
-	cf.Version++
-	var err error
 	if cf.Postings, err = db.postedCLPs(ctx, id); err != nil {
 		return cf, err
 	}
@@ -811,28 +791,33 @@ func (db *DB) postedCLPsWhere(ctx context.Context, cond, claimID string) ([]Post
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	// One statement for every CLP's adjustments, prepared once per DB rather than per CLP.
+	adj, err := db.stmt(ctx, `SELECT line_no, code, grp, reason, amount_cents FROM remit_adjustments
+			WHERE payment_id = ? AND seq = ? ORDER BY line_no, grp, reason`)
+	if err != nil {
+		return nil, fmt.Errorf("store: adjustments of claim %s: %w", claimID, err)
+	}
 	for i, k := range keys {
-		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT line_no, code, grp, reason, amount_cents FROM remit_adjustments
-			WHERE payment_id = ? AND seq = ? ORDER BY line_no, grp, reason`), k.pay, k.seq)
+		rows, err := adj.QueryContext(ctx, k.pay, k.seq)
 		if err != nil {
 			return nil, fmt.Errorf("store: adjustments of claim %s: %w", claimID, err)
 		}
-		for rows.Next() {
-			var a PostedAdjustment
-			var amt int64
-			if err := rows.Scan(&a.Line, &a.Code, &a.Group, &a.Reason, &amt); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			a.Amount = x12.Amount(amt)
-			out[i].Adjustments = append(out[i].Adjustments, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if out[i].Adjustments, err = collectRows(rows, scanPostedAdjustment); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+func scanPostedAdjustment(sc scanner) (PostedAdjustment, error) {
+	var a PostedAdjustment
+	var amt int64
+	err := sc.Scan(&a.Line, &a.Code, &a.Group, &a.Reason, &amt)
+	a.Amount = x12.Amount(amt)
+	return a, err
 }
 
 // resubmittedSession is the version of a billed session that its claim's replacement is

@@ -297,16 +297,11 @@ func (db *DB) Migrations(ctx context.Context) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (int, error) {
 		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&v)
+		return v, err
+	})
 }
 
 // inTx runs fn in a transaction, committing when it returns nil.

@@ -193,18 +193,15 @@ func (db *DB) UnscannedAckFiles(ctx context.Context) ([]AckFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: unscanned acknowledgements: %w", err)
 	}
-	defer rows.Close()
-	var out []AckFile
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (AckFile, error) {
 		var f AckFile
 		var at string
-		if err := rows.Scan(&f.SHA256, &f.Path, &f.Clearinghouse, &at); err != nil {
-			return nil, fmt.Errorf("store: unscanned acknowledgements: %w", err)
+		if err := sc.Scan(&f.SHA256, &f.Path, &f.Clearinghouse, &at); err != nil {
+			return f, fmt.Errorf("store: unscanned acknowledgements: %w", err)
 		}
 		f.ProcessedAt, _ = parseExchangeStamp(at)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	})
 }
 
 // RecordExchangeAcks stores the acknowledgements read from f and marks f read, in one
@@ -350,20 +347,17 @@ func (b *Batch) awaitedUploads() ([]awaitedUpload, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []awaitedUpload
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (awaitedUpload, error) {
 		var u awaitedUpload
 		var groups string
-		if err := rows.Scan(&u.ch, &u.sha, &u.local, &u.remote, &u.set, &u.control, &groups, &u.uploaded); err != nil {
-			return nil, err
+		if err := sc.Scan(&u.ch, &u.sha, &u.local, &u.remote, &u.set, &u.control, &groups, &u.uploaded); err != nil {
+			return u, err
 		}
 		if err := json.Unmarshal([]byte(groups), &u.groups); err != nil {
-			return nil, fmt.Errorf("upload %s groups: %w", u.local, err)
+			return u, fmt.Errorf("upload %s groups: %w", u.local, err)
 		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return u, nil
+	})
 }
 
 // ackFor returns when u was answered: a 999 AK1 for one of its groups (of the same

@@ -127,24 +127,21 @@ func (db *DB) FollowUpsToInquire(ctx context.Context, days int) ([]FollowUpClaim
 	if err != nil {
 		return nil, fmt.Errorf("store: follow-ups to inquire: %w", err)
 	}
-	defer rows.Close()
-	var out []FollowUpClaim
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (FollowUpClaim, error) {
 		var f FollowUpClaim
 		var data, n1, n2 string
-		if err := rows.Scan(&f.QueueID, &data, &n1, &n2); err != nil {
-			return nil, err
+		if err := sc.Scan(&f.QueueID, &data, &n1, &n2); err != nil {
+			return f, err
 		}
 		if err := json.Unmarshal([]byte(data), &f.Claim); err != nil {
-			return nil, fmt.Errorf("store: follow-up item %d claim data: %w", f.QueueID, err)
+			return f, fmt.Errorf("store: follow-up item %d claim data: %w", f.QueueID, err)
 		}
 		f.PayerClaim = n1
 		if f.PayerClaim == "" {
 			f.PayerClaim = n2
 		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, nil
+	})
 }
 
 // StatusInquiryRecord is one 276 inquiry sent: its trace and the claim it asks about.
@@ -191,16 +188,11 @@ func (db *DB) StatusInquiries(ctx context.Context, claimID string) ([]StatusInqu
 	if err != nil {
 		return nil, fmt.Errorf("store: status inquiries: %w", err)
 	}
-	defer rows.Close()
-	var out []StatusInquiry
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (StatusInquiry, error) {
 		var s StatusInquiry
-		if err := rows.Scan(&s.Trace, &s.ClaimID, &s.File, &s.ISAControl, &s.CreatedAt, &s.AnsweredAt, &s.Answer); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&s.Trace, &s.ClaimID, &s.File, &s.ISAControl, &s.CreatedAt, &s.AnsweredAt, &s.Answer)
+		return s, err
+	})
 }
 
 // StatusInquiry is a recorded 276 inquiry and its answer, if any.
@@ -247,35 +239,15 @@ func (db *DB) ClaimForResubmission(ctx context.Context, id string) (ClaimResubmi
 	if r.PayerClaim == "" {
 		r.PayerClaim = pc
 	}
-	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND state = ?`),
-		rec.BaseID, claims.FrequencyOriginal, ClaimFiled).Scan(&r.Version); err != nil {
+	if r.Version, err = db.nextVersion(ctx, rec.BaseID); err != nil {
 		return r, fmt.Errorf("store: claim %s family: %w", id, err)
 	}
-	r.Version++
 	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency = ?`),
 		rec.BaseID, claims.FrequencyOriginal).Scan(&r.Originals); err != nil {
 		return r, fmt.Errorf("store: claim %s family: %w", id, err)
 	}
-	for _, sid := range rec.Claim.SessionIDs {
-		var kind, pending, data, authPayer, authNumber string
-		var units int
-		if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT pending_kind, pending_data, data, auth_payer, auth_number, auth_units
-			FROM sessions WHERE id = ?`), sid).Scan(&kind, &pending, &data, &authPayer, &authNumber, &units); err != nil {
-			return r, fmt.Errorf("store: session %s: %w", sid, err)
-		}
-		if authNumber != "" {
-			if r.Taken == nil {
-				r.Taken = map[string]int{}
-			}
-			r.Taken[authPayer+"/"+authNumber] += units
-		}
-		s, keep, err := resubmittedSession(sid, kind, data, pending, authNumber)
-		if err != nil {
-			return r, err
-		}
-		if keep {
-			r.Sessions = append(r.Sessions, s)
-		}
+	if r.Sessions, _, r.Taken, err = db.resubmissionSessions(ctx, rec.Claim.SessionIDs); err != nil {
+		return r, err
 	}
 	return r, nil
 }

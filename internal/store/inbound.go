@@ -57,14 +57,9 @@ func (db *DB) FailedInbound(ctx context.Context) ([]InboundFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []InboundFile
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (InboundFile, error) {
 		var f InboundFile
-		if err := rows.Scan(&f.SHA256, &f.Path, &f.Clearinghouse, &f.Kind, &f.State, &f.Error, &f.ProcessedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&f.SHA256, &f.Path, &f.Clearinghouse, &f.Kind, &f.State, &f.Error, &f.ProcessedAt)
+		return f, err
+	})
 }

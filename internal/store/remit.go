@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,15 @@ func (b *Batch) moveClaimAs(id, to, kind, payerClaim, source string, firstVerdic
 	}
 	detail["from"], detail["to"], detail["moved"] = cur, to, moved
 	return moved, b.Event("claim", id, kind, source, detail)
+}
+
+// enqueue opens it (unless already open: see queue) and counts it in out.Queued.
+func (b *Batch) enqueue(it QueueItem, out *ApplyResult) error {
+	ok, err := b.queue(it)
+	if ok {
+		out.Queued++
+	}
+	return err
 }
 
 func (b *Batch) queue(it QueueItem) (bool, error) {
@@ -282,12 +292,8 @@ func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) 
 		}
 	}
 	for _, it := range queue {
-		ok, err := b.queue(it)
-		if err != nil {
+		if err := b.enqueue(it, out); err != nil {
 			return err
-		}
-		if ok {
-			out.Queued++
 		}
 	}
 	return nil
@@ -377,15 +383,9 @@ func (b *Batch) insertRows(prefix string, rows [][]any, suffix string) error {
 // lookup runs "SELECT key, value FROM ... WHERE col IN " over ids in chunks.
 func (b *Batch) lookup(prefix string, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
-	const chunk = 500
-	for len(ids) > 0 {
-		n := min(chunk, len(ids))
-		args := make([]any, n)
-		for i := range args {
-			args[i] = ids[i]
-		}
-		q := prefix + "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-		if err := b.eachRow(q, args, func(sc func(...any) error) error {
+	for part := range slices.Chunk(ids, 500) {
+		in, args := inList(part)
+		if err := b.eachRow(prefix+in, args, func(sc func(...any) error) error {
 			var k, v string
 			if err := sc(&k, &v); err != nil {
 				return err
@@ -395,7 +395,6 @@ func (b *Batch) lookup(prefix string, ids []string) (map[string]string, error) {
 		}); err != nil {
 			return nil, err
 		}
-		ids = ids[n:]
 	}
 	return out, nil
 }
@@ -495,12 +494,8 @@ func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []
 					if c.Charge != nil { // STC04: what the rejection keeps from being paid
 						it.Amount = *c.Charge
 					}
-					ok, err := b.queue(it)
-					if err != nil {
+					if err := b.enqueue(it, &out); err != nil {
 						return err
-					}
-					if ok {
-						out.Queued++
 					}
 				}
 			}
@@ -626,11 +621,9 @@ func (db *DB) ApplyAcks(ctx context.Context, f ResponseFile, acks []*ack.Ack999,
 					out.Applied++
 				}
 				if !accepted {
-					if ok, err := b.queue(QueueItem{Kind: QueueRejections, ClaimID: id, Reason: reason, Category: "999",
-						Action: remit.ActionCorrectedClaim, Message: msg, Source: f.Name}); err != nil {
+					if err := b.enqueue(QueueItem{Kind: QueueRejections, ClaimID: id, Reason: reason, Category: "999",
+						Action: remit.ActionCorrectedClaim, Message: msg, Source: f.Name}, &out); err != nil {
 						return err
-					} else if ok {
-						out.Queued++
 					}
 				}
 			}
@@ -677,16 +670,7 @@ func (b *Batch) claimsIn(q string, args ...any) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return collectRows(rows, scanString)
 }
 
 // setErrors renders a 999 set's IK3/IK4 errors in words (no IK404 values: they may be PHI).
@@ -735,7 +719,7 @@ type QueueItem struct {
 const queueCols = `id, kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state,
 	assignee, notes, outcome, created_at, resolved_at`
 
-func scanQueue(sc interface{ Scan(...any) error }) (QueueItem, error) {
+func scanQueue(sc scanner) (QueueItem, error) {
 	var it QueueItem
 	var amt int64
 	err := sc.Scan(&it.ID, &it.Kind, &it.ClaimID, &it.Line, &it.Payer, &it.Reason, &it.Category, &it.Action, &it.Message,
@@ -759,16 +743,13 @@ func (db *DB) QueueItems(ctx context.Context, f QueueFilter) ([]QueueItem, error
 	if err != nil {
 		return nil, fmt.Errorf("store: queue: %w", err)
 	}
-	defer rows.Close()
-	var out []QueueItem
-	for rows.Next() {
-		it, err := scanQueue(rows)
+	return collectRows(rows, func(sc scanner) (QueueItem, error) {
+		it, err := scanQueue(sc)
 		if err != nil {
-			return nil, fmt.Errorf("store: queue: %w", err)
+			return it, fmt.Errorf("store: queue: %w", err)
 		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return it, nil
+	})
 }
 
 // QueueItem returns one queue item or ErrNotFound.
@@ -918,19 +899,14 @@ func (db *DB) RemitClaims(ctx context.Context, claimID string) ([]RemitClaim, er
 	if err != nil {
 		return nil, fmt.Errorf("store: remit claims: %w", err)
 	}
-	defer rows.Close()
-	var out []RemitClaim
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (RemitClaim, error) {
 		var r RemitClaim
 		var c, p, pr int64
-		if err := rows.Scan(&r.ClaimID, &r.Payer, &r.Check, &r.Status, &r.PayerClaim, &c, &p, &pr, &r.Outcome,
-			&r.DenialCategory, &r.AppealDue, &r.Date); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&r.ClaimID, &r.Payer, &r.Check, &r.Status, &r.PayerClaim, &c, &p, &pr, &r.Outcome,
+			&r.DenialCategory, &r.AppealDue, &r.Date)
 		r.Charge, r.Paid, r.Patient = x12.Amount(c), x12.Amount(p), x12.Amount(pr)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	})
 }
 
 // DenialRow is one line of a denial report.
@@ -973,21 +949,18 @@ func (db *DB) DenialReport(ctx context.Context, by string) ([]DenialRow, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
 	}
-	defer rows.Close()
-	var out []DenialRow
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (DenialRow, error) {
 		var r DenialRow
 		var amt int64
-		if err := rows.Scan(&r.Key, &r.Claims, &r.Denied, &amt); err != nil {
-			return nil, err
+		if err := sc.Scan(&r.Key, &r.Claims, &r.Denied, &amt); err != nil {
+			return r, err
 		}
 		r.DeniedAmount = x12.Amount(amt)
 		if r.Claims > 0 {
 			r.Rate = float64(r.Denied) / float64(r.Claims)
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }
 
 func jsonText(v any) string {

@@ -48,22 +48,19 @@ func (db *DB) submissions(ctx context.Context) ([]submitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []submitted
-	for rows.Next() {
+	return collectRows(rows, func(sc scanner) (submitted, error) {
 		var s submitted
 		var at string
 		var total int64
-		if err := rows.Scan(&s.id, &s.freq, &s.state, &at, &total); err != nil {
-			return nil, err
+		if err := sc.Scan(&s.id, &s.freq, &s.state, &at, &total); err != nil {
+			return s, err
 		}
 		s.total = x12.Amount(total)
 		if len(at) >= 10 {
 			s.at, _ = time.Parse("2006-01-02", at[:10])
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }
 
 // ARReport computes days in A/R as of the store's clock. A claim is open while no 835 has

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,15 +108,9 @@ func (b *Batch) PrefetchSessions(ids []string) error {
 			todo = append(todo, id)
 		}
 	}
-	ids = todo
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := b.query(sessionLookup+"IN (?"+strings.Repeat(", ?", len(part)-1)+")", args...)
+	for part := range slices.Chunk(todo, 500) {
+		in, args := inList(part)
+		rows, err := b.query(sessionLookup+"IN "+in, args...)
 		if err != nil {
 			return fmt.Errorf("store: prefetch sessions: %w", err)
 		}
@@ -451,8 +446,6 @@ const sessionColumns = `id, practice, client_id, payer, code, service_date, stat
 	COALESCE((SELECT c.id || ' ' || c.hold_rules FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
 		WHERE cs.session_id = sessions.id AND c.state = 'held' LIMIT 1), '')`
 
-type scanner interface{ Scan(...any) error }
-
 func scanSession(r scanner) (SessionRecord, error) {
 	var s SessionRecord
 	var data, claimHold string
@@ -512,32 +505,16 @@ func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]SessionRecord, e
 		return nil, fmt.Errorf("store: sessions: %w", err)
 	}
 	defer rows.Close()
-	var out []SessionRecord
-	for rows.Next() {
-		s, err := scanSession(rows)
+	return collectRows(rows, func(sc scanner) (SessionRecord, error) {
+		s, err := scanSession(sc)
 		if err != nil {
-			return nil, fmt.Errorf("store: sessions: %w", err)
+			return s, fmt.Errorf("store: sessions: %w", err)
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	})
 }
 
 // CountSessions counts sessions per state.
 func (db *DB) CountSessions(ctx context.Context) (map[string]int, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT state, COUNT(*) FROM sessions GROUP BY state`)
-	if err != nil {
-		return nil, fmt.Errorf("store: count sessions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return db.countBy(ctx, "count sessions", `SELECT state, COUNT(*) FROM sessions GROUP BY state`)
 }
