@@ -164,6 +164,42 @@ func segHL(name string, level string, parent, child x12.Usage, childCodes ...str
 	), 3, 0, level)
 }
 
+// segBHT is the BHT that opens a hierarchical transaction: structure is BHT01 (the guide's
+// HL tree, e.g. 0010, 0022, 0085), purposes the BHT02 codes, BHT06 its usage and codes.
+// A guide that names BHT03 otherwise (270/271) replaces it with setEl.
+func segBHT(structure string, purposes []string, bht06 x12.Usage, types ...string) x12.Node {
+	return Seg("BHT", "Beginning of Hierarchical Transaction", R, 1,
+		El("BHT01", "Hierarchical Structure Code", R, ID, 4, 4, structure),
+		El("BHT02", "Transaction Set Purpose Code", R, ID, 2, 2, purposes...),
+		El("BHT03", "Originator Application Transaction Identifier", R, AN, 1, 50),
+		El("BHT04", "Transaction Set Creation Date", R, DT, 8, 8),
+		El("BHT05", "Transaction Set Creation Time", R, TM, 4, 8),
+		El("BHT06", "Transaction Type Code", bht06, ID, 2, 2, types...),
+	)
+}
+
+// segSVC is the service line of the 276/277 (X212) and the 277CA (X214): the procedure
+// composite, charge, revenue code and units. procName is SVC01-2's name in the guide;
+// svc03 (paid amount) is required in the 277 only, so each table passes its own.
+func segSVC(procName string, svc03 x12.Element) x12.Node {
+	return Seg("SVC", "Service Line Information", R, 1,
+		Comp("SVC01", "Composite Medical Procedure Identifier", R,
+			El("SVC01-1", "Product or Service ID Qualifier", R, ID, 2, 2, Codes("AD ER HC HP IV N4 NU WK")...),
+			El("SVC01-2", procName, R, AN, 1, 48),
+			El("SVC01-3", "Procedure Modifier", S, AN, 2, 2),
+			El("SVC01-4", "Procedure Modifier", S, AN, 2, 2),
+			El("SVC01-5", "Procedure Modifier", S, AN, 2, 2),
+			El("SVC01-6", "Procedure Modifier", S, AN, 2, 2),
+			NU("SVC01-7"), NU("SVC01-8"),
+		),
+		El("SVC02", "Line Item Charge Amount", R, RN, 1, 18),
+		svc03,
+		El("SVC04", "Revenue Code", S, AN, 1, 48),
+		NU("SVC05"), NU("SVC06"),
+		El("SVC07", "Original Units of Service Count", S, RN, 1, 15),
+	)
+}
+
 // segST is the ST header; st03 is its usage (the 835 does not use it) and the guide id.
 func segST(set string, st03 x12.Usage, versions ...string) x12.Node {
 	st := Seg("ST", "Transaction Set Header", R, 1,

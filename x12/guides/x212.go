@@ -47,27 +47,13 @@ func x212Claim(level string, response bool) x12.Node {
 	)
 }
 
+// x212SVC: SVC03 (paid amount) is not used in the 276 and required in the 277.
 func x212SVC(response bool) x12.Node {
 	paid := N
 	if response {
 		paid = R
 	}
-	return Seg("SVC", "Service Line Information", R, 1,
-		Comp("SVC01", "Composite Medical Procedure Identifier", R,
-			El("SVC01-1", "Product or Service ID Qualifier", R, ID, 2, 2, Codes("AD ER HC HP IV N4 NU WK")...),
-			El("SVC01-2", "Procedure Code", R, AN, 1, 48),
-			El("SVC01-3", "Procedure Modifier", S, AN, 2, 2),
-			El("SVC01-4", "Procedure Modifier", S, AN, 2, 2),
-			El("SVC01-5", "Procedure Modifier", S, AN, 2, 2),
-			El("SVC01-6", "Procedure Modifier", S, AN, 2, 2),
-			NU("SVC01-7"), NU("SVC01-8"),
-		),
-		El("SVC02", "Line Item Charge Amount", R, RN, 1, 18),
-		El("SVC03", "Line Item Provider Payment Amount", paid, RN, 1, 18),
-		El("SVC04", "Revenue Code", S, AN, 1, 48),
-		NU("SVC05"), NU("SVC06"),
-		El("SVC07", "Original Units of Service Count", S, RN, 1, 15),
-	)
+	return segSVC("Procedure Code", El("SVC03", "Line Item Provider Payment Amount", paid, RN, 1, 18))
 }
 
 func x212DMG(usage x12.Usage) x12.Node {
@@ -175,15 +161,10 @@ func x212ClaimOptional(level string, response bool) x12.Node {
 	return n
 }
 
+// x212BHT: 0010 source/receiver/provider/subscriber/dependent structure; 13 request or
+// 08 status; BHT06 DG (response) when sent.
 func x212BHT(purpose string) x12.Node {
-	return Seg("BHT", "Beginning of Hierarchical Transaction", R, 1,
-		El("BHT01", "Hierarchical Structure Code", R, ID, 4, 4, "0010"),
-		El("BHT02", "Transaction Set Purpose Code", R, ID, 2, 2, purpose),
-		El("BHT03", "Originator Application Transaction Identifier", R, AN, 1, 50),
-		El("BHT04", "Transaction Set Creation Date", R, DT, 8, 8),
-		El("BHT05", "Transaction Set Creation Time", R, TM, 4, 8),
-		El("BHT06", "Transaction Type Code", S, ID, 2, 2, "DG"),
-	)
+	return segBHT("0010", []string{purpose}, S, "DG")
 }
 
 // X212Request is the 276 Health Care Claim Status Request, 005010X212.

@@ -8,14 +8,7 @@ var x214ClaimEntities = Codes(`03 1P 1Z 40 41 71 72 73 77 82 85 87 DK DN DQ FA G
 
 // x214BHT is the 277CA BHT: 0085 structure, 08 status purpose, TH receipt acknowledgment.
 func x214BHT() x12.Node {
-	return Seg("BHT", "Beginning of Hierarchical Transaction", R, 1,
-		El("BHT01", "Hierarchical Structure Code", R, ID, 4, 4, "0085"),
-		El("BHT02", "Transaction Set Purpose Code", R, ID, 2, 2, "08"),
-		El("BHT03", "Originator Application Transaction Identifier", R, AN, 1, 50),
-		El("BHT04", "Transaction Set Creation Date", R, DT, 8, 8),
-		El("BHT05", "Transaction Set Creation Time", R, TM, 4, 8),
-		El("BHT06", "Transaction Type Code", R, ID, 2, 2, "TH"),
-	)
+	return segBHT("0085", []string{"08"}, R, "TH")
 }
 
 // X214 is the 277CA Health Care Claim Acknowledgment, 005010X214: per claim, whether the
@@ -86,22 +79,7 @@ var X214 = &x12.Guide{
 							segREF("Institutional Bill Type Identification", S, 1, N, "BLT"),
 							segDTP("Claim Level Service Date", R, 1, []string{"472"}, []string{"RD8", "D8"}),
 							Loop("2220D", "Service Line Information", S, Unbounded,
-								Seg("SVC", "Service Line Information", R, 1,
-									Comp("SVC01", "Composite Medical Procedure Identifier", R,
-										El("SVC01-1", "Product or Service ID Qualifier", R, ID, 2, 2, Codes("AD ER HC HP IV N4 NU WK")...),
-										El("SVC01-2", "Service Identification Code", R, AN, 1, 48),
-										El("SVC01-3", "Procedure Modifier", S, AN, 2, 2),
-										El("SVC01-4", "Procedure Modifier", S, AN, 2, 2),
-										El("SVC01-5", "Procedure Modifier", S, AN, 2, 2),
-										El("SVC01-6", "Procedure Modifier", S, AN, 2, 2),
-										NU("SVC01-7"), NU("SVC01-8"),
-									),
-									El("SVC02", "Line Item Charge Amount", R, RN, 1, 18),
-									NU("SVC03"),
-									El("SVC04", "Revenue Code", S, AN, 1, 48),
-									NU("SVC05"), NU("SVC06"),
-									El("SVC07", "Original Units of Service Count", S, RN, 1, 15),
-								),
+								segSVC("Service Identification Code", NU("SVC03")),
 								segSTC("Service Line Level Status Information", R, 1, x214ClaimEntities,
 									"RRNNNNNNSSN", []string{"U"}),
 								segREF("Service Line Item Identification", S, 1, N, "FJ"),

@@ -42,15 +42,10 @@ func x279AAA(name string, reasons string) x12.Node {
 	)
 }
 
+// x279BHT: 0022 structure; the 270/271 names BHT03 the submitter's identifier and makes
+// it situational.
 func x279BHT(purposes ...string) x12.Node {
-	return Seg("BHT", "Beginning of Hierarchical Transaction", R, 1,
-		El("BHT01", "Hierarchical Structure Code", R, ID, 4, 4, "0022"),
-		El("BHT02", "Transaction Set Purpose Code", R, ID, 2, 2, purposes...),
-		El("BHT03", "Submitter Transaction Identifier", S, AN, 1, 50),
-		El("BHT04", "Transaction Set Creation Date", R, DT, 8, 8),
-		El("BHT05", "Transaction Set Creation Time", R, TM, 4, 8),
-		El("BHT06", "Transaction Type Code", S, ID, 2, 2, "RT"),
-	)
+	return setEl(segBHT("0022", purposes, S, "RT"), El("BHT03", "Submitter Transaction Identifier", S, AN, 1, 50))
 }
 
 func x279PRV(name string) x12.Node {
