@@ -49,71 +49,50 @@ func Write270(ctx context.Context, w io.Writer, env Envelope, seq x12.ControlNum
 
 // write270Set writes the body of one 270, between its ST and SE.
 func write270Set(xw *x12.Writer, control string, now time.Time, inqs []Inquiry) error {
-	var err error
-	put := func(id string, els ...string) {
-		if err == nil {
-			err = xw.Simple(id, els...)
-		}
-	}
+	b := x12.NewBody(xw)
 	// BHT: 0022 information source/receiver/subscriber/dependent structure, 13 request.
-	put("BHT", "0022", "13", "E"+control, now.Format("20060102"), now.Format("1504"))
-	put("HL", "1", "", "20", "1")
-	put("NM1", "PR", "2", inqs[0].PayerName, "", "", "", "", "PI", inqs[0].PayerID)
-	hl := 2
+	b.BHT("0022", "13", "E"+control, now)
+	payerHL := b.HL(0, "20", "1")
+	b.Put("NM1", "PR", "2", inqs[0].PayerName, "", "", "", "", "PI", inqs[0].PayerID)
 	provHL := 0
 	lastNPI := ""
 	for _, q := range inqs {
 		if provHL == 0 || q.ProviderNPI != lastNPI {
-			provHL, lastNPI = hl, q.ProviderNPI
-			put("HL", fmt.Sprint(hl), "1", "21", "1")
-			put("NM1", "1P", "2", q.ProviderName, "", "", "", "", "XX", q.ProviderNPI)
-			hl++
+			provHL, lastNPI = b.HL(payerHL, "21", "1"), q.ProviderNPI
+			b.Put("NM1", "1P", "2", q.ProviderName, "", "", "", "", "XX", q.ProviderNPI)
 		}
 		child := "0"
 		if q.Dependent != nil {
 			child = "1"
 		}
-		subHL := hl
-		put("HL", fmt.Sprint(hl), fmt.Sprint(provHL), "22", child)
-		hl++
+		subHL := b.HL(provHL, "22", child)
 		if q.Dependent == nil {
-			put("TRN", "1", q.Trace, q.Originator)
+			b.Put("TRN", "1", q.Trace, q.Originator)
 		}
-		put("NM1", "IL", "1", upper(q.Subscriber.LastName), upper(q.Subscriber.FirstName), "", "", "", "MI", q.MemberID)
+		b.Put("NM1", "IL", "1", upper(q.Subscriber.LastName), upper(q.Subscriber.FirstName), "", "", "", "MI", q.MemberID)
 		if q.Dependent == nil {
-			writePatient(put, q.Subscriber, q)
+			writePatient(b, q.Subscriber, q)
 			continue
 		}
-		put("HL", fmt.Sprint(hl), fmt.Sprint(subHL), "23", "0")
-		hl++
-		put("TRN", "1", q.Trace, q.Originator)
-		put("NM1", "03", "1", upper(q.Dependent.LastName), upper(q.Dependent.FirstName))
-		writePatient(put, *q.Dependent, q)
+		b.HL(subHL, "23", "0")
+		b.Put("TRN", "1", q.Trace, q.Originator)
+		b.Put("NM1", "03", "1", upper(q.Dependent.LastName), upper(q.Dependent.FirstName))
+		writePatient(b, *q.Dependent, q)
 	}
-	return err
+	return b.Err()
 }
 
 // writePatient writes DMG, DTP*291 and the EQ loops for the person whose coverage is asked.
-func writePatient(put func(string, ...string), p claims.Person, q Inquiry) {
-	if p.DOB != "" {
-		put("DMG", "D8", strings.ReplaceAll(p.DOB, "-", ""), genderCode(p.Gender))
-	}
-	put("DTP", "291", "D8", strings.ReplaceAll(q.Date, "-", ""))
+func writePatient(b *x12.Body, p claims.Person, q Inquiry) {
+	b.DMG(p.DOB, p.Gender)
+	b.Put("DTP", "291", "D8", strings.ReplaceAll(q.Date, "-", ""))
 	types := q.ServiceTypes
 	if len(types) == 0 {
 		types = []string{"30", "MH"}
 	}
 	for _, t := range types {
-		put("EQ", t)
+		b.Put("EQ", t)
 	}
-}
-
-func genderCode(g string) string {
-	switch strings.ToUpper(g) {
-	case "F", "M":
-		return strings.ToUpper(g)
-	}
-	return "U"
 }
 
 func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

@@ -83,16 +83,11 @@ func (q *StatusInquiry) check() error {
 
 // write276Set writes the body of one 276, between its ST and SE.
 func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInquiry) error {
-	var err error
-	put := func(id string, els ...string) {
-		if err == nil {
-			err = xw.Simple(id, els...)
-		}
-	}
+	b := x12.NewBody(xw)
 	// BHT: 0010 source/receiver/provider/subscriber/dependent structure, 13 request.
-	put("BHT", "0010", "13", "E"+control, now.Format("20060102"), now.Format("1504"))
-	put("HL", "1", "", "20", "1")
-	put("NM1", "PR", "2", upper(inqs[0].PayerName), "", "", "", "", "PI", inqs[0].PayerID)
+	b.BHT("0010", "13", "E"+control, now)
+	payerHL := b.HL(0, "20", "1")
+	b.Put("NM1", "PR", "2", upper(inqs[0].PayerName), "", "", "", "", "PI", inqs[0].PayerID)
 	// Inquiries are grouped by receiver and provider so each gets one HL, as the guide's
 	// tree has one 2000B per receiver and one 2000C per provider below it.
 	sort.SliceStable(inqs, func(i, j int) bool {
@@ -101,71 +96,52 @@ func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInq
 		}
 		return inqs[i].ProviderNPI < inqs[j].ProviderNPI
 	})
-	hl := 2
 	recvHL, provHL := 0, 0
 	lastRecv, lastNPI := "", ""
 	for _, q := range inqs {
 		if recvHL == 0 || q.ReceiverID != lastRecv {
-			recvHL, lastRecv, provHL = hl, q.ReceiverID, 0
-			put("HL", fmt.Sprint(hl), "1", "21", "1")
-			put("NM1", "41", "2", upper(orDefault(q.ReceiverName, q.ProviderName)), "", "", "", "", "46", orDefault(q.ReceiverID, q.ProviderNPI))
-			hl++
+			recvHL, lastRecv, provHL = b.HL(payerHL, "21", "1"), q.ReceiverID, 0
+			b.Put("NM1", "41", "2", upper(orDefault(q.ReceiverName, q.ProviderName)), "", "", "", "", "46", orDefault(q.ReceiverID, q.ProviderNPI))
 		}
 		if provHL == 0 || q.ProviderNPI != lastNPI {
-			provHL, lastNPI = hl, q.ProviderNPI
-			put("HL", fmt.Sprint(hl), fmt.Sprint(recvHL), "19", "1")
-			put("NM1", "1P", "2", upper(q.ProviderName), "", "", "", "", "XX", q.ProviderNPI)
-			hl++
+			provHL, lastNPI = b.HL(recvHL, "19", "1"), q.ProviderNPI
+			b.Put("NM1", "1P", "2", upper(q.ProviderName), "", "", "", "", "XX", q.ProviderNPI)
 		}
 		child := "0"
 		if q.Dependent != nil {
 			child = "1"
 		}
-		subHL := hl
-		put("HL", fmt.Sprint(hl), fmt.Sprint(provHL), "22", child)
-		hl++
+		subHL := b.HL(provHL, "22", child)
+		// 2000D/E DMG: required for a dependent, and sent for the subscriber when known, as
+		// payers match the patient on it.
 		if q.Dependent == nil {
-			putDMG(put, q.Subscriber)
+			b.DMG(q.Subscriber.DOB, q.Subscriber.Gender)
 		}
-		put("NM1", "IL", "1", upper(q.Subscriber.LastName), upper(q.Subscriber.FirstName), "", "", "", "MI", q.MemberID)
+		b.Put("NM1", "IL", "1", upper(q.Subscriber.LastName), upper(q.Subscriber.FirstName), "", "", "", "MI", q.MemberID)
 		if q.Dependent != nil {
-			put("HL", fmt.Sprint(hl), fmt.Sprint(subHL), "23")
-			hl++
-			putDMG(put, *q.Dependent)
-			put("NM1", "QC", "1", upper(q.Dependent.LastName), upper(q.Dependent.FirstName))
+			b.HL(subHL, "23", "")
+			b.DMG(q.Dependent.DOB, q.Dependent.Gender)
+			b.Put("NM1", "QC", "1", upper(q.Dependent.LastName), upper(q.Dependent.FirstName))
 		}
 		// 2200D/E: the claim. TRN*1 is the trace the 277 echoes in TRN*2; REF*EJ our CLM01.
-		put("TRN", "1", q.Trace)
+		b.Put("TRN", "1", q.Trace)
 		if q.PayerClaim != "" {
-			put("REF", "1K", q.PayerClaim)
+			b.Put("REF", "1K", q.PayerClaim)
 		}
 		if q.PatientControl != "" {
-			put("REF", "EJ", q.PatientControl)
+			b.Put("REF", "EJ", q.PatientControl)
 		}
 		if q.Charge != 0 {
-			put("AMT", "T3", q.Charge.String())
+			b.Put("AMT", "T3", q.Charge.String())
 		}
 		from, to := compactDate(q.From), compactDate(q.To)
 		if to == "" || to == from {
-			put("DTP", "472", "D8", from)
+			b.Put("DTP", "472", "D8", from)
 		} else {
-			put("DTP", "472", "RD8", from+"-"+to)
+			b.Put("DTP", "472", "RD8", from+"-"+to)
 		}
 	}
-	return err
-}
-
-// putDMG writes the 2000D/E DMG: required for a dependent, and sent for the subscriber
-// when known, as payers match the patient on it.
-func putDMG(put func(string, ...string), p StatusPerson) {
-	if p.DOB == "" {
-		return
-	}
-	g := strings.ToUpper(p.Gender)
-	if g != "F" && g != "M" {
-		g = "U"
-	}
-	put("DMG", "D8", compactDate(p.DOB), g)
+	return b.Err()
 }
 
 func compactDate(d string) string { return strings.ReplaceAll(d, "-", "") }
