@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	"os"
 	"path/filepath"
 	texttemplate "text/template"
@@ -95,27 +96,25 @@ func (r Renderer) source(payer, name string) ([]byte, error) {
 
 // Text renders the plain-text letter.
 func (r Renderer) Text(l *Letter) ([]byte, error) {
-	t := texttemplate.New("appeal").Option("missingkey=error")
-	for _, n := range []string{"arguments.tmpl", "appeal.txt.tmpl"} {
-		src, err := r.source(l.Payer.ID, n)
-		if err != nil {
-			return nil, fmt.Errorf("appeal letter: %s: %w", n, err)
-		}
-		if t, err = t.Parse(string(src)); err != nil {
-			return nil, fmt.Errorf("appeal letter: %s: %w", n, err)
-		}
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, l); err != nil {
-		return nil, fmt.Errorf("appeal letter %s: %w", l.Claim.ID, err)
-	}
-	return b.Bytes(), nil
+	return render(r, l, texttemplate.New("appeal").Option("missingkey=error"), "appeal.txt.tmpl")
 }
 
 // HTML renders the letter as HTML for print (escaped by html/template).
 func (r Renderer) HTML(l *Letter) ([]byte, error) {
-	t := htmltemplate.New("appeal").Option("missingkey=error")
-	for _, n := range []string{"arguments.tmpl", "appeal.html.tmpl"} {
+	return render(r, l, htmltemplate.New("appeal").Option("missingkey=error"), "appeal.html.tmpl")
+}
+
+// appealTemplate is what render needs of a text/template or html/template Template, so
+// both letters are parsed (arguments first, then the page) and executed the same way.
+type appealTemplate[T any] interface {
+	Parse(text string) (T, error)
+	Execute(w io.Writer, data any) error
+}
+
+// render parses arguments.tmpl and page (payer override, directory, embedded) into t and
+// executes it on l.
+func render[T appealTemplate[T]](r Renderer, l *Letter, t T, page string) ([]byte, error) {
+	for _, n := range []string{"arguments.tmpl", page} {
 		src, err := r.source(l.Payer.ID, n)
 		if err != nil {
 			return nil, fmt.Errorf("appeal letter: %s: %w", n, err)

@@ -1,7 +1,6 @@
 package remit
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -85,12 +84,9 @@ type LineStatus struct {
 
 // Map277 reads a 277CA (X214) or 277 claim status response (X212) transaction set.
 func Map277(tx *x12.Transaction) (*StatusReport, error) {
-	segs := segments(tx)
-	if len(segs) == 0 {
-		return nil, errors.New("277: empty transaction set")
-	}
-	if tx.Set != "" && tx.Set != "277" {
-		return nil, fmt.Errorf("277: transaction set is a %s", tx.Set)
+	segs, err := setSegments(tx, "277")
+	if err != nil {
+		return nil, err
 	}
 	r := &StatusReport{Version: tx.Envelope.Version, ISAControl: tx.Envelope.ISAControl, Control: tx.Control,
 		Claims: []ClaimStatus{}}

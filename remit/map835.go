@@ -1,7 +1,6 @@
 package remit
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -17,16 +16,26 @@ func segments(tx *x12.Transaction) []*x12.Segment {
 	return tx.Root.InOrder()
 }
 
+// setSegments is segments for a mapper of set (835, 277): an empty transaction set, or one
+// the envelope says is another set, cannot be read.
+func setSegments(tx *x12.Transaction, set string) ([]*x12.Segment, error) {
+	segs := segments(tx)
+	if len(segs) == 0 {
+		return nil, fmt.Errorf("%s: empty transaction set", set)
+	}
+	if tx.Set != "" && tx.Set != set {
+		return nil, fmt.Errorf("%s: transaction set is a %s", set, tx.Set)
+	}
+	return segs, nil
+}
+
 // Map835 reads one 835 transaction set into a Payment and checks its balancing. A payment
 // that does not balance is returned with Balanced false and BalanceErrors; an error means
 // the set cannot be read as a payment at all (no BPR, an amount that is not a number).
 func Map835(tx *x12.Transaction) (*Payment, error) {
-	segs := segments(tx)
-	if len(segs) == 0 {
-		return nil, errors.New("835: empty transaction set")
-	}
-	if tx.Set != "" && tx.Set != "835" {
-		return nil, fmt.Errorf("835: transaction set is a %s", tx.Set)
+	segs, err := setSegments(tx, "835")
+	if err != nil {
+		return nil, err
 	}
 	p := &Payment{ISAControl: tx.Envelope.ISAControl, GSControl: tx.Envelope.GSControl, Control: tx.Control,
 		BalanceErrors: []BalanceError{}, PLB: []ProviderAdjustment{}, Claims: []ClaimPayment{}}
