@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/edigate/edigate/scheduler/sshdtest"
 )
 
 func writeOutbound(t *testing.T, dir, name, body string) string {
@@ -439,7 +441,7 @@ func TestDownloadLocalDiskFull(t *testing.T) {
 func TestWrongHostKeyRefusedWithoutRetry(t *testing.T) {
 	e := newSimEnv(t)
 	proxy := newCutProxy(t, e.srv.Addr())
-	other, _ := newUserKey(t)
+	other, _ := sshdtest.UserKey(t)
 	e.ch.SFTP.Port = proxy.port()
 	e.ch.SFTP.HostKey = string(ssh.MarshalAuthorizedKey(other.PublicKey()))
 	e.putRemote("inbound/a.999", "a~")

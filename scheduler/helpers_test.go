@@ -2,9 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"net"
 	"os"
@@ -16,7 +13,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/sim"
@@ -255,23 +251,6 @@ func (p *cutProxy) pipe(dst, src net.Conn, limit int64, closeBoth func()) {
 			return
 		}
 	}
-}
-
-func newUserKey(t testing.TB) (ssh.Signer, []byte) {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return signer, pem.EncodeToMemory(block)
 }
 
 // listenSilent accepts connections and never writes: a hung server.

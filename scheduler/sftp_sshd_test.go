@@ -108,7 +108,7 @@ func TestOpenSSHUploadAndDownload(t *testing.T) {
 
 func TestOpenSSHWrongHostKeyAndBadKey(t *testing.T) {
 	o := startOpenSSH(t)
-	other, otherPEM := newUserKey(t)
+	other, otherPEM := sshdtest.UserKey(t)
 
 	ch := o.clearinghouse()
 	ch.SFTP.HostKey = string(ssh.MarshalAuthorizedKey(other.PublicKey()))

@@ -14,11 +14,12 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/scheduler/sshdtest"
 )
 
 func TestHostKeyCallback(t *testing.T) {
-	server, _ := newUserKey(t)
-	other, _ := newUserKey(t)
+	server, _ := sshdtest.UserKey(t)
+	other, _ := sshdtest.UserKey(t)
 	key := server.PublicKey()
 	addr := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 2222}
 	host := "127.0.0.1:2222"
@@ -78,7 +79,7 @@ func TestAlgorithmsForRSA(t *testing.T) {
 }
 
 func TestAuthMethods(t *testing.T) {
-	_, pemKey := newUserKey(t)
+	_, pemKey := sshdtest.UserKey(t)
 	keyFile := filepath.Join(t.TempDir(), "id")
 	os.WriteFile(keyFile, pemKey, 0o600)
 	env := func(k string) (string, bool) {
@@ -197,7 +198,7 @@ func TestFailuresAlertOnce(t *testing.T) {
 }
 
 func FuzzHostKeyPin(f *testing.F) {
-	server, _ := newUserKey(f)
+	server, _ := sshdtest.UserKey(f)
 	key := server.PublicKey()
 	f.Add(ssh.FingerprintSHA256(key))
 	f.Add(string(ssh.MarshalAuthorizedKey(key)))
@@ -210,7 +211,7 @@ func FuzzHostKeyPin(f *testing.F) {
 			return
 		}
 		// Whatever the pin, an unrelated key is never accepted unless the pin names it.
-		other, _ := newUserKey(t)
+		other, _ := sshdtest.UserKey(t)
 		if cb("127.0.0.1:2222", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 2222}, other.PublicKey()) == nil {
 			t.Fatalf("pin %q accepted a random key", pin)
 		}

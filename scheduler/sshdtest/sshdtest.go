@@ -66,20 +66,9 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer, privPEM := UserKey(t)
 	keyFile := filepath.Join(dir, "client_key")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, privPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	authKeys := filepath.Join(dir, "authorized_keys")
@@ -135,6 +124,24 @@ Subsystem sftp internal-sftp -d %s
 		time.Sleep(50 * time.Millisecond)
 	}
 	return &Server{Port: port, Remote: remote, HostKey: hostKey, KeyFile: keyFile, User: u.Username}
+}
+
+// UserKey returns a fresh ed25519 client key: its signer and its private key in OpenSSH PEM.
+func UserKey(t testing.TB) (ssh.Signer, []byte) {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signer, pem.EncodeToMemory(block)
 }
 
 func freePort(t testing.TB) int {
