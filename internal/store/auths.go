@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // authsFor loads the authorizations of a payer's client (by client id or member id). On
@@ -289,7 +290,7 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 			b.openAlerts[key] = map[string]bool{}
 		}
 		b.openAlerts[key][k] = true
-		if err := b.Event("authorization", key, "alert_"+k, "", map[string]any{"remaining": a.Remaining(), "end": a.End}); err != nil {
+		if err := b.Event(lifecycle.EntityAuthorization, key, lifecycle.AlertPrefix+lifecycle.EventKind(k), "", map[string]any{"remaining": a.Remaining(), "end": a.End}); err != nil {
 			return err
 		}
 	}
@@ -303,7 +304,7 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 				return err
 			}
 			delete(b.openAlerts[key], k)
-			if err := b.Event("authorization", key, "alert_cleared_"+k, "", nil); err != nil {
+			if err := b.Event(lifecycle.EntityAuthorization, key, lifecycle.AlertClearedPrefix+lifecycle.EventKind(k), "", nil); err != nil {
 				return err
 			}
 		}
@@ -374,7 +375,7 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 		res.Change = ChangeUpdated
 	}
 	key := authKey(a.Payer, a.Number)
-	if err := b.Event("authorization", key, res.Change, source, map[string]any{"units": a.Units, "used": used, "start": a.Start, "end": a.End}); err != nil {
+	if err := b.Event(lifecycle.EntityAuthorization, key, lifecycle.EventKind(res.Change), source, map[string]any{"units": a.Units, "used": used, "start": a.Start, "end": a.End}); err != nil {
 		return Result{}, err
 	}
 	au := &claims.AuthUse{Authorization: *a, Used: used}

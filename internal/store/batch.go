@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Batch is one write transaction. Intake puts many records in one Batch so a commit (and
@@ -61,8 +62,8 @@ func (d dialect) insertFail(q string) string {
 	return strings.Replace(q, "INSERT INTO", "INSERT OR FAIL INTO", 1)
 }
 
-func (b *Batch) queueEvent(entityKind, entityID, kind, source string, detail []byte) error {
-	b.pending = append(b.pending, entityKind, entityID, kind, timestamp(b.now), source, string(detail))
+func (b *Batch) queueEvent(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail []byte) error {
+	b.pending = append(b.pending, string(entityKind), entityID, string(kind), timestamp(b.now), source, string(detail))
 	if len(b.pending) >= 6*eventsPerInsert*4 {
 		return b.flushEvents()
 	}
@@ -251,19 +252,11 @@ func (b *Batch) queryRaw(q string, args ...any) (*sql.Rows, error) {
 }
 
 // Event is one row of the append-only history.
-type Event struct {
-	ID         int64           `json:"id"`
-	EntityKind string          `json:"entity_kind"`
-	EntityID   string          `json:"entity_id"`
-	Kind       string          `json:"kind"`
-	At         string          `json:"at"`
-	SourceFile string          `json:"source_file,omitempty"`
-	Detail     json.RawMessage `json:"detail,omitempty"`
-}
+type Event = lifecycle.Event
 
 // Event appends a history row in the batch's transaction. detail is marshalled to JSON and
 // must not carry PHI beyond ids and codes.
-func (b *Batch) Event(entityKind, entityID, kind, source string, detail any) error {
+func (b *Batch) Event(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail any) error {
 	d := []byte("{}")
 	if detail != nil {
 		var err error

@@ -9,17 +9,24 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 )
 
-// Claim states (issue 6): held by the scrubber, built (clean, waiting for a file), filed
-// (written into an 837P in DATA/outbound/). Later states (submitted, accepted, paid...)
-// belong to the exchange and remittance code.
-const (
-	ClaimHeld  = "held"
-	ClaimBuilt = "built"
-	ClaimFiled = "filed"
-)
+// sent is the SQL condition "claim column col was written into a file": its state is past
+// the unsent ones (lifecycle.State.Sent).
+func sent(col string) string {
+	var b strings.Builder
+	b.WriteString(col + " NOT IN (")
+	for i, s := range lifecycle.Unsent() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + string(s) + "'")
+	}
+	b.WriteString(")")
+	return b.String()
+}
 
 // ErrClaimFiled is returned when a filed claim would be overwritten: once a claim is in a
 // file its content is what the payer has, and changes go through a replacement (freq 7).
@@ -35,7 +42,7 @@ type ClaimRecord struct {
 	ClientID      string            `json:"client_id"`
 	Date          string            `json:"date"`
 	Frequency     string            `json:"frequency"`
-	State         string            `json:"state"`
+	State         lifecycle.State   `json:"state"`
 	HoldRules     []string          `json:"hold_rules,omitempty"`
 	Total         x12.Amount        `json:"total"`
 	CreatedAt     string            `json:"created_at"`
@@ -60,8 +67,8 @@ type ClaimSubmission struct {
 // holds it, else built. Rebuilding an unfiled claim replaces its lines, session links and
 // findings; a filed claim is never overwritten (ErrClaimFiled). An event is appended when
 // the claim is new or its state or holding rules changed.
-func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (string, error) {
-	state := ClaimBuilt
+func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, error) {
+	state := lifecycle.Built
 	var holds []string
 	for _, f := range r.Findings {
 		if f.Severity == claims.SeverityError && !containsString(holds, f.Rule) {
@@ -69,7 +76,7 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (string, error) {
 		}
 	}
 	if len(holds) > 0 {
-		state = ClaimHeld
+		state = lifecycle.Held
 	}
 	data, err := json.Marshal(c)
 	if err != nil {
@@ -79,24 +86,29 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var oldState, oldHolds string
+	var oldState lifecycle.State
+	var oldHolds string
 	exists := true
 	if err := row.Scan(&oldState, &oldHolds); errors.Is(err, sql.ErrNoRows) {
 		exists = false
 	} else if err != nil {
 		return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
 	}
-	if exists && oldState != ClaimHeld && oldState != ClaimBuilt {
+	if exists && oldState.Sent() {
 		return oldState, fmt.Errorf("store: claim %s is %s: %w", c.ID, oldState, ErrClaimFiled)
 	}
 	now := timestamp(b.now)
 	holdText := strings.Join(holds, ",")
 	if exists {
-		if _, err := b.exec(`UPDATE claims SET payer = ?, clearinghouse = ?, frequency = ?, responsibility = ?, total_cents = ?,
-			payer_claim_ref = ?, state = ?, hold_rules = ?, data = ?, updated_at = ? WHERE id = ?`,
+		res, err := b.exec(`UPDATE claims SET payer = ?, clearinghouse = ?, frequency = ?, responsibility = ?, total_cents = ?,
+			payer_claim_ref = ?, state = ?, hold_rules = ?, data = ?, updated_at = ? WHERE id = ? AND state = ?`,
 			c.Payer, c.Clearinghouse, c.Frequency, c.Responsibility(), int64(c.Total), c.PayerControlNumber,
-			state, holdText, string(data), now, c.ID); err != nil {
+			state, holdText, string(data), now, c.ID, oldState)
+		if err != nil {
 			return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+		}
+		if k, _ := res.RowsAffected(); k != 1 {
+			return "", fmt.Errorf("store: claim %s: no longer %s", c.ID, oldState)
 		}
 		for _, t := range []string{"claim_lines", "claim_sessions", "claim_findings"} {
 			if _, err := b.exec(`DELETE FROM `+t+` WHERE claim_id = ?`, c.ID); err != nil {
@@ -141,7 +153,7 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (string, error) {
 		if len(holds) > 0 {
 			detail["hold_rules"] = holds
 		}
-		if err := b.Event("claim", c.ID, state, "", detail); err != nil {
+		if err := b.Event(lifecycle.EntityClaim, c.ID, state.Event(), "", detail); err != nil {
 			return "", err
 		}
 	}
@@ -184,14 +196,14 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 				cid, id, res.ISAControl, res.GSControl, set.Control); err != nil {
 				return 0, fmt.Errorf("store: claim %s submission: %w", cid, err)
 			}
-			u, err := b.exec(`UPDATE claims SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, ClaimFiled, now, cid, ClaimBuilt)
+			u, err := b.exec(`UPDATE claims SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, lifecycle.Filed, now, cid, lifecycle.Built)
 			if err != nil {
 				return 0, fmt.Errorf("store: claim %s: %w", cid, err)
 			}
 			if k, _ := u.RowsAffected(); k != 1 {
 				return 0, fmt.Errorf("store: claim %s: not in state built", cid)
 			}
-			if err := b.Event("claim", cid, ClaimFiled, f.Name, map[string]any{
+			if err := b.Event(lifecycle.EntityClaim, cid, lifecycle.Filed.Event(), f.Name, map[string]any{
 				"file_id": id, "isa_control": res.ISAControl, "gs_control": res.GSControl, "st_control": set.Control}); err != nil {
 				return 0, err
 			}
@@ -200,7 +212,7 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 			}
 		}
 	}
-	if err := b.Event("file", f.Name, "837p_written", f.Name, map[string]any{
+	if err := b.Event(lifecycle.EntityFile, f.Name, lifecycle.File837Written, f.Name, map[string]any{
 		"file_id": id, "clearinghouse": res.Clearinghouse, "isa_control": res.ISAControl, "claims": res.Claims, "sets": len(res.Sets)}); err != nil {
 		return 0, err
 	}
@@ -242,7 +254,7 @@ func (b *Batch) billSessions(claimID string) error {
 
 // ClaimFilter selects claims; empty fields match everything.
 type ClaimFilter struct {
-	State         string
+	State         lifecycle.State
 	Clearinghouse string
 }
 
@@ -271,7 +283,7 @@ func scanClaim(r scanner) (ClaimRecord, error) {
 func (db *DB) Claims(ctx context.Context, f ClaimFilter) ([]ClaimRecord, error) {
 	var where []string
 	var args []any
-	for _, c := range []struct{ col, v string }{{"state", f.State}, {"clearinghouse", f.Clearinghouse}} {
+	for _, c := range []struct{ col, v string }{{"state", string(f.State)}, {"clearinghouse", f.Clearinghouse}} {
 		if c.v != "" {
 			where = append(where, c.col+" = ?")
 			args = append(args, c.v)
@@ -408,7 +420,7 @@ func (b *Batch) SetPayerClaimNumber(claimID, number, source string) error {
 	if k, _ := res.RowsAffected(); k == 0 {
 		return nil // unchanged, or no such claim (a 277CA for a claim filed elsewhere)
 	}
-	return b.Event("claim", claimID, "payer_claim_number", source, map[string]string{"payer_claim_number": number})
+	return b.Event(lifecycle.EntityClaim, claimID, lifecycle.PayerClaimNumber, source, map[string]string{"payer_claim_number": number})
 }
 
 // PendingResubmission is a claim whose billed sessions changed or were voided after
@@ -429,7 +441,7 @@ type PendingResubmission struct {
 // their sessions, oldest claim first.
 func (db *DB) PendingResubmissions(ctx context.Context) ([]PendingResubmission, error) {
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT DISTINCT c.id, c.base_id, c.payer_claim_number, c.data, c.created_at
-		FROM sessions s JOIN claims c ON c.id = s.claim_ref WHERE s.pending_kind <> '' AND c.state = ? ORDER BY c.created_at, c.id`), ClaimFiled)
+		FROM sessions s JOIN claims c ON c.id = s.claim_ref WHERE s.pending_kind <> '' AND `+sent("c.state")+` ORDER BY c.created_at, c.id`))
 	if err != nil {
 		return nil, fmt.Errorf("store: pending resubmissions: %w", err)
 	}
@@ -464,8 +476,8 @@ func (db *DB) PendingResubmissions(ctx context.Context) ([]PendingResubmission, 
 // and voids plus one. Filed only: rebuilding an unfiled one keeps its number.
 func (db *DB) nextVersion(ctx context.Context, base string) (int, error) {
 	var n int
-	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND state = ?`),
-		base, claims.FrequencyOriginal, ClaimFiled).Scan(&n)
+	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM claims WHERE base_id = ? AND frequency <> ? AND `+sent("state")),
+		base, claims.FrequencyOriginal).Scan(&n)
 	return n + 1, err
 }
 
@@ -555,7 +567,7 @@ func (b *Batch) resubmitSessions(claimID, base string) error {
 			return fmt.Errorf("store: session %s: %w", r.id, err)
 		}
 		if r.kind != "" {
-			if err := b.Event("session", r.id, "resubmitted", "", map[string]string{"claim_ref": claimID, "change": r.kind}); err != nil {
+			if err := b.Event(lifecycle.EntitySession, r.id, lifecycle.SessionResubmitted, "", map[string]string{"claim_ref": claimID, "change": r.kind}); err != nil {
 				return err
 			}
 		}
@@ -613,12 +625,12 @@ func (db *DB) onwardCandidates(ctx context.Context, resp, next string) ([]Adjudi
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, c.data, k.data, COALESCE(p.payer, '') FROM claims c
 		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
 		LEFT JOIN claims p ON p.id = c.prior_claim
-		WHERE c.responsibility = ? AND c.state = ? AND c.frequency <> ?
+		WHERE c.responsibility = ? AND `+sent("c.state")+` AND c.frequency <> ?
 		AND LOWER(k.data) LIKE ?
 		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
 		AND NOT EXISTS (SELECT 1 FROM claims o JOIN claims f ON f.id = o.prior_claim
-			WHERE f.base_id = c.base_id AND o.state <> ? AND o.state <> ?)
-		ORDER BY c.service_date, c.id`), resp, ClaimFiled, claims.FrequencyVoid, `%"priority":"`+next+`"%`, ClaimHeld, ClaimBuilt)
+			WHERE f.base_id = c.base_id AND `+sent("o.state")+`)
+		ORDER BY c.service_date, c.id`), resp, claims.FrequencyVoid, `%"priority":"`+next+`"%`)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s candidates: %w", next, err)
 	}
@@ -676,9 +688,9 @@ func (db *DB) COBFamilies(ctx context.Context, resp string) ([]COBFamily, error)
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT DISTINCT c.service_date, c.base_id, p.base_id FROM claims c
 		JOIN claims p ON p.id = c.prior_claim
 		WHERE c.responsibility = ? AND c.prior_claim <> ''
-		AND EXISTS (SELECT 1 FROM claims f WHERE f.base_id = c.base_id AND f.state = ?)
+		AND EXISTS (SELECT 1 FROM claims f WHERE f.base_id = c.base_id AND `+sent("f.state")+`)
 		AND (SELECT COUNT(*) FROM remit_claims r JOIN claims pm ON pm.id = r.claim_id WHERE pm.base_id = p.base_id) > 1
-		ORDER BY c.service_date, c.base_id, p.base_id`), resp, ClaimFiled)
+		ORDER BY c.service_date, c.base_id, p.base_id`), resp)
 	if err != nil {
 		return nil, fmt.Errorf("store: COB families: %w", err)
 	}
@@ -719,7 +731,7 @@ func (db *DB) cobFamily(ctx context.Context, base, priorBase string) (COBFamily,
 	// replacement's CLM01 does not sort after its original's in every case (R10 < R9).
 	var id, data string
 	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT c.id, c.data FROM claims c JOIN claim_submissions s ON s.claim_id = c.id
-		WHERE c.base_id = ? AND c.state = ? ORDER BY s.file_id DESC, c.id DESC LIMIT 1`), base, ClaimFiled).Scan(&id, &data); err != nil {
+		WHERE c.base_id = ? AND `+sent("c.state")+` ORDER BY s.file_id DESC, c.id DESC LIMIT 1`), base).Scan(&id, &data); err != nil {
 		return cf, fmt.Errorf("store: claim family %s: %w", base, err)
 	}
 	if err := json.Unmarshal([]byte(data), &cf.Claim); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
@@ -45,8 +46,8 @@ func TestClaimsLifecycle(t *testing.T) {
 		{Rule: "npi.luhn", Severity: claims.SeverityError, Message: "m", Reference: "r", ClaimID: c.ID},
 		{Rule: "timely.warn", Severity: claims.SeverityWarning, Message: "w", Reference: "r", ClaimID: c.ID, Line: 1, SessionID: "s-1"},
 	}}
-	put := func(r claims.Result) string {
-		var st string
+	put := func(r claims.Result) lifecycle.State {
+		var st lifecycle.State
 		if err := db.Batch(ctx, nil, func(b *store.Batch) error {
 			var err error
 			st, err = b.PutClaim(c, r)
@@ -56,19 +57,19 @@ func TestClaimsLifecycle(t *testing.T) {
 		}
 		return st
 	}
-	if st := put(held); st != store.ClaimHeld {
+	if st := put(held); st != lifecycle.Held {
 		t.Fatalf("state %s, want held", st)
 	}
 	rec, err := db.Claim(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.State != store.ClaimHeld || len(rec.HoldRules) != 1 || rec.HoldRules[0] != "npi.luhn" || len(rec.Findings) != 2 ||
+	if rec.State != lifecycle.Held || len(rec.HoldRules) != 1 || rec.HoldRules[0] != "npi.luhn" || len(rec.Findings) != 2 ||
 		rec.Findings[1].SessionID != "s-1" || rec.Total != c.Total || len(rec.Claim.Lines) != 2 {
 		t.Fatalf("record %+v", rec)
 	}
 	// Fixed and rebuilt: built, findings replaced.
-	if st := put(claims.Result{ClaimID: c.ID}); st != store.ClaimBuilt {
+	if st := put(claims.Result{ClaimID: c.ID}); st != lifecycle.Built {
 		t.Fatalf("state %s, want built", st)
 	}
 	if ids, err := db.ClaimsForSession(ctx, "s-2"); err != nil || len(ids) != 1 || ids[0] != c.ID {
@@ -83,7 +84,7 @@ func TestClaimsLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec, _ = db.Claim(ctx, c.ID)
-	if rec.State != store.ClaimFiled || len(rec.Submissions) != 1 || rec.Submissions[0].STControl != "0007" || rec.Submissions[0].ISAControl != 7 {
+	if rec.State != lifecycle.Filed || len(rec.Submissions) != 1 || rec.Submissions[0].STControl != "0007" || rec.Submissions[0].ISAControl != 7 {
 		t.Fatalf("after filing %+v", rec)
 	}
 	for _, id := range []string{"s-1", "s-2"} {
@@ -93,7 +94,7 @@ func TestClaimsLifecycle(t *testing.T) {
 		}
 	}
 	ev, _ := db.Events(ctx, "claim", c.ID)
-	var kinds []string
+	var kinds []lifecycle.EventKind
 	for _, e := range ev {
 		kinds = append(kinds, e.Kind)
 	}
@@ -112,7 +113,7 @@ func TestClaimsLifecycle(t *testing.T) {
 	}); err == nil {
 		t.Error("filed claim filed again")
 	}
-	if list, err := db.Claims(ctx, store.ClaimFilter{State: store.ClaimFiled}); err != nil || len(list) != 1 {
+	if list, err := db.Claims(ctx, store.ClaimFilter{State: lifecycle.Filed}); err != nil || len(list) != 1 {
 		t.Errorf("filed claims %d %v", len(list), err)
 	}
 	if _, err := db.Claim(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {

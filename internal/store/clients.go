@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // PutClient stores a client's demographics (a no-op when identical).
@@ -38,5 +39,5 @@ func (b *Batch) PutClient(practice string, c *claims.Client, source string) (Res
 		practice, c.ID, string(data), hash, timestamp(b.now)); err != nil {
 		return Result{}, fmt.Errorf("store: client %s: %w", c.ID, err)
 	}
-	return res, b.Event("client", practice+"/"+c.ID, res.Change, source, nil)
+	return res, b.Event(lifecycle.EntityClient, practice+"/"+c.ID, lifecycle.EventKind(res.Change), source, nil)
 }

@@ -32,7 +32,7 @@ func TestDenialReportCountsClaimsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := sha256.Sum256([]byte(data))
-		if _, err := db.PostRemittance(ctx, store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: name}, d.Remittance); err != nil {
+		if _, err := applyDoc(ctx, db, store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: name}, d); err != nil {
 			t.Fatal(err)
 		}
 	}

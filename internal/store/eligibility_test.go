@@ -72,7 +72,7 @@ func TestEligibilityRequestsAndAnswers(t *testing.T) {
 		ev, _ := db.Events(ctx, "session", id)
 		kinds := map[string]int{}
 		for _, e := range ev {
-			kinds[e.Kind]++
+			kinds[string(e.Kind)]++
 		}
 		if kinds["eligibility_requested"] != 1 || kinds["eligibility_answered"] != 1 {
 			t.Fatalf("%s events: %v", id, kinds)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // ExchangeUpload is one outbound file's SFTP exchange record (see scheduler.Upload).
@@ -403,12 +405,12 @@ type awaitedClaim struct{ ch, local, control, uploaded, state string }
 // claimsAwaiting277CA returns the uploaded claims no 277CA (nor anything after it, nor a
 // rejecting 999/TA1) has moved, with their latest upload.
 func (b *Batch) claimsAwaiting277CA() (map[string]awaitedClaim, error) {
-	rows, err := b.query(`SELECT cs.claim_id, u.clearinghouse, u.local_name, u.control, u.uploaded_at, COALESCE(st.state, '')
+	rows, err := b.query(`SELECT cs.claim_id, u.clearinghouse, u.local_name, u.control, u.uploaded_at, c.state
 		FROM claim_submissions cs
+		JOIN claims c ON c.id = cs.claim_id
 		JOIN claim_files f ON f.id = cs.file_id
 		JOIN exchange_uploads u ON u.clearinghouse = f.clearinghouse AND u.sha256 = f.sha256
-		LEFT JOIN claim_status st ON st.claim_id = cs.claim_id
-		WHERE u.state = 'uploaded' AND (st.state IS NULL OR st.state IN ('submitted', 'file_accepted'))`)
+		WHERE u.state = 'uploaded' AND c.state IN (?, ?, ?)`, lifecycle.Filed, lifecycle.Submitted, lifecycle.FileAccepted)
 	if err != nil {
 		return nil, err
 	}
@@ -419,9 +421,6 @@ func (b *Batch) claimsAwaiting277CA() (map[string]awaitedClaim, error) {
 		var w awaitedClaim
 		if err := rows.Scan(&id, &w.ch, &w.local, &w.control, &w.uploaded, &w.state); err != nil {
 			return nil, err
-		}
-		if w.state == "" {
-			w.state = "submitted"
 		}
 		if prev, ok := out[id]; !ok || w.uploaded > prev.uploaded {
 			out[id] = w

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Inbox file states.
@@ -60,5 +62,5 @@ func (b *Batch) FinishFile(hash, name, state string, records, accepted, rejected
 		state, records, accepted, rejected, timestamp(b.now), hash); err != nil {
 		return fmt.Errorf("store: finish file %s: %w", name, err)
 	}
-	return b.Event("file", hash, state, name, map[string]int{"records": records, "accepted": accepted, "rejected": rejected})
+	return b.Event(lifecycle.EntityFile, hash, lifecycle.EventKind(state), name, map[string]int{"records": records, "accepted": accepted, "rejected": rejected})
 }

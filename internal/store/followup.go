@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 )
@@ -35,12 +36,11 @@ func (db *DB) QueueFollowUps(ctx context.Context, days int) (FollowUpResult, err
 		var due []QueueItem
 		err := b.eachRow(`SELECT c.id, c.payer, MIN(f.created_at), c.total_cents
 			FROM claims c JOIN claim_submissions s ON s.claim_id = c.id JOIN claim_files f ON f.id = s.file_id
-			LEFT JOIN claim_status cs ON cs.claim_id = c.id
-			WHERE c.state = ? AND COALESCE(cs.state, '') IN ('', ?, ?, ?)
+			WHERE c.state IN (?, ?, ?, ?)
 				AND NOT EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
 				AND NOT EXISTS (SELECT 1 FROM queue_items q WHERE q.kind = ? AND q.claim_id = c.id)
 			GROUP BY c.id, c.payer, c.total_cents HAVING MIN(f.created_at) <= ? ORDER BY MIN(f.created_at), c.id`,
-			[]any{ClaimFiled, remit.StateSubmitted, remit.StateFileAccepted, remit.StateAccepted, QueueFollowUp, cutoff},
+			[]any{lifecycle.Filed, lifecycle.Submitted, lifecycle.FileAccepted, lifecycle.Accepted, QueueFollowUp, cutoff},
 			func(sc func(...any) error) error {
 				var it QueueItem
 				var at string
@@ -72,7 +72,7 @@ func (db *DB) QueueFollowUps(ctx context.Context, days int) (FollowUpResult, err
 			if !ok {
 				continue
 			}
-			if err := b.Event("claim", it.ClaimID, "follow_up", "", map[string]any{"days": days}); err != nil {
+			if err := b.Event(lifecycle.EntityClaim, it.ClaimID, lifecycle.FollowUp, "", map[string]any{"days": days}); err != nil {
 				return err
 			}
 			out.Queued = append(out.Queued, it)
@@ -94,7 +94,7 @@ func (db *DB) QueueFollowUps(ctx context.Context, days int) (FollowUpResult, err
 				QueueResolved, OutcomeRemitted, timestamp(b.now), id); err != nil {
 				return err
 			}
-			if err := b.Event("queue", fmt.Sprint(id), "resolved", "", map[string]string{"outcome": OutcomeRemitted}); err != nil {
+			if err := b.Event(lifecycle.EntityQueue, fmt.Sprint(id), lifecycle.QueueResolved, "", map[string]string{"outcome": OutcomeRemitted}); err != nil {
 				return err
 			}
 		}
@@ -119,8 +119,8 @@ type FollowUpClaim struct {
 // 835 arrives or a biller resolves the item.
 func (db *DB) FollowUpsToInquire(ctx context.Context, days int) ([]FollowUpClaim, error) {
 	cutoff := timestamp(db.now().UTC().AddDate(0, 0, -days))
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT q.id, c.data, c.payer_claim_number, COALESCE(cs.payer_claim, '')
-		FROM queue_items q JOIN claims c ON c.id = q.claim_id LEFT JOIN claim_status cs ON cs.claim_id = c.id
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT q.id, c.data, c.payer_claim_number
+		FROM queue_items q JOIN claims c ON c.id = q.claim_id
 		WHERE q.kind = ? AND q.state = ?
 			AND NOT EXISTS (SELECT 1 FROM status_inquiries i WHERE i.claim_id = q.claim_id AND i.created_at > ?)
 		ORDER BY q.id`), QueueFollowUp, QueueOpen, cutoff)
@@ -129,16 +129,12 @@ func (db *DB) FollowUpsToInquire(ctx context.Context, days int) ([]FollowUpClaim
 	}
 	return collectRows(rows, func(sc scanner) (FollowUpClaim, error) {
 		var f FollowUpClaim
-		var data, n1, n2 string
-		if err := sc.Scan(&f.QueueID, &data, &n1, &n2); err != nil {
+		var data string
+		if err := sc.Scan(&f.QueueID, &data, &f.PayerClaim); err != nil {
 			return f, err
 		}
 		if err := json.Unmarshal([]byte(data), &f.Claim); err != nil {
 			return f, fmt.Errorf("store: follow-up item %d claim data: %w", f.QueueID, err)
-		}
-		f.PayerClaim = n1
-		if f.PayerClaim == "" {
-			f.PayerClaim = n2
 		}
 		return f, nil
 	})
@@ -159,11 +155,11 @@ func (db *DB) RecordStatusInquiries(ctx context.Context, file string, isa int64,
 				q.Trace, q.ClaimID, file, isa, timestamp(b.now)); err != nil {
 				return fmt.Errorf("inquiry %s: %w", q.Trace, err)
 			}
-			if err := b.Event("claim", q.ClaimID, "status_inquiry", file, map[string]any{"trace": q.Trace, "isa": isa}); err != nil {
+			if err := b.Event(lifecycle.EntityClaim, q.ClaimID, lifecycle.StatusInquiry, file, map[string]any{"trace": q.Trace, "isa": isa}); err != nil {
 				return err
 			}
 		}
-		return b.Event("file", file, "276_written", file, map[string]any{"isa": isa, "inquiries": len(inqs)})
+		return b.Event(lifecycle.EntityFile, file, lifecycle.File276Written, file, map[string]any{"isa": isa, "inquiries": len(inqs)})
 	})
 	if err != nil {
 		return fmt.Errorf("store: record 276 %s: %w", file, err)
@@ -212,10 +208,10 @@ type ClaimResubmission struct {
 	Claim      claims.Claim
 	Sessions   []claims.Session // current data: a pending replacement's data, voided sessions left out
 	PayerClaim string           // for REF*F8; "" when the payer never adjudicated the claim
-	State      string           // response-side state (remit.State*)
-	Version    int              // next replacement number of the family (as PendingResubmissions counts)
-	Originals  int              // originals (frequency 1) the family has, for a corrected original's number
-	Taken      map[string]int   // authorization units ("payer/number") the sessions already hold
+	State      lifecycle.State
+	Version    int            // next replacement number of the family (as PendingResubmissions counts)
+	Originals  int            // originals (frequency 1) the family has, for a corrected original's number
+	Taken      map[string]int // authorization units ("payer/number") the sessions already hold
 }
 
 // ClaimForResubmission gathers what resubmitting a claim needs.
@@ -226,18 +222,8 @@ func (db *DB) ClaimForResubmission(ctx context.Context, id string) (ClaimResubmi
 		return r, err
 	}
 	r.Claim = rec.Claim
-	state, pc, err := db.ClaimState(ctx, id)
-	if err != nil {
+	if r.State, r.PayerClaim, err = db.ClaimState(ctx, id); err != nil {
 		return r, err
-	}
-	r.State = state
-	var n1 string
-	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT payer_claim_number FROM claims WHERE id = ?`), id).Scan(&n1); err != nil {
-		return r, fmt.Errorf("store: claim %s: %w", id, err)
-	}
-	r.PayerClaim = n1
-	if r.PayerClaim == "" {
-		r.PayerClaim = pc
 	}
 	if r.Version, err = db.nextVersion(ctx, rec.BaseID); err != nil {
 		return r, fmt.Errorf("store: claim %s family: %w", id, err)

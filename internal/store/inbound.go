@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Inbound file states.
@@ -46,7 +48,7 @@ func (db *DB) MarkInbound(ctx context.Context, f InboundFile) error {
 			f.SHA256, f.Path, f.Clearinghouse, f.Kind, f.State, f.Error, timestamp(b.now)); err != nil {
 			return fmt.Errorf("store: inbound file %s: %w", f.Path, err)
 		}
-		return b.Event("file", f.Path, "response_"+f.State, f.Path, map[string]string{"kind": f.Kind, "error": f.Error})
+		return b.Event(lifecycle.EntityFile, f.Path, lifecycle.FileResponsePrefx+lifecycle.EventKind(f.State), f.Path, map[string]string{"kind": f.Kind, "error": f.Error})
 	})
 }
 

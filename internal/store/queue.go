@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -144,7 +144,7 @@ func (db *DB) updateQueue(ctx context.Context, id int64, kind, q string, args ..
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: queue item %d: %w", id, ErrNotFound)
 		}
-		return b.Event("queue", fmt.Sprint(id), kind, "", nil)
+		return b.Event("queue", fmt.Sprint(id), lifecycle.EventKind(kind), "", nil)
 	})
 }
 
@@ -204,7 +204,7 @@ func (b *Batch) resolveItem(it QueueItem, id int64, outcome, note string) error 
 	detail := map[string]any{"queue_item": id, "outcome": outcome}
 	switch outcome {
 	case OutcomeAppealSent:
-		if _, err := b.moveClaim(it.ClaimID, remit.StateAppealed, "", "", 0, detail); err != nil {
+		if _, err := b.MoveClaim(it.ClaimID, lifecycle.Appealed, "", detail); err != nil {
 			return err
 		}
 		_, err := b.queue(QueueItem{Kind: QueueAppeals, ClaimID: it.ClaimID, Line: it.Line, Payer: it.Payer, Reason: it.Reason,
@@ -212,13 +212,13 @@ func (b *Batch) resolveItem(it QueueItem, id int64, outcome, note string) error 
 			Source: fmt.Sprintf("queue:%d", id)})
 		return err
 	case OutcomeResubmitted:
-		_, err := b.moveClaim(it.ClaimID, remit.StateCorrected, "", "", 0, detail)
+		_, err := b.MoveClaim(it.ClaimID, lifecycle.Corrected, "", detail)
 		return err
 	case OutcomeWrittenOff:
-		_, err := b.moveClaim(it.ClaimID, remit.StateClosed, "", "", 0, detail)
+		_, err := b.MoveClaim(it.ClaimID, lifecycle.Closed, "", detail)
 		return err
 	case OutcomeAppealWon, OutcomeAppealLost:
-		return b.Event("claim", it.ClaimID, outcome, "", detail)
+		return b.Event("claim", it.ClaimID, lifecycle.EventKind(outcome), "", detail)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
@@ -62,7 +63,7 @@ func response(t *testing.T, path string) (store.ResponseFile, *remit.Document) {
 	return store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: path[strings.LastIndex(path, "/")+1:]}, d
 }
 
-func state(t *testing.T, db *store.DB, id string) string {
+func state(t *testing.T, db *store.DB, id string) lifecycle.State {
 	t.Helper()
 	s, _, err := db.ClaimState(context.Background(), id)
 	if err != nil {
@@ -71,35 +72,44 @@ func state(t *testing.T, db *store.DB, id string) string {
 	return s
 }
 
+// applyDoc applies a response as the pipeline does: facts, plan (remit.PlanResponse), apply.
+func applyDoc(ctx context.Context, db *store.DB, f store.ResponseFile, d *remit.Document) (store.ApplyResult, error) {
+	p, err := remit.PlanResponse(ctx, db, f.Name, d, remit.Deadlines{})
+	if err != nil {
+		return store.ApplyResult{}, err
+	}
+	return db.ApplyResponse(ctx, f, p)
+}
+
 func TestPostRemittanceIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := openSQLite(t)
 	seedClaims(t, db, "PCN1001")
 	f, d := response(t, remitData+"835-paid.x12")
-	r1, err := db.PostRemittance(ctx, f, d.Remittance)
+	r1, err := applyDoc(ctx, db, f, d)
 	if err != nil || r1.Applied != 1 || r1.Duplicate {
 		t.Fatalf("first post: %+v %v", r1, err)
 	}
 	// The same file again: nothing.
-	r2, err := db.PostRemittance(ctx, f, d.Remittance)
+	r2, err := applyDoc(ctx, db, f, d)
 	if err != nil || !r2.Duplicate || r2.Applied != 0 {
 		t.Fatalf("same file: %+v %v", r2, err)
 	}
 	// The same payment re-sent in a new envelope (another hash): the CLP is not posted twice.
 	f.SHA256, f.Name = "other", "835-paid-resent.x12"
-	r3, err := db.PostRemittance(ctx, f, d.Remittance)
+	r3, err := applyDoc(ctx, db, f, d)
 	if err != nil || r3.Duplicate || r3.Repeated != 1 || r3.Applied != 0 {
 		t.Fatalf("re-sent: %+v %v", r3, err)
 	}
 	rc, err := db.RemitClaims(ctx, "PCN1001")
-	if err != nil || len(rc) != 1 || rc[0].Paid.String() != "100.00" || rc[0].Outcome != remit.StatePaid {
+	if err != nil || len(rc) != 1 || rc[0].Paid.String() != "100.00" || rc[0].Outcome != lifecycle.Paid {
 		t.Fatalf("posted = %+v %v", rc, err)
 	}
 	rec, err := db.Claim(ctx, "PCN1001")
 	if err != nil || rec.ID != "PCN1001" {
 		t.Fatal(err)
 	}
-	if st := state(t, db, "PCN1001"); st != remit.StatePaid {
+	if st := state(t, db, "PCN1001"); st != lifecycle.Paid {
 		t.Errorf("state %s", st)
 	}
 }
@@ -110,25 +120,25 @@ func TestResponsesOutOfOrder(t *testing.T) {
 	seedClaims(t, db, "PCN1001", "PCN2001", "PCN3001", "PCN4001")
 	// The 835 arrives before the 277CA.
 	f, d := response(t, remitData+"835-paid.x12")
-	if _, err := db.PostRemittance(ctx, f, d.Remittance); err != nil {
+	if _, err := applyDoc(ctx, db, f, d); err != nil {
 		t.Fatal(err)
 	}
 	f, d = response(t, remitData+"277ca-mix.x12")
-	res, err := db.ApplyClaimStatuses(ctx, f, d.Statuses)
+	res, err := applyDoc(ctx, db, f, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Queued != 3 || res.Applied != 3 {
 		t.Errorf("277CA result %+v, want 3 rejections queued and applied (the paid claim does not move)", res)
 	}
-	if st := state(t, db, "PCN1001"); st != remit.StatePaid {
+	if st := state(t, db, "PCN1001"); st != lifecycle.Paid {
 		t.Errorf("paid claim moved back to %s by a late 277CA", st)
 	}
-	if st := state(t, db, "PCN2001"); st != remit.StateRejected {
+	if st := state(t, db, "PCN2001"); st != lifecycle.Rejected {
 		t.Errorf("PCN2001 %s", st)
 	}
 	evs, err := db.Events(ctx, "claim", "PCN1001")
-	if err != nil || len(evs) < 2 || evs[len(evs)-1].Kind != remit.StateAccepted || !strings.Contains(string(evs[len(evs)-1].Detail), `"moved":false`) {
+	if err != nil || len(evs) < 2 || evs[len(evs)-1].Kind != lifecycle.Accepted.Event() || !strings.Contains(string(evs[len(evs)-1].Detail), `"moved":false`) {
 		t.Errorf("late acceptance not in history: %+v", evs)
 	}
 	rej, err := db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueRejections, OpenOnly: true})
@@ -148,11 +158,11 @@ func TestDenialQueueAndAppeal(t *testing.T) {
 	seedClaims(t, db, "PCN3001", "PCN4001", "PCN9001")
 	for _, name := range []string{"835-denied-co197.x12", "835-reversal.x12", "835-unknown-carc.x12", "835-unbalanced.x12"} {
 		f, d := response(t, remitData+name)
-		if _, err := db.PostRemittance(ctx, f, d.Remittance); err != nil {
+		if _, err := applyDoc(ctx, db, f, d); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	if st := state(t, db, "PCN4001"); st != remit.StatePaid {
+	if st := state(t, db, "PCN4001"); st != lifecycle.Paid {
 		t.Errorf("reversal then new adjudication: %s, want paid", st)
 	}
 	den, err := db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueDenials, ClaimID: "PCN3001"})
@@ -175,7 +185,7 @@ func TestDenialQueueAndAppeal(t *testing.T) {
 	if err != nil || got.State != store.QueueResolved || got.Assignee != "biller1" || got.Notes != "faxed with auth record" {
 		t.Fatalf("resolved = %+v %v", got, err)
 	}
-	if st := state(t, db, "PCN3001"); st != remit.StateAppealed {
+	if st := state(t, db, "PCN3001"); st != lifecycle.Appealed {
 		t.Errorf("after appeal sent: %s", st)
 	}
 	ap, _ := db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueAppeals, OpenOnly: true})
@@ -214,21 +224,21 @@ func TestApplyAcks999(t *testing.T) {
 	db := openSQLite(t)
 	seedClaims(t, db, "PCN0001", "PCN0002") // ST 0001 and 0002 of GS 101
 	f, d := response(t, "../../fixtures/x12/999-partial.x12")
-	res, err := db.ApplyAcks(ctx, f, d.Acks, d.TA1s)
+	res, err := applyDoc(ctx, db, f, d)
 	if err != nil || res.Applied != 2 || res.Queued != 1 {
 		t.Fatalf("999 result %+v %v", res, err)
 	}
-	if st := state(t, db, "PCN0001"); st != remit.StateFileAccepted {
+	if st := state(t, db, "PCN0001"); st != lifecycle.FileAccepted {
 		t.Errorf("PCN0001 %s", st)
 	}
-	if st := state(t, db, "PCN0002"); st != remit.StateFileRejected {
+	if st := state(t, db, "PCN0002"); st != lifecycle.FileRejected {
 		t.Errorf("PCN0002 %s", st)
 	}
 	rej, _ := db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueRejections})
 	if len(rej) != 1 || !strings.Contains(rej[0].Message, "SV1 at segment 23 (loop 2400): Segment has data element errors; element SV103: Invalid code value") {
 		t.Errorf("999 rejection = %+v", rej)
 	}
-	if r, _ := db.ApplyAcks(ctx, f, d.Acks, d.TA1s); !r.Duplicate {
+	if r, _ := applyDoc(ctx, db, f, d); !r.Duplicate {
 		t.Error("same 999 applied twice")
 	}
 }
@@ -265,7 +275,7 @@ func BenchmarkPostRemittance(b *testing.B) {
 		for j := range r.Payments {
 			r.Payments[j].Check = fmt.Sprintf("%s-%d", r.Payments[j].Check, i) // a new payment each round
 		}
-		res, err := db.PostRemittance(context.Background(), store.ResponseFile{SHA256: fmt.Sprint(i), Name: "bench.835"}, &r)
+		res, err := applyDoc(context.Background(), db, store.ResponseFile{SHA256: fmt.Sprint(i), Name: "bench.835"}, &remit.Document{Remittance: &r})
 		if err != nil || res.Repeated != 0 {
 			b.Fatal(res, err)
 		}

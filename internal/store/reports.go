@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
-	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -35,16 +35,17 @@ type ARReport struct {
 }
 
 type submitted struct {
-	id, freq, state string
-	at              time.Time
-	total           x12.Amount
+	id, freq string
+	state    lifecycle.State
+	at       time.Time
+	total    x12.Amount
 }
 
 // submissions lists every filed claim with its first filing time and response state.
 func (db *DB) submissions(ctx context.Context) ([]submitted, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT c.id, c.frequency, COALESCE(cs.state, ''), MIN(f.created_at), c.total_cents
+	rows, err := db.sql.QueryContext(ctx, `SELECT c.id, c.frequency, c.state, MIN(f.created_at), c.total_cents
 		FROM claims c JOIN claim_submissions s ON s.claim_id = c.id JOIN claim_files f ON f.id = s.file_id
-		LEFT JOIN claim_status cs ON cs.claim_id = c.id GROUP BY c.id, c.frequency, cs.state, c.total_cents ORDER BY c.id`)
+		GROUP BY c.id, c.frequency, c.state, c.total_cents ORDER BY c.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func (db *DB) ARReport(ctx context.Context) (ARReport, error) {
 			days += math.Max(0, t.Sub(s.at).Hours()/24)
 			continue
 		}
-		if s.state == remit.StateClosed || s.state == remit.StateCorrected {
+		if s.state == lifecycle.Closed || s.state == lifecycle.Corrected || s.state == lifecycle.Void {
 			continue
 		}
 		age := int(now.Sub(s.at).Hours() / 24)
@@ -141,9 +142,9 @@ func (db *DB) AcceptanceReport(ctx context.Context) (AcceptanceReport, error) {
 	var rep AcceptanceReport
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, COALESCE(e.kind, '') FROM claims c
 		LEFT JOIN events e ON e.entity_kind = 'claim' AND e.entity_id = c.id AND e.kind IN (?, ?, ?, ?, ?, ?, ?)
-		WHERE c.id = c.base_id AND c.state = ? ORDER BY c.id`),
-		remit.StateFileRejected, remit.StateRejected, remit.StateAccepted, remit.StatePaid, remit.StatePartiallyPaid,
-		remit.StateDenied, remit.StateReversed, ClaimFiled)
+		WHERE c.id = c.base_id AND `+sent("c.state")+` ORDER BY c.id`),
+		lifecycle.FileRejected, lifecycle.Rejected, lifecycle.Accepted, lifecycle.Paid, lifecycle.PartiallyPaid,
+		lifecycle.Denied, lifecycle.Reversed)
 	if err != nil {
 		return rep, fmt.Errorf("store: acceptance report: %w", err)
 	}
@@ -151,7 +152,8 @@ func (db *DB) AcceptanceReport(ctx context.Context) (AcceptanceReport, error) {
 	verdict := map[string]string{}
 	var order []string
 	for rows.Next() {
-		var id, kind string
+		var id string
+		var kind lifecycle.State
 		if err := rows.Scan(&id, &kind); err != nil {
 			return rep, err
 		}
@@ -160,7 +162,7 @@ func (db *DB) AcceptanceReport(ctx context.Context) (AcceptanceReport, error) {
 			order = append(order, id)
 		}
 		switch {
-		case kind == remit.StateFileRejected || kind == remit.StateRejected:
+		case kind == lifecycle.FileRejected || kind == lifecycle.Rejected:
 			v = "rejected"
 		case kind != "" && v == "":
 			v = "accepted"
@@ -209,15 +211,16 @@ func (db *DB) AppealsReport(ctx context.Context) (AppealsReport, error) {
 		return rep, fmt.Errorf("store: appeals report: %w", err)
 	}
 	for rows.Next() {
-		var id, outcome string
+		var id string
+		var outcome lifecycle.State
 		if err := rows.Scan(&id, &outcome); err != nil {
 			rows.Close()
 			return rep, err
 		}
 		switch outcome {
-		case remit.StateDenied:
+		case lifecycle.Denied:
 			denied[id] = true
-		case remit.StatePaid, remit.StatePartiallyPaid:
+		case lifecycle.Paid, lifecycle.PartiallyPaid:
 			if denied[id] {
 				overturned[id] = true
 			}

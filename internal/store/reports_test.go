@@ -63,8 +63,8 @@ func TestReports(t *testing.T) {
 		}
 	}
 	f := func(n string) store.ResponseFile { return store.ResponseFile{SHA256: n, Name: n} }
-	if _, err := db.ApplyClaimStatuses(ctx, f("ack.277"), []*remit.StatusReport{{Version: remit.Version277CA, Claims: []remit.ClaimStatus{
-		{PatientControl: "A", Category: "A2", Accepted: true}, {PatientControl: "B", Category: "A7", Status: "562", Rejected: true}}}}); err != nil {
+	if _, err := applyDoc(ctx, db, f("ack.277"), &remit.Document{Statuses: []*remit.StatusReport{{Version: remit.Version277CA, Claims: []remit.ClaimStatus{
+		{PatientControl: "A", Category: "A2", Accepted: true}, {PatientControl: "B", Category: "A7", Status: "562", Rejected: true}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range []struct {
@@ -75,11 +75,11 @@ func TestReports(t *testing.T) {
 		{"C2", payment("C2", "20241201", "B", "1", line{"90837", "150", "120", "45"}, line{"90785", "50", "0", "197"})},
 		{"C3", payment("C3", "20241205", "D", "4", line{"90791", "150", "0", "197"})},
 	} {
-		if _, err := db.PostRemittance(ctx, f(r.check), r.rem); err != nil {
+		if _, err := applyDoc(ctx, db, f(r.check), &remit.Document{Remittance: r.rem}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := sq.ExecContext(ctx, `INSERT INTO claim_status (claim_id, state, updated_at) VALUES ('E', 'closed', 't')`); err != nil {
+	if _, err := sq.ExecContext(ctx, `UPDATE claims SET state = 'closed' WHERE id = 'E'`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -151,7 +151,7 @@ func TestReports(t *testing.T) {
 	if _, err := db.ResolveQueueItem(ctx, items[0].ID, store.OutcomeAppealLost, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PostRemittance(ctx, f("C4"), payment("C4", "20241230", "D", "1", line{"90791", "150", "110", "45"})); err != nil {
+	if _, err := applyDoc(ctx, db, f("C4"), &remit.Document{Remittance: payment("C4", "20241230", "D", "1", line{"90791", "150", "110", "45"})}); err != nil {
 		t.Fatal(err)
 	}
 	ap, err = db.AppealsReport(ctx)

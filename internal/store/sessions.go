@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Session states (what edigate does with a session; Status is what the practice sent).
@@ -211,7 +212,7 @@ func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result
 			kind, data, now, s.ID); err != nil {
 			return Result{}, err
 		}
-		if err := b.Event("session", s.ID, kind, source, map[string]string{"claim_ref": old.claimRef}); err != nil {
+		if err := b.Event(lifecycle.EntitySession, s.ID, lifecycle.EventKind(kind), source, map[string]string{"claim_ref": old.claimRef}); err != nil {
 			return Result{}, err
 		}
 		return Result{Change: kind, State: StateBilled}, nil
@@ -281,7 +282,7 @@ func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result
 	// Event details written by hand in the bytes json.Marshal gives these maps (keys
 	// sorted): two events a session made map encoding a visible share of intake time.
 	d := append(append(append(append([]byte(`{"state":`), jsonString(res.State)...), `,"status":`...), jsonString(s.Status)...), '}')
-	if err := b.queueEvent("session", s.ID, kind, source, d); err != nil {
+	if err := b.queueEvent("session", s.ID, lifecycle.EventKind(kind), source, d); err != nil {
 		return res, err
 	}
 	switch {

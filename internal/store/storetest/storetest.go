@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
@@ -147,7 +148,7 @@ func eventKinds(t *testing.T, db *store.DB, kind, id string) []string {
 	}
 	var out []string
 	for _, e := range evs {
-		out = append(out, e.Kind)
+		out = append(out, string(e.Kind))
 	}
 	return out
 }
@@ -534,7 +535,7 @@ func testEventOrder(t *testing.T, db *store.DB) {
 	}
 	if err := db.Batch(ctx, nil, func(b *store.Batch) error {
 		for _, e := range want {
-			if err := b.Event(e.kind, e.id, e.what, e.source, map[string]string{"n": e.what}); err != nil {
+			if err := b.Event(lifecycle.Entity(e.kind), e.id, lifecycle.EventKind(e.what), e.source, map[string]string{"n": e.what}); err != nil {
 				return err
 			}
 		}
@@ -557,7 +558,7 @@ func testEventOrder(t *testing.T, db *store.DB) {
 			t.Fatalf("%s %s: %d events, want %d", key[0], key[1], len(evs), len(exp))
 		}
 		for i, e := range evs {
-			if e.Kind != exp[i].what || e.SourceFile != exp[i].source || e.EntityKind != key[0] || e.EntityID != key[1] ||
+			if string(e.Kind) != exp[i].what || e.SourceFile != exp[i].source || string(e.EntityKind) != key[0] || e.EntityID != key[1] ||
 				string(e.Detail) != `{"n":"`+exp[i].what+`"}` || e.At == "" || (i > 0 && e.ID <= evs[i-1].ID) {
 				t.Fatalf("%s %s event %d = %+v, want %+v", key[0], key[1], i, e, exp[i])
 			}
