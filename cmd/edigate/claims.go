@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
@@ -87,9 +88,9 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 	}
 	for i, c := range b.Claims {
 		r := b.Results[i]
-		state := store.ClaimBuilt
+		state := lifecycle.Built
 		if r.Held {
-			state = store.ClaimHeld
+			state = lifecycle.Held
 		}
 		cj := claimJSON{ID: c.ID, Practice: c.Practice, Payer: c.Payer, Clearinghouse: c.Clearinghouse, Date: c.Date,
 			Frequency: c.Frequency, Sessions: c.SessionIDs, Lines: len(c.Lines), Total: c.Total, State: state,
@@ -108,9 +109,9 @@ func runClaimsBuild(ctx context.Context, a *app, args []string) int {
 				cj.Error = err.Error()
 			}
 		}
-		if cj.State == store.ClaimHeld {
+		if cj.State == lifecycle.Held {
 			out.Held++
-		} else if cj.State == store.ClaimBuilt {
+		} else if cj.State == lifecycle.Built {
 			out.Built++
 		}
 		out.Claims = append(out.Claims, cj)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
@@ -73,7 +74,7 @@ func TestClaimsCLI(t *testing.T) {
 	}
 	heldID := ""
 	for _, c := range built.Claims {
-		if c.State == store.ClaimHeld {
+		if c.State == lifecycle.Held {
 			heldID = c.ID
 		}
 	}
@@ -154,7 +155,7 @@ func TestClaimsCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &shown); code != exitOK || err != nil {
 		t.Fatalf("show: %d %v", code, err)
 	}
-	if shown.State != store.ClaimFiled || len(shown.Submissions) != 1 || len(shown.Events) != 2 {
+	if shown.State != lifecycle.Filed || len(shown.Submissions) != 1 || len(shown.Events) != 2 {
 		t.Errorf("show %s", out)
 	}
 	if code, _, _ := runCmd(t, "", "claims", "show", "NOPE"); code != exitInvalid {
@@ -249,7 +250,7 @@ func TestClaimsCLIResubmission(t *testing.T) {
 	}
 	db.Close()
 	b = build()
-	if len(b.Claims) != 1 || b.Claims[0].ID != orig+"R1" || b.Claims[0].Frequency != "7" || b.Claims[0].State != store.ClaimBuilt {
+	if len(b.Claims) != 1 || b.Claims[0].ID != orig+"R1" || b.Claims[0].Frequency != "7" || b.Claims[0].State != lifecycle.Built {
 		t.Fatalf("replacement: %+v", b)
 	}
 	if again := build(); len(again.Claims) != 1 || again.Claims[0].ID != orig+"R1" {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
@@ -153,7 +154,7 @@ func (p *Pipeline) awaitingEligibility(ctx context.Context, s store.SessionRecor
 
 // StoreClaim stores one built claim with its scrub result: built (clean) or held (an error
 // finding). A claim already filed is never overwritten (store.ErrClaimFiled).
-func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Result) (state string, err error) {
+func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Result) (state lifecycle.State, err error) {
 	err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
 		st, err := b.PutClaim(c, r)
 		state = st
@@ -174,9 +175,9 @@ func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, er
 			return built, held, err
 		}
 		switch st {
-		case store.ClaimBuilt:
+		case lifecycle.Built:
 			built++
-		case store.ClaimHeld:
+		case lifecycle.Held:
 			held++
 		}
 	}
@@ -200,7 +201,7 @@ type FiledFile struct {
 // upload job. A crash before the commit leaves a .tmp that RecoverClaimFiles deletes (the
 // claims are still built); after the commit, one it renames.
 func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
-	recs, err := p.DB.Claims(ctx, store.ClaimFilter{State: store.ClaimBuilt})
+	recs, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Built})
 	if err != nil {
 		return nil, err
 	}

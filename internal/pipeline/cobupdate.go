@@ -8,14 +8,10 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 )
-
-// EventCOBUpdateWaiting is the claim event recorded on a filed secondary or tertiary claim
-// whose earlier payer re-adjudicated, while its own payer has sent no 835 giving the claim
-// number a replacement or void must quote (REF*F8).
-const EventCOBUpdateWaiting = "cob_update_waiting"
 
 // COBUpdates builds the corrections of filed secondary claims, then tertiary claims, whose
 // earlier payer re-adjudicated after they were built (a reversal, CLP02 22, and the
@@ -27,7 +23,7 @@ const EventCOBUpdateWaiting = "cob_update_waiting"
 //   - a void (frequency 8) when nothing is (now paid in full, or denied as a write-off).
 //
 // Either needs the payer's claim number from its 835 (CLP07): until that 835 is posted
-// nothing is built and the wait is recorded once on the claim (EventCOBUpdateWaiting).
+// nothing is built and the wait is recorded once on the claim (lifecycle.COBUpdateWaiting).
 // The correction's CLM01 is the family's next resubmission number, counted over filed
 // members, so running this again rebuilds an unfiled correction under the same id, and
 // once it is filed its quotes match and nothing more is built.
@@ -156,7 +152,7 @@ func ownPayerClaim(ps []store.PostedCLP) string {
 }
 
 // RecordCOBWaits records each wait once per standing adjudication on its claim
-// (EventCOBUpdateWaiting; the detail carries ids and codes only).
+// (lifecycle.COBUpdateWaiting; the detail carries ids and codes only).
 func (p *Pipeline) RecordCOBWaits(ctx context.Context, waits []COBWait) error {
 	for _, w := range waits {
 		if err := p.recordCOBWait(ctx, w); err != nil {
@@ -174,12 +170,12 @@ func (p *Pipeline) recordCOBWait(ctx context.Context, w COBWait) error {
 	}
 	for _, e := range evs {
 		var d map[string]string
-		if e.Kind == EventCOBUpdateWaiting && json.Unmarshal(e.Detail, &d) == nil && maps.Equal(d, w.detail) {
+		if e.Kind == lifecycle.COBUpdateWaiting && json.Unmarshal(e.Detail, &d) == nil && maps.Equal(d, w.detail) {
 			return nil
 		}
 	}
 	if err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
-		return b.Event("claim", cur.ID, EventCOBUpdateWaiting, "", w.detail)
+		return b.Event(lifecycle.EntityClaim, cur.ID, lifecycle.COBUpdateWaiting, "", w.detail)
 	}); err != nil {
 		return fmt.Errorf("claim %s: %w", cur.ID, err)
 	}

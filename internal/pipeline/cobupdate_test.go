@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/testenv"
@@ -240,8 +241,8 @@ func secondaryReplaced(t *testing.T, p *Pipeline) {
 	// nothing is waited for.
 	applyERA(t, p, "remit5.835", medicaidReadjudication835(secondary.ID, rc.ID))
 	buildsNothing(t, p, "after Medicaid's 835 for the replacement")
-	if n := countEvents(t, p, rc.ID, EventCOBUpdateWaiting); n != 0 {
-		t.Errorf("%d %s events on the replacement", n, EventCOBUpdateWaiting)
+	if n := countEvents(t, p, rc.ID, lifecycle.COBUpdateWaiting); n != 0 {
+		t.Errorf("%d %s events on the replacement", n, lifecycle.COBUpdateWaiting)
 	}
 	recs, err := p.DB.Claims(ctx, store.ClaimFilter{})
 	if err != nil || len(recs) != 3 {
@@ -250,7 +251,7 @@ func secondaryReplaced(t *testing.T, p *Pipeline) {
 }
 
 // countEvents counts the events of a kind on a claim.
-func countEvents(t *testing.T, p *Pipeline, claimID, kind string) int {
+func countEvents(t *testing.T, p *Pipeline, claimID string, kind lifecycle.EventKind) int {
 	t.Helper()
 	evs, err := p.DB.Events(context.Background(), "claim", claimID)
 	if err != nil {
@@ -281,8 +282,8 @@ func secondaryWaits(t *testing.T, p *Pipeline) {
 		!strings.Contains(b.Waiting[0].Reason, primary.ID) {
 		t.Fatalf("dry build: %+v %v", b, err)
 	}
-	if n := countEvents(t, p, secondary.ID, EventCOBUpdateWaiting); n != 0 {
-		t.Fatalf("a dry build recorded %d %s events", n, EventCOBUpdateWaiting)
+	if n := countEvents(t, p, secondary.ID, lifecycle.COBUpdateWaiting); n != 0 {
+		t.Fatalf("a dry build recorded %d %s events", n, lifecycle.COBUpdateWaiting)
 	}
 	for range 2 {
 		if built, held, err := p.BuildAndStoreClaims(ctx); err != nil || built+held != 0 {
@@ -295,7 +296,7 @@ func secondaryWaits(t *testing.T, p *Pipeline) {
 	}
 	var waits []map[string]string
 	for _, e := range evs {
-		if e.Kind == EventCOBUpdateWaiting {
+		if e.Kind == lifecycle.COBUpdateWaiting {
 			var d map[string]string
 			if err := json.Unmarshal(e.Detail, &d); err != nil {
 				t.Fatal(err)
@@ -304,7 +305,7 @@ func secondaryWaits(t *testing.T, p *Pipeline) {
 		}
 	}
 	if len(waits) != 1 || waits[0]["action"] != "replacement" || waits[0]["prior_claim"] != primary.ID || waits[0]["prior_payer_claim"] != "PCN778" {
-		t.Fatalf("%s events: %v", EventCOBUpdateWaiting, waits)
+		t.Fatalf("%s events: %v", lifecycle.COBUpdateWaiting, waits)
 	}
 
 	applyERA(t, p, "remit4.835", secondaryRemit835(secondary.ID, "2", "MCHK1"))

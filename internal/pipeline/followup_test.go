@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
@@ -75,7 +76,7 @@ func eventKinds(t *testing.T, p *Pipeline, claim string) []string {
 	}
 	var out []string
 	for _, e := range evs {
-		out = append(out, e.Kind)
+		out = append(out, string(e.Kind))
 	}
 	return out
 }
@@ -95,8 +96,13 @@ func post(t *testing.T, p *Pipeline, claim, check, paid, payerClaim string) {
 	pay := remit.Payment{Payer: "DEMO", PayerID: "DEMO1", Check: check, Date: "20261201", Total: c.Paid, Claims: []remit.ClaimPayment{c}}
 	remit.NewClassifier(p.Cfg.Payers).Classify(&pay)
 	pay.Balance()
-	if _, err := p.DB.PostRemittance(context.Background(), store.ResponseFile{SHA256: check, Name: check + ".835"},
-		&remit.Remittance{Payments: []remit.Payment{pay}}); err != nil {
+	ctx := context.Background()
+	d := &remit.Document{Remittance: &remit.Remittance{Payments: []remit.Payment{pay}}}
+	plan, err := remit.PlanResponse(ctx, p.DB, check+".835", d, p.deadlines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DB.ApplyResponse(ctx, store.ResponseFile{SHA256: check, Name: check + ".835"}, plan); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -160,11 +166,11 @@ func TestFollowUp(t *testing.T) {
 		}
 	}
 	answer("000005001", "P1:20", "0")
-	if st, pc, _ := p.DB.ClaimState(ctx, silent); st != remit.StateAccepted || pc != "PAYCLM9" {
+	if st, pc, _ := p.DB.ClaimState(ctx, silent); st != lifecycle.Accepted || pc != "PAYCLM9" {
 		t.Errorf("after P1: state %q payer claim %q, want accepted PAYCLM9", st, pc)
 	}
 	answer("000005002", "F1:65", "120")
-	if st, _, _ := p.DB.ClaimState(ctx, silent); st != remit.StatePaid {
+	if st, _, _ := p.DB.ClaimState(ctx, silent); st != lifecycle.Paid {
 		t.Errorf("after F1: state %q, want paid", st)
 	}
 	kinds := strings.Join(eventKinds(t, p, silent), " ")
@@ -248,7 +254,7 @@ func TestResolveResubmitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r1.Frequency != claims.FrequencyReplacement || r1.Claim != claims.Resubmission(denied, claims.FrequencyReplacement, 1) ||
-		r1.Replaces != "PAYCLM1" || r1.State != store.ClaimBuilt || r1.Item.State != store.QueueResolved {
+		r1.Replaces != "PAYCLM1" || r1.State != lifecycle.Built || r1.Item.State != store.QueueResolved {
 		t.Fatalf("replacement: %+v", r1)
 	}
 	r2, err := p.ResolveQueueItem(ctx, rej[0].ID, store.OutcomeResubmitted, "")
@@ -256,14 +262,14 @@ func TestResolveResubmitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r2.Frequency != claims.FrequencyOriginal || r2.Claim == rejected || claims.ControlBase(r2.Claim) != claims.ControlBase(rejected) ||
-		r2.Replaces != "" || r2.State != store.ClaimBuilt {
+		r2.Replaces != "" || r2.State != lifecycle.Built {
 		t.Fatalf("corrected original: %+v", r2)
 	}
 	if s, _ := p.DB.Session(ctx, "S2"); s.ClaimRef != r2.Claim {
 		t.Errorf("S2 claim_ref %q, want the corrected original %q", s.ClaimRef, r2.Claim)
 	}
 	for _, id := range []string{denied, rejected} {
-		if st, _, _ := p.DB.ClaimState(ctx, id); st != remit.StateCorrected {
+		if st, _, _ := p.DB.ClaimState(ctx, id); st != lifecycle.Corrected {
 			t.Errorf("%s: state %q, want corrected", id, st)
 		}
 		if !strings.Contains(strings.Join(eventKinds(t, p, id), " "), "resubmitted_as") {

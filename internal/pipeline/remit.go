@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12/guides"
@@ -26,22 +27,24 @@ func (p *Pipeline) ApplyResponse(ctx context.Context, name string, data []byte) 
 	}
 	h := sha256.Sum256(data)
 	rf := store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: filepath.Base(name)}
-	var res store.ApplyResult
-	switch {
-	case d.Remittance != nil:
-		res, err = p.DB.PostRemittance(ctx, rf, d.Remittance)
-	case len(d.Statuses) > 0:
-		res, err = p.DB.ApplyClaimStatuses(ctx, rf, d.Statuses)
-	default:
-		res, err = p.DB.ApplyAcks(ctx, rf, d.Acks, d.TA1s)
+	plan, err := remit.PlanResponse(ctx, p.DB, rf.Name, d, p.deadlines())
+	if err != nil {
+		return d.Kind(), store.ApplyResult{}, fmt.Errorf("%s: %w", name, err)
 	}
+	res, err := p.DB.ApplyResponse(ctx, rf, plan)
 	if err != nil {
 		return d.Kind(), res, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := p.setRejectionDeadlines(ctx); err != nil {
-		return d.Kind(), res, fmt.Errorf("%s: rejection deadlines: %w", name, err)
-	}
 	return d.Kind(), res, nil
+}
+
+// deadlines are the payers' rules response plans give their work items deadlines by.
+func (p *Pipeline) deadlines() remit.Deadlines {
+	d := remit.Deadlines{TimelyFilingDays: map[string]int{}}
+	for _, py := range p.Cfg.Payers {
+		d.TimelyFilingDays[py.ID] = py.TimelyFilingDays
+	}
+	return d
 }
 
 // ResponseHandlers are the handlers ProcessResponses uses for every kind of response.
@@ -123,11 +126,11 @@ func (p *Pipeline) AppealLetter(ctx context.Context, id string) (*remit.Letter, 
 	}
 	for _, e := range evs {
 		switch e.Kind {
-		case store.ClaimFiled:
+		case lifecycle.Filed.Event():
 			l.Proof = append(l.Proof, fmt.Sprintf("Submitted %s in file %s.", e.At[:10], e.SourceFile))
-		case remit.StateFileAccepted:
+		case lifecycle.FileAccepted.Event():
 			l.Proof = append(l.Proof, fmt.Sprintf("999 accepted %s (%s).", e.At[:10], e.SourceFile))
-		case remit.StateAccepted:
+		case lifecycle.Accepted.Event():
 			l.Proof = append(l.Proof, fmt.Sprintf("277CA accepted %s (%s).", e.At[:10], e.SourceFile))
 		}
 	}

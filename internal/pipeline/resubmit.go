@@ -7,7 +7,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
-	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Resolution is a resolved queue item and, for a resubmission, the claim built for it.
@@ -15,7 +15,7 @@ type Resolution struct {
 	Item      store.QueueItem `json:"item"`
 	Claim     string          `json:"claim,omitempty"`     // CLM01 of the new claim
 	Frequency string          `json:"frequency,omitempty"` // 7 replacement, 1 corrected original
-	State     string          `json:"state,omitempty"`     // built, or held by the scrubber
+	State     lifecycle.State `json:"state,omitempty"`     // built, or held by the scrubber
 	Replaces  string          `json:"replaces,omitempty"`  // REF*F8 of a replacement
 	Findings  []string        `json:"findings,omitempty"`  // the scrubber's error findings (they hold it)
 	Warnings  []string        `json:"warnings,omitempty"`
@@ -61,14 +61,14 @@ func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome, note
 		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Payer+"/"+auths[i].Number], 0)
 	}
 	res := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
-	var state string
+	var state lifecycle.State
 	resolved, err := p.DB.ResolveQueueItemWith(ctx, id, outcome, note, func(b *store.Batch, it store.QueueItem) error {
 		st, err := b.PutClaim(nc, res)
 		if err != nil {
 			return err
 		}
 		state = st
-		if err := b.Event("claim", it.ClaimID, "resubmitted_as", "", map[string]any{"claim": nc.ID, "frequency": nc.Frequency,
+		if err := b.Event(lifecycle.EntityClaim, it.ClaimID, lifecycle.ResubmittedAs, "", map[string]any{"claim": nc.ID, "frequency": nc.Frequency,
 			"queue_item": it.ID}); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome, note
 			out.Warnings = append(out.Warnings, f.Rule+": "+f.Message)
 		}
 	}
-	p.Log.Info().Int64("queue_item", id).Str("claim", nc.ID).Str("frequency", nc.Frequency).Str("state", state).Msg("corrected claim built")
+	p.Log.Info().Int64("queue_item", id).Str("claim", nc.ID).Str("frequency", nc.Frequency).Str("state", string(state)).Msg("corrected claim built")
 	return out, nil
 }
 
@@ -101,7 +101,7 @@ func (p *Pipeline) correctedClaim(it store.QueueItem, rs *store.ClaimResubmissio
 		return nil, fmt.Errorf("claim %s: every session was voided; nothing to resubmit", it.ClaimID)
 	}
 	b := &claims.Builder{Config: p.Cfg}
-	neverAdjudicated := it.Kind == store.QueueRejections || rs.State == remit.StateRejected || rs.State == remit.StateFileRejected
+	neverAdjudicated := it.Kind == store.QueueRejections || rs.State == lifecycle.Rejected || rs.State == lifecycle.FileRejected
 	switch {
 	case !neverAdjudicated:
 		if rs.PayerClaim == "" {

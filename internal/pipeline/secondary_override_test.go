@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
@@ -40,7 +41,7 @@ func TestPayerOverrideHoldsClaims(t *testing.T) {
 			if err != nil || len(files) != 1 || files[0].Claims != 1 {
 				t.Fatalf("file: %+v %v", files, err)
 			}
-			heldRecs, err := p.DB.Claims(ctx, store.ClaimFilter{State: store.ClaimHeld})
+			heldRecs, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Held})
 			if err != nil || len(heldRecs) != 1 {
 				t.Fatalf("held claims: %d %v", len(heldRecs), err)
 			}
@@ -58,7 +59,7 @@ func TestPayerOverrideHoldsClaims(t *testing.T) {
 			if !found {
 				t.Errorf("findings %+v do not name the override", rec.Findings)
 			}
-			filed, _ := p.DB.Claims(ctx, store.ClaimFilter{State: store.ClaimFiled})
+			filed, _ := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Filed})
 			if len(filed) != 1 || filed[0].Claim.SessionIDs[0] != "S1" {
 				t.Fatalf("filed: %+v", filed)
 			}
@@ -66,7 +67,7 @@ func TestPayerOverrideHoldsClaims(t *testing.T) {
 			if _, held, err := p.BuildAndStoreClaims(ctx); err != nil || held != 1 {
 				t.Fatalf("rebuild: held %d %v", held, err)
 			}
-			if rec, _ := p.DB.Claim(ctx, heldRecs[0].ID); rec.State != store.ClaimHeld {
+			if rec, _ := p.DB.Claim(ctx, heldRecs[0].ID); rec.State != lifecycle.Held {
 				t.Fatalf("rebuilt claim %s", rec.State)
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
@@ -223,7 +224,7 @@ func findSeg(l *x12.Loop, id, qual string) *x12.Segment {
 // TestSecondaryDue covers which primary adjudications are billed onward, and which CLP
 // stands after reversals.
 func TestSecondaryDue(t *testing.T) {
-	pc := func(status, outcome string, patient int64, balanced bool, adj ...store.PostedAdjustment) store.PostedCLP {
+	pc := func(status string, outcome lifecycle.State, patient int64, balanced bool, adj ...store.PostedAdjustment) store.PostedCLP {
 		return store.PostedCLP{RemitClaim: store.RemitClaim{Status: status, Outcome: outcome, Patient: x12.Amount(patient)},
 			Balanced: balanced, Adjustments: adj}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
@@ -203,7 +204,7 @@ func checkTertiary837(t *testing.T, data []byte, id string) {
 
 // TestTertiaryDue covers which secondary adjudications are billed onward to a third payer.
 func TestTertiaryDue(t *testing.T) {
-	pc := func(status, outcome string, patient int64, adj ...store.PostedAdjustment) store.PostedCLP {
+	pc := func(status string, outcome lifecycle.State, patient int64, adj ...store.PostedAdjustment) store.PostedCLP {
 		return store.PostedCLP{RemitClaim: store.RemitClaim{Status: status, Outcome: outcome, Patient: x12.Amount(patient)},
 			Balanced: true, Adjustments: adj}
 	}

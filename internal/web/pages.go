@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/scheduler"
@@ -503,9 +504,9 @@ func eventWords(kind string) string {
 		return "Eligibility answered (271)"
 	case "eligibility_warning":
 		return "Eligibility warning"
-	case store.ClaimBuilt:
+	case lifecycle.Built:
 		return "Claim built"
-	case store.ClaimFiled:
+	case lifecycle.Filed:
 		return "Claim written into an 837P file"
 	case "queue_assign":
 		return "Assigned"

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
@@ -108,7 +109,7 @@ func (q *HoldQueue) Items(ctx context.Context) ([]QueueItem, error) {
 		}
 		out = append(out, it)
 	}
-	cs, err := q.Store.Claims(ctx, store.ClaimFilter{State: store.ClaimHeld})
+	cs, err := q.Store.Claims(ctx, store.ClaimFilter{State: lifecycle.Held})
 	if err != nil {
 		return nil, fmt.Errorf("holds queue: %w", err)
 	}
