@@ -46,24 +46,26 @@ type Result struct {
 
 // SessionRecord is a stored session with its processing state.
 type SessionRecord struct {
-	ID          string         `json:"id"`
-	Practice    string         `json:"practice"`
-	ClientID    string         `json:"client_id"`
-	Payer       string         `json:"payer"`
-	Code        string         `json:"code"`
-	Date        string         `json:"date"`
-	Status      string         `json:"status"`
-	State       string         `json:"state"`
-	HoldReason  string         `json:"hold_reason,omitempty"`
-	AuthNumber  string         `json:"auth_number,omitempty"`
-	AuthUnits   int            `json:"auth_units,omitempty"`
-	ClaimRef    string         `json:"claim_ref,omitempty"`
-	PendingKind string         `json:"pending_kind,omitempty"`
-	ClaimHold   *ClaimHold     `json:"claim_hold,omitempty"` // the scrubber holds its claim (state stays ready)
-	SourceFile  string         `json:"source_file,omitempty"`
-	ReceivedAt  string         `json:"received_at"`
-	UpdatedAt   string         `json:"updated_at"`
-	Session     claims.Session `json:"session"`
+	ID         string `json:"id"`
+	Practice   string `json:"practice"`
+	ClientID   string `json:"client_id"`
+	Payer      string `json:"payer"`
+	Code       string `json:"code"`
+	Date       string `json:"date"`
+	Status     string `json:"status"`
+	State      string `json:"state"`
+	HoldReason string `json:"hold_reason,omitempty"`
+	AuthNumber string `json:"auth_number,omitempty"`
+	AuthUnits  int    `json:"auth_units,omitempty"`
+	ClaimRef   string `json:"claim_ref,omitempty"`
+	// ClaimState is where the claim the session is billed on stands (paid, denied...).
+	ClaimState  lifecycle.State `json:"claim_state,omitempty"`
+	PendingKind string          `json:"pending_kind,omitempty"`
+	ClaimHold   *ClaimHold      `json:"claim_hold,omitempty"` // the scrubber holds its claim (state stays ready)
+	SourceFile  string          `json:"source_file,omitempty"`
+	ReceivedAt  string          `json:"received_at"`
+	UpdatedAt   string          `json:"updated_at"`
+	Session     claims.Session  `json:"session"`
 }
 
 // ClaimHold is the held claim a ready session is on and the scrubber rules that hold it.
@@ -445,13 +447,14 @@ func (b *Batch) MarkBilled(claimRef string, ids ...string) error {
 const sessionColumns = `id, practice, client_id, payer, code, service_date, status, state, hold_reason, auth_number,
 	auth_units, claim_ref, pending_kind, source_file, received_at, updated_at, data,
 	COALESCE((SELECT c.id || ' ' || c.hold_rules FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
-		WHERE cs.session_id = sessions.id AND c.state = 'held' LIMIT 1), '')`
+		WHERE cs.session_id = sessions.id AND c.state = 'held' LIMIT 1), ''),
+	COALESCE((SELECT c.state FROM claims c WHERE c.id = sessions.claim_ref), '')`
 
 func scanSession(r scanner) (SessionRecord, error) {
 	var s SessionRecord
 	var data, claimHold string
 	if err := r.Scan(&s.ID, &s.Practice, &s.ClientID, &s.Payer, &s.Code, &s.Date, &s.Status, &s.State, &s.HoldReason,
-		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data, &claimHold); err != nil {
+		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data, &claimHold, &s.ClaimState); err != nil {
 		return s, err
 	}
 	if id, rules, ok := strings.Cut(claimHold, " "); ok {

@@ -8,37 +8,29 @@ import (
 	"github.com/edigate/edigate/internal/store"
 )
 
-// seedClaimStates stores three filed claims of session S-1 and S-2 (claims.state "filed"),
-// then the response side moves two of them on: CLM-P paid, CLM-D denied; CLM-F has heard
-// nothing yet.
+// seedClaimStates stores three claims of session S-1 and S-2 in their lifecycle states:
+// CLM-P paid, CLM-D denied, CLM-F filed (heard nothing yet).
 func seedClaimStates(t *testing.T, f *fixture) {
 	t.Helper()
 	ctx := context.Background()
 	sq := f.db.SQL()
 	for _, c := range []struct{ id, session, state string }{
-		{"CLM-P", "S-1", "paid"}, {"CLM-D", "S-2", "denied"}, {"CLM-F", "S-2", ""},
+		{"CLM-P", "S-1", "paid"}, {"CLM-D", "S-2", "denied"}, {"CLM-F", "S-2", "filed"},
 	} {
 		if _, err := sq.ExecContext(ctx, f.db.Rebind(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id,
 			service_date, frequency, responsibility, total_cents, state, data, created_at, updated_at)
-			VALUES (?, ?, 'demo-practice', 'demo-commercial', 'sim', 'C-77', '2026-11-02', '1', 'P', 15000, 'filed', '{}', 't', 't')`),
-			c.id, c.id); err != nil {
+			VALUES (?, ?, 'demo-practice', 'demo-commercial', 'sim', 'C-77', '2026-11-02', '1', 'P', 15000, ?, '{}', 't', 't')`),
+			c.id, c.id, c.state); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := sq.ExecContext(ctx, f.db.Rebind(`INSERT INTO claim_sessions (claim_id, session_id) VALUES (?, ?)`), c.id, c.session); err != nil {
-			t.Fatal(err)
-		}
-		if c.state == "" {
-			continue
-		}
-		if _, err := sq.ExecContext(ctx, f.db.Rebind(`INSERT INTO claim_status (claim_id, state, updated_at) VALUES (?, ?, 't')`), c.id, c.state); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
 // TestClaimLifecycleState: the dashboard and the session page show where a claim is in its
-// lifecycle (paid, denied), not the build/file state the claims table keeps, and offer the
-// appeal letter only for a denial.
+// lifecycle (paid, denied), and offer the appeal letter only for a denial.
 func TestClaimLifecycleState(t *testing.T) {
 	f := newFixture(t, func(d *Deps) { d.Appeals = fakeLetters{} })
 	seedClaimStates(t, f)

@@ -235,7 +235,7 @@ func (f *fixture) eventKinds(t *testing.T, kind, id string) []string {
 	}
 	var out []string
 	for _, e := range evs {
-		out = append(out, e.Kind)
+		out = append(out, string(e.Kind))
 	}
 	return out
 }

@@ -39,7 +39,6 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"stamp":      stamp,
 		"upper":      strings.ToUpper,
 		"holdWords":  func(r string) string { w, _ := HoldWords(r); return w },
-		"eventWords": eventWords,
 		"alertWords": alertWords,
 		"queueTitle": queueTitle,
 		"join":       strings.Join,
@@ -218,17 +217,13 @@ func sortedCounts(m map[string]int, label func(string) string) []count {
 	return out
 }
 
-// claimLifecycle is the order a claim moves through (README "Claim lifecycle"), so the
-// dashboard reads top to bottom like the pipeline rather than by count.
-var claimLifecycle = []string{"built", "held", "filed", "submitted", "file_accepted", "file_rejected",
-	"accepted", "rejected", "paid", "partially_paid", "denied", "reversed", "corrected", "appealed", "closed"}
-
 // lifecycleCounts lists the non-zero claim states in lifecycle order; a state the list
 // does not know (a newer store) still shows, after the known ones.
 func lifecycleCounts(m map[string]int) []count {
 	var out []count
 	seen := map[string]bool{}
-	for _, k := range claimLifecycle {
+	for _, st := range lifecycle.States() {
+		k := string(st)
 		seen[k] = true
 		if m[k] > 0 {
 			out = append(out, count{Key: k, Label: strings.ReplaceAll(k, "_", " "), N: m[k]})
@@ -248,7 +243,7 @@ func lifecycleCounts(m map[string]int) []count {
 }
 
 // letterStates are the lifecycle states in which a claim has a denial to appeal.
-var letterStates = map[string]bool{"denied": true, "partially_paid": true, "appealed": true}
+var letterStates = map[lifecycle.State]bool{lifecycle.Denied: true, lifecycle.PartiallyPaid: true, lifecycle.Appealed: true}
 
 // summarize counts a queue without failing the dashboard when one queue's service errs.
 func (h *handler) summarize(ctx context.Context, kind, today string) queueSummary {
@@ -362,7 +357,6 @@ func (h *handler) sessions(w http.ResponseWriter, r *http.Request) {
 type traceRow struct {
 	At, Entity, Kind, Words, Source string
 	Detail                          []kv
-	seq                             int64
 }
 
 type kv struct{ K, V string }
@@ -392,58 +386,31 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := sessionPage{pageBase: h.base(r, "Session "+s.ID, "sessions"), S: s}
-	var rows []traceRow
-	add := func(kind, entityID, label string) error {
-		evs, err := h.d.Store.Events(ctx, kind, entityID)
-		if err != nil {
-			return fmt.Errorf("session %s trace %s %s: %w", id, kind, entityID, err)
-		}
-		for _, e := range evs {
-			rows = append(rows, traceRow{At: e.At, Entity: label, Kind: e.Kind, Words: eventWords(e.Kind),
-				Source: e.SourceFile, Detail: details(e.Detail), seq: e.ID})
-		}
-		return nil
-	}
-	if err := add("session", s.ID, "session"); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	ids, err := h.d.Store.ClaimsForSession(ctx, s.ID)
+	tr, err := h.d.Store.Trace(ctx, s.ID)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, fmt.Errorf("session %s trace: %w", id, err))
 		return
 	}
-	for _, cid := range ids {
-		if err := add("claim", cid, "claim "+cid); err != nil {
-			h.fail(w, r, err)
-			return
+	for _, e := range tr.Events {
+		label := string(e.EntityKind)
+		switch e.EntityKind {
+		case lifecycle.EntitySession:
+		case lifecycle.EntityAuthorization: // payer/number: the biller knows it by its number
+			label += " " + e.EntityID[strings.LastIndex(e.EntityID, "/")+1:]
+		default:
+			label += " " + e.EntityID
 		}
-		c, err := h.d.Store.Claim(ctx, cid)
+		p.Trace = append(p.Trace, traceRow{At: e.At, Entity: label, Kind: string(e.Kind), Words: e.Kind.Words(),
+			Source: e.SourceFile, Detail: details(e.Detail)})
+	}
+	for _, ct := range tr.Claims {
+		c, err := h.d.Store.Claim(ctx, ct.ClaimID)
 		if err != nil {
-			h.fail(w, r, fmt.Errorf("session %s claim %s: %w", id, cid, err))
+			h.fail(w, r, fmt.Errorf("session %s claim %s: %w", id, ct.ClaimID, err))
 			return
-		}
-		st, _, err := h.d.Store.ClaimState(ctx, cid)
-		if err != nil {
-			h.fail(w, r, fmt.Errorf("session %s claim %s: %w", id, cid, err))
-			return
-		}
-		if st != "" {
-			c.State = st
 		}
 		p.Claims = append(p.Claims, claimView{ClaimRecord: c, Letter: h.d.Appeals != nil && letterStates[c.State]})
 	}
-	if s.AuthNumber != "" {
-		// The authorization's own history (renewals, alerts) explains holds and releases.
-		if err := add("authorization", s.Payer+"/"+s.AuthNumber, "authorization "+s.AuthNumber); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	// Event ids are one sequence across entities, so they order the merged history exactly
-	// even when timestamps tie.
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].seq < rows[j].seq })
-	p.Trace = rows
 	h.render(w, "session", &p)
 }
 
@@ -471,58 +438,6 @@ func details(raw json.RawMessage) []kv {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].K < out[j].K })
 	return out
-}
-
-// eventWords names an event kind for a person; unknown kinds show as they are.
-func eventWords(kind string) string {
-	switch kind {
-	case "received":
-		return "Received from the practice system"
-	case "created":
-		return "Received (new record)"
-	case "updated":
-		return "Updated by the practice system"
-	case "unchanged":
-		return "Received again, unchanged"
-	case "held":
-		return "Put on hold"
-	case "released":
-		return "Released from hold"
-	case "units_consumed":
-		return "Authorization units used"
-	case "units_returned":
-		return "Authorization units returned"
-	case "billed":
-		return "Put on a claim"
-	case "replacement_candidate":
-		return "Changed after billing: needs a replacement claim"
-	case "void_candidate":
-		return "Voided after billing: needs a void claim"
-	case "eligibility_requested":
-		return "Eligibility requested (270)"
-	case "eligibility_answered":
-		return "Eligibility answered (271)"
-	case "eligibility_warning":
-		return "Eligibility warning"
-	case lifecycle.Built:
-		return "Claim built"
-	case lifecycle.Filed:
-		return "Claim written into an 837P file"
-	case "queue_assign":
-		return "Assigned"
-	case "queue_note":
-		return "Note added"
-	case "queue_resolve":
-		return "Resolved"
-	case "alert_low_units":
-		return "Alert: few units left"
-	case "alert_end_near":
-		return "Alert: authorization ends soon"
-	}
-	if strings.HasPrefix(kind, "alert_cleared_") {
-		return "Alert cleared"
-	}
-	return strings.ReplaceAll(kind, "_", " ")
 }
 
 type authsPage struct {

@@ -235,7 +235,7 @@ func (s StoreAuditor) Audit(ctx context.Context, e AuditEvent) error {
 	}
 	// No authorization rules: an event touches no units.
 	err := s.DB.Batch(ctx, nil, func(b *store.Batch) error {
-		return b.Event(e.EntityKind, e.EntityID, e.Kind, "web", d)
+		return b.Event(lifecycle.Entity(e.EntityKind), e.EntityID, lifecycle.EventKind(e.Kind), "web", d)
 	})
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", e.EntityKind, e.Kind, err)

@@ -40,9 +40,8 @@ type Store interface {
 	Claims(ctx context.Context, f store.ClaimFilter) ([]store.ClaimRecord, error)
 	Claim(ctx context.Context, id string) (store.ClaimRecord, error)
 	ClaimsForSession(ctx context.Context, sessionID string) ([]string, error)
-	// ClaimState is the response-side lifecycle state ("" before any response) that a
-	// biller means by a claim's state; ClaimRecord.State stops at built/held/filed.
-	ClaimState(ctx context.Context, id string) (state, payerClaim string, err error)
+	// Trace is the one timeline of a session and its claims (as `edigate trace` shows it).
+	Trace(ctx context.Context, id string) (store.Trace, error)
 	ClaimStateCounts(ctx context.Context) (map[string]int, error)
 }
 
