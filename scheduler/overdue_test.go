@@ -213,14 +213,14 @@ func testOverdue(t *testing.T, db *store.DB, clk *clock, t0 time.Time) {
 	if got, want := open(), []string{"ack_overdue ch/270_ch_000000502.x12"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("after the 837's 999: %v, want %v (an HC 999 does not answer an HS group)", got, want)
 	}
-	exec(`INSERT INTO claim_status (claim_id, state, updated_at) VALUES ('C1', 'file_accepted', 't'), ('C2', 'file_accepted', 't')`)
+	exec(`UPDATE claims SET state = 'file_accepted' WHERE id IN ('C1', 'C2')`)
 
 	response("env.ta1", "TA1", isa+"TA1*000000502*260303*1200*R*022~IEA*0*000000900~")
 	check(28*time.Hour, store.OverdueResult{Acked: 1, Cleared: 1})
 
 	check(5*24*time.Hour+time.Hour, store.OverdueResult{Raised: 2})
 	check(5*24*time.Hour+2*time.Hour, store.OverdueResult{})
-	exec(`UPDATE claim_status SET state = 'accepted' WHERE claim_id = 'C1'`)
+	exec(`UPDATE claims SET state = 'accepted' WHERE id = 'C1'`)
 	check(5*24*time.Hour+3*time.Hour, store.OverdueResult{Cleared: 1})
 	if got, want := open(), []string{"claim_ack_overdue C2"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("open alerts %v, want %v", got, want)

@@ -8,10 +8,10 @@ import (
 	"io"
 	"strings"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -56,7 +56,7 @@ type claimJSON struct {
 	Sessions      []string         `json:"sessions"`
 	Lines         int              `json:"lines"`
 	Total         x12.Amount       `json:"total"`
-	State         string           `json:"state"`
+	State         lifecycle.State  `json:"state"`
 	Findings      []claims.Finding `json:"findings"`
 	Error         string           `json:"error,omitempty"`
 }
@@ -271,7 +271,7 @@ func runClaimsShow(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stdout, "file %s ISA %09d GS %d ST %s at %s\n", s.FileName, s.ISAControl, s.GSControl, s.STControl, s.At)
 	}
 	for _, e := range events {
-		fmt.Fprintf(a.stdout, "%s %s\n", e.At, e.Kind)
+		fmt.Fprintf(a.stdout, "%s %-24s %s\n", e.At, e.Kind, e.Kind.Words())
 	}
 	return exitOK
 }

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -62,8 +62,9 @@ func TestClaimsCLI(t *testing.T) {
 		DryRun      bool `json:"dry_run"`
 		Built, Held int
 		Claims      []struct {
-			ID, State string
-			Findings  []claims.Finding
+			ID       string
+			State    lifecycle.State
+			Findings []claims.Finding
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &built); err != nil {
@@ -148,7 +149,7 @@ func TestClaimsCLI(t *testing.T) {
 	}
 	code, out, _ = runCmd(t, "", "claims", "show", clean, "--json")
 	var shown struct {
-		State       string
+		State       lifecycle.State
 		Submissions []store.ClaimSubmission
 		Events      []store.Event
 	}
@@ -205,7 +206,8 @@ func TestClaimsCLIResubmission(t *testing.T) {
 	}
 	type buildOut struct {
 		Claims []struct {
-			ID, State, Frequency string
+			ID, Frequency string
+			State         lifecycle.State
 		}
 		Waiting []waitingJSON
 	}

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/web"
@@ -380,91 +378,6 @@ func runReportDenials(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stdout, " lines %6d denied %6d (%5.1f%%)", r.Lines, r.DeniedLines, 100*r.LineRate)
 		}
 		fmt.Fprintln(a.stdout)
-	}
-	return exitOK
-}
-
-// runTrace prints the timeline of a claim (CLM01) or of a session and its claims.
-func runTrace(ctx context.Context, a *app, args []string) int {
-	fs := newFlags(a, "trace", "CLM01_OR_SESSION_ID", "Print the full timeline of a claim or a session: session, claim, files, 999,\n277CA, 835, queue items and appeals.")
-	var f remitFlags
-	f.register(fs, true)
-	env, code := parseAndOpen(ctx, a, "trace", fs, &f, args, 1)
-	if env == nil {
-		return code
-	}
-	defer env.db.Close()
-	id := fs.Arg(0)
-	claimIDs := []string{id}
-	// A session's own history comes first-class, claims or not: a session on an
-	// authorization hold has no claim yet and is exactly what a biller traces.
-	events, err := env.db.Events(ctx, "session", id)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
-		return exitUsage
-	}
-	if len(events) > 0 {
-		claimIDs = nil
-	}
-	if ids, err := env.db.ClaimsForSession(ctx, id); err == nil && len(ids) > 0 {
-		claimIDs = ids
-	}
-	type claimTrace struct {
-		ClaimID string             `json:"claim_id"`
-		State   string             `json:"state"`
-		Remits  []store.RemitClaim `json:"remittances"`
-		Queue   []store.QueueItem  `json:"queue"`
-	}
-	var traces []claimTrace
-	for _, cid := range claimIDs {
-		evs, err := env.db.Events(ctx, "claim", cid)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
-			return exitUsage
-		}
-		events = append(events, evs...)
-		st, _, err := env.db.ClaimState(ctx, cid)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
-			return exitUsage
-		}
-		rc, err := env.db.RemitClaims(ctx, cid)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
-			return exitUsage
-		}
-		q, err := env.db.QueueItems(ctx, store.QueueFilter{ClaimID: cid})
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate trace: %v\n", err)
-			return exitUsage
-		}
-		traces = append(traces, claimTrace{cid, st, rc, q})
-	}
-	if len(events) == 0 {
-		fmt.Fprintf(a.stderr, "edigate trace: nothing known about %q\n", id)
-		return exitInvalid
-	}
-	// Event ids are one sequence across entities: sorting by id interleaves the session's
-	// and its claims' histories in the order things happened, even when timestamps tie.
-	sort.SliceStable(events, func(i, j int) bool { return events[i].ID < events[j].ID })
-	if f.json {
-		return emitJSON(a, "remit", map[string]any{"events": events, "claims": traces})
-	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME (UTC)\tENTITY\tEVENT\tSOURCE\tDETAIL")
-	for _, e := range events {
-		at := e.At
-		if t, err := time.Parse(time.RFC3339Nano, e.At); err == nil {
-			at = t.UTC().Format("2006-01-02 15:04:05")
-		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", at, e.EntityKind, e.EntityID, e.Kind, e.SourceFile, e.Detail)
-	}
-	tw.Flush()
-	for _, t := range traces {
-		fmt.Fprintf(a.stdout, "claim %s: %s\n", t.ClaimID, t.State)
-		for _, q := range t.Queue {
-			fmt.Fprintf(a.stdout, "  queue %d %s %s %s %s\n", q.ID, q.Kind, q.Reason, q.State, q.Outcome)
-		}
 	}
 	return exitOK
 }

@@ -55,9 +55,9 @@ func runSessionsList(ctx context.Context, a *app, args []string) int {
 		return emitJSON(a, "sessions list", list)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tDATE\tCLIENT\tPAYER\tCODE\tSTATE\tHOLD\tAUTH\tUNITS")
+	fmt.Fprintln(w, "ID\tDATE\tCLIENT\tPAYER\tCODE\tSTATE\tHOLD\tAUTH\tUNITS\tCLAIM")
 	for _, s := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.ID, s.Date, s.ClientID, s.Payer, s.Code, s.State, holdOf(s), s.AuthNumber, s.AuthUnits)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.ID, s.Date, s.ClientID, s.Payer, s.Code, s.State, holdOf(s), s.AuthNumber, s.AuthUnits, claimOf(s))
 	}
 	w.Flush()
 	return exitOK
@@ -110,6 +110,9 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 	}
 	fmt.Fprintf(a.stdout, "session %s  %s  %s %s  client %s  payer %s\n", s.ID, s.Date, s.Code, s.Session.Service.Modifiers, s.ClientID, s.Payer)
 	fmt.Fprintf(a.stdout, "state %s", s.State)
+	if c := claimOf(s); c != "" {
+		fmt.Fprintf(a.stdout, "  claim %s", c)
+	}
 	if h := holdOf(s); h != "" {
 		fmt.Fprintf(a.stdout, " (%s)", h)
 	}
@@ -134,6 +137,14 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 	}
 	w.Flush()
 	return exitOK
+}
+
+// claimOf is the claim a session is billed on and where that claim stands ("C-1 paid").
+func claimOf(s store.SessionRecord) string {
+	if s.ClaimRef == "" {
+		return ""
+	}
+	return strings.TrimSpace(s.ClaimRef + " " + string(s.ClaimState))
 }
 
 // holdOf is why a session is not billed: its own hold reason, or the scrubber's hold on the

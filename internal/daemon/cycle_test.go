@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/store"
@@ -70,7 +71,7 @@ func TestFullCycleThroughSimulator(t *testing.T) {
 		}
 		return ids[0]
 	}
-	want := map[string]string{"S-1": remit.StatePaid, "S-2": remit.StateDenied, "S-3": remit.StateRejected}
+	want := map[string]lifecycle.State{"S-1": lifecycle.Paid, "S-2": lifecycle.Denied, "S-3": lifecycle.Rejected}
 	deadline := time.Now().Add(45 * time.Second)
 	done := false
 	for !done && time.Now().Before(deadline) {
@@ -93,7 +94,7 @@ func TestFullCycleThroughSimulator(t *testing.T) {
 		if err != nil || got != st {
 			t.Errorf("%s (claim %q): state %q, want %q (%v)", s, c, got, st, err)
 		}
-		if st == remit.StatePaid && payerClaim == "" {
+		if st == lifecycle.Paid && payerClaim == "" {
 			t.Errorf("%s: no payer claim number stored", s)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/store"
@@ -181,7 +182,7 @@ func TestFullCycleOverOpenSSH(t *testing.T) {
 		}
 		return ids[0]
 	}
-	for s, st := range map[string]string{"S-1": remit.StatePaid, "S-2": remit.StateDenied, "S-3": remit.StateRejected} {
+	for s, st := range map[string]lifecycle.State{"S-1": lifecycle.Paid, "S-2": lifecycle.Denied, "S-3": lifecycle.Rejected} {
 		if got, _, err := d.DB.ClaimState(ctx, claimOf(s)); err != nil || got != st {
 			t.Errorf("%s: state %q, want %q (%v)", s, got, st, err)
 		}

@@ -107,7 +107,7 @@ func snap(t testing.TB, dir string) snapshot {
 			t.Fatal(err)
 		}
 		for _, e := range evs {
-			s.History[r.ID] = append(s.History[r.ID], e.Kind+string(e.Detail))
+			s.History[r.ID] = append(s.History[r.ID], string(e.Kind)+string(e.Detail))
 		}
 	}
 	as, err := db.Authorizations(ctx)
