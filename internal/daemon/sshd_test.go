@@ -14,10 +14,10 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/scheduler/sshdtest"
 	"github.com/edigate/edigate/x12"

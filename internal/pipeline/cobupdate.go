@@ -8,9 +8,9 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // COBUpdates builds the corrections of filed secondary claims, then tertiary claims, whose

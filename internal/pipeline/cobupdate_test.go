@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/testenv"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )

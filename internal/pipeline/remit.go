@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12/guides"
 )

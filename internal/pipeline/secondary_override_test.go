@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // TestPayerOverrideHoldsClaims: with a companion-guide override on the commercial payer

@@ -3,8 +3,8 @@ package pipeline
 import (
 	"context"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/scheduler"
 )
 

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 )
 

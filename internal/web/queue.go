@@ -8,10 +8,10 @@ import (
 	"sort"
 	"time"
 
-	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/x12"
 	"github.com/rs/zerolog"
