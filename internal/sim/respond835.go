@@ -130,7 +130,11 @@ type ERA struct {
 	Round int
 }
 
-// Write835s pays, adjusts or denies the accepted claims of an 837P per scenario. A payer
+// frequencyVoid is CLM05-3 of a void claim.
+const frequencyVoid = "8"
+
+// Write835s pays, adjusts or denies the accepted claims of an 837P per scenario, and
+// answers a void (frequency 8) with the reversal (CLP02 22) of the payment it withdraws. A payer
 // remits only its own claims, so a batch that spans payers gets one 835 per payer (in the
 // order the payers first appear in the 837P); claims whose scenario is Reversal get a
 // second, later 835 from their payer that reverses the payment (CLP02 22) and
@@ -143,6 +147,15 @@ func (a *Answerer) Write835s(ctx context.Context, in *Inbound) ([]ERA, error) {
 		}
 		sc := a.Rules.Claim(c.MemberID)
 		pcn := payerClaimNumber(in, i)
+		if c.Frequency == frequencyVoid {
+			// A void withdraws the claim it names (REF*F8): the payer takes back what it
+			// paid, it never pays the claim again.
+			if c.OriginalPayerRef != "" {
+				pcn = c.OriginalPayerRef
+			}
+			rounds[0].add(c.PayerID, reverse(adjudicate(c, Paid, pcn)))
+			continue
+		}
 		r := adjudicate(c, sc, pcn)
 		rounds[0].add(c.PayerID, r)
 		if sc == Reversal {

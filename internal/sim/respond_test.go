@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -310,5 +311,28 @@ func Test277CASource(t *testing.T) {
 			}
 			t.Fatal("no NM1 in the 277CA")
 		})
+	}
+}
+
+// Test835Void: a void (frequency 8) is answered with a reversal of the payment it
+// withdraws (CLP02 22, negative amounts, the voided claim's payer number), never a payment.
+func Test835Void(t *testing.T) {
+	a := testAnswerer()
+	in := readClaims(t)
+	in.Claims = in.Claims[:1]
+	in.Claims[0].Frequency, in.Claims[0].OriginalPayerRef = "8", "PAYER-77"
+	files, err := a.Write835s(context.Background(), in)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("835s %d, %v", len(files), err)
+	}
+	var clp x12.Segment
+	for _, s := range segments(t, files[0].Data) {
+		if s.ID() == "CLP" {
+			clp = s
+		}
+	}
+	if clp.Str(1) != in.Claims[0].PatientControl || clp.Str(2) != "22" || !strings.HasPrefix(clp.Str(3), "-") ||
+		!strings.HasPrefix(clp.Str(4), "-") || clp.Str(7) != "PAYER-77" {
+		t.Fatalf("void answered with CLP %v", clp)
 	}
 }
