@@ -72,147 +72,198 @@ type Inquiry struct {
 // ReadInbound walks an uploaded file.
 func ReadInbound(r io.Reader) (*Inbound, error) {
 	rd := x12.NewReader(r)
-	in := &Inbound{}
-	var (
-		claim     *SubmittedClaim
-		line      *SubmittedLine
-		hl        string // HL03 of the current hierarchical level
-		sub       SubmittedClaim
-		inq       *Inquiry
-		payerName string
-		payerID   string
-		provName  string
-		provNPI   string
-		stControl string
-	)
-	flushClaim := func() {
-		if claim != nil {
-			in.Claims = append(in.Claims, *claim)
-			claim, line = nil, nil
-		}
-	}
+	w := &inboundWalk{in: &Inbound{}}
 	for {
 		s, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return in, err
+			return w.in, err
 		}
-		switch s.ID() {
-		case "ISA":
-			in.Sender = strings.TrimSpace(s.Str(6))
-			in.Receiver = strings.TrimSpace(s.Str(8))
-			in.ISAControl = s.Str(13)
-		case "GS":
-			in.GSSender, in.GSReceiver = s.Str(2), s.Str(3)
-		case "ST":
-			if in.Set == "" {
-				in.Set = s.Str(1)
-			}
-			stControl = s.Str(2)
-		case "HL":
-			flushClaim()
-			hl = s.Str(3)
-			if hl == "22" && in.Set == "270" {
-				in.Inquiries = append(in.Inquiries, Inquiry{PayerName: payerName, PayerID: payerID, ProviderName: provName, NPI: provNPI})
-				inq = &in.Inquiries[len(in.Inquiries)-1]
-			}
-			if hl == "22" {
-				sub = SubmittedClaim{PayerName: sub.PayerName, PayerID: sub.PayerID, BillingName: sub.BillingName, BillingNPI: sub.BillingNPI}
-			}
-		case "SBR":
-			sub.FilingIndicator = s.Str(9)
-		case "TRN":
-			if inq != nil && s.Str(1) == "1" {
-				inq.Trace, inq.TraceOriginator = s.Str(2), s.Str(3)
-			}
-		case "NM1":
-			switch s.Str(1) {
-			case "85":
-				sub.BillingName, sub.BillingNPI = s.Str(3), s.Str(9)
-			case "IL":
-				sub.MemberID, sub.SubscriberLast, sub.SubscriberFirst = s.Str(9), s.Str(3), s.Str(4)
-				sub.PatientLast, sub.PatientFirst = s.Str(3), s.Str(4)
-				if inq != nil {
-					inq.MemberID, inq.SubscriberLast, inq.SubscriberFirst = s.Str(9), s.Str(3), s.Str(4)
-				}
-			case "QC":
-				sub.PatientLast, sub.PatientFirst = s.Str(3), s.Str(4)
-			case "03":
-				if inq != nil {
-					inq.DependentLast, inq.DependentFirst = s.Str(3), s.Str(4)
-				}
-			case "PR":
-				if in.Set == "270" && hl == "20" {
-					payerName, payerID = s.Str(3), s.Str(9)
-				} else if hl == "22" {
-					sub.PayerName, sub.PayerID = s.Str(3), s.Str(9)
-				}
-			case "1P":
-				provName, provNPI = s.Str(3), s.Str(9)
-			}
-		case "DMG":
-			if inq != nil {
-				if hl == "23" {
-					inq.DependentDOB, inq.DependentGender = s.Str(2), s.Str(3)
-				} else {
-					inq.DOB, inq.Gender = s.Str(2), s.Str(3)
-				}
-			}
-		case "EQ":
-			if inq != nil {
-				for _, st := range s.Repeats(1) {
-					inq.ServiceTypes = append(inq.ServiceTypes, string(st))
-				}
-			}
-		case "CLM":
-			flushClaim()
-			amt, err := x12.ParseAmount(s.Str(2))
-			if err != nil {
-				return in, fmt.Errorf("837P 2300 CLM02 at segment %d: %w", s.Index, err)
-			}
-			c := sub
-			c.Lines = nil
-			c.PatientControl, c.Charge, c.STControl = s.Str(1), amt, stControl
-			c.Frequency = string(s.Component(5, 3))
-			claim = &c
-		case "REF":
-			if claim != nil && s.Str(1) == "F8" {
-				claim.OriginalPayerRef = s.Str(2)
-			}
-		case "SV1":
-			if claim == nil {
-				return in, fmt.Errorf("837P 2400 SV1 at segment %d: no claim before it", s.Index)
-			}
-			amt, err := x12.ParseAmount(s.Str(2))
-			if err != nil {
-				return in, fmt.Errorf("837P 2400 SV102 at segment %d: %w", s.Index, err)
-			}
-			l := SubmittedLine{Code: string(s.Component(1, 2)), Charge: amt, Units: s.Str(4)}
-			for c := 3; c <= 6; c++ {
-				if m := s.Component(1, c); len(m) > 0 {
-					l.Modifiers = append(l.Modifiers, string(m))
-				}
-			}
-			claim.Lines = append(claim.Lines, l)
-			line = &claim.Lines[len(claim.Lines)-1]
-		case "DTP":
-			switch {
-			case s.Str(1) == "472" && line != nil:
-				line.Date = firstDate(s.Str(3))
-			case s.Str(1) == "291" && inq != nil:
-				inq.Date = firstDate(s.Str(3))
-			}
-		case "SE":
-			flushClaim()
+		if err := w.segment(s); err != nil {
+			return w.in, err
 		}
 	}
-	flushClaim()
-	if in.Set == "" {
-		return in, errors.New("no transaction set in the file")
+	w.flushClaim()
+	if w.in.Set == "" {
+		return w.in, errors.New("no transaction set in the file")
 	}
-	return in, nil
+	return w.in, nil
+}
+
+// inboundWalk is ReadInbound's state between segments.
+type inboundWalk struct {
+	in        *Inbound
+	claim     *SubmittedClaim
+	line      *SubmittedLine
+	hl        string // HL03 of the current hierarchical level
+	sub       SubmittedClaim
+	inq       *Inquiry
+	payerName string
+	payerID   string
+	provName  string
+	provNPI   string
+	stControl string
+}
+
+func (w *inboundWalk) flushClaim() {
+	if w.claim != nil {
+		w.in.Claims = append(w.in.Claims, *w.claim)
+		w.claim, w.line = nil, nil
+	}
+}
+
+// segment takes one segment into the walk.
+func (w *inboundWalk) segment(s *x12.Segment) error {
+	switch s.ID() {
+	case "ISA", "GS", "ST", "SE":
+		w.envelope(s)
+	case "HL":
+		w.level(s)
+	case "SBR":
+		w.sub.FilingIndicator = s.Str(9)
+	case "TRN":
+		if w.inq != nil && s.Str(1) == "1" {
+			w.inq.Trace, w.inq.TraceOriginator = s.Str(2), s.Str(3)
+		}
+	case "NM1":
+		w.name(s)
+	case "DMG", "EQ":
+		w.inquiry(s)
+	case "CLM":
+		return w.claimStart(s)
+	case "REF":
+		if w.claim != nil && s.Str(1) == "F8" {
+			w.claim.OriginalPayerRef = s.Str(2)
+		}
+	case "SV1":
+		return w.serviceLine(s)
+	case "DTP":
+		switch {
+		case s.Str(1) == "472" && w.line != nil:
+			w.line.Date = firstDate(s.Str(3))
+		case s.Str(1) == "291" && w.inq != nil:
+			w.inq.Date = firstDate(s.Str(3))
+		}
+	}
+	return nil
+}
+
+// envelope reads the ISA, GS, ST and SE.
+func (w *inboundWalk) envelope(s *x12.Segment) {
+	switch s.ID() {
+	case "ISA":
+		w.in.Sender = strings.TrimSpace(s.Str(6))
+		w.in.Receiver = strings.TrimSpace(s.Str(8))
+		w.in.ISAControl = s.Str(13)
+	case "GS":
+		w.in.GSSender, w.in.GSReceiver = s.Str(2), s.Str(3)
+	case "ST":
+		if w.in.Set == "" {
+			w.in.Set = s.Str(1)
+		}
+		w.stControl = s.Str(2)
+	case "SE":
+		w.flushClaim()
+	}
+}
+
+// level opens a hierarchical level: a 270 subscriber starts an inquiry, an 837P
+// subscriber starts the claims of that subscriber (keeping billing provider and payer).
+func (w *inboundWalk) level(s *x12.Segment) {
+	w.flushClaim()
+	w.hl = s.Str(3)
+	if w.hl != "22" {
+		return
+	}
+	if w.in.Set == "270" {
+		w.in.Inquiries = append(w.in.Inquiries, Inquiry{PayerName: w.payerName, PayerID: w.payerID, ProviderName: w.provName, NPI: w.provNPI})
+		w.inq = &w.in.Inquiries[len(w.in.Inquiries)-1]
+	}
+	w.sub = SubmittedClaim{PayerName: w.sub.PayerName, PayerID: w.sub.PayerID, BillingName: w.sub.BillingName, BillingNPI: w.sub.BillingNPI}
+}
+
+// name reads an NM1: billing provider, subscriber, patient, dependent, payer, provider.
+func (w *inboundWalk) name(s *x12.Segment) {
+	switch s.Str(1) {
+	case "85":
+		w.sub.BillingName, w.sub.BillingNPI = s.Str(3), s.Str(9)
+	case "IL":
+		w.sub.MemberID, w.sub.SubscriberLast, w.sub.SubscriberFirst = s.Str(9), s.Str(3), s.Str(4)
+		w.sub.PatientLast, w.sub.PatientFirst = s.Str(3), s.Str(4)
+		if w.inq != nil {
+			w.inq.MemberID, w.inq.SubscriberLast, w.inq.SubscriberFirst = s.Str(9), s.Str(3), s.Str(4)
+		}
+	case "QC":
+		w.sub.PatientLast, w.sub.PatientFirst = s.Str(3), s.Str(4)
+	case "03":
+		if w.inq != nil {
+			w.inq.DependentLast, w.inq.DependentFirst = s.Str(3), s.Str(4)
+		}
+	case "PR":
+		if w.in.Set == "270" && w.hl == "20" {
+			w.payerName, w.payerID = s.Str(3), s.Str(9)
+		} else if w.hl == "22" {
+			w.sub.PayerName, w.sub.PayerID = s.Str(3), s.Str(9)
+		}
+	case "1P":
+		w.provName, w.provNPI = s.Str(3), s.Str(9)
+	}
+}
+
+// inquiry reads the DMG and EQ of a 270 inquiry.
+func (w *inboundWalk) inquiry(s *x12.Segment) {
+	if w.inq == nil {
+		return
+	}
+	switch s.ID() {
+	case "DMG":
+		if w.hl == "23" {
+			w.inq.DependentDOB, w.inq.DependentGender = s.Str(2), s.Str(3)
+		} else {
+			w.inq.DOB, w.inq.Gender = s.Str(2), s.Str(3)
+		}
+	case "EQ":
+		for _, st := range s.Repeats(1) {
+			w.inq.ServiceTypes = append(w.inq.ServiceTypes, string(st))
+		}
+	}
+}
+
+// claimStart opens an 837P claim (CLM) for the current subscriber.
+func (w *inboundWalk) claimStart(s *x12.Segment) error {
+	w.flushClaim()
+	amt, err := x12.ParseAmount(s.Str(2))
+	if err != nil {
+		return fmt.Errorf("837P 2300 CLM02 at segment %d: %w", s.Index, err)
+	}
+	c := w.sub
+	c.Lines = nil
+	c.PatientControl, c.Charge, c.STControl = s.Str(1), amt, w.stControl
+	c.Frequency = string(s.Component(5, 3))
+	w.claim = &c
+	return nil
+}
+
+// serviceLine adds an SV1 to the current claim.
+func (w *inboundWalk) serviceLine(s *x12.Segment) error {
+	if w.claim == nil {
+		return fmt.Errorf("837P 2400 SV1 at segment %d: no claim before it", s.Index)
+	}
+	amt, err := x12.ParseAmount(s.Str(2))
+	if err != nil {
+		return fmt.Errorf("837P 2400 SV102 at segment %d: %w", s.Index, err)
+	}
+	l := SubmittedLine{Code: string(s.Component(1, 2)), Charge: amt, Units: s.Str(4)}
+	for c := 3; c <= 6; c++ {
+		if m := s.Component(1, c); len(m) > 0 {
+			l.Modifiers = append(l.Modifiers, string(m))
+		}
+	}
+	w.claim.Lines = append(w.claim.Lines, l)
+	w.line = &w.claim.Lines[len(w.claim.Lines)-1]
+	return nil
 }
 
 // firstDate returns the first date of a D8 or RD8 value.
