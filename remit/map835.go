@@ -37,169 +37,234 @@ func Map835(tx *x12.Transaction) (*Payment, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Payment{ISAControl: tx.Envelope.ISAControl, GSControl: tx.Envelope.GSControl, Control: tx.Control,
-		BalanceErrors: []BalanceError{}, PLB: []ProviderAdjustment{}, Claims: []ClaimPayment{}}
-	var (
-		clm        *ClaimPayment
-		line       *LinePayment
-		n1         string // entity of the current 1000 loop: PR or PE
-		sawBPR     bool
-		production string
-	)
-	amt := func(s *x12.Segment, n int, required bool) (x12.Amount, error) {
-		v := s.Str(n)
-		if v == "" && !required {
-			return 0, nil
-		}
-		a, err := x12.ParseAmount(v)
-		if err != nil {
-			return 0, fmt.Errorf("835 %s at position %d: %s: %w", s.ID(), s.Index, x12.Ref(s.ID(), n), err)
-		}
-		return a, nil
-	}
+	m := &map835{p: &Payment{ISAControl: tx.Envelope.ISAControl, GSControl: tx.Envelope.GSControl, Control: tx.Control,
+		BalanceErrors: []BalanceError{}, PLB: []ProviderAdjustment{}, Claims: []ClaimPayment{}}}
 	for _, s := range segs {
-		switch s.ID() {
-		case "BPR":
-			sawBPR = true
-			var err error
-			if p.Total, err = amt(s, 2, true); err != nil {
-				return nil, err
-			}
-			p.Handling, p.Debit, p.Method, p.Date = s.Str(1), s.Str(3) == "D", s.Str(4), s.Str(16)
-		case "TRN":
-			if p.Check == "" && clm == nil {
-				p.Check = s.Str(2)
-			}
-		case "DTM":
-			switch {
-			case line != nil && (s.Str(1) == "472" || (s.Str(1) == "150" && line.Date == "")):
-				line.Date = s.Str(2)
-			case clm != nil && line == nil && s.Str(1) == "050":
-				clm.Received = s.Str(2)
-			case clm == nil && s.Str(1) == "405":
-				production = s.Str(2)
-			}
-		case "N1":
-			if clm != nil {
-				continue
-			}
-			n1 = s.Str(1)
-			switch n1 {
-			case "PR":
-				p.Payer, p.PayerID = s.Str(2), s.Str(4)
-			case "PE":
-				p.Payee = s.Str(2)
-				switch s.Str(3) {
-				case "XX":
-					p.PayeeNPI = s.Str(4)
-				case "FI":
-					p.PayeeTIN = s.Str(4)
-				}
-			}
-		case "REF":
-			switch {
-			case line != nil && s.Str(1) == "6R":
-				line.Control = s.Str(2)
-			case clm == nil && n1 == "PR" && s.Str(1) == "2U" && p.PayerID == "":
-				p.PayerID = s.Str(2)
-			case clm == nil && n1 == "PE" && s.Str(1) == "TJ" && p.PayeeTIN == "":
-				p.PayeeTIN = s.Str(2)
-			}
-		case "LX":
-			clm, line = nil, nil
-		case "CLP":
-			c := ClaimPayment{PatientControl: s.Str(1), Status: s.Str(2), FilingIndicator: s.Str(6),
-				PayerClaim: s.Str(7), Frequency: s.Str(9),
-				Adjustments: []Adjustment{}, Remarks: []Remark{}, Lines: []LinePayment{}}
-			c.StatusText = ClaimStatusWords(c.Status)
-			var err error
-			if c.Charge, err = amt(s, 3, true); err != nil {
-				return nil, err
-			}
-			if c.Paid, err = amt(s, 4, true); err != nil {
-				return nil, err
-			}
-			if c.PatientResponsibility, err = amt(s, 5, false); err != nil {
-				return nil, err
-			}
-			p.Claims = append(p.Claims, c)
-			clm, line = &p.Claims[len(p.Claims)-1], nil
-		case "CAS":
-			adj, err := readCAS(s)
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case line != nil:
-				line.Adjustments = append(line.Adjustments, adj...)
-			case clm != nil:
-				clm.Adjustments = append(clm.Adjustments, adj...)
-			}
-		case "NM1":
-			if clm != nil && line == nil && s.Str(1) == "82" && s.Str(8) == "XX" {
-				clm.RenderingNPI = s.Str(9)
-			}
-		case "MOA":
-			if clm != nil {
-				clm.Remarks = appendRemarks(clm.Remarks, s, 3, 4, 5, 6, 7)
-			}
-		case "MIA":
-			if clm != nil {
-				clm.Remarks = appendRemarks(clm.Remarks, s, 5, 20, 21, 22, 23)
-			}
-		case "SVC":
-			if clm == nil {
-				return nil, fmt.Errorf("835 SVC at position %d: service line outside a claim (no CLP before it)", s.Index)
-			}
-			l := LinePayment{Qualifier: string(s.Component(1, 1)), Code: string(s.Component(1, 2)),
-				Modifiers: []string{}, Revenue: s.Str(4), Units: s.Str(5), Submitted: string(s.Component(6, 2)),
-				Adjustments: []Adjustment{}, Remarks: []Remark{}}
-			for c := 3; c <= 6; c++ {
-				if m := string(s.Component(1, c)); m != "" {
-					l.Modifiers = append(l.Modifiers, m)
-				}
-			}
-			if l.Units == "" {
-				l.Units = "1" // SVC05 is required only when units are not 1
-			}
-			var err error
-			if l.Charge, err = amt(s, 2, true); err != nil {
-				return nil, err
-			}
-			if l.Paid, err = amt(s, 3, true); err != nil {
-				return nil, err
-			}
-			clm.Lines = append(clm.Lines, l)
-			line = &clm.Lines[len(clm.Lines)-1]
-		case "AMT":
-			if line != nil && s.Str(1) == "B6" {
-				a, err := amt(s, 2, true)
-				if err != nil {
-					return nil, err
-				}
-				line.Allowed = &a
-			}
-		case "LQ":
-			if line != nil && s.Str(1) == "HE" && s.Str(2) != "" {
-				line.Remarks = append(line.Remarks, Remark{Code: s.Str(2), Text: RARCWords(s.Str(2))})
-			}
-		case "PLB":
-			clm, line = nil, nil
-			adj, err := readPLB(s)
-			if err != nil {
-				return nil, err
-			}
-			p.PLB = append(p.PLB, adj...)
+		if err := m.segment(s); err != nil {
+			return nil, err
 		}
 	}
-	if !sawBPR {
+	if !m.sawBPR {
 		return nil, fmt.Errorf("835 %s: no BPR segment", tx.Control)
 	}
-	if p.Date == "" {
-		p.Date = production
+	if m.p.Date == "" {
+		m.p.Date = m.production
 	}
-	p.Balance()
-	return p, nil
+	m.p.Balance()
+	return m.p, nil
+}
+
+// map835 is Map835's state between segments: the claim (2100) and service line (2110)
+// being read, and the entity of the current 1000 loop (PR or PE).
+type map835 struct {
+	p          *Payment
+	clm        *ClaimPayment
+	line       *LinePayment
+	n1         string
+	sawBPR     bool
+	production string // DTM*405, the payment date when BPR16 is absent
+}
+
+// segment takes one segment into the payment.
+func (m *map835) segment(s *x12.Segment) error {
+	switch s.ID() {
+	case "BPR":
+		return m.financial(s)
+	case "TRN":
+		if m.p.Check == "" && m.clm == nil {
+			m.p.Check = s.Str(2)
+		}
+	case "DTM":
+		m.date(s)
+	case "N1", "REF":
+		m.party(s)
+	case "LX":
+		m.clm, m.line = nil, nil
+	case "CLP":
+		return m.claim(s)
+	case "CAS":
+		return m.adjustment(s)
+	case "NM1", "MOA", "MIA":
+		m.claimDetail(s)
+	case "SVC":
+		return m.serviceLine(s)
+	case "AMT", "LQ":
+		return m.lineDetail(s)
+	case "PLB":
+		m.clm, m.line = nil, nil
+		adj, err := readPLB(s)
+		if err != nil {
+			return err
+		}
+		m.p.PLB = append(m.p.PLB, adj...)
+	}
+	return nil
+}
+
+// amount835 reads element n of s as money; an absent optional one is zero.
+func amount835(s *x12.Segment, n int, required bool) (x12.Amount, error) {
+	v := s.Str(n)
+	if v == "" && !required {
+		return 0, nil
+	}
+	a, err := x12.ParseAmount(v)
+	if err != nil {
+		return 0, fmt.Errorf("835 %s at position %d: %s: %w", s.ID(), s.Index, x12.Ref(s.ID(), n), err)
+	}
+	return a, nil
+}
+
+// financial reads the BPR: total, handling, debit, method and date.
+func (m *map835) financial(s *x12.Segment) error {
+	m.sawBPR = true
+	var err error
+	if m.p.Total, err = amount835(s, 2, true); err != nil {
+		return err
+	}
+	m.p.Handling, m.p.Debit, m.p.Method, m.p.Date = s.Str(1), s.Str(3) == "D", s.Str(4), s.Str(16)
+	return nil
+}
+
+// date reads a DTM: a line's service date, a claim's received date, the production date.
+func (m *map835) date(s *x12.Segment) {
+	switch {
+	case m.line != nil && (s.Str(1) == "472" || (s.Str(1) == "150" && m.line.Date == "")):
+		m.line.Date = s.Str(2)
+	case m.clm != nil && m.line == nil && s.Str(1) == "050":
+		m.clm.Received = s.Str(2)
+	case m.clm == nil && s.Str(1) == "405":
+		m.production = s.Str(2)
+	}
+}
+
+// party reads the N1 and REF of the payer (1000A) and payee (1000B), and a line's REF*6R.
+func (m *map835) party(s *x12.Segment) {
+	if s.ID() == "REF" {
+		switch {
+		case m.line != nil && s.Str(1) == "6R":
+			m.line.Control = s.Str(2)
+		case m.clm == nil && m.n1 == "PR" && s.Str(1) == "2U" && m.p.PayerID == "":
+			m.p.PayerID = s.Str(2)
+		case m.clm == nil && m.n1 == "PE" && s.Str(1) == "TJ" && m.p.PayeeTIN == "":
+			m.p.PayeeTIN = s.Str(2)
+		}
+		return
+	}
+	if m.clm != nil {
+		return
+	}
+	m.n1 = s.Str(1)
+	switch m.n1 {
+	case "PR":
+		m.p.Payer, m.p.PayerID = s.Str(2), s.Str(4)
+	case "PE":
+		m.p.Payee = s.Str(2)
+		switch s.Str(3) {
+		case "XX":
+			m.p.PayeeNPI = s.Str(4)
+		case "FI":
+			m.p.PayeeTIN = s.Str(4)
+		}
+	}
+}
+
+// claim opens a claim payment (CLP).
+func (m *map835) claim(s *x12.Segment) error {
+	c := ClaimPayment{PatientControl: s.Str(1), Status: s.Str(2), FilingIndicator: s.Str(6),
+		PayerClaim: s.Str(7), Frequency: s.Str(9),
+		Adjustments: []Adjustment{}, Remarks: []Remark{}, Lines: []LinePayment{}}
+	c.StatusText = ClaimStatusWords(c.Status)
+	var err error
+	if c.Charge, err = amount835(s, 3, true); err != nil {
+		return err
+	}
+	if c.Paid, err = amount835(s, 4, true); err != nil {
+		return err
+	}
+	if c.PatientResponsibility, err = amount835(s, 5, false); err != nil {
+		return err
+	}
+	m.p.Claims = append(m.p.Claims, c)
+	m.clm, m.line = &m.p.Claims[len(m.p.Claims)-1], nil
+	return nil
+}
+
+// adjustment adds a CAS to the current line, else the current claim.
+func (m *map835) adjustment(s *x12.Segment) error {
+	adj, err := readCAS(s)
+	if err != nil {
+		return err
+	}
+	switch {
+	case m.line != nil:
+		m.line.Adjustments = append(m.line.Adjustments, adj...)
+	case m.clm != nil:
+		m.clm.Adjustments = append(m.clm.Adjustments, adj...)
+	}
+	return nil
+}
+
+// claimDetail reads the claim's rendering provider (NM1*82) and remark codes (MOA, MIA).
+func (m *map835) claimDetail(s *x12.Segment) {
+	if m.clm == nil {
+		return
+	}
+	switch s.ID() {
+	case "NM1":
+		if m.line == nil && s.Str(1) == "82" && s.Str(8) == "XX" {
+			m.clm.RenderingNPI = s.Str(9)
+		}
+	case "MOA":
+		m.clm.Remarks = appendRemarks(m.clm.Remarks, s, 3, 4, 5, 6, 7)
+	case "MIA":
+		m.clm.Remarks = appendRemarks(m.clm.Remarks, s, 5, 20, 21, 22, 23)
+	}
+}
+
+// serviceLine opens a service line payment (SVC) of the current claim.
+func (m *map835) serviceLine(s *x12.Segment) error {
+	if m.clm == nil {
+		return fmt.Errorf("835 SVC at position %d: service line outside a claim (no CLP before it)", s.Index)
+	}
+	l := LinePayment{Qualifier: string(s.Component(1, 1)), Code: string(s.Component(1, 2)),
+		Modifiers: []string{}, Revenue: s.Str(4), Units: s.Str(5), Submitted: string(s.Component(6, 2)),
+		Adjustments: []Adjustment{}, Remarks: []Remark{}}
+	for c := 3; c <= 6; c++ {
+		if mod := string(s.Component(1, c)); mod != "" {
+			l.Modifiers = append(l.Modifiers, mod)
+		}
+	}
+	if l.Units == "" {
+		l.Units = "1" // SVC05 is required only when units are not 1
+	}
+	var err error
+	if l.Charge, err = amount835(s, 2, true); err != nil {
+		return err
+	}
+	if l.Paid, err = amount835(s, 3, true); err != nil {
+		return err
+	}
+	m.clm.Lines = append(m.clm.Lines, l)
+	m.line = &m.clm.Lines[len(m.clm.Lines)-1]
+	return nil
+}
+
+// lineDetail reads a line's allowed amount (AMT*B6) and remark codes (LQ*HE).
+func (m *map835) lineDetail(s *x12.Segment) error {
+	if m.line == nil {
+		return nil
+	}
+	switch {
+	case s.ID() == "AMT" && s.Str(1) == "B6":
+		a, err := amount835(s, 2, true)
+		if err != nil {
+			return err
+		}
+		m.line.Allowed = &a
+	case s.ID() == "LQ" && s.Str(1) == "HE" && s.Str(2) != "":
+		m.line.Remarks = append(m.line.Remarks, Remark{Code: s.Str(2), Text: RARCWords(s.Str(2))})
+	}
+	return nil
 }
 
 // readCAS reads the up to six reason/amount/quantity triples of one CAS.
