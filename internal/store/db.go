@@ -250,6 +250,10 @@ func splitStatements(body string) []string {
 	return out
 }
 
+// Migrate applies the migrations not applied yet. Open does this; it is here for an
+// operator (and the conformance suite) to run it again on an open store.
+func (db *DB) Migrate(ctx context.Context) error { return db.migrate(ctx) }
+
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {

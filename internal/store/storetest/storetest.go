@@ -77,6 +77,9 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"InboxFiles", testInboxFiles},
 		{"RollbackLeavesNothing", testRollback},
 		{"EventOrderAcrossRuns", testEventOrder},
+		{"ClaimStateMigration", testClaimStateMigration},
+		{"MoveExpectsState", testMoveExpectsState},
+		{"VoidAcceptedReturnsUnits", testVoidAcceptedReturnsUnits},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
