@@ -139,12 +139,12 @@ func runSessionsShow(ctx context.Context, a *app, args []string) int {
 	return exitOK
 }
 
-// claimOf is the claim a session is billed on and where that claim stands ("C-1 paid").
+// claimOf is the session's current claim and where it stands ("C-1 paid").
 func claimOf(s store.SessionRecord) string {
-	if s.ClaimRef == "" {
+	if s.Claim == "" {
 		return ""
 	}
-	return strings.TrimSpace(s.ClaimRef + " " + string(s.ClaimState))
+	return s.Claim + " " + string(s.ClaimState)
 }
 
 // holdOf is why a session is not billed: its own hold reason, or the scrubber's hold on the

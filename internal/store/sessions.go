@@ -58,7 +58,9 @@ type SessionRecord struct {
 	AuthNumber string `json:"auth_number,omitempty"`
 	AuthUnits  int    `json:"auth_units,omitempty"`
 	ClaimRef   string `json:"claim_ref,omitempty"`
-	// ClaimState is where the claim the session is billed on stands (paid, denied...).
+	// Claim is the session's current claim: the one it is billed on, else the latest one
+	// built from it (held or built); ClaimState is where that claim stands (paid, denied...).
+	Claim       string          `json:"claim,omitempty"`
 	ClaimState  lifecycle.State `json:"claim_state,omitempty"`
 	PendingKind string          `json:"pending_kind,omitempty"`
 	ClaimHold   *ClaimHold      `json:"claim_hold,omitempty"` // the scrubber holds its claim (state stays ready)
@@ -448,14 +450,19 @@ const sessionColumns = `id, practice, client_id, payer, code, service_date, stat
 	auth_units, claim_ref, pending_kind, source_file, received_at, updated_at, data,
 	COALESCE((SELECT c.id || ' ' || c.hold_rules FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
 		WHERE cs.session_id = sessions.id AND c.state = 'held' LIMIT 1), ''),
-	COALESCE((SELECT c.state FROM claims c WHERE c.id = sessions.claim_ref), '')`
+	COALESCE((SELECT c.id || ' ' || c.state FROM claims c WHERE c.id = sessions.claim_ref),
+		(SELECT c.id || ' ' || c.state FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
+		WHERE cs.session_id = sessions.id ORDER BY c.created_at DESC, c.id DESC LIMIT 1), '')`
 
 func scanSession(r scanner) (SessionRecord, error) {
 	var s SessionRecord
-	var data, claimHold string
+	var data, claimHold, claim string
 	if err := r.Scan(&s.ID, &s.Practice, &s.ClientID, &s.Payer, &s.Code, &s.Date, &s.Status, &s.State, &s.HoldReason,
-		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data, &claimHold, &s.ClaimState); err != nil {
+		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data, &claimHold, &claim); err != nil {
 		return s, err
+	}
+	if id, st, ok := strings.Cut(claim, " "); ok {
+		s.Claim, s.ClaimState = id, lifecycle.State(st)
 	}
 	if id, rules, ok := strings.Cut(claimHold, " "); ok {
 		s.ClaimHold = &ClaimHold{Claim: id, Rules: strings.Split(rules, ",")}
