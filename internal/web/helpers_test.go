@@ -35,6 +35,7 @@ const (
 
 // fixture is a handler over a real SQLite store seeded through the store's own API.
 type fixture struct {
+	dir string // the data directory: DIR/edigate.db is db
 	db  *store.DB
 	h   *handler
 	srv *httptest.Server
@@ -116,7 +117,8 @@ func testUsers(t testing.TB) Users {
 
 func newFixture(t testing.TB, mod func(*Deps)) *fixture {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "edigate.db"),
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "edigate.db"),
 		store.Options{Now: func() time.Time { return today }})
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +151,7 @@ func newFixture(t testing.TB, mod func(*Deps)) *fixture {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &fixture{db: db, h: h, srv: srv, log: logs}
+	return &fixture{dir: dir, db: db, h: h, srv: srv, log: logs}
 }
 
 // client returns an HTTP client with a cookie jar that does not follow redirects, so
