@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/edigate/edigate/lifecycle"
@@ -104,25 +102,6 @@ func (b *Batch) insertRows(prefix string, rows [][]any, suffix string) error {
 		rows = rows[n:]
 	}
 	return nil
-}
-
-// lookup runs "SELECT key, value FROM ... WHERE col IN " over ids in chunks.
-func (b *Batch) lookup(prefix string, ids []string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
-	for part := range slices.Chunk(ids, 500) {
-		in, args := inList(part)
-		if err := b.eachRow(prefix+in, args, func(sc func(...any) error) error {
-			var k, v string
-			if err := sc(&k, &v); err != nil {
-				return err
-			}
-			out[k] = v
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 func (b *Batch) eachRow(q string, args []any, fn func(scan func(...any) error) error) error {
@@ -256,9 +235,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func atoi64(s string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimLeft(s, "0"), 10, 64)
-	return n
 }
