@@ -23,6 +23,7 @@ func (db *DB) ResponseFacts(ctx context.Context, q remit.FactsQuery) (remit.Fact
 	f := remit.Facts{Claims: map[string]remit.ClaimFacts{}, ByTrace: map[string]string{},
 		BySet: map[remit.SetRef][]string{}, ByISA: map[int64][]string{}}
 	ids := slices.Clone(q.Claims)
+	var err error
 	for part := range slices.Chunk(q.Traces, 500) {
 		in, args := inList(part)
 		if err := db.eachRow(ctx, `SELECT trace, claim_id FROM status_inquiries WHERE trace IN `+in, args, func(sc scanner) error {
@@ -37,27 +38,25 @@ func (db *DB) ResponseFacts(ctx context.Context, q remit.FactsQuery) (remit.Fact
 			return f, fmt.Errorf("store: response facts: 276 traces: %w", err)
 		}
 	}
+	// claimsIn lists the claims an 837P set or interchange carried.
+	claimsIn := func(q string, args ...any) ([]string, error) {
+		var out []string
+		err := db.eachRow(ctx, q+` ORDER BY claim_id`, args, func(sc scanner) error {
+			var id string
+			err := sc.Scan(&id)
+			out = append(out, id)
+			return err
+		})
+		ids = append(ids, out...)
+		return out, err
+	}
 	for _, s := range q.Sets {
-		if err := db.eachRow(ctx, `SELECT claim_id FROM claim_submissions WHERE gs_control = ? AND st_control = ? ORDER BY claim_id`,
-			[]any{s.GS, s.ST}, func(sc scanner) error {
-				var id string
-				err := sc.Scan(&id)
-				f.BySet[s] = append(f.BySet[s], id)
-				ids = append(ids, id)
-				return err
-			}); err != nil {
+		if f.BySet[s], err = claimsIn(`SELECT claim_id FROM claim_submissions WHERE gs_control = ? AND st_control = ?`, s.GS, s.ST); err != nil {
 			return f, fmt.Errorf("store: response facts: set %d/%s: %w", s.GS, s.ST, err)
 		}
 	}
 	for _, isa := range q.Interchanges {
-		if err := db.eachRow(ctx, `SELECT claim_id FROM claim_submissions WHERE isa_control = ? ORDER BY claim_id`,
-			[]any{isa}, func(sc scanner) error {
-				var id string
-				err := sc.Scan(&id)
-				f.ByISA[isa] = append(f.ByISA[isa], id)
-				ids = append(ids, id)
-				return err
-			}); err != nil {
+		if f.ByISA[isa], err = claimsIn(`SELECT claim_id FROM claim_submissions WHERE isa_control = ?`, isa); err != nil {
 			return f, fmt.Errorf("store: response facts: interchange %d: %w", isa, err)
 		}
 	}
