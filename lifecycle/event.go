@@ -49,6 +49,9 @@ const (
 	COBUpdateWaiting EventKind = "cob_update_waiting"
 	AppealWon        EventKind = "appeal_won"
 	AppealLost       EventKind = "appeal_lost"
+	// ClaimStatusPrefix + the lower-case STC01-1 category: what a 277 said of a claim
+	// (status_a2, status_f1), whether or not it moved the claim.
+	ClaimStatusPrefix EventKind = "status_"
 
 	// Files.
 	FileUploaded      EventKind = "uploaded"
@@ -122,8 +125,8 @@ func (k EventKind) Words() string {
 	switch {
 	case strings.HasPrefix(string(k), string(AlertClearedPrefix)):
 		return "Alert cleared"
-	case strings.HasPrefix(string(k), "status_"):
-		return "Claim status (277): " + strings.ToUpper(strings.TrimPrefix(string(k), "status_"))
+	case strings.HasPrefix(string(k), string(ClaimStatusPrefix)):
+		return "Claim status (277): " + strings.ToUpper(strings.TrimPrefix(string(k), string(ClaimStatusPrefix)))
 	}
 	return strings.ReplaceAll(string(k), "_", " ")
 }

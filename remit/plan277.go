@@ -45,7 +45,7 @@ func Plan277(source string, reports []*StatusReport, facts Facts, due Deadlines)
 }
 
 func statusKind(category string) lifecycle.EventKind {
-	return lifecycle.EventKind("status_" + strings.ToLower(category))
+	return lifecycle.ClaimStatusPrefix + lifecycle.EventKind(strings.ToLower(category))
 }
 
 // ack277 plans one claim of a 277CA.
