@@ -39,8 +39,18 @@
 //	0200-0299  remittance, queues, appeals
 //	0300-0399  SFTP exchange ledger
 //	0400-0499  eligibility
+//	0500-0599  the claim lifecycle (one state per claim)
 //
 // Never edit an applied migration; add the next version.
+//
+// # Claim states
+//
+// claims.state is a claim's one lifecycle state (package lifecycle). The store decides no
+// transition: a response is planned in package remit from the facts ResponseFacts reads,
+// and ApplyResponse writes the plan, moving a claim only from the state the plan expects
+// (UPDATE ... WHERE id = ? AND state = ?, exactly one row) and otherwise recomputing the
+// move with lifecycle.Next from the state it finds; Batch.MoveClaim is the one way for the
+// rest (upload, queue outcomes). Queries that mean "written into a file" use sent().
 //
 // # Interfaces
 //
