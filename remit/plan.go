@@ -107,7 +107,7 @@ type Posting struct {
 
 // Move is one claim transition: the state the plan expects the claim in, the state the
 // event asks for, and where the claim ends (From when the event comes late). Kind names
-// the event (the state it asks for, or what a status answer said).
+// the event: the state it asks for.
 type Move struct {
 	From, To, Next lifecycle.State
 	Kind           lifecycle.EventKind

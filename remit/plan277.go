@@ -75,7 +75,7 @@ func (pn *planner) ack277(source string, r *StatusReport, c ClaimStatus, due Dea
 	}
 	if c.Accepted && f.isVoid() {
 		// The payer accepted the withdrawal: the claim is void and its units free.
-		st.Move = pn.move(c.PatientControl, lifecycle.Void, lifecycle.Accepted.Event(), detail)
+		st.Move = pn.move(c.PatientControl, lifecycle.Void, "", detail)
 		st.Move.ReturnUnits = true
 		return st
 	}
@@ -121,10 +121,15 @@ func (pn *planner) status212(source string, r *StatusReport, c ClaimStatus) Step
 	if c.Paid != nil {
 		detail["paid"] = c.Paid.String()
 	}
+	// What the payer said is recorded as it said it; a move it leads to is recorded under
+	// the state, like every move.
+	st.Record = &Record{Kind: statusKind(c.Category), Detail: detail}
 	if to := status212State(c); to != "" {
-		st.Move = pn.move(id, to, statusKind(c.Category), detail)
-	} else {
-		st.Record = &Record{Kind: statusKind(c.Category), Detail: detail}
+		md := make(Detail, len(detail)+3)
+		for k, v := range detail {
+			md[k] = v
+		}
+		st.Move = pn.move(id, to, "", md)
 	}
 	st.FollowUpNote, st.FollowUpMessage = "277 "+source+": "+c.Message, c.Message
 	return st

@@ -113,7 +113,7 @@ func (pn *planner) clp(source string, p *Payment, ci int) Step {
 		st.Record = &Record{Kind: outcome.Event(), Detail: detail}
 		return st
 	case f.isVoid() && outcome == lifecycle.Reversed:
-		st.Move = pn.move(c.PatientControl, lifecycle.Void, lifecycle.Reversed.Event(), detail)
+		st.Move = pn.move(c.PatientControl, lifecycle.Void, "", detail)
 		st.Move.ReturnUnits = true
 		return st
 	case f.isVoid():

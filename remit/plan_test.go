@@ -56,7 +56,7 @@ func TestPlan835(t *testing.T) {
 		{"unbalanced payment goes to review", map[string]ClaimFacts{"C1": filed}, []ClaimPayment{paid}, false,
 			[]step{{from: lifecycle.Accepted, next: lifecycle.Paid, kind: "paid", payerClaim: "PCN-1", outcome: lifecycle.Paid}}, true},
 		{"void reversed: void, units back", map[string]ClaimFacts{"C1": void}, []ClaimPayment{reversal}, true,
-			[]step{{from: lifecycle.Accepted, next: lifecycle.Void, kind: "reversed", returnUnits: true, outcome: lifecycle.Reversed}}, false},
+			[]step{{from: lifecycle.Accepted, next: lifecycle.Void, kind: "void", returnUnits: true, outcome: lifecycle.Reversed}}, false},
 		{"void paid: not paid, review", map[string]ClaimFacts{"C1": void}, []ClaimPayment{paid}, true,
 			[]step{{noMove: true, record: "paid", queue: []queue.Kind{queue.Review}, payerClaim: "PCN-1", outcome: lifecycle.Paid}}, false},
 	}
@@ -139,12 +139,12 @@ func TestPlan277(t *testing.T) {
 		{name: "late acceptance stays paid", version: Version277CA, c: ClaimStatus{PatientControl: "C2", Category: "A2", Accepted: true},
 			from: lifecycle.Paid, next: lifecycle.Paid, kind: "accepted"},
 		{name: "void accepted", version: Version277CA, c: ClaimStatus{PatientControl: "V1", Category: "A2", Accepted: true},
-			from: lifecycle.FileAccepted, next: lifecycle.Void, kind: "accepted", returnUnits: true},
+			from: lifecycle.FileAccepted, next: lifecycle.Void, kind: "void", returnUnits: true},
 		{name: "unknown claim", version: Version277CA, c: ClaimStatus{PatientControl: "X", Category: "A2", Accepted: true},
 			unmatched: true, record: "accepted"},
 		{name: "X212 finalized paid, found by trace", version: Version277, trace: map[string]string{"T1": "C1"},
 			c:    ClaimStatus{PatientControl: "?", Trace: "T1", Category: "F1", Finalized: true, Statuses: []StatusCode{{Category: "F1"}}},
-			from: lifecycle.FileAccepted, next: lifecycle.Paid, kind: "status_f1", answer: true},
+			from: lifecycle.FileAccepted, next: lifecycle.Paid, kind: "paid", record: "status_f1", answer: true},
 		{name: "X212 rejection moves nothing", version: Version277, c: ClaimStatus{PatientControl: "C1", Category: "A4", Rejected: true},
 			record: "status_a4"},
 	}

@@ -199,6 +199,11 @@ func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult) erro
 			return err
 		}
 	}
+	if st.Record != nil {
+		if err := b.Event(lifecycle.EntityClaim, st.Claim, st.Record.Kind, f.Name, st.Record.Detail); err != nil {
+			return err
+		}
+	}
 	if st.Move != nil {
 		moved, err := b.applyMove(st.Claim, st.Move, f.Name)
 		if err != nil {
@@ -206,11 +211,6 @@ func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult) erro
 		}
 		if moved {
 			out.Applied++
-		}
-	}
-	if st.Record != nil {
-		if err := b.Event(lifecycle.EntityClaim, st.Claim, st.Record.Kind, f.Name, st.Record.Detail); err != nil {
-			return err
 		}
 	}
 	for _, it := range st.Queue {
