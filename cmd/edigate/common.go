@@ -52,8 +52,7 @@ func (e *cliEnv) pipeline() *pipeline.Pipeline {
 func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, int) {
 	cfg, err := config.Load(f.config)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, exitUsage
+		return nil, configLoadFailed(a, name, err)
 	}
 	if f.data != "" {
 		cfg.DataDir = f.data

@@ -42,8 +42,7 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 	}
 	cfg, err := config.Load(f.config)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, nil, exitUsage
+		return nil, nil, configLoadFailed(a, name, err)
 	}
 	if f.data != "" {
 		cfg.DataDir = f.data

@@ -172,7 +172,16 @@ func decode(path string) (*Config, error) {
 			return nil, fmt.Errorf("config: %w", err)
 		}
 		// moov-io/base/config reads the file named by APP_CONFIG; --config is the same thing.
+		// The variable is put back afterwards so that one load does not leak into the next.
+		prev, had := os.LookupEnv(moovconfig.APP_CONFIG)
 		os.Setenv(moovconfig.APP_CONFIG, path)
+		defer func() {
+			if had {
+				os.Setenv(moovconfig.APP_CONFIG, prev)
+			} else {
+				os.Unsetenv(moovconfig.APP_CONFIG)
+			}
+		}()
 	}
 	var cfg Config
 	svc := moovconfig.NewService(log.NewNopLogger())
