@@ -209,3 +209,50 @@ func TestConfigCheckConnect(t *testing.T) {
 		})
 	}
 }
+
+// A command prints its results on stdout and only warnings and errors on stderr, in
+// words; JSON log lines only when --log-format json asks for them.
+func TestCLILogLines(t *testing.T) {
+	cases := []struct {
+		name  string
+		level string
+		args  []string
+		code  int
+		want  []string
+		not   []string
+		json  bool // every stderr line is a JSON object
+	}{
+		{"words, warnings only", "", nil, exitOK, nil, []string{"{", "837P written"}, false},
+		{"debug in words", "debug", nil, exitOK, []string{"edigate demo: note: 837P written claims="}, []string{"{"}, false},
+		{"json asked for", "debug", []string{"--log-format", "json"}, exitOK, []string{`"message":"837P written"`, `"cmd":"demo"`}, nil, true},
+		{"unknown format", "", []string{"--log-format", "xml"}, exitUsage, []string{`--log-format "xml" is not json, console or auto`}, nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("APP_CONFIG", "")
+			t.Setenv("EDIGATE_LOG_LEVEL", c.level)
+			code, out, errOut := runCmd(t, "", append([]string{"demo", "--once", "--data", t.TempDir()}, c.args...)...)
+			if code != c.code {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			if c.code == exitOK && !strings.Contains(out, "sample file(s) copied") {
+				t.Errorf("stdout: %s", out)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(errOut, w) || strings.Contains(out, w) && w != "{" {
+					t.Errorf("output has %q:\n%s", w, errOut)
+				}
+			}
+			for _, l := range strings.Split(strings.TrimSpace(errOut), "\n") {
+				if c.json != strings.HasPrefix(l, "{") && l != "" {
+					t.Errorf("stderr line %q", l)
+				}
+			}
+		})
+	}
+}

@@ -24,8 +24,8 @@ import (
 
 // daemonFlags are the flags `run` and `demo` share.
 type daemonFlags struct {
-	config, data, simRules string
-	once                   bool
+	config, data, simRules, logFormat string
+	once                              bool
 }
 
 func (f *daemonFlags) register(fs *flag.FlagSet, rulesUsage string) {
@@ -33,6 +33,7 @@ func (f *daemonFlags) register(fs *flag.FlagSet, rulesUsage string) {
 	fs.StringVar(&f.data, "data", "", "data directory (default from config: ./edigate-data)")
 	fs.StringVar(&f.simRules, "sim-rules", "", rulesUsage)
 	fs.BoolVar(&f.once, "once", false, "run every step once, in order, and exit")
+	registerLogFormat(fs, &f.logFormat)
 }
 
 // loadDaemonConfig parses args and loads the configuration and simulator rules they name.
@@ -46,6 +47,9 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 	}
 	if f.data != "" {
 		cfg.DataDir = f.data
+	}
+	if code, ok := applyLogFormat(a, name, cfg, f.logFormat); !ok {
+		return nil, nil, code
 	}
 	var rules *sim.Rules
 	if f.simRules != "" {
@@ -62,6 +66,14 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 // startDaemon builds the daemon and wires the steps whose packages it does not import.
 func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rules, demo, once bool) (*daemon.Daemon, error) {
 	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format)
+	if once {
+		// One pass is a command like any other: its results, then warnings and errors only.
+		name := "run"
+		if demo {
+			name = "demo"
+		}
+		log = logging.NewCLI(a.stderr, name, cfg.Log.Level, cfg.Log.Format)
+	}
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Log: log, Demo: demo, SimRules: rules, Out: a.stdout})
 	if err != nil {
 		return nil, err
