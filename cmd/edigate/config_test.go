@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -8,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/scheduler/sshdtest"
 )
 
@@ -254,5 +257,39 @@ func TestCLILogLines(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A payer entry that says nothing about telehealth accepts a POS 10 / modifier 95 session
+// (the payer defaults) instead of holding it with "accepted: none".
+func TestNewPayerAcceptsTelehealthByDefault(t *testing.T) {
+	t.Setenv("APP_CONFIG", "")
+	dir := t.TempDir()
+	src, _ := os.ReadFile(initConfig(t, dir, "--npi", "1245319599", "--provider-npi", "1003000126", "--tax-id", "371234567", "--payer-id", "87726"))
+	cfgPath := filepath.Join(dir, "practice.yml")
+	os.WriteFile(cfgPath, []byte(strings.Replace(string(src), `address: {line1: "", line2: "", city: "", state: "", zip: ""}`,
+		`address: {line1: "100 Main St", line2: "", city: "Springfield", state: "IL", zip: "627011234"}`, 1)), 0o600)
+	data := filepath.Join(dir, "data")
+	os.MkdirAll(filepath.Join(data, "inbox"), 0o700)
+	date := time.Now().AddDate(0, 0, -3).Format(time.DateOnly)
+	session := `{"type":"session","id":"T-1","practice":"my-practice","status":"completed",
+ "client":{"id":"C-1","first_name":"Jane","last_name":"Doe","dob":"1990-04-02","gender":"F",
+           "address":{"line1":"12 Oak Ave","city":"Springfield","state":"IL","zip":"62702"}},
+ "coverage":{"payer":"main-payer","member_id":"W123456789","group":"GRP100","relationship":"self","priority":"primary"},
+ "date":"` + date + `","start":"14:00","end":"14:55",
+ "service":{"code":"90837","modifiers":["95"],"units":1,"place_of_service":"10"},
+ "diagnoses":["F41.1"],"rendering_provider":"1003000126","supervising_provider":null,"charge":"150.00"}`
+	os.WriteFile(filepath.Join(data, "inbox", "s.json"), []byte(session), 0o600)
+	if code, out, errOut := runCmd(t, "", "run", "--once", "--config", cfgPath, "--data", data); code != exitOK {
+		t.Fatalf("run --once: exit %d\n%s%s", code, out, errOut)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(data, "edigate.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.Session(context.Background(), "T-1")
+	if err != nil || s.State != store.StateBilled {
+		t.Fatalf("session: %v %s %q", err, s.State, s.HoldReason)
 	}
 }
