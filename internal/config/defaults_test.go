@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -86,4 +87,18 @@ func equalJSONish(a, b any) bool {
 		return slices.Equal(as, bs)
 	}
 	return a == b
+}
+
+// The README's payer defaults table is this list.
+func TestPayerDefaultsDocumented(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range PayerDefaults() {
+		row := "| `" + d.Key + "` | `" + d.Value + "` | " + d.Why + " |"
+		if !strings.Contains(string(b), row) {
+			t.Errorf("README lacks the row %s", row)
+		}
+	}
 }
