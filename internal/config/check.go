@@ -195,11 +195,9 @@ func decode(path string) (*Config, error) {
 // folder and returns its path.
 func (s *Source) withoutKeys(ps []*Problem) (string, error) {
 	for _, p := range ps {
-		parent, name := p.Key, p.Key
+		parent, name := "", p.Key
 		if i := strings.LastIndex(p.Key, "."); i >= 0 {
 			parent, name = p.Key[:i], p.Key[i+1:]
-		} else {
-			parent = ""
 		}
 		n := s.root
 		if parent != "" {
@@ -210,7 +208,7 @@ func (s *Source) withoutKeys(ps []*Problem) (string, error) {
 			n = node
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == name {
+			if strings.EqualFold(n.Content[i].Value, name) {
 				n.Content = append(n.Content[:i], n.Content[i+2:]...)
 				break
 			}
