@@ -92,6 +92,18 @@ func Check(path string) (*Checked, error) {
 		c.Source = src
 		pruned = src.UnknownKeys()
 	}
+	if secrets := strings.TrimSpace(os.Getenv(moovconfig.APP_CONFIG_SECRETS)); secrets != "" {
+		sec, err := ParseSource(secrets)
+		if err != nil {
+			return nil, err
+		}
+		if ps := sec.UnknownKeys(); len(ps) > 0 {
+			// Nothing decodes past an unknown key in the secrets file; it is short, and
+			// these are all that is reported until they are fixed.
+			c.Problems = append(pruned, ps...)
+			return c, nil
+		}
+	}
 	var cfg *Config
 	for attempt := 0; ; attempt++ {
 		var err error

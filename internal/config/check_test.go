@@ -168,3 +168,23 @@ func TestCheckUnreadable(t *testing.T) {
 		t.Errorf("syntax error: %v", err)
 	}
 }
+
+// An unknown key in the secrets file is named with that file's line.
+func TestCheckSecretsUnknownKey(t *testing.T) {
+	dir := t.TempDir()
+	secrets := filepath.Join(dir, "secrets.yml")
+	os.WriteFile(secrets, []byte("clearinghouses:\n  - id: sim\n    sftp:\n      pasword: x\n"), 0o600)
+	t.Setenv("APP_CONFIG", "")
+	t.Setenv("APP_CONFIG_SECRETS", secrets)
+	c, err := Check("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) != 1 || c.Problems[0].File != secrets || c.Problems[0].Line != 4 ||
+		c.Problems[0].Message != "unknown key; did you mean clearinghouses[0].sftp.password?" {
+		t.Fatalf("%v", c.Problems)
+	}
+	if _, err := Load(""); err == nil {
+		t.Error("Load accepted it")
+	}
+}
