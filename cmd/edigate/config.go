@@ -63,7 +63,12 @@ func runConfigCheck(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "%d problem(s) in %s\n", len(problems), name)
 		return exitInvalid
 	}
-	fmt.Fprintf(a.stderr, "%s: no problems\n", name)
+	// The result, on stdout; after the effective configuration as a comment, so that what
+	// is printed stays YAML.
+	if !*quiet {
+		fmt.Fprint(a.stdout, "# ")
+	}
+	fmt.Fprintf(a.stdout, "%s: no problems\n", name)
 	return exitOK
 }
 

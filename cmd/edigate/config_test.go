@@ -58,7 +58,7 @@ func TestInitWritesAConfigThatPassesCheck(t *testing.T) {
 		t.Fatalf("mode: %v %v", fi, err)
 	}
 	code, out, errOut = runCmd(t, "", "config", "check", "--config", path)
-	if code != exitOK || !strings.Contains(errOut, "no problems") {
+	if code != exitOK || !strings.Contains(out, "\n# "+path+": no problems\n") {
 		t.Fatalf("check of the starter: exit %d\n%s", code, errOut)
 	}
 	for _, want := range []string{`npi: "1003000126"`, "id: valley", "appeal_days: 60 # default", `modifier: "95" # default`} {
@@ -109,7 +109,8 @@ func TestConfigCheckCLI(t *testing.T) {
 		stderr  []string
 		without []string // in neither stream
 	}{
-		{"starter", []string{"--config", good}, exitOK, []string{"practices:", "timely_filing_days: 90 # default"}, []string{"no problems"}, nil},
+		{"starter", []string{"--config", good}, exitOK, []string{"practices:", "timely_filing_days: 90 # default", "# " + good + ": no problems"}, nil, nil},
+		{"starter quietly", []string{"--config", good, "-q"}, exitOK, []string{good + ": no problems"}, nil, []string{"practices:"}},
 		{"bad npi", []string{"--config", badNPI}, exitInvalid, []string{"practices:"},
 			[]string{fmt.Sprintf("%s:%d: config practices[0].npi: 1234567890 fails the NPI check digit", badNPI, lineOf(t, badNPI, "1234567890")), "1 problem(s)"}, nil},
 		{"unknown key", []string{"--config", typo, "-q"}, exitInvalid, nil,
@@ -118,7 +119,7 @@ func TestConfigCheckCLI(t *testing.T) {
 				"config clearinghouses[0].after_download: \"\" is not delete, move or leave"}, []string{"practices:"}},
 		{"secret masked", []string{"--config", secret}, exitOK, []string{`password: '********'`}, nil, []string{"hunter2"}},
 		{"missing file", []string{"--config", filepath.Join(dir, "none.yml")}, exitUsage, nil, []string{"no such file"}, nil},
-		{"built-in", nil, exitOK, []string{"demo-practice"}, []string{"the built-in configuration: no problems"}, nil},
+		{"built-in", nil, exitOK, []string{"demo-practice", "the built-in configuration: no problems"}, nil, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
