@@ -131,7 +131,9 @@ func Check(path string) (*Checked, error) {
 		if slices.ContainsFunc(pruned, func(q *Problem) bool { return q.Key == p.Key }) {
 			continue // the value was left out because it is wrong; once is enough
 		}
-		if c.Source.Has(topKey(p.Key)) {
+		if v := envKeys[p.Key]; v != "" && os.Getenv(v) != "" {
+			p.Message += " (set by " + v + ")"
+		} else if c.Source.Has(topKey(p.Key)) {
 			p.File, p.Line = c.Source.Path, c.Source.Line(p.Key)
 		}
 		c.Problems = append(c.Problems, p)
@@ -144,6 +146,11 @@ func Check(path string) (*Checked, error) {
 	c.Config = cfg
 	return c, nil
 }
+
+// envKeys are the keys an EDIGATE_* variable overrides (applyEnv): a problem with such a
+// value names the variable, not the file's line.
+var envKeys = map[string]string{"data_dir": "EDIGATE_DATA_DIR", "store": "EDIGATE_STORE", "log.level": "EDIGATE_LOG_LEVEL",
+	"web.listen": "EDIGATE_WEB_LISTEN", "admin.listen": "EDIGATE_ADMIN_LISTEN"}
 
 func lineOrder(p *Problem) int {
 	if p.Line == 0 {

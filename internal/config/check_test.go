@@ -188,3 +188,18 @@ func TestCheckSecretsUnknownKey(t *testing.T) {
 		t.Error("Load accepted it")
 	}
 }
+
+// A bad value from an EDIGATE_* variable names the variable, not the file's line.
+func TestCheckEnvOverrideNamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yml")
+	os.WriteFile(path, []byte("store: sqlite\nlog:\n  level: info\n"), 0o600)
+	t.Setenv("EDIGATE_STORE", "mysql")
+	c, err := Check(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) != 1 || c.Problems[0].Line != 0 ||
+		c.Problems[0].Error() != `config store: "mysql" is neither sqlite nor a postgres:// URL (set by EDIGATE_STORE)` {
+		t.Fatalf("%v", c.Problems)
+	}
+}
