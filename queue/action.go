@@ -38,6 +38,10 @@ type Action struct {
 	Source   string  // where it was done ("web", "cli"), recorded with the event
 }
 
+// Engine is who the engine's own entries are by (a 277 answer noted on a follow-up item,
+// an item closed because its 835 arrived).
+const Engine = "edigate"
+
 // Errors the queue service answers with; callers map them (404, 400, exit codes).
 var (
 	ErrNoItem    = errors.New("no such queue item")
