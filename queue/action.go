@@ -122,3 +122,24 @@ func (it Item) audit(a Action) Event {
 	kind := map[ActionKind]lifecycle.EventKind{ActAssign: lifecycle.QueueAssign, ActNote: lifecycle.QueueNote, ActResolve: lifecycle.QueueResolve}[a.Kind]
 	return Event{Entity: ent, ID: id, Kind: kind, Detail: d}
 }
+
+// Replay adds to a hold's thread an action recorded on its subject (Record's event): a
+// hold is no stored item, its history is its thread. Events of other items or kinds are
+// ignored.
+func (it *Item) Replay(kind lifecycle.EventKind, at string, detail map[string]string) {
+	if detail["item"] != it.Key() {
+		return
+	}
+	who, text := detail["who"], detail["text"]
+	switch kind {
+	case lifecycle.QueueAssign:
+		it.Assignee = detail["assignee"]
+		it.Thread = append(it.Thread, Entry{At: at, Who: who, What: ActAssign, Text: it.Assignee})
+	case lifecycle.QueueNote:
+	default:
+		return
+	}
+	if text != "" {
+		it.Thread = append(it.Thread, Entry{At: at, Who: who, What: ActNote, Text: text})
+	}
+}

@@ -198,3 +198,35 @@ func TestHolds(t *testing.T) {
 		t.Errorf("sorted %v", ids)
 	}
 }
+
+// A hold's thread is the history of its subject: Record's events replayed give the same
+// entries Record planned, and events of other items are not this one's.
+func TestReplay(t *testing.T) {
+	hold := Item{Kind: Holds, SessionID: "S-4", State: Open}
+	var evs []Event
+	var want []Entry
+	for _, a := range []Action{
+		{Kind: ActAssign, Who: "lee", Assignee: "kim", Text: "yours"},
+		{Kind: ActNote, Who: "kim", Text: "called the payer"},
+	} {
+		c, err := Record(hold, a, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, c.Event)
+		want = append(want, c.Entries...)
+	}
+	other := Item{Kind: Holds, SessionID: "S-5"}
+	c, _ := Record(other, Action{Kind: ActNote, Who: "kim", Text: "not S-4"}, now)
+	evs = append(evs, c.Event, Event{Kind: lifecycle.SessionHeld, Detail: map[string]any{"item": hold.Key()}})
+	for _, e := range evs {
+		d := map[string]string{}
+		for k, v := range e.Detail {
+			d[k] = v.(string)
+		}
+		hold.Replay(e.Kind, Stamp(now), d)
+	}
+	if hold.Assignee != "kim" || !reflect.DeepEqual(hold.Thread, want) {
+		t.Errorf("replayed hold = %+v\nwant thread %+v", hold, want)
+	}
+}
