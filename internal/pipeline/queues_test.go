@@ -41,9 +41,9 @@ func TestQueuesDenialBecomesAppeal(t *testing.T) {
 		a    queue.Action
 		want error
 	}{
-		{queue.Appeals, key, queue.Action{Kind: queue.ActNote, Text: "x"}, queue.ErrNoItem},       // not an appeal
-		{queue.Denials, "nope", queue.Action{Kind: queue.ActNote, Text: "x"}, queue.ErrNoItem},    // not an id
-		{queue.Denials, "999999", queue.Action{Kind: queue.ActNote, Text: "x"}, queue.ErrNoItem},  // no such item
+		{queue.Appeals, key, queue.Action{Kind: queue.ActNote, Text: "x"}, queue.ErrNoItem},      // not an appeal
+		{queue.Denials, "nope", queue.Action{Kind: queue.ActNote, Text: "x"}, queue.ErrNoItem},   // not an id
+		{queue.Denials, "999999", queue.Action{Kind: queue.ActNote, Text: "x"}, queue.ErrNoItem}, // no such item
 		{queue.Denials, key, queue.Action{Kind: queue.ActResolve, Outcome: queue.AppealWon}, queue.ErrBadAction},
 		{queue.Holds, "session-NOPE", queue.Action{Kind: queue.ActNote, Text: "x"}, queue.ErrNoItem},
 	}
