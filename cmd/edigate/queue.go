@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
-	"github.com/edigate/edigate/internal/web"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
-	"github.com/edigate/edigate/x12"
 )
 
 // remitFlags are the flags of the queue, report, trace, appeal and remit post verbs.
@@ -80,49 +79,86 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 // runQueue dispatches the queue verbs.
 func runQueue(ctx context.Context, a *app, args []string) int {
 	return subcommand(ctx, a, "queue", []command{
-		{"list", "list queue items (--kind rejections|denials|appeals|follow-up|review|holds)", runQueueList},
-		{"resolve", "resolve an item: --outcome resubmitted|appeal_sent|written_off|appeal_won|appeal_lost|no_action", runQueueResolve},
+		{"list", "list queue items (--kind " + kindList() + ")", runQueueList},
+		{"resolve", "resolve an item: --outcome " + outcomeList(), runQueueResolve},
 		{"assign", "assign an item: queue assign ID WHO", runQueueAssign},
 		{"note", "add a note to an item: queue note ID TEXT", runQueueNote},
 		{"followup", "queue claims with no 835 after claims.follow_up_days and write 276 status inquiries", runQueueFollowup},
 	}, args)
 }
 
+func kindList() string {
+	var s []string
+	for _, k := range queue.Kinds() {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, "|")
+}
+
+func outcomeList() string {
+	var s []string
+	for _, o := range queue.Outcomes() {
+		s = append(s, string(o))
+	}
+	return strings.Join(s, "|")
+}
+
+// queues is the queue service the web UI uses too, so a verb here means what the button
+// there does.
+func queues(env *cliEnv) pipeline.Queues { return pipeline.Queues{Pipeline: env.pipeline()} }
+
 func runQueueList(ctx context.Context, a *app, args []string) int {
-	fs := newFlags(a, "queue list", "", "List work queue items, nearest deadline first.")
+	fs := newFlags(a, "queue list", "", "List work queue items, nearest deadline first, with who has them and the latest note.")
 	var f remitFlags
 	f.register(fs, true)
-	kind := fs.String("kind", "", "rejections, denials, appeals, follow-up, review or holds (default: all)")
+	kindFlag := fs.String("kind", "", strings.ReplaceAll(kindList(), "|", ", ")+" (default: all but holds)")
 	all := fs.Bool("all", false, "include resolved items")
 	env, code := parseAndOpen(ctx, a, "queue list", fs, &f, args, -1)
 	if env == nil {
 		return code
 	}
 	defer env.db.Close()
-	if *kind == "holds" {
-		return listHolds(ctx, a, env, f.json)
+	var kind queue.Kind
+	if *kindFlag != "" {
+		k, err := queue.ParseKind(*kindFlag)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
+			return exitUsage
+		}
+		kind = k
 	}
-	items, err := env.db.QueueItems(ctx, store.QueueFilter{Kind: *kind, OpenOnly: !*all})
+	svc := queues(env)
+	items, err := svc.List(ctx, kind, *all)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
 		return exitUsage
-	}
-	if items == nil {
-		items = []store.QueueItem{}
 	}
 	if f.json {
 		return emitJSON(a, "remit", items)
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tQUEUE\tCLAIM\tREASON\tCATEGORY/ACTION\tAMOUNT\tDUE\tMESSAGE")
+	if kind == queue.Holds {
+		fmt.Fprintln(w, "HELD\tID\tPAYER\tDATE\tREASON\tFILE BY\tASSIGNEE\tLATEST NOTE\tWHAT TO DO")
+	} else {
+		fmt.Fprintln(w, "ID\tQUEUE\tCLAIM\tREASON\tCATEGORY/ACTION\tAMOUNT\tDUE\tASSIGNEE\tLATEST NOTE\tMESSAGE")
+	}
 	for _, it := range items {
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Kind, it.ClaimID, it.Reason, it.Category+"/"+it.Action,
-			it.Amount, it.Due, it.Message)
+		if kind == queue.Holds {
+			held, id := "session", it.SessionID
+			if id == "" {
+				held, id = "claim", it.ClaimID
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", held, id, it.Payer, it.Date, it.Message, it.Due,
+				it.Assignee, latestNote(it), it.Action)
+			continue
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Kind, it.ClaimID, it.Reason, it.Category+"/"+it.Action,
+			it.Amount, it.Due, it.Assignee, latestNote(it), it.Message)
 	}
 	w.Flush()
-	if *kind == "" {
-		// Holds are not queue rows (they clear themselves); say how many there are.
-		holds, err := holdQueue(env).Items(ctx)
+	if kind == "" {
+		// Holds are not stored items (they clear themselves); say how many there are.
+		holds, err := svc.List(ctx, queue.Holds, false)
 		if err != nil {
 			fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
 			return exitUsage
@@ -134,59 +170,43 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 	return exitOK
 }
 
-// holdQueue is the holds queue the web UI shows, so both list the same holds: sessions on
-// an authorization or eligibility hold and claims the scrubber held.
-func holdQueue(env *cliEnv) *web.HoldQueue { return &web.HoldQueue{Store: env.db, Config: env.cfg} }
+// maxNoteCell keeps a long note from stretching the whole table; `--json` has it whole.
+const maxNoteCell = 60
 
-// holdItem is a hold as `queue list --kind holds --json` prints it.
-type holdItem struct {
-	Kind     string     `json:"kind"` // session or claim
-	ID       string     `json:"id"`
-	Payer    string     `json:"payer"`
-	Code     string     `json:"code,omitempty"`
-	Date     string     `json:"date,omitempty"`
-	Reason   string     `json:"reason"`
-	Words    string     `json:"words"`
-	Action   string     `json:"action"`
-	Deadline string     `json:"deadline,omitempty"`
-	DueFor   string     `json:"due_for,omitempty"`
-	Amount   x12.Amount `json:"amount"`
-	Assignee string     `json:"assignee,omitempty"`
+// latestNote is the item's newest note on one line, "who: text", cut to maxNoteCell.
+func latestNote(it queue.Item) string {
+	n, ok := it.LatestNote()
+	if !ok {
+		return ""
+	}
+	s := strings.Join(strings.Fields(n.Text), " ")
+	if n.Who != "" {
+		s = n.Who + ": " + s
+	}
+	if r := []rune(s); len(r) > maxNoteCell {
+		s = string(r[:maxNoteCell-1]) + "…"
+	}
+	return s
 }
 
-func listHolds(ctx context.Context, a *app, env *cliEnv, asJSON bool) int {
-	items, err := holdQueue(env).Items(ctx)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
-		return exitUsage
+// actor is who the CLI records as acting: --who, else the login name.
+func actor(who string) string {
+	if who != "" {
+		return who
 	}
-	out := []holdItem{}
-	for _, it := range items {
-		out = append(out, holdItem{Kind: it.EntityKind, ID: it.EntityID, Payer: it.Payer, Code: it.Code, Date: it.Date,
-			Reason: it.Reason, Words: it.Words, Action: it.Action, Deadline: it.Deadline, DueFor: it.DueFor,
-			Amount: it.Amount, Assignee: it.Assignee})
+	if u := os.Getenv("USER"); u != "" {
+		return u
 	}
-	return emitList(a, "queue list", asJSON, out, "nothing on hold", "HELD\tID\tPAYER\tDATE\tREASON\tFILE BY\tWHAT TO DO",
-		func(h holdItem) string {
-			return strings.Join([]string{h.Kind, h.ID, h.Payer, h.Date, h.Words, h.Deadline, h.Action}, "\t")
-		})
-}
-
-func queueID(a *app, s string) (int64, bool) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate queue: %q is not a queue item id\n", s)
-		return 0, false
-	}
-	return id, true
+	return "cli"
 }
 
 func runQueueResolve(ctx context.Context, a *app, args []string) int {
-	fs := newFlags(a, "queue resolve", "ID", "Resolve a queue item with an outcome; appeal_sent opens an appeals item, resubmitted\nmarks the claim corrected, written_off closes it.")
+	fs := newFlags(a, "queue resolve", "ID", "Resolve a queue item with an outcome; appeal_sent opens an appeals item that keeps the\nitem's assignee and notes, resubmitted builds the corrected claim, written_off closes it.")
 	var f remitFlags
 	f.register(fs, true)
-	outcome := fs.String("outcome", "", "resubmitted, appeal_sent, written_off, appeal_won, appeal_lost or no_action")
+	outcome := fs.String("outcome", "", strings.ReplaceAll(outcomeList(), "|", ", "))
 	note := fs.String("note", "", "note to keep with the item")
+	who := fs.String("who", "", "who is resolving it (default: $USER)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -194,8 +214,9 @@ func runQueueResolve(ctx context.Context, a *app, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	id, ok := queueID(a, fs.Arg(0))
-	if !ok {
+	o, err := queue.ParseOutcome(*outcome)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue resolve: %v\n", err)
 		return exitUsage
 	}
 	env, code := remitEnv(ctx, a, "queue resolve", f)
@@ -203,8 +224,7 @@ func runQueueResolve(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	defer env.db.Close()
-	p := env.pipeline()
-	r, err := p.ResolveQueueItem(ctx, id, *outcome, *note)
+	r, err := queues(env).Resolve(ctx, "", fs.Arg(0), queue.Action{Kind: queue.ActResolve, Who: actor(*who), Outcome: o, Text: *note, Source: "cli"})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate queue resolve: %v\n", err)
 		return exitInvalid
@@ -252,17 +272,21 @@ func runQueueFollowup(ctx context.Context, a *app, args []string) int {
 }
 
 func runQueueAssign(ctx context.Context, a *app, args []string) int {
-	return queueUpdate(ctx, a, "assign", args, func(db *store.DB, id int64, s string) error { return db.AssignQueueItem(ctx, id, s) })
+	return queueUpdate(ctx, a, queue.ActAssign, args)
 }
 
 func runQueueNote(ctx context.Context, a *app, args []string) int {
-	return queueUpdate(ctx, a, "note", args, func(db *store.DB, id int64, s string) error { return db.NoteQueueItem(ctx, id, s) })
+	return queueUpdate(ctx, a, queue.ActNote, args)
 }
 
-func queueUpdate(ctx context.Context, a *app, verb string, args []string, fn func(*store.DB, int64, string) error) int {
-	fs := newFlags(a, "queue "+verb, "ID TEXT", verb+" a queue item")
+// queueUpdate assigns or notes an item: a stored item by its id, a hold by its key
+// (session-ID or claim-ID, as `queue list --kind holds --json` shows).
+func queueUpdate(ctx context.Context, a *app, act queue.ActionKind, args []string) int {
+	verb := string(act)
+	fs := newFlags(a, "queue "+verb, "ID TEXT", verb+" a queue item (a hold by session-ID or claim-ID)")
 	var f remitFlags
 	f.register(fs, true)
+	who := fs.String("who", "", "who is acting (default: $USER)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -270,18 +294,21 @@ func queueUpdate(ctx context.Context, a *app, verb string, args []string, fn fun
 		fs.Usage()
 		return exitUsage
 	}
-	id, ok := queueID(a, fs.Arg(0))
-	if !ok {
-		return exitUsage
-	}
 	env, code := remitEnv(ctx, a, "queue "+verb, f)
 	if code != exitOK {
 		return code
 	}
 	defer env.db.Close()
-	if err := fn(env.db, id, strings.Join(fs.Args()[1:], " ")); err != nil {
+	text := strings.Join(fs.Args()[1:], " ")
+	action := queue.Action{Kind: act, Who: actor(*who), Source: "cli"}
+	if act == queue.ActAssign {
+		action.Assignee = text
+	} else {
+		action.Text = text
+	}
+	if err := queues(env).Act(ctx, "", fs.Arg(0), action); err != nil {
 		fmt.Fprintf(a.stderr, "edigate queue %s: %v\n", verb, err)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, queue.ErrNoItem) || errors.Is(err, queue.ErrResolved) || errors.Is(err, queue.ErrBadAction) {
 			return exitInvalid
 		}
 		return exitUsage

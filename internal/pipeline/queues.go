@@ -40,10 +40,11 @@ func (q Queues) Items(ctx context.Context, kind queue.Kind) ([]queue.Item, error
 	return q.List(ctx, kind, false)
 }
 
-// Item finds the item of kind ("" for any stored kind) with key (Item.Key), or
-// queue.ErrNoItem. A stored item is found resolved too; acting on it says so.
+// Item finds the item of kind ("" for any kind) with key (Item.Key), or queue.ErrNoItem.
+// A stored item is found resolved too; acting on it says so.
 func (q Queues) Item(ctx context.Context, kind queue.Kind, key string) (queue.Item, error) {
-	if kind == queue.Holds {
+	id, err := strconv.ParseInt(key, 10, 64)
+	if kind == queue.Holds || (kind == "" && err != nil) {
 		items, err := q.Holds(ctx)
 		if err != nil {
 			return queue.Item{}, err
@@ -55,7 +56,6 @@ func (q Queues) Item(ctx context.Context, kind queue.Kind, key string) (queue.It
 		}
 		return queue.Item{}, fmt.Errorf("hold %s: %w", key, queue.ErrNoItem)
 	}
-	id, err := strconv.ParseInt(key, 10, 64)
 	if err != nil {
 		return queue.Item{}, fmt.Errorf("%q: %w", key, queue.ErrNoItem)
 	}
