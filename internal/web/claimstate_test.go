@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
 )
 
 // seedClaimStates stores three filed claims of session S-1 and S-2 (claims.state "filed"),

@@ -260,5 +260,5 @@ var errBoom = errors.New("boom")
 // brokenQueue fails to list, to prove one broken queue does not take the dashboard down.
 type brokenQueue struct{}
 
-func (brokenQueue) Items(context.Context) ([]queue.Item, error)          { return nil, errBoom }
+func (brokenQueue) Items(context.Context) ([]queue.Item, error)     { return nil, errBoom }
 func (brokenQueue) Act(context.Context, string, queue.Action) error { return errBoom }
