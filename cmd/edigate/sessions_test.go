@@ -127,6 +127,19 @@ func TestAuthCLI(t *testing.T) {
 		holds[0].Kind != queue.Holds || holds[0].SessionID != "S-3" || holds[0].Reason != "auth_exhausted" {
 		t.Fatalf("holds = %s (%v)", out, err)
 	}
+	// A hold is assigned by its key, as the web UI does; the holds list shows it.
+	if _, errs, code := cli(t, "queue", "assign", "--data", dir, "--who", "lee", "session-S-3", "kim"); code != exitOK {
+		t.Fatalf("assign a hold: %d %s", code, errs)
+	}
+	if _, _, code := cli(t, "queue", "assign", "--data", dir, "session-S-1", "kim"); code != exitInvalid {
+		t.Errorf("assigning a session not held: exit %d", code)
+	}
+	out, _, _ = cli(t, "queue", "list", "--kind", "holds", "--data", dir, "--json")
+	holds = nil
+	if err := json.Unmarshal([]byte(out), &holds); err != nil || len(holds) != 1 || holds[0].Assignee != "kim" || len(holds[0].Thread) != 1 ||
+		holds[0].Thread[0].Who != "lee" {
+		t.Fatalf("holds after assign = %s (%v)", out, err)
+	}
 	out, _, _ = cli(t, "queue", "list", "--data", dir)
 	if !strings.HasPrefix(out, "ID") || !strings.Contains(out, "1 held session(s) or claim(s)") {
 		t.Fatalf("queue list = %q", out)
