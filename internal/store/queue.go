@@ -198,15 +198,7 @@ func (db *DB) QueueItem(ctx context.Context, id int64) (QueueItem, error) {
 func (db *DB) ApplyQueueChange(ctx context.Context, it QueueItem, c queue.Change, source string) error {
 	err := db.Batch(ctx, nil, func(b *Batch) error {
 		if it.ID != 0 {
-			res, err := b.exec(`UPDATE queue_items SET assignee = CASE WHEN ? = '' THEN assignee ELSE ? END WHERE id = ? AND state = ?`,
-				c.Assignee, c.Assignee, it.ID, string(QueueOpen))
-			if err != nil {
-				return err
-			}
-			if err := b.expectOpen(res, it.ID); err != nil {
-				return err
-			}
-			if err := b.appendThread(it.ID, c.Entries); err != nil {
+			if err := b.updateOpen(it.ID, c.Entries, `assignee = CASE WHEN ? = '' THEN assignee ELSE ? END`, c.Assignee, c.Assignee); err != nil {
 				return err
 			}
 		}
@@ -218,14 +210,21 @@ func (db *DB) ApplyQueueChange(ctx context.Context, it QueueItem, c queue.Change
 	return nil
 }
 
-// expectOpen checks that an update of an open item changed exactly that item; otherwise
-// the item is gone (ErrNotFound) or was resolved meanwhile (queue.ErrResolved).
-func (b *Batch) expectOpen(res sql.Result, id int64) error {
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
+// updateOpen sets columns (set, with args) of item id, which must still be open, and
+// appends entries to its thread. It changes exactly that item or nothing: an item gone is
+// ErrNotFound, one resolved meanwhile queue.ErrResolved.
+func (b *Batch) updateOpen(id int64, entries []queue.Entry, set string, args ...any) error {
+	res, err := b.exec(`UPDATE queue_items SET `+set+` WHERE id = ? AND state = ?`, append(args, id, string(QueueOpen))...)
+	if err != nil {
 		return err
 	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 1 {
+		return b.appendThread(id, entries)
+	}
 	var st string
-	err := b.eachRow(`SELECT state FROM queue_items WHERE id = ?`, []any{id}, func(sc func(...any) error) error { return sc(&st) })
+	err = b.eachRow(`SELECT state FROM queue_items WHERE id = ?`, []any{id}, func(sc func(...any) error) error { return sc(&st) })
 	switch {
 	case err != nil:
 		return err
@@ -258,15 +257,7 @@ func (db *DB) ApplyResolution(ctx context.Context, p queue.Plan, source string, 
 	it := p.Item
 	err := db.Batch(ctx, nil, func(b *Batch) error {
 		state = ""
-		res, err := b.exec(`UPDATE queue_items SET state = ?, outcome = ?, resolved_at = ? WHERE id = ? AND state = ?`,
-			string(it.State), string(it.Outcome), it.ResolvedAt, it.ID, string(QueueOpen))
-		if err != nil {
-			return err
-		}
-		if err := b.expectOpen(res, it.ID); err != nil {
-			return err
-		}
-		if err := b.appendThread(it.ID, p.Entries); err != nil {
+		if err := b.updateOpen(it.ID, p.Entries, `state = ?, outcome = ?, resolved_at = ?`, string(it.State), string(it.Outcome), it.ResolvedAt); err != nil {
 			return err
 		}
 		if p.To != "" && it.ClaimID != "" {
@@ -287,6 +278,7 @@ func (db *DB) ApplyResolution(ctx context.Context, p queue.Plan, source string, 
 		if r == nil {
 			return nil
 		}
+		var err error
 		if state, err = b.PutClaim(r.Claim, r.Result); err != nil {
 			return err
 		}
