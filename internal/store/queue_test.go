@@ -29,11 +29,15 @@ func resolve(ctx context.Context, db *store.DB, id int64, outcome queue.Outcome,
 
 // TestQueueThreadMigration: a store from before threads keeps its items' assignees and
 // notes as thread entries, and an appeal opened from a denial then gets the denial's
-// assignee and thread.
+// assignee and thread; on SQLite and, when it runs here, PostgreSQL.
 func TestQueueThreadMigration(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testThreadMigration(t, filepath.Join(t.TempDir(), "edigate.db")) })
+	t.Run("postgres", func(t *testing.T) { testThreadMigration(t, postgresSchemas(t)(t)) })
+}
+
+func testThreadMigration(t *testing.T, target string) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "edigate.db")
-	db, err := store.Open(ctx, path, store.Options{})
+	db, err := store.Open(ctx, target, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +57,7 @@ lee: faxed', 'appeal_sent', '2026-01-01T00:00:00.000000000Z', '2026-01-05T00:00:
 		}
 	}
 	db.Close()
-	db, err = store.Open(ctx, path, store.Options{})
+	db, err = store.Open(ctx, target, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
