@@ -41,14 +41,18 @@ func (k Kind) Outcomes() []Outcome {
 	return []Outcome{Resubmitted, AppealSent, WrittenOff, NoAction}
 }
 
-// Takes reports whether o is one of k's outcomes.
-func (k Kind) Takes(o Outcome) bool {
-	for _, x := range k.Outcomes() {
+// Takes checks that o is one of k's outcomes; the error (ErrBadAction) lists them.
+func (k Kind) Takes(o Outcome) error {
+	outs := k.Outcomes()
+	if len(outs) == 0 {
+		return fmt.Errorf("%w: %s items are not resolved by hand; they leave the queue by themselves", ErrBadAction, k)
+	}
+	for _, x := range outs {
 		if x == o {
-			return true
+			return nil
 		}
 	}
-	return false
+	return fmt.Errorf("%w: outcome %q on a %s item: want one of %s", ErrBadAction, o, k, join(outs))
 }
 
 // ParseKind reads a queue name; an unknown one is an error that lists the queues.

@@ -38,11 +38,8 @@ func Resolve(it Item, outcome Outcome, note, who string, now time.Time, d Deadli
 	if it.State == Resolved {
 		return Plan{}, fmt.Errorf("item %s: %w (%s)", it.Key(), ErrResolved, it.Outcome)
 	}
-	if !it.Kind.Takes(outcome) {
-		if len(it.Kind.Outcomes()) == 0 {
-			return Plan{}, fmt.Errorf("%w: %s items are not resolved by hand; they leave the queue by themselves", ErrBadAction, it.Kind)
-		}
-		return Plan{}, fmt.Errorf("%w: outcome %q on a %s item: want one of %s", ErrBadAction, outcome, it.Kind, join(it.Kind.Outcomes()))
+	if err := it.Kind.Takes(outcome); err != nil {
+		return Plan{}, err
 	}
 	at := Stamp(now)
 	p := Plan{}

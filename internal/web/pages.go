@@ -561,7 +561,7 @@ type itemView struct {
 func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 	kind, err := queue.ParseKind(r.PathValue("kind"))
 	if err != nil {
-		http.NotFound(w, r)
+		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
 	p := queuePage{pageBase: h.base(r, kind.Title(), "queues"), Kind: kind, Today: h.today(),
@@ -645,7 +645,12 @@ const (
 
 func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	kind, key := queue.Kind(r.PathValue("kind")), r.PathValue("id")
+	key := r.PathValue("id")
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
 	q, ok := h.d.Queues[kind]
 	if !ok {
 		http.NotFound(w, r)
@@ -669,9 +674,12 @@ func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 	case len(a.Text) > maxNote:
 		http.Error(w, "the note is longer than 2000 characters", http.StatusBadRequest)
 		return
-	case act == queue.ActResolve && !kind.Takes(a.Outcome):
-		http.Error(w, "choose one of the offered outcomes", http.StatusBadRequest)
-		return
+	}
+	if act == queue.ActResolve {
+		if err := kind.Takes(a.Outcome); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 	}
 	if err := q.Act(ctx, key, a); err != nil {
 		switch {

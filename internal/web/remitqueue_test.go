@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -76,6 +77,21 @@ func TestRemitQueues(t *testing.T) {
 		if resp := f.post(t, c, step.path, step.form); resp.StatusCode != step.want {
 			t.Fatalf("POST %s %v: status %d, want %d", step.path, step.form, resp.StatusCode, step.want)
 		}
+	}
+	// Unknown queues and outcomes say the valid ones.
+	if resp, body := f.get(t, c, "/queues/denial"); resp.StatusCode != http.StatusNotFound ||
+		!strings.Contains(body, "holds, rejections, denials, appeals, follow-up, review") {
+		t.Errorf("unknown queue: %d %q", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/queues/appeals/8/resolve", strings.NewReader(url.Values{"outcome": {"appeal_sent"}, "csrf": {tok}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "appeal_won, appeal_lost, no_action") {
+		t.Errorf("outcome not offered: %d %q", resp.StatusCode, b)
 	}
 	it, err := f.db.QueueItem(context.Background(), 7)
 	if n, _ := it.LatestNote(); err != nil || it.Assignee != "kim" || n.Text != "sent today" || n.Who != testUser ||
