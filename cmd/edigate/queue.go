@@ -80,6 +80,7 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 func runQueue(ctx context.Context, a *app, args []string) int {
 	return subcommand(ctx, a, "queue", []command{
 		{"list", "list queue items (--kind " + kindList() + ")", runQueueList},
+		{"show", "show an item and its thread (assignments, notes, outcome; a predecessor's too)", runQueueShow},
 		{"resolve", "resolve an item: --outcome " + outcomeList(), runQueueResolve},
 		{"assign", "assign an item: queue assign ID WHO", runQueueAssign},
 		{"note", "add a note to an item: queue note ID TEXT", runQueueNote},
@@ -167,6 +168,48 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stdout, "\n%d held session(s) or claim(s): edigate queue list --kind holds\n", len(holds))
 		}
 	}
+	return exitOK
+}
+
+func runQueueShow(ctx context.Context, a *app, args []string) int {
+	fs := newFlags(a, "queue show", "ID", "Show a queue item (a hold by session-ID or claim-ID) with its whole thread: who was\nassigned, every note, the outcome, and the history of the item it came from.")
+	var f remitFlags
+	f.register(fs, true)
+	env, code := parseAndOpen(ctx, a, "queue show", fs, &f, args, 1)
+	if env == nil {
+		return code
+	}
+	defer env.db.Close()
+	it, err := queues(env).Item(ctx, "", fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate queue show: %v\n", err)
+		return exitInvalid
+	}
+	if f.json {
+		return emitJSON(a, "remit", it)
+	}
+	subject, id := it.Subject()
+	fmt.Fprintf(a.stdout, "%s item %s: %s %s, %s\n", it.Kind.Title(), it.Key(), subject, id, it.State)
+	due := it.Due
+	if due != "" && it.Kind.DueFor() != "" {
+		due += " (" + it.Kind.DueFor() + ")"
+	}
+	for _, kv := range [][2]string{{"reason", strings.TrimSuffix(it.Reason+" "+it.Category, " ")}, {"message", it.Message},
+		{"action", it.Action}, {"due", due}, {"amount", it.Amount.String()}, {"assignee", it.Assignee}, {"outcome", string(it.Outcome)}} {
+		if kv[1] != "" {
+			fmt.Fprintf(a.stdout, "  %-9s %s\n", kv[0]+":", kv[1])
+		}
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "TIME (UTC)\tWHO\tWHAT\tTEXT\tON ITEM")
+	for _, e := range it.Thread {
+		on := it.Key()
+		if e.From != 0 {
+			on = fmt.Sprint(e.From)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", utcTime(e.At, "2006-01-02 15:04"), e.Who, e.What, strings.Join(strings.Fields(e.Text), " "), on)
+	}
+	w.Flush()
 	return exitOK
 }
 

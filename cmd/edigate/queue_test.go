@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -99,6 +100,16 @@ func TestQueueAppealFlow(t *testing.T) {
 	_, out, _ = runCmd(t, "", "queue", "list", d, "--kind", "appeals")
 	if !strings.Contains(out, "kim: faxed") {
 		t.Errorf("appeals text:\n%s", out)
+	}
+	// queue show prints the appeal's whole thread, the denial's entries marked as its.
+	code, out, stderr = runCmd(t, "", "queue", "show", d, fmt.Sprint(appeals[0].ID))
+	if code != exitOK || !strings.Contains(out, "Appeals item "+fmt.Sprint(appeals[0].ID)+": claim PCN3001, open") ||
+		!strings.Contains(out, "assignee: kim") || !regexp.MustCompile(`lee\s+assign\s+kim\s+`+id).MatchString(out) ||
+		!regexp.MustCompile(`kim\s+resolve\s+appeal_sent\s+`+id).MatchString(out) {
+		t.Errorf("queue show: %d %s\n%s", code, stderr, out)
+	}
+	if code, _, _ := runCmd(t, "", "queue", "show", d, "999"); code != exitInvalid {
+		t.Errorf("queue show unknown: exit %d", code)
 	}
 	_, out, _ = runCmd(t, "", "report", "denials", d, "--by", "carc", "--json")
 	if !strings.Contains(out, `"key": "CO-197"`) || !strings.Contains(out, `"denied_amount": "150.00"`) {
