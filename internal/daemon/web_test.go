@@ -18,18 +18,25 @@ import (
 	"github.com/edigate/edigate/internal/web"
 )
 
+// quietDaemon is a daemon over the built-in configuration in a fresh data directory, not
+// logging, closed when the test ends.
+func quietDaemon(t *testing.T) *Daemon {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	d, err := New(context.Background(), Options{Config: cfg, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
 // TestWireWeb: no web.listen, no UI; with one and no biller accounts in the environment, a
 // one-time admin password on the console, and every queue connected through the queue
 // service (none shows "not connected").
 func TestWireWeb(t *testing.T) {
-	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	d, err := New(ctx, Options{Config: cfg, Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := quietDaemon(t)
 	none := func(string) (string, bool) { return "", false }
 	d.cfg.Web.Listen = "" // the daemon's own copy of the configuration
 	var console bytes.Buffer
