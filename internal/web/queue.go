@@ -2,6 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
@@ -60,4 +64,173 @@ var _ Store = (*store.DB)(nil)
 func StoreDeps(db *store.DB, cfg *config.Config, users Users, queues QueueService, jobs func() []scheduler.JobStatus,
 	health func() []scheduler.Health, log zerolog.Logger) Deps {
 	return Deps{Store: db, Config: cfg, Users: users, Queues: ServiceQueues(queues), Jobs: jobs, Health: health, Log: log}
+}
+
+type queuesPage struct {
+	pageBase
+	Today  string
+	Queues []queueSummary
+}
+
+func (h *handler) queues(w http.ResponseWriter, r *http.Request) {
+	p := queuesPage{pageBase: h.base(r, "Queues", "queues"), Today: h.today()}
+	for _, k := range queue.Kinds() {
+		p.Queues = append(p.Queues, h.summarize(r.Context(), k, p.Today))
+	}
+	h.render(w, "queues", &p)
+}
+
+type queuePage struct {
+	pageBase
+	Kind      queue.Kind
+	Today     string
+	Connected bool
+	Items     []itemView
+	Outcomes  []queue.Outcome
+	Letters   bool
+}
+
+// itemView is a queue item with what the page adds to recognise it.
+type itemView struct {
+	queue.Item
+	Link string // the session whose page has the claim's whole history
+}
+
+func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	p := queuePage{pageBase: h.base(r, kind.Title(), "queues"), Kind: kind, Today: h.today(),
+		Letters: h.d.Appeals != nil && (kind == queue.Appeals || kind == queue.Denials)}
+	if q, ok := h.d.Queues[kind]; ok {
+		items, err := q.Items(r.Context())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p.Items = make([]itemView, len(items))
+		for i, it := range items {
+			p.Items[i] = itemView{Item: it}
+		}
+		if err := h.describeClaims(r.Context(), p.Items); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p.Connected, p.Outcomes = true, kind.Outcomes()
+	}
+	h.render(w, "queue", &p)
+}
+
+// describeClaims fills in what a biller needs to recognise a claim item (payer, date of
+// service, the denied line's code) and links it to its session, whose page has the whole
+// history. Posted items know only claim ids; the claim record knows the rest. A claim the
+// store does not have (a review item for a CLP01 we never built) stays as it is.
+func (h *handler) describeClaims(ctx context.Context, items []itemView) error {
+	for i := range items {
+		it := &items[i]
+		if it.Line > 0 && it.Code == "" {
+			it.Code = fmt.Sprintf("line %d", it.Line)
+		}
+		if it.SessionID != "" || it.ClaimID == "" {
+			continue
+		}
+		rec, err := h.d.Store.Claim(ctx, it.ClaimID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("queue item %s claim %s: %w", it.Key(), it.ClaimID, err)
+		}
+		if rec.Payer != "" {
+			// Posting keys items by the 835's payer id; the practice knows the payer by its
+			// configured id, as on every other page.
+			it.Payer = rec.Payer
+		}
+		if it.Date == "" {
+			it.Date = rec.Date
+		}
+		lines := rec.Claim.Lines
+		if n := it.Line; n >= 1 && n <= len(lines) {
+			it.Code = lines[n-1].Code + " (line " + fmt.Sprint(n) + ")"
+		} else if it.Code == "" && len(lines) == 1 {
+			it.Code = lines[0].Code
+		}
+		if len(lines) > 0 && lines[0].SessionID != "" {
+			it.Link = "/sessions/" + lines[0].SessionID
+		}
+	}
+	return nil
+}
+
+// entryWords says a thread entry for the page: a note as written, the others in words.
+func entryWords(e queue.Entry) string {
+	switch e.What {
+	case queue.ActAssign:
+		return "assigned to " + e.Text
+	case queue.ActResolve:
+		return "resolved: " + e.Text
+	}
+	return e.Text
+}
+
+// Limits on what a biller types, so a pasted document cannot bloat the event table.
+const (
+	maxAssignee = 64
+	maxNote     = 2000
+)
+
+func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	key := r.PathValue("id")
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	q, ok := h.d.Queues[kind]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	act, err := queue.ParseAction(r.PathValue("action"))
+	if err != nil {
+		http.Error(w, "unknown action", http.StatusBadRequest)
+		return
+	}
+	u := currentUser(ctx)
+	a := queue.Action{Kind: act, Who: u.name, Assignee: strings.TrimSpace(r.PostFormValue("assignee")),
+		Text: strings.TrimSpace(r.PostFormValue("text")), Outcome: queue.Outcome(r.PostFormValue("outcome")), Source: "web"}
+	switch {
+	case act == queue.ActAssign && (a.Assignee == "" || len(a.Assignee) > maxAssignee):
+		http.Error(w, "assignee must be 1-64 characters", http.StatusBadRequest)
+		return
+	case act == queue.ActNote && a.Text == "":
+		http.Error(w, "the note is empty", http.StatusBadRequest)
+		return
+	case len(a.Text) > maxNote:
+		http.Error(w, "the note is longer than 2000 characters", http.StatusBadRequest)
+		return
+	}
+	if act == queue.ActResolve {
+		if err := kind.Takes(a.Outcome); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	if err := q.Act(ctx, key, a); err != nil {
+		switch {
+		case errors.Is(err, queue.ErrNoItem), errors.Is(err, queue.ErrResolved):
+			// A resolved item has left the queue.
+			http.NotFound(w, r)
+		case errors.Is(err, queue.ErrBadAction):
+			http.Error(w, "this queue does not take that action", http.StatusBadRequest)
+		default:
+			h.fail(w, r, fmt.Errorf("queue %s %s %s: %w", kind, key, act, err))
+		}
+		return
+	}
+	h.d.Log.Info().Str("user", u.name).Str("queue", string(kind)).Str("item", key).Str("action", string(act)).Msg("web: queue action")
+	http.Redirect(w, r, "/queues/"+string(kind), http.StatusSeeOther)
 }
