@@ -71,14 +71,14 @@ type Item struct {
 	Thread     []Entry    `json:"thread,omitempty"`
 }
 
-// Entry is one step of an item's thread: an assignment, a note, an action or the outcome,
-// with who and when. A follow-up item (a denial that became an appeal) carries its
+// Entry is one step of an item's thread: an assignment, a note or the resolution, with who
+// and when (a comment given with an assignment or a resolution is a note of its own). A follow-up item (a denial that became an appeal) carries its
 // predecessor's entries, so the work keeps its history.
 type Entry struct {
 	At   string     `json:"at"`
 	Who  string     `json:"who,omitempty"`
 	What ActionKind `json:"what"`           // assign, note, resolve
-	Text string     `json:"text,omitempty"` // the assignee, the note, or the outcome and its comment
+	Text string     `json:"text,omitempty"` // the assignee, the note, or the outcome
 	From int64      `json:"from,omitempty"` // the predecessor item the entry was written on
 }
 
@@ -97,7 +97,7 @@ func (it Item) Key() string {
 	return ""
 }
 
-// LatestNote is the newest note on the thread, predecessors' included; "" when none.
+// LatestNote is the newest note on the thread, predecessors' included; false when none.
 func (it Item) LatestNote() (Entry, bool) {
 	for i := len(it.Thread) - 1; i >= 0; i-- {
 		if it.Thread[i].What == ActNote {
