@@ -12,7 +12,7 @@ import (
 // An outbound file with no envelope does not stop the upload job: it moves to
 // outbound/<ch>/rejected/ beside its reason, and /alerts shows it once.
 func TestUploadStepRejectsBadOutboundFile(t *testing.T) {
-	d := quietDaemon(t)
+	d := quietDaemon(t, nil)
 	ch := d.cfg.Clearinghouses[0].ID
 	dir := d.Pipeline.OutboundDir(ch)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -4,23 +4,18 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"io"
 
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/web"
 	"github.com/edigate/edigate/scheduler"
 )
 
-// WireWeb builds the web UI served on web.listen (nothing when none is configured): the
-// store's pages, every queue through the queue service the CLI uses, appeal letters. The
-// biller accounts come from the environment (lookup); with none, a one-time admin
-// password for this run is printed on console (not in the log), so the demo's UI opens
-// at once.
-func (d *Daemon) WireWeb(lookup func(string) (string, bool), console io.Writer) error {
-	if d.cfg.Web.Listen == "" {
-		return nil
-	}
-	users, err := web.UsersFromEnv(lookup)
+// ServeWeb builds the biller web UI on the daemon's store and pipeline; Run serves it on
+// web.listen. Biller accounts come from the environment (lookupEnv); with none, a one-time
+// admin password for this run is printed on Options.Out (the console, never the log), so
+// the demo's web UI can be opened at once.
+func (d *Daemon) ServeWeb(lookupEnv func(string) (string, bool)) error {
+	users, err := web.UsersFromEnv(lookupEnv)
 	if err != nil {
 		return err
 	}
@@ -31,8 +26,12 @@ func (d *Daemon) WireWeb(lookup func(string) (string, bool), console io.Writer) 
 		if err := users.Add("admin", pw); err != nil {
 			return err
 		}
-		fmt.Fprintf(console, "web UI login (this run only; set %s or %s to keep one): admin / %s\n", web.EnvPassword, web.EnvUsers, pw)
+		if d.opts.Out != nil {
+			fmt.Fprintf(d.opts.Out, "web UI login (this run only; set %s or %s to keep one): admin / %s\n", web.EnvPassword, web.EnvUsers, pw)
+		}
 	}
+	// Every queue goes through the queue service `edigate queue` uses: an action in the web
+	// UI means what the verb means.
 	deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, pipeline.Queues{Pipeline: d.Pipeline},
 		func() []scheduler.JobStatus { return d.Status().Jobs }, func() []scheduler.Health { return d.Status().Clearinghouses }, d.log)
 	deps.Appeals = d.Pipeline
