@@ -1,7 +1,6 @@
 package x12
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -260,7 +259,7 @@ func (p *Parser) openGroup(seg *Segment) {
 	}
 	g := GroupResult{FunctionalID: string(seg.Element(1)), Sender: string(seg.Element(2)),
 		Receiver: string(seg.Element(3)), Control: string(seg.Element(6)), Version: string(seg.Element(8))}
-	p.sets, p.sawGS = 0, true
+	p.sets, p.sawGS, p.noGuide = 0, true, false
 	p.stSeen = map[string]struct{}{}
 	if p.ic == nil {
 		p.grp = &g // checked, but belongs to no interchange
@@ -290,9 +289,43 @@ func (p *Parser) openGroup(seg *Segment) {
 	if !validTime(seg.Element(5)) {
 		p.icErr(seg, TA1InvalidContent, "GS05", "group time is not a valid HHMM[SS[dd]] time")
 	}
-	if !bytes.HasPrefix(seg.Element(8), []byte("00501")) {
-		p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is not a 005010 guide", g.Version)
+	p.versionCheck(seg, g.Version)
+}
+
+// versionCheck reports a GS08 edigate has no guide for (AK905 2), naming the versions it
+// does check, so that a 4010 or pre-addenda file is not taken as checked and valid.
+func (p *Parser) versionCheck(seg *Segment, v string) {
+	vl, ok := p.opts.Guides.(VersionLister)
+	if !ok {
+		if !strings.HasPrefix(v, "00501") {
+			p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is not a 005010 guide", v)
+		}
+		return
 	}
+	known := vl.Versions()
+	for _, k := range known {
+		if k == v {
+			return
+		}
+	}
+	list := strings.Join(known, ", ")
+	p.noGuide = true
+	switch {
+	case strings.HasPrefix(v, "00401"):
+		p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is X12 4010, replaced by the HIPAA 5010 guides; supported versions: %s", v, list)
+		return
+	case !strings.HasPrefix(v, "00501"):
+		p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is not a 005010 guide; supported versions: %s", v, list)
+		return
+	}
+	p.noGuide = true
+	for _, k := range known {
+		if strings.Contains(v, "X") && strings.HasPrefix(k, v) {
+			p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is the guide before its HIPAA addenda; HIPAA requires %s (supported versions: %s)", v, k, list)
+			return
+		}
+	}
+	p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is no guide edigate checks; supported versions: %s (use envelope-only validation for other versions)", v, list)
 }
 
 func (p *Parser) endGroup(seg *Segment) {
@@ -373,6 +406,9 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 		p.icErr(st, TA1ControlStructure, "", "ST outside a functional group")
 	}
 	p.setChecks(t, st)
+	if cg == nil && p.noGuide {
+		t.addTxAt(IK5NotSupported, st, "ST01", "transaction set %s %s is not checked: its group's version %q has no guide", t.Set, t.Control, version)
+	}
 	tx.feed(st)
 
 	for {

@@ -15,10 +15,19 @@ type Guides interface {
 	Lookup(set, version string) *Guide
 }
 
+// VersionLister is a Guides that can name every version it has a guide for. With one, the
+// parser reports a functional group whose GS08 names none of them (AK905 2, "functional
+// group version not supported") instead of passing its sets on envelope checks alone: a
+// file edigate cannot check is not a file edigate found valid.
+type VersionLister interface {
+	Versions() []string
+}
+
 // ParseOptions configures a Parser.
 type ParseOptions struct {
-	// Guides supplies the schemas. Nil, or no guide for a set, means envelope checks only
-	// and a flat tree (every segment in the root loop).
+	// Guides supplies the schemas. Nil means envelope checks only and a flat tree (every
+	// segment in the root loop); so does a set without a guide, which is a group error
+	// when Guides is a VersionLister that does not list the group's GS08.
 	Guides Guides
 	// Overrides are companion-guide changes layered on every guide used. An override that
 	// names a loop or segment a guide does not have is ignored for that guide, because a
@@ -152,6 +161,7 @@ type Parser struct {
 	groups  int // GS seen in the current interchange
 	sets    int // ST seen in the current group
 	sawGS   bool
+	noGuide bool // the current group's GS08 is not a version opts.Guides lists
 	isaSeen map[string]struct{}
 	gsSeen  map[string]struct{}
 	stSeen  map[string]struct{}
