@@ -1,7 +1,10 @@
 package eligibility
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"strconv"
 	"strings"
@@ -29,6 +32,57 @@ func Map271(tx *x12.Transaction) ([]Result, error) {
 		m.out = append(m.out, Result{Level: r.Level, PayerID: m.payerID, Rejects: []Reject{r}, Benefits: []Benefit{}})
 	}
 	return m.out, nil
+}
+
+// ErrInvalid marks a 271 file that is not valid: the verdict of x12 validate, or a set the
+// mapper cannot read. Its answers are still returned, to be shown, never applied.
+var ErrInvalid = errors.New("invalid 271 file")
+
+// Read271 parses a whole file and maps every 271 in it. The results are all that could be
+// read and the findings every error, located; the error wraps ErrInvalid when the file is
+// not valid (any finding, or no 271 at all), so that a command shows and the daemon applies
+// nothing of a truncated file, a missing SE/GE/IEA or a wrong count. Other errors are I/O.
+func Read271(ctx context.Context, r io.Reader, g x12.Guides) ([]Result, []x12.Error, error) {
+	p := x12.NewParser(r, x12.ParseOptions{Guides: g})
+	var out []Result
+	var mapErrs []x12.Error
+	sets := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return out, nil, err
+		}
+		tx, err := p.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var se *x12.SyntaxError
+			if errors.As(err, &se) {
+				break // recorded in the result as a finding
+			}
+			return out, nil, fmt.Errorf("271: %w", err)
+		}
+		if tx.Set != "271" {
+			continue
+		}
+		sets++
+		rs, err := Map271(tx)
+		if err != nil {
+			mapErrs = append(mapErrs, x12.Error{Level: x12.LevelTransaction, Set: tx.Set, Control: tx.Control,
+				Segment: "ST", Position: 1, Code: x12.IK5SegmentsInError, Message: err.Error()})
+			continue
+		}
+		out = append(out, rs...)
+	}
+	res := p.Result()
+	findings := append(res.Findings(), mapErrs...)
+	switch {
+	case len(findings) > 0:
+		return out, findings, fmt.Errorf("%w: %d finding(s)", ErrInvalid, len(findings))
+	case sets == 0:
+		return out, findings, fmt.Errorf("%w: no 271 in the file", ErrInvalid)
+	}
+	return out, nil, nil
 }
 
 type mapper struct {

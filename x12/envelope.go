@@ -107,6 +107,11 @@ func (p *Parser) finish(err error) error {
 	p.done = true
 	if errors.Is(err, io.EOF) {
 		p.closeInterchange(nil, "end of file")
+		if len(p.res.Interchanges) == 0 && len(p.res.Errors) == 0 {
+			// Empty input (or blank lines only) is no X12 file: every command says so.
+			p.res.Errors = append(p.res.Errors, Error{Level: LevelInterchange, Code: TA1PrematureEOF,
+				Message: "no interchange (ISA) in the file", Offset: p.rd.Offset()})
+		}
 		p.doneErr = io.EOF
 		return io.EOF
 	}
@@ -219,6 +224,19 @@ func (p *Parser) openInterchange(seg *Segment) {
 	}
 }
 
+// trailer locates the last of errs, a missing trailer, at the segment that came in its
+// place (seg), or at the end of the readable input.
+func (p *Parser) trailer(errs []Error, id string, seg *Segment) {
+	if len(errs) == 0 {
+		return
+	}
+	e := &errs[len(errs)-1]
+	e.Segment, e.Offset = id, p.rd.Offset()
+	if seg != nil {
+		e.Offset = seg.Offset
+	}
+}
+
 // closeInterchange reports an interchange still open when next (ISA or EOF) arrives.
 func (p *Parser) closeInterchange(seg *Segment, next string) {
 	if p.ic == nil {
@@ -226,9 +244,11 @@ func (p *Parser) closeInterchange(seg *Segment, next string) {
 	}
 	if p.grp != nil {
 		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before %s", p.grp.Control, next)
+		p.trailer(p.grp.Errors, "GE", seg)
 		p.grp = nil
 	}
 	p.icErr(seg, TA1PrematureEOF, "", "interchange %s has no IEA before %s", p.ic.Control, next)
+	p.trailer(p.ic.Errors, "IEA", seg)
 	p.ic = nil
 }
 
@@ -417,7 +437,7 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 			// Keep the error for the next call; this transaction ends here.
 			p.done, p.doneErr = false, nil
 			tx.end(nil)
-			t.addTx(IK5TrailerMissing, st, "transaction set %s has no SE (input ends or is unreadable)", t.Control)
+			p.missing(t, "transaction set %s has no SE (input ends or is unreadable)", t.Control)
 			p.record(t)
 			p.pending = err
 			return t
@@ -436,7 +456,7 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 		if seg.Is("ST") || seg.Is("GE") || seg.Is("GS") || seg.Is("IEA") || seg.Is("ISA") {
 			p.pushback = true
 			tx.end(nil)
-			t.addTx(IK5TrailerMissing, seg, "transaction set %s has no SE before %s", t.Control, seg.ID())
+			p.missing(t, "transaction set %s has no SE before %s", t.Control, seg.ID())
 			break
 		}
 		tx.feed(seg)
@@ -505,6 +525,17 @@ func (p *Parser) record(t *Transaction) {
 		sr.Guide = t.Guide.Version
 	}
 	p.grp.Sets = append(p.grp.Sets, sr)
+}
+
+// missing reports a transaction set without SE at the place its SE was expected: the
+// offset of the segment that cut it short, or of the end of the readable input.
+func (p *Parser) missing(t *Transaction, format string, args ...any) {
+	t.addTx(IK5TrailerMissing, nil, format, args...)
+	e := &t.Errors[len(t.Errors)-1]
+	e.Segment, e.Offset = "SE", p.rd.Offset()
+	if p.pushback {
+		e.Offset = p.rd.seg.Offset
+	}
 }
 
 func (t *Transaction) addTx(code string, seg *Segment, format string, args ...any) {

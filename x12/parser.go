@@ -76,6 +76,26 @@ func (f *FileResult) Valid() bool {
 	return true
 }
 
+// Findings returns every error of the file, each located (level, segment, position, loop,
+// element, byte offset): file-level ones first, then each interchange's, its groups' and
+// their sets'. It is what every command shows beside what it could read; the file is
+// valid exactly when it is empty and nothing stopped the parse.
+func (f *FileResult) Findings() []Error {
+	out := append([]Error(nil), f.Errors...)
+	for i := range f.Interchanges {
+		ic := &f.Interchanges[i]
+		out = append(out, ic.Errors...)
+		for j := range ic.Groups {
+			g := &ic.Groups[j]
+			out = append(out, g.Errors...)
+			for k := range g.Sets {
+				out = append(out, g.Sets[k].Errors...)
+			}
+		}
+	}
+	return out
+}
+
 // InterchangeResult is one ISA..IEA with what its TA1 needs.
 type InterchangeResult struct {
 	Control      string        `json:"control"` // ISA13

@@ -42,6 +42,7 @@ type jsonError struct {
 	Element  string    `json:"element,omitempty"`
 	Code     string    `json:"code"`
 	Message  string    `json:"message"`
+	Offset   int64     `json:"offset,omitempty"` // byte offset in the file
 }
 
 type jsonTransaction struct {
@@ -62,7 +63,7 @@ type jsonFile struct {
 func toJSONErrors(errs []x12.Error, withLevel bool) []jsonError {
 	out := make([]jsonError, 0, len(errs))
 	for _, e := range errs {
-		je := jsonError{Segment: e.Segment, Position: e.Position, Loop: e.Loop, Element: e.Element, Code: e.Code, Message: e.Message}
+		je := jsonError{Segment: e.Segment, Position: e.Position, Loop: e.Loop, Element: e.Element, Code: e.Code, Message: e.Message, Offset: e.Offset}
 		if withLevel {
 			je.Level = e.Level
 		}
