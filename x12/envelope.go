@@ -105,6 +105,7 @@ func (p *Parser) read() (*Segment, error) {
 // finish closes whatever is open at the end of input and makes err sticky.
 func (p *Parser) finish(err error) error {
 	p.done = true
+	p.blankWarnings()
 	if errors.Is(err, io.EOF) {
 		p.closeInterchange(nil, "end of file")
 		if len(p.res.Interchanges) == 0 && len(p.res.Errors) == 0 {
@@ -135,6 +136,19 @@ func (p *Parser) finish(err error) error {
 	}
 	p.doneErr = err
 	return err
+}
+
+// blankWarnings turns the reader's leading blanks into warnings, each at its segment.
+func (p *Parser) blankWarnings() {
+	bs, n := p.rd.Blanks()
+	for _, b := range bs {
+		p.res.Warnings = append(p.res.Warnings, Error{Level: LevelInterchange, Code: WarnLeadingBlank, Offset: b.Offset,
+			Message: fmt.Sprintf("spaces or tabs before segment %d (byte %d) were skipped", b.Segment, b.Offset)})
+	}
+	if n > len(bs) {
+		p.res.Warnings = append(p.res.Warnings, Error{Level: LevelInterchange, Code: WarnLeadingBlank,
+			Message: fmt.Sprintf("%d more segments have leading spaces or tabs (at most %d are listed)", n-len(bs), maxBlanks)})
+	}
 }
 
 func (p *Parser) icErr(seg *Segment, code, elem, format string, args ...any) {
@@ -217,10 +231,12 @@ func (p *Parser) openInterchange(seg *Segment) {
 	if ic.Usage != "T" && ic.Usage != "P" {
 		p.icErr(seg, TA1BadUsage, "ISA15", "usage indicator must be T or P")
 	}
-	if isSpace(seg.Delims.Segment) {
-		// A line break as terminator cannot be told from the optional line breaks between
-		// segments, so such files are ambiguous to every other reader.
-		p.icErr(seg, TA1InvalidContent, "", "segment terminator is a line break (%q); use a printable terminator such as ~", seg.Delims.Segment)
+	if seg.Delims.Segment == '\n' {
+		// A bare LF as terminator cannot be told from the optional line break after each
+		// terminator that most senders write, so such files are read differently by every
+		// other reader. CR (with or without a following LF) is common from payers and is
+		// read as the terminator, the LF as the optional line break.
+		p.icErr(seg, TA1InvalidContent, "", "segment terminator is a bare line feed; use CR, CR LF or a printable terminator such as ~")
 	}
 }
 

@@ -45,6 +45,12 @@ type ParseOptions struct {
 	MaxErrors int
 }
 
+// Warning codes (Error.Code of FileResult.Warnings); no acknowledgement carries them.
+const (
+	WarnLeadingBlank = "W1" // spaces or tabs before a segment ID
+	WarnCodeList     = "W2" // a value not in a code list whose policy is Warn
+)
+
 // DefaultMaxErrors is the per-transaction-set error cap when ParseOptions.MaxErrors is 0:
 // far more than a 999 reader or a biller can use, small enough to bound memory.
 const DefaultMaxErrors = 1000
@@ -56,6 +62,9 @@ type FileResult struct {
 	// Errors are findings outside any interchange (data after IEA, a fatal tokenizer
 	// error), reported with Level interchange and a TA1 note code.
 	Errors []Error `json:"errors,omitempty"`
+	// Warnings are findings that do not make the file invalid: blanks before a segment ID
+	// (WarnLeadingBlank), code-list values a CodeListPolicy downgrades (WarnCodeList).
+	Warnings []Error `json:"warnings,omitempty"`
 	// TA1s are the TA1 segments received inside interchanges (before any GS).
 	TA1s []Segment `json:"-"`
 	// Fatal is the tokenizer error that stopped the parse, if any (a *SyntaxError for

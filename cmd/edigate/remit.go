@@ -106,7 +106,10 @@ func printLocated(w io.Writer, errs []jsonError) {
 		if e.Offset > 0 {
 			loc += fmt.Sprintf(" (byte %d)", e.Offset)
 		}
-		fmt.Fprintf(w, "  %s %s: %s (code %s)\n", e.Level, loc, e.Message, e.Code)
+		if loc != "" {
+			loc = " " + loc
+		}
+		fmt.Fprintf(w, "  %s%s: %s (code %s)\n", e.Level, loc, e.Message, e.Code)
 	}
 }
 

@@ -58,6 +58,9 @@ type jsonFile struct {
 	Valid        bool              `json:"valid"`
 	Transactions []jsonTransaction `json:"transactions"`
 	Errors       []jsonError       `json:"errors"`
+	// Warnings do not make the file invalid: blanks before a segment ID, code-list
+	// values a payer's policy downgrades.
+	Warnings []jsonError `json:"warnings,omitempty"`
 }
 
 func toJSONErrors(errs []x12.Error, withLevel bool) []jsonError {
@@ -87,10 +90,8 @@ func report(name string, res *x12.FileResult) jsonFile {
 		}
 	}
 	f.Errors = toJSONErrors(env, true)
-	if len(res.Interchanges) == 0 && len(f.Errors) == 0 {
-		// An empty file (or one of blank lines) is not a valid X12 file.
-		f.Valid = false
-		f.Errors = append(f.Errors, jsonError{Level: x12.LevelInterchange, Code: x12.TA1PrematureEOF, Message: "no interchange (ISA) in the file"})
+	if len(res.Warnings) > 0 {
+		f.Warnings = toJSONErrors(res.Warnings, true)
 	}
 	return f
 }
@@ -167,6 +168,9 @@ func printReport(w io.Writer, res *x12.FileResult, rep jsonFile) {
 		for _, e := range res.Errors {
 			fmt.Fprintf(w, "  file: %s (code %s)\n", e.Message, e.Code)
 		}
+	}
+	for _, e := range res.Warnings {
+		fmt.Fprintf(w, "  warning: %s (code %s)\n", e.Message, e.Code)
 	}
 	for _, ic := range res.Interchanges {
 		for _, e := range ic.Errors {
