@@ -52,7 +52,17 @@ func TestMap277CAMix(t *testing.T) {
 }
 
 func TestMap277X212(t *testing.T) {
-	d := readFile(t, "/work/shared/x12-samples/277/lfh-x212-claim-level-status.edi")
+	// The X12.org example's provider NPIs are placeholders (check digit): the file is
+	// invalid, and still read whole.
+	f, err := os.Open("../fixtures/x12/wild/277/lfh-x212-claim-level-status.edi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := Read(context.Background(), f, ReadOptions{Guides: guides.Registry})
+	if !errors.Is(err, ErrInvalid) || len(d.Findings) != 5 {
+		t.Fatalf("err = %v, findings %v", err, d.Findings)
+	}
 	if len(d.Statuses) != 1 || len(d.Statuses[0].Claims) != 3 {
 		t.Fatalf("statuses = %+v", d.Statuses)
 	}

@@ -436,6 +436,7 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 	case tx.maxErr < 0:
 		tx.maxErr = 0
 	}
+	tx.lists = p.opts.CodeLists
 	tx.begin(t, cg, !p.opts.NoTree)
 	p.sets++
 	if p.grp == nil {
@@ -532,6 +533,10 @@ func (p *Parser) record(t *Transaction) {
 		}
 		t.Errors = append(t.Errors, Error{Level: LevelTransaction, Set: t.Set, Control: t.Control,
 			Code: IK5SegmentsInError, Message: msg})
+	}
+	for _, w := range t.Warnings {
+		w.Set, w.Control = t.Set, t.Control
+		p.res.Warnings = append(p.res.Warnings, w)
 	}
 	if p.grp == nil {
 		return

@@ -43,6 +43,9 @@ type ParseOptions struct {
 	// IK5 "segments in error" finding says how many were left out. 0 means
 	// DefaultMaxErrors; a negative value keeps every error.
 	MaxErrors int
+	// CodeLists sets, per code list, whether a value failing it is an error (the
+	// default), a warning or not checked.
+	CodeLists CodeListPolicy
 }
 
 // Warning codes (Error.Code of FileResult.Warnings); no acknowledgement carries them.

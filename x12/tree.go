@@ -172,7 +172,8 @@ type Transaction struct {
 	Guide    *Guide // nil when no guide is known for ST01/ST03
 	Root     *Loop  // the transaction set as a loop tree (ID "ST")
 	Errors   []Error
-	Segments int // number of segments ST..SE inclusive
+	Warnings []Error // code-list values a CodeListPolicy downgrades; the set stays valid
+	Segments int     // number of segments ST..SE inclusive
 }
 
 // Valid reports whether the transaction set has no errors.
