@@ -392,8 +392,9 @@ func summarize(r *Result) {
 		if r.Plan == "" {
 			r.Plan = cov.Plan
 		}
-		r.InNetwork, r.AuthRequired = cov.InNetwork, cov.AuthRequired
 	}
+	r.AuthRequired = summaryFlag(r.Benefits, func(b *Benefit) *bool { return b.AuthRequired })
+	r.InNetwork = summaryFlag(r.Benefits, func(b *Benefit) *bool { return b.InNetwork })
 	amount := func(b *Benefit) *x12.Amount {
 		if b == nil {
 			return nil
@@ -412,18 +413,6 @@ func summarize(r *Result) {
 	r.DeductibleRemaining = amount(pick(r.Benefits, "C", func(b *Benefit) bool { return hasAmount(b) && remaining(b) }))
 	r.OutOfPocket = amount(pick(r.Benefits, "G", func(b *Benefit) bool { return hasAmount(b) && total(b) }))
 	r.OutOfPocketRemaining = amount(pick(r.Benefits, "G", func(b *Benefit) bool { return hasAmount(b) && remaining(b) }))
-	// Network and authorization flags from the cost-sharing benefits when coverage did not say.
-	for _, b := range []*Benefit{copay, coins} {
-		if b == nil {
-			continue
-		}
-		if r.InNetwork == nil {
-			r.InNetwork = b.InNetwork
-		}
-		if r.AuthRequired == nil {
-			r.AuthRequired = b.AuthRequired
-		}
-	}
 	visits := func(b *Benefit) bool { return b.QuantityQual == "VS" && b.Quantity != "" }
 	if b := pick(r.Benefits, "F", func(b *Benefit) bool { return visits(b) && remaining(b) }); b != nil {
 		r.VisitsRemaining = atoi(b.Quantity)
@@ -436,6 +425,32 @@ func summarize(r *Result) {
 		r.VisitsUsed = &u
 	}
 	r.CarveOut = carveOut(r.Benefits)
+}
+
+// summaryFlag is a summary flag (EB11 authorization, EB12 network) from every benefit that
+// covers a behavioral-health service type, whatever its EB01 (a coverage basis, a
+// limitation or a message can be the one that says "prior authorization required"); the
+// most specific service type that says anything wins (A6 over MH over the plan-level 30),
+// and at that rank one Y is enough: a hold for an authorization, in network when any
+// benefit applies in network. Benefits for other service types (medical, dental) say
+// nothing of a therapy session.
+func summaryFlag(bs []Benefit, get func(*Benefit) *bool) *bool {
+	best := 51 // behavioral ranks, then 50: the plan (30) or no service type
+	var out *bool
+	for i := range bs {
+		b := &bs[i]
+		v := get(b)
+		if v == nil {
+			continue
+		}
+		switch rk := rank(b); {
+		case rk < best:
+			best, out = rk, v
+		case rk == best && *v:
+			out = v
+		}
+	}
+	return out
 }
 
 // activeFor reports whether an active benefit covers behavioral health or the plan (30)
