@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/edigate/edigate/fixtures"
+	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
 
@@ -28,7 +29,7 @@ func with271(t *testing.T, ebs ...string) Result {
 		}
 		lines = append(lines, l)
 	}
-	rs, findings, err := Read271(context.Background(), strings.NewReader(strings.Join(lines, "\n")), guides.Registry)
+	rs, findings, err := Read271(context.Background(), strings.NewReader(strings.Join(lines, "\n")), x12.ParseOptions{Guides: guides.Registry})
 	if err != nil || len(rs) != 1 {
 		t.Fatalf("%v %v: %d results", err, findings, len(rs))
 	}

@@ -42,8 +42,9 @@ var ErrInvalid = errors.New("invalid 271 file")
 // read and the findings every error, located; the error wraps ErrInvalid when the file is
 // not valid (any finding, or no 271 at all), so that a command shows and the daemon applies
 // nothing of a truncated file, a missing SE/GE/IEA or a wrong count. Other errors are I/O.
-func Read271(ctx context.Context, r io.Reader, g x12.Guides) ([]Result, []x12.Error, error) {
-	p := x12.NewParser(r, x12.ParseOptions{Guides: g})
+func Read271(ctx context.Context, r io.Reader, opts x12.ParseOptions) ([]Result, []x12.Error, error) {
+	opts.NoTree = false
+	p := x12.NewParser(r, opts)
 	var out []Result
 	var mapErrs []x12.Error
 	sets := 0

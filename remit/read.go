@@ -52,6 +52,9 @@ func (d *Document) Kind() string {
 type ReadOptions struct {
 	Guides     x12.Guides  // normally guides.Registry
 	Classifier *Classifier // denial categories; nil uses the defaults only
+	// CodeLists downgrades or turns off code lists for trading partners known to send
+	// legacy values (x12.ParseOptions.CodeLists).
+	CodeLists x12.CodeListPolicy
 }
 
 // Read parses a response file and maps every transaction set it knows, and gives the one
@@ -63,7 +66,7 @@ type ReadOptions struct {
 // claim whose amounts are not numbers is left out of its payment, with a finding at its
 // CLP, and the other claims are kept.
 func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error) {
-	res, txs, err := ack.Read(ctx, r, opts.Guides)
+	res, txs, err := ack.ReadWith(ctx, r, x12.ParseOptions{Guides: opts.Guides, CodeLists: opts.CodeLists})
 	if err != nil {
 		return nil, fmt.Errorf("remit: %w", err)
 	}

@@ -88,7 +88,7 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 		}
 		chg = &v
 	}
-	rs, findings, err := eligibility.Read271(ctx, in, guides.Registry)
+	rs, findings, err := eligibility.Read271(ctx, in, x12.ParseOptions{Guides: guides.Registry})
 	code = exitOK
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: %v\n", fs.Arg(0), err)

@@ -47,7 +47,7 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		return exitUsage
 	}
-	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers)})
+	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers), CodeLists: cfg.CodeListPolicy()})
 	code = exitOK
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)

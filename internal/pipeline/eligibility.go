@@ -177,7 +177,7 @@ func envelopeFor(ch *config.Clearinghouse, now time.Time) eligibility.Envelope {
 func (p *Pipeline) Apply271(ctx context.Context, name string, r io.Reader) (applied int, err error) {
 	// One verdict with x12 validate and eligibility parse: an invalid file (truncated, a
 	// missing trailer, a wrong count, a guide finding) is applied not at all.
-	results, _, err := eligibility.Read271(ctx, r, guides.Registry)
+	results, _, err := eligibility.Read271(ctx, r, x12.ParseOptions{Guides: guides.Registry, CodeLists: p.Cfg.CodeListPolicy()})
 	if err != nil {
 		return 0, fmt.Errorf("271 %s: %w", name, err)
 	}

@@ -51,6 +51,19 @@ const (
 	ListTaxID   = "tax-id"
 )
 
+// CodeListNames are the names an x12.CodeListPolicy may use.
+func CodeListNames() []string { return []string{ListState, ListPostal, ListCountry, ListNPI, ListTaxID} }
+
+// IsCodeList reports whether name is one of CodeListNames.
+func IsCodeList(name string) bool {
+	for _, n := range CodeListNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
 // foreign reports whether an N4 names a country other than the US and Canada (N404):
 // its N402 and N403 then follow that country's rules, not these lists.
 func foreign(seg *x12.Segment) bool {
