@@ -53,10 +53,6 @@ func sampleFindings(res *x12.FileResult) []string {
 	return out
 }
 
-// ST..SE bodies scraped from X12.org examples have no ISA (or a mangled, not fixed-width
-// one): the tokenizer stops at byte 0 with TA1 022.
-const noEnvelope = "interchange 022"
-
 // sampleWant lists, per file, the findings SOURCES.md leads us to expect: nil means the
 // file must be valid; otherwise each listed finding must be present (a file with one
 // defect usually has a few consequential ones, which are not pinned here).

@@ -52,7 +52,9 @@ const (
 )
 
 // CodeListNames are the names an x12.CodeListPolicy may use.
-func CodeListNames() []string { return []string{ListState, ListPostal, ListCountry, ListNPI, ListTaxID} }
+func CodeListNames() []string {
+	return []string{ListState, ListPostal, ListCountry, ListNPI, ListTaxID}
+}
 
 // IsCodeList reports whether name is one of CodeListNames.
 func IsCodeList(name string) bool {
