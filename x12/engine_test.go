@@ -122,22 +122,7 @@ func fixSE(in string) string {
 }
 
 // finding is the part of an Error a 999 carries, as one comparable string.
-func finding(e Error) string {
-	s := fmt.Sprintf("%s %s", e.Level, e.Code)
-	if e.Segment != "" {
-		s += " " + e.Segment
-	}
-	if e.Position > 0 {
-		s += fmt.Sprintf("@%d", e.Position)
-	}
-	if e.Loop != "" {
-		s += " " + e.Loop
-	}
-	if e.Element != "" {
-		s += " " + e.Element
-	}
-	return s
-}
+func finding(e Error) string { return e.Locator() }
 
 // findings lists every error of a file except the IK5 5 summary that accompanies any
 // segment error.

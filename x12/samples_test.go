@@ -2,7 +2,6 @@ package x12_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,29 +14,11 @@ import (
 
 const samplesDir = "/work/shared/x12-samples"
 
-// sampleFinding renders an error as "level code SEG@position loop element".
-func sampleFinding(e x12.Error) string {
-	s := fmt.Sprintf("%s %s", e.Level, e.Code)
-	if e.Segment != "" {
-		s += " " + e.Segment
-	}
-	if e.Position > 0 {
-		s += fmt.Sprintf("@%d", e.Position)
-	}
-	if e.Loop != "" {
-		s += " " + e.Loop
-	}
-	if e.Element != "" {
-		s += " " + e.Element
-	}
-	return s
-}
-
 func sampleFindings(res *x12.FileResult) []string {
 	var out []string
 	add := func(es []x12.Error) {
 		for _, e := range es {
-			out = append(out, sampleFinding(e))
+			out = append(out, e.Locator())
 		}
 	}
 	add(res.Errors)

@@ -108,7 +108,7 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 		out = append(out, o)
 	}
 	// The output keeps its shape (a list of answers); the errors, located, go to stderr.
-	printLocated(a.stderr, toJSONErrors(findings, true))
+	printLocated(a.stderr, findings)
 	if *asJSON {
 		if c := emitJSON(a, "eligibility", out); c != exitOK {
 			return c

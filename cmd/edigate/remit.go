@@ -10,6 +10,7 @@ import (
 
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/ack"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -81,35 +82,19 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	printRemit(a.stdout, &out)
-	printLocated(a.stdout, out.Errors)
+	printLocated(a.stdout, d.Findings)
 	return code
 }
 
 // printLocated lists a read-only command's findings after what it could read, each with
 // where it is (segment, position, loop, element, byte offset) and its 999/TA1 code.
-func printLocated(w io.Writer, errs []jsonError) {
+func printLocated(w io.Writer, errs []x12.Error) {
 	if len(errs) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "%d error(s):\n", len(errs))
 	for _, e := range errs {
-		loc := e.Segment
-		if e.Position > 0 {
-			loc += fmt.Sprintf(" at position %d", e.Position)
-		}
-		if e.Loop != "" {
-			loc += " in loop " + e.Loop
-		}
-		if e.Element != "" {
-			loc += " element " + e.Element
-		}
-		if e.Offset > 0 {
-			loc += fmt.Sprintf(" (byte %d)", e.Offset)
-		}
-		if loc != "" {
-			loc = " " + loc
-		}
-		fmt.Fprintf(w, "  %s%s: %s (code %s)\n", e.Level, loc, e.Message, e.Code)
+		fmt.Fprintf(w, "  %s (byte %d)\n", e.Error(), e.Offset)
 	}
 }
 

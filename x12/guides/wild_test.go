@@ -3,7 +3,6 @@ package guides
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,24 +61,6 @@ func wildRows(t *testing.T) map[string]wildRow {
 	return rows
 }
 
-// wildFinding renders an error as "level code SEG@position loop element".
-func wildFinding(e x12.Error) string {
-	s := fmt.Sprintf("%s %s", e.Level, e.Code)
-	if e.Segment != "" {
-		s += " " + e.Segment
-	}
-	if e.Position > 0 {
-		s += fmt.Sprintf("@%d", e.Position)
-	}
-	if e.Loop != "" {
-		s += " " + e.Loop
-	}
-	if e.Element != "" {
-		s += " " + e.Element
-	}
-	return s
-}
-
 // TestWildCorpus: x12 validate's verdict on every file of the wild corpus is the one
 // SOURCES.md expects, with its listed findings; every file is listed.
 func TestWildCorpus(t *testing.T) {
@@ -105,7 +86,7 @@ func TestWildCorpus(t *testing.T) {
 			}
 			var got []string
 			for _, e := range res.Findings() {
-				got = append(got, wildFinding(e))
+				got = append(got, e.Locator())
 			}
 			r, ok := rows[rel]
 			if !ok {
