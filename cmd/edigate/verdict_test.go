@@ -45,7 +45,7 @@ func TestOneVerdict(t *testing.T) {
 			if err := os.WriteFile(name, []byte(tt.data), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			for _, args := range [][]string{{"x12", "validate", name}, {"x12", "ack", name}} {
+			for _, args := range [][]string{{"x12", "validate", name}, {"x12", "ack", name}, {"x12", "json", name}} {
 				if code, _, stderr := runCmd(t, "", args...); code != tt.code {
 					t.Errorf("%v: exit %d, want %d (%s)", args[:2], code, tt.code, stderr)
 				}

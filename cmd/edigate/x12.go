@@ -285,7 +285,8 @@ type jsonTree struct {
 func runX12JSON(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "x12 json", "FILE",
 		"Print each transaction set of FILE as its loop tree in JSON (one object per line and\n"+
-			"set, with its envelope and findings). The output holds the file's data, PHI included.")
+			"set, with its envelope and findings). The output holds the file's data, PHI included.\n"+
+			"Exit 1 when the file is not valid (the verdict of x12 validate); the trees are printed.")
 	f, name, code := parseFileArg(a, "x12 json", fs, args)
 	if f == nil {
 		return code
@@ -312,6 +313,11 @@ func runX12JSON(ctx context.Context, a *app, args []string) int {
 	}
 	if res.Fatal != nil || len(res.Interchanges) == 0 {
 		fmt.Fprintf(a.stderr, "edigate x12 json: %s: %v\n", name, fatalOrEmpty(res))
+		return exitInvalid
+	}
+	if !res.Valid() {
+		// The verdict of x12 validate; the trees and their findings are printed above.
+		fmt.Fprintf(a.stderr, "edigate x12 json: %s: not valid (%d finding(s))\n", name, len(res.Findings()))
 		return exitInvalid
 	}
 	return exitOK
