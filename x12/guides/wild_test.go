@@ -84,10 +84,7 @@ func TestWildCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, e := range res.Findings() {
-				got = append(got, e.Locator())
-			}
+			got := locators(res)
 			r, ok := rows[rel]
 			if !ok {
 				t.Fatalf("not in SOURCES.md; findings: %s", strings.Join(got, "; "))
@@ -95,12 +92,7 @@ func TestWildCorpus(t *testing.T) {
 			if v := map[bool]string{true: "valid", false: "invalid"}[res.Valid()]; v != r.verdict {
 				t.Fatalf("verdict %s, SOURCES.md expects %s (%s); findings: %s", v, r.verdict, r.why, strings.Join(got, "; "))
 			}
-			joined := "|" + strings.Join(got, "|") + "|"
-			for _, w := range r.want {
-				if !strings.Contains(joined, "|"+w+"|") {
-					t.Errorf("missing finding %q; got: %s", w, strings.Join(got, "; "))
-				}
-			}
+			hasAll(t, got, r.want)
 		})
 	}
 	for rel := range rows {
@@ -109,4 +101,52 @@ func TestWildCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("wild corpus: %d files, per transaction type %v", len(files), perType)
+}
+
+// TestWildBodies: the stupidedi fixtures that start with the guide's scenario text, read
+// from their ISA on, are what SOURCES.md says of their bodies.
+func TestWildBodies(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want []string // nil: valid
+	}{
+		{"276/stupidedi-x212-scenario-2.edi", nil},
+		{"277/stupidedi-x214-scenario-1.edi", []string{"transaction 4 SE SE01", "element 1 STC@32 2220D STC02"}},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(wildDir, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := string(b)[strings.Index(string(b), "ISA*"):]
+			res, err := x12.Validate(context.Background(), strings.NewReader(body), x12.ParseOptions{Guides: Registry})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := locators(res)
+			if res.Valid() != (tt.want == nil) {
+				t.Fatalf("valid = %v; findings %q", res.Valid(), got)
+			}
+			hasAll(t, got, tt.want)
+		})
+	}
+}
+
+func locators(res *x12.FileResult) []string {
+	var got []string
+	for _, e := range res.Findings() {
+		got = append(got, e.Locator())
+	}
+	return got
+}
+
+// hasAll reports every finding of want that got lacks.
+func hasAll(t *testing.T, got, want []string) {
+	t.Helper()
+	joined := "|" + strings.Join(got, "|") + "|"
+	for _, w := range want {
+		if !strings.Contains(joined, "|"+w+"|") {
+			t.Errorf("missing finding %q; got: %s", w, strings.Join(got, "; "))
+		}
+	}
 }
