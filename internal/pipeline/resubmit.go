@@ -58,7 +58,7 @@ func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome, note
 	}
 	for i := range auths {
 		// The sessions hold their units already; the new claim re-uses them.
-		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Payer+"/"+auths[i].Number], 0)
+		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Key().String()], 0)
 	}
 	res := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
 	var state string

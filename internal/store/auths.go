@@ -174,7 +174,7 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 		st := b.adoptAuth(&found[i])
 		byClient[[2]string{st.Payer, st.ClientID}] = append(byClient[[2]string{st.Payer, st.ClientID}], st)
 		byMember[[2]string{st.Payer, st.MemberID}] = append(byMember[[2]string{st.Payer, st.MemberID}], st)
-		k := authKey(st.Payer, st.Number)
+		k := st.Key().String()
 		if _, ok := b.openAlerts[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -258,8 +258,6 @@ func (b *Batch) authUse(payer, number string) (*claims.AuthUse, error) {
 	return &a, nil
 }
 
-func authKey(payer, number string) string { return payer + "/" + number }
-
 // authAlerts raises each alert whose threshold a is now past (once: an open alert is not
 // raised again) and, when mayClear, clears open alerts whose condition no longer holds, so
 // the next crossing raises a new one.
@@ -269,7 +267,7 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 	if len(active) == 0 && !mayClear {
 		return nil
 	}
-	key := authKey(a.Payer, a.Number)
+	key := a.Key().String()
 	open, err := b.openAlertKinds(key)
 	if err != nil {
 		return err
@@ -357,7 +355,7 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 		if b.openAlerts == nil {
 			b.openAlerts = map[string]map[string]bool{}
 		}
-		b.openAlerts[authKey(a.Payer, a.Number)] = nil
+		b.openAlerts[a.Key().String()] = nil
 	}
 	now := timestamp(b.now)
 	if _, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
@@ -373,7 +371,7 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	if exists {
 		res.Change = ChangeUpdated
 	}
-	key := authKey(a.Payer, a.Number)
+	key := a.Key().String()
 	if err := b.Event("authorization", key, res.Change, source, map[string]any{"units": a.Units, "used": used, "start": a.Start, "end": a.End}); err != nil {
 		return Result{}, err
 	}
@@ -503,12 +501,15 @@ func (db *DB) Authorizations(ctx context.Context) ([]AuthRecord, error) {
 		return nil, err
 	}
 	// (payer, number) is the table's key: one record per alert entity.
-	byKey := make(map[string]*AuthRecord, len(out))
+	byKey := make(map[claims.AuthKey]*AuthRecord, len(out))
 	for i := range out {
-		byKey[authKey(out[i].Payer, out[i].Number)] = &out[i]
+		byKey[claims.AuthKey{Payer: out[i].Payer, Number: out[i].Number}] = &out[i]
 	}
 	for _, al := range alerts {
-		if r, ok := byKey[al.EntityID]; ok {
+		if al.EntityKind != "authorization" {
+			continue
+		}
+		if r, ok := byKey[claims.AuthKey{Payer: al.Payer, Number: al.Number}]; ok {
 			r.Alerts = append(r.Alerts, al.Kind)
 		}
 	}
@@ -546,7 +547,10 @@ func (db *DB) Alerts(ctx context.Context, openOnly bool) ([]Alert, error) {
 		}
 		a.Detail = json.RawMessage(d)
 		if a.EntityKind == "authorization" {
-			a.Payer, a.Number, _ = strings.Cut(a.EntityID, "/")
+			// A key that does not parse still lists, with its entity id only.
+			if k, err := claims.ParseAuthKey(a.EntityID); err == nil {
+				a.Payer, a.Number = k.Payer, k.Number
+			}
 		}
 		return a, nil
 	})
