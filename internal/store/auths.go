@@ -242,20 +242,28 @@ func (b *Batch) openAlertKinds(key string) (map[string]bool, error) {
 	return b.openAlerts[key], nil
 }
 
-func (b *Batch) authUse(payer, number string) (*claims.AuthUse, error) {
-	row, err := b.queryRow(`SELECT data, used FROM authorizations WHERE payer = ? AND number = ?`, payer, number)
+// authByKey returns the batch's copy of an authorization, reading (and on PostgreSQL
+// locking) it when the batch has none.
+func (b *Batch) authByKey(k claims.AuthKey) (*authState, error) {
+	if st, ok := b.byAuth[k]; ok {
+		return st, nil
+	}
+	q := `SELECT number, hash, data, used FROM authorizations WHERE payer = ? AND number = ?`
+	if b.db.dialect.name == "postgres" {
+		q += ` FOR UPDATE`
+	}
+	rows, err := b.query(q, k.Payer, k.Number)
 	if err != nil {
 		return nil, err
 	}
-	var data string
-	var a claims.AuthUse
-	if err := row.Scan(&data, &a.Used); err != nil {
-		return nil, fmt.Errorf("authorization %s/%s: %w", payer, number, err)
-	}
-	if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+	found, err := b.appendAuths(nil, rows, k.Payer, map[string]bool{})
+	if err != nil {
 		return nil, err
 	}
-	return &a, nil
+	if len(found) == 0 {
+		return nil, fmt.Errorf("authorization %s: %w", k, ErrNotFound)
+	}
+	return b.adoptAuth(&found[0]), nil
 }
 
 // authAlerts raises each alert whose threshold a is now past (once: an open alert is not
@@ -384,74 +392,97 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 
 // heldForAuth finds held sessions by payer and client or member. The literal 'held' lets
 // both databases use the partial indexes of migration 0002 (a bound parameter would not).
-const heldForAuth = `SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND client_id = ?
-		UNION ALL SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`
+const heldForAuth = `SELECT received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND client_id = ?
+		UNION ALL SELECT received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`
 
-// releaseHeld re-checks the held sessions of the authorization's client and payer.
+// releaseHeld re-checks the held sessions of the authorization's client and payer: the
+// domain plans (claims.PlanRelease), applyRelease writes.
 func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
-	rows, err := b.query(heldForAuth, a.Payer, a.ClientID, a.Payer, a.MemberID)
+	held, auths, err := b.heldFor(a)
 	if err != nil {
 		return err
 	}
-	type held struct {
-		s                      claims.Session
-		reason, date, received string
+	return b.applyRelease(claims.PlanRelease(held, auths), source)
+}
+
+// heldFor reads the held sessions an authorization may release and the authorizations
+// (the batch's copies, current) each of them could use.
+func (b *Batch) heldFor(a *claims.Authorization) ([]claims.HeldSession, []claims.AuthUse, error) {
+	rows, err := b.query(heldForAuth, a.Payer, a.ClientID, a.Payer, a.MemberID)
+	if err != nil {
+		return nil, nil, err
 	}
-	var hs []held
+	var hs []claims.HeldSession
 	seen := map[string]bool{}
 	for rows.Next() {
-		var date, received, id, data, reason string
-		if err := rows.Scan(&date, &received, &id, &data, &reason); err != nil {
+		var received, id, data, reason string
+		if err := rows.Scan(&received, &id, &data, &reason); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		h := held{reason: reason, date: date, received: received}
-		if err := json.Unmarshal([]byte(data), &h.s); err != nil {
+		h := claims.HeldSession{Session: &claims.Session{}, Reason: reason, Received: received}
+		if err := json.Unmarshal([]byte(data), h.Session); err != nil {
 			rows.Close()
-			return fmt.Errorf("session %s data: %w", id, err)
+			return nil, nil, fmt.Errorf("session %s data: %w", id, err)
 		}
 		hs = append(hs, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
-	// Oldest date of service first, then first received.
-	sort.Slice(hs, func(i, j int) bool {
-		if hs[i].date != hs[j].date {
-			return hs[i].date < hs[j].date
-		}
-		if hs[i].received != hs[j].received {
-			return hs[i].received < hs[j].received
-		}
-		return hs[i].s.ID < hs[j].s.ID
-	})
+	var auths []claims.AuthUse
+	got := map[claims.AuthKey]bool{}
 	for _, h := range hs {
-		delete(b.known, h.s.ID) // its row changes below
-		num, n, hold, err := b.consume(&h.s)
+		sts, err := b.cachedAuths(h.Session.Coverage.Payer, h.Session.Client.ID, h.Session.Coverage.MemberID)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		if hold != "" {
-			if hold != h.reason {
-				if _, err := b.exec(`UPDATE sessions SET hold_reason = ?, updated_at = ? WHERE id = ?`, hold, timestamp(b.now), h.s.ID); err != nil {
-					return err
-				}
-				if err := b.Event("session", h.s.ID, "held", source, map[string]string{"reason": hold, "was": h.reason}); err != nil {
-					return err
-				}
+		for _, st := range sts {
+			if !got[st.Key()] {
+				got[st.Key()] = true
+				auths = append(auths, st.AuthUse)
 			}
+		}
+	}
+	// The plan's match must not depend on the order sessions were read in.
+	slices.SortFunc(auths, func(x, y claims.AuthUse) int { return strings.Compare(x.Key().String(), y.Key().String()) })
+	return hs, auths, nil
+}
+
+// applyRelease writes a release plan. Each change names the state it expects: a session
+// is released only while still held for the reason the plan saw, so two writers applying
+// the same renewal release it once; one that finds it changed skips it and takes none of
+// its units. Units are taken through take's guard.
+func (b *Batch) applyRelease(plan []claims.HeldOutcome, source string) error {
+	now := timestamp(b.now)
+	for _, o := range plan {
+		delete(b.known, o.SessionID) // its row changes below
+		var r sql.Result
+		var err error
+		if o.Released {
+			r, err = b.exec(`UPDATE sessions SET state = ?, hold_reason = '', auth_payer = ?, auth_number = ?, auth_units = ?, updated_at = ?
+				WHERE id = ? AND state = ? AND hold_reason = ?`,
+				StateReady, o.Take.Auth.Payer, o.Take.Auth.Number, o.Take.Units, now, o.SessionID, StateHeld, o.Was)
+		} else {
+			r, err = b.exec(`UPDATE sessions SET hold_reason = ?, updated_at = ? WHERE id = ? AND state = ? AND hold_reason = ?`,
+				o.Hold, now, o.SessionID, StateHeld, o.Was)
+		}
+		if err := oneRow(r, err); errors.Is(err, ErrStale) {
 			continue
+		} else if err != nil {
+			return fmt.Errorf("session %s: %w", o.SessionID, err)
 		}
-		if _, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', auth_payer = ?, auth_number = ?, auth_units = ?, updated_at = ? WHERE id = ?`,
-			StateReady, a.Payer, num, n, timestamp(b.now), h.s.ID); err != nil {
-			return err
+		if o.Released {
+			if err := b.take(o.Take, o.SessionID); err != nil {
+				return fmt.Errorf("release session %s: %w", o.SessionID, err)
+			}
 		}
-		if err := b.Event("session", h.s.ID, "released", source, map[string]any{"authorization": num, "units": n, "was": h.reason}); err != nil {
+		if err := b.sessionEvents(o.SessionID, source, []claims.SessionEvent{o.Event}); err != nil {
 			return err
 		}
 	}
