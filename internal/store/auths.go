@@ -402,7 +402,7 @@ func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
 	if err != nil {
 		return err
 	}
-	return b.applyRelease(claims.PlanRelease(held, auths), source)
+	return b.ApplyRelease(claims.PlanRelease(held, auths), source)
 }
 
 // heldFor reads the held sessions an authorization may release and the authorizations
@@ -454,11 +454,12 @@ func (b *Batch) heldFor(a *claims.Authorization) ([]claims.HeldSession, []claims
 	return hs, auths, nil
 }
 
-// applyRelease writes a release plan. Each change names the state it expects: a session
-// is released only while still held for the reason the plan saw, so two writers applying
-// the same renewal release it once; one that finds it changed skips it and takes none of
-// its units. Units are taken through take's guard.
-func (b *Batch) applyRelease(plan []claims.HeldOutcome, source string) error {
+// ApplyRelease writes a release plan (claims.PlanRelease). Each change names the state it
+// expects: a session is released only while still held for the reason the plan saw, so
+// two writers applying the same renewal release it once; one that finds it changed skips
+// it and takes none of its units. Units are taken through take's guard: a plan that would
+// take units no longer there fails the batch.
+func (b *Batch) ApplyRelease(plan []claims.HeldOutcome, source string) error {
 	now := timestamp(b.now)
 	for _, o := range plan {
 		delete(b.known, o.SessionID) // its row changes below
