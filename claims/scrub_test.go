@@ -429,6 +429,26 @@ func TestScrubRules(t *testing.T) {
 			p.Enrollment = []config.Enrollment{{NPI: practiceNPI, Status: "active"}}
 			return c
 		}},
+		{"unlisted rendering NPI, enrollment_unlisted hold", "enrollment.active", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			p, _ := cfg.Payer("demo-commercial")
+			p.Enrollment, p.EnrollmentUnlisted = []config.Enrollment{{NPI: practiceNPI, Status: "active"}}, "hold"
+			return c
+		}},
+		{"unlisted billing NPI, enrollment_unlisted allow", "enrollment.active", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			p, _ := cfg.Payer("demo-commercial")
+			p.Enrollment, p.EnrollmentUnlisted = []config.Enrollment{{NPI: lcswNPI, Status: "active"}}, "allow"
+			return c
+		}},
+		{"unlisted billing NPI, default billing", "enrollment.active", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			p, _ := cfg.Payer("demo-commercial")
+			p.Enrollment = []config.Enrollment{{NPI: lcswNPI, Status: "active"}}
+			return c
+		}},
+		{"listed pending with enrollment_unlisted allow", "enrollment.active", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+			p, _ := cfg.Payer("demo-commercial")
+			p.Enrollment, p.EnrollmentUnlisted = []config.Enrollment{{NPI: lcswNPI, Status: "pending"}}, "allow"
+			return c
+		}},
 		{"replacement without F8", "frequency.f8", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			c.Frequency = FrequencyReplacement
 			return c
