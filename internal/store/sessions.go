@@ -291,7 +291,7 @@ func sessionEventDetail(e *claims.SessionEvent) []byte {
 		if len(d) > 1 {
 			d = append(d, ',')
 		}
-		return append(append(append(append(d, '"'), name...), `":`...), jsonString(v)...)
+		return appendJSONString(append(append(append(d, '"'), name...), `":`...), v)
 	}
 	d := append(make([]byte, 0, 64), '{')
 	switch e.Kind {
@@ -311,17 +311,16 @@ func sessionEventDetail(e *claims.SessionEvent) []byte {
 	return append(d, '}')
 }
 
-// jsonString is s as encoding/json writes it: plain printable ASCII is only quoted, the
-// rest (escapes, HTML characters, invalid UTF-8) goes through json.Marshal.
-func jsonString(s string) []byte {
+// appendJSONString appends s as encoding/json writes it: plain printable ASCII is only
+// quoted, the rest (escapes, HTML characters, invalid UTF-8) goes through json.Marshal.
+func appendJSONString(d []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			b, _ := json.Marshal(s) // a string always marshals
-			return b
+			return append(d, b...)
 		}
 	}
-	out := make([]byte, 0, len(s)+2)
-	return append(append(append(out, '"'), s...), '"')
+	return append(append(append(d, '"'), s...), '"')
 }
 
 // take spends units of an authorization for a session, guarded: the batch's copy must
