@@ -1,8 +1,6 @@
 package config
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,15 +18,8 @@ func TestPayerValidation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f := filepath.Join(t.TempDir(), "c.yml")
-			body := "clearinghouses:\n  - id: ch\n    simulator: true\n    after_download: delete\n    rename: posix\n" +
-				"    isa: {usage: T, sender_id: ME, receiver_id: THEM}\n" +
-				"payers:\n  - id: " + c.id + "\n    payer_id: X1\n    clearinghouse: ch\n    claim_filing_indicator: CI\n" +
-				"    enrollment_unlisted: \"" + c.unlisted + "\"\n"
-			if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cfg, err := Load(f)
+			cfg, err := loadYAML(t, "", "payers:\n  - id: "+c.id+"\n    payer_id: X1\n    clearinghouse: ch\n    claim_filing_indicator: CI\n"+
+				"    enrollment_unlisted: \""+c.unlisted+"\"\n")
 			if c.want == "" {
 				if err != nil {
 					t.Fatal(err)

@@ -100,7 +100,7 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 	members := map[string][]string{} // payer -> member ids
 	cseen, mseen := map[[2]string]bool{}, map[[2]string]bool{}
 	for _, s := range ss {
-		if s.Status != claims.StatusCompleted || !b.rules.Required(s.Coverage.Payer, s.Service.Code) {
+		if !b.rules.AuthsNeeded(s, nil) {
 			continue
 		}
 		k := pc{s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID}
