@@ -229,9 +229,15 @@ func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result
 		}
 		return res, b.sessionEvents(s.ID, source, adm.Events())
 	}
+	evs := adm.Events()
 	if adm.Return.Units > 0 {
-		if err := b.giveBack(adm.Return, s.ID); err != nil {
+		// returnUnits checks the row still holds the units and records the plan's first
+		// event, units_returned.
+		if err := b.returnUnits(s.ID, adm.Return.Auth.Payer, adm.Return.Auth.Number, adm.Return.Units, source); err != nil {
 			return Result{}, err
+		}
+		if len(evs) > 0 && evs[0].Kind == lifecycle.UnitsReturned {
+			evs = evs[1:]
 		}
 	}
 	if adm.Take.Units > 0 {
@@ -242,7 +248,7 @@ func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result
 	if err := b.writeSession(s, &old, exists, &adm, data, hash, source); err != nil {
 		return Result{}, err
 	}
-	return res, b.sessionEvents(s.ID, source, adm.Events())
+	return res, b.sessionEvents(s.ID, source, evs)
 }
 
 // writeSession inserts or updates the session's row as the admission left it.
