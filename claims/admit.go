@@ -2,6 +2,8 @@ package claims
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/edigate/edigate/lifecycle"
@@ -201,4 +203,28 @@ func PlanRelease(held []HeldSession, auths []AuthUse) []HeldOutcome {
 		}
 	}
 	return out
+}
+
+// ErrUnitsBelowUsed rejects an authorization update granting fewer units than already used.
+var ErrUnitsBelowUsed = errors.New("units are fewer than already used")
+
+// StoredAuth is what is already stored of an authorization being received again.
+type StoredAuth struct {
+	SameContent bool
+	Used        int
+}
+
+// AuthChange decides what receiving a does (stored is nil for a new authorization):
+// unchanged, created or updated; an update may not grant fewer units than are used. The
+// held sessions it may release are then planned by PlanRelease.
+func AuthChange(a *Authorization, stored *StoredAuth) (string, error) {
+	switch {
+	case stored == nil:
+		return ChangeCreated, nil
+	case stored.SameContent:
+		return ChangeUnchanged, nil
+	case a.Units < stored.Used:
+		return "", fmt.Errorf("units %d: %w (%d)", a.Units, ErrUnitsBelowUsed, stored.Used)
+	}
+	return ChangeUpdated, nil
 }

@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -206,5 +207,27 @@ func TestPlanRelease(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAuthChange(t *testing.T) {
+	a := &Authorization{Number: "A", Payer: "p", Units: 5}
+	tests := []struct {
+		name    string
+		stored  *StoredAuth
+		want    string
+		wantErr error
+	}{
+		{"new", nil, ChangeCreated, nil},
+		{"same content", &StoredAuth{SameContent: true, Used: 9}, ChangeUnchanged, nil},
+		{"renewed", &StoredAuth{Used: 3}, ChangeUpdated, nil},
+		{"down to what is used", &StoredAuth{Used: 5}, ChangeUpdated, nil},
+		{"below what is used", &StoredAuth{Used: 6}, "", ErrUnitsBelowUsed},
+	}
+	for _, tt := range tests {
+		got, err := AuthChange(a, tt.stored)
+		if got != tt.want || !errors.Is(err, tt.wantErr) {
+			t.Errorf("%s: AuthChange = %q, %v; want %q, %v", tt.name, got, err, tt.want, tt.wantErr)
+		}
 	}
 }

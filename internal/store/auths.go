@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -318,7 +319,7 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 }
 
 // ErrUnitsBelowUsed rejects an authorization update granting fewer units than already used.
-var ErrUnitsBelowUsed = errors.New("units are fewer than already used")
+var ErrUnitsBelowUsed = claims.ErrUnitsBelowUsed
 
 // PutAuthorization stores a validated authorization (new, renewed or corrected) and then
 // releases the held sessions it now covers, oldest date of service first, so the earliest
@@ -336,29 +337,32 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	var oldHash string
-	var used int
-	exists := true
-	row, err := b.queryRow(`SELECT hash, used FROM authorizations WHERE payer = ? AND number = ?`, a.Payer, a.Number)
+	var stored *claims.StoredAuth
+	q := `SELECT hash, used FROM authorizations WHERE payer = ? AND number = ?`
+	if b.db.dialect.name == "postgres" {
+		q += ` FOR UPDATE` // the units used stay what the decision saw
+	}
+	row, err := b.queryRow(q, a.Payer, a.Number)
 	if err != nil {
 		return Result{}, err
 	}
+	var oldHash string
+	var used int
 	switch err := row.Scan(&oldHash, &used); {
 	case errors.Is(err, sql.ErrNoRows):
-		exists = false
 	case err != nil:
 		return Result{}, err
+	default:
+		stored = &claims.StoredAuth{SameContent: oldHash == hash, Used: used}
 	}
-	if exists && oldHash == hash {
-		return Result{Change: ChangeUnchanged}, nil
-	}
-	if a.Units < used {
-		return Result{}, fmt.Errorf("units %d: %w (%d)", a.Units, ErrUnitsBelowUsed, used)
+	change, err := claims.AuthChange(a, stored)
+	if err != nil || change == ChangeUnchanged {
+		return Result{Change: change}, err
 	}
 	if err := b.resetAuths(); err != nil {
 		return Result{}, err
 	}
-	if !exists {
+	if change == ChangeCreated {
 		// A new authorization has no alerts yet: nothing to read back.
 		if b.openAlerts == nil {
 			b.openAlerts = map[string]map[string]bool{}
@@ -366,19 +370,18 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 		b.openAlerts[a.Key().String()] = nil
 	}
 	now := timestamp(b.now)
-	if _, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
+	r, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
 			start_date, end_date, data, hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (payer, number) DO UPDATE SET client_id = excluded.client_id, member_id = excluded.member_id,
 			unit_kind = excluded.unit_kind, units = excluded.units, start_date = excluded.start_date,
-			end_date = excluded.end_date, data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at`,
-		a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now); err != nil {
+			end_date = excluded.end_date, data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at
+		WHERE authorizations.used <= excluded.units`,
+		a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now)
+	if err := oneRow(r, err); err != nil {
 		return Result{}, err
 	}
-	res := Result{Change: ChangeCreated}
-	if exists {
-		res.Change = ChangeUpdated
-	}
+	res := Result{Change: change}
 	key := a.Key().String()
 	if err := b.Event("authorization", key, res.Change, source, map[string]any{"units": a.Units, "used": used, "start": a.Start, "end": a.End}); err != nil {
 		return Result{}, err
@@ -450,7 +453,9 @@ func (b *Batch) heldFor(a *claims.Authorization) ([]claims.HeldSession, []claims
 		}
 	}
 	// The plan's match must not depend on the order sessions were read in.
-	slices.SortFunc(auths, func(x, y claims.AuthUse) int { return strings.Compare(x.Key().String(), y.Key().String()) })
+	slices.SortFunc(auths, func(x, y claims.AuthUse) int {
+		return cmp.Or(strings.Compare(x.Payer, y.Payer), strings.Compare(x.Number, y.Number))
+	})
 	return hs, auths, nil
 }
 
