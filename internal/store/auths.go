@@ -37,7 +37,7 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 	if err != nil {
 		return nil, err
 	}
-	// Match's result must not depend on the engine's row order.
+	// The admission's match must not depend on the engine's row order.
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, nil
 }
