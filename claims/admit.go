@@ -158,7 +158,18 @@ func (a *Admission) matchAuth(s *Session, auths []AuthUse) {
 	a.Take = UnitMove{Auth: auths[i].Key(), Units: n}
 }
 
-// HeldSession is a session on an authorization hold.
+// IsAuthHold reports whether a session hold reason is an authorization hold, one an
+// authorization arriving may lift.
+func IsAuthHold(reason string) bool {
+	switch reason {
+	case HoldAuthMissing, HoldAuthExpired, HoldAuthNotStarted, HoldAuthExhausted, HoldAuthCodeNotCovered,
+		HoldAuthAmbiguous, HoldAuthPOSNotCovered, HoldAuthProviderNotCovered:
+		return true
+	}
+	return false
+}
+
+// HeldSession is a session on a hold.
 type HeldSession struct {
 	Session  *Session
 	Reason   string
@@ -180,7 +191,8 @@ type HeldOutcome struct {
 // releases: oldest date of service first (then first received), so the earliest sessions
 // get the units when there are not enough for all. auths are the authorizations of the
 // sessions' payers and clients with their used units; they are not changed. Sessions that
-// stay held for the same reason are left out.
+// stay held for the same reason, or are held for something else than an authorization
+// (eligibility), are left out.
 func PlanRelease(held []HeldSession, auths []AuthUse) []HeldOutcome {
 	order := slices.Clone(held)
 	slices.SortFunc(order, func(x, y HeldSession) int {
@@ -190,6 +202,9 @@ func PlanRelease(held []HeldSession, auths []AuthUse) []HeldOutcome {
 	work := slices.Clone(auths)
 	var out []HeldOutcome
 	for _, h := range order {
+		if !IsAuthHold(h.Reason) {
+			continue // held for something else (eligibility): not this plan's to release
+		}
 		i, n, hold := match(h.Session, work)
 		switch {
 		case i >= 0:

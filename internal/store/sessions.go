@@ -285,7 +285,7 @@ func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool,
 // was a visible share of intake time.
 func (b *Batch) sessionEvents(id, source string, evs []claims.SessionEvent) error {
 	for i := range evs {
-		if err := b.queueEvent("session", id, string(evs[i].Kind), source, sessionEventDetail(&evs[i])); err != nil {
+		if err := b.queueEvent(string(lifecycle.EntitySession), id, string(evs[i].Kind), source, sessionEventDetail(&evs[i])); err != nil {
 			return err
 		}
 	}
