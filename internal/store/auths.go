@@ -511,6 +511,9 @@ type AuthRecord struct {
 	Alerts    []string `json:"alerts"`
 }
 
+// Key is the record's authorization key.
+func (r *AuthRecord) Key() claims.AuthKey { return claims.AuthKey{Payer: r.Payer, Number: r.Number} }
+
 // Authorizations lists every authorization with its open alerts.
 func (db *DB) Authorizations(ctx context.Context) ([]AuthRecord, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT payer, number, data, used FROM authorizations ORDER BY payer, number`)
@@ -540,7 +543,7 @@ func (db *DB) Authorizations(ctx context.Context) ([]AuthRecord, error) {
 	// (payer, number) is the table's key: one record per alert entity.
 	byKey := make(map[claims.AuthKey]*AuthRecord, len(out))
 	for i := range out {
-		byKey[claims.AuthKey{Payer: out[i].Payer, Number: out[i].Number}] = &out[i]
+		byKey[out[i].Key()] = &out[i]
 	}
 	for _, al := range alerts {
 		if al.EntityKind != "authorization" {

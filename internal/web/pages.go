@@ -288,7 +288,7 @@ func (h *handler) alerts(ctx context.Context) ([]alertView, error) {
 	}
 	remaining := map[string]int{}
 	for _, a := range auths {
-		remaining[claims.AuthKey{Payer: a.Payer, Number: a.Number}.String()] = a.Remaining
+		remaining[a.Key().String()] = a.Remaining
 	}
 	out := make([]alertView, 0, len(as))
 	for _, a := range as {
