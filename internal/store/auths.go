@@ -399,7 +399,7 @@ const heldForAuth = `SELECT received_at, id, data, hold_reason FROM sessions WHE
 		UNION ALL SELECT received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`
 
 // releaseHeld re-checks the held sessions of the authorization's client and payer: the
-// domain plans (claims.PlanRelease), applyRelease writes.
+// domain plans (claims.PlanRelease), ApplyRelease writes.
 func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
 	held, auths, err := b.heldFor(a)
 	if err != nil {
