@@ -180,7 +180,13 @@ func TestFollowUp(t *testing.T) {
 		}
 	}
 	it, _ := p.DB.QueueItem(ctx, items[0].ID)
-	if it.State != store.QueueOpen || !strings.Contains(it.Notes, "F1") || !strings.Contains(it.Notes, "P1") {
+	var notes []string
+	for _, e := range it.Thread {
+		notes = append(notes, e.Who+" "+string(e.What)+" "+e.Text)
+	}
+	// The 277 answers are notes by the engine on the item's thread.
+	if all := strings.Join(notes, "|"); it.State != store.QueueOpen || !strings.Contains(all, "edigate note 277") ||
+		!strings.Contains(all, "F1") || !strings.Contains(all, "P1") {
 		t.Errorf("follow-up item after answers: %+v", it)
 	}
 	if inqs, _ := p.DB.StatusInquiries(ctx, silent); inqs[0].Answer != "F1:65" {
@@ -254,7 +260,7 @@ func TestResolveResubmitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r1.Frequency != claims.FrequencyReplacement || r1.Claim != claims.Resubmission(denied, claims.FrequencyReplacement, 1) ||
-		r1.Replaces != "PAYCLM1" || r1.State != lifecycle.Built || r1.Item.State != store.QueueResolved {
+		r1.Replaces != "PAYCLM1" || r1.State != string(lifecycle.Built) || r1.Item.State != store.QueueResolved {
 		t.Fatalf("replacement: %+v", r1)
 	}
 	r2, err := p.ResolveQueueItem(ctx, rej[0].ID, store.OutcomeResubmitted, "")
@@ -262,7 +268,7 @@ func TestResolveResubmitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r2.Frequency != claims.FrequencyOriginal || r2.Claim == rejected || claims.ControlBase(r2.Claim) != claims.ControlBase(rejected) ||
-		r2.Replaces != "" || r2.State != lifecycle.Built {
+		r2.Replaces != "" || r2.State != string(lifecycle.Built) {
 		t.Fatalf("corrected original: %+v", r2)
 	}
 	if s, _ := p.DB.Session(ctx, "S2"); s.ClaimRef != r2.Claim {

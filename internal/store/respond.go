@@ -8,9 +8,7 @@ import (
 	"slices"
 
 	"github.com/edigate/edigate/lifecycle"
-	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
-	"github.com/edigate/edigate/x12"
 )
 
 // Responses are decided in package remit (remit.Plan835, Plan277, PlanAcks) from the facts
@@ -140,7 +138,7 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, out *ApplyRe
 		return err
 	}
 	if pp.Review != nil {
-		if err := b.enqueue(queueItemOf(*pp.Review), out); err != nil {
+		if err := b.enqueue(*pp.Review, out); err != nil {
 			return err
 		}
 	}
@@ -214,14 +212,16 @@ func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult) erro
 		}
 	}
 	for _, it := range st.Queue {
-		if err := b.enqueue(queueItemOf(it), out); err != nil {
+		if err := b.enqueue(it, out); err != nil {
 			return err
 		}
 	}
 	if st.FollowUpNote != "" {
-		if _, err := b.exec(`UPDATE queue_items SET notes = CASE WHEN notes = '' THEN ? ELSE notes || '
-' || ? END, message = ? WHERE kind = ? AND claim_id = ? AND state = ?`,
-			st.FollowUpNote, st.FollowUpNote, st.FollowUpMessage, QueueFollowUp, st.Claim, QueueOpen); err != nil {
+		if _, err := b.exec(`UPDATE queue_items SET message = ? WHERE kind = ? AND claim_id = ? AND state = ?`,
+			st.FollowUpMessage, QueueFollowUp, st.Claim, QueueOpen); err != nil {
+			return fmt.Errorf("follow-up message: %w", err)
+		}
+		if err := b.noteOpen(QueueFollowUp, st.Claim, st.FollowUpNote); err != nil {
 			return fmt.Errorf("follow-up note: %w", err)
 		}
 	}
@@ -316,10 +316,4 @@ func (b *Batch) returnClaimUnits(claimID, source string) error {
 		}
 	}
 	return nil
-}
-
-// queueItemOf is a planned work item as the queue table stores it.
-func queueItemOf(it queue.Item) QueueItem {
-	return QueueItem{Kind: string(it.Kind), ClaimID: it.ClaimID, Line: it.Line, Payer: it.Payer, Reason: it.Reason,
-		Category: it.Category, Action: it.Action, Message: it.Message, Due: it.Due, Amount: x12.Amount(it.Amount), Source: it.Source}
 }

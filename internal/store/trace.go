@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
 )
 
@@ -46,7 +47,7 @@ func (db *DB) Trace(ctx context.Context, id string) (Trace, error) {
 		}
 		if s.AuthNumber != "" {
 			// The authorization's own history (renewals, alerts) explains holds and releases.
-			evs, err := db.Events(ctx, string(lifecycle.EntityAuthorization), authKey(s.Payer, s.AuthNumber))
+			evs, err := db.Events(ctx, string(lifecycle.EntityAuthorization), claims.AuthKey{Payer: s.Payer, Number: s.AuthNumber}.String())
 			if err != nil {
 				return t, err
 			}

@@ -178,3 +178,17 @@ func testVoidAcceptedReturnsUnits(t *testing.T, db *store.DB) {
 		t.Errorf("S-1 history %v", evs)
 	}
 }
+
+// post835 posts an 835 as the pipeline does: the facts, remit's plan, the store's apply.
+func post835(t *testing.T, db *store.DB, name string, r *remit.Remittance) store.ApplyResult {
+	t.Helper()
+	pl, err := remit.PlanResponse(ctx, db, name, &remit.Document{Remittance: r}, remit.Deadlines{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.ApplyResponse(ctx, store.ResponseFile{SHA256: name, Name: name}, pl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
