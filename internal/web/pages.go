@@ -371,7 +371,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 	}
 	p := sessionPage{pageBase: h.base(r, "Session "+s.ID, "sessions"), S: s}
 	tr, err := h.d.Store.Trace(ctx, s.ID)
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) { // a session with no history yet shows none
 		h.fail(w, r, fmt.Errorf("session %s trace: %w", id, err))
 		return
 	}
