@@ -177,12 +177,3 @@ func (r *scrubRun) auth(c *Claim, n string) *AuthUse {
 	}
 	return nil
 }
-
-// RuleIDs lists the ids of rules (for documentation and the CLI).
-func RuleIDs(rules []Rule) []string {
-	ids := make([]string, len(rules))
-	for i, r := range rules {
-		ids[i] = r.ID
-	}
-	return ids
-}

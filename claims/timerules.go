@@ -25,12 +25,6 @@ var timedCodes = map[string]TimeRange{
 	"90847": {26, 0},
 }
 
-// TimeRule returns the minute range of a timed code.
-func TimeRule(code string) (TimeRange, bool) {
-	r, ok := timedCodes[code]
-	return r, ok
-}
-
 // fifteenMinuteCodes are billed in 15-minute units by their descriptors: Medicaid BH
 // HCPCS codes and the ABA adaptive-behaviour CPT codes.
 var fifteenMinuteCodes = map[string]bool{

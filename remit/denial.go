@@ -1,7 +1,6 @@
 package remit
 
 import (
-	"sort"
 	"strings"
 	"time"
 
@@ -216,25 +215,6 @@ func (c *Classifier) Classify(p *Payment) {
 		// re-verification that misses the window leaves only a late appeal.
 		cl.DenialCategory, cl.Action, cl.AppealDue = top.Category, top.Action, due
 	}
-}
-
-// Categories lists the known category names, sorted, for CLI help and validation.
-func Categories() []string {
-	seen := map[string]bool{CategoryOther: true}
-	for _, v := range defaultCategories {
-		seen[v] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// Phrase returns a sentence-case label for a category, for letters and reports.
-func Phrase(category string) string {
-	return strings.ReplaceAll(category, "_", " ")
 }
 
 // fixable reports whether the remarks say the claim lacked or had wrong data, which a

@@ -60,14 +60,13 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 	return cfg, rules, exitOK
 }
 
-// startDaemon builds the daemon and wires the steps whose packages it does not import.
+// startDaemon builds the daemon and, unless it runs once, the web UI it serves.
 func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rules, demo, once bool) (*daemon.Daemon, error) {
 	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format)
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Log: log, Demo: demo, SimRules: rules, Out: a.stdout})
 	if err != nil {
 		return nil, err
 	}
-	wireSteps(d)
 	if cfg.Web.Listen != "" && !once {
 		users, err := web.UsersFromEnv(os.LookupEnv)
 		if err != nil {

@@ -187,18 +187,6 @@ func demoSchedules(s *config.Schedules) {
 // Steps returns the pipeline in the order `run --once` runs it.
 func (d *Daemon) Steps() []Step { return d.steps }
 
-// AddStep inserts a step before the named one ("" appends): how the CLI wires the steps
-// whose packages the daemon does not import.
-func (d *Daemon) AddStep(s Step, before string) {
-	for i, st := range d.steps {
-		if st.Name == before {
-			d.steps = append(d.steps[:i], append([]Step{s}, d.steps[i:]...)...)
-			return
-		}
-	}
-	d.steps = append(d.steps, s)
-}
-
 func (d *Daemon) defaultSteps() []Step {
 	sc := d.cfg.Schedules
 	return []Step{
