@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // Authorization hold reasons. They are part of the biller-facing contract (queues, CLI and
@@ -38,7 +36,7 @@ type payerAuth struct {
 
 // NewAuthRules builds the rules of every configured payer and rejects malformed code
 // ranges, so a typo in auth_required_codes fails at start instead of exempting codes.
-func NewAuthRules(payers []config.Payer) (*AuthRules, error) {
+func NewAuthRules(payers []Payer) (*AuthRules, error) {
 	r := &AuthRules{payers: make(map[string]payerAuth, len(payers))}
 	for _, p := range payers {
 		for _, c := range p.AuthRequiredCodes {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -35,7 +34,7 @@ type SetInfo struct {
 
 // FileOptions are the inputs of Write837 besides the claims.
 type FileOptions struct {
-	Config        *config.Config
+	Setup         *Setup
 	Clearinghouse string // configured clearinghouse id
 	Sequence      x12.ControlNumbers
 	Now           time.Time
@@ -54,12 +53,12 @@ func Write837(ctx context.Context, w io.Writer, claims []*Claim, opts FileOption
 	if len(claims) == 0 {
 		return nil, ErrNoClaims
 	}
-	cfg := opts.Config
+	cfg := opts.Setup
 	ch, ok := cfg.Clearinghouse(opts.Clearinghouse)
 	if !ok {
 		return nil, fmt.Errorf("837P: clearinghouse %q is not configured", opts.Clearinghouse)
 	}
-	per := cfg.Claims.MaxClaimsPerSet
+	per := cfg.MaxClaimsPerSet
 	if per <= 0 || per > 5000 {
 		per = 5000
 	}
@@ -144,13 +143,13 @@ func ByClearinghouse(claims []*Claim) (ids []string, batches map[string][]*Claim
 
 // claimCtx is the configuration a claim is written with.
 type claimCtx struct {
-	practice    *config.Practice
-	payer       *config.Payer
-	rendering   *config.Provider
-	supervising *config.Provider
+	practice    *Practice
+	payer       *Payer
+	rendering   *Provider
+	supervising *Provider
 }
 
-func resolve(cfg *config.Config, ch string, c *Claim, cc *claimCtx) error {
+func resolve(cfg *Setup, ch string, c *Claim, cc *claimCtx) error {
 	var ok bool
 	if cc.practice, ok = cfg.Practice(c.Practice); !ok {
 		return fmt.Errorf("837P claim %s: practice %q is not configured", c.ID, c.Practice)
@@ -190,7 +189,7 @@ func resolve(cfg *config.Config, ch string, c *Claim, cc *claimCtx) error {
 // setWriter writes transaction sets; it keeps per-set state (the HL counter).
 type setWriter struct {
 	w          *x12.Writer
-	ch         *config.Clearinghouse
+	ch         *Clearinghouse
 	now        time.Time
 	date, hhmm string
 	hl         int
@@ -222,8 +221,8 @@ func (s *setWriter) set(control string, isa int64, claims []*Claim, ctxs []claim
 	s.simple("NM1", "40", "2", text(ch.Receiver.Name), "", "", "", "", "46", ch.Receiver.ID)
 	// One 2000A per billing provider: consecutive claims of a practice share it.
 	billingHL := 0
-	var billing *config.Practice
-	var billingPayer *config.Payer
+	var billing *Practice
+	var billingPayer *Payer
 	for i, c := range claims {
 		cc := &ctxs[i]
 		if cc.practice != billing || (cc.payer.BillingTaxonomy != (billingPayer != nil && billingPayer.BillingTaxonomy)) {
@@ -245,7 +244,7 @@ func (s *setWriter) set(control string, isa int64, claims []*Claim, ctxs []claim
 }
 
 // billingProvider writes 2000A/2010AA and returns its HL number.
-func (s *setWriter) billingProvider(p *config.Practice, prv bool) int {
+func (s *setWriter) billingProvider(p *Practice, prv bool) int {
 	s.hl++
 	n := s.hl
 	s.simple("HL", strconv.Itoa(n), "", "20", "1")

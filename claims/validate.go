@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // FieldError is one problem with one field of an inbox record. Intake prefixes it with the
@@ -103,7 +101,7 @@ func (c *checker) person(prefix string, p *Person, today time.Time, needMember b
 // ValidateSession checks a session record as the inbox contract defines it, and against
 // cfg when it is not nil (known practice, payer and rendering provider). today bounds dates
 // of birth and completed dates of service. It returns every problem, not just the first.
-func ValidateSession(s *Session, cfg *config.Config, today time.Time) []FieldError {
+func ValidateSession(s *Session, cfg *Setup, today time.Time) []FieldError {
 	var c checker
 	c.required("id", s.ID)
 	c.required("practice", s.Practice)
@@ -190,7 +188,7 @@ func ValidateSession(s *Session, cfg *config.Config, today time.Time) []FieldErr
 }
 
 // ValidateAuthorization checks an authorization record.
-func ValidateAuthorization(a *Authorization, cfg *config.Config) []FieldError {
+func ValidateAuthorization(a *Authorization, cfg *Setup) []FieldError {
 	var c checker
 	c.required("number", a.Number)
 	c.required("payer", a.Payer)

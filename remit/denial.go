@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -98,14 +97,22 @@ type Denial struct {
 	Action    string     `json:"action"`
 }
 
-// Classifier assigns denial categories with the defaults and each payer's denial_map.
-type Classifier struct {
-	payers map[string]*config.Payer // by config id and by payer id (N104)
+// PayerOptions is what the classifier knows of one payer.
+type PayerOptions struct {
+	ID         string            // the practice's own id for the payer
+	PayerID    string            // the payer's id (835 N104, 837P NM109)
+	AppealDays int               // the appeal window; 0 uses DefaultAppealDays
+	DenialMap  map[string]string // CARC or GROUP-CARC -> category, over the defaults
 }
 
-// NewClassifier returns a Classifier for the configured payers.
-func NewClassifier(payers []config.Payer) *Classifier {
-	c := &Classifier{payers: map[string]*config.Payer{}}
+// Classifier assigns denial categories with the defaults and each payer's denial map.
+type Classifier struct {
+	payers map[string]*PayerOptions // by config id and by payer id (N104)
+}
+
+// NewClassifier returns a Classifier for these payers.
+func NewClassifier(payers []PayerOptions) *Classifier {
+	c := &Classifier{payers: map[string]*PayerOptions{}}
 	for i := range payers {
 		p := &payers[i]
 		if p.ID != "" {
@@ -118,8 +125,8 @@ func NewClassifier(payers []config.Payer) *Classifier {
 	return c
 }
 
-// Payer returns the configured payer with this config id or payer id, or nil.
-func (c *Classifier) Payer(id string) *config.Payer {
+// Payer returns the payer with this config id or payer id, or nil.
+func (c *Classifier) Payer(id string) *PayerOptions {
 	if c == nil {
 		return nil
 	}

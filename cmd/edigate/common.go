@@ -58,7 +58,7 @@ func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, 
 	if f.data != "" {
 		cfg.DataDir = f.data
 	}
-	rules, err := claims.NewAuthRules(cfg.Payers)
+	rules, err := claims.NewAuthRules(cfg.ClaimsPayers())
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return nil, exitUsage

@@ -45,7 +45,7 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		return exitUsage
 	}
-	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers)})
+	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.RemitPayers())})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		var other *remit.NotResponseError

@@ -123,7 +123,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		d.Close()
 		return nil, err
 	}
-	if d.authRules, err = claims.NewAuthRules(cfg.Payers); err != nil {
+	if d.authRules, err = claims.NewAuthRules(cfg.ClaimsPayers()); err != nil {
 		d.Close()
 		return nil, err
 	}

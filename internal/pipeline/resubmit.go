@@ -60,7 +60,7 @@ func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome, note
 		// The sessions hold their units already; the new claim re-uses them.
 		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Payer+"/"+auths[i].Number], 0)
 	}
-	res := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
+	res := (&claims.Scrubber{Setup: p.Cfg.ClaimsSetup(), Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
 	var state string
 	resolved, err := p.DB.ResolveQueueItemWith(ctx, id, outcome, note, func(b *store.Batch, it store.QueueItem) error {
 		st, err := b.PutClaim(nc, res)
@@ -100,7 +100,7 @@ func (p *Pipeline) correctedClaim(it store.QueueItem, rs *store.ClaimResubmissio
 	if len(rs.Sessions) == 0 {
 		return nil, fmt.Errorf("claim %s: every session was voided; nothing to resubmit", it.ClaimID)
 	}
-	b := &claims.Builder{Config: p.Cfg}
+	b := &claims.Builder{Setup: p.Cfg.ClaimsSetup()}
 	neverAdjudicated := it.Kind == store.QueueRejections || rs.State == remit.StateRejected || rs.State == remit.StateFileRejected
 	switch {
 	case !neverAdjudicated:
