@@ -64,7 +64,7 @@ func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, 
 		return nil, exitUsage
 	}
 	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format).With().Str("cmd", name).Logger()
-	db, err := store.OpenConfig(ctx, cfg, store.Options{})
+	db, err := store.OpenConfig(ctx, cfg.Store, cfg.DataDir, store.Options{})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return nil, exitUsage
