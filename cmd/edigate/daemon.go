@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"os"
@@ -15,10 +13,7 @@ import (
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/daemon"
 	"github.com/edigate/edigate/internal/logging"
-	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/sim"
-	"github.com/edigate/edigate/internal/web"
-	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/x12/guides"
 )
 
@@ -68,31 +63,10 @@ func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rul
 		return nil, err
 	}
 	if cfg.Web.Listen != "" && !once {
-		users, err := web.UsersFromEnv(os.LookupEnv)
-		if err != nil {
+		if err := d.ServeWeb(os.LookupEnv); err != nil {
 			d.Close()
 			return nil, err
 		}
-		if len(users) == 0 {
-			// No biller accounts configured: a one-time admin password for this run, shown
-			// on the console (not in the log), so the demo's web UI can be opened at once.
-			var b [9]byte
-			_, _ = rand.Read(b[:])
-			pw := base64.RawURLEncoding.EncodeToString(b[:])
-			if err := users.Add("admin", pw); err != nil {
-				d.Close()
-				return nil, err
-			}
-			fmt.Fprintf(a.stdout, "web UI login (this run only; set %s or %s to keep one): admin / %s\n", web.EnvPassword, web.EnvUsers, pw)
-		}
-		deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, func() []scheduler.JobStatus { return d.Status().Jobs },
-			func() []scheduler.Health { return d.Status().Clearinghouses }, log)
-		deps.Appeals = d.Pipeline
-		// Resolving from the web builds corrected claims exactly as `edigate queue resolve` does.
-		for kind, q := range web.RemitQueues(pipeline.Queues{Pipeline: d.Pipeline}) {
-			deps.Queues[kind] = q
-		}
-		d.Web = web.New(deps)
 	}
 	return d, nil
 }

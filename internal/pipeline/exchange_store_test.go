@@ -16,12 +16,21 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/mappingtest"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/testenv"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/scheduler/ledgertest"
 )
+
+// TestExchangeOptionsCarryEveryField: every field the exchange reads is filled from the
+// clearinghouse's configuration.
+func TestExchangeOptionsCarryEveryField(t *testing.T) {
+	var ch config.Clearinghouse
+	mappingtest.Fill(&ch)
+	mappingtest.SameByName(t, "exchange", ExchangeOptions(&ch), ch, nil)
+}
 
 // TestExchangeStoreLedger runs the scheduler's ledger suite on both databases, then
 // reopens the database: what the exchange recorded before a restart is what it finds after.
