@@ -304,7 +304,7 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 	s.simple("NM1", "IL", "1", text(sub.LastName), text(sub.FirstName), "", "", "", "MI", memberID)
 	s.address(sub.Address.Line1, sub.Address.Line2, sub.Address.City, sub.Address.State, sub.Address.Zip)
 	if sub.DOB != "" {
-		s.simple("DMG", "D8", ymd(sub.DOB), gender(sub.Gender))
+		s.simple("DMG", "D8", x12.D8(sub.DOB), gender(sub.Gender))
 	}
 	// 2010BB payer.
 	s.simple("NM1", "PR", "2", text(cc.payer.Name), "", "", "", "", "PI", cc.payer.PayerID)
@@ -316,7 +316,7 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 		p := &c.Client
 		s.simple("NM1", "QC", "1", text(p.LastName), text(p.FirstName))
 		s.address(p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.Zip)
-		s.simple("DMG", "D8", ymd(p.DOB), gender(p.Gender))
+		s.simple("DMG", "D8", x12.D8(p.DOB), gender(p.Gender))
 	}
 	// 2300 claim. CLM06-09: provider signature on file, assignment accepted, benefits
 	// assigned, release of information on file.
@@ -357,7 +357,7 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 		}
 		s.seg("SV1", procedure(l.Code, l.Modifiers), x12.E(l.Charge.X12()), x12.E("UN"),
 			x12.E(strconv.Itoa(l.Units)), x12.E(pos), x12.E(""), pointers(l.Pointers))
-		s.simple("DTP", "472", "D8", ymd(orDefault(l.Date, c.Date)))
+		s.simple("DTP", "472", "D8", x12.D8(orDefault(l.Date, c.Date)))
 		if l.Authorization != "" {
 			s.simple("REF", "G1", text(l.Authorization))
 		}
@@ -410,7 +410,7 @@ func (s *setWriter) priorPayer(c *Claim, p *PriorPayerInfo) {
 	s.simple("NM1", "PR", "2", text(p.PayerName), "", "", "", "", "PI", p.PayerID)
 	if len(p.Lines) == 0 && p.Adjudicated != "" {
 		// 2330B DTP*573: required when the claim was adjudicated without line-level detail.
-		s.simple("DTP", "573", "D8", ymd(p.Adjudicated))
+		s.simple("DTP", "573", "D8", x12.D8(p.Adjudicated))
 	}
 	if p.PayerControlNumber != "" {
 		s.simple("REF", "F8", text(p.PayerControlNumber))
@@ -426,7 +426,7 @@ func (s *setWriter) priorLine(p *PriorPayerInfo, l *ServiceLine, pl *PriorLine) 
 	s.seg("SVD", x12.E(p.PayerID), x12.E(pl.Paid.X12()), procedure(l.Code, l.Modifiers), x12.E(""), x12.E(strconv.Itoa(units)))
 	s.cas(pl.Adjustments)
 	if p.Adjudicated != "" {
-		s.simple("DTP", "573", "D8", ymd(p.Adjudicated))
+		s.simple("DTP", "573", "D8", x12.D8(p.Adjudicated))
 	}
 }
 
@@ -485,12 +485,6 @@ func pointers(p []int) x12.Value {
 }
 
 // ymd turns YYYY-MM-DD into CCYYMMDD.
-func ymd(d string) string {
-	if len(d) == 10 && d[4] == '-' && d[7] == '-' {
-		return d[:4] + d[5:7] + d[8:]
-	}
-	return d
-}
 
 func gender(g string) string {
 	switch strings.ToUpper(g) {

@@ -92,7 +92,7 @@ func write270Set(xw *x12.Writer, control string, now time.Time, inqs []Inquiry) 
 // writePatient writes DMG, DTP*291 and the EQ loops for the person whose coverage is asked.
 func writePatient(b *x12.Body, p Person, q Inquiry) {
 	b.DMG(p.DOB, p.Gender)
-	b.Put("DTP", "291", "D8", strings.ReplaceAll(q.Date, "-", ""))
+	b.Put("DTP", "291", "D8", x12.D8(q.Date))
 	types := q.ServiceTypes
 	if len(types) == 0 {
 		types = []string{"30", "MH"}

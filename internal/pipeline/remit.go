@@ -12,6 +12,7 @@ import (
 
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
 
@@ -81,7 +82,7 @@ func (p *Pipeline) AppealLetter(ctx context.Context, id string) (*remit.Letter, 
 	l := &remit.Letter{Date: p.now().Format(time.DateOnly),
 		Member: remit.LetterMember{Name: strings.TrimSpace(c.Client.FirstName + " " + c.Client.LastName), ID: c.Coverage.MemberID},
 		Claim:  remit.LetterClaim{ID: id, PayerClaim: last.PayerClaim, ServiceDate: c.Date, Charge: last.Charge, Paid: last.Paid},
-		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: letterDate(last.Date), Check: last.Check, Due: den[0].Due}}
+		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: x12.ISODate(last.Date), Check: last.Check, Due: den[0].Due}}
 	for _, d := range den {
 		group, reason, _ := strings.Cut(d.Reason, "-")
 		item := remit.Denial{Line: d.Line, Group: group, Reason: reason, Words: d.Message, Amount: d.Amount, Category: d.Category}
