@@ -23,13 +23,10 @@ func (e FieldError) Error() string {
 }
 
 var (
-	cptRe      = regexp.MustCompile(`^([0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$`) // CPT (incl. Category II/III) or HCPCS II
-	modifierRe = regexp.MustCompile(`^[0-9A-Z]{2}$`)
-	icd10Re    = regexp.MustCompile(`^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$`) // DOMAIN.md section 3
-	posRe      = regexp.MustCompile(`^[0-9]{2}$`)
-	zipRe      = regexp.MustCompile(`^[0-9]{5}([0-9]{4})?$`)
-	stateRe    = regexp.MustCompile(`^[A-Z]{2}$`)
-	clockRe    = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	posRe   = regexp.MustCompile(`^[0-9]{2}$`)
+	zipRe   = regexp.MustCompile(`^[0-9]{5}([0-9]{4})?$`)
+	stateRe = regexp.MustCompile(`^[A-Z]{2}$`)
+	clockRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
 type checker struct{ errs []FieldError }
