@@ -7,7 +7,7 @@ import (
 	"github.com/edigate/edigate/x12"
 )
 
-// Denial categories (DOMAIN 9). Contractual is not a denial: it posts as an adjustment or
+// Denial categories: what the biller does next. Contractual is not a denial: it posts as an adjustment or
 // patient responsibility.
 const (
 	CategoryAuthorization = "authorization"
@@ -39,7 +39,7 @@ const (
 // the 180 days commercial group health plans allow for an internal appeal.
 const DefaultAppealDays = 180
 
-// defaultCategories is the CARC -> category table of DOMAIN 9. Keys "GROUP-CARC" win over
+// defaultCategories maps CARCs to categories. Keys "GROUP-CARC" win over
 // bare "CARC" keys, so that CO-45 is contractual while a bare 45 is not listed at all.
 var defaultCategories = map[string]string{
 	"15": CategoryAuthorization, "39": CategoryAuthorization, "62": CategoryAuthorization,
