@@ -121,39 +121,30 @@ type Receiver struct {
 
 // Payer returns the payer with this id.
 func (s *Setup) Payer(id string) (*Payer, bool) {
-	for i := range s.Payers {
-		if s.Payers[i].ID == id {
-			return &s.Payers[i], true
-		}
-	}
-	return nil, false
+	return findFirst(s.Payers, func(p *Payer) bool { return p.ID == id })
 }
 
 // Practice returns the practice with this id.
 func (s *Setup) Practice(id string) (*Practice, bool) {
-	for i := range s.Practices {
-		if s.Practices[i].ID == id {
-			return &s.Practices[i], true
-		}
-	}
-	return nil, false
+	return findFirst(s.Practices, func(p *Practice) bool { return p.ID == id })
 }
 
 // Clearinghouse returns the clearinghouse with this id.
 func (s *Setup) Clearinghouse(id string) (*Clearinghouse, bool) {
-	for i := range s.Clearinghouses {
-		if s.Clearinghouses[i].ID == id {
-			return &s.Clearinghouses[i], true
-		}
-	}
-	return nil, false
+	return findFirst(s.Clearinghouses, func(c *Clearinghouse) bool { return c.ID == id })
 }
 
 // Provider returns the provider with this NPI in the practice.
 func (p *Practice) Provider(npi string) (*Provider, bool) {
-	for i := range p.Providers {
-		if p.Providers[i].NPI == npi {
-			return &p.Providers[i], true
+	return findFirst(p.Providers, func(v *Provider) bool { return v.NPI == npi })
+}
+
+// findFirst returns a pointer into list (so callers see one record, not a copy) to the first
+// element matching is.
+func findFirst[T any](list []T, is func(*T) bool) (*T, bool) {
+	for i := range list {
+		if is(&list[i]) {
+			return &list[i], true
 		}
 	}
 	return nil, false

@@ -17,7 +17,7 @@ import (
 	"github.com/edigate/edigate/x12"
 )
 
-// AckStore is the storage the overdue check works on; internal/pipeline adapts the store.
+// AckStore is the storage the overdue check works on (internal/store implements it).
 type AckStore interface {
 	// UnscannedAckFiles lists processed 999/TA1 files not yet read for acknowledgements.
 	UnscannedAckFiles(ctx context.Context) ([]AckFile, error)
@@ -44,13 +44,15 @@ type Ack struct {
 	Accepted     bool
 }
 
-// OverdueCheck is one overdue run's clock and thresholds.
+// OverdueCheck is one overdue run's clock and thresholds; a zero duration turns that
+// check off.
 type OverdueCheck struct {
 	Now           time.Time
 	AckAfter      time.Duration // claims.ack_overdue_hours
 	ClaimAckAfter time.Duration // claims.claim_ack_overdue_days
 	// ExpectsAck says whether the clearinghouse answers an upload of this transaction set
-	// with a 999; an upload it does not is neither waiting nor overdue. nil: every upload.
+	// with a 999 (clearinghouses[].acks_expected_for); an upload it does not is neither
+	// waiting nor overdue, and an alert already open for it is cleared. nil: every upload.
 	ExpectsAck func(clearinghouse, set string) bool
 }
 

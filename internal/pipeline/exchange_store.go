@@ -19,15 +19,13 @@ func ExchangeOptions(ch *config.Clearinghouse) scheduler.Clearinghouse {
 		Rename: ch.Rename, AlertAfterFailures: ch.AlertAfterFailures}
 }
 
-// The scheduler knows nothing of storage: it declares the ledger and the acknowledgement
-// store it needs (scheduler.Ledger, scheduler.AckStore), and ExchangeStore is both, kept in
-// edigate's database (SQLite or PostgreSQL). Every call is committed before it returns.
+// ExchangeStore is the scheduler's exchange ledger (scheduler.Ledger) kept in edigate's
+// database (SQLite or PostgreSQL); every call is committed before it returns. The scheduler
+// knows nothing of storage: it declares what it needs, and the store's upload records keep
+// their own state names.
 type ExchangeStore struct{ DB *store.DB }
 
-var (
-	_ scheduler.Ledger   = ExchangeStore{}
-	_ scheduler.AckStore = ExchangeStore{}
-)
+var _ scheduler.Ledger = ExchangeStore{}
 
 func (l ExchangeStore) UploadFor(ctx context.Context, ch, sha string) (scheduler.Upload, bool, error) {
 	u, err := l.DB.ExchangeUpload(ctx, ch, sha)
@@ -75,26 +73,4 @@ func found(d store.ExchangeDownload, err error) (scheduler.Download, bool, error
 
 func (l ExchangeStore) RecordDownload(ctx context.Context, d scheduler.Download) error {
 	return l.DB.RecordExchangeDownload(ctx, store.ExchangeDownload(d))
-}
-
-func (l ExchangeStore) UnscannedAckFiles(ctx context.Context) ([]scheduler.AckFile, error) {
-	fs, err := l.DB.UnscannedAckFiles(ctx)
-	out := make([]scheduler.AckFile, len(fs))
-	for i, f := range fs {
-		out[i] = scheduler.AckFile(f)
-	}
-	return out, err
-}
-
-func (l ExchangeStore) RecordExchangeAcks(ctx context.Context, f scheduler.AckFile, acks []scheduler.Ack) error {
-	as := make([]store.ExchangeAck, len(acks))
-	for i, a := range acks {
-		as[i] = store.ExchangeAck(a)
-	}
-	return l.DB.RecordExchangeAcks(ctx, store.AckFile(f), as)
-}
-
-func (l ExchangeStore) CheckExchangeOverdue(ctx context.Context, c scheduler.OverdueCheck) (scheduler.OverdueResult, error) {
-	res, err := l.DB.CheckExchangeOverdue(ctx, store.OverdueCheck(c))
-	return scheduler.OverdueResult(res), err
 }

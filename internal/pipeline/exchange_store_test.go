@@ -157,7 +157,7 @@ func testOverdue(t *testing.T, db *store.DB, clk *clock, t0 time.Time) {
 			t.Fatal(err)
 		}
 	}
-	o := &scheduler.Overdue{Store: ExchangeStore{DB: db}, DataDir: data, AckAfter: 24 * time.Hour, ClaimAckAfter: 5 * 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop()}
+	o := &scheduler.Overdue{Store: db, DataDir: data, AckAfter: 24 * time.Hour, ClaimAckAfter: 5 * 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop()}
 	check := func(at time.Duration, want scheduler.OverdueResult) {
 		t.Helper()
 		clk.Set(t0.Add(at))
@@ -169,18 +169,7 @@ func testOverdue(t *testing.T, db *store.DB, clk *clock, t0 time.Time) {
 			t.Errorf("at +%v: %+v, want %+v", at, got, want)
 		}
 	}
-	open := func() []string {
-		t.Helper()
-		as, err := db.Alerts(ctx, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, a := range as {
-			out = append(out, a.Kind+" "+a.EntityID)
-		}
-		return out
-	}
+	open := func() []string { t.Helper(); return openAlertNames(t, db) }
 	response := func(name, kind, body string) {
 		t.Helper()
 		rel := filepath.Join("inbound", "ch", "2026-03-03", name)
@@ -269,7 +258,7 @@ func TestOverdueAcksExpectedFor(t *testing.T) {
 				}
 			}
 			ch := config.Clearinghouse{ID: "ch", AcksExpectedFor: c.sets}
-			o := &scheduler.Overdue{Store: ExchangeStore{DB: db}, DataDir: t.TempDir(), AckAfter: 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop(),
+			o := &scheduler.Overdue{Store: db, DataDir: t.TempDir(), AckAfter: 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop(),
 				ExpectsAck: func(id, set string) bool { return id == ch.ID && ch.ExpectsAck(set) }}
 			clk.Set(t0.Add(25 * time.Hour))
 			got, err := o.Check(ctx)
@@ -295,7 +284,7 @@ func TestOverdueAcksExpectedFor(t *testing.T) {
 			t.Fatal(err)
 		}
 		ch := config.Clearinghouse{ID: "ch", AcksExpectedFor: []string{"837", "270"}}
-		o := &scheduler.Overdue{Store: ExchangeStore{DB: db}, DataDir: t.TempDir(), AckAfter: 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop(),
+		o := &scheduler.Overdue{Store: db, DataDir: t.TempDir(), AckAfter: 24 * time.Hour, Now: clk.Now, Log: zerolog.Nop(),
 			ExpectsAck: func(_, set string) bool { return ch.ExpectsAck(set) }}
 		clk.Set(t0.Add(25 * time.Hour))
 		if got, err := o.Check(ctx); err != nil || got.Raised != 1 {
