@@ -19,8 +19,8 @@ import (
 
 // daemonFlags are the flags `run` and `demo` share.
 type daemonFlags struct {
-	config, data, simRules string
-	once                   bool
+	config, data, simRules, logFormat string
+	once                              bool
 }
 
 func (f *daemonFlags) register(fs *flag.FlagSet, rulesUsage string) {
@@ -28,6 +28,7 @@ func (f *daemonFlags) register(fs *flag.FlagSet, rulesUsage string) {
 	fs.StringVar(&f.data, "data", "", "data directory (default from config: ./edigate-data)")
 	fs.StringVar(&f.simRules, "sim-rules", "", rulesUsage)
 	fs.BoolVar(&f.once, "once", false, "run every step once, in order, and exit")
+	registerLogFormat(fs, &f.logFormat)
 }
 
 // loadDaemonConfig parses args and loads the configuration and simulator rules they name.
@@ -37,11 +38,13 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 	}
 	cfg, err := config.Load(f.config)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, nil, exitUsage
+		return nil, nil, configLoadFailed(a, name, err)
 	}
 	if f.data != "" {
 		cfg.DataDir = f.data
+	}
+	if code, ok := applyLogFormat(a, name, cfg, f.logFormat); !ok {
+		return nil, nil, code
 	}
 	var rules *sim.Rules
 	if f.simRules != "" {
@@ -58,6 +61,14 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 // startDaemon builds the daemon and, unless it runs once, the web UI it serves.
 func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rules, demo, once bool) (*daemon.Daemon, error) {
 	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format)
+	if once {
+		// One pass is a command like any other: its results, then warnings and errors only.
+		name := "run"
+		if demo {
+			name = "demo"
+		}
+		log = logging.NewCLI(a.stderr, name, cfg.Log.Level, cfg.Log.Format)
+	}
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Log: log, Demo: demo, SimRules: rules, Out: a.stdout})
 	if err != nil {
 		return nil, err

@@ -7,11 +7,9 @@ package config
 import (
 	"embed"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/moov-io/base"
 	moovconfig "github.com/moov-io/base/config"
 	"github.com/moov-io/base/log"
 )
@@ -246,25 +244,18 @@ type ISA struct {
 }
 
 // Load returns the defaults, with the YAML file named by path (or by APP_CONFIG when path
-// is "") and APP_CONFIG_SECRETS merged on top, then EDIGATE_* overrides, then validation.
+// is "") and APP_CONFIG_SECRETS merged on top, then EDIGATE_* overrides and the payer
+// defaults, then validation. Every problem names its key and, when the file sets it, the
+// file and line (Problems lists them).
 func Load(path string) (*Config, error) {
-	if path != "" {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("config: %w", err)
-		}
-		// moov-io/base/config reads the file named by APP_CONFIG; --config is the same thing.
-		os.Setenv(moovconfig.APP_CONFIG, path)
-	}
-	var cfg Config
-	svc := moovconfig.NewService(log.NewNopLogger())
-	if err := svc.LoadFromFS(&cfg, defaults); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	applyEnv(&cfg, os.LookupEnv)
-	if err := cfg.Validate(); err != nil {
+	c, err := Check(path)
+	if err != nil {
 		return nil, err
 	}
-	return &cfg, nil
+	if err := problemList(c.Problems); err != nil {
+		return nil, err
+	}
+	return c.Config, nil
 }
 
 // Default returns the built-in configuration (the demo practice, payers and simulator).
@@ -297,9 +288,13 @@ func applyEnv(cfg *Config, lookup func(string) (string, bool)) {
 
 // Validate checks every key and names the bad ones (all of them, moov-io/base error-list style).
 func (c *Config) Validate() error {
-	var errs base.ErrorList
+	return problemList(c.problems())
+}
+
+func (c *Config) problems() []*Problem {
+	var errs []*Problem
 	bad := func(key, format string, args ...any) {
-		errs.Add(fmt.Errorf("config %s: %s", key, fmt.Sprintf(format, args...)))
+		errs = append(errs, &Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("data_dir", "must not be empty")
@@ -384,9 +379,6 @@ func (c *Config) Validate() error {
 			bad(key+".id", "%q is used twice", p.ID)
 		}
 		payers[p.ID] = true
-		if p.PayerID == "" {
-			bad(key+".payer_id", "must not be empty")
-		}
 		if !chs[p.Clearinghouse] {
 			bad(key+".clearinghouse", "%q is not a configured clearinghouse", p.Clearinghouse)
 		}
@@ -395,25 +387,11 @@ func (c *Config) Validate() error {
 		}
 	}
 	for i, pr := range c.Practices {
-		key := fmt.Sprintf("practices[%d]", i)
 		if pr.ID == "" {
-			bad(key+".id", "must not be empty")
-		}
-		if len(pr.NPI) != 10 {
-			bad(key+".npi", "must be 10 digits")
-		}
-		if len(pr.TaxID) != 9 {
-			bad(key+".tax_id", "must be 9 digits")
-		}
-		for j, pv := range pr.Providers {
-			if len(pv.NPI) != 10 {
-				bad(fmt.Sprintf("%s.providers[%d].npi", key, j), "must be 10 digits")
-			}
+			bad(fmt.Sprintf("practices[%d].id", i), "must not be empty")
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
+	c.identifierProblems(bad)
 	return errs
 }
 
