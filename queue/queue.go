@@ -4,7 +4,11 @@
 // resolution leads to is a plain function here, so it is the same wherever a biller acts.
 package queue
 
-import "github.com/edigate/edigate/x12"
+import (
+	"strconv"
+
+	"github.com/edigate/edigate/x12"
+)
 
 // Kind is a work queue.
 type Kind string
@@ -50,6 +54,8 @@ type Item struct {
 	SessionID  string     `json:"session_id,omitempty"`
 	Line       int        `json:"line,omitempty"`
 	Payer      string     `json:"payer,omitempty"`
+	Date       string     `json:"date,omitempty"` // date of service, when the item knows it
+	Code       string     `json:"code,omitempty"` // procedure code, when the item knows it
 	Reason     string     `json:"reason"`
 	Category   string     `json:"category,omitempty"`
 	Action     string     `json:"action,omitempty"`
@@ -65,12 +71,38 @@ type Item struct {
 	Thread     []Entry    `json:"thread,omitempty"`
 }
 
-// Entry is one step of an item's thread: an assignment, a note, an action or the outcome,
-// with who and when. A follow-up item (a denial that became an appeal) carries its
+// Entry is one step of an item's thread: an assignment, a note or the resolution, with who
+// and when (a comment given with an assignment or a resolution is a note of its own). A follow-up item (a denial that became an appeal) carries its
 // predecessor's entries, so the work keeps its history.
 type Entry struct {
-	At   string `json:"at"`
-	Who  string `json:"who,omitempty"`
-	What string `json:"what"` // assign, note, resolve
-	Text string `json:"text,omitempty"`
+	At   string     `json:"at"`
+	Who  string     `json:"who,omitempty"`
+	What ActionKind `json:"what"`           // assign, note, resolve
+	Text string     `json:"text,omitempty"` // the assignee, the note, or the outcome
+	From int64      `json:"from,omitempty"` // the predecessor item the entry was written on
+}
+
+// Key names an item within its queue, for URLs and the command line: the id of a stored
+// item; "session-ID" or "claim-ID" for a hold, which is not a stored item but the held
+// session or claim itself.
+func (it Item) Key() string {
+	switch {
+	case it.ID != 0:
+		return strconv.FormatInt(it.ID, 10)
+	case it.SessionID != "":
+		return "session-" + it.SessionID
+	case it.ClaimID != "":
+		return "claim-" + it.ClaimID
+	}
+	return ""
+}
+
+// LatestNote is the newest note on the thread, predecessors' included; false when none.
+func (it Item) LatestNote() (Entry, bool) {
+	for i := len(it.Thread) - 1; i >= 0; i-- {
+		if it.Thread[i].What == ActNote {
+			return it.Thread[i], true
+		}
+	}
+	return Entry{}, false
 }

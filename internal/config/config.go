@@ -12,6 +12,9 @@ import (
 
 	moovconfig "github.com/moov-io/base/config"
 	"github.com/moov-io/base/log"
+
+	"github.com/edigate/edigate/x12"
+	"github.com/edigate/edigate/x12/guides"
 )
 
 //go:embed configs/config.default.yml
@@ -30,7 +33,27 @@ type Config struct {
 	Practices      []Practice      `mapstructure:"practices" yaml:"practices"`
 	Payers         []Payer         `mapstructure:"payers" yaml:"payers"`
 	Clearinghouses []Clearinghouse `mapstructure:"clearinghouses" yaml:"clearinghouses"`
+	// CodeLists sets how received files are held to the code lists the guides name (state,
+	// postal-code, country, npi, tax-id): error (the default), warning or off, for
+	// trading partners known to send legacy values.
+	CodeLists map[string]string `mapstructure:"code_lists" yaml:"code_lists"`
 }
+
+// CodeListPolicy is CodeLists as the parser takes it; Validate has checked the values.
+func (c *Config) CodeListPolicy() x12.CodeListPolicy {
+	if len(c.CodeLists) == 0 {
+		return nil
+	}
+	p := x12.CodeListPolicy{}
+	for name, v := range c.CodeLists {
+		if s, ok := strictness[v]; ok {
+			p[name] = s
+		}
+	}
+	return p
+}
+
+var strictness = map[string]x12.Strictness{"error": x12.ListError, "warning": x12.ListWarn, "off": x12.ListOff}
 
 type Log struct {
 	Level  string `mapstructure:"level" yaml:"level"`   // debug, info, warn, error
@@ -317,6 +340,14 @@ func (c *Config) problems() []*Problem {
 	}
 	if c.Claims.MaxClaimsPerSet < 1 || c.Claims.MaxClaimsPerSet > 5000 {
 		bad("claims.max_claims_per_set", "%d is outside 1..5000", c.Claims.MaxClaimsPerSet)
+	}
+	for name, v := range c.CodeLists {
+		if !guides.IsCodeList(name) {
+			bad("code_lists."+name, "no such code list (%s)", strings.Join(guides.CodeListNames(), ", "))
+		}
+		if _, ok := strictness[v]; !ok {
+			bad("code_lists."+name, "%q is not error, warning or off", v)
+		}
 	}
 	chs := map[string]bool{}
 	for i, ch := range c.Clearinghouses {

@@ -30,13 +30,11 @@ func (d *Daemon) ServeWeb(lookupEnv func(string) (string, bool)) error {
 			fmt.Fprintf(d.opts.Out, "web UI login (this run only; set %s or %s to keep one): admin / %s\n", web.EnvPassword, web.EnvUsers, pw)
 		}
 	}
-	deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, func() []scheduler.JobStatus { return d.Status().Jobs },
-		func() []scheduler.Health { return d.Status().Clearinghouses }, d.log)
+	// Every queue goes through the queue service `edigate queue` uses: an action in the web
+	// UI means what the verb means.
+	deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, pipeline.Queues{Pipeline: d.Pipeline},
+		func() []scheduler.JobStatus { return d.Status().Jobs }, func() []scheduler.Health { return d.Status().Clearinghouses }, d.log)
 	deps.Appeals = d.Pipeline
-	// Resolving from the web builds corrected claims exactly as `edigate queue resolve` does.
-	for kind, q := range web.RemitQueues(pipeline.Queues{Pipeline: d.Pipeline}) {
-		deps.Queues[kind] = q
-	}
 	d.Web = web.New(deps)
 	return nil
 }

@@ -6,30 +6,33 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/x12"
 )
 
-// Queue kinds and states.
-const (
-	QueueRejections = "rejections"
-	QueueDenials    = "denials"
-	QueueAppeals    = "appeals"
-	QueueFollowUp   = "follow-up"
-	QueueReview     = "review" // unbalanced 835s, remittances for claims we do not know
+// QueueItem is package queue's item: the store records it, the CLI and the web UI show it.
+type QueueItem = queue.Item
 
-	QueueOpen     = "open"
-	QueueResolved = "resolved"
-)
-
-// Queue outcomes a biller resolves an item with.
+// Queue kinds, states and outcomes, as package queue names them.
 const (
-	OutcomeResubmitted = "resubmitted" // sent again as a replacement (frequency 7) or corrected original
-	OutcomeAppealSent  = "appeal_sent"
-	OutcomeWrittenOff  = "written_off"
-	OutcomeAppealWon   = "appeal_won"
-	OutcomeAppealLost  = "appeal_lost"
-	OutcomeNoAction    = "no_action"
+	QueueRejections = queue.Rejections
+	QueueDenials    = queue.Denials
+	QueueAppeals    = queue.Appeals
+	QueueFollowUp   = queue.FollowUp
+	QueueReview     = queue.Review
+
+	QueueOpen     = queue.Open
+	QueueResolved = queue.Resolved
+
+	OutcomeResubmitted = queue.Resubmitted
+	OutcomeAppealSent  = queue.AppealSent
+	OutcomeWrittenOff  = queue.WrittenOff
+	OutcomeAppealWon   = queue.AppealWon
+	OutcomeAppealLost  = queue.AppealLost
+	OutcomeNoAction    = queue.NoAction
+	// OutcomeRemitted closes a follow-up item by itself once an 835 for the claim is posted.
+	OutcomeRemitted = queue.Remitted
 )
 
 // enqueue opens it (unless already open: see queue) and counts it in out.Queued.
@@ -41,184 +44,251 @@ func (b *Batch) enqueue(it QueueItem, out *ApplyResult) error {
 	return err
 }
 
+// queue opens an item, with its assignee and thread when it has them; an item with the
+// same kind, claim, line, reason and source is opened once (false then).
 func (b *Batch) queue(it QueueItem) (bool, error) {
-	res, err := b.exec(`INSERT INTO queue_items (kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, claim_id, line_no, reason, source) DO NOTHING`,
-		it.Kind, it.ClaimID, it.Line, it.Payer, it.Reason, it.Category, it.Action, it.Message, it.Due, int64(it.Amount), it.Source,
-		QueueOpen, timestamp(b.now))
+	res, err := b.exec(`INSERT INTO queue_items (kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state, assignee, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, claim_id, line_no, reason, source) DO NOTHING`,
+		string(it.Kind), it.ClaimID, it.Line, it.Payer, it.Reason, it.Category, it.Action, it.Message, it.Due, int64(it.Amount), it.Source,
+		string(QueueOpen), it.Assignee, timestamp(b.now))
 	if err != nil {
 		return false, fmt.Errorf("queue %s %s: %w", it.Kind, it.ClaimID, err)
 	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if len(it.Thread) == 0 {
+		return true, nil
+	}
+	var id int64
+	err = b.eachRow(`SELECT id FROM queue_items WHERE kind = ? AND claim_id = ? AND line_no = ? AND reason = ? AND source = ?`,
+		[]any{string(it.Kind), it.ClaimID, it.Line, it.Reason, it.Source}, func(sc func(...any) error) error { return sc(&id) })
+	if err != nil {
+		return false, fmt.Errorf("queue %s %s: %w", it.Kind, it.ClaimID, err)
+	}
+	return true, b.appendThread(id, it.Thread)
 }
 
-// QueueItem is one piece of work for a biller: a rejected claim, a denial, an appeal to
-// send or follow, a claim with no answer, a remittance to review.
-type QueueItem struct {
-	ID         int64      `json:"id"`
-	Kind       string     `json:"kind"`
-	ClaimID    string     `json:"claim_id"`
-	Line       int        `json:"line,omitempty"`
-	Payer      string     `json:"payer,omitempty"`
-	Reason     string     `json:"reason"`
-	Category   string     `json:"category,omitempty"`
-	Action     string     `json:"action,omitempty"`
-	Message    string     `json:"message,omitempty"`
-	Due        string     `json:"due,omitempty"`
-	Amount     x12.Amount `json:"amount"`
-	Source     string     `json:"source,omitempty"`
-	State      string     `json:"state"`
-	Assignee   string     `json:"assignee,omitempty"`
-	Notes      string     `json:"notes,omitempty"`
-	Outcome    string     `json:"outcome,omitempty"`
-	CreatedAt  string     `json:"created_at"`
-	ResolvedAt string     `json:"resolved_at,omitempty"`
+// appendThread adds entries to an item's thread, in order.
+func (b *Batch) appendThread(id int64, entries []queue.Entry) error {
+	for _, e := range entries {
+		if _, err := b.exec(`INSERT INTO queue_thread (item_id, at, who, what, body, from_item) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, e.At, e.Who, string(e.What), e.Text, e.From); err != nil {
+			return fmt.Errorf("queue item %d thread: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// noteOpen adds a note to the open items of a kind and claim (a 277 answer on a claim
+// being followed up), by the engine itself.
+func (b *Batch) noteOpen(kind queue.Kind, claimID, note string) error {
+	var ids []int64
+	err := b.eachRow(`SELECT id FROM queue_items WHERE kind = ? AND claim_id = ? AND state = ? ORDER BY id`,
+		[]any{string(kind), claimID, string(QueueOpen)}, func(sc func(...any) error) error {
+			var id int64
+			err := sc(&id)
+			ids = append(ids, id)
+			return err
+		})
+	if err != nil {
+		return fmt.Errorf("queue %s %s: %w", kind, claimID, err)
+	}
+	for _, id := range ids {
+		if err := b.appendThread(id, []queue.Entry{{At: timestamp(b.now), Who: queue.Engine, What: queue.ActNote, Text: note}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const queueCols = `id, kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state,
-	assignee, notes, outcome, created_at, resolved_at`
+	assignee, outcome, created_at, resolved_at`
 
 func scanQueue(sc scanner) (QueueItem, error) {
 	var it QueueItem
 	var amt int64
 	err := sc.Scan(&it.ID, &it.Kind, &it.ClaimID, &it.Line, &it.Payer, &it.Reason, &it.Category, &it.Action, &it.Message,
-		&it.Due, &amt, &it.Source, &it.State, &it.Assignee, &it.Notes, &it.Outcome, &it.CreatedAt, &it.ResolvedAt)
+		&it.Due, &amt, &it.Source, &it.State, &it.Assignee, &it.Outcome, &it.CreatedAt, &it.ResolvedAt)
 	it.Amount = x12.Amount(amt)
 	return it, err
 }
 
 // QueueFilter selects queue items; empty fields match everything.
 type QueueFilter struct {
-	Kind     string
+	Kind     queue.Kind
 	ClaimID  string
 	OpenOnly bool
 }
 
-// QueueItems lists queue items, the nearest deadline first.
+const queueWhere = `(? = '' OR kind = ?) AND (? = '' OR claim_id = ?) AND (? = 0 OR state = 'open')`
+
+func (f QueueFilter) args() []any {
+	return []any{string(f.Kind), string(f.Kind), f.ClaimID, f.ClaimID, boolInt(f.OpenOnly)}
+}
+
+// QueueItems lists queue items with their threads, the nearest deadline first.
 func (db *DB) QueueItems(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
-	q := `SELECT ` + queueCols + ` FROM queue_items WHERE (? = '' OR kind = ?) AND (? = '' OR claim_id = ?) AND (? = 0 OR state = 'open')
-		ORDER BY CASE WHEN due = '' THEN 1 ELSE 0 END, due, id`
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), f.Kind, f.Kind, f.ClaimID, f.ClaimID, boolInt(f.OpenOnly))
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+queueCols+` FROM queue_items WHERE `+queueWhere+`
+		ORDER BY CASE WHEN due = '' THEN 1 ELSE 0 END, due, id`), f.args()...)
 	if err != nil {
 		return nil, fmt.Errorf("store: queue: %w", err)
 	}
-	return collectRows(rows, func(sc scanner) (QueueItem, error) {
+	items, err := collectRows(rows, func(sc scanner) (QueueItem, error) {
 		it, err := scanQueue(sc)
 		if err != nil {
 			return it, fmt.Errorf("store: queue: %w", err)
 		}
 		return it, nil
 	})
+	if err != nil || len(items) == 0 {
+		return items, err
+	}
+	threads, err := db.threads(ctx, `item_id IN (SELECT id FROM queue_items WHERE `+queueWhere+`)`, f.args()...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		items[i].Thread = threads[items[i].ID]
+	}
+	return items, nil
 }
 
-// QueueItem returns one queue item or ErrNotFound.
+// threads reads the thread entries of the items where selects, by item.
+func (db *DB) threads(ctx context.Context, where string, args ...any) (map[int64][]queue.Entry, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT item_id, at, who, what, body, from_item FROM queue_thread WHERE `+where+` ORDER BY id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: queue thread: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]queue.Entry{}
+	for rows.Next() {
+		var id int64
+		var e queue.Entry
+		if err := rows.Scan(&id, &e.At, &e.Who, &e.What, &e.Text, &e.From); err != nil {
+			return nil, fmt.Errorf("store: queue thread: %w", err)
+		}
+		out[id] = append(out[id], e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: queue thread: %w", err)
+	}
+	return out, nil
+}
+
+// QueueItem returns one queue item with its thread, or ErrNotFound.
 func (db *DB) QueueItem(ctx context.Context, id int64) (QueueItem, error) {
 	it, err := scanQueue(db.sql.QueryRowContext(ctx, db.Rebind(`SELECT `+queueCols+` FROM queue_items WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return it, ErrNotFound
+		return it, fmt.Errorf("store: queue item %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return it, fmt.Errorf("store: queue item %d: %w", id, err)
 	}
-	return it, nil
-}
-
-// AssignQueueItem sets who works an item.
-func (db *DB) AssignQueueItem(ctx context.Context, id int64, who string) error {
-	return db.updateQueue(ctx, id, "assigned", `UPDATE queue_items SET assignee = ? WHERE id = ?`, who, id)
-}
-
-// NoteQueueItem appends a note to an item.
-func (db *DB) NoteQueueItem(ctx context.Context, id int64, note string) error {
-	return db.updateQueue(ctx, id, "noted", `UPDATE queue_items SET notes = CASE WHEN notes = '' THEN ? ELSE notes || '
-' || ? END WHERE id = ?`, note, note, id)
-}
-
-func (db *DB) updateQueue(ctx context.Context, id int64, kind, q string, args ...any) error {
-	return db.Batch(ctx, nil, func(b *Batch) error {
-		res, err := b.exec(q, args...)
-		if err != nil {
-			return fmt.Errorf("store: queue item %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("store: queue item %d: %w", id, ErrNotFound)
-		}
-		return b.Event("queue", fmt.Sprint(id), kind, "", nil)
-	})
-}
-
-// ResolveQueueItem closes an item with an outcome. Resolving moves the claim on: appeal
-// sent -> appealed (and an appeals item to follow, due at the appeal deadline);
-// resubmitted -> corrected; written off -> closed; an appeals item won or lost closes the
-// appeal. Building the replacement claim itself is the claims package's job: see
-// ResolveQueueItemWith.
-func (db *DB) ResolveQueueItem(ctx context.Context, id int64, outcome, note string) (QueueItem, error) {
-	return db.ResolveQueueItemWith(ctx, id, outcome, note, nil)
-}
-
-// ResolveQueueItemWith resolves an item like ResolveQueueItem and runs also in the same
-// transaction (when not nil), so a resubmission's new claim is stored together with the
-// resolution or not at all.
-func (db *DB) ResolveQueueItemWith(ctx context.Context, id int64, outcome, note string, also func(b *Batch, it QueueItem) error) (QueueItem, error) {
-	switch outcome {
-	case OutcomeResubmitted, OutcomeAppealSent, OutcomeWrittenOff, OutcomeAppealWon, OutcomeAppealLost, OutcomeNoAction:
-	default:
-		return QueueItem{}, fmt.Errorf("store: queue item %d: unknown outcome %q", id, outcome)
-	}
-	it, err := db.QueueItem(ctx, id)
+	th, err := db.threads(ctx, `item_id = ?`, id)
 	if err != nil {
 		return it, err
 	}
-	if it.State == QueueResolved {
-		return it, fmt.Errorf("store: queue item %d is already resolved (%s)", id, it.Outcome)
+	it.Thread = th[id]
+	return it, nil
+}
+
+// ApplyQueueChange records an assignment or a note (queue.Record) on it. A stored item
+// must still be open; a hold (no stored item) has its thread in its subject's history.
+func (db *DB) ApplyQueueChange(ctx context.Context, it QueueItem, c queue.Change, source string) error {
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		if it.ID != 0 {
+			if err := b.updateOpen(it.ID, c.Entries, `assignee = CASE WHEN ? = '' THEN assignee ELSE ? END`, c.Assignee, c.Assignee); err != nil {
+				return err
+			}
+		}
+		return b.planEvent(c.Event, source)
+	})
+	if err != nil {
+		return fmt.Errorf("store: queue item %s: %w", it.Key(), err)
 	}
-	err = db.Batch(ctx, nil, func(b *Batch) error {
-		if err := b.resolveItem(it, id, outcome, note); err != nil {
+	return nil
+}
+
+// updateOpen sets columns (set, with args) of item id, which must still be open, and
+// appends entries to its thread. It changes exactly that item or nothing: an item gone is
+// ErrNotFound, one resolved meanwhile queue.ErrResolved.
+func (b *Batch) updateOpen(id int64, entries []queue.Entry, set string, args ...any) error {
+	res, err := b.exec(`UPDATE queue_items SET `+set+` WHERE id = ? AND state = ?`, append(args, id, string(QueueOpen))...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 1 {
+		return b.appendThread(id, entries)
+	}
+	var st string
+	err = b.eachRow(`SELECT state FROM queue_items WHERE id = ?`, []any{id}, func(sc func(...any) error) error { return sc(&st) })
+	switch {
+	case err != nil:
+		return err
+	case st == "":
+		return ErrNotFound
+	}
+	return queue.ErrResolved
+}
+
+func (b *Batch) planEvent(e queue.Event, source string) error {
+	return b.Event(string(e.Entity), e.ID, string(e.Kind), source, e.Detail)
+}
+
+// Resubmission is the corrected claim a resubmitted item is stored with, built and scrubbed
+// before the transaction.
+type Resubmission struct {
+	Claim  *claims.Claim
+	Result claims.Result
+	// Adopt moves the sessions onto the new claim: filing an original does not move them
+	// from the rejected claim.
+	Adopt bool
+}
+
+// ApplyResolution applies a resolution plan (queue.Resolve) in one transaction: the item
+// resolved (it must still be open), its thread, the claim's move, the follow-up items with
+// their threads, the events, and the corrected claim of a resubmission (nil otherwise).
+// It returns the state the corrected claim was stored in ("" without one).
+func (db *DB) ApplyResolution(ctx context.Context, p queue.Plan, source string, r *Resubmission) (string, error) {
+	var state string
+	it := p.Item
+	err := db.Batch(ctx, nil, func(b *Batch) error {
+		state = ""
+		if err := b.updateOpen(it.ID, p.Entries, `state = ?, outcome = ?, resolved_at = ?`, string(it.State), string(it.Outcome), it.ResolvedAt); err != nil {
 			return err
 		}
-		if also != nil {
-			return also(b, it)
+		if p.To != "" && it.ClaimID != "" {
+			if _, err := b.moveClaim(it.ClaimID, string(p.To), "", "", 0, p.MoveDetail()); err != nil {
+				return err
+			}
+		}
+		for _, f := range p.FollowUps {
+			if _, err := b.queue(f); err != nil {
+				return err
+			}
+		}
+		for _, e := range p.Events {
+			if err := b.planEvent(e, source); err != nil {
+				return err
+			}
+		}
+		if r == nil {
+			return nil
+		}
+		var err error
+		if state, err = b.PutClaim(r.Claim, r.Result); err != nil {
+			return err
+		}
+		if r.Adopt {
+			return b.AdoptSessions(r.Claim.ID)
 		}
 		return nil
 	})
 	if err != nil {
-		return it, fmt.Errorf("store: resolve queue item %d: %w", id, err)
+		return "", fmt.Errorf("store: resolve queue item %d: %w", it.ID, err)
 	}
-	return db.QueueItem(ctx, id)
-}
-
-func (b *Batch) resolveItem(it QueueItem, id int64, outcome, note string) error {
-	if _, err := b.exec(`UPDATE queue_items SET state = ?, outcome = ?, resolved_at = ?,
-			notes = CASE WHEN ? = '' THEN notes WHEN notes = '' THEN ? ELSE notes || '
-' || ? END WHERE id = ?`,
-		QueueResolved, outcome, timestamp(b.now), note, note, note, id); err != nil {
-		return err
-	}
-	if err := b.Event("queue", fmt.Sprint(id), "resolved", "", map[string]string{"outcome": outcome, "claim": it.ClaimID}); err != nil {
-		return err
-	}
-	if it.ClaimID == "" {
-		return nil
-	}
-	detail := map[string]any{"queue_item": id, "outcome": outcome}
-	switch outcome {
-	case OutcomeAppealSent:
-		if _, err := b.moveClaim(it.ClaimID, remit.StateAppealed, "", "", 0, detail); err != nil {
-			return err
-		}
-		_, err := b.queue(QueueItem{Kind: QueueAppeals, ClaimID: it.ClaimID, Line: it.Line, Payer: it.Payer, Reason: it.Reason,
-			Category: it.Category, Action: "follow appeal", Message: it.Message, Due: it.Due, Amount: it.Amount,
-			Source: fmt.Sprintf("queue:%d", id)})
-		return err
-	case OutcomeResubmitted:
-		_, err := b.moveClaim(it.ClaimID, remit.StateCorrected, "", "", 0, detail)
-		return err
-	case OutcomeWrittenOff:
-		_, err := b.moveClaim(it.ClaimID, remit.StateClosed, "", "", 0, detail)
-		return err
-	case OutcomeAppealWon, OutcomeAppealLost:
-		return b.Event("claim", it.ClaimID, outcome, "", detail)
-	}
-	return nil
+	return state, nil
 }

@@ -546,10 +546,10 @@ func (b *Batch) applyStatus212(f ResponseFile, r *remit.StatusReport, c remit.Cl
 			out.Applied++
 		}
 	}
-	note := "277 " + f.Name + ": " + c.Message
-	_, err = b.exec(`UPDATE queue_items SET notes = CASE WHEN notes = '' THEN ? ELSE notes || '
-' || ? END, message = ? WHERE kind = ? AND claim_id = ? AND state = ?`, note, note, c.Message, QueueFollowUp, id, QueueOpen)
-	return err
+	if _, err := b.exec(`UPDATE queue_items SET message = ? WHERE kind = ? AND claim_id = ? AND state = ?`, c.Message, QueueFollowUp, id, QueueOpen); err != nil {
+		return err
+	}
+	return b.noteOpen(QueueFollowUp, id, "277 "+f.Name+": "+c.Message)
 }
 
 // ApplyAcks applies 999s and TA1s to the claims of the files they answer: a 999 set

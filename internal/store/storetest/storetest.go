@@ -76,6 +76,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"InboxFiles", testInboxFiles},
 		{"RollbackLeavesNothing", testRollback},
 		{"EventOrderAcrossRuns", testEventOrder},
+		{"QueueThreadFollowsAppeal", testQueueThread},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
