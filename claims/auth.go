@@ -106,7 +106,7 @@ func (a *AuthUse) forClient(s *Session) bool {
 		(a.MemberID != "" && a.MemberID == s.Coverage.MemberID)
 }
 
-// Match picks the authorization a session consumes units from (DOMAIN.md section 2): the
+// Match picks the authorization a session consumes units from: the
 // one named by s.Authorization when given, else the unique one of the session's payer and
 // client that covers its code and date of service with enough units left. It returns the
 // index into auths, or -1 and the hold reason. unitsFor says how many units the session
