@@ -212,6 +212,8 @@ func TestRulesCatchForbiddenEdges(t *testing.T) {
 		{"lifecycle imports the store", "lifecycle/plan", m("internal/store"), "", rules[1].Name},
 		{"queue imports the config", "queue", m("internal/config"), "", rules[1].Name},
 		{"eligibility imports queue", "eligibility", m("queue"), "", rules[2].Name},
+		{"eligibility imports remit", "eligibility", m("remit"), "", rules[2].Name},
+		{"eligibility imports lifecycle", "eligibility", m("lifecycle"), "", rules[2].Name},
 		{"claims imports yaml.v3", "claims", "gopkg.in/yaml.v3", "", rules[1].Name},
 		{"claims imports go.yaml.in", "claims", "go.yaml.in/yaml/v3", "", rules[1].Name},
 		{"claims imports viper", "claims", "github.com/spf13/viper", "", rules[1].Name},
@@ -242,6 +244,16 @@ func TestRulesCatchForbiddenEdges(t *testing.T) {
 				t.Errorf("got %+v, want one violation of %q (%s -> %s)", got, c.rule, from.ImportPath, c.to)
 			}
 		})
+	}
+	// Every forbidden pattern of every rule is exercised by some case above.
+	for _, r := range rules {
+		for _, pat := range r.Forbid {
+			if !slices.ContainsFunc(cases, func(c struct{ name, from, to, via, rule string }) bool {
+				return c.rule == r.Name && match(pat, c.to)
+			}) {
+				t.Errorf("rule %q: no case imports a package matching %q", r.Name, pat)
+			}
+		}
 	}
 }
 
