@@ -43,6 +43,15 @@ func addLine(c *Claim, code string, minutes int) {
 	c.Total = c.Sum()
 }
 
+// enrollment sets demo-commercial's enrollment list and enrollment_unlisted.
+func enrollment(unlisted EnrollmentUnlisted, list ...Enrollment) func(*testing.T, *Setup, *Claim, *Scrubber) *Claim {
+	return func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
+		p, _ := cfg.Payer("demo-commercial")
+		p.Enrollment, p.EnrollmentUnlisted = list, unlisted
+		return c
+	}
+}
+
 func TestScrubRules(t *testing.T) {
 	type fix = func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim
 	tests := []struct {
@@ -413,21 +422,17 @@ func TestScrubRules(t *testing.T) {
 			s.Auths[0].Provider = lcswNPI
 			return c
 		}},
-		{"enrollment pending", "enrollment.active", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
-			p, _ := cfg.Payer("demo-commercial")
-			p.Enrollment = []Enrollment{{NPI: practiceNPI, Status: "pending"}}
-			return c
-		}},
-		{"rendering enrollment pending", "enrollment.active", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
-			p, _ := cfg.Payer("demo-commercial")
-			p.Enrollment = []Enrollment{{NPI: practiceNPI, Status: "active"}, {NPI: lcswNPI, Status: "pending"}}
-			return c
-		}},
-		{"enrollment active", "enrollment.active", false, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
-			p, _ := cfg.Payer("demo-commercial")
-			p.Enrollment = []Enrollment{{NPI: practiceNPI, Status: "active"}}
-			return c
-		}},
+		{"enrollment pending", "enrollment.active", true, enrollment("", Enrollment{NPI: practiceNPI, Status: "pending"})},
+		{"rendering enrollment pending", "enrollment.active", true,
+			enrollment("", Enrollment{NPI: practiceNPI, Status: "active"}, Enrollment{NPI: lcswNPI, Status: "pending"})},
+		{"enrollment active", "enrollment.active", false, enrollment("", Enrollment{NPI: practiceNPI, Status: "active"})},
+		{"unlisted rendering NPI, enrollment_unlisted hold", "enrollment.active", true,
+			enrollment("hold", Enrollment{NPI: practiceNPI, Status: "active"})},
+		{"unlisted billing NPI, enrollment_unlisted allow", "enrollment.active", false,
+			enrollment("allow", Enrollment{NPI: lcswNPI, Status: "active"})},
+		{"unlisted billing NPI, default billing", "enrollment.active", true, enrollment("", Enrollment{NPI: lcswNPI, Status: "active"})},
+		{"listed pending with enrollment_unlisted allow", "enrollment.active", true,
+			enrollment("allow", Enrollment{NPI: lcswNPI, Status: "pending"})},
 		{"replacement without F8", "frequency.f8", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
 			c.Frequency = FrequencyReplacement
 			return c

@@ -60,6 +60,8 @@ type Payer struct {
 	TimelyFilingDays       int
 	TimelyFilingWarnDays   int
 	Enrollment             []Enrollment
+	// EnrollmentUnlisted is what a non-empty Enrollment list means for an NPI it leaves out.
+	EnrollmentUnlisted EnrollmentUnlisted
 	// CarveOutPayerID, when set, is the BH organization claims must go to instead.
 	CarveOutPayerID string
 	Overrides       []GuideOverride

@@ -12,12 +12,14 @@ import (
 // holdWords explains each hold reason and what the biller does about it. The reasons are
 // the admission's (claims) and the eligibility check's; these are their words, once.
 var holdWords = map[string][2]string{
-	claims.HoldAuthMissing:        {"No authorization on file for this payer, client and service", "Request the authorization from the payer (retro-authorization if the session already happened)"},
-	claims.HoldAuthExpired:        {"The authorization ended before the date of service", "Request a renewal covering the date of service"},
-	claims.HoldAuthNotStarted:     {"The date of service is before the authorization starts", "Ask the payer to backdate the authorization, or check the session date"},
-	claims.HoldAuthExhausted:      {"The authorization has fewer units left than the session needs", "Request additional units from the payer"},
-	claims.HoldAuthCodeNotCovered: {"The authorization does not cover this service code or rendering provider", "Request an authorization update for the code/provider, or correct the session"},
-	claims.HoldAuthAmbiguous:      {"More than one valid authorization could apply", "Ask the practice system to send the authorization number with the session"},
+	claims.HoldAuthMissing:            {"No authorization on file for this payer, client and service", "Request the authorization from the payer (retro-authorization if the session already happened)"},
+	claims.HoldAuthExpired:            {"The authorization ended before the date of service", "Request a renewal covering the date of service"},
+	claims.HoldAuthNotStarted:         {"The date of service is before the authorization starts", "Ask the payer to backdate the authorization, or check the session date"},
+	claims.HoldAuthExhausted:          {"The authorization has fewer units left than the session needs", "Request additional units from the payer"},
+	claims.HoldAuthCodeNotCovered:     {"The authorization does not cover this service code", "Request an authorization update for the code, or correct the session"},
+	claims.HoldAuthAmbiguous:          {"More than one valid authorization could apply", "Ask the practice system to send the authorization number with the session"},
+	claims.HoldAuthPOSNotCovered:      {"The authorization is for another place of service", "Request an authorization update for the place of service, or correct the session's place of service"},
+	claims.HoldAuthProviderNotCovered: {"The authorization names another rendering provider", "Request an authorization update for this provider, or correct the session's rendering provider"},
 }
 
 // HoldWords returns a hold reason in words and the suggested action.

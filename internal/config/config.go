@@ -152,6 +152,11 @@ type Payer struct {
 	EligibilityFreshDays   int          `mapstructure:"eligibility_fresh_days" yaml:"eligibility_fresh_days"`
 	ServiceTypes           []string     `mapstructure:"service_types" yaml:"service_types"` // 270 EQ01 values
 	Enrollment             []Enrollment `mapstructure:"enrollment" yaml:"enrollment"`
+	// EnrollmentUnlisted says what a non-empty enrollment list means for an NPI it leaves
+	// out: billing (default: an unlisted billing NPI holds the claim, an unlisted rendering
+	// NPI does not), hold (any unlisted NPI holds) or allow (none does; only NPIs listed
+	// with a status other than active hold).
+	EnrollmentUnlisted string `mapstructure:"enrollment_unlisted" yaml:"enrollment_unlisted"`
 	// CarveOutPayerID, when set, is the BH organization claims must go to instead.
 	CarveOutPayerID string            `mapstructure:"carve_out_payer_id" yaml:"carve_out_payer_id"`
 	Overrides       []GuideOverride   `mapstructure:"overrides" yaml:"overrides"`
@@ -213,6 +218,9 @@ type Clearinghouse struct {
 // DefaultAcksExpectedFor is acks_expected_for when a clearinghouse leaves it empty: the
 // sets edigate has always expected a 999 for, less the 270.
 var DefaultAcksExpectedFor = []string{"837", "276"}
+
+// enrollmentUnlisted are the values payers[].enrollment_unlisted accepts ("" is billing).
+var enrollmentUnlisted = map[string]bool{"": true, "billing": true, "hold": true, "allow": true}
 
 // ackSets are the values acks_expected_for accepts: the sets edigate uploads, or none.
 var ackSets = map[string]bool{"837": true, "270": true, "276": true, "none": true}
@@ -415,6 +423,12 @@ func (c *Config) problems() []*Problem {
 		}
 		if p.ClaimFilingIndicator == "" {
 			bad(key+".claim_filing_indicator", "must not be empty")
+		}
+		if strings.Contains(p.ID, "/") {
+			bad(key+".id", "%q must not contain / (authorizations are keyed payer/number)", p.ID)
+		}
+		if !enrollmentUnlisted[p.EnrollmentUnlisted] {
+			bad(key+".enrollment_unlisted", "%q is not billing, hold or allow", p.EnrollmentUnlisted)
 		}
 	}
 	for i, pr := range c.Practices {

@@ -45,7 +45,8 @@ func (c *Config) ClaimsPayers() []claims.Payer {
 			CredentialModifiers: p.CredentialModifiers, SupervisingRequiredFor: p.SupervisingRequiredFor,
 			Telehealth: claims.Telehealth(p.Telehealth), TimelyFilingDays: p.TimelyFilingDays,
 			TimelyFilingWarnDays: p.TimelyFilingWarnDays, Enrollment: make([]claims.Enrollment, len(p.Enrollment)),
-			CarveOutPayerID: p.CarveOutPayerID, Overrides: make([]claims.GuideOverride, len(p.Overrides))}
+			EnrollmentUnlisted: claims.EnrollmentUnlisted(p.EnrollmentUnlisted),
+			CarveOutPayerID:    p.CarveOutPayerID, Overrides: make([]claims.GuideOverride, len(p.Overrides))}
 		for j, e := range p.Enrollment {
 			out[i].Enrollment[j] = claims.Enrollment(e)
 		}

@@ -89,7 +89,7 @@ func (p *Pipeline) resubmission(ctx context.Context, it queue.Item) (*store.Resu
 	}
 	for i := range auths {
 		// The sessions hold their units already; the new claim re-uses them.
-		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Payer+"/"+auths[i].Number], 0)
+		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Key().String()], 0)
 	}
 	res := (&claims.Scrubber{Setup: p.Cfg.ClaimsSetup(), Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
 	// Filing an original does not move sessions from the rejected claim; the resolution

@@ -272,7 +272,7 @@ func (h *handler) alerts(ctx context.Context) ([]alertView, error) {
 	}
 	remaining := map[string]int{}
 	for _, a := range auths {
-		remaining[a.Payer+"/"+a.Number] = a.Remaining
+		remaining[a.Key().String()] = a.Remaining
 	}
 	out := make([]alertView, 0, len(as))
 	for _, a := range as {
@@ -418,7 +418,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.AuthNumber != "" {
 		// The authorization's own history (renewals, alerts) explains holds and releases.
-		if err := add("authorization", s.Payer+"/"+s.AuthNumber, "authorization "+s.AuthNumber); err != nil {
+		if err := add("authorization", claims.AuthKey{Payer: s.Payer, Number: s.AuthNumber}.String(), "authorization "+s.AuthNumber); err != nil {
 			h.fail(w, r, err)
 			return
 		}
