@@ -101,8 +101,8 @@ func (a *AuthUse) mismatch(s *Session) string {
 	switch {
 	case !found:
 		return HoldAuthCodeNotCovered
-	// DOMAIN.md section 2: a claim whose rendering provider (or place of service) the
-	// authorization does not name is denied, so such an authorization does not cover it.
+	// Payers deny a claim whose rendering provider (or place of service) the authorization
+	// does not name, so such an authorization does not cover it.
 	case a.Provider != "" && a.Provider != s.RenderingProvider:
 		return HoldAuthProviderNotCovered
 	case a.PlaceOfService != "" && a.PlaceOfService != s.Service.PlaceOfService:
