@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // Authorization hold reasons. They are part of the biller-facing contract (queues, CLI and
@@ -42,7 +40,7 @@ type payerAuth struct {
 
 // NewAuthRules builds the rules of every configured payer and rejects malformed code
 // ranges, so a typo in auth_required_codes fails at start instead of exempting codes.
-func NewAuthRules(payers []config.Payer) (*AuthRules, error) {
+func NewAuthRules(payers []Payer) (*AuthRules, error) {
 	r := &AuthRules{payers: make(map[string]payerAuth, len(payers))}
 	for _, p := range payers {
 		for _, c := range p.AuthRequiredCodes {
@@ -103,8 +101,8 @@ func (a *AuthUse) mismatch(s *Session) string {
 	switch {
 	case !found:
 		return HoldAuthCodeNotCovered
-	// DOMAIN.md section 2: a claim whose rendering provider (or place of service) the
-	// authorization does not name is denied, so such an authorization does not cover it.
+	// Payers deny a claim whose rendering provider (or place of service) the authorization
+	// does not name, so such an authorization does not cover it.
 	case a.Provider != "" && a.Provider != s.RenderingProvider:
 		return HoldAuthProviderNotCovered
 	case a.PlaceOfService != "" && a.PlaceOfService != s.Service.PlaceOfService:
@@ -121,7 +119,7 @@ func (a *AuthUse) forClient(s *Session) bool {
 		(a.MemberID != "" && a.MemberID == s.Coverage.MemberID)
 }
 
-// match picks the authorization a session consumes units from (DOMAIN.md section 2): the
+// match picks the authorization a session consumes units from: the
 // one named by s.Authorization when given, else the unique one of the session's payer and
 // client that covers its code, provider, place and date of service with enough units left.
 // It returns the index into auths and the units it needs, or -1 and the hold reason.

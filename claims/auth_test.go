@@ -3,12 +3,10 @@ package claims
 import (
 	"testing"
 	"time"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 func TestAuthRulesRequired(t *testing.T) {
-	r, err := NewAuthRules(config.Default().Payers)
+	r, err := NewAuthRules(testSetup().Payers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +30,7 @@ func TestAuthRulesRequired(t *testing.T) {
 			t.Errorf("Required(%s, %s) = %v, want %v", tt.payer, tt.code, got, tt.want)
 		}
 	}
-	if _, err := NewAuthRules([]config.Payer{{ID: "x", AuthRequiredCodes: []string{"9083-90838"}}}); err == nil {
+	if _, err := NewAuthRules([]Payer{{ID: "x", AuthRequiredCodes: []string{"9083-90838"}}}); err == nil {
 		t.Fatal("a range of unequal-length codes was accepted")
 	}
 }

@@ -5,15 +5,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // Builder turns completed sessions into claims, applying what the configuration knows
 // (payer credential and telehealth modifiers, supervising provider, 15-minute units). It
 // never drops a session silently: whatever it cannot fix, the Scrubber reports.
 type Builder struct {
-	Config *config.Config
+	Setup *Setup
 }
 
 // credentialModifiers are the level-of-licensure modifiers payers use; a line carries at
@@ -76,7 +74,7 @@ func (b *Builder) Claims(sessions []Session) []*Claim {
 		}
 		return a.ID < b.ID
 	})
-	groupSameDay := b.Config == nil || b.Config.Claims.GroupSameDay
+	groupSameDay := b.Setup == nil || b.Setup.GroupSameDay
 	groups := map[groupKey][]*Session{}
 	var keys []groupKey
 	firstOfDay := map[groupKey]string{} // day key -> first non-add-on session, for add-ons
@@ -149,14 +147,14 @@ func (b *Builder) claim(ss []*Session) *Claim {
 		Frequency:      FrequencyOriginal,
 		RenderingNPI:   first.RenderingProvider,
 	}
-	var payer *config.Payer
-	var provider *config.Provider
-	if b.Config != nil {
-		payer, _ = b.Config.Payer(c.Payer)
+	var payer *Payer
+	var provider *Provider
+	if b.Setup != nil {
+		payer, _ = b.Setup.Payer(c.Payer)
 		if payer != nil {
 			c.Clearinghouse = payer.Clearinghouse
 		}
-		if pr, ok := b.Config.Practice(c.Practice); ok {
+		if pr, ok := b.Setup.Practice(c.Practice); ok {
 			provider, _ = pr.Provider(c.RenderingNPI)
 		}
 	}
@@ -227,7 +225,7 @@ func (b *Builder) claim(ss []*Session) *Claim {
 // missing: the credential modifier of the rendering provider and, on a telehealth place of
 // service, the payer's telehealth modifier. A conflicting modifier the practice sent is
 // kept (the scrubber flags it) rather than silently replaced.
-func (b *Builder) modifiers(s *Session, payer *config.Payer, provider *config.Provider) []string {
+func (b *Builder) modifiers(s *Session, payer *Payer, provider *Provider) []string {
 	mods := make([]string, 0, len(s.Service.Modifiers)+2)
 	for _, m := range s.Service.Modifiers {
 		if m = strings.ToUpper(strings.TrimSpace(m)); m != "" && !slices.Contains(mods, m) {
@@ -263,7 +261,7 @@ func (b *Builder) modifiers(s *Session, payer *config.Payer, provider *config.Pr
 // CredentialModifier returns the modifier the payer requires for a credential ("" when
 // none). Configuration keys are matched without regard to case: the YAML loader lower-cases
 // map keys, so "LPC-A" arrives as "lpc-a".
-func CredentialModifier(payer *config.Payer, credential string) string {
+func CredentialModifier(payer *Payer, credential string) string {
 	if m, ok := payer.CredentialModifiers[credential]; ok {
 		return strings.ToUpper(m)
 	}
@@ -278,7 +276,7 @@ func CredentialModifier(payer *config.Payer, credential string) string {
 // SupervisionRequired reports whether the payer needs a supervising provider (2310D) on
 // claims rendered by this provider: its credential is listed in supervising_required_for,
 // or "unlicensed" is listed and the provider is not licensed.
-func SupervisionRequired(payer *config.Payer, provider *config.Provider) bool {
+func SupervisionRequired(payer *Payer, provider *Provider) bool {
 	for _, c := range payer.SupervisingRequiredFor {
 		if strings.EqualFold(c, provider.Credential) || (strings.EqualFold(c, "unlicensed") && !provider.Licensed) {
 			return true
@@ -395,8 +393,8 @@ func (b *Builder) nextPayer(from *Claim, coverage Coverage, priority string, pri
 		return nil, fmt.Errorf("%s: %d prior payers, want 1 to %d (2320)", what, len(priors), MaxOtherPayers)
 	}
 	var payerID string
-	if b.Config != nil {
-		if p, ok := b.Config.Payer(coverage.Payer); ok {
+	if b.Setup != nil {
+		if p, ok := b.Setup.Payer(coverage.Payer); ok {
 			payerID = p.PayerID
 		}
 	}
@@ -432,8 +430,8 @@ func (b *Builder) nextPayer(from *Claim, coverage Coverage, priority string, pri
 	for i := range c.Lines {
 		c.Lines[i].Authorization = ""
 	}
-	if b.Config != nil {
-		if p, ok := b.Config.Payer(c.Payer); ok {
+	if b.Setup != nil {
+		if p, ok := b.Setup.Payer(c.Payer); ok {
 			c.Clearinghouse = p.Clearinghouse
 		}
 	}

@@ -68,8 +68,8 @@ func TestGrouping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig(t)
-			cfg.Claims.GroupSameDay = tt.grouped
-			cl := (&Builder{Config: cfg}).Claims(tt.in)
+			cfg.GroupSameDay = tt.grouped
+			cl := (&Builder{Setup: cfg}).Claims(tt.in)
 			var got [][]string
 			for _, c := range cl {
 				got = append(got, c.SessionIDs)
@@ -96,7 +96,7 @@ func TestGroupingSplitsOver12Diagnoses(t *testing.T) {
 		}
 		ss = append(ss, s)
 	}
-	cl := (&Builder{Config: cfg}).Claims(ss)
+	cl := (&Builder{Setup: cfg}).Claims(ss)
 	if len(cl) != 2 || len(cl[0].Diagnoses) != 12 || len(cl[1].Diagnoses) != 4 {
 		t.Fatalf("claims %d, diagnoses %d/%d", len(cl), len(cl[0].Diagnoses), len(cl[1].Diagnoses))
 	}
@@ -112,8 +112,8 @@ func TestGroupingSplitsOver12Diagnoses(t *testing.T) {
 	for j := range 13 {
 		big.Diagnoses = append(big.Diagnoses, fmt.Sprintf("F4%d.%d", j/10, j%10))
 	}
-	cl = (&Builder{Config: cfg}).Claims([]Session{big})
-	res := (&Scrubber{Config: cfg, Today: scrubToday}).Scrub(cl)
+	cl = (&Builder{Setup: cfg}).Claims([]Session{big})
+	res := (&Scrubber{Setup: cfg, Today: scrubToday}).Scrub(cl)
 	if len(cl) != 1 || !res[0].Held {
 		t.Fatalf("13 diagnoses: %d claims, %+v", len(cl), res)
 	}
@@ -121,7 +121,7 @@ func TestGroupingSplitsOver12Diagnoses(t *testing.T) {
 
 func TestReplacementAndVoid(t *testing.T) {
 	cfg := testConfig(t)
-	b := &Builder{Config: cfg}
+	b := &Builder{Setup: cfg}
 	s := session("s-1", "90834")
 	s.Minutes = 45
 	orig := b.Claims([]Session{s})[0]
@@ -165,14 +165,14 @@ func TestReplacementAndVoid(t *testing.T) {
 	}
 	// A void built by hand without REF*F8 is refused by the writer, not sent.
 	void.PayerControlNumber = ""
-	if _, err := Write837(context.Background(), &bytes.Buffer{}, []*Claim{void}, FileOptions{Config: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence()}); err == nil {
+	if _, err := Write837(context.Background(), &bytes.Buffer{}, []*Claim{void}, FileOptions{Setup: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence()}); err == nil {
 		t.Error("void without REF*F8 written")
 	}
 }
 
 func TestSecondaryClaim(t *testing.T) {
 	cfg := testConfig(t)
-	b := &Builder{Config: cfg}
+	b := &Builder{Setup: cfg}
 	s1, s2 := session("s-1", "90837"), session("s-2", "90785")
 	s2.Charge = x12.MustAmount("30")
 	primary := b.Claims([]Session{s1, s2})[0]
@@ -227,7 +227,7 @@ func TestSecondaryClaim(t *testing.T) {
 		}
 	}
 	// The scrubber checks the secondary claim against the secondary payer.
-	res := (&Scrubber{Config: cfg, Today: scrubToday}).Scrub([]*Claim{sec})
+	res := (&Scrubber{Setup: cfg, Today: scrubToday}).Scrub([]*Claim{sec})
 	if res[0].ClaimID != sec.ID {
 		t.Fatal("result for another claim")
 	}
@@ -245,13 +245,13 @@ func BenchmarkBuild837(b *testing.B) {
 		s.RenderingProvider = []string{lcswNPI, lpcaNPI}[i%2]
 		ss = append(ss, s)
 	}
-	cl := (&Builder{Config: cfg}).Claims(ss)
+	cl := (&Builder{Setup: cfg}).Claims(ss)
 	var buf bytes.Buffer
 	now := time.Date(2026, 3, 10, 14, 5, 0, 0, time.UTC)
 	b.ResetTimer()
 	for b.Loop() {
 		buf.Reset()
-		if _, err := Write837(context.Background(), &buf, cl, FileOptions{Config: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence(), Now: now}); err != nil {
+		if _, err := Write837(context.Background(), &buf, cl, FileOptions{Setup: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence(), Now: now}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -273,7 +273,7 @@ func BenchmarkBuildClaims(b *testing.B) {
 		s.Client.ID = fmt.Sprintf("c-%d", i/2)
 		ss = append(ss, s)
 	}
-	bd := &Builder{Config: cfg}
+	bd := &Builder{Setup: cfg}
 	for b.Loop() {
 		bd.Claims(ss)
 	}

@@ -9,7 +9,7 @@ import (
 
 func TestBuild837Structure(t *testing.T) {
 	cfg := testConfig(t)
-	b := &Builder{Config: cfg}
+	b := &Builder{Setup: cfg}
 
 	// Claim 1: adult subscriber, two sessions the same day (90837 + 90785) -> one claim.
 	s1 := session("s-1", "90837")
@@ -142,7 +142,7 @@ func TestBuild837BillingTaxonomy(t *testing.T) {
 	cfg := testConfig(t)
 	p, _ := cfg.Payer("demo-commercial")
 	p.BillingTaxonomy = true
-	cl := (&Builder{Config: cfg}).Claims([]Session{session("s-1", "90834")})
+	cl := (&Builder{Setup: cfg}).Claims([]Session{session("s-1", "90834")})
 	data, _ := write837(t, cfg, cl)
 	root := parse837(t, data)[0].Root
 	prv := find(root, "2000A")[0].Seg("PRV")
@@ -153,7 +153,7 @@ func TestBuild837BillingTaxonomy(t *testing.T) {
 
 func TestBuild837SetsAndControlNumbers(t *testing.T) {
 	cfg := testConfig(t)
-	cfg.Claims.MaxClaimsPerSet = 2
+	cfg.MaxClaimsPerSet = 2
 	var ss []Session
 	for i := range 5 {
 		s := session("s-"+string(rune('a'+i)), "90834")
@@ -161,7 +161,7 @@ func TestBuild837SetsAndControlNumbers(t *testing.T) {
 		s.Minutes = 45
 		ss = append(ss, s)
 	}
-	cl := (&Builder{Config: cfg}).Claims(ss)
+	cl := (&Builder{Setup: cfg}).Claims(ss)
 	if len(cl) != 5 {
 		t.Fatalf("%d claims", len(cl))
 	}
@@ -193,12 +193,12 @@ func TestBuild837SetsAndControlNumbers(t *testing.T) {
 
 func TestWrite837RejectsForeignClearinghouse(t *testing.T) {
 	cfg := testConfig(t)
-	cl := (&Builder{Config: cfg}).Claims([]Session{session("s-1", "90834")})
+	cl := (&Builder{Setup: cfg}).Claims([]Session{session("s-1", "90834")})
 	cl[0].Payer = "nope"
-	if _, err := Write837(t.Context(), &strings.Builder{}, cl, FileOptions{Config: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence()}); err == nil {
+	if _, err := Write837(t.Context(), &strings.Builder{}, cl, FileOptions{Setup: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence()}); err == nil {
 		t.Error("unknown payer accepted")
 	}
-	if _, err := Write837(t.Context(), &strings.Builder{}, nil, FileOptions{Config: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence()}); err != ErrNoClaims {
+	if _, err := Write837(t.Context(), &strings.Builder{}, nil, FileOptions{Setup: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence()}); err != ErrNoClaims {
 		t.Errorf("empty batch: %v", err)
 	}
 }
@@ -212,7 +212,7 @@ func TestBuild837EdgeValues(t *testing.T) {
 	s.Charge = x12.MustAmount("99.99")
 	s.Service.PlaceOfService = "10"
 	s.Service.Modifiers = []string{"93"} // audio only: the builder must not add 95 as well
-	cl := (&Builder{Config: cfg}).Claims([]Session{s})
+	cl := (&Builder{Setup: cfg}).Claims([]Session{s})
 	data, _ := write837(t, cfg, cl)
 	c := find(parse837(t, data)[0].Root, "2300")[0]
 	if len(c.Loops("2310B")) != 0 {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -35,7 +34,7 @@ type SetInfo struct {
 
 // FileOptions are the inputs of Write837 besides the claims.
 type FileOptions struct {
-	Config        *config.Config
+	Setup         *Setup
 	Clearinghouse string // configured clearinghouse id
 	Sequence      x12.ControlNumbers
 	Now           time.Time
@@ -54,12 +53,12 @@ func Write837(ctx context.Context, w io.Writer, claims []*Claim, opts FileOption
 	if len(claims) == 0 {
 		return nil, ErrNoClaims
 	}
-	cfg := opts.Config
+	cfg := opts.Setup
 	ch, ok := cfg.Clearinghouse(opts.Clearinghouse)
 	if !ok {
 		return nil, fmt.Errorf("837P: clearinghouse %q is not configured", opts.Clearinghouse)
 	}
-	per := cfg.Claims.MaxClaimsPerSet
+	per := cfg.MaxClaimsPerSet
 	if per <= 0 || per > 5000 {
 		per = 5000
 	}
@@ -144,13 +143,13 @@ func ByClearinghouse(claims []*Claim) (ids []string, batches map[string][]*Claim
 
 // claimCtx is the configuration a claim is written with.
 type claimCtx struct {
-	practice    *config.Practice
-	payer       *config.Payer
-	rendering   *config.Provider
-	supervising *config.Provider
+	practice    *Practice
+	payer       *Payer
+	rendering   *Provider
+	supervising *Provider
 }
 
-func resolve(cfg *config.Config, ch string, c *Claim, cc *claimCtx) error {
+func resolve(cfg *Setup, ch string, c *Claim, cc *claimCtx) error {
 	var ok bool
 	if cc.practice, ok = cfg.Practice(c.Practice); !ok {
 		return fmt.Errorf("837P claim %s: practice %q is not configured", c.ID, c.Practice)
@@ -190,7 +189,7 @@ func resolve(cfg *config.Config, ch string, c *Claim, cc *claimCtx) error {
 // setWriter writes transaction sets; it keeps per-set state (the HL counter).
 type setWriter struct {
 	w          *x12.Writer
-	ch         *config.Clearinghouse
+	ch         *Clearinghouse
 	now        time.Time
 	date, hhmm string
 	hl         int
@@ -222,8 +221,8 @@ func (s *setWriter) set(control string, isa int64, claims []*Claim, ctxs []claim
 	s.simple("NM1", "40", "2", text(ch.Receiver.Name), "", "", "", "", "46", ch.Receiver.ID)
 	// One 2000A per billing provider: consecutive claims of a practice share it.
 	billingHL := 0
-	var billing *config.Practice
-	var billingPayer *config.Payer
+	var billing *Practice
+	var billingPayer *Payer
 	for i, c := range claims {
 		cc := &ctxs[i]
 		if cc.practice != billing || (cc.payer.BillingTaxonomy != (billingPayer != nil && billingPayer.BillingTaxonomy)) {
@@ -245,7 +244,7 @@ func (s *setWriter) set(control string, isa int64, claims []*Claim, ctxs []claim
 }
 
 // billingProvider writes 2000A/2010AA and returns its HL number.
-func (s *setWriter) billingProvider(p *config.Practice, prv bool) int {
+func (s *setWriter) billingProvider(p *Practice, prv bool) int {
 	s.hl++
 	n := s.hl
 	s.simple("HL", strconv.Itoa(n), "", "20", "1")
@@ -305,7 +304,7 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 	s.simple("NM1", "IL", "1", text(sub.LastName), text(sub.FirstName), "", "", "", "MI", memberID)
 	s.address(sub.Address.Line1, sub.Address.Line2, sub.Address.City, sub.Address.State, sub.Address.Zip)
 	if sub.DOB != "" {
-		s.simple("DMG", "D8", ymd(sub.DOB), gender(sub.Gender))
+		s.simple("DMG", "D8", x12.D8(sub.DOB), gender(sub.Gender))
 	}
 	// 2010BB payer.
 	s.simple("NM1", "PR", "2", text(cc.payer.Name), "", "", "", "", "PI", cc.payer.PayerID)
@@ -317,7 +316,7 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 		p := &c.Client
 		s.simple("NM1", "QC", "1", text(p.LastName), text(p.FirstName))
 		s.address(p.Address.Line1, p.Address.Line2, p.Address.City, p.Address.State, p.Address.Zip)
-		s.simple("DMG", "D8", ymd(p.DOB), gender(p.Gender))
+		s.simple("DMG", "D8", x12.D8(p.DOB), gender(p.Gender))
 	}
 	// 2300 claim. CLM06-09: provider signature on file, assignment accepted, benefits
 	// assigned, release of information on file.
@@ -358,7 +357,7 @@ func (s *setWriter) claim(billingHL int, c *Claim, cc *claimCtx) {
 		}
 		s.seg("SV1", procedure(l.Code, l.Modifiers), x12.E(l.Charge.X12()), x12.E("UN"),
 			x12.E(strconv.Itoa(l.Units)), x12.E(pos), x12.E(""), pointers(l.Pointers))
-		s.simple("DTP", "472", "D8", ymd(orDefault(l.Date, c.Date)))
+		s.simple("DTP", "472", "D8", x12.D8(orDefault(l.Date, c.Date)))
 		if l.Authorization != "" {
 			s.simple("REF", "G1", text(l.Authorization))
 		}
@@ -411,7 +410,7 @@ func (s *setWriter) priorPayer(c *Claim, p *PriorPayerInfo) {
 	s.simple("NM1", "PR", "2", text(p.PayerName), "", "", "", "", "PI", p.PayerID)
 	if len(p.Lines) == 0 && p.Adjudicated != "" {
 		// 2330B DTP*573: required when the claim was adjudicated without line-level detail.
-		s.simple("DTP", "573", "D8", ymd(p.Adjudicated))
+		s.simple("DTP", "573", "D8", x12.D8(p.Adjudicated))
 	}
 	if p.PayerControlNumber != "" {
 		s.simple("REF", "F8", text(p.PayerControlNumber))
@@ -427,7 +426,7 @@ func (s *setWriter) priorLine(p *PriorPayerInfo, l *ServiceLine, pl *PriorLine) 
 	s.seg("SVD", x12.E(p.PayerID), x12.E(pl.Paid.X12()), procedure(l.Code, l.Modifiers), x12.E(""), x12.E(strconv.Itoa(units)))
 	s.cas(pl.Adjustments)
 	if p.Adjudicated != "" {
-		s.simple("DTP", "573", "D8", ymd(p.Adjudicated))
+		s.simple("DTP", "573", "D8", x12.D8(p.Adjudicated))
 	}
 }
 
@@ -486,12 +485,6 @@ func pointers(p []int) x12.Value {
 }
 
 // ymd turns YYYY-MM-DD into CCYYMMDD.
-func ymd(d string) string {
-	if len(d) == 10 && d[4] == '-' && d[7] == '-' {
-		return d[:4] + d[5:7] + d[8:]
-	}
-	return d
-}
 
 func gender(g string) string {
 	switch strings.ToUpper(g) {

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -18,9 +17,51 @@ const (
 	lpcaNPI     = "1003000126" // Sam Lee, LPC-A, unlicensed, supervised by lcswNPI
 )
 
-func testConfig(t testing.TB) *config.Config {
+func testConfig(t testing.TB) *Setup {
 	t.Helper()
-	return config.Default()
+	return testSetup()
+}
+
+// testSetup is the demo configuration's practice, payers and simulator clearinghouse as
+// claims see them; internal/config's TestClaimsSetupDemo checks the real mapping of the
+// demo file against the same facts.
+func testSetup() *Setup {
+	telehealth := Telehealth{POS: []string{"02", "10"}, Modifier: "95", AudioOnlyModifier: "93"}
+	alerts := AuthThresholds{LowUnits: 3, DaysBeforeEnd: 14}
+	talk := []string{"90832-90838", "90846", "90847", "90853"}
+	return &Setup{
+		GroupSameDay: true, MaxClaimsPerSet: 5000,
+		Practices: []Practice{{
+			ID: "demo-practice", Name: "Demo Behavioral Health", NPI: practiceNPI, TaxID: "371234567", Taxonomy: "261QM0801X",
+			Address:     Address{Line1: "100 Main St", City: "Springfield", State: "IL", Zip: "627011234"},
+			ContactName: "Billing Office", ContactPhone: "2175550100",
+			Providers: []Provider{
+				{NPI: lcswNPI, FirstName: "Dana", LastName: "Rivers", Credential: "LCSW", Licensed: true, Taxonomy: "1041C0700X"},
+				{NPI: lpcaNPI, FirstName: "Sam", LastName: "Lee", Credential: "LPC-A", Taxonomy: "101YP2500X", Supervisor: lcswNPI},
+			},
+		}},
+		Payers: []Payer{
+			{ID: "demo-commercial", Name: "Demo Commercial Health", PayerID: "60054", Clearinghouse: "sim", ClaimFilingIndicator: "CI",
+				AuthRequiredCodes: talk, AuthAlerts: alerts, CredentialModifiers: map[string]string{},
+				Telehealth: telehealth, TimelyFilingDays: 180, TimelyFilingWarnDays: 30, EnrollmentUnlisted: EnrollmentUnlistedBilling},
+			{ID: "demo-medicaid", Name: "Demo State Medicaid", PayerID: "77027", Clearinghouse: "sim", ClaimFilingIndicator: "MC",
+				AuthRequiredCodes: append(append([]string(nil), talk...), "H0004", "H2019", "97151-97158"), AuthAlerts: alerts,
+				CredentialModifiers:    map[string]string{"LCSW": "AJ", "LPC": "HO", "LPC-A": "HO", "PhD": "HP", "PsyD": "AH", "BCBA": "HO", "RBT": "HM"},
+				SupervisingRequiredFor: []string{"unlicensed"}, Telehealth: telehealth, TimelyFilingDays: 365, TimelyFilingWarnDays: 30,
+				EnrollmentUnlisted: EnrollmentUnlistedBilling},
+			{ID: "demo-carveout", Name: "Demo Behavioral Health Carve-out", PayerID: "BH001", Clearinghouse: "sim", ClaimFilingIndicator: "HM",
+				AuthRequiredCodes: talk, AuthAlerts: alerts, CredentialModifiers: map[string]string{},
+				SupervisingRequiredFor: []string{"unlicensed"}, Telehealth: telehealth, TimelyFilingDays: 90, TimelyFilingWarnDays: 14,
+				EnrollmentUnlisted: EnrollmentUnlistedBilling},
+		},
+		Clearinghouses: []Clearinghouse{{
+			ID: "sim",
+			ISA: x12.Outbound{SenderQual: "ZZ", SenderID: "EDIGATE", ReceiverQual: "ZZ", ReceiverID: "SIMCH", Usage: "T",
+				GSSender: "EDIGATE", GSReceiver: "SIMCH"},
+			Submitter: Submitter{Name: "Demo Behavioral Health", ID: "EDIGATE", Contact: "Billing Office", Phone: "2175550100"},
+			Receiver:  Receiver{Name: "edigate simulator", ID: "SIMCH"},
+		}},
+	}
 }
 
 // session returns a completed, billable individual-therapy session for the commercial
@@ -41,11 +82,11 @@ func session(id, code string) Session {
 }
 
 // write837 writes claims for the demo clearinghouse and returns the bytes.
-func write837(t testing.TB, cfg *config.Config, cl []*Claim) ([]byte, *FileResult) {
+func write837(t testing.TB, cfg *Setup, cl []*Claim) ([]byte, *FileResult) {
 	t.Helper()
 	var buf bytes.Buffer
 	res, err := Write837(context.Background(), &buf, cl, FileOptions{
-		Config: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence(),
+		Setup: cfg, Clearinghouse: "sim", Sequence: x12.NewMemorySequence(),
 		Now: time.Date(2026, 3, 10, 14, 5, 0, 0, time.UTC),
 	})
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -25,7 +24,7 @@ const (
 // PayerOverrides converts a payer's companion-guide overrides from configuration to the
 // form the x12 engine layers on a guide. An unknown usage letter is an error naming the
 // override, since silently ignoring it would file claims the payer rejects.
-func PayerOverrides(p *config.Payer) ([]x12.Override, error) {
+func PayerOverrides(p *Payer) ([]x12.Override, error) {
 	out := make([]x12.Override, 0, len(p.Overrides))
 	for i, o := range p.Overrides {
 		xo := x12.Override{Loop: o.Loop, Segment: strings.ToUpper(strings.TrimSpace(o.Segment)), Element: strings.ToUpper(strings.TrimSpace(o.Element)),
@@ -58,7 +57,7 @@ func PayerOverrides(p *config.Payer) ([]x12.Override, error) {
 // 277CA rejection days later; holding it now tells the biller why, in the payer's words
 // (the override's note).
 type OverrideCheck struct {
-	Config *config.Config
+	Setup *Setup
 	// Guides supplies X222A1 (guides.Registry); the claims package does not import the
 	// guide tables so that it stays usable with a test guide.
 	Guides x12.Guides
@@ -67,10 +66,10 @@ type OverrideCheck struct {
 
 // NeedsCheck reports whether the payer of c has companion-guide overrides.
 func (k *OverrideCheck) NeedsCheck(c *Claim) bool {
-	if k.Config == nil {
+	if k.Setup == nil {
 		return false
 	}
-	p, ok := k.Config.Payer(c.Payer)
+	p, ok := k.Setup.Payer(c.Payer)
 	return ok && len(p.Overrides) > 0
 }
 
@@ -96,7 +95,7 @@ func (k *OverrideCheck) Check(ctx context.Context, list []*Claim) (map[string][]
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		payer, _ := k.Config.Payer(id)
+		payer, _ := k.Setup.Payer(id)
 		if err := k.checkPayer(ctx, payer, byPayer[id], out); err != nil {
 			return nil, fmt.Errorf("837P override check, payer %s: %w", id, err)
 		}
@@ -104,7 +103,7 @@ func (k *OverrideCheck) Check(ctx context.Context, list []*Claim) (map[string][]
 	return out, nil
 }
 
-func (k *OverrideCheck) checkPayer(ctx context.Context, payer *config.Payer, list []*Claim, out map[string][]Finding) error {
+func (k *OverrideCheck) checkPayer(ctx context.Context, payer *Payer, list []*Claim, out map[string][]Finding) error {
 	ref := "payer " + payer.ID + " companion guide (overrides)"
 	guide, ovs, err := k.payerGuide(payer)
 	if err != nil {
@@ -180,7 +179,7 @@ func (k *OverrideCheck) checkPayer(ctx context.Context, payer *config.Payer, lis
 // payerGuide returns the guides with X222A1 replaced by its overridden copy. Overrides are
 // applied strictly (x12.Guide.WithOverrides): one that names a loop, segment or element the
 // guide does not have is a configuration error, not something to ignore.
-func (k *OverrideCheck) payerGuide(payer *config.Payer) (x12.Guides, []x12.Override, error) {
+func (k *OverrideCheck) payerGuide(payer *Payer) (x12.Guides, []x12.Override, error) {
 	ovs, err := PayerOverrides(payer)
 	if err != nil {
 		return nil, nil, err
@@ -212,14 +211,14 @@ func (o overriddenGuides) Lookup(set, version string) *x12.Guide {
 
 // write writes list as a check file with one claim per transaction set.
 func (k *OverrideCheck) write(ctx context.Context, list []*Claim) ([]byte, []SetInfo, error) {
-	cfg := *k.Config
-	cfg.Claims.MaxClaimsPerSet = 1
+	cfg := *k.Setup
+	cfg.MaxClaimsPerSet = 1
 	var buf bytes.Buffer
 	ch := list[0].Clearinghouse
-	if p, ok := k.Config.Payer(list[0].Payer); ok {
+	if p, ok := k.Setup.Payer(list[0].Payer); ok {
 		ch = p.Clearinghouse
 	}
-	res, err := Write837(ctx, &buf, list, FileOptions{Config: &cfg, Clearinghouse: ch, Sequence: x12.NewMemorySequence(), Now: k.Now})
+	res, err := Write837(ctx, &buf, list, FileOptions{Setup: &cfg, Clearinghouse: ch, Sequence: x12.NewMemorySequence(), Now: k.Now})
 	if err != nil {
 		return nil, nil, err
 	}

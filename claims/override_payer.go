@@ -9,15 +9,15 @@ import "slices"
 // needs the secondary payer's added. A line already at four modifiers is left for the
 // scrubber to report.
 func (b *Builder) ApplyPayerModifiers(c *Claim) {
-	if b.Config == nil {
+	if b.Setup == nil {
 		return
 	}
-	payer, ok := b.Config.Payer(c.Payer)
+	payer, ok := b.Setup.Payer(c.Payer)
 	if !ok {
 		return
 	}
 	var credential string
-	if pr, ok := b.Config.Practice(c.Practice); ok {
+	if pr, ok := b.Setup.Practice(c.Practice); ok {
 		if p, ok := pr.Provider(c.RenderingNPI); ok {
 			credential = CredentialModifier(payer, p.Credential)
 		}

@@ -6,12 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 func TestPayerOverrides(t *testing.T) {
-	p := &config.Payer{ID: "p", Overrides: []config.GuideOverride{
+	p := &Payer{ID: "p", Overrides: []GuideOverride{
 		{Loop: "2300", Segment: "ref*g1", Usage: "r", Note: "auth on every claim"},
 		{Loop: "2300", Segment: "CLM", Element: "clm05-3", OnlyCodes: []string{"1"}},
 	}}
@@ -25,8 +23,8 @@ func TestPayerOverrides(t *testing.T) {
 	if ovs[1].Element != "CLM05-3" || ovs[1].Usage != nil || len(ovs[1].OnlyCodes) != 1 {
 		t.Errorf("override 2: %+v", ovs[1])
 	}
-	for _, bad := range []config.GuideOverride{{Segment: "REF", Usage: "X"}, {Loop: "2300", Usage: "R"}} {
-		if _, err := PayerOverrides(&config.Payer{ID: "p", Overrides: []config.GuideOverride{bad}}); err == nil {
+	for _, bad := range []GuideOverride{{Segment: "REF", Usage: "X"}, {Loop: "2300", Usage: "R"}} {
+		if _, err := PayerOverrides(&Payer{ID: "p", Overrides: []GuideOverride{bad}}); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}
 	}
@@ -40,26 +38,26 @@ func TestOverrideCheck(t *testing.T) {
 	noAddress := func(s *Session) { s.Client.Address = Address{} }
 	cases := []struct {
 		name     string
-		override config.GuideOverride
+		override GuideOverride
 		breaks   func(*Session) // makes a session whose claim breaks the override
 		replace  bool           // the breaking claim is a replacement (frequency 7) of the clean one
 		rule     string
 	}{
-		{"element made required", config.GuideOverride{Loop: "2000B", Segment: "SBR", Element: "SBR03", Usage: "R",
+		{"element made required", GuideOverride{Loop: "2000B", Segment: "SBR", Element: "SBR03", Usage: "R",
 			Note: "Group number is required"}, noGroup, false, RuleOverride},
-		{"situational segment made required", config.GuideOverride{Loop: "2010BA", Segment: "N3", Usage: "R",
+		{"situational segment made required", GuideOverride{Loop: "2010BA", Segment: "N3", Usage: "R",
 			Note: "Subscriber address is required"}, noAddress, false, RuleOverride},
-		{"frequency code removed", config.GuideOverride{Loop: "2300", Segment: "CLM", Element: "CLM05-3", OnlyCodes: []string{"1", "8"},
+		{"frequency code removed", GuideOverride{Loop: "2300", Segment: "CLM", Element: "CLM05-3", OnlyCodes: []string{"1", "8"},
 			Note: "Send corrected claims on paper"}, nil, true, RuleOverride},
-		{"override names nothing in the guide", config.GuideOverride{Loop: "2300", Segment: "NM1", Usage: "R",
+		{"override names nothing in the guide", GuideOverride{Loop: "2300", Segment: "NM1", Usage: "R",
 			Note: "typo"}, nil, false, RuleOverrideConfig},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := testConfig(t)
 			payer, _ := cfg.Payer("demo-commercial")
-			payer.Overrides = []config.GuideOverride{tc.override}
-			b := &Builder{Config: cfg}
+			payer.Overrides = []GuideOverride{tc.override}
+			b := &Builder{Setup: cfg}
 			good := session("S1", "90791")
 			bad := session("S2", "90791")
 			bad.Client.ID, bad.Coverage.MemberID = "c2", "W2"
@@ -83,7 +81,7 @@ func TestOverrideCheck(t *testing.T) {
 				}
 				list[1] = r
 			}
-			k := &OverrideCheck{Config: cfg, Guides: guides837, Now: time.Date(2026, 3, 10, 14, 5, 0, 0, time.UTC)}
+			k := &OverrideCheck{Setup: cfg, Guides: guides837, Now: time.Date(2026, 3, 10, 14, 5, 0, 0, time.UTC)}
 			found, err := k.Check(context.Background(), list)
 			if err != nil {
 				t.Fatal(err)
@@ -124,14 +122,14 @@ func TestOverrideCheck(t *testing.T) {
 func TestOverrideCheckUnwritable(t *testing.T) {
 	cfg := testConfig(t)
 	payer, _ := cfg.Payer("demo-commercial")
-	payer.Overrides = []config.GuideOverride{{Loop: "2000B", Segment: "SBR", Element: "SBR03", Usage: "R", Note: "Group number is required"}}
-	b := &Builder{Config: cfg}
+	payer.Overrides = []GuideOverride{{Loop: "2000B", Segment: "SBR", Element: "SBR03", Usage: "R", Note: "Group number is required"}}
+	b := &Builder{Setup: cfg}
 	s1, s2, s3 := session("S1", "90791"), session("S2", "90791"), session("S3", "90791")
 	s2.Client.ID, s3.Client.ID = "c2", "c3"
 	s3.Coverage.Group = ""
 	list := b.Claims([]Session{s1, s2, s3})
 	list[1].Diagnoses = nil // 837P 2300 HI: Write837 refuses a claim without a diagnosis
-	found, err := (&OverrideCheck{Config: cfg, Guides: guides837}).Check(context.Background(), list)
+	found, err := (&OverrideCheck{Setup: cfg, Guides: guides837}).Check(context.Background(), list)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,14 +149,14 @@ func TestOverrideCheckUnwritable(t *testing.T) {
 func BenchmarkOverrideCheck(b *testing.B) {
 	cfg := testConfig(b)
 	payer, _ := cfg.Payer("demo-commercial")
-	payer.Overrides = []config.GuideOverride{{Loop: "2000B", Segment: "SBR", Element: "SBR03", Usage: "R", Note: "group"}}
+	payer.Overrides = []GuideOverride{{Loop: "2000B", Segment: "SBR", Element: "SBR03", Usage: "R", Note: "group"}}
 	ss := make([]Session, 1000)
 	for i := range ss {
 		ss[i] = session("S"+strconv.Itoa(i), "90791")
 		ss[i].Client.ID = "c" + strconv.Itoa(i)
 	}
-	list := (&Builder{Config: cfg}).Claims(ss)
-	k := &OverrideCheck{Config: cfg, Guides: guides837}
+	list := (&Builder{Setup: cfg}).Claims(ss)
+	k := &OverrideCheck{Setup: cfg, Guides: guides837}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		found, err := k.Check(context.Background(), list)

@@ -2,16 +2,14 @@ package claims
 
 import (
 	"testing"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // TestReadjudicated: the replacement of a secondary claim after the primary re-adjudicated
 // keeps its payer, coverage, clearinghouse and lines, quotes the new adjudication, and is
 // refused without the payer's claim number or for a claim that quotes no earlier payer.
 func TestReadjudicated(t *testing.T) {
-	cfg := config.Default()
-	b := &Builder{Config: cfg}
+	cfg := testSetup()
+	b := &Builder{Setup: cfg}
 	_, secondary, _ := buildTertiary(t, cfg)
 	secondary.Lines[0].Modifiers = append(secondary.Lines[0].Modifiers, "AJ")
 	secondary.Clearinghouse = "where-it-went"

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // Severity of a scrubber finding: an error holds the claim, a warning is shown to the
@@ -50,7 +48,7 @@ type Result struct {
 // call keeps its own state (authorization units consumed, lines seen), so one Scrubber can
 // serve concurrent calls.
 type Scrubber struct {
-	Config *config.Config
+	Setup *Setup
 	// Auths are the client authorizations with units already used; claims are checked
 	// against them and consume units in batch order.
 	Auths []AuthUse
@@ -123,16 +121,16 @@ type scrubRun struct {
 	used  map[string]int    // authorization number -> units consumed by earlier claims of the batch
 	seen  map[string]string // duplicate key -> claim id
 
-	practice  *config.Practice
-	payer     *config.Payer
-	rendering *config.Provider
+	practice  *Practice
+	payer     *Payer
+	rendering *Provider
 	authUse   map[string]int // this claim's consumption, committed after the rules ran
 }
 
 func (r *scrubRun) bind(c *Claim) {
 	r.practice, r.payer, r.rendering = nil, nil, nil
 	r.authUse = map[string]int{}
-	cfg := r.s.Config
+	cfg := r.s.Setup
 	if cfg == nil {
 		return
 	}
@@ -176,13 +174,4 @@ func (r *scrubRun) auth(c *Claim, n string) *AuthUse {
 		}
 	}
 	return nil
-}
-
-// RuleIDs lists the ids of rules (for documentation and the CLI).
-func RuleIDs(rules []Rule) []string {
-	ids := make([]string, len(rules))
-	for i, r := range rules {
-		ids[i] = r.ID
-	}
-	return ids
 }

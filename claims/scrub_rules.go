@@ -2,20 +2,12 @@ package claims
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/edigate/edigate/x12"
-)
-
-var (
-	scrubCPT      = regexp.MustCompile(`^([0-9]{4}[0-9A-Z]|[A-V][0-9]{4})$`) // CPT (Category I-III) or HCPCS Level II
-	scrubModifier = regexp.MustCompile(`^[0-9A-Z]{2}$`)
-	// ICD-10-CM as sent in HI: a letter, a digit, an alphanumeric, then up to 4 more (3-7).
-	scrubICD10 = regexp.MustCompile(`^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$`)
 )
 
 // DefaultRules is edigate's behavioral-health rule set. Values that differ by payer come
@@ -188,7 +180,7 @@ func checkServiceDate(r *scrubRun, c *Claim, e *emitter) {
 
 func checkICD10(r *scrubRun, c *Claim, e *emitter) {
 	for _, d := range c.Diagnoses {
-		if !scrubICD10.MatchString(d) {
+		if !icd10HIRe.MatchString(d) {
 			e.add(0, "Diagnosis %q is not an ICD-10-CM code (a letter, a digit, then 1-5 letters or digits).", d)
 		}
 	}
@@ -244,7 +236,7 @@ func checkMaxLines(r *scrubRun, c *Claim, e *emitter) {
 
 func checkCPT(r *scrubRun, c *Claim, e *emitter) {
 	for i, l := range c.Lines {
-		if !scrubCPT.MatchString(l.Code) {
+		if !cptRe.MatchString(l.Code) {
 			e.add(i+1, "Procedure %q is not a CPT (5 digits) or HCPCS (letter + 4 digits) code.", l.Code)
 		}
 	}
@@ -253,7 +245,7 @@ func checkCPT(r *scrubRun, c *Claim, e *emitter) {
 func checkModifierFormat(r *scrubRun, c *Claim, e *emitter) {
 	for i, l := range c.Lines {
 		for _, m := range l.Modifiers {
-			if !scrubModifier.MatchString(m) {
+			if !modifierRe.MatchString(m) {
 				e.add(i+1, "Modifier %q on %s is not two letters or digits.", m, l.Code)
 			}
 		}
@@ -605,7 +597,7 @@ func checkEnrollment(r *scrubRun, c *Claim, e *emitter) {
 		}
 		return "", false
 	}
-	unlisted := EnrollmentUnlisted(r.payer.EnrollmentUnlisted)
+	unlisted := r.payer.EnrollmentUnlisted
 	st, ok := status(r.practice.NPI)
 	switch {
 	case !ok && unlisted.Holds(true):

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -45,9 +44,9 @@ func cobSecondary() PriorPayerInfo {
 
 // buildTertiary bills two sessions to the commercial primary, then builds the Medicaid
 // secondary and the carve-out tertiary claims from the adjudications above.
-func buildTertiary(t *testing.T, cfg *config.Config) (primary, secondary, tertiary *Claim) {
+func buildTertiary(t *testing.T, cfg *Setup) (primary, secondary, tertiary *Claim) {
 	t.Helper()
-	b := &Builder{Config: cfg}
+	b := &Builder{Setup: cfg}
 	s1, s2 := session("s-1", "90837"), session("s-2", "90785")
 	s2.Charge = amt("30")
 	primary = b.Claims([]Session{s1, s2})[0]
@@ -76,7 +75,7 @@ func TestTertiaryClaim837(t *testing.T) {
 	if tc.ID == primary.ID || tc.ID == secondary.ID || tc.ID != ControlNumber("demo-practice", []string{"s-1", "s-2", "payer:demo-carveout"}) {
 		t.Fatalf("tertiary id %s (primary %s, secondary %s)", tc.ID, primary.ID, secondary.ID)
 	}
-	if again, _ := (&Builder{Config: cfg}).Tertiary(secondary, tc.Coverage, cobSecondary()); again.ID != tc.ID {
+	if again, _ := (&Builder{Setup: cfg}).Tertiary(secondary, tc.Coverage, cobSecondary()); again.ID != tc.ID {
 		t.Errorf("rebuilt tertiary id %s, want %s", again.ID, tc.ID)
 	}
 	if len(secondary.OtherPayers) != 0 || secondary.Primary.PayerID != "60054" {
@@ -161,7 +160,7 @@ func TestTertiaryClaim837(t *testing.T) {
 		}
 	}
 	// The scrubber's COB rules pass the tertiary claim.
-	for _, f := range (&Scrubber{Config: cfg, Today: scrubToday}).Scrub([]*Claim{tc})[0].Findings {
+	for _, f := range (&Scrubber{Setup: cfg, Today: scrubToday}).Scrub([]*Claim{tc})[0].Findings {
 		if strings.HasPrefix(f.Rule, "cob.") {
 			t.Errorf("COB finding on a consistent tertiary claim: %+v", f)
 		}
@@ -190,7 +189,7 @@ func casSum(t *testing.T, segs []*x12.Segment) x12.Amount {
 // secondary claim, payer ids on every earlier payer, and a payer not already billed.
 func TestTertiaryBuilderRefuses(t *testing.T) {
 	cfg := testConfig(t)
-	b := &Builder{Config: cfg}
+	b := &Builder{Setup: cfg}
 	_, secondary, _ := buildTertiary(t, cfg)
 	carve := Coverage{Payer: "demo-carveout", MemberID: "BH77", Relationship: "self"}
 	tests := []struct {
@@ -264,7 +263,7 @@ func TestClaimJSONPriorPayers(t *testing.T) {
 		t.Fatalf("tertiary round trip: %+v", pp)
 	}
 
-	plain := (&Builder{Config: cfg}).Claims([]Session{session("s-9", "90837")})[0]
+	plain := (&Builder{Setup: cfg}).Claims([]Session{session("s-9", "90837")})[0]
 	raw, _ = json.Marshal(plain)
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &keys); err != nil {
@@ -281,7 +280,7 @@ func cobScrubCases() []struct {
 	name string
 	rule string
 	fire bool
-	fix  func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim
+	fix  func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim
 } {
 	// The clean claim has one line of 150.00: the primary pays 100 at line level (CO-45 20,
 	// PR-2 30); the secondary pays 25 at claim level (OA-23 100, CO-45 10, PR-2 15).
@@ -296,9 +295,9 @@ func cobScrubCases() []struct {
 		p.Adjustments = []Adjustment{{Group: "OA", Reason: "23", Amount: amt("100")}, {Group: "CO", Reason: "45", Amount: amt("10")}, {Group: "PR", Reason: "2", Amount: amt("15")}}
 		return p
 	}
-	tertiary := func(t *testing.T, cfg *config.Config, c *Claim, edit func(p, s *PriorPayerInfo)) *Claim {
+	tertiary := func(t *testing.T, cfg *Setup, c *Claim, edit func(p, s *PriorPayerInfo)) *Claim {
 		t.Helper()
-		b := &Builder{Config: cfg}
+		b := &Builder{Setup: cfg}
 		sec, err := b.Secondary(c, Coverage{Payer: "demo-medicaid", MemberID: "MCD1", Relationship: "self"}, primary())
 		if err != nil {
 			t.Fatal(err)
@@ -311,25 +310,25 @@ func cobScrubCases() []struct {
 		return tc
 	}
 	keep := func(p, s *PriorPayerInfo) {}
-	type fix = func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim
+	type fix = func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim
 	with := func(edit func(p, s *PriorPayerInfo)) fix {
-		return func(t *testing.T, cfg *config.Config, c *Claim, _ *Scrubber) *Claim { return tertiary(t, cfg, c, edit) }
+		return func(t *testing.T, cfg *Setup, c *Claim, _ *Scrubber) *Claim { return tertiary(t, cfg, c, edit) }
 	}
 	return []struct {
 		name string
 		rule string
 		fire bool
-		fix  func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim
+		fix  func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim
 	}{
 		{"tertiary quotes primary and secondary", "cob.payers", false, with(keep)},
-		{"secondary quotes the primary", "cob.payers", false, func(t *testing.T, cfg *config.Config, c *Claim, _ *Scrubber) *Claim {
-			sec, err := (&Builder{Config: cfg}).Secondary(c, Coverage{Payer: "demo-medicaid", MemberID: "MCD1", Relationship: "self"}, primary())
+		{"secondary quotes the primary", "cob.payers", false, func(t *testing.T, cfg *Setup, c *Claim, _ *Scrubber) *Claim {
+			sec, err := (&Builder{Setup: cfg}).Secondary(c, Coverage{Payer: "demo-medicaid", MemberID: "MCD1", Relationship: "self"}, primary())
 			if err != nil {
 				t.Fatal(err)
 			}
 			return sec
 		}},
-		{"tertiary skips the secondary's adjudication", "cob.payers", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+		{"tertiary skips the secondary's adjudication", "cob.payers", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
 			tc := tertiary(t, cfg, c, keep)
 			tc.OtherPayers = nil
 			return tc
@@ -354,7 +353,7 @@ func cobScrubCases() []struct {
 // claim's replacement is unchanged.
 func TestReplacementKeepsPayer(t *testing.T) {
 	cfg := testConfig(t)
-	b := &Builder{Config: cfg}
+	b := &Builder{Setup: cfg}
 	primary, secondary, tertiary := buildTertiary(t, cfg)
 	s1, s2 := session("s-1", "90837"), session("s-2", "90785")
 	s2.Charge = amt("30")

@@ -12,7 +12,7 @@ type TimeRange struct {
 }
 
 // timedCodes are the psychotherapy codes whose choice depends on the session's length
-// (DOMAIN.md section 3). A session outside its code's range is billed with the wrong code.
+// (CPT time rules). A session outside its code's range is billed with the wrong code.
 var timedCodes = map[string]TimeRange{
 	"90832": {16, 37},
 	"90834": {38, 52},
@@ -23,12 +23,6 @@ var timedCodes = map[string]TimeRange{
 	"90839": {30, 74},
 	"90846": {26, 0},
 	"90847": {26, 0},
-}
-
-// TimeRule returns the minute range of a timed code.
-func TimeRule(code string) (TimeRange, bool) {
-	r, ok := timedCodes[code]
-	return r, ok
 }
 
 // fifteenMinuteCodes are billed in 15-minute units by their descriptors: Medicaid BH
@@ -51,7 +45,7 @@ func FifteenMinuteUnits(minutes int) int {
 	return (minutes + 7) / 15
 }
 
-// add-on code families (DOMAIN.md section 3).
+// add-on code families: which primary codes each add-on may go with (CPT).
 var (
 	// 90785 interactive complexity goes only with these primaries.
 	interactivePrimaries = codeSet("90791", "90792", "90832", "90833", "90834", "90836", "90837", "90838", "90853")

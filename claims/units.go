@@ -4,8 +4,8 @@ import "fmt"
 
 // AuthUnits is how many units of an authorization of kind unitKind the session consumes:
 // one per session for visit authorizations; for 15-minute authorizations the CMS
-// 8-minute rule over the session's minutes (DOMAIN.md section 3), falling back to the
-// units the practice sent when it gave no times.
+// 8-minute rule over the session's minutes (a unit counts once its midpoint, 8 minutes,
+// is passed), falling back to the units the practice sent when it gave no times.
 func AuthUnits(s *Session, unitKind string) (int, error) {
 	switch unitKind {
 	case UnitVisit, "":

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // FieldError is one problem with one field of an inbox record. Intake prefixes it with the
@@ -25,13 +23,10 @@ func (e FieldError) Error() string {
 }
 
 var (
-	cptRe      = regexp.MustCompile(`^([0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$`) // CPT (incl. Category II/III) or HCPCS II
-	modifierRe = regexp.MustCompile(`^[0-9A-Z]{2}$`)
-	icd10Re    = regexp.MustCompile(`^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$`) // DOMAIN.md section 3
-	posRe      = regexp.MustCompile(`^[0-9]{2}$`)
-	zipRe      = regexp.MustCompile(`^[0-9]{5}([0-9]{4})?$`)
-	stateRe    = regexp.MustCompile(`^[A-Z]{2}$`)
-	clockRe    = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	posRe   = regexp.MustCompile(`^[0-9]{2}$`)
+	zipRe   = regexp.MustCompile(`^[0-9]{5}([0-9]{4})?$`)
+	stateRe = regexp.MustCompile(`^[A-Z]{2}$`)
+	clockRe = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
 type checker struct{ errs []FieldError }
@@ -103,7 +98,7 @@ func (c *checker) person(prefix string, p *Person, today time.Time, needMember b
 // ValidateSession checks a session record as the inbox contract defines it, and against
 // cfg when it is not nil (known practice, payer and rendering provider). today bounds dates
 // of birth and completed dates of service. It returns every problem, not just the first.
-func ValidateSession(s *Session, cfg *config.Config, today time.Time) []FieldError {
+func ValidateSession(s *Session, cfg *Setup, today time.Time) []FieldError {
 	var c checker
 	c.required("id", s.ID)
 	c.required("practice", s.Practice)
@@ -190,7 +185,7 @@ func ValidateSession(s *Session, cfg *config.Config, today time.Time) []FieldErr
 }
 
 // ValidateAuthorization checks an authorization record.
-func ValidateAuthorization(a *Authorization, cfg *config.Config) []FieldError {
+func ValidateAuthorization(a *Authorization, cfg *Setup) []FieldError {
 	var c checker
 	c.required("number", a.Number)
 	c.required("payer", a.Payer)

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -23,7 +22,7 @@ func validSession() *Session {
 }
 
 func TestValidateSession(t *testing.T) {
-	cfg := config.Default()
+	cfg := testSetup()
 	sup := "1245319590" // bad check digit
 	tests := []struct {
 		name   string
@@ -86,13 +85,13 @@ func TestValidateSession(t *testing.T) {
 func TestValidateAuthorization(t *testing.T) {
 	ok := Authorization{Type: "authorization", Number: "AUTH5566", Payer: "demo-commercial", ClientID: "C-77", MemberID: "W123456789",
 		Codes: []string{"90832", "90834", "90837"}, Units: 12, UnitKind: UnitVisit, Start: "2026-10-01", End: "2027-03-31"}
-	if errs := ValidateAuthorization(&ok, config.Default()); len(errs) != 0 {
+	if errs := ValidateAuthorization(&ok, testSetup()); len(errs) != 0 {
 		t.Fatalf("contract example: %v", errs)
 	}
 	bad := ok
 	bad.Units, bad.UnitKind, bad.End, bad.Codes = 0, "hours", "2026-09-01", []string{"90832-9083"}
 	got := map[string]bool{}
-	for _, e := range ValidateAuthorization(&bad, config.Default()) {
+	for _, e := range ValidateAuthorization(&bad, testSetup()) {
 		got[e.Field] = true
 	}
 	for _, f := range []string{"units", "unit_kind", "end", "codes[0]"} {

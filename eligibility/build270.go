@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -22,12 +21,20 @@ type Inquiry struct {
 	PayerID      string // 2100A NM109 (PI)
 	ProviderName string // 2100B organization name
 	ProviderNPI  string // 2100B NM109 (XX)
-	Subscriber   claims.Person
+	Subscriber   Person
 	MemberID     string
-	Dependent    *claims.Person // when the patient is not the subscriber (2000D)
-	Date         string         // date of service, YYYY-MM-DD (DTP*291)
-	ServiceTypes []string       // EQ01 values; default 30 and MH
-	SessionIDs   []string       // the sessions this answer will be applied to (not sent)
+	Dependent    *Person  // when the patient is not the subscriber (2000D)
+	Date         string   // date of service, YYYY-MM-DD (DTP*291)
+	ServiceTypes []string // EQ01 values; default 30 and MH
+	SessionIDs   []string // the sessions this answer will be applied to (not sent)
+}
+
+// Person is a subscriber or dependent as a 270 names them (NM1 and DMG).
+type Person struct {
+	FirstName string
+	LastName  string
+	DOB       string // YYYY-MM-DD
+	Gender    string // F, M or U
 }
 
 // Envelope addresses a 270 file to a clearinghouse.
@@ -83,9 +90,9 @@ func write270Set(xw *x12.Writer, control string, now time.Time, inqs []Inquiry) 
 }
 
 // writePatient writes DMG, DTP*291 and the EQ loops for the person whose coverage is asked.
-func writePatient(b *x12.Body, p claims.Person, q Inquiry) {
+func writePatient(b *x12.Body, p Person, q Inquiry) {
 	b.DMG(p.DOB, p.Gender)
-	b.Put("DTP", "291", "D8", strings.ReplaceAll(q.Date, "-", ""))
+	b.Put("DTP", "291", "D8", x12.D8(q.Date))
 	types := q.ServiceTypes
 	if len(types) == 0 {
 		types = []string{"30", "MH"}

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
@@ -201,7 +200,7 @@ func BenchmarkMap271(b *testing.B) {
 	var inqs []Inquiry
 	for i := 0; i < 1000; i++ {
 		inqs = append(inqs, Inquiry{Trace: fmt.Sprintf("T%05d", i), Originator: "9371234567", PayerName: "P", PayerID: "60054",
-			ProviderName: "DEMO", ProviderNPI: "1234567893", Subscriber: claims.Person{FirstName: "A", LastName: "B", DOB: "1990-01-01", Gender: "F"},
+			ProviderName: "DEMO", ProviderNPI: "1234567893", Subscriber: Person{FirstName: "A", LastName: "B", DOB: "1990-01-01", Gender: "F"},
 			MemberID: fmt.Sprintf("W%05d", i), Date: "2026-11-18"})
 	}
 	var req bytes.Buffer

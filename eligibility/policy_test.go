@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -98,13 +97,13 @@ func TestNeedsCheck(t *testing.T) {
 func TestWrite270ValidatesAndCarriesTheInquiry(t *testing.T) {
 	inqs := []Inquiry{
 		{Trace: "T1", Originator: "9371234567", PayerName: "DEMO COMMERCIAL", PayerID: "60054", ProviderName: "DEMO BH", ProviderNPI: "1234567893",
-			Subscriber: claims.Person{FirstName: "Jane", LastName: "Doe", DOB: "1990-04-02", Gender: "F"}, MemberID: "W100", Date: "2026-11-18",
+			Subscriber: Person{FirstName: "Jane", LastName: "Doe", DOB: "1990-04-02", Gender: "F"}, MemberID: "W100", Date: "2026-11-18",
 			ServiceTypes: []string{"30", "MH", "A6"}},
 		{Trace: "T2", Originator: "9371234567", PayerName: "DEMO COMMERCIAL", PayerID: "60054", ProviderName: "DEMO BH", ProviderNPI: "1234567893",
-			Subscriber: claims.Person{FirstName: "Rich", LastName: "Roe"}, MemberID: "W200", Date: "2026-11-18",
-			Dependent: &claims.Person{FirstName: "Kid", LastName: "Roe", DOB: "2015-01-01", Gender: "M"}},
+			Subscriber: Person{FirstName: "Rich", LastName: "Roe"}, MemberID: "W200", Date: "2026-11-18",
+			Dependent: &Person{FirstName: "Kid", LastName: "Roe", DOB: "2015-01-01", Gender: "M"}},
 		{Trace: "T3", Originator: "9371234567", PayerName: "DEMO MEDICAID", PayerID: "77027", ProviderName: "DEMO BH", ProviderNPI: "1234567893",
-			Subscriber: claims.Person{FirstName: "Ann", LastName: "Loe", DOB: "1980-01-01", Gender: "F"}, MemberID: "M300", Date: "2026-11-19"},
+			Subscriber: Person{FirstName: "Ann", LastName: "Loe", DOB: "1980-01-01", Gender: "F"}, MemberID: "M300", Date: "2026-11-19"},
 	}
 	var buf bytes.Buffer
 	env := Envelope{SenderID: "EDIGATE", ReceiverID: "SIMCH", Usage: "T", Now: time.Date(2026, 11, 17, 6, 0, 0, 0, time.UTC)}
@@ -148,7 +147,7 @@ func BenchmarkWrite270(b *testing.B) {
 	var inqs []Inquiry
 	for i := 0; i < 1000; i++ {
 		inqs = append(inqs, Inquiry{Trace: "T", Originator: "9371234567", PayerName: "P", PayerID: "60054", ProviderName: "DEMO", ProviderNPI: "1234567893",
-			Subscriber: claims.Person{FirstName: "A", LastName: "B", DOB: "1990-01-01", Gender: "F"}, MemberID: "W1", Date: "2026-11-18"})
+			Subscriber: Person{FirstName: "A", LastName: "B", DOB: "1990-01-01", Gender: "F"}, MemberID: "W1", Date: "2026-11-18"})
 	}
 	var buf bytes.Buffer
 	b.ReportAllocs()

@@ -134,7 +134,7 @@ func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInq
 		if q.Charge != 0 {
 			b.Put("AMT", "T3", q.Charge.String())
 		}
-		from, to := compactDate(q.From), compactDate(q.To)
+		from, to := x12.D8(q.From), x12.D8(q.To)
 		if to == "" || to == from {
 			b.Put("DTP", "472", "D8", from)
 		} else {
@@ -143,8 +143,6 @@ func write276Set(xw *x12.Writer, control string, now time.Time, inqs []StatusInq
 	}
 	return b.Err()
 }
-
-func compactDate(d string) string { return strings.ReplaceAll(d, "-", "") }
 
 func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 

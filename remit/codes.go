@@ -21,23 +21,6 @@ var clp02Words = map[string]string{
 	"25": "predetermination pricing only, no payment",
 }
 
-// GroupWords returns the words for a CAS01 claim adjustment group code.
-func GroupWords(code string) string {
-	switch code {
-	case "CO":
-		return "contractual obligation"
-	case "PR":
-		return "patient responsibility"
-	case "OA":
-		return "other adjustment"
-	case "PI":
-		return "payer initiated reduction"
-	case "CR":
-		return "correction and reversal"
-	}
-	return "unknown group " + code
-}
-
 // CARCWords returns the words of a claim adjustment reason code, shortened from the X12
 // code list for display; "" when the code is not in the table (it is still kept).
 func CARCWords(code string) string { return carcWords[code] }

@@ -1,15 +1,13 @@
 package remit
 
 import (
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
-// Denial categories (DOMAIN 9). Contractual is not a denial: it posts as an adjustment or
+// Denial categories: what the biller does next. Contractual is not a denial: it posts as an adjustment or
 // patient responsibility.
 const (
 	CategoryAuthorization = "authorization"
@@ -41,7 +39,7 @@ const (
 // the 180 days commercial group health plans allow for an internal appeal.
 const DefaultAppealDays = 180
 
-// defaultCategories is the CARC -> category table of DOMAIN 9. Keys "GROUP-CARC" win over
+// defaultCategories maps CARCs to categories. Keys "GROUP-CARC" win over
 // bare "CARC" keys, so that CO-45 is contractual while a bare 45 is not listed at all.
 var defaultCategories = map[string]string{
 	"15": CategoryAuthorization, "39": CategoryAuthorization, "62": CategoryAuthorization,
@@ -99,14 +97,22 @@ type Denial struct {
 	Action    string     `json:"action"`
 }
 
-// Classifier assigns denial categories with the defaults and each payer's denial_map.
-type Classifier struct {
-	payers map[string]*config.Payer // by config id and by payer id (N104)
+// PayerOptions is what the classifier knows of one payer.
+type PayerOptions struct {
+	ID         string            // the practice's own id for the payer
+	PayerID    string            // the payer's id (835 N104, 837P NM109)
+	AppealDays int               // the appeal window; 0 uses DefaultAppealDays
+	DenialMap  map[string]string // CARC or GROUP-CARC -> category, over the defaults
 }
 
-// NewClassifier returns a Classifier for the configured payers.
-func NewClassifier(payers []config.Payer) *Classifier {
-	c := &Classifier{payers: map[string]*config.Payer{}}
+// Classifier assigns denial categories with the defaults and each payer's denial map.
+type Classifier struct {
+	payers map[string]*PayerOptions // by config id and by payer id (N104)
+}
+
+// NewClassifier returns a Classifier for these payers.
+func NewClassifier(payers []PayerOptions) *Classifier {
+	c := &Classifier{payers: map[string]*PayerOptions{}}
 	for i := range payers {
 		p := &payers[i]
 		if p.ID != "" {
@@ -119,8 +125,8 @@ func NewClassifier(payers []config.Payer) *Classifier {
 	return c
 }
 
-// Payer returns the configured payer with this config id or payer id, or nil.
-func (c *Classifier) Payer(id string) *config.Payer {
+// Payer returns the payer with this config id or payer id, or nil.
+func (c *Classifier) Payer(id string) *PayerOptions {
 	if c == nil {
 		return nil
 	}
@@ -216,25 +222,6 @@ func (c *Classifier) Classify(p *Payment) {
 		// re-verification that misses the window leaves only a late appeal.
 		cl.DenialCategory, cl.Action, cl.AppealDue = top.Category, top.Action, due
 	}
-}
-
-// Categories lists the known category names, sorted, for CLI help and validation.
-func Categories() []string {
-	seen := map[string]bool{CategoryOther: true}
-	for _, v := range defaultCategories {
-		seen[v] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// Phrase returns a sentence-case label for a category, for letters and reports.
-func Phrase(category string) string {
-	return strings.ReplaceAll(category, "_", " ")
 }
 
 // fixable reports whether the remarks say the claim lacked or had wrong data, which a

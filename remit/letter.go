@@ -16,7 +16,7 @@ import (
 //go:embed templates/*.tmpl
 var templates embed.FS
 
-// Letter is everything an appeal letter says (DOMAIN 9): practice, payer, member, claim
+// Letter is everything an appeal letter says: practice, payer, member, claim
 // numbers, dates of service, codes, the denial in words, the argument for its category,
 // and the enclosures. It holds PHI: letters are written 0600 and never logged.
 type Letter struct {

@@ -314,7 +314,7 @@ func appendRemarks(rs []Remark, s *x12.Segment, elems ...int) []Remark {
 	return rs
 }
 
-// Balance runs the three 835 balancing rules (DOMAIN 8) and sets Balanced and
+// Balance runs the three 835 balancing rules and sets Balanced and
 // BalanceErrors: per line SVC02 - SVC03 = line CAS; per claim CLP03 - CLP04 = claim and
 // line CAS; per payment BPR02 = sum CLP04 - sum PLB.
 func (p *Payment) Balance() {

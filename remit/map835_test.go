@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -140,7 +139,7 @@ func TestBalanceErrorsNameWhere(t *testing.T) {
 
 func TestClassifierPayerMap(t *testing.T) {
 	p := readFile(t, "testdata/835-unknown-carc.x12").Remittance.Payments[0]
-	c := NewClassifier([]config.Payer{{ID: "acme", PayerID: "60054", AppealDays: 60,
+	c := NewClassifier([]PayerOptions{{ID: "acme", PayerID: "60054", AppealDays: 60,
 		DenialMap: map[string]string{"ZZ9": CategoryCoding, "CO-16": CategoryProvider}}})
 	c.Classify(&p)
 	cl := p.Claims[0]

@@ -18,7 +18,6 @@ import (
 	"github.com/pkg/sftp"
 	"github.com/rs/zerolog"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/durable"
 )
 
@@ -26,7 +25,7 @@ import (
 // runs, Upload and Download, are idempotent: any run may die at any point (network, crash,
 // full disk) and the next run finishes the work without losing a file or handling one twice.
 type Exchange struct {
-	CH       config.Clearinghouse
+	CH       Clearinghouse
 	DataDir  string // local: inbound/<clearinghouse>/<date>/ receives downloads
 	Ledger   Ledger
 	Failures *Failures // shared by every clearinghouse's exchange; nil counts nothing

@@ -14,7 +14,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/sim"
 )
 
@@ -25,7 +24,7 @@ type simEnv struct {
 	root     string // the simulator's mailbox
 	keyDir   string
 	data     string
-	ch       config.Clearinghouse
+	ch       Clearinghouse
 	ledger   *MemLedger
 	failures *Failures
 }
@@ -45,13 +44,13 @@ func newSimEnv(t testing.TB) *simEnv {
 	}
 	e.start("127.0.0.1:0")
 	t.Cleanup(func() { e.srv.Close() })
-	e.ch = config.Clearinghouse{
+	e.ch = Clearinghouse{
 		ID: "sim",
-		SFTP: config.SFTP{
+		SFTP: SFTPOptions{
 			Host: "127.0.0.1", Port: e.srv.Port(), User: "edigate", Password: simPassword,
 			HostKey: e.srv.KnownHostsLine(), Timeout: 5 * time.Second, Keepalive: time.Second,
 		},
-		Paths:              config.Paths{Upload: "outbound", Download: "inbound", Archive: "archive", Recurse: true},
+		Paths:              Paths{Upload: "outbound", Download: "inbound", Archive: "archive", Recurse: true},
 		AfterDownload:      "delete",
 		UploadName:         "{{.Set}}_{{.Control}}_{{.Time}}.x12",
 		DownloadPatterns:   []string{"*.999", "*.835", "*.277", "*.ta1"},

@@ -1,6 +1,9 @@
 // Package scheduler runs edigate's jobs on cron schedules and exchanges files with
-// clearinghouses over SFTP. It knows nothing of X12 content or storage engines: jobs are
-// functions the daemon wires in.
+// clearinghouses over SFTP. Of X12 it reads only envelopes (to describe an upload and to
+// match 999/TA1 answers to it), and it knows nothing of storage or the configuration file:
+// jobs are functions, and the exchange ledger (Ledger) and the acknowledgement store
+// (AckStore) interfaces the daemon wires in; the daemon maps clearinghouses[] into
+// Clearinghouse.
 package scheduler
 
 import (

@@ -73,8 +73,8 @@ type Ledger interface {
 	RecordDownload(ctx context.Context, d Download) error
 }
 
-// MemLedger is an in-memory Ledger for tests and the demo; it survives a simulated crash
-// only because tests keep the value.
+// MemLedger is an in-memory Ledger for tests (the daemon keeps its ledger in the
+// database); it survives a simulated crash only because tests keep the value.
 type MemLedger struct {
 	mu        sync.Mutex
 	uploads   map[[2]string]Upload

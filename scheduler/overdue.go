@@ -14,15 +14,61 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/x12"
 )
+
+// AckStore is the storage the overdue check works on (internal/store implements it).
+type AckStore interface {
+	// UnscannedAckFiles lists processed 999/TA1 files not yet read for acknowledgements.
+	UnscannedAckFiles(ctx context.Context) ([]AckFile, error)
+	// RecordExchangeAcks records the acknowledgements read from f and marks it read.
+	RecordExchangeAcks(ctx context.Context, f AckFile, acks []Ack) error
+	// CheckExchangeOverdue matches uploads to their acknowledgements, then raises and
+	// clears the overdue alerts.
+	CheckExchangeOverdue(ctx context.Context, c OverdueCheck) (OverdueResult, error)
+}
+
+// AckFile is a processed 999/TA1 response file not yet read for acknowledgements.
+type AckFile struct {
+	SHA256        string
+	Path          string // relative to the data directory
+	Clearinghouse string
+	ProcessedAt   time.Time
+}
+
+// Ack is one acknowledgement in a 999 (per AK1) or a TA1.
+type Ack struct {
+	Kind         string // "999" or "TA1"
+	FunctionalID string // AK101; "" for a TA1
+	Control      int64  // AK102 (the GS06 we sent) or TA101 (the ISA13 we sent)
+	Accepted     bool
+}
+
+// OverdueCheck is one overdue run's clock and thresholds; a zero duration turns that
+// check off.
+type OverdueCheck struct {
+	Now           time.Time
+	AckAfter      time.Duration // claims.ack_overdue_hours
+	ClaimAckAfter time.Duration // claims.claim_ack_overdue_days
+	// ExpectsAck says whether the clearinghouse answers an upload of this transaction set
+	// with a 999 (clearinghouses[].acks_expected_for); an upload it does not is neither
+	// waiting nor overdue, and an alert already open for it is cleared. nil: every upload.
+	ExpectsAck func(clearinghouse, set string) bool
+}
+
+// OverdueResult counts what one check did.
+type OverdueResult struct {
+	Acked   int `json:"acked"`   // uploads whose acknowledgement was found this time
+	Raised  int `json:"raised"`  // alerts raised
+	Cleared int `json:"cleared"` // alerts cleared because the response arrived
+	Waiting int `json:"waiting"` // uploads still awaiting a 999 (overdue or not)
+}
 
 // Overdue watches for silence from clearinghouses: an upload no 999 answered within
 // AckAfter, a claim no 277CA answered within ClaimAckAfter. It runs in the alerts job,
 // after the responses job has processed what was downloaded.
 type Overdue struct {
-	DB      *store.DB
+	Store   AckStore
 	DataDir string // inbound_files paths are relative to it
 	// AckAfter is claims.ack_overdue_hours, ClaimAckAfter claims.claim_ack_overdue_days;
 	// zero turns that check off.
@@ -36,15 +82,15 @@ type Overdue struct {
 }
 
 // Check reads the acknowledgements of newly processed 999/TA1 files, then raises and
-// clears the overdue alerts (see store.CheckExchangeOverdue).
-func (o *Overdue) Check(ctx context.Context) (store.OverdueResult, error) {
-	files, err := o.DB.UnscannedAckFiles(ctx)
+// clears the overdue alerts (see AckStore.CheckExchangeOverdue).
+func (o *Overdue) Check(ctx context.Context) (OverdueResult, error) {
+	files, err := o.Store.UnscannedAckFiles(ctx)
 	if err != nil {
-		return store.OverdueResult{}, err
+		return OverdueResult{}, err
 	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
-			return store.OverdueResult{}, err
+			return OverdueResult{}, err
 		}
 		acks, err := ScanAcks(filepath.Join(o.DataDir, filepath.FromSlash(f.Path)))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -55,15 +101,15 @@ func (o *Overdue) Check(ctx context.Context) (store.OverdueResult, error) {
 			// already recorded the file as failed if it is broken.
 			o.Log.Warn().Str("file", f.Path).Err(err).Msg("acknowledgement file only partly readable")
 		}
-		if err := o.DB.RecordExchangeAcks(ctx, f, acks); err != nil {
-			return store.OverdueResult{}, err
+		if err := o.Store.RecordExchangeAcks(ctx, f, acks); err != nil {
+			return OverdueResult{}, err
 		}
 	}
 	now := time.Now().UTC()
 	if o.Now != nil {
 		now = o.Now().UTC()
 	}
-	res, err := o.DB.CheckExchangeOverdue(ctx, store.OverdueCheck{Now: now, AckAfter: o.AckAfter, ClaimAckAfter: o.ClaimAckAfter,
+	res, err := o.Store.CheckExchangeOverdue(ctx, OverdueCheck{Now: now, AckAfter: o.AckAfter, ClaimAckAfter: o.ClaimAckAfter,
 		ExpectsAck: o.ExpectsAck})
 	if err != nil {
 		return res, err
@@ -77,7 +123,7 @@ func (o *Overdue) Check(ctx context.Context) (store.OverdueResult, error) {
 // ScanAcks reads the acknowledgements in a 999/TA1 file: one per AK1 (the group it
 // answers and whether AK9 accepted it) and one per TA1. Only the envelope-level segments
 // are looked at, so a 999 that fails the full guide still tells which upload it answers.
-func ScanAcks(path string) ([]store.ExchangeAck, error) {
+func ScanAcks(path string) ([]Ack, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -86,8 +132,8 @@ func ScanAcks(path string) ([]store.ExchangeAck, error) {
 	return scanAcks(f)
 }
 
-func scanAcks(r io.Reader) ([]store.ExchangeAck, error) {
-	var out []store.ExchangeAck
+func scanAcks(r io.Reader) ([]Ack, error) {
+	var out []Ack
 	cur := -1 // index in out of the AK1 whose AK9 is still to come
 	rd := x12.NewReader(r)
 	for {
@@ -105,7 +151,7 @@ func scanAcks(r io.Reader) ([]store.ExchangeAck, error) {
 				cur = -1
 				continue // not a group number we could have sent
 			}
-			out = append(out, store.ExchangeAck{Kind: "999", FunctionalID: strings.TrimSpace(seg.Str(1)), Control: n})
+			out = append(out, Ack{Kind: "999", FunctionalID: strings.TrimSpace(seg.Str(1)), Control: n})
 			cur = len(out) - 1
 		case "AK9":
 			if cur >= 0 {
@@ -121,7 +167,7 @@ func scanAcks(r io.Reader) ([]store.ExchangeAck, error) {
 				continue
 			}
 			st := seg.Str(4)
-			out = append(out, store.ExchangeAck{Kind: "TA1", Control: n, Accepted: st == "A" || st == "E"})
+			out = append(out, Ack{Kind: "TA1", Control: n, Accepted: st == "A" || st == "E"})
 		}
 	}
 }

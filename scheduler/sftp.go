@@ -18,8 +18,6 @@ import (
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
-
-	"github.com/edigate/edigate/internal/config"
 )
 
 // ErrNoHostKey is returned when a clearinghouse has no pinned host key: edigate never
@@ -54,7 +52,7 @@ type Conn struct {
 // sftp.timeout, host key checked against the pin, keepalives every sftp.keepalive. The
 // connection is closed when ctx ends, which is what aborts a blocked SFTP call (pkg/sftp
 // takes no context).
-func Dial(ctx context.Context, s config.SFTP, lookupEnv func(string) (string, bool)) (*Conn, error) {
+func Dial(ctx context.Context, s SFTPOptions, lookupEnv func(string) (string, bool)) (*Conn, error) {
 	if lookupEnv == nil {
 		lookupEnv = os.LookupEnv
 	}
@@ -202,7 +200,7 @@ func classifyHandshake(err error) error {
 	return err
 }
 
-func authMethods(s config.SFTP, lookupEnv func(string) (string, bool)) ([]ssh.AuthMethod, error) {
+func authMethods(s SFTPOptions, lookupEnv func(string) (string, bool)) ([]ssh.AuthMethod, error) {
 	var methods []ssh.AuthMethod
 	if s.KeyFile != "" {
 		pem, err := os.ReadFile(s.KeyFile)

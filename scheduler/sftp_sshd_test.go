@@ -14,7 +14,6 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/scheduler/sshdtest"
 )
 
@@ -33,16 +32,16 @@ func startOpenSSH(t *testing.T) *openSSH {
 	return &openSSH{port: s.Port, remote: s.Remote, hostKey: s.HostKey, keyFile: s.KeyFile, user: s.User}
 }
 
-func (o *openSSH) clearinghouse() config.Clearinghouse {
+func (o *openSSH) clearinghouse() Clearinghouse {
 	host := net.JoinHostPort("127.0.0.1", strconv.Itoa(o.port))
-	return config.Clearinghouse{
+	return Clearinghouse{
 		ID: "openssh",
-		SFTP: config.SFTP{
+		SFTP: SFTPOptions{
 			Host: "127.0.0.1", Port: o.port, User: o.user, KeyFile: o.keyFile,
 			HostKey: knownhosts.Line([]string{knownhosts.Normalize(host)}, o.hostKey),
 			Timeout: 10 * time.Second, Keepalive: 2 * time.Second,
 		},
-		Paths:            config.Paths{Upload: "to_payer", Download: "from_payer", Recurse: true},
+		Paths:            Paths{Upload: "to_payer", Download: "from_payer", Recurse: true},
 		AfterDownload:    "delete",
 		UploadName:       "{{.Set}}_{{.Control}}_{{.Time}}.x12",
 		DownloadPatterns: []string{"*.999", "*.835"},

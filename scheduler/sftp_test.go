@@ -13,7 +13,6 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/scheduler/sshdtest"
 )
 
@@ -90,17 +89,17 @@ func TestAuthMethods(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		s     config.SFTP
+		s     SFTPOptions
 		n     int
 		error string
 	}{
-		{"key file", config.SFTP{KeyFile: keyFile}, 1, ""},
-		{"password env", config.SFTP{PasswordEnv: "SET"}, 2, ""},
-		{"both", config.SFTP{KeyFile: keyFile, PasswordEnv: "SET"}, 3, ""},
-		{"secret password", config.SFTP{Password: "pw"}, 2, ""},
-		{"unset env", config.SFTP{PasswordEnv: "UNSET"}, 0, "UNSET is not set"},
-		{"nothing", config.SFTP{}, 0, "no credentials"},
-		{"missing key file", config.SFTP{KeyFile: keyFile + ".nope"}, 0, "key_file"},
+		{"key file", SFTPOptions{KeyFile: keyFile}, 1, ""},
+		{"password env", SFTPOptions{PasswordEnv: "SET"}, 2, ""},
+		{"both", SFTPOptions{KeyFile: keyFile, PasswordEnv: "SET"}, 3, ""},
+		{"secret password", SFTPOptions{Password: "pw"}, 2, ""},
+		{"unset env", SFTPOptions{PasswordEnv: "UNSET"}, 0, "UNSET is not set"},
+		{"nothing", SFTPOptions{}, 0, "no credentials"},
+		{"missing key file", SFTPOptions{KeyFile: keyFile + ".nope"}, 0, "key_file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := authMethods(tc.s, env)

@@ -53,7 +53,7 @@ func (b *Body) DMG(dob, gender string) {
 	if g != "F" && g != "M" {
 		g = "U"
 	}
-	b.Put("DMG", "D8", strings.ReplaceAll(dob, "-", ""), g)
+	b.Put("DMG", "D8", D8(dob), g)
 }
 
 // Err is the first error a segment returned.

@@ -61,13 +61,13 @@ func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, 
 	if code, ok := applyLogFormat(a, name, cfg, f.logFormat); !ok {
 		return nil, code
 	}
-	rules, err := claims.NewAuthRules(cfg.Payers)
+	rules, err := claims.NewAuthRules(cfg.ClaimsPayers())
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return nil, exitUsage
 	}
 	log := logging.NewCLI(a.stderr, name, cfg.Log.Level, cfg.Log.Format)
-	db, err := store.OpenConfig(ctx, cfg, store.Options{})
+	db, err := store.OpenConfig(ctx, cfg.Store, cfg.DataDir, store.Options{})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return nil, exitUsage

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/scheduler"
 )
 
@@ -187,7 +188,7 @@ func connectOne(ctx context.Context, ch config.Clearinghouse) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*timeout)
 	defer cancel()
-	conn, err := scheduler.Dial(ctx, ch.SFTP, os.LookupEnv)
+	conn, err := scheduler.Dial(ctx, pipeline.ExchangeOptions(&ch).SFTP, os.LookupEnv)
 	if err != nil {
 		return fmt.Errorf("cannot log in: %w", err)
 	}

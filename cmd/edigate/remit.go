@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/remit"
@@ -48,7 +47,7 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		return exitUsage
 	}
-	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers), CodeLists: cfg.CodeListPolicy()})
+	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.RemitPayers()), CodeLists: cfg.CodeListPolicy()})
 	code = exitOK
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
@@ -106,21 +105,13 @@ var otherSetHints = map[string]string{
 	"276": "this is a claim status request we send: 'edigate x12 validate FILE' checks it",
 }
 
-// isoDate prints an X12 CCYYMMDD date as YYYY-MM-DD for people; anything else as it is.
-func isoDate(d string) string {
-	if t, err := time.Parse("20060102", d); err == nil {
-		return t.Format(time.DateOnly)
-	}
-	return d
-}
-
 func printRemit(w io.Writer, out *remitParseJSON) {
 	for _, p := range out.Payments {
 		bal := "balanced"
 		if !p.Balanced {
 			bal = fmt.Sprintf("NOT BALANCED (%d error(s))", len(p.BalanceErrors))
 		}
-		fmt.Fprintf(w, "payment %s from %s on %s: %s, %d claim(s), %s\n", p.Check, p.Payer, isoDate(p.Date), p.Total, len(p.Claims), bal)
+		fmt.Fprintf(w, "payment %s from %s on %s: %s, %d claim(s), %s\n", p.Check, p.Payer, x12.ISODate(p.Date), p.Total, len(p.Claims), bal)
 		for _, e := range p.BalanceErrors {
 			fmt.Fprintf(w, "  ! %s\n", e.Message)
 		}

@@ -33,7 +33,7 @@ func intakeDir(t *testing.T) string {
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.DataDir = dir
-	db, err := store.OpenConfig(context.Background(), cfg, store.Options{})
+	db, err := store.OpenConfig(context.Background(), cfg.Store, cfg.DataDir, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

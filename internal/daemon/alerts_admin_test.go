@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/scheduler"
 )
@@ -122,7 +123,7 @@ func TestOverdueHonoursAcksExpectedFor(t *testing.T) {
 			cfg := config.Default()
 			cfg.Clearinghouses[0].AcksExpectedFor = c.sets
 			d := newTestDaemon(t, cfg, func() time.Time { return now })
-			ledger := scheduler.StoreLedger{DB: d.DB}
+			ledger := pipeline.ExchangeStore{DB: d.DB}
 			for _, u := range []scheduler.Upload{
 				{LocalName: "837P_sim_000000601.x12", Set: "837", Control: "000000601", Groups: []string{"601"}},
 				{LocalName: "270_sim_000000602.x12", Set: "270", Control: "000000602", Groups: []string{"602"}},

@@ -94,7 +94,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 			return nil, fmt.Errorf("daemon: data directory: %w", err)
 		}
 	}
-	db, err := store.OpenConfig(ctx, &cfg, store.Options{Now: opts.Now})
+	db, err := store.OpenConfig(ctx, cfg.Store, cfg.DataDir, store.Options{Now: opts.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	d.onClose(db.Close)
 	d.Pipeline = &pipeline.Pipeline{Cfg: &cfg, DB: db, Log: opts.Log, Now: opts.Now}
 	d.Handlers = d.Pipeline.ResponseHandlers()
-	ledger := scheduler.StoreLedger{DB: db}
+	ledger := pipeline.ExchangeStore{DB: db}
 	for i := range cfg.Clearinghouses {
 		ch := &cfg.Clearinghouses[i]
 		if ch.Simulator {
@@ -111,7 +111,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 				return nil, err
 			}
 		}
-		d.exchanges[ch.ID] = &scheduler.Exchange{CH: *ch, DataDir: cfg.DataDir, Ledger: ledger, Failures: d.Failures, Log: opts.Log, Now: opts.Now}
+		d.exchanges[ch.ID] = &scheduler.Exchange{CH: pipeline.ExchangeOptions(ch), DataDir: cfg.DataDir, Ledger: ledger, Failures: d.Failures, Log: opts.Log, Now: opts.Now}
 	}
 	loc, err := time.LoadLocation(cfg.Schedules.TimeZone)
 	if err != nil {
@@ -123,7 +123,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		d.Close()
 		return nil, err
 	}
-	if d.authRules, err = claims.NewAuthRules(cfg.Payers); err != nil {
+	if d.authRules, err = claims.NewAuthRules(cfg.ClaimsPayers()); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -186,18 +186,6 @@ func demoSchedules(s *config.Schedules) {
 
 // Steps returns the pipeline in the order `run --once` runs it.
 func (d *Daemon) Steps() []Step { return d.steps }
-
-// AddStep inserts a step before the named one ("" appends): how the CLI wires the steps
-// whose packages the daemon does not import.
-func (d *Daemon) AddStep(s Step, before string) {
-	for i, st := range d.steps {
-		if st.Name == before {
-			d.steps = append(d.steps[:i], append([]Step{s}, d.steps[i:]...)...)
-			return
-		}
-	}
-	d.steps = append(d.steps, s)
-}
 
 func (d *Daemon) defaultSteps() []Step {
 	sc := d.cfg.Schedules

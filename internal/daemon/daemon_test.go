@@ -42,7 +42,7 @@ func TestEligibilityCycleThroughSimulator(t *testing.T) {
 	if cfg.Clearinghouses[0].SFTP.HostKey != "" {
 		t.Fatal("the caller's configuration must not be rewritten")
 	}
-	authRules, _ := claims.NewAuthRules(cfg.Payers)
+	authRules, _ := claims.NewAuthRules(cfg.ClaimsPayers())
 	if err := d.DB.Batch(ctx, authRules, func(b *store.Batch) error {
 		for _, s := range []*claims.Session{testSession("S1", "W1"), testSession("S2", "W2")} {
 			if _, err := b.PutSession(s, "t.json"); err != nil {

@@ -14,7 +14,7 @@ import (
 // claims.ack_overdue_hours of an upload (of a set the clearinghouse acknowledges), no
 // 277CA within claims.claim_ack_overdue_days.
 func (d *Daemon) checkOverdue(ctx context.Context) error {
-	o := &scheduler.Overdue{DB: d.DB, DataDir: d.cfg.DataDir, Now: d.opts.Now, Log: d.log,
+	o := &scheduler.Overdue{Store: d.DB, DataDir: d.cfg.DataDir, Now: d.opts.Now, Log: d.log,
 		AckAfter:      time.Duration(d.cfg.Claims.AckOverdueHours) * time.Hour,
 		ClaimAckAfter: time.Duration(d.cfg.Claims.ClaimAckOverdueD) * 24 * time.Hour,
 		ExpectsAck:    d.expectsAck}

@@ -98,7 +98,8 @@ func TestFullCycleOverOpenSSH(t *testing.T) {
 	cfg.DataDir = t.TempDir()
 	ch := &cfg.Clearinghouses[0] // the payers route to it
 	ch.Simulator = false
-	ch.SFTP = srv.SFTP(ch.SFTP)
+	ch.SFTP.Host, ch.SFTP.Port, ch.SFTP.User, ch.SFTP.KeyFile = "127.0.0.1", srv.Port, srv.User, srv.KeyFile
+	ch.SFTP.Password, ch.SFTP.PasswordEnv, ch.SFTP.HostKey = "", "", srv.KnownHostsLine()
 	ch.SFTP.Retries = 0
 	d, err := New(ctx, Options{Config: cfg, Log: zerolog.Nop(), Now: clk.Now})
 	if err != nil {

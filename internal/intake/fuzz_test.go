@@ -19,7 +19,7 @@ func FuzzSplitRecords(f *testing.F) {
 	f.Add("a.ndjson", []byte("{\"type\":\"session\"}\n\n{bad\n"))
 	f.Add("sessions.csv", []byte("id,client.dob,diagnoses,minutes\nS-1,1990-01-01,F41.1;F33.1,50\nS-2\n"))
 	f.Add("x.csv", []byte("type,number,units\nauthorization,A,3\nsession,B,1\n"))
-	in := &Intake{cfg: config.Default()}
+	in := &Intake{cfg: config.Default().ClaimsSetup()}
 	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		for _, n := range []string{"f.json", "f.ndjson", "f-sessions.csv", name} {
@@ -51,7 +51,7 @@ func FuzzDecodeSessionFirst(f *testing.F) {
 	f.Add([]byte(`{"type":"session",`))
 	f.Add([]byte(`{"Type":"session","charge":"1.2.3"}`))
 	f.Add([]byte(`[1]`))
-	in := &Intake{cfg: config.Default()}
+	in := &Intake{cfg: config.Default().ClaimsSetup()}
 	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	twoPass := func(raw []byte) (any, []claims.FieldError) {
 		var head struct {

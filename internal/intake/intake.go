@@ -42,7 +42,7 @@ const defaultBatchSize = 20000
 // whether a file is complete), so use one Intake per running process.
 type Intake struct {
 	store     Store
-	cfg       *config.Config
+	cfg       *claims.Setup // the practices and payers records are validated against
 	rules     *claims.AuthRules
 	log       zerolog.Logger
 	now       func() time.Time
@@ -61,11 +61,12 @@ type fileState struct {
 
 // New returns an Intake over cfg.DataDir.
 func New(cfg *config.Config, st Store, log zerolog.Logger) (*Intake, error) {
-	rules, err := claims.NewAuthRules(cfg.Payers)
+	setup := cfg.ClaimsSetup()
+	rules, err := claims.NewAuthRules(setup.Payers)
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
 	}
-	in := &Intake{store: st, cfg: cfg, rules: rules, log: log, now: time.Now, dataDir: cfg.DataDir,
+	in := &Intake{store: st, cfg: setup, rules: rules, log: log, now: time.Now, dataDir: cfg.DataDir,
 		stableFor: cfg.Intake.StableFor, BatchSize: defaultBatchSize, seen: map[string]fileState{}}
 	for _, d := range []string{in.dir("inbox"), in.dir("archive"), in.dir("rejected")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -472,7 +473,7 @@ type clientRecord struct {
 	Practice string `json:"practice"`
 }
 
-func (c *clientRecord) practice(cfg *config.Config) string {
+func (c *clientRecord) practice(cfg *claims.Setup) string {
 	if c.Practice != "" {
 		return c.Practice
 	}

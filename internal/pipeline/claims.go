@@ -79,7 +79,7 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 		}
 		sessions = append(sessions, s)
 	}
-	builder := &claims.Builder{Config: p.Cfg}
+	builder := &claims.Builder{Setup: p.Cfg.ClaimsSetup()}
 	built := builder.Claims(sessions)
 	pend, err := p.DB.PendingResubmissions(ctx)
 	if err != nil {
@@ -123,7 +123,7 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	for _, w := range cobWaits {
 		waiting = append(waiting, WaitingClaim{w.Claim.ID, w.Claim.SessionIDs, w.Reason})
 	}
-	results := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub(built)
+	results := (&claims.Scrubber{Setup: p.Cfg.ClaimsSetup(), Auths: auths, Today: p.now()}).Scrub(built)
 	if err := p.checkOverrides(ctx, built, results); err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 			continue
 		}
 		var buf bytes.Buffer
-		res, err := claims.Write837(ctx, &buf, batches[ch], claims.FileOptions{Config: p.Cfg, Clearinghouse: ch, Sequence: p.DB, Now: p.now()})
+		res, err := claims.Write837(ctx, &buf, batches[ch], claims.FileOptions{Setup: p.Cfg.ClaimsSetup(), Clearinghouse: ch, Sequence: p.DB, Now: p.now()})
 		if err != nil {
 			return out, err
 		}
@@ -302,7 +302,7 @@ func (p *Pipeline) checkOverrides(ctx context.Context, list []*claims.Claim, res
 			clean = append(clean, c)
 		}
 	}
-	found, err := (&claims.OverrideCheck{Config: p.Cfg, Guides: guides.Registry, Now: p.now()}).Check(ctx, clean)
+	found, err := (&claims.OverrideCheck{Setup: p.Cfg.ClaimsSetup(), Guides: guides.Registry, Now: p.now()}).Check(ctx, clean)
 	if err != nil {
 		return err
 	}
@@ -319,7 +319,7 @@ func (p *Pipeline) checkOverrides(ctx context.Context, list []*claims.Claim, res
 // before filing (the configuration may have changed since they were built), holds those
 // that fail with the finding added to their stored ones, and returns the rest.
 func (p *Pipeline) holdOverrideFailures(ctx context.Context, batch []*claims.Claim) ([]*claims.Claim, error) {
-	found, err := (&claims.OverrideCheck{Config: p.Cfg, Guides: guides.Registry, Now: p.now()}).Check(ctx, batch)
+	found, err := (&claims.OverrideCheck{Setup: p.Cfg.ClaimsSetup(), Guides: guides.Registry, Now: p.now()}).Check(ctx, batch)
 	if err != nil || len(found) == 0 {
 		return batch, err
 	}

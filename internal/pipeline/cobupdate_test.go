@@ -3,17 +3,13 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
-	"github.com/edigate/edigate/internal/testenv"
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
@@ -486,15 +482,6 @@ func TestCOBQuotes(t *testing.T) {
 // TestCOBUpdatesPostgres runs the COB update flows on PostgreSQL, whose SQL dialect the
 // store's COBFamilies query must also suit.
 func TestCOBUpdatesPostgres(t *testing.T) {
-	base := testenv.PostgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if err := admin.Ping(); err != nil {
-		testenv.Missing(t, "PostgreSQL at "+base, err.Error())
-	}
 	flows := []struct {
 		name string
 		run  func(*testing.T, *Pipeline)
@@ -506,22 +493,8 @@ func TestCOBUpdatesPostgres(t *testing.T) {
 	}
 	for _, f := range flows {
 		t.Run(f.name, func(t *testing.T) {
-			schema := fmt.Sprintf("p_%d_%d", os.Getpid(), rand.Int64())
-			if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-			sep := "?"
-			if strings.Contains(base, "?") {
-				sep = "&"
-			}
 			p := newPipeline(t)
-			db, err := store.Open(context.Background(), base+sep+"search_path="+schema, store.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			p.DB = db
+			p.DB = openDialect(t, "postgres", nil)
 			f.run(t, p)
 		})
 	}

@@ -28,6 +28,7 @@ type PlannedInquiry struct {
 	Date          string              `json:"date"`
 	Sessions      []string            `json:"sessions"`
 	ServiceTypes  []string            `json:"service_types"`
+	client        string              // the patient's client id, recorded with the check
 }
 
 // PlanEligibility lists the inquiries due now: one per payer, member, patient and date of
@@ -90,15 +91,14 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 			PayerName: payer.Name, PayerID: payer.PayerID, ProviderName: pr.Name, ProviderNPI: pr.NPI,
 			MemberID: sess.Coverage.MemberID, Date: s.Date, ServiceTypes: payer.ServiceTypes,
 		}
-		if sess.Coverage.Relationship == "" || sess.Coverage.Relationship == "self" || sess.Coverage.Subscriber == nil {
-			inq.Subscriber = sess.Client
-		} else {
-			inq.Subscriber = *sess.Coverage.Subscriber
-			client := sess.Client
-			inq.Dependent = &client
+		sub, dep := patientParties(sess.Coverage, sess.Client)
+		inq.Subscriber = eligibilityPerson(sub)
+		if dep != nil {
+			d := eligibilityPerson(*dep)
+			inq.Dependent = &d
 		}
 		g := &PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
-			MemberID: inq.MemberID, Date: s.Date, Sessions: []string{s.ID}, ServiceTypes: payer.ServiceTypes}
+			MemberID: inq.MemberID, Date: s.Date, Sessions: []string{s.ID}, ServiceTypes: payer.ServiceTypes, client: sess.Client.ID}
 		groups[k] = g
 		order = append(order, k)
 	}
@@ -141,12 +141,8 @@ func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
 		var checks []store.EligibilityCheck
 		for _, q := range qs {
 			inqs = append(inqs, q.Inquiry)
-			clientID := q.Inquiry.Subscriber.ID
-			if q.Inquiry.Dependent != nil {
-				clientID = q.Inquiry.Dependent.ID
-			}
 			checks = append(checks, store.EligibilityCheck{Trace: q.Trace, Payer: q.Payer, MemberID: q.MemberID,
-				ClientID: clientID, ServiceDate: q.Date, SessionIDs: q.Sessions})
+				ClientID: q.client, ServiceDate: q.Date, SessionIDs: q.Sessions})
 		}
 		var buf bytes.Buffer
 		ctl, err := eligibility.Write270(ctx, &buf, envelopeFor(ch, p.now()), p.DB, inqs)
@@ -167,9 +163,24 @@ func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
 	return files, nil
 }
 
-func envelopeFor(ch *config.Clearinghouse, now time.Time) eligibility.Envelope {
-	return eligibility.Envelope{SenderQual: ch.ISA.SenderQual, SenderID: ch.ISA.SenderID, ReceiverQual: ch.ISA.ReceiverQual,
-		ReceiverID: ch.ISA.ReceiverID, GSSender: ch.ISA.GSSender, GSReceiver: ch.ISA.GSReceiver, Usage: ch.ISA.Usage, Now: now}
+// patientParties splits a session's people the way the 270 and 276 name them: the
+// subscriber, and the client as a dependent when the client is not the subscriber.
+func patientParties(cov claims.Coverage, client claims.Person) (sub claims.Person, dep *claims.Person) {
+	if cov.Relationship == "" || cov.Relationship == "self" || cov.Subscriber == nil {
+		return client, nil
+	}
+	return *cov.Subscriber, &client
+}
+
+func eligibilityPerson(p claims.Person) eligibility.Person {
+	return eligibility.Person{FirstName: p.FirstName, LastName: p.LastName, DOB: p.DOB, Gender: p.Gender}
+}
+
+// envelopeFor addresses a 270 or 276 file to a clearinghouse.
+func envelopeFor(ch *config.Clearinghouse, now time.Time) x12.Outbound {
+	env := ch.ISA.Outbound()
+	env.Now = now
+	return env
 }
 
 // Apply271 maps every 271 in a file and applies each answer to the sessions its trace
@@ -219,7 +230,7 @@ func (p *Pipeline) decide(ctx context.Context, res eligibility.Result, check sto
 	if len(check.SessionIDs) > 0 {
 		if s, err := p.DB.Session(ctx, check.SessionIDs[0]); err == nil {
 			code = s.Code
-			if rules, err := claims.NewAuthRules(p.Cfg.Payers); err == nil {
+			if rules, err := claims.NewAuthRules(p.Cfg.ClaimsPayers()); err == nil {
 				cfgAuth = rules.Required(s.Payer, code)
 			}
 		}

@@ -80,9 +80,7 @@ func (p *Pipeline) FollowUp(ctx context.Context) (*FollowUpResult, error) {
 			recs = append(recs, store.StatusInquiryRecord{Trace: inq.Trace, ClaimID: pd.claim})
 		}
 		var buf bytes.Buffer
-		env := remit.StatusEnvelope{SenderQual: ch.ISA.SenderQual, SenderID: ch.ISA.SenderID, ReceiverQual: ch.ISA.ReceiverQual,
-			ReceiverID: ch.ISA.ReceiverID, GSSender: ch.ISA.GSSender, GSReceiver: ch.ISA.GSReceiver, Usage: ch.ISA.Usage, Now: now}
-		ctl, err := remit.Write276(ctx, &buf, env, p.DB, inqs)
+		ctl, err := remit.Write276(ctx, &buf, envelopeFor(ch, now), p.DB, inqs)
 		if err != nil {
 			return out, fmt.Errorf("follow-up: 276 for %s: %w", chID, err)
 		}
@@ -163,12 +161,11 @@ func (p *Pipeline) statusInquiry(c *claims.Claim, payerClaim string) (remit.Stat
 	person := func(p claims.Person) remit.StatusPerson {
 		return remit.StatusPerson{LastName: p.LastName, FirstName: p.FirstName, DOB: p.DOB, Gender: p.Gender}
 	}
-	if c.Coverage.Relationship == "" || c.Coverage.Relationship == "self" || c.Coverage.Subscriber == nil {
-		q.Subscriber = person(c.Client)
-	} else {
-		q.Subscriber = person(*c.Coverage.Subscriber)
-		dep := person(c.Client)
-		q.Dependent = &dep
+	sub, dep := patientParties(c.Coverage, c.Client)
+	q.Subscriber = person(sub)
+	if dep != nil {
+		d := person(*dep)
+		q.Dependent = &d
 	}
 	for _, l := range c.Lines {
 		if l.Date > q.To && l.Date != c.Date {

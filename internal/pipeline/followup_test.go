@@ -94,7 +94,7 @@ func post(t *testing.T, p *Pipeline, claim, check, paid, payerClaim string) {
 		c.Lines[0].Adjustments = []remit.Adjustment{{Group: "CO", Reason: reason, Amount: adj}}
 	}
 	pay := remit.Payment{Payer: "DEMO", PayerID: "DEMO1", Check: check, Date: "20261201", Total: c.Paid, Claims: []remit.ClaimPayment{c}}
-	remit.NewClassifier(p.Cfg.Payers).Classify(&pay)
+	remit.NewClassifier(p.Cfg.RemitPayers()).Classify(&pay)
 	pay.Balance()
 	ctx := context.Background()
 	d := &remit.Document{Remittance: &remit.Remittance{Payments: []remit.Payment{pay}}}

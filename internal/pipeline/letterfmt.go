@@ -1,18 +1,6 @@
 package pipeline
 
-import (
-	"strings"
-	"time"
-)
-
-// letterDate turns an X12 date (CCYYMMDD, as stored from the 835) into the YYYY-MM-DD the
-// rest of the letter uses; anything else is left as it is.
-func letterDate(d string) string {
-	if t, err := time.Parse("20060102", d); err == nil {
-		return t.Format(time.DateOnly)
-	}
-	return d
-}
+import "strings"
 
 // letterZip prints a ZIP+4 (stored as nine digits, as the 837P N403 wants it) with its
 // hyphen, the way a payer's mail room reads an address.

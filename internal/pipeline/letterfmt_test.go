@@ -7,9 +7,6 @@ func TestLetterFormats(t *testing.T) {
 		name, in, want string
 		f              func(string) string
 	}{
-		{"835 date", "20261123", "2026-11-23", letterDate},
-		{"already ISO", "2026-11-23", "2026-11-23", letterDate},
-		{"not a date", "20261399", "20261399", letterDate},
 		{"zip+4", "627011234", "62701-1234", letterZip},
 		{"zip5", "62701", "62701", letterZip},
 		{"zip with letters", "62701123X", "62701123X", letterZip},

@@ -41,7 +41,7 @@ func session(id, member, date, code string) *claims.Session {
 
 func put(t *testing.T, p *Pipeline, ss ...*claims.Session) {
 	t.Helper()
-	rules, err := claims.NewAuthRules(p.Cfg.Payers)
+	rules, err := claims.NewAuthRules(p.Cfg.ClaimsPayers())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
 
@@ -21,7 +22,7 @@ import (
 // same file twice is applied once (by content hash), and a payment re-sent in another file
 // is not posted twice.
 func (p *Pipeline) ApplyResponse(ctx context.Context, name string, data []byte) (string, store.ApplyResult, error) {
-	d, err := remit.Read(ctx, bytes.NewReader(data), remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(p.Cfg.Payers), CodeLists: p.Cfg.CodeListPolicy()})
+	d, err := remit.Read(ctx, bytes.NewReader(data), remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(p.Cfg.RemitPayers()), CodeLists: p.Cfg.CodeListPolicy()})
 	if err != nil {
 		return "", store.ApplyResult{}, fmt.Errorf("%s: %w", name, err)
 	}
@@ -84,7 +85,7 @@ func (p *Pipeline) AppealLetter(ctx context.Context, id string) (*remit.Letter, 
 	l := &remit.Letter{Date: p.now().Format(time.DateOnly),
 		Member: remit.LetterMember{Name: strings.TrimSpace(c.Client.FirstName + " " + c.Client.LastName), ID: c.Coverage.MemberID},
 		Claim:  remit.LetterClaim{ID: id, PayerClaim: last.PayerClaim, ServiceDate: c.Date, Charge: last.Charge, Paid: last.Paid},
-		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: letterDate(last.Date), Check: last.Check, Due: den[0].Due}}
+		Denial: remit.LetterDenial{Category: den[0].Category, RemitDate: x12.ISODate(last.Date), Check: last.Check, Due: den[0].Due}}
 	for _, d := range den {
 		group, reason, _ := strings.Cut(d.Reason, "-")
 		item := remit.Denial{Line: d.Line, Group: group, Reason: reason, Words: d.Message, Amount: d.Amount, Category: d.Category}

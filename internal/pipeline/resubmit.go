@@ -90,7 +90,7 @@ func (p *Pipeline) resubmission(ctx context.Context, it queue.Item) (*store.Resu
 		// The sessions hold their units already; the new claim re-uses them.
 		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Key().String()], 0)
 	}
-	res := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
+	res := (&claims.Scrubber{Setup: p.Cfg.ClaimsSetup(), Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
 	// Filing an original does not move sessions from the rejected claim; the resolution
 	// does. Sessions stay on their primary claim: a corrected secondary or tertiary claim
 	// does not take them (a later change to a session replaces the primary claim).
@@ -103,7 +103,7 @@ func (p *Pipeline) correctedClaim(it queue.Item, rs *store.ClaimResubmission) (*
 	if len(rs.Sessions) == 0 {
 		return nil, fmt.Errorf("claim %s: every session was voided; nothing to resubmit", it.ClaimID)
 	}
-	b := &claims.Builder{Config: p.Cfg}
+	b := &claims.Builder{Setup: p.Cfg.ClaimsSetup()}
 	neverAdjudicated := it.Kind == store.QueueRejections || rs.State == lifecycle.Rejected || rs.State == lifecycle.FileRejected
 	switch {
 	case !neverAdjudicated:

@@ -203,7 +203,7 @@ func (p *Pipeline) priorPayer(c *claims.Claim, pc store.PostedCLP) claims.PriorP
 		Relationship:       c.Coverage.Relationship,
 		PayerControlNumber: pc.PayerClaim,
 		Paid:               pc.Paid,
-		Adjudicated:        isoDate(pc.Date),
+		Adjudicated:        x12.ISODate(pc.Date),
 	}
 	if cfgPayer, ok := p.Cfg.Payer(c.Payer); ok {
 		info.PayerName, info.PayerID = cfgPayer.Name, cfgPayer.PayerID
@@ -301,12 +301,4 @@ func matchLines(c *claims.Claim, adj []store.PostedAdjustment) (map[int]int, boo
 		}
 	}
 	return out, true
-}
-
-// isoDate turns an 835 CCYYMMDD into YYYY-MM-DD.
-func isoDate(d string) string {
-	if len(d) == 8 {
-		return d[:4] + "-" + d[4:6] + "-" + d[6:]
-	}
-	return d
 }

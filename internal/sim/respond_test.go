@@ -97,7 +97,7 @@ func Test277CAAcceptsAndRejectsPerScenario(t *testing.T) {
 	}
 }
 
-// Test835Balances checks the 835 balancing rules of DOMAIN.md section 8 on what the
+// Test835Balances checks the 835 balancing rules (X221A1) on what the
 // simulator writes: per line SVC02 - SVC03 = sum of CAS, per claim CLP03 - CLP04 = sum of
 // CAS, BPR02 = sum CLP04.
 func Test835Balances(t *testing.T) {

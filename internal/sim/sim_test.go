@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -38,7 +39,7 @@ func TestClearinghouseAnswersOverSFTP(t *testing.T) {
 	src, _ := os.ReadFile("testdata/claims.837")
 	os.WriteFile(filepath.Join(out, "837_000000042.x12"), src, 0o600)
 	ledger := scheduler.NewMemLedger()
-	x := &scheduler.Exchange{CH: cfg, DataDir: data, Ledger: ledger, Log: zerolog.Nop()}
+	x := &scheduler.Exchange{CH: pipeline.ExchangeOptions(&cfg), DataDir: data, Ledger: ledger, Log: zerolog.Nop()}
 	ctx := context.Background()
 	ups, err := x.Upload(ctx, &scheduler.DirOutbox{Dir: out, Record: func(context.Context, scheduler.OutboxFile, scheduler.Upload) error { return nil }})
 	if err != nil || len(ups) != 1 {

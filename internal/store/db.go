@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/edigate/edigate/internal/config"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
 )
@@ -73,16 +72,17 @@ type Options struct {
 	Now func() time.Time
 }
 
-// OpenConfig opens the store the configuration names: PostgreSQL for a postgres:// URL,
-// else SQLite at DATA/edigate.db (creating DATA with mode 0700).
-func OpenConfig(ctx context.Context, cfg *config.Config, opt Options) (*DB, error) {
-	if strings.HasPrefix(cfg.Store, "postgres://") || strings.HasPrefix(cfg.Store, "postgresql://") {
-		return Open(ctx, cfg.Store, opt)
+// OpenConfig opens the store the configuration names (its store and data_dir keys):
+// PostgreSQL for a postgres:// URL, else SQLite at dataDir/edigate.db (creating dataDir
+// with mode 0700).
+func OpenConfig(ctx context.Context, storeKey, dataDir string, opt Options) (*DB, error) {
+	if strings.HasPrefix(storeKey, "postgres://") || strings.HasPrefix(storeKey, "postgresql://") {
+		return Open(ctx, storeKey, opt)
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: data dir: %w", err)
 	}
-	return Open(ctx, filepath.Join(cfg.DataDir, "edigate.db"), opt)
+	return Open(ctx, filepath.Join(dataDir, "edigate.db"), opt)
 }
 
 // Open opens target (a postgres:// URL or a SQLite file path) and applies pending migrations.

@@ -27,7 +27,7 @@ func TestEligibilityRequestsAndAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rules, err := claims.NewAuthRules(config.Default().Payers)
+	rules, err := claims.NewAuthRules(config.Default().ClaimsPayers())
 	if err != nil {
 		t.Fatal(err)
 	}

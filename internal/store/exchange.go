@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/scheduler"
 )
 
 // ExchangeUpload is one outbound file's SFTP exchange record (see scheduler.Upload).
@@ -170,21 +171,20 @@ const (
 	AlertOutboundInvalid = "outbound_rejected" // entity file <clearinghouse>/<file>: not sendable
 )
 
-// ExchangeAck is one acknowledgement found in a downloaded 999 (one per AK1) or TA1.
-type ExchangeAck struct {
-	Kind         string // "999" or "TA1"
-	FunctionalID string // AK101; "" for a TA1
-	Control      int64  // AK102 (the GS06 we sent) or TA101 (the ISA13 we sent)
-	Accepted     bool
-}
+// The store is the scheduler's acknowledgement store: the overdue check reads 999/TA1 files
+// and keeps what it finds here, in the scheduler's own types.
+var _ scheduler.AckStore = (*DB)(nil)
 
-// AckFile is a processed 999/TA1 response file not yet read for exchange acknowledgements.
-type AckFile struct {
-	SHA256        string
-	Path          string // relative to the data directory
-	Clearinghouse string
-	ProcessedAt   time.Time
-}
+type (
+	// ExchangeAck is one acknowledgement found in a downloaded 999 (one per AK1) or TA1.
+	ExchangeAck = scheduler.Ack
+	// AckFile is a processed 999/TA1 response file not yet read for exchange acknowledgements.
+	AckFile = scheduler.AckFile
+	// OverdueCheck sets the thresholds of CheckExchangeOverdue.
+	OverdueCheck = scheduler.OverdueCheck
+	// OverdueResult counts what one CheckExchangeOverdue did.
+	OverdueResult = scheduler.OverdueResult
+)
 
 // UnscannedAckFiles lists the 999 and TA1 files (processed or failed: either way a response
 // arrived) whose acknowledgements are not yet in exchange_acks.
@@ -228,26 +228,6 @@ func (db *DB) RecordExchangeAcks(ctx context.Context, f AckFile, acks []Exchange
 		return fmt.Errorf("store: acknowledgements in %s: %w", f.Path, err)
 	}
 	return nil
-}
-
-// OverdueCheck sets the thresholds of CheckExchangeOverdue; a zero duration turns that
-// check off.
-type OverdueCheck struct {
-	Now           time.Time
-	AckAfter      time.Duration // claims.ack_overdue_hours
-	ClaimAckAfter time.Duration // claims.claim_ack_overdue_days
-	// ExpectsAck says whether the clearinghouse answers an upload of this transaction set
-	// with a 999 (clearinghouses[].acks_expected_for); an upload it does not is neither
-	// waiting nor overdue, and an alert already open for it is cleared. nil: every upload.
-	ExpectsAck func(clearinghouse, set string) bool
-}
-
-// OverdueResult counts what one check did.
-type OverdueResult struct {
-	Acked   int `json:"acked"`   // uploads whose acknowledgement was found this time
-	Raised  int `json:"raised"`  // alerts raised
-	Cleared int `json:"cleared"` // alerts cleared because the response arrived
-	Waiting int `json:"waiting"` // uploads still awaiting a 999 (overdue or not)
 }
 
 // setFunctionalID is GS01 for the sets edigate sends: the 999's AK101 names the group by it.

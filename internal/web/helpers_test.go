@@ -80,7 +80,7 @@ func testSession(id, client, date, code string) *claims.Session {
 // authorization and an evaluation (90791, exempt) that is ready without one.
 func seed(t testing.TB, db *store.DB) {
 	t.Helper()
-	rules, err := claims.NewAuthRules(config.Default().Payers)
+	rules, err := claims.NewAuthRules(config.Default().ClaimsPayers())
 	if err != nil {
 		t.Fatal(err)
 	}

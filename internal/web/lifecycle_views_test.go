@@ -53,7 +53,7 @@ func newLifecycleWorld(t *testing.T, f *fixture) *lifecycleWorld {
 // authorization when units are to be watched).
 func (w *lifecycleWorld) sessions(withAuth bool, clients ...string) {
 	w.t.Helper()
-	ar, err := claims.NewAuthRules(w.p.Cfg.Payers)
+	ar, err := claims.NewAuthRules(w.p.Cfg.ClaimsPayers())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func (w *lifecycleWorld) post(check string, c remit.ClaimPayment) {
 	w.t.Helper()
 	ctx := context.Background()
 	pay := remit.Payment{Payer: "DEMO", PayerID: "60054", Check: check, Date: "20261201", Total: c.Paid, Claims: []remit.ClaimPayment{c}}
-	remit.NewClassifier(w.p.Cfg.Payers).Classify(&pay)
+	remit.NewClassifier(w.p.Cfg.RemitPayers()).Classify(&pay)
 	pay.Balance()
 	plan, err := remit.PlanResponse(ctx, w.p.DB, check+".835", &remit.Document{Remittance: &remit.Remittance{Payments: []remit.Payment{pay}}}, remit.Deadlines{})
 	if err != nil {

@@ -431,7 +431,7 @@ func TestSessionShowsClaimHold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := (&claims.Builder{Config: config.Default()}).Claims([]claims.Session{s.Session})[0]
+	c := (&claims.Builder{Setup: config.Default().ClaimsSetup()}).Claims([]claims.Session{s.Session})[0]
 	if err := f.db.Batch(ctx, nil, func(b *store.Batch) error {
 		_, err := b.PutClaim(c, claims.Result{ClaimID: c.ID, Held: true, Findings: []claims.Finding{
 			{Rule: "npi.luhn", Severity: claims.SeverityError, Message: "m", Reference: "r", ClaimID: c.ID}}})

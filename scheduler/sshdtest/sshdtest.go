@@ -22,7 +22,6 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/testenv"
 )
 
@@ -154,12 +153,9 @@ func freePort(t testing.TB) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// SFTP returns base pointed at this server: key auth and the host key pinned as a
-// known_hosts line.
-func (s *Server) SFTP(base config.SFTP) config.SFTP {
+// KnownHostsLine is the server's host key pinned as a known_hosts line, the way a
+// clearinghouse's sftp.host_key is configured.
+func (s *Server) KnownHostsLine() string {
 	host := net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
-	base.Host, base.Port, base.User, base.KeyFile = "127.0.0.1", s.Port, s.User, s.KeyFile
-	base.Password, base.PasswordEnv = "", ""
-	base.HostKey = knownhosts.Line([]string{knownhosts.Normalize(host)}, s.HostKey)
-	return base
+	return knownhosts.Line([]string{knownhosts.Normalize(host)}, s.HostKey)
 }

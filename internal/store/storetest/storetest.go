@@ -28,7 +28,7 @@ func Clock() func() time.Time { return func() time.Time { return Today } }
 // Rules are the authorization rules of the built-in demo configuration.
 func Rules(t testing.TB) *claims.AuthRules {
 	t.Helper()
-	r, err := claims.NewAuthRules(config.Default().Payers)
+	r, err := claims.NewAuthRules(config.Default().ClaimsPayers())
 	if err != nil {
 		t.Fatal(err)
 	}
