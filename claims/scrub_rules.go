@@ -108,13 +108,13 @@ func checkCarveOut(r *scrubRun, c *Claim, e *emitter) {
 }
 
 func checkNPI(r *scrubRun, c *Claim, e *emitter) {
-	if r.practice != nil && !ValidNPI(r.practice.NPI) {
+	if r.practice != nil && !x12.ValidNPI(r.practice.NPI) {
 		e.add(0, "Billing provider NPI %s fails the NPI check digit.", r.practice.NPI)
 	}
-	if !ValidNPI(c.RenderingNPI) {
+	if !x12.ValidNPI(c.RenderingNPI) {
 		e.add(0, "Rendering provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.RenderingNPI)
 	}
-	if c.SupervisingNPI != "" && !ValidNPI(c.SupervisingNPI) {
+	if c.SupervisingNPI != "" && !x12.ValidNPI(c.SupervisingNPI) {
 		e.add(0, "Supervising provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.SupervisingNPI)
 	}
 }

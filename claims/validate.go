@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/edigate/edigate/x12"
 )
 
 // FieldError is one problem with one field of an inbox record. Intake prefixes it with the
@@ -76,7 +78,7 @@ func (c *checker) oneOf(field, value string, allowed ...string) {
 }
 
 func (c *checker) npi(field, value string) {
-	if c.required(field, value) && !ValidNPI(value) {
+	if c.required(field, value) && !x12.ValidNPI(value) {
 		c.add(field, value, "is not a valid NPI (10 digits with a Luhn check digit)")
 	}
 }
@@ -172,7 +174,7 @@ func ValidateSession(s *Session, cfg *Setup, today time.Time) []FieldError {
 	if cfg != nil {
 		if pr, ok := cfg.Practice(s.Practice); s.Practice != "" && !ok {
 			c.add("practice", s.Practice, "is not a configured practice")
-		} else if ok && ValidNPI(s.RenderingProvider) {
+		} else if ok && x12.ValidNPI(s.RenderingProvider) {
 			if _, ok := pr.Provider(s.RenderingProvider); !ok {
 				c.add("rendering_provider", s.RenderingProvider, "is not a provider of practice "+s.Practice)
 			}

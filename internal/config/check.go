@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/edigate/edigate/x12"
 	"github.com/moov-io/base"
 	moovconfig "github.com/moov-io/base/config"
 	"github.com/moov-io/base/log"
@@ -259,29 +260,6 @@ func normalize(c *Config) {
 	}
 }
 
-// ValidNPI reports whether npi is ten digits whose last is the Luhn check digit computed
-// over the prefix 80840 and the first nine digits (the CMS NPI rule; claims.ValidNPI is
-// the same rule where claims are scrubbed, and a test holds the two to each other).
-func ValidNPI(npi string) bool {
-	if len(npi) != 10 || !allDigits(npi) {
-		return false
-	}
-	// The prefix 80840, Luhn-doubled from the right as part of the 15-digit number,
-	// contributes a constant 24.
-	sum := 24
-	for i := 8; i >= 0; i-- {
-		d := int(npi[i] - '0')
-		if (8-i)%2 == 0 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return int(npi[9]-'0') == (10-sum%10)%10
-}
-
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -305,7 +283,7 @@ func npiProblem(v string) string {
 	switch {
 	case len(v) != 10 || !allDigits(v):
 		return "must be 10 digits"
-	case !ValidNPI(v):
+	case !x12.ValidNPI(v):
 		return fmt.Sprintf("%s fails the NPI check digit (a digit is mistyped or swapped); copy it again from the NPPES registry", v)
 	}
 	return ""

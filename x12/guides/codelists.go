@@ -98,7 +98,7 @@ var (
 		Check: func(seg *x12.Segment, i int) bool {
 			switch seg.Str(i - 1) {
 			case "XX", "HPI":
-				return ValidNPI(seg.Element(i))
+				return x12.ValidNPI(seg.Element(i))
 			}
 			return true
 		}}
@@ -126,26 +126,6 @@ func codeLists(ref string) []*x12.CodeList {
 		return []*x12.CodeList{idList, taxIDList}
 	}
 	return nil
-}
-
-// ValidNPI reports whether v is a National Provider Identifier: ten digits whose last is
-// the Luhn check digit of the first nine prefixed with 80840 (45 CFR 162.406).
-func ValidNPI(v []byte) bool {
-	if len(v) != 10 || !digits(v) {
-		return false
-	}
-	sum := 24 // the Luhn sum of the prefix 80840
-	for k := 0; k < 9; k++ {
-		d := int(v[8-k] - '0')
-		if k%2 == 0 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return (10-sum%10)%10 == int(v[9]-'0')
 }
 
 func digits(v []byte) bool {

@@ -19,7 +19,7 @@ func TestValidNPI(t *testing.T) {
 		{"1234567890", false}, {"166666666", false}, {"000000000", false}, {"0000000000", false},
 		{"123456789A", false}, {"12345678931", false}, {"", false},
 	} {
-		if got := ValidNPI([]byte(tt.v)); got != tt.ok {
+		if got := x12.ValidNPI([]byte(tt.v)); got != tt.ok {
 			t.Errorf("ValidNPI(%q) = %v, want %v", tt.v, got, tt.ok)
 		}
 	}

@@ -1,4 +1,4 @@
-package claims
+package x12
 
 import "testing"
 
