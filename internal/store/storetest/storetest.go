@@ -2,6 +2,9 @@
 // disk and PostgreSQL. Run it with a function that opens a fresh, empty store per test.
 package storetest
 
+// This file is long on purpose: the conformance cases share one fixture set; the newer
+// lifecycle cases live in lifecycle.go.
+
 import (
 	"context"
 	"errors"
