@@ -280,7 +280,7 @@ func TestIdempotentAndDuplicateFile(t *testing.T) {
 
 func TestCompleteFileRule(t *testing.T) {
 	e := newEnv(t)
-	e.in.stableFor = time.Minute
+	e.in.completeRule, e.in.stableFor = completeQuiet, time.Minute
 	clock := testNow
 	e.in.SetClock(func() time.Time { return clock })
 	write := func(name string, mtime time.Time) {
