@@ -238,11 +238,18 @@ func (in *Intake) checkTaken(ctx context.Context, i int, sum *Summary) error {
 		return nil // touched, or only blank space added
 	}
 	_, ext := splitName(tk.name)
-	if appended && strings.EqualFold(ext, ".csv") {
-		header, _, _ := bytes.Cut(data, []byte("\n"))
-		extra = append(append(header[:len(header):len(header)], '\n'), extra...)
+	kind := ""
+	if strings.EqualFold(ext, ".csv") {
+		// A CSV's record type may come from its name: the new name carries it on.
+		if t, _ := csvType(tk.name, nil); t != "" {
+			kind = "-" + t
+		}
+		if appended {
+			header, _, _ := bytes.Cut(data, []byte("\n"))
+			extra = append(append(header[:len(header):len(header)], '\n'), extra...)
+		}
 	}
-	newName := "appended-" + shortID(prev) + "-" + sha256Hex(extra)[:8] + ext
+	newName := "appended-" + shortID(prev) + "-" + sha256Hex(extra)[:8] + kind + ext
 	if err := durable.WriteFile(filepath.Join(in.dir("inbox"), newName), extra); err != nil {
 		return fileError{prev, fmt.Errorf("new input for appended bytes: %w", err)}
 	}
