@@ -202,7 +202,9 @@ func TestAppendedAfterTaken(t *testing.T) {
 	}{
 		{"ndjson after the move", "w.ndjson",
 			func(t *testing.T) []byte { return ndjson(t, storetest.Session("S-A1", "2026-11-02")) },
-			func(t *testing.T) []byte { return ndjson(t, storetest.Session("S-A2", "2026-11-03"), storetest.Session("S-A3", "2026-11-04")) },
+			func(t *testing.T) []byte {
+				return ndjson(t, storetest.Session("S-A2", "2026-11-03"), storetest.Session("S-A3", "2026-11-04"))
+			},
 			false, []string{"S-A1", "S-A2", "S-A3"}},
 		{"ndjson before the move", "w.ndjson",
 			func(t *testing.T) []byte { return ndjson(t, storetest.Session("S-B1", "2026-11-02")) },
