@@ -229,7 +229,7 @@ func (p *Parser) closeInterchange(seg *Segment, next string) {
 		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before %s", p.grp.Control, next)
 		p.grp = nil
 	}
-	p.icErr(seg, TA1PrematureEOF, "", "interchange %s has no IEA before %s", p.ic.Control, next)
+	p.icErr(seg, TA1PrematureEOF, "", "no IEA before %s", next) // Error() names the interchange
 	p.ic = nil
 }
 

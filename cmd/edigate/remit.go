@@ -32,7 +32,7 @@ type remitParseJSON struct {
 }
 
 func runRemitParse(ctx context.Context, a *app, args []string) int {
-	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file\ncannot be read as a response.")
+	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file\ncannot be read as a response or a payment in it does not balance.")
 	jsonOut := fs.Bool("json", false, "print JSON")
 	cfgPath := fs.String("config", "", "configuration file for payer denial maps and appeal windows (default: APP_CONFIG, else built-in defaults)")
 	in, _, code := parseFileArg(a, "remit parse", fs, args)
@@ -77,10 +77,25 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 			return exitUsage
 		}
+	} else {
+		printRemit(a.stdout, &out)
+	}
+	return unbalancedExit(a, out.Payments)
+}
+
+// unbalancedExit is exitInvalid when a payment does not balance (printed all the same).
+func unbalancedExit(a *app, payments []remit.Payment) int {
+	n := 0
+	for _, p := range payments {
+		if !p.Balanced {
+			n++
+		}
+	}
+	if n == 0 {
 		return exitOK
 	}
-	printRemit(a.stdout, &out)
-	return exitOK
+	fmt.Fprintf(a.stderr, "edigate remit parse: %d payment(s) do not balance\n", n)
+	return exitInvalid
 }
 
 // otherSetHints points from a transaction set remit parse does not read to the command that does.

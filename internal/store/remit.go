@@ -50,6 +50,7 @@ type ApplyResult struct {
 	Repeated  int  `json:"repeated"`  // CLPs already posted from another file (same payer, check, CLP01, CLP02)
 	Unmatched int  `json:"unmatched"` // claims the response names that we never built
 	Queued    int  `json:"queued"`    // queue items opened
+	Review    int  `json:"review"`    // of those, review items (an unbalanced payment, a claim we never built)
 }
 
 // claimStateRow is the current lifecycle state of a claim and whether we built it.
@@ -106,6 +107,9 @@ func (b *Batch) enqueue(it QueueItem, out *ApplyResult) error {
 	ok, err := b.queue(it)
 	if ok {
 		out.Queued++
+		if it.Kind == QueueReview {
+			out.Review++
+		}
 	}
 	return err
 }
@@ -244,7 +248,7 @@ func (b *Batch) postPayment(f ResponseFile, p *remit.Payment, out *ApplyResult) 
 		}
 		next, moved := remit.Transition(cur, outcome)
 		states[c.PatientControl] = next
-		if moved {
+		if moved && isKnown { // a claim we never built is unmatched, not applied
 			out.Applied++
 		}
 		d, err := json.Marshal(remitEvent{From: cur, To: outcome, Moved: moved, Check: p.Check, Payer: p.PayerID, ISA: p.ISAControl,
@@ -485,7 +489,7 @@ func (db *DB) ApplyClaimStatuses(ctx context.Context, f ResponseFile, reports []
 				if err != nil {
 					return err
 				}
-				if moved {
+				if moved && known { // a claim we never built is unmatched, not applied
 					out.Applied++
 				}
 				if to == remit.StateRejected {
