@@ -49,7 +49,7 @@ func newSimEnv(t testing.TB) *simEnv {
 		ID: "sim",
 		SFTP: config.SFTP{
 			Host: "127.0.0.1", Port: e.srv.Port(), User: "edigate", Password: simPassword,
-			HostKey: e.srv.KnownHostsLine(), Timeout: 5 * time.Second, Keepalive: time.Second,
+			HostKey: e.srv.KnownHostsLine(), Timeout: time.Minute, Keepalive: time.Minute, // no false alarms under load
 		},
 		Paths:              config.Paths{Upload: "outbound", Download: "inbound", Archive: "archive", Recurse: true},
 		AfterDownload:      "delete",

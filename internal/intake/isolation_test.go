@@ -17,11 +17,12 @@ import (
 	"github.com/edigate/edigate/internal/store/storetest"
 )
 
-// hookStore runs before ahead of every batch (a writer appending meanwhile) and fails the
-// lookup of the file failHash.
+// hookStore runs before ahead of every batch (a writer appending meanwhile) and after it
+// (a crash at an exact point), and fails the lookup of the file failHash.
 type hookStore struct {
 	*store.DB
 	before   func() error
+	after    func()
 	failHash string
 }
 
@@ -38,7 +39,11 @@ func (h *hookStore) Batch(ctx context.Context, rules *claims.AuthRules, fn func(
 			return err
 		}
 	}
-	return h.DB.Batch(ctx, rules, fn)
+	err := h.DB.Batch(ctx, rules, fn)
+	if h.after != nil {
+		h.after()
+	}
+	return err
 }
 
 func alertsOf(t *testing.T, e *env, kind string) []store.Alert {
