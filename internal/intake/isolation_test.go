@@ -333,3 +333,24 @@ func TestLogsNameFilesByID(t *testing.T) {
 		t.Fatalf("a log line names a file:\n%s", logs.String())
 	}
 }
+
+// A file at fault itself (it cannot be opened or read) is set aside at the first failure.
+func TestFileFaultSetAsideAtOnce(t *testing.T) {
+	e := newEnv(t)
+	e.drop(t, "unreadable.ndjson", []byte("x"))
+	var sum Summary
+	if err := e.in.failed(context.Background(), "unreadable.ndjson", fileFault{"cannot be read", errors.New("input/output error")}, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.SetAside != 1 || sum.Failed != 0 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	var r rejection
+	readJSON(t, filepath.Join(e.dir, "rejected", "unreadable.ndjson.error.json"), &r)
+	if r.Reason != "cannot be read" || r.FileID != nameID("unreadable.ndjson") || !strings.Contains(r.Message, "input/output error") {
+		t.Fatalf("reason file = %+v", r)
+	}
+	if as := alertsOf(t, e, "intake_file_failed"); len(as) != 1 || as[0].EntityID != nameID("unreadable.ndjson") {
+		t.Fatalf("alerts = %+v", as)
+	}
+}
