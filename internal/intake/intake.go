@@ -123,7 +123,7 @@ func (in *Intake) RunOnce(ctx context.Context, all bool) (Summary, error) {
 	if err := in.checkWatched(ctx, &sum); err != nil {
 		errs = append(errs, err)
 	}
-	files, err := in.complete(ctx, all, &sum)
+	files, err := in.complete(ctx, all, &sum, &errs)
 	if err != nil {
 		return sum, err
 	}
@@ -148,8 +148,9 @@ func (in *Intake) RunOnce(ctx context.Context, all bool) (Summary, error) {
 }
 
 // complete lists the inbox files that are complete, oldest first, and sets aside links,
-// folders and special files (never followed).
-func (in *Intake) complete(ctx context.Context, all bool, sum *Summary) ([]string, error) {
+// folders and special files (never followed); one that cannot be set aside adds to errs
+// and holds up nothing.
+func (in *Intake) complete(ctx context.Context, all bool, sum *Summary, errs *[]error) ([]string, error) {
 	entries, err := os.ReadDir(in.dir("inbox"))
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
@@ -167,7 +168,8 @@ func (in *Intake) complete(ctx context.Context, all bool, sum *Summary) ([]strin
 		}
 		if !e.Type().IsRegular() {
 			if _, err := in.setAside(ctx, name, nameID(name), "intake_file_refused", fileFault{reason: "is " + describe(e.Type()) + ", not a regular file"}); err != nil {
-				return nil, err
+				*errs = append(*errs, err)
+				continue
 			}
 			sum.SetAside++
 			continue
