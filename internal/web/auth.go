@@ -98,7 +98,18 @@ type login struct {
 func newAuthenticator(u Users, now func() time.Time, ttl time.Duration) *authenticator {
 	key := make([]byte, 32)
 	rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
-	dummy, _ := bcrypt.GenerateFromPassword([]byte(randomToken()[:32]), bcrypt.DefaultCost)
+	// The dummy costs what the real hashes cost, or an unknown name would answer at
+	// another speed (htpasswd -B hashes at cost 5, bcrypt.DefaultCost is 10).
+	cost := 0
+	for _, h := range u {
+		if c, err := bcrypt.Cost(h); err == nil {
+			cost = max(cost, c)
+		}
+	}
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	dummy, _ := bcrypt.GenerateFromPassword([]byte(randomToken()[:32]), cost)
 	return &authenticator{users: u, now: now, ttl: ttl, key: key, dummy: dummy, sessions: map[string]*login{},
 		brake: &brake{now: now, keys: map[string]*tries{}}}
 }
