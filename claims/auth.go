@@ -11,17 +11,21 @@ import (
 // Authorization hold reasons. They are part of the biller-facing contract (queues, CLI and
 // reports show them verbatim), so they never change spelling.
 const (
-	HoldAuthMissing          = "auth_missing"          // no authorization for payer+client (or the named number is unknown)
-	HoldAuthExpired          = "auth_expired"          // date of service after its end
-	HoldAuthNotStarted       = "auth_not_started"      // date of service before its start
-	HoldAuthExhausted        = "auth_exhausted"        // fewer units remain than the session needs
-	HoldAuthCodeNotCovered   = "auth_code_not_covered" // the code (or the rendering provider it names) is not covered
-	HoldAuthAmbiguous        = "auth_ambiguous"        // more than one valid authorization and no number given
-	AlertAuthLowUnits        = "low_units"
-	AlertAuthEndNear         = "end_near"
-	civilDate                = "2006-01-02"
-	defaultAuthLowUnits      = 3
-	defaultAuthDaysBeforeEnd = 14
+	HoldAuthMissing        = "auth_missing"          // no authorization for payer+client (or the named number is unknown)
+	HoldAuthExpired        = "auth_expired"          // date of service after its end
+	HoldAuthNotStarted     = "auth_not_started"      // date of service before its start
+	HoldAuthExhausted      = "auth_exhausted"        // fewer units remain than the session needs
+	HoldAuthCodeNotCovered = "auth_code_not_covered" // the service code is not among its codes
+	HoldAuthAmbiguous      = "auth_ambiguous"        // more than one valid authorization and no number given
+	// The authorization covers the code but names another place of service or rendering
+	// provider: the payer would deny the claim, so no unit is spent on it.
+	HoldAuthPOSNotCovered      = "auth_pos_not_covered"
+	HoldAuthProviderNotCovered = "auth_provider_not_covered"
+	AlertAuthLowUnits          = "low_units"
+	AlertAuthEndNear           = "end_near"
+	civilDate                  = "2006-01-02"
+	defaultAuthLowUnits        = 3
+	defaultAuthDaysBeforeEnd   = 14
 )
 
 // AuthRules is the per-payer authorization policy taken from configuration: which codes
@@ -85,9 +89,10 @@ type AuthUse struct {
 // Remaining is the number of units left.
 func (a *AuthUse) Remaining() int { return a.Units - a.Used }
 
-// covers reports whether the authorization is for this session's code and rendering
-// provider; dates and units are judged separately so the hold reason can say which failed.
-func (a *AuthUse) covers(s *Session) bool {
+// mismatch returns the hold reason when the authorization is not for this session's code,
+// rendering provider or place of service, else "". Dates and units are judged separately
+// so the hold reason says which failed.
+func (a *AuthUse) mismatch(s *Session) string {
 	found := false
 	for _, c := range a.Codes {
 		if InRange(s.Service.Code, []string{c}) {
@@ -95,9 +100,17 @@ func (a *AuthUse) covers(s *Session) bool {
 			break
 		}
 	}
-	// DOMAIN.md section 2: a claim whose rendering provider the authorization does not
-	// name is denied, so such an authorization does not cover the session.
-	return found && (a.Provider == "" || a.Provider == s.RenderingProvider)
+	switch {
+	case !found:
+		return HoldAuthCodeNotCovered
+	// DOMAIN.md section 2: a claim whose rendering provider (or place of service) the
+	// authorization does not name is denied, so such an authorization does not cover it.
+	case a.Provider != "" && a.Provider != s.RenderingProvider:
+		return HoldAuthProviderNotCovered
+	case a.PlaceOfService != "" && a.PlaceOfService != s.Service.PlaceOfService:
+		return HoldAuthPOSNotCovered
+	}
+	return ""
 }
 
 func (a *AuthUse) forClient(s *Session) bool {
@@ -108,12 +121,11 @@ func (a *AuthUse) forClient(s *Session) bool {
 		(a.MemberID != "" && a.MemberID == s.Coverage.MemberID)
 }
 
-// Match picks the authorization a session consumes units from (DOMAIN.md section 2): the
+// match picks the authorization a session consumes units from (DOMAIN.md section 2): the
 // one named by s.Authorization when given, else the unique one of the session's payer and
-// client that covers its code and date of service with enough units left. It returns the
-// index into auths, or -1 and the hold reason. unitsFor says how many units the session
-// needs from an authorization (they differ by unit kind).
-func Match(s *Session, auths []AuthUse, unitsFor func(*AuthUse) (int, error)) (int, string) {
+// client that covers its code, provider, place and date of service with enough units left.
+// It returns the index into auths and the units it needs, or -1 and the hold reason.
+func match(s *Session, auths []AuthUse) (int, int, string) {
 	if s.Authorization != "" {
 		for i := range auths {
 			a := &auths[i]
@@ -121,25 +133,29 @@ func Match(s *Session, auths []AuthUse, unitsFor func(*AuthUse) (int, error)) (i
 				continue
 			}
 			if !a.forClient(s) {
-				return -1, HoldAuthMissing
+				return -1, 0, HoldAuthMissing
 			}
-			if r := judge(s, a, unitsFor); r != "" {
-				return -1, r
+			n, r := judge(s, a)
+			if r != "" {
+				return -1, 0, r
 			}
-			return i, ""
+			return i, n, ""
 		}
-		return -1, HoldAuthMissing
+		return -1, 0, HoldAuthMissing
 	}
-	var valid []int
+	found, units := -1, 0
 	reason := ""
 	for i := range auths {
 		a := &auths[i]
 		if !a.forClient(s) {
 			continue
 		}
-		r := judge(s, a, unitsFor)
+		n, r := judge(s, a)
 		if r == "" {
-			valid = append(valid, i)
+			if found >= 0 {
+				return -1, 0, HoldAuthAmbiguous
+			}
+			found, units = i, n
 			continue
 		}
 		if rank(r) > rank(reason) {
@@ -147,24 +163,25 @@ func Match(s *Session, auths []AuthUse, unitsFor func(*AuthUse) (int, error)) (i
 		}
 	}
 	switch {
-	case len(valid) == 1:
-		return valid[0], ""
-	case len(valid) > 1:
-		return -1, HoldAuthAmbiguous
+	case found >= 0:
+		return found, units, ""
 	case reason == "":
-		return -1, HoldAuthMissing
+		return -1, 0, HoldAuthMissing
 	default:
-		return -1, reason
+		return -1, 0, reason
 	}
 }
 
 // rank orders hold reasons by how close the authorization came to covering the session,
-// so a biller sees the most useful one: "exhausted" beats "expired" beats "not covered".
+// so a biller sees the most useful one: "exhausted" beats "expired" beats "another
+// provider or place" beats "another code".
 func rank(reason string) int {
 	switch reason {
 	case HoldAuthExhausted:
-		return 4
+		return 5
 	case HoldAuthExpired, HoldAuthNotStarted:
+		return 4
+	case HoldAuthProviderNotCovered, HoldAuthPOSNotCovered:
 		return 3
 	case HoldAuthCodeNotCovered:
 		return 2
@@ -175,23 +192,24 @@ func rank(reason string) int {
 	}
 }
 
-// judge returns "" when a covers s with enough units, else the hold reason.
-func judge(s *Session, a *AuthUse, unitsFor func(*AuthUse) (int, error)) string {
-	if !a.covers(s) {
-		return HoldAuthCodeNotCovered
+// judge returns the units s needs from a when a covers s with enough left, else the hold
+// reason.
+func judge(s *Session, a *AuthUse) (int, string) {
+	if r := a.mismatch(s); r != "" {
+		return 0, r
 	}
 	// Civil dates in YYYY-MM-DD order as strings; validation guarantees the format.
 	if s.Date < a.Start {
-		return HoldAuthNotStarted
+		return 0, HoldAuthNotStarted
 	}
 	if s.Date > a.End {
-		return HoldAuthExpired
+		return 0, HoldAuthExpired
 	}
-	n, err := unitsFor(a)
+	n, err := AuthUnits(s, a.UnitKind)
 	if err != nil || n > a.Remaining() {
-		return HoldAuthExhausted
+		return 0, HoldAuthExhausted
 	}
-	return ""
+	return n, ""
 }
 
 // AuthAlertWords says what an authorization alert means for a biller and what to do.

@@ -48,7 +48,7 @@ func authUse(number string, used, units int, start, end string, codes ...string)
 func TestMatch(t *testing.T) {
 	session := func(number, code, date string) *Session {
 		return &Session{ID: "S", Client: Person{ID: "C1"}, Coverage: Coverage{Payer: "p", MemberID: "M1"},
-			Date: date, Service: Service{Code: code}, RenderingProvider: "1245319599", Authorization: number}
+			Date: date, Service: Service{Code: code, PlaceOfService: "11"}, RenderingProvider: "1245319599", Authorization: number}
 	}
 	current := authUse("A", 0, 10, "2026-01-01", "2026-12-31")
 	expired := authUse("OLD", 0, 10, "2025-01-01", "2025-12-31")
@@ -57,6 +57,10 @@ func TestMatch(t *testing.T) {
 	family := authUse("FAM", 0, 10, "2026-01-01", "2026-12-31", "90846", "90847")
 	otherProvider := authUse("PROV", 0, 10, "2026-01-01", "2026-12-31")
 	otherProvider.Provider = "1003000126"
+	otherPOS := authUse("POS", 0, 10, "2026-01-01", "2026-12-31")
+	otherPOS.PlaceOfService = "12"
+	samePlace := authUse("SAME", 0, 10, "2026-01-01", "2026-12-31")
+	samePlace.PlaceOfService, samePlace.Provider = "11", "1245319599"
 	otherClient := authUse("OC", 0, 10, "2026-01-01", "2026-12-31")
 	otherClient.ClientID, otherClient.MemberID = "C2", "M2"
 	tests := []struct {
@@ -79,22 +83,27 @@ func TestMatch(t *testing.T) {
 		{"exhausted beats expired", session("", "90837", "2026-06-01"), []AuthUse{expired, used}, HoldAuthExhausted, false},
 		{"code not covered", session("", "90837", "2026-06-01"), []AuthUse{family}, HoldAuthCodeNotCovered, false},
 		{"named number, code not covered", session("FAM", "90837", "2026-06-01"), []AuthUse{family, current}, HoldAuthCodeNotCovered, false},
-		{"other rendering provider", session("", "90837", "2026-06-01"), []AuthUse{otherProvider}, HoldAuthCodeNotCovered, false},
+		{"other rendering provider", session("", "90837", "2026-06-01"), []AuthUse{otherProvider}, HoldAuthProviderNotCovered, false},
+		{"other place of service", session("", "90837", "2026-06-01"), []AuthUse{otherPOS}, HoldAuthPOSNotCovered, false},
+		{"named number, other place of service", session("POS", "90837", "2026-06-01"), []AuthUse{otherPOS, current}, HoldAuthPOSNotCovered, false},
+		{"expired beats other provider", session("", "90837", "2026-06-01"), []AuthUse{otherProvider, expired}, HoldAuthExpired, false},
+		{"other provider beats other code", session("", "90837", "2026-06-01"), []AuthUse{family, otherProvider}, HoldAuthProviderNotCovered, false},
+		{"same provider and place", session("", "90837", "2026-06-01"), []AuthUse{samePlace}, "SAME", true},
 		{"ambiguous", session("", "90837", "2026-06-01"), []AuthUse{current, authUse("B", 0, 5, "2026-01-01", "2026-12-31")}, HoldAuthAmbiguous, false},
 		{"number resolves ambiguity", session("B", "90837", "2026-06-01"), []AuthUse{current, authUse("B", 0, 5, "2026-01-01", "2026-12-31")}, "B", true},
 		{"exhausted one is not ambiguous", session("", "90837", "2026-06-01"), []AuthUse{current, used}, "A", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			i, reason := Match(tt.s, tt.auths, func(a *AuthUse) (int, error) { return AuthUnits(tt.s, a.UnitKind) })
+			i, _, reason := match(tt.s, tt.auths)
 			if tt.wantIndex {
 				if i < 0 || tt.auths[i].Number != tt.want || reason != "" {
-					t.Fatalf("Match = %d %q, want %s", i, reason, tt.want)
+					t.Fatalf("match = %d %q, want %s", i, reason, tt.want)
 				}
 				return
 			}
 			if i >= 0 || reason != tt.want {
-				t.Fatalf("Match = %d %q, want hold %s", i, reason, tt.want)
+				t.Fatalf("match = %d %q, want hold %s", i, reason, tt.want)
 			}
 		})
 	}

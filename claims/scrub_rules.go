@@ -591,8 +591,8 @@ func checkAuthProvider(r *scrubRun, c *Claim, e *emitter) {
 }
 
 // checkEnrollment holds claims while EDI enrollment is not active. A payer with no
-// enrollment list does not track enrollment; one with a list must show the billing NPI
-// active, and the rendering NPI active when it is listed.
+// enrollment list does not track enrollment; one with a list must show each listed NPI of
+// the claim active, and enrollment_unlisted says whether an unlisted one holds it.
 func checkEnrollment(r *scrubRun, c *Claim, e *emitter) {
 	if r.payer == nil || len(r.payer.Enrollment) == 0 || r.practice == nil {
 		return
@@ -605,15 +605,20 @@ func checkEnrollment(r *scrubRun, c *Claim, e *emitter) {
 		}
 		return "", false
 	}
+	unlisted := EnrollmentUnlisted(r.payer.EnrollmentUnlisted)
 	st, ok := status(r.practice.NPI)
 	switch {
-	case !ok:
+	case !ok && unlisted.Holds(true):
 		e.add(0, "Billing NPI %s is not enrolled for EDI claims with %s; hold until enrollment is active.", r.practice.NPI, r.payer.Name)
-	case st != "active":
+	case ok && st != "active":
 		e.add(0, "EDI enrollment of billing NPI %s with %s is %s; claims are held until it is active.", r.practice.NPI, r.payer.Name, orDefault(st, "unknown"))
 	}
 	if c.RenderingNPI != r.practice.NPI {
-		if st, ok := status(c.RenderingNPI); ok && st != "active" {
+		st, ok := status(c.RenderingNPI)
+		switch {
+		case !ok && unlisted.Holds(false):
+			e.add(0, "Rendering NPI %s is not on %s's enrollment list; claims are held until its enrollment is active.", c.RenderingNPI, r.payer.Name)
+		case ok && st != "active":
 			e.add(0, "Enrollment of rendering NPI %s with %s is %s; claims are held until it is active.", c.RenderingNPI, r.payer.Name, orDefault(st, "unknown"))
 		}
 	}

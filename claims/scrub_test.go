@@ -44,6 +44,15 @@ func addLine(c *Claim, code string, minutes int) {
 	c.Total = c.Sum()
 }
 
+// enrollment sets demo-commercial's enrollment list and enrollment_unlisted.
+func enrollment(unlisted string, list ...config.Enrollment) func(*testing.T, *config.Config, *Claim, *Scrubber) *Claim {
+	return func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
+		p, _ := cfg.Payer("demo-commercial")
+		p.Enrollment, p.EnrollmentUnlisted = list, unlisted
+		return c
+	}
+}
+
 func TestScrubRules(t *testing.T) {
 	type fix = func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim
 	tests := []struct {
@@ -414,21 +423,17 @@ func TestScrubRules(t *testing.T) {
 			s.Auths[0].Provider = lcswNPI
 			return c
 		}},
-		{"enrollment pending", "enrollment.active", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
-			p, _ := cfg.Payer("demo-commercial")
-			p.Enrollment = []config.Enrollment{{NPI: practiceNPI, Status: "pending"}}
-			return c
-		}},
-		{"rendering enrollment pending", "enrollment.active", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
-			p, _ := cfg.Payer("demo-commercial")
-			p.Enrollment = []config.Enrollment{{NPI: practiceNPI, Status: "active"}, {NPI: lcswNPI, Status: "pending"}}
-			return c
-		}},
-		{"enrollment active", "enrollment.active", false, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
-			p, _ := cfg.Payer("demo-commercial")
-			p.Enrollment = []config.Enrollment{{NPI: practiceNPI, Status: "active"}}
-			return c
-		}},
+		{"enrollment pending", "enrollment.active", true, enrollment("", config.Enrollment{NPI: practiceNPI, Status: "pending"})},
+		{"rendering enrollment pending", "enrollment.active", true,
+			enrollment("", config.Enrollment{NPI: practiceNPI, Status: "active"}, config.Enrollment{NPI: lcswNPI, Status: "pending"})},
+		{"enrollment active", "enrollment.active", false, enrollment("", config.Enrollment{NPI: practiceNPI, Status: "active"})},
+		{"unlisted rendering NPI, enrollment_unlisted hold", "enrollment.active", true,
+			enrollment("hold", config.Enrollment{NPI: practiceNPI, Status: "active"})},
+		{"unlisted billing NPI, enrollment_unlisted allow", "enrollment.active", false,
+			enrollment("allow", config.Enrollment{NPI: lcswNPI, Status: "active"})},
+		{"unlisted billing NPI, default billing", "enrollment.active", true, enrollment("", config.Enrollment{NPI: lcswNPI, Status: "active"})},
+		{"listed pending with enrollment_unlisted allow", "enrollment.active", true,
+			enrollment("allow", config.Enrollment{NPI: lcswNPI, Status: "pending"})},
 		{"replacement without F8", "frequency.f8", true, func(t *testing.T, cfg *config.Config, c *Claim, s *Scrubber) *Claim {
 			c.Frequency = FrequencyReplacement
 			return c

@@ -1,7 +1,10 @@
 package eligibility
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"strconv"
 	"strings"
@@ -29,6 +32,58 @@ func Map271(tx *x12.Transaction) ([]Result, error) {
 		m.out = append(m.out, Result{Level: r.Level, PayerID: m.payerID, Rejects: []Reject{r}, Benefits: []Benefit{}})
 	}
 	return m.out, nil
+}
+
+// ErrInvalid marks a 271 file that is not valid: the verdict of x12 validate, or a set the
+// mapper cannot read. Its answers are still returned, to be shown, never applied.
+var ErrInvalid = errors.New("invalid 271 file")
+
+// Read271 parses a whole file and maps every 271 in it. The results are all that could be
+// read and the findings every error, located; the error wraps ErrInvalid when the file is
+// not valid (any finding, or no 271 at all), so that a command shows and the daemon applies
+// nothing of a truncated file, a missing SE/GE/IEA or a wrong count. Other errors are I/O.
+func Read271(ctx context.Context, r io.Reader, opts x12.ParseOptions) ([]Result, []x12.Error, error) {
+	opts.NoTree = false
+	p := x12.NewParser(r, opts)
+	var out []Result
+	var mapErrs []x12.Error
+	sets := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return out, nil, err
+		}
+		tx, err := p.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var se *x12.SyntaxError
+			if errors.As(err, &se) {
+				break // recorded in the result as a finding
+			}
+			return out, nil, fmt.Errorf("271: %w", err)
+		}
+		if tx.Set != "271" {
+			continue
+		}
+		sets++
+		rs, err := Map271(tx)
+		if err != nil {
+			mapErrs = append(mapErrs, x12.Error{Level: x12.LevelTransaction, Set: tx.Set, Control: tx.Control,
+				Segment: "ST", Position: 1, Code: x12.IK5SegmentsInError, Message: err.Error()})
+			continue
+		}
+		out = append(out, rs...)
+	}
+	res := p.Result()
+	findings := append(res.Findings(), mapErrs...)
+	switch {
+	case len(findings) > 0:
+		return out, findings, fmt.Errorf("%w: %d finding(s)", ErrInvalid, len(findings))
+	case sets == 0:
+		return out, findings, fmt.Errorf("%w: no 271 in the file", ErrInvalid)
+	}
+	return out, nil, nil
 }
 
 type mapper struct {
@@ -338,8 +393,9 @@ func summarize(r *Result) {
 		if r.Plan == "" {
 			r.Plan = cov.Plan
 		}
-		r.InNetwork, r.AuthRequired = cov.InNetwork, cov.AuthRequired
 	}
+	r.AuthRequired = summaryFlag(r.Benefits, func(b *Benefit) *bool { return b.AuthRequired })
+	r.InNetwork = summaryFlag(r.Benefits, func(b *Benefit) *bool { return b.InNetwork })
 	amount := func(b *Benefit) *x12.Amount {
 		if b == nil {
 			return nil
@@ -358,18 +414,6 @@ func summarize(r *Result) {
 	r.DeductibleRemaining = amount(pick(r.Benefits, "C", func(b *Benefit) bool { return hasAmount(b) && remaining(b) }))
 	r.OutOfPocket = amount(pick(r.Benefits, "G", func(b *Benefit) bool { return hasAmount(b) && total(b) }))
 	r.OutOfPocketRemaining = amount(pick(r.Benefits, "G", func(b *Benefit) bool { return hasAmount(b) && remaining(b) }))
-	// Network and authorization flags from the cost-sharing benefits when coverage did not say.
-	for _, b := range []*Benefit{copay, coins} {
-		if b == nil {
-			continue
-		}
-		if r.InNetwork == nil {
-			r.InNetwork = b.InNetwork
-		}
-		if r.AuthRequired == nil {
-			r.AuthRequired = b.AuthRequired
-		}
-	}
 	visits := func(b *Benefit) bool { return b.QuantityQual == "VS" && b.Quantity != "" }
 	if b := pick(r.Benefits, "F", func(b *Benefit) bool { return visits(b) && remaining(b) }); b != nil {
 		r.VisitsRemaining = atoi(b.Quantity)
@@ -382,6 +426,32 @@ func summarize(r *Result) {
 		r.VisitsUsed = &u
 	}
 	r.CarveOut = carveOut(r.Benefits)
+}
+
+// summaryFlag is a summary flag (EB11 authorization, EB12 network) from every benefit that
+// covers a behavioral-health service type, whatever its EB01 (a coverage basis, a
+// limitation or a message can be the one that says "prior authorization required"); the
+// most specific service type that says anything wins (A6 over MH over the plan-level 30),
+// and at that rank one Y is enough: a hold for an authorization, in network when any
+// benefit applies in network. Benefits for other service types (medical, dental) say
+// nothing of a therapy session.
+func summaryFlag(bs []Benefit, get func(*Benefit) *bool) *bool {
+	best := 51 // behavioral ranks, then 50: the plan (30) or no service type
+	var out *bool
+	for i := range bs {
+		b := &bs[i]
+		v := get(b)
+		if v == nil {
+			continue
+		}
+		switch rk := rank(b); {
+		case rk < best:
+			best, out = rk, v
+		case rk == best && *v:
+			out = v
+		}
+	}
+	return out
 }
 
 // activeFor reports whether an active benefit covers behavioral health or the plan (30)

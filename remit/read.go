@@ -52,32 +52,30 @@ func (d *Document) Kind() string {
 type ReadOptions struct {
 	Guides     x12.Guides  // normally guides.Registry
 	Classifier *Classifier // denial categories; nil uses the defaults only
+	// CodeLists downgrades or turns off code lists for trading partners known to send
+	// legacy values (x12.ParseOptions.CodeLists).
+	CodeLists x12.CodeListPolicy
 }
 
-// Read parses a response file and maps every transaction set it knows. Findings of the
-// guides do not stop it: a payer's slightly wrong 835 is still money to post. A file the
-// tokenizer cannot read, or a set the mappers cannot understand, is ErrInvalid.
+// Read parses a response file and maps every transaction set it knows, and gives the one
+// verdict every command shares: the file is valid when the parser found nothing
+// (x12.FileResult.Valid) and every set could be mapped. The Document always holds what
+// could be read, with every finding located in Findings, so a read-only command can show
+// it; when the file is not valid the error wraps ErrInvalid, and the daemon applies
+// nothing of it. A set the mappers cannot read whole is read as far as it goes: an 835
+// claim whose amounts are not numbers is left out of its payment, with a finding at its
+// CLP, and the other claims are kept.
 func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error) {
-	res, txs, err := ack.Read(ctx, r, opts.Guides)
+	res, txs, err := ack.ReadWith(ctx, r, x12.ParseOptions{Guides: opts.Guides, CodeLists: opts.CodeLists})
 	if err != nil {
 		return nil, fmt.Errorf("remit: %w", err)
 	}
-	d := &Document{File: res}
-	if res.Fatal != nil {
-		return d, fmt.Errorf("%w: %v", ErrInvalid, res.Fatal)
-	}
-	d.Findings = append(d.Findings, res.Errors...)
-	for i := range res.Interchanges {
-		ic := &res.Interchanges[i]
-		d.Findings = append(d.Findings, ic.Errors...)
-		for j := range ic.Groups {
-			d.Findings = append(d.Findings, ic.Groups[j].Errors...)
-		}
-	}
+	d := &Document{File: res, Findings: res.Findings()}
 	for i := range res.TA1s {
 		t, err := ack.ParseTA1(&res.TA1s[i])
 		if err != nil {
-			return d, fmt.Errorf("%w: %v", ErrInvalid, err)
+			d.Findings = append(d.Findings, mapFinding(&res.TA1s[i], "TA1", "", err))
+			continue
 		}
 		d.TA1s = append(d.TA1s, t)
 	}
@@ -85,13 +83,14 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error)
 	if cls == nil {
 		cls = NewClassifier(nil)
 	}
+	var other *NotResponseError
 	for _, tx := range txs {
-		d.Findings = append(d.Findings, tx.Errors...)
 		switch tx.Set {
 		case "835":
-			p, err := Map835(tx)
-			if err != nil {
-				return d, fmt.Errorf("%w: %v", ErrInvalid, err)
+			p, bad := map835Partial(tx)
+			d.Findings = append(d.Findings, bad...)
+			if p == nil {
+				continue
 			}
 			cls.Classify(p)
 			if d.Remittance == nil {
@@ -101,23 +100,114 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error)
 		case "277":
 			s, err := Map277(tx)
 			if err != nil {
-				return d, fmt.Errorf("%w: %v", ErrInvalid, err)
+				d.Findings = append(d.Findings, setFinding(tx, err))
+				continue
 			}
 			d.Statuses = append(d.Statuses, s)
 		case "999":
 			a, err := ack.Parse999(tx)
 			if err != nil {
-				return d, fmt.Errorf("%w: %v", ErrInvalid, err)
+				d.Findings = append(d.Findings, setFinding(tx, err))
+				continue
 			}
 			d.Acks = append(d.Acks, a)
 		default:
-			return d, &NotResponseError{Set: tx.Set, Control: tx.Control}
+			if other == nil {
+				other = &NotResponseError{Set: tx.Set, Control: tx.Control}
+			}
 		}
 	}
-	if d.Kind() == "" {
+	switch {
+	case other != nil:
+		return d, other
+	case d.Kind() == "" && len(d.Findings) == 0:
 		return d, fmt.Errorf("%w: no 835, 277, 999 or TA1 in the file", ErrInvalid)
+	case len(d.Findings) > 0 || !res.Valid():
+		return d, &FindingsError{N: len(d.Findings)}
 	}
 	return d, nil
+}
+
+// FindingsError says a response file has findings (Document.Findings): it is ErrInvalid.
+// The count alone is in the text, as findings may quote member ids and names.
+type FindingsError struct{ N int }
+
+func (e *FindingsError) Error() string {
+	return fmt.Sprintf("%v: %d finding(s); nothing of it is applied (see 'edigate x12 validate')", ErrInvalid, e.N)
+}
+
+func (e *FindingsError) Unwrap() error { return ErrInvalid }
+
+// setFinding locates a mapper's refusal of a whole set at its ST.
+func setFinding(tx *x12.Transaction, err error) x12.Error {
+	e := x12.Error{Level: x12.LevelTransaction, Set: tx.Set, Control: tx.Control, Segment: "ST", Position: 1,
+		Code: x12.IK5SegmentsInError, Message: err.Error()}
+	if tx.Root != nil && len(tx.Root.Segments) > 0 {
+		e.Offset = tx.Root.Segments[0].Offset
+	}
+	return e
+}
+
+// mapFinding locates a mapper's refusal at one segment.
+func mapFinding(s *x12.Segment, set, control string, err error) x12.Error {
+	return x12.Error{Level: x12.LevelSegment, Set: set, Control: control, Segment: s.ID(), Offset: s.Offset,
+		Code: x12.IK3ElementErrors, Message: err.Error()}
+}
+
+// map835Partial is Map835, and when the set cannot be read whole, Map835 of the set less
+// each claim that cannot be read on its own (a CLP..before the next CLP, LX or PLB), with a
+// finding at that claim's CLP. A payment whose header cannot be read is nil.
+func map835Partial(tx *x12.Transaction) (*Payment, []x12.Error) {
+	p, err := Map835(tx)
+	if err == nil {
+		return p, nil
+	}
+	segs := tx.Root.InOrder()
+	var head, tail []*x12.Segment
+	var chunks [][]*x12.Segment
+	inClaim := false
+	for _, s := range segs {
+		switch {
+		case s.Is("CLP"):
+			chunks, inClaim = append(chunks, []*x12.Segment{s}), true
+		case s.Is("LX") || s.Is("PLB") || s.Is("SE"):
+			inClaim = false
+			fallthrough
+		case !inClaim:
+			if len(chunks) == 0 {
+				head = append(head, s)
+			} else {
+				tail = append(tail, s)
+			}
+		default:
+			chunks[len(chunks)-1] = append(chunks[len(chunks)-1], s)
+		}
+	}
+	// The parts are put back together in any order: Map835 reads segments by their index.
+	flat := func(parts ...[]*x12.Segment) *x12.Transaction {
+		t := *tx
+		t.Root = &x12.Loop{ID: "ST"}
+		for _, part := range parts {
+			for _, s := range part {
+				t.Root.Segments = append(t.Root.Segments, *s)
+			}
+		}
+		return &t
+	}
+	var keep []*x12.Segment
+	var bad []x12.Error
+	for _, c := range chunks {
+		if _, err := Map835(flat(head, c)); err != nil {
+			bad = append(bad, mapFinding(c[0], tx.Set, tx.Control, fmt.Errorf("claim left out of the payment: %w", err)))
+			continue
+		}
+		keep = append(keep, c...)
+	}
+	p, err = Map835(flat(head, keep, tail))
+	if err != nil {
+		return nil, append(bad, setFinding(tx, err))
+	}
+	return p, bad
 }
 
 // NotResponseError is a transaction set Read does not take (a 271 eligibility answer, an

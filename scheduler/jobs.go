@@ -36,6 +36,8 @@ type JobStatus struct {
 	Runs                int       `json:"runs"`
 	ConsecutiveFailures int       `json:"consecutive_failures"`
 	Skipped             int       `json:"skipped"` // ticks skipped because the previous run was still going
+	// NextRun is when the schedule runs the job next (zero for a job without a spec).
+	NextRun time.Time `json:"next_run,omitzero"`
 }
 
 // Runner schedules jobs with robfig/cron. SkipIfStillRunning wraps Recover (never the other
@@ -49,9 +51,11 @@ type Runner struct {
 	mu     sync.Mutex
 	status map[string]*JobStatus
 	jobs   []Job
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// entries are the cron entries of scheduled jobs, by name: cron knows their next run.
+	entries map[string]cron.EntryID
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 // NewRunner returns a runner evaluating specs in loc (UTC when nil: no job is lost to an
@@ -62,7 +66,7 @@ func NewRunner(log zerolog.Logger, loc *time.Location) *Runner {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cl := cronLogger{log}
-	r := &Runner{log: log, loc: loc, status: map[string]*JobStatus{}, ctx: ctx, cancel: cancel}
+	r := &Runner{log: log, loc: loc, status: map[string]*JobStatus{}, entries: map[string]cron.EntryID{}, ctx: ctx, cancel: cancel}
 	r.cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
 	return r
 }
@@ -82,9 +86,11 @@ func (r *Runner) Add(j Job) error {
 	if j.Spec == "" {
 		return nil
 	}
-	if _, err := r.cron.AddFunc(j.Spec, func() { r.tick(j) }); err != nil {
+	id, err := r.cron.AddFunc(j.Spec, func() { r.tick(j) })
+	if err != nil {
 		return fmt.Errorf("scheduler: job %q spec %q: %w", j.Name, j.Spec, err)
 	}
+	r.entries[j.Name] = id
 	return nil
 }
 
@@ -182,13 +188,31 @@ func (r *Runner) Stop(grace time.Duration) {
 	r.wg.Wait()
 }
 
-// Status returns every job's status, sorted by name.
+// Status returns every job's status, sorted by name, with its next scheduled run.
 func (r *Runner) Status() []JobStatus {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	out := make([]JobStatus, 0, len(r.status))
 	for _, s := range r.status {
 		out = append(out, *s)
+	}
+	entries := make(map[string]cron.EntryID, len(r.entries))
+	for name, id := range r.entries {
+		entries[name] = id
+	}
+	r.mu.Unlock()
+	// Asked outside r.mu: a running cron answers through its own loop.
+	now := time.Now().In(r.loc)
+	for i := range out {
+		id, ok := entries[out[i].Name]
+		if !ok {
+			continue
+		}
+		e := r.cron.Entry(id)
+		next := e.Next
+		if next.IsZero() && e.Schedule != nil {
+			next = e.Schedule.Next(now) // cron fills Next only once started
+		}
+		out[i].NextRun = next.UTC()
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

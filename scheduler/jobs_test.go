@@ -90,3 +90,40 @@ func TestSkipIfStillRunningAndGracefulStop(t *testing.T) {
 		t.Fatalf("max concurrent %d, finished %d", maxRunning.Load(), finished.Load())
 	}
 }
+
+// Status says when each scheduled job runs next, before and after the schedule starts; a
+// job without a spec has no next run.
+func TestStatusNextRun(t *testing.T) {
+	loc := time.FixedZone("UTC-5", -5*3600)
+	r := NewRunner(zerolog.Nop(), loc)
+	noop := func(context.Context) error { return nil }
+	for _, j := range []Job{{Name: "claims", Spec: "0 18 * * 1-5", Run: noop}, {Name: "manual", Run: noop}, {Name: "upload", Spec: "@every 1h", Run: noop}} {
+		if err := r.Add(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(when string) {
+		before := time.Now()
+		st := r.Status()
+		if len(st) != 3 {
+			t.Fatalf("%s: %+v", when, st)
+		}
+		claims, manual, upload := st[0], st[1], st[2]
+		if !manual.NextRun.IsZero() {
+			t.Errorf("%s: a job without a spec has a next run %v", when, manual.NextRun)
+		}
+		// 18:00 on a weekday in the runner's zone, within the coming week.
+		n := claims.NextRun.In(loc)
+		if n.Hour() != 18 || n.Minute() != 0 || n.Weekday() == time.Saturday || n.Weekday() == time.Sunday ||
+			!n.After(before.Add(-time.Minute)) || n.After(before.Add(4*24*time.Hour)) || claims.NextRun.Location() != time.UTC {
+			t.Errorf("%s: claims next run %v", when, claims.NextRun)
+		}
+		if upload.NextRun.Before(before) || upload.NextRun.After(time.Now().Add(time.Hour+time.Second)) {
+			t.Errorf("%s: upload next run %v", when, upload.NextRun)
+		}
+	}
+	check("before start")
+	r.Start()
+	defer r.Stop(time.Second)
+	check("running")
+}

@@ -27,7 +27,7 @@ func (cg *cGuide) cseg(n *cNode) *cSeg {
 	}
 	cs, ok := cg.segs[n.seg]
 	if !ok {
-		cs = &cSeg{def: n.seg, els: compileElems(n.seg.Elements), formatted: formattedElems(n.seg.Elements)}
+		cs = &cSeg{def: n.seg, els: compileElems(n.seg.Elements), formatted: formattedElems(n.seg.Elements), listed: listedElems(n.seg.Elements)}
 		cg.segs[n.seg] = cs
 	}
 	n.cs = cs
@@ -99,6 +99,7 @@ type cSeg struct {
 	def       *SegmentDef
 	els       []cElem
 	formatted uint64 // bit i-1 set: element i's format is named by another (FormatQual)
+	listed    uint64 // bit i-1 set: element i has code lists (Element.Lists)
 }
 
 // formattedElems marks the elements with a FormatQual, so that segments without one (all
@@ -108,6 +109,17 @@ func formattedElems(defs []Element) uint64 {
 	var m uint64
 	for i := range defs {
 		if q := defs[i].FormatQual; q > 0 && q <= len(defs) && q != i+1 && i < 64 {
+			m |= 1 << uint(i)
+		}
+	}
+	return m
+}
+
+// listedElems marks the simple elements with code lists (positions up to 64).
+func listedElems(defs []Element) uint64 {
+	var m uint64
+	for i := range defs {
+		if len(defs[i].Lists) > 0 && len(defs[i].Components) == 0 && i < 64 {
 			m |= 1 << uint(i)
 		}
 	}
@@ -347,6 +359,7 @@ type txState struct {
 	segErr  int // position of the last segment that got an IK3 8
 	num     int // segment ID number of the segment being placed
 	maxErr  int // ParseOptions.MaxErrors resolved: 0 means no cap
+	lists   CodeListPolicy
 	capped  bool
 	dropped int // findings not kept because of maxErr
 }
@@ -919,6 +932,52 @@ func (tx *txState) checkSegment(cs *cSeg, seg *Segment, pos int, loop string) {
 		i := bits.TrailingZeros64(m) + 1
 		tx.checkFormatted(&def.Elements[i-1], seg, pos, loop, i)
 	}
+	for m := cs.listed; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m) + 1
+		tx.checkList(&def.Elements[i-1], seg, pos, loop, i)
+	}
+}
+
+// checkList checks element i against its code lists (Element.Lists), as the policy for
+// each list says: an element error, a warning, or nothing. A value already reported (its
+// length, its characters) is not reported again.
+func (tx *txState) checkList(ed *Element, seg *Segment, pos int, loop string, i int) {
+	v := seg.Element(i)
+	if len(v) == 0 || ed.Usage == NotUsed || (seg.Delims.Repetition != 0 && indexByte(v, seg.Delims.Repetition) >= 0) {
+		return
+	}
+	var l *CodeList
+	var strict Strictness
+	for _, c := range ed.Lists {
+		if s := tx.lists[c.Name]; s != ListOff && c.Check != nil && !c.Check(seg, i) {
+			l, strict = c, s
+			break
+		}
+	}
+	if l == nil {
+		return
+	}
+	ref := elemRef(ed, string(seg.Elements[0]), i, 0)
+	for k := len(tx.t.Errors) - 1; k >= 0 && tx.t.Errors[k].Position == pos; k-- {
+		if tx.t.Errors[k].Element == ref {
+			return
+		}
+	}
+	code := l.Code
+	if code == "" {
+		code = IK4BadCode
+	}
+	if strict == ListWarn {
+		if tx.maxErr > 0 && len(tx.t.Warnings) >= tx.maxErr {
+			return
+		}
+		e := tx.newErr(LevelElement, seg.ID(), pos, loop, WarnCodeList,
+			fmt.Sprintf("%s is not valid for %s (%s); accepted as a warning by policy", elemName(ed), l.Name, l.Source))
+		e.Offset, e.Element, e.Elem, e.DataElement = seg.Offset, ref, i, ed.DataElement
+		tx.t.Warnings = append(tx.t.Warnings, e)
+		return
+	}
+	tx.elemError(seg, pos, loop, ed, ref, i, 0, 0, code, "%s is not valid for %s (%s)", elemName(ed), l.Name, l.Source)
 }
 
 // fastOK accepts a sound value of a simple, non-repeated element in one pass over its

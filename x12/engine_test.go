@@ -122,22 +122,7 @@ func fixSE(in string) string {
 }
 
 // finding is the part of an Error a 999 carries, as one comparable string.
-func finding(e Error) string {
-	s := fmt.Sprintf("%s %s", e.Level, e.Code)
-	if e.Segment != "" {
-		s += " " + e.Segment
-	}
-	if e.Position > 0 {
-		s += fmt.Sprintf("@%d", e.Position)
-	}
-	if e.Loop != "" {
-		s += " " + e.Loop
-	}
-	if e.Element != "" {
-		s += " " + e.Element
-	}
-	return s
-}
+func finding(e Error) string { return e.Locator() }
 
 // findings lists every error of a file except the IK5 5 summary that accompanies any
 // segment error.
@@ -256,7 +241,7 @@ func TestEnvelopeErrors(t *testing.T) {
 	}{
 		{"001 ISA13 != IEA02", "IEA*1*000000001~", "IEA*1*000000009~", false, []string{"interchange 001 IEA IEA02"}},
 		{"021 group count", "IEA*1*", "IEA*2*", false, []string{"interchange 021 IEA IEA01"}},
-		{"023 missing IEA", "IEA*1*000000001~\n", "", false, []string{"interchange 023"}},
+		{"023 missing IEA", "IEA*1*000000001~\n", "", false, []string{"interchange 023 IEA"}},
 		{"025 duplicate ISA13", "IEA*1*000000001~\n", "IEA*1*000000001~\n" + base, false, []string{"interchange 025 ISA ISA13", "group 19 GS GS06"}},
 		{"017 version", "*00501*", "*00401*", false, []string{"interchange 017 ISA ISA12"}},
 		{"020 usage", "*0*T*:~", "*0*X*:~", false, []string{"interchange 020 ISA ISA15"}},
@@ -268,7 +253,7 @@ func TestEnvelopeErrors(t *testing.T) {
 			[]string{"group 19 GS GS06"}},
 		{"IK5 3 ST02 != SE02", "SE*20*0001~", "SE*20*0002~", false, []string{"transaction 3 SE SE02"}},
 		{"IK5 4 segment count", "SE*20*", "SE*21*", false, []string{"transaction 4 SE SE01"}},
-		{"IK5 2 missing SE", "SE*20*0001~\n", "", false, []string{"transaction 2 GE"}},
+		{"IK5 2 missing SE", "SE*20*0001~\n", "", false, []string{"transaction 2 SE"}},
 		{"IK5 19 ST03 != GS08", "ST*837*0001*005010TEST~", "ST*837*0001*005010X222A1~", false, []string{"transaction 19 ST ST03"}},
 		{"IK5 6 set not in group", "ST*837*", "ST*835*", false, []string{"transaction 6 ST ST01"}},
 		{"IK5 23 duplicate ST02", "GE*1*1~", strings.Join(strings.SplitAfter(base, "\n")[2:22], "") + "GE*2*1~", false,

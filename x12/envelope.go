@@ -1,7 +1,6 @@
 package x12
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -106,8 +105,14 @@ func (p *Parser) read() (*Segment, error) {
 // finish closes whatever is open at the end of input and makes err sticky.
 func (p *Parser) finish(err error) error {
 	p.done = true
+	p.blankWarnings()
 	if errors.Is(err, io.EOF) {
 		p.closeInterchange(nil, "end of file")
+		if len(p.res.Interchanges) == 0 && len(p.res.Errors) == 0 {
+			// Empty input (or blank lines only) is no X12 file: every command says so.
+			p.res.Errors = append(p.res.Errors, Error{Level: LevelInterchange, Code: TA1PrematureEOF,
+				Message: "no interchange (ISA) in the file", Offset: p.rd.Offset()})
+		}
 		p.doneErr = io.EOF
 		return io.EOF
 	}
@@ -131,6 +136,19 @@ func (p *Parser) finish(err error) error {
 	}
 	p.doneErr = err
 	return err
+}
+
+// blankWarnings turns the reader's leading blanks into warnings, each at its segment.
+func (p *Parser) blankWarnings() {
+	bs, n := p.rd.Blanks()
+	for _, b := range bs {
+		p.res.Warnings = append(p.res.Warnings, Error{Level: LevelInterchange, Code: WarnLeadingBlank, Offset: b.Offset,
+			Message: fmt.Sprintf("spaces or tabs before segment %d (byte %d) were skipped", b.Segment, b.Offset)})
+	}
+	if n > len(bs) {
+		p.res.Warnings = append(p.res.Warnings, Error{Level: LevelInterchange, Code: WarnLeadingBlank,
+			Message: fmt.Sprintf("%d more segments have leading spaces or tabs (at most %d are listed)", n-len(bs), maxBlanks)})
+	}
 }
 
 func (p *Parser) icErr(seg *Segment, code, elem, format string, args ...any) {
@@ -213,10 +231,25 @@ func (p *Parser) openInterchange(seg *Segment) {
 	if ic.Usage != "T" && ic.Usage != "P" {
 		p.icErr(seg, TA1BadUsage, "ISA15", "usage indicator must be T or P")
 	}
-	if isSpace(seg.Delims.Segment) {
-		// A line break as terminator cannot be told from the optional line breaks between
-		// segments, so such files are ambiguous to every other reader.
-		p.icErr(seg, TA1InvalidContent, "", "segment terminator is a line break (%q); use a printable terminator such as ~", seg.Delims.Segment)
+	if seg.Delims.Segment == '\n' {
+		// A bare LF as terminator cannot be told from the optional line break after each
+		// terminator that most senders write, so such files are read differently by every
+		// other reader. CR (with or without a following LF) is common from payers and is
+		// read as the terminator, the LF as the optional line break.
+		p.icErr(seg, TA1InvalidContent, "", "segment terminator is a bare line feed; use CR, CR LF or a printable terminator such as ~")
+	}
+}
+
+// trailer locates the last of errs, a missing trailer, at the segment that came in its
+// place (seg), or at the end of the readable input.
+func (p *Parser) trailer(errs []Error, id string, seg *Segment) {
+	if len(errs) == 0 {
+		return
+	}
+	e := &errs[len(errs)-1]
+	e.Segment, e.Offset = id, p.rd.Offset()
+	if seg != nil {
+		e.Offset = seg.Offset
 	}
 }
 
@@ -226,10 +259,12 @@ func (p *Parser) closeInterchange(seg *Segment, next string) {
 		return
 	}
 	if p.grp != nil {
-		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before %s", p.grp.Control, next)
+		p.grpErr(seg, AK9TrailerMissing, "", "no GE before %s", next) // printed under its group
+		p.trailer(p.grp.Errors, "GE", seg)
 		p.grp = nil
 	}
-	p.icErr(seg, TA1PrematureEOF, "", "no IEA before %s", next) // Error() names the interchange
+	p.icErr(seg, TA1PrematureEOF, "", "no IEA before %s", next) // printed under its interchange
+	p.trailer(p.ic.Errors, "IEA", seg)
 	p.ic = nil
 }
 
@@ -239,7 +274,7 @@ func (p *Parser) endInterchange(seg *Segment) {
 		return
 	}
 	if p.grp != nil {
-		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before IEA", p.grp.Control)
+		p.grpErr(seg, AK9TrailerMissing, "", "no GE before IEA") // printed under its group
 		p.grp = nil
 	}
 	if c := string(seg.Element(2)); c != p.ic.Control {
@@ -256,11 +291,11 @@ func (p *Parser) openGroup(seg *Segment) {
 		p.icErr(seg, TA1ControlStructure, "", "GS outside an interchange")
 	}
 	if p.grp != nil {
-		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before the next GS", p.grp.Control)
+		p.grpErr(seg, AK9TrailerMissing, "", "no GE before the next GS") // printed under its group
 	}
 	g := GroupResult{FunctionalID: string(seg.Element(1)), Sender: string(seg.Element(2)),
 		Receiver: string(seg.Element(3)), Control: string(seg.Element(6)), Version: string(seg.Element(8))}
-	p.sets, p.sawGS = 0, true
+	p.sets, p.sawGS, p.noGuide = 0, true, false
 	p.stSeen = map[string]struct{}{}
 	if p.ic == nil {
 		p.grp = &g // checked, but belongs to no interchange
@@ -290,9 +325,43 @@ func (p *Parser) openGroup(seg *Segment) {
 	if !validTime(seg.Element(5)) {
 		p.icErr(seg, TA1InvalidContent, "GS05", "group time is not a valid HHMM[SS[dd]] time")
 	}
-	if !bytes.HasPrefix(seg.Element(8), []byte("00501")) {
-		p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is not a 005010 guide", g.Version)
+	p.versionCheck(seg, g.Version)
+}
+
+// versionCheck reports a GS08 edigate has no guide for (AK905 2), naming the versions it
+// does check, so that a 4010 or pre-addenda file is not taken as checked and valid.
+func (p *Parser) versionCheck(seg *Segment, v string) {
+	vl, ok := p.opts.Guides.(VersionLister)
+	if !ok {
+		if !strings.HasPrefix(v, "00501") {
+			p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is not a 005010 guide", v)
+		}
+		return
 	}
+	known := vl.Versions()
+	for _, k := range known {
+		if k == v {
+			return
+		}
+	}
+	list := strings.Join(known, ", ")
+	p.noGuide = true
+	switch {
+	case strings.HasPrefix(v, "00401"):
+		p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is X12 4010, replaced by the HIPAA 5010 guides; supported versions: %s", v, list)
+		return
+	case !strings.HasPrefix(v, "00501"):
+		p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is not a 005010 guide; supported versions: %s", v, list)
+		return
+	}
+	p.noGuide = true
+	for _, k := range known {
+		if strings.Contains(v, "X") && strings.HasPrefix(k, v) {
+			p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is the guide before its HIPAA addenda; HIPAA requires %s (supported versions: %s)", v, k, list)
+			return
+		}
+	}
+	p.grpErr(seg, AK9VersionUnsupported, "GS08", "group version %q is no guide edigate checks; supported versions: %s (use envelope-only validation for other versions)", v, list)
 }
 
 func (p *Parser) endGroup(seg *Segment) {
@@ -367,12 +436,16 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 	case tx.maxErr < 0:
 		tx.maxErr = 0
 	}
+	tx.lists = p.opts.CodeLists
 	tx.begin(t, cg, !p.opts.NoTree)
 	p.sets++
 	if p.grp == nil {
 		p.icErr(st, TA1ControlStructure, "", "ST outside a functional group")
 	}
 	p.setChecks(t, st)
+	if cg == nil && p.noGuide {
+		t.addTxAt(IK5NotSupported, st, "ST01", "transaction set %s %s is not checked: its group's version %q has no guide", t.Set, t.Control, version)
+	}
 	tx.feed(st)
 
 	for {
@@ -381,7 +454,7 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 			// Keep the error for the next call; this transaction ends here.
 			p.done, p.doneErr = false, nil
 			tx.end(nil)
-			t.addTx(IK5TrailerMissing, st, "transaction set %s has no SE (input ends or is unreadable)", t.Control)
+			p.missing(t, "transaction set %s has no SE (input ends or is unreadable)", t.Control)
 			p.record(t)
 			p.pending = err
 			return t
@@ -400,7 +473,7 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 		if seg.Is("ST") || seg.Is("GE") || seg.Is("GS") || seg.Is("IEA") || seg.Is("ISA") {
 			p.pushback = true
 			tx.end(nil)
-			t.addTx(IK5TrailerMissing, seg, "transaction set %s has no SE before %s", t.Control, seg.ID())
+			p.missing(t, "transaction set %s has no SE before %s", t.Control, seg.ID())
 			break
 		}
 		tx.feed(seg)
@@ -461,6 +534,10 @@ func (p *Parser) record(t *Transaction) {
 		t.Errors = append(t.Errors, Error{Level: LevelTransaction, Set: t.Set, Control: t.Control,
 			Code: IK5SegmentsInError, Message: msg})
 	}
+	for _, w := range t.Warnings {
+		w.Set, w.Control = t.Set, t.Control
+		p.res.Warnings = append(p.res.Warnings, w)
+	}
 	if p.grp == nil {
 		return
 	}
@@ -469,6 +546,17 @@ func (p *Parser) record(t *Transaction) {
 		sr.Guide = t.Guide.Version
 	}
 	p.grp.Sets = append(p.grp.Sets, sr)
+}
+
+// missing reports a transaction set without SE at the place its SE was expected: the
+// offset of the segment that cut it short, or of the end of the readable input.
+func (p *Parser) missing(t *Transaction, format string, args ...any) {
+	t.addTx(IK5TrailerMissing, nil, format, args...)
+	e := &t.Errors[len(t.Errors)-1]
+	e.Segment, e.Offset = "SE", p.rd.Offset()
+	if p.pushback {
+		e.Offset = p.rd.seg.Offset
+	}
 }
 
 func (t *Transaction) addTx(code string, seg *Segment, format string, args ...any) {

@@ -15,10 +15,19 @@ type Guides interface {
 	Lookup(set, version string) *Guide
 }
 
+// VersionLister is a Guides that can name every version it has a guide for. With one, the
+// parser reports a functional group whose GS08 names none of them (AK905 2, "functional
+// group version not supported") instead of passing its sets on envelope checks alone: a
+// file edigate cannot check is not a file edigate found valid.
+type VersionLister interface {
+	Versions() []string
+}
+
 // ParseOptions configures a Parser.
 type ParseOptions struct {
-	// Guides supplies the schemas. Nil, or no guide for a set, means envelope checks only
-	// and a flat tree (every segment in the root loop).
+	// Guides supplies the schemas. Nil means envelope checks only and a flat tree (every
+	// segment in the root loop); so does a set without a guide, which is a group error
+	// when Guides is a VersionLister that does not list the group's GS08.
 	Guides Guides
 	// Overrides are companion-guide changes layered on every guide used. An override that
 	// names a loop or segment a guide does not have is ignored for that guide, because a
@@ -34,7 +43,16 @@ type ParseOptions struct {
 	// IK5 "segments in error" finding says how many were left out. 0 means
 	// DefaultMaxErrors; a negative value keeps every error.
 	MaxErrors int
+	// CodeLists sets, per code list, whether a value failing it is an error (the
+	// default), a warning or not checked.
+	CodeLists CodeListPolicy
 }
+
+// Warning codes (Error.Code of FileResult.Warnings); no acknowledgement carries them.
+const (
+	WarnLeadingBlank = "W1" // spaces or tabs before a segment ID
+	WarnCodeList     = "W2" // a value not in a code list whose policy is Warn
+)
 
 // DefaultMaxErrors is the per-transaction-set error cap when ParseOptions.MaxErrors is 0:
 // far more than a 999 reader or a biller can use, small enough to bound memory.
@@ -47,6 +65,9 @@ type FileResult struct {
 	// Errors are findings outside any interchange (data after IEA, a fatal tokenizer
 	// error), reported with Level interchange and a TA1 note code.
 	Errors []Error `json:"errors,omitempty"`
+	// Warnings are findings that do not make the file invalid: blanks before a segment ID
+	// (WarnLeadingBlank), code-list values a CodeListPolicy downgrades (WarnCodeList).
+	Warnings []Error `json:"warnings,omitempty"`
 	// TA1s are the TA1 segments received inside interchanges (before any GS).
 	TA1s []Segment `json:"-"`
 	// Fatal is the tokenizer error that stopped the parse, if any (a *SyntaxError for
@@ -65,6 +86,26 @@ func (f *FileResult) Valid() bool {
 		}
 	}
 	return true
+}
+
+// Findings returns every error of the file, each located (level, segment, position, loop,
+// element, byte offset): file-level ones first, then each interchange's, its groups' and
+// their sets'. It is what every command shows beside what it could read; the file is
+// valid exactly when it is empty and nothing stopped the parse.
+func (f *FileResult) Findings() []Error {
+	out := append([]Error(nil), f.Errors...)
+	for i := range f.Interchanges {
+		ic := &f.Interchanges[i]
+		out = append(out, ic.Errors...)
+		for j := range ic.Groups {
+			g := &ic.Groups[j]
+			out = append(out, g.Errors...)
+			for k := range g.Sets {
+				out = append(out, g.Sets[k].Errors...)
+			}
+		}
+	}
+	return out
 }
 
 // InterchangeResult is one ISA..IEA with what its TA1 needs.
@@ -152,6 +193,7 @@ type Parser struct {
 	groups  int // GS seen in the current interchange
 	sets    int // ST seen in the current group
 	sawGS   bool
+	noGuide bool // the current group's GS08 is not a version opts.Guides lists
 	isaSeen map[string]struct{}
 	gsSeen  map[string]struct{}
 	stSeen  map[string]struct{}

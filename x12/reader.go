@@ -46,6 +46,15 @@ type Reader struct {
 	index  int
 	maxSeg int
 	start  bool // at the very start of the input (BOM allowed)
+
+	blanks  []Blank
+	nBlanks int
+}
+
+// lineTerm reports whether the segment terminator is CR or LF: a terminator found where a
+// segment should start is then a blank line, not an empty segment.
+func (r *Reader) lineTerm() bool {
+	return r.d.Segment == '\r' || r.d.Segment == '\n'
 }
 
 // NewReader returns a Reader with a 64 KiB buffer.
@@ -102,12 +111,36 @@ func (r *Reader) errorf(format string, args ...any) error {
 
 func isSpace(b byte) bool { return b == '\r' || b == '\n' || b == ' ' || b == '\t' }
 
+// Blank is a run of spaces or tabs before a segment ID: read past, and reported as a
+// warning, since a reader that splits on the terminator alone takes it as part of the ID.
+type Blank struct {
+	Offset  int64 // byte offset of the segment ID the blanks precede
+	Segment int   // 1-based ordinal of that segment
+}
+
+// maxBlanks bounds the blanks a Reader keeps; the rest are only counted.
+const maxBlanks = 100
+
+// Blanks returns the leading blanks read so far (at most 100) and how many there were.
+func (r *Reader) Blanks() ([]Blank, int) { return r.blanks, r.nBlanks }
+
 // skipSpace skips line breaks (and blanks) between segments, and a UTF-8 BOM at the start.
+// A terminator that is itself a line break (CR) is not skipped, except as a blank line.
 func (r *Reader) skipSpace() {
+	blank := false
+	defer func() {
+		if blank && r.r < r.w {
+			r.nBlanks++
+			if len(r.blanks) < maxBlanks {
+				r.blanks = append(r.blanks, Blank{Offset: r.Offset(), Segment: r.index + 1})
+			}
+		}
+	}()
 	for {
 		for r.r < r.w {
 			b := r.buf[r.r]
-			if isSpace(b) && (!r.haveD || b != r.d.Segment) {
+			if isSpace(b) && (!r.haveD || b != r.d.Segment || r.lineTerm()) {
+				blank = b == ' ' || b == '\t'
 				r.r++
 				continue
 			}

@@ -61,7 +61,39 @@ type Element struct {
 	// the format varies, so the engine checks the value against the format the qualifier
 	// names: D8 a date CCYYMMDD, RD8 a range CCYYMMDD-CCYYMMDD (IK403 8 when not).
 	FormatQual int
+	// Lists are external code lists or checks the value must pass (a state or province
+	// code, an NPI check digit), beyond Codes. The engine checks them on a present simple
+	// value after its type and length checks, as the ParseOptions.CodeLists policy for each
+	// list's name says (an error by default); the first that fails is reported.
+	Lists []*CodeList
 }
+
+// CodeList is a code list a guide names by its code source but does not print (the
+// states and provinces of code source 22, the ISO 3166 country codes of code source 5),
+// or a check of an identifier's form (the NPI check digit, ZIP code formats). The lists
+// are data beside the guide tables (x12/guides); the engine only calls Check.
+type CodeList struct {
+	Name   string // how a CodeListPolicy names the list: "state", "npi"...
+	Source string // the guide's code source, shown in messages
+	Code   string // the IK403 reported when Check fails: 7 (invalid code value) or 6 (invalid character)
+	// Check reports whether element elem (1-based, present) of seg passes. It sees the
+	// whole segment because a qualifier beside the value says what it is (NM108 XX: an
+	// NPI) or which list applies (N404 for N402 and N403).
+	Check func(seg *Segment, elem int) bool
+}
+
+// Strictness says what a value failing a code list is.
+type Strictness uint8
+
+const (
+	ListError Strictness = iota // an element error (IK4), the set rejected: the default
+	ListWarn                    // a warning (WarnCodeList): the set stays accepted
+	ListOff                     // not checked
+)
+
+// CodeListPolicy sets the strictness per code list name (CodeList.Name), for payers known
+// to send legacy values; a list not named is ListError.
+type CodeListPolicy map[string]Strictness
 
 // SyntaxKind is an X12 syntax note kind (the letter of "P0102", "R0203"...).
 type SyntaxKind uint8

@@ -57,6 +57,25 @@ type Trigger struct {
 	DataElement int `json:"dataElement,omitempty"`
 }
 
+// Locator is the part of an Error a 999 carries, as one comparable string without the
+// message (so without input values): "level code SEG@position loop element".
+func (e Error) Locator() string {
+	s := fmt.Sprintf("%s %s", e.Level, e.Code)
+	if e.Segment != "" {
+		s += " " + e.Segment
+	}
+	if e.Position > 0 {
+		s += fmt.Sprintf("@%d", e.Position)
+	}
+	if e.Loop != "" {
+		s += " " + e.Loop
+	}
+	if e.Element != "" {
+		s += " " + e.Element
+	}
+	return s
+}
+
 func (e Error) Error() string {
 	if e.location() == "" {
 		return fmt.Sprintf("%s %s: %s (code %s)", e.Level, e.Control, e.Message, e.Code)
@@ -185,7 +204,8 @@ type Transaction struct {
 	Guide    *Guide // nil when no guide is known for ST01/ST03
 	Root     *Loop  // the transaction set as a loop tree (ID "ST")
 	Errors   []Error
-	Segments int // number of segments ST..SE inclusive
+	Warnings []Error // code-list values a CodeListPolicy downgrades; the set stays valid
+	Segments int     // number of segments ST..SE inclusive
 }
 
 // Valid reports whether the transaction set has no errors.

@@ -82,7 +82,7 @@ func runAuthAlerts(ctx context.Context, a *app, args []string) int {
 	}
 	remaining := map[string]int{}
 	for _, r := range recs {
-		remaining[r.Payer+"/"+r.Number] = r.Remaining
+		remaining[r.Key().String()] = r.Remaining
 	}
 	return emitList(a, "auth alerts", f.json, auths, "no open authorization alerts",
 		"RAISED (UTC)\tPAYER\tAUTHORIZATION\tALERT\tCLEARED (UTC)", func(al store.Alert) string {

@@ -12,6 +12,7 @@ import (
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -101,12 +102,12 @@ func TestClaimsCLI(t *testing.T) {
 	}
 	// The scrubber's hold is in the holds queue, in words, like the web UI's.
 	code, out, errs = runCmd(t, "", "queue", "list", "--kind", "holds", "--json")
-	var holds []holdItem
+	var holds []queue.Item
 	if err := json.Unmarshal([]byte(out), &holds); code != exitOK || err != nil {
 		t.Fatalf("queue list --kind holds: %d %v %s", code, err, errs)
 	}
-	if len(holds) != 1 || holds[0].Kind != "claim" || holds[0].ID != heldID || !strings.Contains(holds[0].Reason, "time.90834") ||
-		holds[0].Words == "" || holds[0].Action == "" {
+	if len(holds) != 1 || holds[0].Kind != queue.Holds || holds[0].ClaimID != heldID || !strings.Contains(holds[0].Reason, "time.90834") ||
+		holds[0].Message == "" || holds[0].Action == "" {
 		t.Errorf("holds = %+v, want the held claim %s", holds, heldID)
 	}
 	// The held claim's session says why it is not billed, though its state is ready.

@@ -20,13 +20,14 @@ import (
 
 // commonFlags are the flags every store-backed subcommand takes after its name.
 type commonFlags struct {
-	config, data string
-	json         bool
+	config, data, logFormat string
+	json                    bool
 }
 
 func (f *commonFlags) register(fs *flag.FlagSet, withJSON bool) {
 	fs.StringVar(&f.config, "config", "", "configuration file (default: APP_CONFIG, else built-in defaults)")
 	fs.StringVar(&f.data, "data", "", "data directory (default from config: ./edigate-data)")
+	registerLogFormat(fs, &f.logFormat)
 	if withJSON {
 		fs.BoolVar(&f.json, "json", false, "print JSON")
 	}
@@ -52,18 +53,20 @@ func (e *cliEnv) pipeline() *pipeline.Pipeline {
 func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, int) {
 	cfg, err := config.Load(f.config)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, exitUsage
+		return nil, configLoadFailed(a, name, err)
 	}
 	if f.data != "" {
 		cfg.DataDir = f.data
+	}
+	if code, ok := applyLogFormat(a, name, cfg, f.logFormat); !ok {
+		return nil, code
 	}
 	rules, err := claims.NewAuthRules(cfg.Payers)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return nil, exitUsage
 	}
-	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format).With().Str("cmd", name).Logger()
+	log := logging.NewCLI(a.stderr, name, cfg.Log.Level, cfg.Log.Format)
 	db, err := store.OpenConfig(ctx, cfg, store.Options{})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
@@ -73,6 +76,26 @@ func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, 
 }
 
 func (e *cliEnv) Close() { e.db.Close() }
+
+// registerLogFormat adds --log-format: a command prints its results on stdout and only
+// warnings and errors on stderr, in words unless this (or log.format) says json.
+func registerLogFormat(fs *flag.FlagSet, v *string) {
+	fs.StringVar(v, "log-format", "", "log lines on stderr: json, console (words) or auto (default: log.format)")
+}
+
+// applyLogFormat puts --log-format over log.format; ok is false (after saying why) for a
+// value that is not one of them.
+func applyLogFormat(a *app, name string, cfg *config.Config, format string) (int, bool) {
+	switch format {
+	case "":
+	case "json", "console", "auto":
+		cfg.Log.Format = format
+	default:
+		fmt.Fprintf(a.stderr, "edigate %s: --log-format %q is not json, console or auto\n", name, format)
+		return exitUsage, false
+	}
+	return exitOK, true
+}
 
 // emitJSON prints v as indented JSON.
 func emitJSON(a *app, name string, v any) int {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"os"
@@ -15,17 +13,14 @@ import (
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/daemon"
 	"github.com/edigate/edigate/internal/logging"
-	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/sim"
-	"github.com/edigate/edigate/internal/web"
-	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/x12/guides"
 )
 
 // daemonFlags are the flags `run` and `demo` share.
 type daemonFlags struct {
-	config, data, simRules string
-	once                   bool
+	config, data, simRules, logFormat string
+	once                              bool
 }
 
 func (f *daemonFlags) register(fs *flag.FlagSet, rulesUsage string) {
@@ -33,6 +28,7 @@ func (f *daemonFlags) register(fs *flag.FlagSet, rulesUsage string) {
 	fs.StringVar(&f.data, "data", "", "data directory (default from config: ./edigate-data)")
 	fs.StringVar(&f.simRules, "sim-rules", "", rulesUsage)
 	fs.BoolVar(&f.once, "once", false, "run every step once, in order, and exit")
+	registerLogFormat(fs, &f.logFormat)
 }
 
 // loadDaemonConfig parses args and loads the configuration and simulator rules they name.
@@ -42,11 +38,13 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 	}
 	cfg, err := config.Load(f.config)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
-		return nil, nil, exitUsage
+		return nil, nil, configLoadFailed(a, name, err)
 	}
 	if f.data != "" {
 		cfg.DataDir = f.data
+	}
+	if code, ok := applyLogFormat(a, name, cfg, f.logFormat); !ok {
+		return nil, nil, code
 	}
 	var rules *sim.Rules
 	if f.simRules != "" {
@@ -60,40 +58,26 @@ func loadDaemonConfig(a *app, name string, fs *flag.FlagSet, f *daemonFlags, arg
 	return cfg, rules, exitOK
 }
 
-// startDaemon builds the daemon and wires the steps whose packages it does not import.
+// startDaemon builds the daemon and, unless it runs once, the web UI it serves.
 func startDaemon(ctx context.Context, a *app, cfg *config.Config, rules *sim.Rules, demo, once bool) (*daemon.Daemon, error) {
 	log := logging.New(a.stderr, cfg.Log.Level, cfg.Log.Format)
+	if once {
+		// One pass is a command like any other: its results, then warnings and errors only.
+		name := "run"
+		if demo {
+			name = "demo"
+		}
+		log = logging.NewCLI(a.stderr, name, cfg.Log.Level, cfg.Log.Format)
+	}
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Log: log, Demo: demo, SimRules: rules, Out: a.stdout})
 	if err != nil {
 		return nil, err
 	}
-	wireSteps(d)
 	if cfg.Web.Listen != "" && !once {
-		users, err := web.UsersFromEnv(os.LookupEnv)
-		if err != nil {
+		if err := d.ServeWeb(os.LookupEnv); err != nil {
 			d.Close()
 			return nil, err
 		}
-		if len(users) == 0 {
-			// No biller accounts configured: a one-time admin password for this run, shown
-			// on the console (not in the log), so the demo's web UI can be opened at once.
-			var b [9]byte
-			_, _ = rand.Read(b[:])
-			pw := base64.RawURLEncoding.EncodeToString(b[:])
-			if err := users.Add("admin", pw); err != nil {
-				d.Close()
-				return nil, err
-			}
-			fmt.Fprintf(a.stdout, "web UI login (this run only; set %s or %s to keep one): admin / %s\n", web.EnvPassword, web.EnvUsers, pw)
-		}
-		deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, func() []scheduler.JobStatus { return d.Status().Jobs },
-			func() []scheduler.Health { return d.Status().Clearinghouses }, log)
-		deps.Appeals = d.Pipeline
-		// Resolving from the web builds corrected claims exactly as `edigate queue resolve` does.
-		for kind, q := range web.RemitQueues(pipeline.Queues{Pipeline: d.Pipeline}) {
-			deps.Queues[kind] = q
-		}
-		d.Web = web.New(deps)
 	}
 	return d, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/edigate/edigate/eligibility"
@@ -89,42 +88,32 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 		}
 		chg = &v
 	}
-	p := x12.NewParser(in, x12.ParseOptions{Guides: guides.Registry})
+	rs, findings, err := eligibility.Read271(ctx, in, x12.ParseOptions{Guides: guides.Registry})
+	code = exitOK
+	if err != nil {
+		fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: %v\n", fs.Arg(0), err)
+		if !errors.Is(err, eligibility.ErrInvalid) {
+			return exitUsage
+		}
+		// The verdict of x12 validate: invalid. The answers read are still shown.
+		code = exitInvalid
+	}
 	out := []parseOut{}
-	sets := 0
-	for {
-		tx, err := p.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	for _, res := range rs {
+		o := parseOut{Result: res}
+		if chg != nil {
+			e := eligibility.EstimateResponsibility(res, *chg)
+			o.Estimate = &e
 		}
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: %v\n", fs.Arg(0), err)
-			return exitInvalid
-		}
-		if tx.Set != "271" {
-			continue
-		}
-		sets++
-		rs, err := eligibility.Map271(tx)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: %v\n", fs.Arg(0), err)
-			return exitInvalid
-		}
-		for _, res := range rs {
-			o := parseOut{Result: res}
-			if chg != nil {
-				e := eligibility.EstimateResponsibility(res, *chg)
-				o.Estimate = &e
-			}
-			out = append(out, o)
-		}
+		out = append(out, o)
 	}
-	if res := p.Result(); res.Fatal != nil || sets == 0 {
-		fmt.Fprintf(a.stderr, "edigate eligibility parse: %s: no readable 271 (%v)\n", fs.Arg(0), res.Fatal)
-		return exitInvalid
-	}
+	// The output keeps its shape (a list of answers); the errors, located, go to stderr.
+	printLocated(a.stderr, findings)
 	if *asJSON {
-		return emitJSON(a, "eligibility", out)
+		if c := emitJSON(a, "eligibility", out); c != exitOK {
+			return c
+		}
+		return code
 	}
 	for _, o := range out {
 		status := "inactive"
@@ -152,7 +141,7 @@ func runEligibilityParse(ctx context.Context, a *app, args []string) int {
 		}
 		fmt.Fprintln(a.stdout)
 	}
-	return exitOK
+	return code
 }
 
 func runEligibilityApply(ctx context.Context, a *app, args []string) int {

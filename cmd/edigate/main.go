@@ -55,6 +55,8 @@ func commands() []command {
 		{"sessions", "stored sessions and their history", runSessions},
 		{"auth", "prior authorizations and their alerts", runAuth},
 		{"responses", "downloaded response files that could not be applied, with the reason", runResponses},
+		{"config", "check a configuration: every problem with its line, the effective values", runConfig},
+		{"init", "write a commented starter configuration for one practice, payer and clearinghouse", runInit},
 	}
 }
 

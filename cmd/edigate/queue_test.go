@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -48,15 +49,67 @@ func TestQueueAppealFlow(t *testing.T) {
 		!strings.Contains(out, "Member ID: MEMBER003") || !strings.Contains(out, "adjudicated on 2024-12-01") {
 		t.Errorf("letter: %d %s %s", code, out, stderr)
 	}
-	if code, _, stderr := runCmd(t, "", "queue", "resolve", d, fmt.Sprint(items[0].ID), "--outcome", "appeal_sent"); code != exitOK {
+	id := fmt.Sprint(items[0].ID)
+	// The denial is assigned and noted; the list shows who has it and the latest note.
+	for _, args := range [][]string{
+		{"queue", "assign", d, "--who", "lee", id, "kim"},
+		{"queue", "note", d, "--who", "kim", id, "asked", "the", "practice", "for", "the", "auth", "record"},
+	} {
+		if code, _, stderr := runCmd(t, "", args...); code != exitOK {
+			t.Fatalf("%v: %d %s", args, code, stderr)
+		}
+	}
+	_, out, _ = runCmd(t, "", "queue", "list", d, "--kind", "denials")
+	if !strings.Contains(out, "ASSIGNEE") || !strings.Contains(out, "LATEST NOTE") || !strings.Contains(out, "kim: asked the practice for the auth record") {
+		t.Errorf("queue list text:\n%s", out)
+	}
+	// Unknown queues and outcomes are errors that say the valid ones.
+	for _, args := range [][]string{
+		{"queue", "list", d, "--kind", "denial"},
+		{"queue", "resolve", d, id, "--outcome", "appealed"},
+	} {
+		code, _, stderr := runCmd(t, "", args...)
+		if code != exitUsage || (!strings.Contains(stderr, "holds, rejections, denials, appeals, follow-up, review") &&
+			!strings.Contains(stderr, "resubmitted, appeal_sent, written_off, appeal_won, appeal_lost, no_action")) {
+			t.Errorf("%v: exit %d %s", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runCmd(t, "", "queue", "resolve", d, id, "--outcome", "appeal_sent", "--who", "kim", "--note", "faxed"); code != exitOK {
 		t.Fatalf("resolve: %s", stderr)
 	}
-	if code, _, _ := runCmd(t, "", "queue", "resolve", d, fmt.Sprint(items[0].ID), "--outcome", "appeal_sent"); code != exitInvalid {
+	if code, _, _ := runCmd(t, "", "queue", "resolve", d, id, "--outcome", "appeal_sent"); code != exitInvalid {
 		t.Errorf("resolving twice: exit %d", code)
 	}
+	if code, _, _ := runCmd(t, "", "queue", "note", d, id, "late"); code != exitInvalid {
+		t.Errorf("noting a resolved item: exit %d", code)
+	}
+	// The appeal the denial became keeps its assignee and notes.
 	_, out, _ = runCmd(t, "", "queue", "list", d, "--kind", "appeals", "--json")
-	if !strings.Contains(out, `"claim_id": "PCN3001"`) {
-		t.Errorf("appeals: %s", out)
+	var appeals []store.QueueItem
+	if err := json.Unmarshal([]byte(out), &appeals); err != nil || len(appeals) != 1 {
+		t.Fatalf("appeals: %s %v", out, err)
+	}
+	var thread []string
+	for _, e := range appeals[0].Thread {
+		thread = append(thread, fmt.Sprintf("%s %s %s %d", e.Who, e.What, e.Text, e.From))
+	}
+	want := []string{"lee assign kim " + id, "kim note asked the practice for the auth record " + id, "kim note faxed " + id, "kim resolve appeal_sent " + id}
+	if ap := appeals[0]; ap.ClaimID != "PCN3001" || ap.Assignee != "kim" || strings.Join(thread, "|") != strings.Join(want, "|") {
+		t.Errorf("appeal = %+v\nthread %q", ap, thread)
+	}
+	_, out, _ = runCmd(t, "", "queue", "list", d, "--kind", "appeals")
+	if !strings.Contains(out, "kim: faxed") {
+		t.Errorf("appeals text:\n%s", out)
+	}
+	// queue show prints the appeal's whole thread, the denial's entries marked as its.
+	code, out, stderr = runCmd(t, "", "queue", "show", d, fmt.Sprint(appeals[0].ID))
+	if code != exitOK || !strings.Contains(out, "Appeals item "+fmt.Sprint(appeals[0].ID)+": claim PCN3001, open") ||
+		!strings.Contains(out, "assignee: kim") || !regexp.MustCompile(`lee\s+assign\s+kim\s+`+id).MatchString(out) ||
+		!regexp.MustCompile(`kim\s+resolve\s+appeal_sent\s+`+id).MatchString(out) {
+		t.Errorf("queue show: %d %s\n%s", code, stderr, out)
+	}
+	if code, _, _ := runCmd(t, "", "queue", "show", d, "999"); code != exitInvalid {
+		t.Errorf("queue show unknown: exit %d", code)
 	}
 	_, out, _ = runCmd(t, "", "report", "denials", d, "--by", "carc", "--json")
 	if !strings.Contains(out, `"key": "CO-197"`) || !strings.Contains(out, `"denied_amount": "150.00"`) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/ack"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -29,10 +30,12 @@ type remitParseJSON struct {
 	Claims   []remit.ClaimStatus `json:"claims,omitempty"`
 	Groups   []*ack.Ack999       `json:"groups,omitempty"`
 	TA1      []ack.TA1           `json:"ta1,omitempty"`
+	// Errors are every finding, located; the file is valid when there is none.
+	Errors []jsonError `json:"errors,omitempty"`
 }
 
 func runRemitParse(ctx context.Context, a *app, args []string) int {
-	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file\ncannot be read as a response or a payment in it does not balance.")
+	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file is not\nvalid (the verdict of x12 validate), not a response, or a payment in it does not balance:\nwhat could be read is still printed, followed by every error with where it is.")
 	jsonOut := fs.Bool("json", false, "print JSON")
 	cfgPath := fs.String("config", "", "configuration file for payer denial maps and appeal windows (default: APP_CONFIG, else built-in defaults)")
 	in, _, code := parseFileArg(a, "remit parse", fs, args)
@@ -45,7 +48,8 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		return exitUsage
 	}
-	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers)})
+	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.Payers), CodeLists: cfg.CodeListPolicy()})
+	code = exitOK
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		var other *remit.NotResponseError
@@ -54,16 +58,14 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 				fmt.Fprintf(a.stderr, "edigate remit parse: %s\n", hint)
 			}
 		}
-		if errors.Is(err, remit.ErrInvalid) {
-			return exitInvalid
+		if !errors.Is(err, remit.ErrInvalid) || d == nil {
+			return exitUsage
 		}
-		return exitUsage
+		// The same verdict as x12 validate: invalid. What could be read is still shown,
+		// with every finding located.
+		code = exitInvalid
 	}
-	if n := len(d.Findings); n > 0 {
-		// Counts only: findings may quote member ids and names.
-		fmt.Fprintf(a.stderr, "edigate remit parse: %d guide finding(s); read anyway (see 'edigate x12 validate')\n", n)
-	}
-	out := remitParseJSON{Groups: d.Acks, TA1: d.TA1s}
+	out := remitParseJSON{Groups: d.Acks, TA1: d.TA1s, Errors: toJSONErrors(d.Findings, true)}
 	if d.Remittance != nil {
 		out.Payments = d.Remittance.Payments
 	}
@@ -77,10 +79,11 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 			return exitUsage
 		}
-	} else {
-		printRemit(a.stdout, &out)
+		return max(code, unbalancedExit(a, out.Payments))
 	}
-	return unbalancedExit(a, out.Payments)
+	printRemit(a.stdout, &out)
+	printLocated(a.stdout, d.Findings)
+	return max(code, unbalancedExit(a, out.Payments))
 }
 
 // unbalancedExit is exitInvalid when a payment does not balance (printed all the same).
@@ -96,6 +99,18 @@ func unbalancedExit(a *app, payments []remit.Payment) int {
 	}
 	fmt.Fprintf(a.stderr, "edigate remit parse: %d payment(s) do not balance\n", n)
 	return exitInvalid
+}
+
+// printLocated lists a read-only command's findings after what it could read, each with
+// where it is (segment, position, loop, element, byte offset) and its 999/TA1 code.
+func printLocated(w io.Writer, errs []x12.Error) {
+	if len(errs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%d error(s):\n", len(errs))
+	for _, e := range errs {
+		fmt.Fprintf(w, "  %s (byte %d)\n", e.Error(), e.Offset)
+	}
 }
 
 // otherSetHints points from a transaction set remit parse does not read to the command that does.

@@ -16,6 +16,7 @@ import (
 	"github.com/edigate/edigate/internal/intake"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/store/storetest"
+	"github.com/edigate/edigate/queue"
 )
 
 func cli(t *testing.T, args ...string) (string, string, int) {
@@ -121,10 +122,23 @@ func TestAuthCLI(t *testing.T) {
 	}
 	// The session held for lack of units is in the holds queue; the text listing has a header.
 	out, _, code = cli(t, "queue", "list", "--kind", "holds", "--data", dir, "--json")
-	var holds []holdItem
+	var holds []queue.Item
 	if err := json.Unmarshal([]byte(out), &holds); err != nil || code != exitOK || len(holds) != 1 ||
-		holds[0].Kind != "session" || holds[0].ID != "S-3" || holds[0].Reason != "auth_exhausted" {
+		holds[0].Kind != queue.Holds || holds[0].SessionID != "S-3" || holds[0].Reason != "auth_exhausted" {
 		t.Fatalf("holds = %s (%v)", out, err)
+	}
+	// A hold is assigned by its key, as the web UI does; the holds list shows it.
+	if _, errs, code := cli(t, "queue", "assign", "--data", dir, "--who", "lee", "session-S-3", "kim"); code != exitOK {
+		t.Fatalf("assign a hold: %d %s", code, errs)
+	}
+	if _, _, code := cli(t, "queue", "assign", "--data", dir, "session-S-1", "kim"); code != exitInvalid {
+		t.Errorf("assigning a session not held: exit %d", code)
+	}
+	out, _, _ = cli(t, "queue", "list", "--kind", "holds", "--data", dir, "--json")
+	holds = nil
+	if err := json.Unmarshal([]byte(out), &holds); err != nil || len(holds) != 1 || holds[0].Assignee != "kim" || len(holds[0].Thread) != 1 ||
+		holds[0].Thread[0].Who != "lee" {
+		t.Fatalf("holds after assign = %s (%v)", out, err)
 	}
 	out, _, _ = cli(t, "queue", "list", "--data", dir)
 	if !strings.HasPrefix(out, "ID") || !strings.Contains(out, "1 held session(s) or claim(s)") {

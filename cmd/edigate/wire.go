@@ -11,13 +11,8 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/fixtures"
-	"github.com/edigate/edigate/internal/daemon"
 	"github.com/edigate/edigate/internal/sim"
 )
-
-// wireSteps adds to the daemon the steps and response handlers of the domain packages.
-func wireSteps(d *daemon.Daemon) {
-}
 
 // demoRules are the simulator's scenarios for the demo batch's members.
 func demoRules() (sim.Rules, error) {

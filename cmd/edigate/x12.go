@@ -42,6 +42,7 @@ type jsonError struct {
 	Element  string    `json:"element,omitempty"`
 	Code     string    `json:"code"`
 	Message  string    `json:"message"`
+	Offset   int64     `json:"offset,omitempty"` // byte offset in the file
 }
 
 type jsonTransaction struct {
@@ -57,12 +58,15 @@ type jsonFile struct {
 	Valid        bool              `json:"valid"`
 	Transactions []jsonTransaction `json:"transactions"`
 	Errors       []jsonError       `json:"errors"`
+	// Warnings do not make the file invalid: blanks before a segment ID, code-list
+	// values a payer's policy downgrades.
+	Warnings []jsonError `json:"warnings,omitempty"`
 }
 
 func toJSONErrors(errs []x12.Error, withLevel bool) []jsonError {
 	out := make([]jsonError, 0, len(errs))
 	for _, e := range errs {
-		je := jsonError{Segment: e.Segment, Position: e.Position, Loop: e.Loop, Element: e.Element, Code: e.Code, Message: e.Message}
+		je := jsonError{Segment: e.Segment, Position: e.Position, Loop: e.Loop, Element: e.Element, Code: e.Code, Message: e.Message, Offset: e.Offset}
 		if withLevel {
 			je.Level = e.Level
 		}
@@ -86,10 +90,8 @@ func report(name string, res *x12.FileResult) jsonFile {
 		}
 	}
 	f.Errors = toJSONErrors(env, true)
-	if len(res.Interchanges) == 0 && len(f.Errors) == 0 {
-		// An empty file (or one of blank lines) is not a valid X12 file.
-		f.Valid = false
-		f.Errors = append(f.Errors, jsonError{Level: x12.LevelInterchange, Code: x12.TA1PrematureEOF, Message: "no interchange (ISA) in the file"})
+	if len(res.Warnings) > 0 {
+		f.Warnings = toJSONErrors(res.Warnings, true)
 	}
 	return f
 }
@@ -100,6 +102,7 @@ func runX12Validate(ctx context.Context, a *app, args []string) int {
 			"guides, loops, segments and elements. Exit 0 when every file is valid, 1 otherwise,\n"+
 			"2 when a file cannot be read. FILE - reads standard input.")
 	asJSON := fs.Bool("json", false, "print one JSON object per file")
+	envOnly := fs.Bool("envelope-only", false, "check only the envelopes (ISA/GS/ST counts and control numbers), whatever the version;\nwithout it a group whose GS08 names no guide edigate has is an error")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -110,7 +113,11 @@ func runX12Validate(ctx context.Context, a *app, args []string) int {
 	code := exitOK
 	enc := json.NewEncoder(a.stdout)
 	for _, name := range fs.Args() {
-		res, err := validateFile(ctx, a, name)
+		var g x12.Guides = guides.Registry
+		if *envOnly {
+			g = nil
+		}
+		res, err := validateFile(ctx, a, name, g)
 		if err != nil {
 			fmt.Fprintf(a.stderr, "edigate x12 validate: %v\n", err)
 			code = exitUsage
@@ -132,13 +139,13 @@ func runX12Validate(ctx context.Context, a *app, args []string) int {
 	return code
 }
 
-func validateFile(ctx context.Context, a *app, name string) (*x12.FileResult, error) {
+func validateFile(ctx context.Context, a *app, name string, g x12.Guides) (*x12.FileResult, error) {
 	f, err := openInput(a, name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	res, err := x12.Validate(ctx, f, x12.ParseOptions{Guides: guides.Registry})
+	res, err := x12.Validate(ctx, f, x12.ParseOptions{Guides: g})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -161,6 +168,9 @@ func printReport(w io.Writer, res *x12.FileResult, rep jsonFile) {
 		for _, e := range res.Errors {
 			fmt.Fprintf(w, "  file: %s (code %s)\n", e.Message, e.Code)
 		}
+	}
+	for _, e := range res.Warnings {
+		fmt.Fprintf(w, "  warning: %s (code %s)\n", e.Message, e.Code)
 	}
 	for _, ic := range res.Interchanges {
 		for _, e := range ic.Errors {
@@ -275,7 +285,8 @@ type jsonTree struct {
 func runX12JSON(ctx context.Context, a *app, args []string) int {
 	fs := newFlags(a, "x12 json", "FILE",
 		"Print each transaction set of FILE as its loop tree in JSON (one object per line and\n"+
-			"set, with its envelope and findings). The output holds the file's data, PHI included.")
+			"set, with its envelope and findings). The output holds the file's data, PHI included.\n"+
+			"Exit 1 when the file is not valid (the verdict of x12 validate); the trees are printed.")
 	f, name, code := parseFileArg(a, "x12 json", fs, args)
 	if f == nil {
 		return code
@@ -302,6 +313,11 @@ func runX12JSON(ctx context.Context, a *app, args []string) int {
 	}
 	if res.Fatal != nil || len(res.Interchanges) == 0 {
 		fmt.Fprintf(a.stderr, "edigate x12 json: %s: %v\n", name, fatalOrEmpty(res))
+		return exitInvalid
+	}
+	if !res.Valid() {
+		// The verdict of x12 validate; the trees and their findings are printed above.
+		fmt.Fprintf(a.stderr, "edigate x12 json: %s: not valid (%d finding(s))\n", name, len(res.Findings()))
 		return exitInvalid
 	}
 	return exitOK

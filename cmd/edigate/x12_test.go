@@ -219,3 +219,23 @@ func TestX12ValidateNoDoubledPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestX12ValidateEnvelopeOnly: a 005010X222A2 file (no HIPAA guide) is invalid with the
+// supported versions named, and valid with --envelope-only.
+func TestX12ValidateEnvelopeOnly(t *testing.T) {
+	b, err := os.ReadFile(fx + "837p-two-sets.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "x222a2.x12")
+	if err := os.WriteFile(name, bytes.ReplaceAll(b, []byte("005010X222A1"), []byte("005010X222A2")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCmd(t, "", "x12", "validate", name)
+	if code != exitInvalid || !strings.Contains(out, "supported versions: ") || !strings.Contains(out, "(code 2)") {
+		t.Fatalf("exit %d, out %s", code, out)
+	}
+	if code, out, _ := runCmd(t, "", "x12", "validate", "--envelope-only", name); code != exitOK {
+		t.Fatalf("--envelope-only: exit %d, out %s", code, out)
+	}
+}

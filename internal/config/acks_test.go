@@ -38,6 +38,19 @@ func TestAcksExpectedForDefault(t *testing.T) {
 	}
 }
 
+// loadYAML loads a configuration of one simulator clearinghouse "ch", with more of its
+// keys (indented under it), and the rest of the file.
+func loadYAML(t *testing.T, chKeys, rest string) (*Config, error) {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "c.yml")
+	body := "clearinghouses:\n  - id: ch\n    simulator: true\n    after_download: delete\n    rename: posix\n" +
+		"    isa: {usage: T, sender_id: ME, receiver_id: THEM}\n" + chKeys + rest
+	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return Load(f)
+}
+
 func TestAcksExpectedForValidation(t *testing.T) {
 	cases := []struct {
 		name, yaml, want string
@@ -48,14 +61,7 @@ func TestAcksExpectedForValidation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f := filepath.Join(t.TempDir(), "c.yml")
-			body := "clearinghouses:\n  - id: ch\n    simulator: true\n    after_download: delete\n    rename: posix\n" +
-				"    isa: {usage: T, sender_id: ME, receiver_id: THEM}\n    acks_expected_for: " + c.yaml + "\n" +
-				"payers: []\n"
-			if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cfg, err := Load(f)
+			cfg, err := loadYAML(t, "    acks_expected_for: "+c.yaml+"\n", "payers: []\n")
 			if c.want == "" {
 				if err != nil {
 					t.Fatal(err)

@@ -7,13 +7,14 @@ package config
 import (
 	"embed"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/moov-io/base"
 	moovconfig "github.com/moov-io/base/config"
 	"github.com/moov-io/base/log"
+
+	"github.com/edigate/edigate/x12"
+	"github.com/edigate/edigate/x12/guides"
 )
 
 //go:embed configs/config.default.yml
@@ -32,7 +33,27 @@ type Config struct {
 	Practices      []Practice      `mapstructure:"practices" yaml:"practices"`
 	Payers         []Payer         `mapstructure:"payers" yaml:"payers"`
 	Clearinghouses []Clearinghouse `mapstructure:"clearinghouses" yaml:"clearinghouses"`
+	// CodeLists sets how received files are held to the code lists the guides name (state,
+	// postal-code, country, npi, tax-id): error (the default), warning or off, for
+	// trading partners known to send legacy values.
+	CodeLists map[string]string `mapstructure:"code_lists" yaml:"code_lists"`
 }
+
+// CodeListPolicy is CodeLists as the parser takes it; Validate has checked the values.
+func (c *Config) CodeListPolicy() x12.CodeListPolicy {
+	if len(c.CodeLists) == 0 {
+		return nil
+	}
+	p := x12.CodeListPolicy{}
+	for name, v := range c.CodeLists {
+		if s, ok := strictness[v]; ok {
+			p[name] = s
+		}
+	}
+	return p
+}
+
+var strictness = map[string]x12.Strictness{"error": x12.ListError, "warning": x12.ListWarn, "off": x12.ListOff}
 
 type Log struct {
 	Level  string `mapstructure:"level" yaml:"level"`   // debug, info, warn, error
@@ -135,6 +156,11 @@ type Payer struct {
 	EligibilityFreshDays   int          `mapstructure:"eligibility_fresh_days" yaml:"eligibility_fresh_days"`
 	ServiceTypes           []string     `mapstructure:"service_types" yaml:"service_types"` // 270 EQ01 values
 	Enrollment             []Enrollment `mapstructure:"enrollment" yaml:"enrollment"`
+	// EnrollmentUnlisted says what a non-empty enrollment list means for an NPI it leaves
+	// out: billing (default: an unlisted billing NPI holds the claim, an unlisted rendering
+	// NPI does not), hold (any unlisted NPI holds) or allow (none does; only NPIs listed
+	// with a status other than active hold).
+	EnrollmentUnlisted string `mapstructure:"enrollment_unlisted" yaml:"enrollment_unlisted"`
 	// CarveOutPayerID, when set, is the BH organization claims must go to instead.
 	CarveOutPayerID string            `mapstructure:"carve_out_payer_id" yaml:"carve_out_payer_id"`
 	Overrides       []GuideOverride   `mapstructure:"overrides" yaml:"overrides"`
@@ -197,6 +223,9 @@ type Clearinghouse struct {
 // sets edigate has always expected a 999 for, less the 270.
 var DefaultAcksExpectedFor = []string{"837", "276"}
 
+// enrollmentUnlisted are the values payers[].enrollment_unlisted accepts ("" is billing).
+var enrollmentUnlisted = map[string]bool{"": true, "billing": true, "hold": true, "allow": true}
+
 // ackSets are the values acks_expected_for accepts: the sets edigate uploads, or none.
 var ackSets = map[string]bool{"837": true, "270": true, "276": true, "none": true}
 
@@ -250,25 +279,18 @@ type ISA struct {
 }
 
 // Load returns the defaults, with the YAML file named by path (or by APP_CONFIG when path
-// is "") and APP_CONFIG_SECRETS merged on top, then EDIGATE_* overrides, then validation.
+// is "") and APP_CONFIG_SECRETS merged on top, then EDIGATE_* overrides and the payer
+// defaults, then validation. Every problem names its key and, when the file sets it, the
+// file and line (Problems lists them).
 func Load(path string) (*Config, error) {
-	if path != "" {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("config: %w", err)
-		}
-		// moov-io/base/config reads the file named by APP_CONFIG; --config is the same thing.
-		os.Setenv(moovconfig.APP_CONFIG, path)
-	}
-	var cfg Config
-	svc := moovconfig.NewService(log.NewNopLogger())
-	if err := svc.LoadFromFS(&cfg, defaults); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	applyEnv(&cfg, os.LookupEnv)
-	if err := cfg.Validate(); err != nil {
+	c, err := Check(path)
+	if err != nil {
 		return nil, err
 	}
-	return &cfg, nil
+	if err := problemList(c.Problems); err != nil {
+		return nil, err
+	}
+	return c.Config, nil
 }
 
 // Default returns the built-in configuration (the demo practice, payers and simulator).
@@ -301,9 +323,13 @@ func applyEnv(cfg *Config, lookup func(string) (string, bool)) {
 
 // Validate checks every key and names the bad ones (all of them, moov-io/base error-list style).
 func (c *Config) Validate() error {
-	var errs base.ErrorList
+	return problemList(c.problems())
+}
+
+func (c *Config) problems() []*Problem {
+	var errs []*Problem
 	bad := func(key, format string, args ...any) {
-		errs.Add(fmt.Errorf("config %s: %s", key, fmt.Sprintf(format, args...)))
+		errs = append(errs, &Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("data_dir", "must not be empty")
@@ -335,6 +361,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Claims.MaxClaimsPerSet < 1 || c.Claims.MaxClaimsPerSet > 5000 {
 		bad("claims.max_claims_per_set", "%d is outside 1..5000", c.Claims.MaxClaimsPerSet)
+	}
+	for name, v := range c.CodeLists {
+		if !guides.IsCodeList(name) {
+			bad("code_lists."+name, "no such code list (%s)", strings.Join(guides.CodeListNames(), ", "))
+		}
+		if _, ok := strictness[v]; !ok {
+			bad("code_lists."+name, "%q is not error, warning or off", v)
+		}
 	}
 	chs := map[string]bool{}
 	for i, ch := range c.Clearinghouses {
@@ -397,36 +431,25 @@ func (c *Config) Validate() error {
 			bad(key+".id", "%q is used twice", p.ID)
 		}
 		payers[p.ID] = true
-		if p.PayerID == "" {
-			bad(key+".payer_id", "must not be empty")
-		}
 		if !chs[p.Clearinghouse] {
 			bad(key+".clearinghouse", "%q is not a configured clearinghouse", p.Clearinghouse)
 		}
 		if p.ClaimFilingIndicator == "" {
 			bad(key+".claim_filing_indicator", "must not be empty")
 		}
+		if strings.Contains(p.ID, "/") {
+			bad(key+".id", "%q must not contain / (authorizations are keyed payer/number)", p.ID)
+		}
+		if !enrollmentUnlisted[p.EnrollmentUnlisted] {
+			bad(key+".enrollment_unlisted", "%q is not billing, hold or allow", p.EnrollmentUnlisted)
+		}
 	}
 	for i, pr := range c.Practices {
-		key := fmt.Sprintf("practices[%d]", i)
 		if pr.ID == "" {
-			bad(key+".id", "must not be empty")
-		}
-		if len(pr.NPI) != 10 {
-			bad(key+".npi", "must be 10 digits")
-		}
-		if len(pr.TaxID) != 9 {
-			bad(key+".tax_id", "must be 9 digits")
-		}
-		for j, pv := range pr.Providers {
-			if len(pv.NPI) != 10 {
-				bad(fmt.Sprintf("%s.providers[%d].npi", key, j), "must be 10 digits")
-			}
+			bad(fmt.Sprintf("practices[%d].id", i), "must not be empty")
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
+	c.identifierProblems(bad)
 	return errs
 }
 

@@ -248,7 +248,7 @@ func (d *Daemon) upload(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, d.saveHealth(ctx))...)
 }
 
 func (d *Daemon) download(ctx context.Context) error {
@@ -258,7 +258,7 @@ func (d *Daemon) download(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, d.saveHealth(ctx))...)
 }
 
 // housekeeping folds SQLite's write-ahead log back into the database file.
@@ -359,7 +359,8 @@ type Status struct {
 	Clearinghouses []scheduler.Health    `json:"clearinghouses"`
 }
 
-// Status reports the jobs and the clearinghouse exchanges.
+// Status reports the jobs and the clearinghouse exchanges, as last recorded in the store
+// (by this daemon, an earlier `run --once` or another instance).
 func (d *Daemon) Status() Status {
-	return Status{Jobs: d.Runner.Status(), Clearinghouses: d.Failures.Health()}
+	return Status{Jobs: d.Runner.Status(), Clearinghouses: d.exchangeHealth()}
 }

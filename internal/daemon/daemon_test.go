@@ -103,3 +103,37 @@ func TestEligibilityCycleThroughSimulator(t *testing.T) {
 	}
 	_ = filepath.Join
 }
+
+// /jobs shows each scheduled job's spec and next run, the daemon's steps all scheduled.
+func TestAdminJobsNextRun(t *testing.T) {
+	cfg := config.Default()
+	cfg.Admin.Listen = "127.0.0.1:0"
+	d := newTestDaemon(t, cfg, nil)
+	if err := d.register(true); err != nil {
+		t.Fatal(err)
+	}
+	adm, err := d.startAdmin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adm.Shutdown()
+	code, body := getAdmin(t, adm.BindAddr(), "/jobs")
+	var s struct {
+		Jobs []struct {
+			Name    string    `json:"name"`
+			Spec    string    `json:"spec"`
+			NextRun time.Time `json:"next_run"`
+		} `json:"jobs"`
+	}
+	if err := json.Unmarshal([]byte(body), &s); code != 200 || err != nil {
+		t.Fatalf("/jobs: %d %v %s", code, err, body)
+	}
+	if len(s.Jobs) != len(d.Steps()) {
+		t.Fatalf("/jobs lists %d jobs, the daemon has %d steps", len(s.Jobs), len(d.Steps()))
+	}
+	for _, j := range s.Jobs {
+		if j.Spec == "" || j.NextRun.IsZero() || j.NextRun.Before(time.Now().Add(-time.Minute)) {
+			t.Errorf("job %s: spec %q next run %v", j.Name, j.Spec, j.NextRun)
+		}
+	}
+}

@@ -1,30 +1,19 @@
 package daemon
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
-	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
 )
 
 // An outbound file with no envelope does not stop the upload job: it moves to
 // outbound/<ch>/rejected/ beside its reason, and /alerts shows it once.
 func TestUploadStepRejectsBadOutboundFile(t *testing.T) {
-	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	d, err := New(ctx, Options{Config: cfg, Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	ch := cfg.Clearinghouses[0].ID
+	d := quietDaemon(t, nil)
+	ch := d.cfg.Clearinghouses[0].ID
 	dir := d.Pipeline.OutboundDir(ch)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)

@@ -126,7 +126,7 @@ func snap(t testing.TB, dir string) snapshot {
 		t.Fatal(err)
 	}
 	for _, a := range as {
-		s.Auths[a.Payer+"/"+a.Number] = a.Used
+		s.Auths[a.Key().String()] = a.Used
 	}
 	for _, sub := range []string{"inbox", "archive", "rejected"} {
 		for _, f := range listDir(t, filepath.Join(dir, sub)) {

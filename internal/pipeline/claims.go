@@ -74,7 +74,7 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 			s.Authorization = r.AuthNumber
 		}
 		if r.AuthNumber != "" {
-			taken[r.Payer+"/"+r.AuthNumber] += r.AuthUnits
+			taken[claims.AuthKey{Payer: r.Payer, Number: r.AuthNumber}.String()] += r.AuthUnits
 		}
 		sessions = append(sessions, s)
 	}
@@ -107,7 +107,7 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 		built = append(built, rc)
 	}
 	for i := range auths {
-		auths[i].Used = max(auths[i].Used-taken[auths[i].Payer+"/"+auths[i].Number], 0)
+		auths[i].Used = max(auths[i].Used-taken[auths[i].Key().String()], 0)
 	}
 	secondary, err := p.SecondaryClaims(ctx, builder)
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 // given claim loops (each a CLP and what follows it).
 func era835(payerName, check, total string, clps ...[]string) []byte {
 	segs := []string{
-		"ST*835*0001*005010X221A1",
+		"ST*835*0001",
 		"BPR*I*" + total + "*C*ACH*CCP*01*011000015*DA*1234567890*1512345678**01*011000028*DA*9876543210*20261215",
 		"TRN*1*" + check + "*1512345678",
 		"DTM*405*20261215",

@@ -175,45 +175,34 @@ func envelopeFor(ch *config.Clearinghouse, now time.Time) eligibility.Envelope {
 // Apply271 maps every 271 in a file and applies each answer to the sessions its trace
 // covered. Answers whose trace edigate never sent are reported, not guessed at.
 func (p *Pipeline) Apply271(ctx context.Context, name string, r io.Reader) (applied int, err error) {
-	parser := x12.NewParser(r, x12.ParseOptions{Guides: guides.Registry})
+	// One verdict with x12 validate and eligibility parse: an invalid file (truncated, a
+	// missing trailer, a wrong count, a guide finding) is applied not at all.
+	results, _, err := eligibility.Read271(ctx, r, x12.ParseOptions{Guides: guides.Registry, CodeLists: p.Cfg.CodeListPolicy()})
+	if err != nil {
+		return 0, fmt.Errorf("271 %s: %w", name, err)
+	}
 	var unknown []string
-	for {
-		tx, err := parser.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return applied, fmt.Errorf("271 %s: %w", name, err)
-		}
-		if tx.Set != "271" {
+	for _, res := range results {
+		if res.Trace == "" {
+			p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
 			continue
 		}
-		results, err := eligibility.Map271(tx)
-		if err != nil {
-			return applied, fmt.Errorf("271 %s: %w", name, err)
+		check, err := p.DB.EligibilityCheck(ctx, res.Trace)
+		if errors.Is(err, store.ErrNotFound) {
+			unknown = append(unknown, res.Trace)
+			continue
 		}
-		for _, res := range results {
-			if res.Trace == "" {
-				p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
-				continue
-			}
-			check, err := p.DB.EligibilityCheck(ctx, res.Trace)
-			if errors.Is(err, store.ErrNotFound) {
-				unknown = append(unknown, res.Trace)
-				continue
-			}
-			if err != nil {
-				return applied, err
-			}
-			d := p.decide(ctx, res, check)
-			ok, err := p.DB.ApplyEligibility(ctx, res.Trace, name, store.EligibilityOutcome{
-				Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d})
-			if err != nil {
-				return applied, err
-			}
-			if ok {
-				applied++
-			}
+		if err != nil {
+			return applied, err
+		}
+		d := p.decide(ctx, res, check)
+		ok, err := p.DB.ApplyEligibility(ctx, res.Trace, name, store.EligibilityOutcome{
+			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d})
+		if err != nil {
+			return applied, err
+		}
+		if ok {
+			applied++
 		}
 	}
 	if len(unknown) > 0 {

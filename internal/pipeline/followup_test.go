@@ -174,7 +174,13 @@ func TestFollowUp(t *testing.T) {
 		}
 	}
 	it, _ := p.DB.QueueItem(ctx, items[0].ID)
-	if it.State != store.QueueOpen || !strings.Contains(it.Notes, "F1") || !strings.Contains(it.Notes, "P1") {
+	var notes []string
+	for _, e := range it.Thread {
+		notes = append(notes, e.Who+" "+string(e.What)+" "+e.Text)
+	}
+	// The 277 answers are notes by the engine on the item's thread.
+	if all := strings.Join(notes, "|"); it.State != store.QueueOpen || !strings.Contains(all, "edigate note 277") ||
+		!strings.Contains(all, "F1") || !strings.Contains(all, "P1") {
 		t.Errorf("follow-up item after answers: %+v", it)
 	}
 	if inqs, _ := p.DB.StatusInquiries(ctx, silent); inqs[0].Answer != "F1:65" {

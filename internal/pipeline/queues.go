@@ -2,37 +2,145 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
 
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/queue"
 )
 
-// Queues is the store's queue service with resolution going through ResolveQueueItem, so a
-// biller resolving an item in the web UI gets the same corrected claim as `edigate queue
-// resolve` does.
+// Queues is the one queue service: `edigate queue` and the web UI list and act through
+// it, so an action means the same wherever a biller takes it (the same thread entries, the
+// same events, the same corrected claim on a resubmission).
 type Queues struct {
 	*Pipeline
 }
 
-// QueueItems lists queue items.
-func (q Queues) QueueItems(ctx context.Context, f store.QueueFilter) ([]store.QueueItem, error) {
-	return q.DB.QueueItems(ctx, f)
-}
-
-// AssignQueueItem assigns an item to a biller.
-func (q Queues) AssignQueueItem(ctx context.Context, id int64, who string) error {
-	return q.DB.AssignQueueItem(ctx, id, who)
-}
-
-// NoteQueueItem adds a note to an item.
-func (q Queues) NoteQueueItem(ctx context.Context, id int64, note string) error {
-	return q.DB.NoteQueueItem(ctx, id, note)
-}
-
-// ResolveQueueItem resolves an item; "resubmitted" builds the corrected claim.
-func (q Queues) ResolveQueueItem(ctx context.Context, id int64, outcome, note string) (store.QueueItem, error) {
-	r, err := q.Pipeline.ResolveQueueItem(ctx, id, outcome, note)
-	if err != nil {
-		return store.QueueItem{}, err
+// List lists the items of kind, open ones only unless all; kind "" lists every stored item
+// (holds are not stored: they are listed with kind queue.Holds).
+func (q Queues) List(ctx context.Context, kind queue.Kind, all bool) ([]queue.Item, error) {
+	if kind == queue.Holds {
+		return q.Holds(ctx)
 	}
-	return r.Item, nil
+	items, err := q.DB.QueueItems(ctx, store.QueueFilter{Kind: kind, OpenOnly: !all})
+	if err != nil {
+		return nil, err
+	}
+	if items == nil {
+		items = []queue.Item{}
+	}
+	return items, nil
+}
+
+// Items lists the open items of kind, nearest deadline first.
+func (q Queues) Items(ctx context.Context, kind queue.Kind) ([]queue.Item, error) {
+	return q.List(ctx, kind, false)
+}
+
+// Item finds the item of kind ("" for any kind) with key (Item.Key), or queue.ErrNoItem.
+// A stored item is found resolved too; acting on it says so.
+func (q Queues) Item(ctx context.Context, kind queue.Kind, key string) (queue.Item, error) {
+	id, err := strconv.ParseInt(key, 10, 64)
+	if kind == queue.Holds || (kind == "" && err != nil) {
+		items, err := q.Holds(ctx)
+		if err != nil {
+			return queue.Item{}, err
+		}
+		for _, it := range items {
+			if it.Key() == key {
+				return it, nil
+			}
+		}
+		return queue.Item{}, fmt.Errorf("hold %s: %w", key, queue.ErrNoItem)
+	}
+	if err != nil {
+		return queue.Item{}, fmt.Errorf("%q: %w", key, queue.ErrNoItem)
+	}
+	it, err := q.DB.QueueItem(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && kind != "" && it.Kind != kind) {
+		return queue.Item{}, fmt.Errorf("queue item %s: %w", key, queue.ErrNoItem)
+	}
+	return it, err
+}
+
+// Act applies an action to the item of kind with key: an assignment, a note or a
+// resolution (see Resolve).
+func (q Queues) Act(ctx context.Context, kind queue.Kind, key string, a queue.Action) error {
+	if a.Kind == queue.ActResolve {
+		_, err := q.Resolve(ctx, kind, key, a)
+		return err
+	}
+	it, err := q.Item(ctx, kind, key)
+	if err != nil {
+		return err
+	}
+	c, err := queue.Record(it, a, q.now())
+	if err != nil {
+		return err
+	}
+	return q.DB.ApplyQueueChange(ctx, it, c, a.Source)
+}
+
+// Resolve resolves the item of kind with key (see Pipeline.resolve).
+func (q Queues) Resolve(ctx context.Context, kind queue.Kind, key string, a queue.Action) (*Resolution, error) {
+	it, err := q.Item(ctx, kind, key)
+	if err != nil {
+		return nil, err
+	}
+	return q.resolve(ctx, it, a)
+}
+
+// Holds lists held sessions and claims the scrubber held as holds items, nearest
+// timely-filing deadline first, each with the assignments and notes recorded on it.
+func (p *Pipeline) Holds(ctx context.Context) ([]queue.Item, error) {
+	ss, err := p.DB.Sessions(ctx, store.SessionFilter{State: store.StateHeld})
+	if err != nil {
+		return nil, fmt.Errorf("holds queue: %w", err)
+	}
+	out := []queue.Item{}
+	for _, s := range ss {
+		out = append(out, queue.SessionHold(queue.HeldSession{ID: s.ID, Payer: s.Payer, Code: s.Code, Date: s.Date,
+			Reason: s.HoldReason, Charge: s.Session.Charge}, p.filingDays(s.Payer)))
+	}
+	cs, err := p.DB.Claims(ctx, store.ClaimFilter{State: store.ClaimHeld})
+	if err != nil {
+		return nil, fmt.Errorf("holds queue: %w", err)
+	}
+	for _, c := range cs {
+		out = append(out, queue.ClaimHold(queue.HeldClaim{ID: c.ID, Payer: c.Payer, Date: c.Date, Rules: c.HoldRules,
+			Total: c.Total}, p.filingDays(c.Payer)))
+	}
+	for i := range out {
+		if err := p.holdThread(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	queue.SortByDue(out)
+	return out, nil
+}
+
+func (p *Pipeline) filingDays(payer string) int {
+	if pc, ok := p.Cfg.Payer(payer); ok {
+		return pc.TimelyFilingDays
+	}
+	return 0
+}
+
+// holdThread replays the queue actions recorded on the hold's session or claim.
+func (p *Pipeline) holdThread(ctx context.Context, it *queue.Item) error {
+	ent, id := it.Subject()
+	evs, err := p.DB.Events(ctx, string(ent), id)
+	if err != nil {
+		return fmt.Errorf("holds queue: %s %s history: %w", ent, id, err)
+	}
+	for _, e := range evs {
+		var d map[string]string
+		if json.Unmarshal(e.Detail, &d) == nil {
+			it.Replay(lifecycle.EventKind(e.Kind), e.At, d)
+		}
+	}
+	return nil
 }

@@ -20,7 +20,7 @@ import (
 // same file twice is applied once (by content hash), and a payment re-sent in another file
 // is not posted twice.
 func (p *Pipeline) ApplyResponse(ctx context.Context, name string, data []byte) (string, store.ApplyResult, error) {
-	d, err := remit.Read(ctx, bytes.NewReader(data), remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(p.Cfg.Payers)})
+	d, err := remit.Read(ctx, bytes.NewReader(data), remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(p.Cfg.Payers), CodeLists: p.Cfg.CodeListPolicy()})
 	if err != nil {
 		return "", store.ApplyResult{}, fmt.Errorf("%s: %w", name, err)
 	}

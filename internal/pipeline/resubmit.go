@@ -7,50 +7,81 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
 )
 
 // Resolution is a resolved queue item and, for a resubmission, the claim built for it.
 type Resolution struct {
-	Item      store.QueueItem `json:"item"`
-	Claim     string          `json:"claim,omitempty"`     // CLM01 of the new claim
-	Frequency string          `json:"frequency,omitempty"` // 7 replacement, 1 corrected original
-	State     string          `json:"state,omitempty"`     // built, or held by the scrubber
-	Replaces  string          `json:"replaces,omitempty"`  // REF*F8 of a replacement
-	Findings  []string        `json:"findings,omitempty"`  // the scrubber's error findings (they hold it)
-	Warnings  []string        `json:"warnings,omitempty"`
+	Item      queue.Item `json:"item"`
+	Claim     string     `json:"claim,omitempty"`     // CLM01 of the new claim
+	Frequency string     `json:"frequency,omitempty"` // 7 replacement, 1 corrected original
+	State     string     `json:"state,omitempty"`     // built, or held by the scrubber
+	Replaces  string     `json:"replaces,omitempty"`  // REF*F8 of a replacement
+	Findings  []string   `json:"findings,omitempty"`  // the scrubber's error findings (they hold it)
+	Warnings  []string   `json:"warnings,omitempty"`
 }
 
-// ResolveQueueItem resolves a queue item with an outcome. Resolving a rejection or denial
-// as resubmitted builds the corrected claim through the claims package and stores it
-// (built, or held by the scrubber) in the same transaction, so the normal FileClaims step
-// files it: a claim the payer adjudicated gets a replacement (frequency 7, REF*F8 = the
-// payer's claim number); a claim rejected before adjudication (277CA A3/A6/A7/A8, 999 or
-// TA1) gets a corrected original under a new CLM01 of the same family, since the payer has
-// nothing to replace. The claim is built from the sessions as they are now, so a
-// correction made at the source (a re-sent session) is what goes out.
-func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome, note string) (*Resolution, error) {
-	it, err := p.DB.QueueItem(ctx, id)
+// ResolveQueueItem resolves the stored item id with an outcome, by the engine (tests and
+// jobs); billers go through Queues.
+func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome queue.Outcome, note string) (*Resolution, error) {
+	return Queues{p}.Resolve(ctx, "", strconv.FormatInt(id, 10), queue.Action{Kind: queue.ActResolve, Who: queue.Engine,
+		Outcome: outcome, Text: note})
+}
+
+// resolve plans the resolution (queue.Resolve) and stores it. A rejection or denial
+// resolved as resubmitted gets its corrected claim built through the claims package first
+// and stored (built, or held by the scrubber) together with the resolution, so the normal
+// FileClaims step files it: a claim the payer adjudicated gets a replacement (frequency 7,
+// REF*F8 = the payer's claim number); a claim rejected before adjudication (277CA
+// A3/A6/A7/A8, 999 or TA1) gets a corrected original under a new CLM01 of the same family,
+// since the payer has nothing to replace. The claim is built from the sessions as they are
+// now, so a correction made at the source (a re-sent session) is what goes out.
+func (p *Pipeline) resolve(ctx context.Context, it queue.Item, a queue.Action) (*Resolution, error) {
+	plan, err := queue.Resolve(it, a.Outcome, a.Text, a.Who, p.now(), queue.Deadlines{})
 	if err != nil {
 		return nil, err
 	}
-	if outcome != store.OutcomeResubmitted || it.ClaimID == "" || (it.Kind != store.QueueRejections && it.Kind != store.QueueDenials) {
-		it, err := p.DB.ResolveQueueItem(ctx, id, outcome, note)
-		if err != nil {
-			return nil, err
+	out := &Resolution{}
+	var resub *store.Resubmission
+	if plan.Resubmit {
+		if resub, err = p.resubmission(ctx, it); err != nil {
+			return nil, fmt.Errorf("queue item %d: %w", it.ID, err)
 		}
-		return &Resolution{Item: it}, nil
+		nc := resub.Claim
+		plan.Events = append(plan.Events, queue.Event{Entity: lifecycle.EntityClaim, ID: it.ClaimID, Kind: lifecycle.ResubmittedAs,
+			Detail: map[string]any{"claim": nc.ID, "frequency": nc.Frequency, "queue_item": it.ID}})
+		out.Claim, out.Frequency, out.Replaces = nc.ID, nc.Frequency, nc.PayerControlNumber
+		for _, f := range resub.Result.Findings {
+			if f.Severity == claims.SeverityError {
+				out.Findings = append(out.Findings, f.Rule+": "+f.Message)
+			} else {
+				out.Warnings = append(out.Warnings, f.Rule+": "+f.Message)
+			}
+		}
 	}
-	if it.State == store.QueueResolved {
-		return nil, fmt.Errorf("queue item %d is already resolved (%s)", id, it.Outcome)
+	if out.State, err = p.DB.ApplyResolution(ctx, plan, a.Source, resub); err != nil {
+		return nil, err
 	}
+	if out.Item, err = p.DB.QueueItem(ctx, it.ID); err != nil {
+		return nil, err
+	}
+	if resub != nil {
+		p.Log.Info().Int64("queue_item", it.ID).Str("claim", out.Claim).Str("frequency", out.Frequency).Str("state", out.State).Msg("corrected claim built")
+	}
+	return out, nil
+}
+
+// resubmission builds and scrubs the corrected claim of the item's claim.
+func (p *Pipeline) resubmission(ctx context.Context, it queue.Item) (*store.Resubmission, error) {
 	rs, err := p.DB.ClaimForResubmission(ctx, it.ClaimID)
 	if err != nil {
 		return nil, err
 	}
 	nc, err := p.correctedClaim(it, &rs)
 	if err != nil {
-		return nil, fmt.Errorf("queue item %d: %w", id, err)
+		return nil, err
 	}
 	auths, err := p.DB.AuthUses(ctx)
 	if err != nil {
@@ -58,45 +89,18 @@ func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome, note
 	}
 	for i := range auths {
 		// The sessions hold their units already; the new claim re-uses them.
-		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Payer+"/"+auths[i].Number], 0)
+		auths[i].Used = max(auths[i].Used-rs.Taken[auths[i].Key().String()], 0)
 	}
 	res := (&claims.Scrubber{Config: p.Cfg, Auths: auths, Today: p.now()}).Scrub([]*claims.Claim{nc})[0]
-	var state string
-	resolved, err := p.DB.ResolveQueueItemWith(ctx, id, outcome, note, func(b *store.Batch, it store.QueueItem) error {
-		st, err := b.PutClaim(nc, res)
-		if err != nil {
-			return err
-		}
-		state = st
-		if err := b.Event("claim", it.ClaimID, "resubmitted_as", "", map[string]any{"claim": nc.ID, "frequency": nc.Frequency,
-			"queue_item": it.ID}); err != nil {
-			return err
-		}
-		if nc.Frequency == claims.FrequencyOriginal && nc.Primary == nil {
-			// Filing an original does not move sessions from the rejected claim; do it now.
-			// Sessions stay on their primary claim: a corrected secondary or tertiary claim
-			// does not take them (a later change to a session replaces the primary claim).
-			return b.AdoptSessions(nc.ID)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := &Resolution{Item: resolved, Claim: nc.ID, Frequency: nc.Frequency, State: state, Replaces: nc.PayerControlNumber}
-	for _, f := range res.Findings {
-		if f.Severity == claims.SeverityError {
-			out.Findings = append(out.Findings, f.Rule+": "+f.Message)
-		} else {
-			out.Warnings = append(out.Warnings, f.Rule+": "+f.Message)
-		}
-	}
-	p.Log.Info().Int64("queue_item", id).Str("claim", nc.ID).Str("frequency", nc.Frequency).Str("state", state).Msg("corrected claim built")
-	return out, nil
+	// Filing an original does not move sessions from the rejected claim; the resolution
+	// does. Sessions stay on their primary claim: a corrected secondary or tertiary claim
+	// does not take them (a later change to a session replaces the primary claim).
+	adopt := nc.Frequency == claims.FrequencyOriginal && nc.Primary == nil
+	return &store.Resubmission{Claim: nc, Result: res, Adopt: adopt}, nil
 }
 
 // correctedClaim builds the claim that resubmits the item's claim (see ResolveQueueItem).
-func (p *Pipeline) correctedClaim(it store.QueueItem, rs *store.ClaimResubmission) (*claims.Claim, error) {
+func (p *Pipeline) correctedClaim(it queue.Item, rs *store.ClaimResubmission) (*claims.Claim, error) {
 	if len(rs.Sessions) == 0 {
 		return nil, fmt.Errorf("claim %s: every session was voided; nothing to resubmit", it.ClaimID)
 	}

@@ -42,7 +42,7 @@ func billable(s *claims.Session) *claims.Session {
 // line-level CO-45 of 30.00 (CLP03 - CLP04 = 20 + 30; SVC02 - SVC03 = 30).
 func remit835(clm01, status, check string) []byte {
 	segs := []string{
-		"ST*835*0001*005010X221A1",
+		"ST*835*0001",
 		"BPR*I*100*C*ACH*CCP*01*011000015*DA*1234567890*1512345678**01*011000028*DA*9876543210*20261201",
 		"TRN*1*" + check + "*1512345678",
 		"DTM*405*20261201",

@@ -35,7 +35,7 @@ func putClient3(t *testing.T, p *Pipeline, id string) {
 // 100 (the primary's payment) and PR-2 20 (SVC02 - SVC03 = 120 = CLP03 - CLP04).
 func secondaryRemit835(clm01, status, check string) []byte {
 	segs := []string{
-		"ST*835*0001*005010X221A1",
+		"ST*835*0001",
 		"BPR*I*30*C*ACH*CCP*01*011000015*DA*1234567890*1512345678**01*011000028*DA*9876543210*20261210",
 		"TRN*1*" + check + "*1512345678",
 		"DTM*405*20261210",

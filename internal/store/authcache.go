@@ -15,7 +15,7 @@ import (
 // decoded again; only immutable content is shared.
 type authCache struct {
 	mu sync.Mutex
-	m  map[string]cachedAuth
+	m  map[claims.AuthKey]cachedAuth
 }
 
 type cachedAuth struct {
@@ -29,7 +29,7 @@ const maxCachedAuths = 200_000
 // decode returns the authorization stored as data with this hash. The result's slices are
 // shared with the cache and other callers: they are read only.
 func (c *authCache) decode(payer, number, hash string, data []byte) (claims.Authorization, error) {
-	key := authKey(payer, number)
+	key := claims.AuthKey{Payer: payer, Number: number}
 	c.mu.Lock()
 	e, ok := c.m[key]
 	c.mu.Unlock()
@@ -42,7 +42,7 @@ func (c *authCache) decode(payer, number, hash string, data []byte) (claims.Auth
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxCachedAuths {
-		c.m = map[string]cachedAuth{}
+		c.m = map[claims.AuthKey]cachedAuth{}
 	}
 	c.m[key] = cachedAuth{hash: hash, auth: a}
 	c.mu.Unlock()

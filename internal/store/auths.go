@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -36,7 +37,7 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 	if err != nil {
 		return nil, err
 	}
-	// Match's result must not depend on the engine's row order.
+	// The admission's match must not depend on the engine's row order.
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, nil
 }
@@ -100,7 +101,7 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 	members := map[string][]string{} // payer -> member ids
 	cseen, mseen := map[[2]string]bool{}, map[[2]string]bool{}
 	for _, s := range ss {
-		if s.Status != claims.StatusCompleted || !b.rules.Required(s.Coverage.Payer, s.Service.Code) {
+		if !b.rules.AuthsNeeded(s, nil) {
 			continue
 		}
 		k := pc{s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID}
@@ -174,7 +175,7 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 		st := b.adoptAuth(&found[i])
 		byClient[[2]string{st.Payer, st.ClientID}] = append(byClient[[2]string{st.Payer, st.ClientID}], st)
 		byMember[[2]string{st.Payer, st.MemberID}] = append(byMember[[2]string{st.Payer, st.MemberID}], st)
-		k := authKey(st.Payer, st.Number)
+		k := st.Key().String()
 		if _, ok := b.openAlerts[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -242,23 +243,29 @@ func (b *Batch) openAlertKinds(key string) (map[string]bool, error) {
 	return b.openAlerts[key], nil
 }
 
-func (b *Batch) authUse(payer, number string) (*claims.AuthUse, error) {
-	row, err := b.queryRow(`SELECT data, used FROM authorizations WHERE payer = ? AND number = ?`, payer, number)
+// authByKey returns the batch's copy of an authorization, reading (and on PostgreSQL
+// locking) it when the batch has none.
+func (b *Batch) authByKey(k claims.AuthKey) (*authState, error) {
+	if st, ok := b.byAuth[k]; ok {
+		return st, nil
+	}
+	q := `SELECT number, hash, data, used FROM authorizations WHERE payer = ? AND number = ?`
+	if b.db.dialect.name == "postgres" {
+		q += ` FOR UPDATE`
+	}
+	rows, err := b.query(q, k.Payer, k.Number)
 	if err != nil {
 		return nil, err
 	}
-	var data string
-	var a claims.AuthUse
-	if err := row.Scan(&data, &a.Used); err != nil {
-		return nil, fmt.Errorf("authorization %s/%s: %w", payer, number, err)
-	}
-	if err := json.Unmarshal([]byte(data), &a.Authorization); err != nil {
+	found, err := b.appendAuths(nil, rows, k.Payer, map[string]bool{})
+	if err != nil {
 		return nil, err
 	}
-	return &a, nil
+	if len(found) == 0 {
+		return nil, fmt.Errorf("authorization %s: %w", k, ErrNotFound)
+	}
+	return b.adoptAuth(&found[0]), nil
 }
-
-func authKey(payer, number string) string { return payer + "/" + number }
 
 // authAlerts raises each alert whose threshold a is now past (once: an open alert is not
 // raised again) and, when mayClear, clears open alerts whose condition no longer holds, so
@@ -269,7 +276,7 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 	if len(active) == 0 && !mayClear {
 		return nil
 	}
-	key := authKey(a.Payer, a.Number)
+	key := a.Key().String()
 	open, err := b.openAlertKinds(key)
 	if err != nil {
 		return err
@@ -312,7 +319,7 @@ func (b *Batch) authAlerts(a *claims.AuthUse, cause string, mayClear bool) error
 }
 
 // ErrUnitsBelowUsed rejects an authorization update granting fewer units than already used.
-var ErrUnitsBelowUsed = errors.New("units are fewer than already used")
+var ErrUnitsBelowUsed = claims.ErrUnitsBelowUsed
 
 // PutAuthorization stores a validated authorization (new, renewed or corrected) and then
 // releases the held sessions it now covers, oldest date of service first, so the earliest
@@ -330,50 +337,52 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	var oldHash string
-	var used int
-	exists := true
-	row, err := b.queryRow(`SELECT hash, used FROM authorizations WHERE payer = ? AND number = ?`, a.Payer, a.Number)
+	var stored *claims.StoredAuth
+	q := `SELECT hash, used FROM authorizations WHERE payer = ? AND number = ?`
+	if b.db.dialect.name == "postgres" {
+		q += ` FOR UPDATE` // the units used stay what the decision saw
+	}
+	row, err := b.queryRow(q, a.Payer, a.Number)
 	if err != nil {
 		return Result{}, err
 	}
+	var oldHash string
+	var used int
 	switch err := row.Scan(&oldHash, &used); {
 	case errors.Is(err, sql.ErrNoRows):
-		exists = false
 	case err != nil:
 		return Result{}, err
+	default:
+		stored = &claims.StoredAuth{SameContent: oldHash == hash, Used: used}
 	}
-	if exists && oldHash == hash {
-		return Result{Change: ChangeUnchanged}, nil
-	}
-	if a.Units < used {
-		return Result{}, fmt.Errorf("units %d: %w (%d)", a.Units, ErrUnitsBelowUsed, used)
+	change, err := claims.AuthChange(a, stored)
+	if err != nil || change == ChangeUnchanged {
+		return Result{Change: change}, err
 	}
 	if err := b.resetAuths(); err != nil {
 		return Result{}, err
 	}
-	if !exists {
+	if change == ChangeCreated {
 		// A new authorization has no alerts yet: nothing to read back.
 		if b.openAlerts == nil {
 			b.openAlerts = map[string]map[string]bool{}
 		}
-		b.openAlerts[authKey(a.Payer, a.Number)] = nil
+		b.openAlerts[a.Key().String()] = nil
 	}
 	now := timestamp(b.now)
-	if _, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
+	r, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
 			start_date, end_date, data, hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (payer, number) DO UPDATE SET client_id = excluded.client_id, member_id = excluded.member_id,
 			unit_kind = excluded.unit_kind, units = excluded.units, start_date = excluded.start_date,
-			end_date = excluded.end_date, data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at`,
-		a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now); err != nil {
+			end_date = excluded.end_date, data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at
+		WHERE authorizations.used <= excluded.units`,
+		a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now)
+	if err := oneRow(r, err); err != nil {
 		return Result{}, err
 	}
-	res := Result{Change: ChangeCreated}
-	if exists {
-		res.Change = ChangeUpdated
-	}
-	key := authKey(a.Payer, a.Number)
+	res := Result{Change: change}
+	key := a.Key().String()
 	if err := b.Event("authorization", key, res.Change, source, map[string]any{"units": a.Units, "used": used, "start": a.Start, "end": a.End}); err != nil {
 		return Result{}, err
 	}
@@ -386,74 +395,100 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 
 // heldForAuth finds held sessions by payer and client or member. The literal 'held' lets
 // both databases use the partial indexes of migration 0002 (a bound parameter would not).
-const heldForAuth = `SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND client_id = ?
-		UNION ALL SELECT service_date, received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`
+const heldForAuth = `SELECT received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND client_id = ?
+		UNION ALL SELECT received_at, id, data, hold_reason FROM sessions WHERE state = 'held' AND payer = ? AND member_id = ?`
 
-// releaseHeld re-checks the held sessions of the authorization's client and payer.
+// releaseHeld re-checks the held sessions of the authorization's client and payer: the
+// domain plans (claims.PlanRelease), ApplyRelease writes.
 func (b *Batch) releaseHeld(a *claims.Authorization, source string) error {
-	rows, err := b.query(heldForAuth, a.Payer, a.ClientID, a.Payer, a.MemberID)
+	held, auths, err := b.heldFor(a)
 	if err != nil {
 		return err
 	}
-	type held struct {
-		s                      claims.Session
-		reason, date, received string
+	return b.ApplyRelease(claims.PlanRelease(held, auths), source)
+}
+
+// heldFor reads the held sessions an authorization may release and the authorizations
+// (the batch's copies, current) each of them could use.
+func (b *Batch) heldFor(a *claims.Authorization) ([]claims.HeldSession, []claims.AuthUse, error) {
+	rows, err := b.query(heldForAuth, a.Payer, a.ClientID, a.Payer, a.MemberID)
+	if err != nil {
+		return nil, nil, err
 	}
-	var hs []held
+	var hs []claims.HeldSession
 	seen := map[string]bool{}
 	for rows.Next() {
-		var date, received, id, data, reason string
-		if err := rows.Scan(&date, &received, &id, &data, &reason); err != nil {
+		var received, id, data, reason string
+		if err := rows.Scan(&received, &id, &data, &reason); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		h := held{reason: reason, date: date, received: received}
-		if err := json.Unmarshal([]byte(data), &h.s); err != nil {
+		h := claims.HeldSession{Session: &claims.Session{}, Reason: reason, Received: received}
+		if err := json.Unmarshal([]byte(data), h.Session); err != nil {
 			rows.Close()
-			return fmt.Errorf("session %s data: %w", id, err)
+			return nil, nil, fmt.Errorf("session %s data: %w", id, err)
 		}
 		hs = append(hs, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
-	// Oldest date of service first, then first received.
-	sort.Slice(hs, func(i, j int) bool {
-		if hs[i].date != hs[j].date {
-			return hs[i].date < hs[j].date
-		}
-		if hs[i].received != hs[j].received {
-			return hs[i].received < hs[j].received
-		}
-		return hs[i].s.ID < hs[j].s.ID
-	})
+	var auths []claims.AuthUse
+	got := map[claims.AuthKey]bool{}
 	for _, h := range hs {
-		delete(b.known, h.s.ID) // its row changes below
-		num, n, hold, err := b.consume(&h.s)
+		sts, err := b.cachedAuths(h.Session.Coverage.Payer, h.Session.Client.ID, h.Session.Coverage.MemberID)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		if hold != "" {
-			if hold != h.reason {
-				if _, err := b.exec(`UPDATE sessions SET hold_reason = ?, updated_at = ? WHERE id = ?`, hold, timestamp(b.now), h.s.ID); err != nil {
-					return err
-				}
-				if err := b.Event("session", h.s.ID, "held", source, map[string]string{"reason": hold, "was": h.reason}); err != nil {
-					return err
-				}
+		for _, st := range sts {
+			if !got[st.Key()] {
+				got[st.Key()] = true
+				auths = append(auths, st.AuthUse)
 			}
+		}
+	}
+	// The plan's match must not depend on the order sessions were read in.
+	slices.SortFunc(auths, func(x, y claims.AuthUse) int {
+		return cmp.Or(strings.Compare(x.Payer, y.Payer), strings.Compare(x.Number, y.Number))
+	})
+	return hs, auths, nil
+}
+
+// ApplyRelease writes a release plan (claims.PlanRelease). Each change names the state it
+// expects: a session is released only while still held for the reason the plan saw, so
+// two writers applying the same renewal release it once; one that finds it changed skips
+// it and takes none of its units. Units are taken through take's guard: a plan that would
+// take units no longer there fails the batch.
+func (b *Batch) ApplyRelease(plan []claims.HeldOutcome, source string) error {
+	now := timestamp(b.now)
+	for _, o := range plan {
+		delete(b.known, o.SessionID) // its row changes below
+		var r sql.Result
+		var err error
+		if o.Released {
+			r, err = b.exec(`UPDATE sessions SET state = ?, hold_reason = '', auth_payer = ?, auth_number = ?, auth_units = ?, updated_at = ?
+				WHERE id = ? AND state = ? AND hold_reason = ?`,
+				StateReady, o.Take.Auth.Payer, o.Take.Auth.Number, o.Take.Units, now, o.SessionID, StateHeld, o.Was)
+		} else {
+			r, err = b.exec(`UPDATE sessions SET hold_reason = ?, updated_at = ? WHERE id = ? AND state = ? AND hold_reason = ?`,
+				o.Hold, now, o.SessionID, StateHeld, o.Was)
+		}
+		if err := oneRow(r, err); errors.Is(err, ErrStale) {
 			continue
+		} else if err != nil {
+			return fmt.Errorf("session %s: %w", o.SessionID, err)
 		}
-		if _, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', auth_payer = ?, auth_number = ?, auth_units = ?, updated_at = ? WHERE id = ?`,
-			StateReady, a.Payer, num, n, timestamp(b.now), h.s.ID); err != nil {
-			return err
+		if o.Released {
+			if err := b.take(o.Take, o.SessionID); err != nil {
+				return fmt.Errorf("release session %s: %w", o.SessionID, err)
+			}
 		}
-		if err := b.Event("session", h.s.ID, "released", source, map[string]any{"authorization": num, "units": n, "was": h.reason}); err != nil {
+		if err := b.sessionEvents(o.SessionID, source, []claims.SessionEvent{o.Event}); err != nil {
 			return err
 		}
 	}
@@ -475,6 +510,9 @@ type AuthRecord struct {
 	End       string   `json:"end"`
 	Alerts    []string `json:"alerts"`
 }
+
+// Key is the record's authorization key.
+func (r *AuthRecord) Key() claims.AuthKey { return claims.AuthKey{Payer: r.Payer, Number: r.Number} }
 
 // Authorizations lists every authorization with its open alerts.
 func (db *DB) Authorizations(ctx context.Context) ([]AuthRecord, error) {
@@ -503,12 +541,15 @@ func (db *DB) Authorizations(ctx context.Context) ([]AuthRecord, error) {
 		return nil, err
 	}
 	// (payer, number) is the table's key: one record per alert entity.
-	byKey := make(map[string]*AuthRecord, len(out))
+	byKey := make(map[claims.AuthKey]*AuthRecord, len(out))
 	for i := range out {
-		byKey[authKey(out[i].Payer, out[i].Number)] = &out[i]
+		byKey[out[i].Key()] = &out[i]
 	}
 	for _, al := range alerts {
-		if r, ok := byKey[al.EntityID]; ok {
+		if al.EntityKind != "authorization" {
+			continue
+		}
+		if r, ok := byKey[claims.AuthKey{Payer: al.Payer, Number: al.Number}]; ok {
 			r.Alerts = append(r.Alerts, al.Kind)
 		}
 	}
@@ -546,7 +587,10 @@ func (db *DB) Alerts(ctx context.Context, openOnly bool) ([]Alert, error) {
 		}
 		a.Detail = json.RawMessage(d)
 		if a.EntityKind == "authorization" {
-			a.Payer, a.Number, _ = strings.Cut(a.EntityID, "/")
+			// A key that does not parse still lists, with its entity id only.
+			if k, err := claims.ParseAuthKey(a.EntityID); err == nil {
+				a.Payer, a.Number = k.Payer, k.Number
+			}
 		}
 		return a, nil
 	})

@@ -28,7 +28,7 @@ type Batch struct {
 	// immediate BEGIN) or the rows' locks (PostgreSQL SELECT ... FOR UPDATE), so nobody
 	// else can take units between the read and the write.
 	auths  map[string][]*authState
-	byAuth map[string]*authState
+	byAuth map[claims.AuthKey]*authState
 	// openAlerts caches the open alert kinds per authorization key (nil map: none open).
 	openAlerts map[string]map[string]bool
 	// pending holds events not yet inserted: they are written in multi-row statements, at
@@ -111,13 +111,13 @@ func (b *Batch) cachedAuths(payer, clientID, memberID string) ([]*authState, err
 // adoptAuth returns the batch's copy of a read authorization: an existing copy wins over
 // the row just read, since it may carry units consumed but not yet written.
 func (b *Batch) adoptAuth(a *claims.AuthUse) *authState {
-	k := authKey(a.Payer, a.Number)
+	k := a.Key()
 	if st, ok := b.byAuth[k]; ok {
 		return st
 	}
 	st := &authState{AuthUse: *a, stored: a.Used}
 	if b.byAuth == nil {
-		b.byAuth = map[string]*authState{}
+		b.byAuth = map[claims.AuthKey]*authState{}
 	}
 	b.byAuth[k] = st
 	return st

@@ -487,7 +487,7 @@ func (db *DB) resubmissionSessions(ctx context.Context, ids []string) (ss []clai
 			if taken == nil {
 				taken = map[string]int{}
 			}
-			taken[authPayer+"/"+authNumber] += units
+			taken[claims.AuthKey{Payer: authPayer, Number: authNumber}.String()] += units
 		}
 		if kind != "" {
 			changed = append(changed, sid)

@@ -27,6 +27,12 @@
 // the pending rows first, so code in other files sees a consistent database; the intake path
 // uses the *Raw forms where it knows a statement does not depend on them.
 //
+// What a session or an authorization does on arrival is decided in package claims
+// (AuthRules.Admit, AuthChange, PlanRelease) from what the batch read; the batch applies
+// the plan with statements that name the state they expect (a release only WHERE the
+// session is still held for the reason the plan saw, units only while they remain), so a
+// plan made on a view another writer has since changed takes nothing twice.
+//
 // # Migrations
 //
 // migrations/NNNN_name.sql files are embedded and applied in version order at Open, each in

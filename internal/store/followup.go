@@ -7,12 +7,11 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 )
-
-// OutcomeRemitted closes a follow-up item by itself once an 835 for the claim is posted.
-const OutcomeRemitted = "remitted"
 
 // reasonNo835 is the reason of every follow-up item; with the empty source it makes the
 // queue's unique key hold one follow-up item per claim, ever.
@@ -72,7 +71,7 @@ func (db *DB) QueueFollowUps(ctx context.Context, days int) (FollowUpResult, err
 			if !ok {
 				continue
 			}
-			if err := b.Event("claim", it.ClaimID, "follow_up", "", map[string]any{"days": days}); err != nil {
+			if err := b.Event(string(lifecycle.EntityClaim), it.ClaimID, string(lifecycle.FollowUp), "", map[string]any{"days": days}); err != nil {
 				return err
 			}
 			out.Queued = append(out.Queued, it)
@@ -94,7 +93,10 @@ func (db *DB) QueueFollowUps(ctx context.Context, days int) (FollowUpResult, err
 				QueueResolved, OutcomeRemitted, timestamp(b.now), id); err != nil {
 				return err
 			}
-			if err := b.Event("queue", fmt.Sprint(id), "resolved", "", map[string]string{"outcome": OutcomeRemitted}); err != nil {
+			if err := b.appendThread(id, []queue.Entry{{At: timestamp(b.now), Who: queue.Engine, What: queue.ActResolve, Text: string(OutcomeRemitted)}}); err != nil {
+				return err
+			}
+			if err := b.Event(string(lifecycle.EntityQueue), fmt.Sprint(id), string(lifecycle.QueueResolved), "", map[string]string{"outcome": string(OutcomeRemitted)}); err != nil {
 				return err
 			}
 		}

@@ -2,52 +2,20 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math/rand/v2"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/store/storetest"
-	"github.com/edigate/edigate/internal/testenv"
 )
 
 // The intake path (sessions and authorizations read ahead, units consumed in memory and
 // written at the end of the batch) must give what one-by-one puts give, on both engines.
 func TestBatchReadAheadSQLite(t *testing.T) { testBatchReadAhead(t, openSQLite) }
 
-func TestBatchReadAheadPostgres(t *testing.T) {
-	base := testenv.PostgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if err := admin.Ping(); err != nil {
-		testenv.Missing(t, "PostgreSQL at "+base, err.Error())
-	}
-	testBatchReadAhead(t, func(t *testing.T) *store.DB {
-		schema := fmt.Sprintf("t_%d_%d", os.Getpid(), rand.Int64())
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		db, err := store.Open(context.Background(), base+sep+"search_path="+schema, store.Options{Now: storetest.Clock()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
-}
+func TestBatchReadAheadPostgres(t *testing.T) { testBatchReadAhead(t, openPostgres(t)) }
 
 // putAhead puts sessions the way intake does: read ahead, then put.
 func putAhead(db *store.DB, rules *claims.AuthRules, ss ...*claims.Session) ([]store.Result, error) {

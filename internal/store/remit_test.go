@@ -14,6 +14,7 @@ import (
 
 	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
@@ -168,11 +169,15 @@ func TestDenialQueueAndAppeal(t *testing.T) {
 	if len(rev) != 2 { // the unbalanced payment and its claim PCN6001 we never built
 		t.Errorf("review items = %+v", rev)
 	}
-	if err := db.AssignQueueItem(ctx, it.ID, "biller1"); err != nil {
+	c, err := queue.Record(it, queue.Action{Kind: queue.ActAssign, Who: "lead", Assignee: "biller1"}, time.Now())
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.ResolveQueueItem(ctx, it.ID, store.OutcomeAppealSent, "faxed with auth record")
-	if err != nil || got.State != store.QueueResolved || got.Assignee != "biller1" || got.Notes != "faxed with auth record" {
+	if err := db.ApplyQueueChange(ctx, it, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := resolve(ctx, db, it.ID, store.OutcomeAppealSent, "faxed with auth record")
+	if n, _ := got.LatestNote(); err != nil || got.State != store.QueueResolved || got.Assignee != "biller1" || n.Text != "faxed with auth record" {
 		t.Fatalf("resolved = %+v %v", got, err)
 	}
 	if st := state(t, db, "PCN3001"); st != remit.StateAppealed {
@@ -182,10 +187,10 @@ func TestDenialQueueAndAppeal(t *testing.T) {
 	if len(ap) != 1 || ap[0].ClaimID != "PCN3001" || ap[0].Due != "2025-05-30" {
 		t.Errorf("appeals = %+v", ap)
 	}
-	if _, err := db.ResolveQueueItem(ctx, it.ID, store.OutcomeWrittenOff, ""); err == nil {
+	if _, err := resolve(ctx, db, it.ID, store.OutcomeWrittenOff, ""); err == nil {
 		t.Error("resolving twice succeeded")
 	}
-	if _, err := db.ResolveQueueItem(ctx, ap[0].ID, "bogus", ""); err == nil {
+	if _, err := resolve(ctx, db, ap[0].ID, "bogus", ""); err == nil {
 		t.Error("unknown outcome accepted")
 	}
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 )
@@ -228,13 +229,15 @@ func (db *DB) AppealsReport(ctx context.Context) (AppealsReport, error) {
 		return rep, err
 	}
 	status := map[string]string{} // claim -> won, lost, pending
-	rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT claim_id, state, outcome FROM queue_items WHERE kind = ? ORDER BY id`), QueueAppeals)
+	rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT claim_id, state, outcome FROM queue_items WHERE kind = ? ORDER BY id`), string(QueueAppeals))
 	if err != nil {
 		return rep, fmt.Errorf("store: appeals report: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, state, outcome string
+		var id string
+		var state queue.State
+		var outcome queue.Outcome
 		if err := rows.Scan(&id, &state, &outcome); err != nil {
 			return rep, err
 		}

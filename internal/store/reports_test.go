@@ -139,7 +139,7 @@ func TestReports(t *testing.T) {
 		if len(items) != 1 {
 			t.Fatalf("%s denials = %+v", id, items)
 		}
-		if _, err := db.ResolveQueueItem(ctx, items[0].ID, store.OutcomeAppealSent, ""); err != nil {
+		if _, err := resolve(ctx, db, items[0].ID, store.OutcomeAppealSent, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,7 +148,7 @@ func TestReports(t *testing.T) {
 		t.Fatalf("appeals before outcomes = %+v %v", ap, err)
 	}
 	items, _ := db.QueueItems(ctx, store.QueueFilter{Kind: store.QueueAppeals, ClaimID: "B", OpenOnly: true})
-	if _, err := db.ResolveQueueItem(ctx, items[0].ID, store.OutcomeAppealLost, ""); err != nil {
+	if _, err := resolve(ctx, db, items[0].ID, store.OutcomeAppealLost, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.PostRemittance(ctx, f("C4"), payment("C4", "20241230", "D", "1", line{"90791", "150", "110", "45"})); err != nil {

@@ -13,25 +13,24 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
 )
 
-// Session states (what edigate does with a session; Status is what the practice sent).
+// Session states and changes: the domain's words (claims), named here for callers of
+// the store.
 const (
-	StateReady     = "ready"     // may become a claim
-	StateHeld      = "held"      // on an authorization hold; HoldReason says why
-	StateScheduled = "scheduled" // not yet delivered
-	StateBilled    = "billed"    // on a claim
-	StateVoid      = "void"
-	StateReplaced  = "replaced"
-)
+	StateReady     = claims.SessionReady
+	StateHeld      = claims.SessionHeld
+	StateScheduled = claims.SessionScheduled
+	StateBilled    = claims.SessionBilled
+	StateVoid      = claims.SessionVoid
+	StateReplaced  = claims.SessionReplaced
 
-// Change says what a Put did.
-const (
-	ChangeCreated              = "created"
-	ChangeUpdated              = "updated"
-	ChangeUnchanged            = "unchanged"
-	ChangeReplacementCandidate = "replacement_candidate" // billed session changed: needs a frequency-7 claim
-	ChangeVoidCandidate        = "void_candidate"        // billed session voided: needs a frequency-8 claim
+	ChangeCreated              = claims.ChangeCreated
+	ChangeUpdated              = claims.ChangeUpdated
+	ChangeUnchanged            = claims.ChangeUnchanged
+	ChangeReplacementCandidate = claims.ChangeReplacementCandidate
+	ChangeVoidCandidate        = claims.ChangeVoidCandidate
 )
 
 // Result is the outcome of putting one record.
@@ -193,150 +192,168 @@ func (b *Batch) PutPrepared(p *PreparedSession, source string) (Result, error) {
 	return r, nil
 }
 
+// putSession applies the domain's admission plan (claims.AuthRules.Admit) for s.
 func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result, error) {
 	old, exists, err := b.lookupSession(s.ID)
 	if err != nil {
 		return Result{}, err
 	}
-	if exists && old.hash == hash {
-		return Result{Change: ChangeUnchanged, State: old.state}, nil
-	}
-	now := timestamp(b.now)
-	if exists && old.state == StateBilled {
-		kind := ChangeReplacementCandidate
-		if s.Status == claims.StatusVoid || s.Status == claims.StatusReplaced {
-			kind = ChangeVoidCandidate
-		}
-		if _, err := b.exec(`UPDATE sessions SET pending_kind = ?, pending_data = ?, updated_at = ? WHERE id = ?`,
-			kind, data, now, s.ID); err != nil {
-			return Result{}, err
-		}
-		if err := b.Event("session", s.ID, kind, source, map[string]string{"claim_ref": old.claimRef}); err != nil {
-			return Result{}, err
-		}
-		return Result{Change: kind, State: StateBilled}, nil
-	}
-	if exists && old.authUnits > 0 {
-		if err := b.returnUnits(s.ID, old.authPayer, old.authNumber, old.authUnits, source); err != nil {
-			return Result{}, err
-		}
-	}
-
-	res := Result{Change: ChangeCreated}
+	var stored *claims.StoredSession
 	if exists {
-		res.Change = ChangeUpdated
+		stored = &claims.StoredSession{State: old.state, SameContent: old.hash == hash,
+			Auth: claims.AuthKey{Payer: old.authPayer, Number: old.authNumber}, Units: old.authUnits, ClaimRef: old.claimRef}
 	}
-	switch s.Status {
-	case claims.StatusScheduled:
-		res.State = StateScheduled
-	case claims.StatusVoid:
-		res.State = StateVoid
-	case claims.StatusReplaced:
-		res.State = StateReplaced
-	default:
-		res.State = StateReady
-		if b.rules.Required(s.Coverage.Payer, s.Service.Code) {
-			num, units, hold, err := b.consume(s)
-			if err != nil {
-				return Result{}, err
-			}
-			if hold != "" {
-				res.State, res.HoldReason = StateHeld, hold
-			} else {
-				res.AuthNumber, res.Units = num, units
-			}
+	// The candidates are copies (Codes shared, read only): the plan must not see its own
+	// effects, the batch's copies change only when the plan is applied.
+	var buf [4]claims.AuthUse
+	auths := buf[:0]
+	if b.rules.AuthsNeeded(s, stored) {
+		sts, err := b.cachedAuths(s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID)
+		if err != nil {
+			return Result{}, err
+		}
+		for _, st := range sts {
+			auths = append(auths, st.AuthUse)
 		}
 	}
-	authPayer := ""
-	if res.AuthNumber != "" {
-		authPayer = s.Coverage.Payer
+	adm := b.rules.Admit(s, stored, auths)
+	res := Result{Change: adm.Change, State: adm.State, HoldReason: adm.Hold, AuthNumber: adm.Take.Auth.Number, Units: adm.Take.Units}
+	switch adm.Change {
+	case ChangeUnchanged:
+		return res, nil
+	case ChangeReplacementCandidate, ChangeVoidCandidate:
+		r, err := b.exec(`UPDATE sessions SET pending_kind = ?, pending_data = ?, updated_at = ? WHERE id = ? AND state = ?`,
+			adm.Change, data, timestamp(b.now), s.ID, StateBilled)
+		if err := oneRow(r, err); err != nil {
+			return Result{}, fmt.Errorf("keep %s: %w", adm.Change, err)
+		}
+		return res, b.sessionEvents(s.ID, source, adm.Events())
 	}
+	evs := adm.Events()
+	if adm.Return.Units > 0 {
+		// returnUnits checks the row still holds the units and records the plan's first
+		// event, units_returned.
+		if err := b.returnUnits(s.ID, adm.Return.Auth.Payer, adm.Return.Auth.Number, adm.Return.Units, source); err != nil {
+			return Result{}, err
+		}
+		if len(evs) > 0 && evs[0].Kind == lifecycle.UnitsReturned {
+			evs = evs[1:]
+		}
+	}
+	if adm.Take.Units > 0 {
+		if err := b.take(adm.Take, s.ID); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := b.writeSession(s, &old, exists, &adm, data, hash, source); err != nil {
+		return Result{}, err
+	}
+	return res, b.sessionEvents(s.ID, source, evs)
+}
+
+// writeSession inserts or updates the session's row as the admission left it.
+func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool, adm *claims.Admission, data, hash, source string) error {
+	now := timestamp(b.now)
 	receivedAt := now
 	if exists {
 		receivedAt = old.receivedAt
 	}
-	row := []any{s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, res.State,
-		res.HoldReason, authPayer, res.AuthNumber, res.Units, data, hash, source, receivedAt, now}
+	row := []any{s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, adm.State,
+		adm.Hold, adm.Take.Auth.Payer, adm.Take.Auth.Number, adm.Take.Units, data, hash, source, receivedAt, now}
 	if exists {
 		// Updates are rare: one upsert, after the queued rows (one of them may be this id).
 		if err := b.flushSessions(); err != nil {
-			return Result{}, err
+			return err
 		}
 		if _, err := b.execRaw(sessionInsert+sessionRow+sessionUpsertTail, row...); err != nil {
-			return Result{}, err
+			return err
 		}
 	} else if err := b.queueSession(row); err != nil {
-		return Result{}, err
+		return err
 	}
 	// The row may still be queued: lookups in this batch must find it here.
 	if b.known == nil {
 		b.known = map[string]*storedSession{}
 	}
-	b.known[s.ID] = &storedSession{state: res.State, hash: hash, authPayer: authPayer, authNumber: res.AuthNumber,
-		authUnits: res.Units, claimRef: old.claimRef, receivedAt: receivedAt}
-	kind := "received"
-	if exists {
-		kind = "updated"
-	}
-	// Event details written by hand in the bytes json.Marshal gives these maps (keys
-	// sorted): two events a session made map encoding a visible share of intake time.
-	d := append(append(append(append([]byte(`{"state":`), jsonString(res.State)...), `,"status":`...), jsonString(s.Status)...), '}')
-	if err := b.queueEvent("session", s.ID, kind, source, d); err != nil {
-		return res, err
-	}
-	switch {
-	case res.HoldReason != "":
-		d = append(append([]byte(`{"reason":`), jsonString(res.HoldReason)...), '}')
-		return res, b.queueEvent("session", s.ID, "held", source, d)
-	case res.AuthNumber != "":
-		d = append(append(append(append([]byte(`{"authorization":`), jsonString(res.AuthNumber)...), `,"units":`...),
-			strconv.Itoa(res.Units)...), '}')
-		return res, b.queueEvent("session", s.ID, "units_consumed", source, d)
-	}
-	return res, nil
+	b.known[s.ID] = &storedSession{state: adm.State, hash: hash, authPayer: adm.Take.Auth.Payer, authNumber: adm.Take.Auth.Number,
+		authUnits: adm.Take.Units, claimRef: old.claimRef, receivedAt: receivedAt}
+	return nil
 }
 
-// jsonString is s as encoding/json writes it: plain printable ASCII is only quoted, the
-// rest (escapes, HTML characters, invalid UTF-8) goes through json.Marshal.
-func jsonString(s string) []byte {
+// sessionEvents queues a plan's session events. The details are written by hand in the
+// bytes json.Marshal gives these maps (keys sorted): map encoding of two events a session
+// was a visible share of intake time.
+func (b *Batch) sessionEvents(id, source string, evs []claims.SessionEvent) error {
+	for i := range evs {
+		if err := b.queueEvent(string(lifecycle.EntitySession), id, string(evs[i].Kind), source, sessionEventDetail(&evs[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sessionEventDetail(e *claims.SessionEvent) []byte {
+	field := func(d []byte, name, v string) []byte {
+		if len(d) > 1 {
+			d = append(d, ',')
+		}
+		return appendJSONString(append(append(append(d, '"'), name...), `":`...), v)
+	}
+	d := append(make([]byte, 0, 64), '{')
+	switch e.Kind {
+	case lifecycle.ReplacementCandidate, lifecycle.VoidCandidate:
+		d = field(d, "claim_ref", e.ClaimRef)
+	case lifecycle.SessionHeld:
+		d = field(d, "reason", e.Reason)
+	case lifecycle.Received, lifecycle.Updated:
+		d = field(field(d, "state", e.State), "status", e.Status)
+	default: // units consumed or returned, released
+		d = append(field(d, "authorization", e.Auth), `,"units":`...)
+		d = strconv.AppendInt(d, int64(e.Units), 10)
+	}
+	if e.Was != "" {
+		d = field(d, "was", e.Was)
+	}
+	return append(d, '}')
+}
+
+// appendJSONString appends s as encoding/json writes it: plain printable ASCII is only
+// quoted, the rest (escapes, HTML characters, invalid UTF-8) goes through json.Marshal.
+func appendJSONString(d []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			b, _ := json.Marshal(s) // a string always marshals
-			return b
+			return append(d, b...)
 		}
 	}
-	out := make([]byte, 0, len(s)+2)
-	return append(append(append(out, '"'), s...), '"')
+	return append(append(append(d, '"'), s...), '"')
 }
 
-// consume matches s to an authorization and takes its units. The batch's copy of the
-// authorization is current (see Batch.auths), so the match is final: two writers cannot
-// both take the last unit because the second one reads only after the first commits.
-func (b *Batch) consume(s *claims.Session) (number string, units int, hold string, err error) {
-	sts, err := b.cachedAuths(s.Coverage.Payer, s.Client.ID, s.Coverage.MemberID)
+// take spends units of an authorization for a session, guarded: the batch's copy must
+// still have them (it is current: see Batch.auths), and flushAuths checks the row again.
+func (b *Batch) take(m claims.UnitMove, cause string) error {
+	st, err := b.authByKey(m.Auth)
 	if err != nil {
-		return "", 0, "", err
+		return err
 	}
-	// Match takes values; copy (Codes shared, read only) and map the result back.
-	var buf [4]claims.AuthUse
-	auths := buf[:0]
-	for _, st := range sts {
-		auths = append(auths, st.AuthUse)
+	if st.Used+m.Units > st.Units {
+		return fmt.Errorf("authorization %s: %d units no longer available", m.Auth, m.Units)
 	}
-	i, reason := claims.Match(s, auths, func(a *claims.AuthUse) (int, error) { return claims.AuthUnits(s, a.UnitKind) })
-	if i < 0 {
-		return "", 0, reason, nil
+	st.Used += m.Units
+	return b.authAlerts(&st.AuthUse, cause, false)
+}
+
+// giveBack returns units to an authorization, guarded like take.
+func (b *Batch) giveBack(m claims.UnitMove, cause string) error {
+	st, err := b.authByKey(m.Auth)
+	if err != nil {
+		return err
 	}
-	st := sts[i]
-	n, err := claims.AuthUnits(s, st.UnitKind)
-	if err != nil || st.Used+n > st.Units {
-		return "", 0, claims.HoldAuthExhausted, nil
+	if st.Used < m.Units {
+		return fmt.Errorf("authorization %s: %d units to return, %d used", m.Auth, m.Units, st.Used)
 	}
-	st.Used += n
-	if err := b.authAlerts(&st.AuthUse, s.ID, false); err != nil {
-		return "", 0, "", err
-	}
-	return st.Number, n, "", nil
+	st.Used -= m.Units
+	return b.authAlerts(&st.AuthUse, cause, true)
 }
 
 // sessionInsert is the session insert head; rows follow as sessionRow groups.
@@ -398,27 +415,41 @@ func (b *Batch) flushSessions() error {
 	return nil
 }
 
-// returnUnits gives a session's consumed units back to its authorization.
+// returnUnits gives a session's consumed units back to its authorization (a void or a
+// change of the session) and clears them from the session, whose row must still hold them.
 func (b *Batch) returnUnits(sessionID, payer, number string, n int, source string) error {
-	if err := b.resetAuths(); err != nil {
+	m := claims.UnitMove{Auth: claims.AuthKey{Payer: payer, Number: number}, Units: n}
+	if err := b.giveBack(m, sessionID); err != nil {
 		return err
 	}
-	if _, err := b.exec(`UPDATE authorizations SET used = used - ?, updated_at = ? WHERE payer = ? AND number = ?`,
-		n, timestamp(b.now), payer, number); err != nil {
-		return err
+	delete(b.known, sessionID)
+	r, err := b.exec(`UPDATE sessions SET auth_units = 0, auth_number = '', auth_payer = '', updated_at = ?
+		WHERE id = ? AND auth_payer = ? AND auth_number = ? AND auth_units = ?`, timestamp(b.now), sessionID, payer, number, n)
+	if err := oneRow(r, err); err != nil {
+		return fmt.Errorf("return units of session %s: %w", sessionID, err)
 	}
-	if _, err := b.exec(`UPDATE sessions SET auth_units = 0, auth_number = '', auth_payer = '' WHERE id = ?`, sessionID); err != nil {
-		return err
-	}
-	if err := b.Event("session", sessionID, "units_returned", source, map[string]any{"authorization": number, "units": n}); err != nil {
-		return err
-	}
-	a, err := b.authUse(payer, number)
+	return b.sessionEvents(sessionID, source, []claims.SessionEvent{{Kind: lifecycle.UnitsReturned, Auth: number, Units: n}})
+}
+
+// oneRow checks that a guarded statement changed exactly one row: a state change names
+// the state it expects and changes nothing otherwise.
+func oneRow(r sql.Result, err error) error {
 	if err != nil {
 		return err
 	}
-	return b.authAlerts(a, sessionID, true)
+	n, err := r.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("%w (%d rows)", ErrStale, n)
+	}
+	return nil
 }
+
+// ErrStale reports a guarded change whose row is no longer in the state it expected:
+// another writer changed it first.
+var ErrStale = errors.New("changed by another writer")
 
 // MarkBilled records that the sessions are on claim claimRef.
 func (b *Batch) MarkBilled(claimRef string, ids ...string) error {

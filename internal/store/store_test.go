@@ -29,18 +29,20 @@ func openSQLite(t *testing.T) *store.DB {
 
 func TestSQLite(t *testing.T) { storetest.Run(t, openSQLite) }
 
-// TestPostgres runs the suite with one fresh schema per test.
-func TestPostgres(t *testing.T) {
+// postgresSchemas returns a function that makes a fresh schema on the test PostgreSQL
+// (dropped when its test ends) and returns the URL that opens it; the test is skipped or
+// failed (testenv.Missing) when no PostgreSQL runs here.
+func postgresSchemas(t *testing.T) func(t *testing.T) string {
 	base := testenv.PostgresURL(t)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
+	t.Cleanup(func() { admin.Close() })
 	if err := admin.Ping(); err != nil {
 		testenv.Missing(t, "PostgreSQL at "+base, err.Error())
 	}
-	storetest.Run(t, func(t *testing.T) *store.DB {
+	return func(t *testing.T) string {
 		schema := fmt.Sprintf("t_%d_%d", os.Getpid(), rand.Int64())
 		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 			t.Fatal(err)
@@ -50,14 +52,25 @@ func TestPostgres(t *testing.T) {
 		if strings.Contains(base, "?") {
 			sep = "&"
 		}
-		db, err := store.Open(context.Background(), base+sep+"search_path="+schema, store.Options{Now: storetest.Clock()})
+		return base + sep + "search_path=" + schema
+	}
+}
+
+// openPostgres returns an opener of fresh stores, one schema each.
+func openPostgres(t *testing.T) func(t *testing.T) *store.DB {
+	schema := postgresSchemas(t)
+	return func(t *testing.T) *store.DB {
+		db, err := store.Open(context.Background(), schema(t), store.Options{Now: storetest.Clock()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
 		return db
-	})
+	}
 }
+
+// TestPostgres runs the suite with one fresh schema per test.
+func TestPostgres(t *testing.T) { storetest.Run(t, openPostgres(t)) }
 
 func TestSQLiteFileModes(t *testing.T) {
 	dir := t.TempDir()

@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/store"
 )
 
 // Users maps a login name to its bcrypt password hash.
@@ -423,8 +426,10 @@ func remoteHost(r *http.Request) string {
 	return r.RemoteAddr
 }
 
-// alertRaiser is implemented by the store (*store.DB): a lockout shows on the admin /alerts.
-type alertRaiser interface {
+// lockoutRecorder is implemented by the store (*store.DB): the lockout goes into the
+// event history (the audit log) and on the admin /alerts.
+type lockoutRecorder interface {
+	Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *store.Batch) error) error
 	RaiseAlert(ctx context.Context, entityKind, entityID, kind string, detail map[string]any) (bool, error)
 }
 
@@ -440,17 +445,18 @@ func (h *handler) lockedOut(ctx context.Context, l lockout, user, remote string)
 	}
 	until := l.until.UTC().Format(time.RFC3339)
 	h.d.Log.Warn().Str("key", entity).Str("remote", remote).Str("until", until).Msg("web: sign-in locked after repeated failures")
-	if h.d.Auditor != nil {
-		if err := h.d.Auditor.Audit(ctx, AuditEvent{EntityKind: "signin", EntityID: entity, Kind: "signin_lockout", Who: "",
-			Detail: map[string]string{"failures": fmt.Sprint(l.failures), "until": until, "remote": remote}}); err != nil {
-			h.d.Log.Error().Err(err).Msg("web: could not record the sign-in lockout")
-		}
+	rec, ok := h.d.Store.(lockoutRecorder)
+	if !ok {
+		return
 	}
-	if ar, ok := h.d.Store.(alertRaiser); ok {
-		// One alert per lockout: the entity carries its end.
-		if _, err := ar.RaiseAlert(ctx, "signin", entity+"@"+until, "signin_lockout",
-			map[string]any{"failures": l.failures, "until": until, "remote": remote}); err != nil {
-			h.d.Log.Error().Err(err).Msg("web: could not raise the sign-in lockout alert")
-		}
+	detail := map[string]any{"failures": l.failures, "until": until, "remote": remote}
+	if err := rec.Batch(ctx, nil, func(b *store.Batch) error {
+		return b.Event("signin", entity, "signin_lockout", "web", detail)
+	}); err != nil {
+		h.d.Log.Error().Err(err).Msg("web: could not record the sign-in lockout")
+	}
+	// One alert per lockout: the entity carries its end.
+	if _, err := rec.RaiseAlert(ctx, "signin", entity+"@"+until, "signin_lockout", detail); err != nil {
+		h.d.Log.Error().Err(err).Msg("web: could not raise the sign-in lockout alert")
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/edigate/edigate/internal/store"
 )
 
 // seedClaimStates stores three filed claims of session S-1 and S-2 (claims.state "filed"),
@@ -85,15 +83,10 @@ func TestClaimLifecycleState(t *testing.T) {
 // service and the denied line's code, and links to the session's history; an item for a
 // claim we never built stays as posted; the resolve form makes the biller pick an outcome.
 func TestQueueItemsDescribeClaims(t *testing.T) {
-	mq := &memQueue{items: []store.QueueItem{
-		{ID: 7, Kind: store.QueueDenials, ClaimID: "CLM-D", Payer: "60054", Line: 1, Reason: "CO-197", State: store.QueueOpen},
-		{ID: 8, Kind: store.QueueDenials, ClaimID: "NEVER-BUILT", Payer: "60054", Reason: "CO-16", State: store.QueueOpen},
-	}}
-	f := newFixture(t, func(d *Deps) {
-		for k, q := range RemitQueues(mq) {
-			d.Queues[k] = q
-		}
-	})
+	f := newFixture(t, allQueues)
+	openItems(t, f.db,
+		`(7, 'denials', 'CLM-D', 1, '60054', 'CO-197', '', '', '', '', 0, 'open', 't')`,
+		`(8, 'denials', 'NEVER-BUILT', 0, '60054', 'CO-16', '', '', '', '', 0, 'open', 't')`)
 	ctx := context.Background()
 	data := `{"id":"CLM-D","payer":"demo-commercial","date":"2026-11-09","lines":[{"session_id":"S-2","code":"90837","charge":"150.00","units":1}]}`
 	if _, err := f.db.SQL().ExecContext(ctx, f.db.Rebind(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id,

@@ -18,7 +18,9 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/x12"
 	"github.com/rs/zerolog"
@@ -125,9 +127,12 @@ func newFixture(t testing.TB, mod func(*Deps)) *fixture {
 	seed(t, db)
 	logs := &syncBuffer{}
 	cfg := config.Default()
+	// The queue service the daemon and the CLI use, over the fixture store; only the holds
+	// queue is connected unless a test connects more.
+	svc := pipeline.Queues{Pipeline: &pipeline.Pipeline{Cfg: cfg, DB: db, Now: func() time.Time { return today }}}
 	d := Deps{
-		Store: db, Auditor: StoreAuditor{DB: db}, Config: cfg, Users: testUsers(t),
-		Queues: map[string]Queue{QueueHolds: &HoldQueue{Store: db, Config: cfg}},
+		Store: db, Config: cfg, Users: testUsers(t),
+		Queues: ServiceQueues(svc, queue.Holds),
 		Jobs: func() []scheduler.JobStatus {
 			return []scheduler.JobStatus{
 				{Name: "intake", Spec: "@every 30s", Runs: 12, LastEnd: today},
@@ -255,6 +260,5 @@ var errBoom = errors.New("boom")
 // brokenQueue fails to list, to prove one broken queue does not take the dashboard down.
 type brokenQueue struct{}
 
-func (brokenQueue) Items(context.Context) ([]QueueItem, error) { return nil, errBoom }
-func (brokenQueue) Act(context.Context, Action) error          { return errBoom }
-func (brokenQueue) Outcomes() []string                         { return nil }
+func (brokenQueue) Items(context.Context) ([]queue.Item, error)     { return nil, errBoom }
+func (brokenQueue) Act(context.Context, string, queue.Action) error { return errBoom }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/scheduler"
 )
 
@@ -37,10 +38,11 @@ func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"stamp":      stamp,
 		"upper":      strings.ToUpper,
-		"holdWords":  func(r string) string { w, _ := HoldWords(r); return w },
+		"holdWords":  func(r string) string { w, _ := queue.HoldWords(r); return w },
 		"eventWords": eventWords,
 		"alertWords": alertWords,
-		"queueTitle": queueTitle,
+		"queueTitle": queue.Kind.Title,
+		"entryWords": entryWords,
 		"join":       strings.Join,
 		"overdue":    func(today, d string) bool { return d != "" && d < today },
 		"soon": func(today, d string) bool {
@@ -99,24 +101,6 @@ func stamp(s string) string {
 	return t.UTC().Format("2006-01-02 15:04:05")
 }
 
-func queueTitle(kind string) string {
-	switch kind {
-	case QueueHolds:
-		return "Holds"
-	case QueueRejections:
-		return "Rejections"
-	case QueueDenials:
-		return "Denials"
-	case QueueAppeals:
-		return "Appeals"
-	case QueueFollowUp:
-		return "Follow-up"
-	case QueueReview:
-		return "Remittance review"
-	}
-	return kind
-}
-
 // count is one labelled number on the dashboard.
 type count struct {
 	Key, Label string
@@ -124,7 +108,7 @@ type count struct {
 }
 
 type queueSummary struct {
-	Kind      string
+	Kind      queue.Kind
 	Connected bool
 	Count     int
 	Overdue   int
@@ -174,7 +158,7 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	for _, s := range held {
 		byReason[s.HoldReason]++
 	}
-	p.Holds = sortedCounts(byReason, func(k string) string { w, _ := HoldWords(k); return w })
+	p.Holds = sortedCounts(byReason, func(k string) string { w, _ := queue.HoldWords(k); return w })
 	byState, err := h.d.Store.ClaimStateCounts(ctx)
 	if err != nil {
 		h.fail(w, r, err)
@@ -189,7 +173,7 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	for _, k := range QueueKinds() {
+	for _, k := range queue.Kinds() {
 		p.Queues = append(p.Queues, h.summarize(ctx, k, p.Today))
 	}
 	if h.d.Jobs != nil {
@@ -250,7 +234,7 @@ func lifecycleCounts(m map[string]int) []count {
 var letterStates = map[string]bool{"denied": true, "partially_paid": true, "appealed": true}
 
 // summarize counts a queue without failing the dashboard when one queue's service errs.
-func (h *handler) summarize(ctx context.Context, kind, today string) queueSummary {
+func (h *handler) summarize(ctx context.Context, kind queue.Kind, today string) queueSummary {
 	q, ok := h.d.Queues[kind]
 	s := queueSummary{Kind: kind, Connected: ok}
 	if !ok {
@@ -258,7 +242,7 @@ func (h *handler) summarize(ctx context.Context, kind, today string) queueSummar
 	}
 	items, err := q.Items(ctx)
 	if err != nil {
-		h.d.Log.Error().Err(err).Str("queue", kind).Msg("web: queue")
+		h.d.Log.Error().Err(err).Str("queue", string(kind)).Msg("web: queue")
 		s.Err = "unavailable"
 		return s
 	}
@@ -267,11 +251,11 @@ func (h *handler) summarize(ctx context.Context, kind, today string) queueSummar
 			continue
 		}
 		s.Count++
-		if it.Deadline != "" && it.Deadline < today {
+		if it.Due != "" && it.Due < today {
 			s.Overdue++
 		}
-		if it.Deadline != "" && (s.Nearest == "" || it.Deadline < s.Nearest) {
-			s.Nearest = it.Deadline
+		if it.Due != "" && (s.Nearest == "" || it.Due < s.Nearest) {
+			s.Nearest = it.Due
 		}
 	}
 	return s
@@ -288,7 +272,7 @@ func (h *handler) alerts(ctx context.Context) ([]alertView, error) {
 	}
 	remaining := map[string]int{}
 	for _, a := range auths {
-		remaining[a.Payer+"/"+a.Number] = a.Remaining
+		remaining[a.Key().String()] = a.Remaining
 	}
 	out := make([]alertView, 0, len(as))
 	for _, a := range as {
@@ -434,7 +418,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.AuthNumber != "" {
 		// The authorization's own history (renewals, alerts) explains holds and releases.
-		if err := add("authorization", s.Payer+"/"+s.AuthNumber, "authorization "+s.AuthNumber); err != nil {
+		if err := add("authorization", claims.AuthKey{Payer: s.Payer, Number: s.AuthNumber}.String(), "authorization "+s.AuthNumber); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -542,191 +526,6 @@ func (h *handler) authorizations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, "authorizations", &p)
-}
-
-type queuesPage struct {
-	pageBase
-	Today  string
-	Queues []queueSummary
-}
-
-func (h *handler) queues(w http.ResponseWriter, r *http.Request) {
-	p := queuesPage{pageBase: h.base(r, "Queues", "queues"), Today: h.today()}
-	for _, k := range QueueKinds() {
-		p.Queues = append(p.Queues, h.summarize(r.Context(), k, p.Today))
-	}
-	h.render(w, "queues", &p)
-}
-
-type queuePage struct {
-	pageBase
-	Kind, Today string
-	Connected   bool
-	Items       []QueueItem
-	Outcomes    []string
-	Letters     bool
-}
-
-func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
-	kind := r.PathValue("kind")
-	if !validKind(kind) {
-		http.NotFound(w, r)
-		return
-	}
-	p := queuePage{pageBase: h.base(r, queueTitle(kind), "queues"), Kind: kind, Today: h.today(),
-		Letters: h.d.Appeals != nil && (kind == QueueAppeals || kind == QueueDenials)}
-	if q, ok := h.d.Queues[kind]; ok {
-		items, err := q.Items(r.Context())
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if err := h.describeClaims(r.Context(), items); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		p.Connected, p.Items, p.Outcomes = true, items, q.Outcomes()
-	}
-	h.render(w, "queue", &p)
-}
-
-// describeClaims fills in what a biller needs to recognise a claim item (payer, date of
-// service, the denied line's code) and links it to its session, whose page has the whole
-// history. Queue services know only claim ids; the claim record knows the rest. A claim
-// the store does not have (a review item for a CLP01 we never built) stays as it is.
-func (h *handler) describeClaims(ctx context.Context, items []QueueItem) error {
-	for i := range items {
-		it := &items[i]
-		if it.EntityKind != "claim" {
-			continue
-		}
-		rec, err := h.d.Store.Claim(ctx, it.EntityID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("queue item %s claim %s: %w", it.ID, it.EntityID, err)
-		}
-		if rec.Payer != "" {
-			// Posting keys items by the 835's payer id; the practice knows the payer by its
-			// configured id, as on every other page.
-			it.Payer = rec.Payer
-		}
-		if it.Date == "" {
-			it.Date = rec.Date
-		}
-		lines := rec.Claim.Lines
-		var n int
-		if _, err := fmt.Sscanf(it.Code, "line %d", &n); err == nil && n >= 1 && n <= len(lines) {
-			it.Code = lines[n-1].Code + " (line " + fmt.Sprint(n) + ")"
-		} else if it.Code == "" && len(lines) == 1 {
-			it.Code = lines[0].Code
-		}
-		if len(lines) > 0 && lines[0].SessionID != "" {
-			it.Link = "/sessions/" + lines[0].SessionID
-		}
-	}
-	return nil
-}
-
-func validKind(k string) bool {
-	for _, x := range QueueKinds() {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
-
-// Limits on what a biller types, so a pasted document cannot bloat the event table.
-const (
-	maxAssignee = 64
-	maxNote     = 2000
-)
-
-func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	kind, id, act := r.PathValue("kind"), r.PathValue("id"), r.PathValue("action")
-	q, ok := h.d.Queues[kind]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	u := currentUser(ctx)
-	a := Action{Kind: act, ItemID: id, Who: u.name, Assignee: strings.TrimSpace(r.PostFormValue("assignee")),
-		Text: strings.TrimSpace(r.PostFormValue("text")), Outcome: r.PostFormValue("outcome")}
-	switch {
-	case act != ActAssign && act != ActNote && act != ActResolve:
-		http.Error(w, "unknown action", http.StatusBadRequest)
-		return
-	case act == ActAssign && (a.Assignee == "" || len(a.Assignee) > maxAssignee):
-		http.Error(w, "assignee must be 1-64 characters", http.StatusBadRequest)
-		return
-	case act == ActNote && a.Text == "":
-		http.Error(w, "the note is empty", http.StatusBadRequest)
-		return
-	case len(a.Text) > maxNote:
-		http.Error(w, "the note is longer than 2000 characters", http.StatusBadRequest)
-		return
-	case act == ActResolve && !contains(q.Outcomes(), a.Outcome):
-		http.Error(w, "choose one of the offered outcomes", http.StatusBadRequest)
-		return
-	}
-	if h.d.Auditor == nil {
-		// An action nobody can trace afterwards is worse than no action.
-		http.Error(w, "actions are disabled: no audit log is connected", http.StatusServiceUnavailable)
-		return
-	}
-	// Find the item first: a resolved item leaves the queue, and its audit event still
-	// needs to know which session or claim it was about.
-	items, err := q.Items(ctx)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var item *QueueItem
-	for i := range items {
-		if items[i].ID == id {
-			item = &items[i]
-		}
-	}
-	if item == nil {
-		http.NotFound(w, r)
-		return
-	}
-	if err := q.Act(ctx, a); err != nil {
-		switch {
-		case errors.Is(err, ErrNoItem):
-			http.NotFound(w, r)
-		case errors.Is(err, ErrBadAction):
-			http.Error(w, "this queue does not take that action", http.StatusBadRequest)
-		default:
-			h.fail(w, r, fmt.Errorf("queue %s %s %s: %w", kind, id, act, err))
-		}
-		return
-	}
-	detail := map[string]string{"queue": kind, "item": id}
-	for k, v := range map[string]string{"assignee": a.Assignee, "text": a.Text, "outcome": a.Outcome} {
-		if v != "" {
-			detail[k] = v
-		}
-	}
-	if err := h.d.Auditor.Audit(ctx, AuditEvent{EntityKind: item.EntityKind, EntityID: item.EntityID,
-		Kind: "queue_" + act, Who: u.name, Detail: detail}); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.d.Log.Info().Str("user", u.name).Str("queue", kind).Str("item", id).Str("action", act).Msg("web: queue action")
-	http.Redirect(w, r, "/queues/"+kind, http.StatusSeeOther)
-}
-
-func contains(xs []string, x string) bool {
-	for _, s := range xs {
-		if s == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *handler) appealLetter(w http.ResponseWriter, r *http.Request) {

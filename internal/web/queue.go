@@ -2,256 +2,235 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
-	"time"
+	"net/http"
+	"strings"
 
-	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/scheduler"
-	"github.com/edigate/edigate/x12"
 	"github.com/rs/zerolog"
 )
 
-// QueueItem is one thing a biller has to act on.
-type QueueItem struct {
-	ID         string // opaque and unique within its queue; used in action URLs
-	EntityKind string // "session" or "claim": where the audit events go
-	EntityID   string
-	Payer      string
-	Code       string // CPT/HCPCS
-	Date       string // date of service
-	Reason     string // machine code: auth_missing, CARC 197, STC A7:21...
-	Words      string // the reason for a person
-	Action     string // suggested next step
-	Deadline   string // YYYY-MM-DD
-	DueFor     string // what the deadline is: "timely filing", "appeal"...
-	Amount     x12.Amount
-	Assignee   string
-	Notes      []Note
-	Outcome    string // set once resolved
-	Link       string // where the item's full history is, when not the session itself
+// QueueService is the one queue service (pipeline.Queues) that `edigate queue` uses too,
+// so an action taken here means what it means on the command line: the same thread
+// entries, events and corrected claims.
+type QueueService interface {
+	Items(ctx context.Context, kind queue.Kind) ([]queue.Item, error)
+	Act(ctx context.Context, kind queue.Kind, key string, a queue.Action) error
 }
 
-// Note is a biller's note on a queue item.
-type Note struct {
-	Who, At, Text string
+// Queue is one work queue as the pages use it. The service records the action (thread
+// and history) itself.
+type Queue interface {
+	// Items lists the open items, nearest deadline first.
+	Items(ctx context.Context) ([]queue.Item, error)
+	// Act applies an action to the item with key: queue.ErrNoItem for an item not in this
+	// queue, queue.ErrResolved for one resolved meanwhile, queue.ErrBadAction for an action
+	// the item does not take.
+	Act(ctx context.Context, key string, a queue.Action) error
 }
 
-// Action is a biller's action on a queue item.
-type Action struct {
-	Kind     string // assign, note, resolve
-	ItemID   string
-	Who      string // the signed-in user
-	Assignee string // assign
-	Text     string // note (also the optional comment of assign/resolve)
-	Outcome  string // resolve: one of Queue.Outcomes()
+// ServiceQueues returns the queues of kinds over s (every queue when none is named).
+func ServiceQueues(s QueueService, kinds ...queue.Kind) map[queue.Kind]Queue {
+	if len(kinds) == 0 {
+		kinds = queue.Kinds()
+	}
+	out := map[queue.Kind]Queue{}
+	for _, k := range kinds {
+		out[k] = serviceQueue{s, k}
+	}
+	return out
 }
 
-// Action kinds.
-const (
-	ActAssign  = "assign"
-	ActNote    = "note"
-	ActResolve = "resolve"
-)
-
-// ErrNoItem is returned by Act for an id that is not (or no longer) in the queue.
-var ErrNoItem = errors.New("no such queue item")
-
-// ErrBadAction is returned by Act for an action the queue does not take.
-var ErrBadAction = errors.New("action not allowed on this queue")
-
-// holdWords explains each authorization hold reason and what the biller does about it.
-var holdWords = map[string][2]string{
-	claims.HoldAuthMissing:        {"No authorization on file for this payer, client and service", "Request the authorization from the payer (retro-authorization if the session already happened)"},
-	claims.HoldAuthExpired:        {"The authorization ended before the date of service", "Request a renewal covering the date of service"},
-	claims.HoldAuthNotStarted:     {"The date of service is before the authorization starts", "Ask the payer to backdate the authorization, or check the session date"},
-	claims.HoldAuthExhausted:      {"The authorization has fewer units left than the session needs", "Request additional units from the payer"},
-	claims.HoldAuthCodeNotCovered: {"The authorization does not cover this service code or rendering provider", "Request an authorization update for the code/provider, or correct the session"},
-	claims.HoldAuthAmbiguous:      {"More than one valid authorization could apply", "Ask the practice system to send the authorization number with the session"},
+type serviceQueue struct {
+	s    QueueService
+	kind queue.Kind
 }
 
-// HoldWords returns the reason in words and the suggested action of a hold reason.
-func HoldWords(reason string) (words, action string) {
-	if w, ok := holdWords[reason]; ok {
-		return w[0], w[1]
-	}
-	return reason, "Review the session"
-}
+func (q serviceQueue) Items(ctx context.Context) ([]queue.Item, error) { return q.s.Items(ctx, q.kind) }
 
-// HoldQueue is the holds queue: sessions on an authorization hold and claims the scrubber
-// held, read through the store. Holds leave the queue on their own (a new authorization
-// releases the session, a corrected session rebuilds the claim), so the queue offers no
-// resolve; assignments and notes are the audit events themselves, read back from history.
-type HoldQueue struct {
-	Store  Store
-	Config *config.Config
-}
-
-// Items lists held sessions and held claims, nearest timely-filing deadline first.
-func (q *HoldQueue) Items(ctx context.Context) ([]QueueItem, error) {
-	ss, err := q.Store.Sessions(ctx, store.SessionFilter{State: store.StateHeld})
-	if err != nil {
-		return nil, fmt.Errorf("holds queue: %w", err)
-	}
-	var out []QueueItem
-	for _, s := range ss {
-		w, a := HoldWords(s.HoldReason)
-		it := QueueItem{ID: "session-" + s.ID, EntityKind: "session", EntityID: s.ID, Payer: s.Payer, Code: s.Code,
-			Date: s.Date, Reason: s.HoldReason, Words: w, Action: a, Deadline: q.filingDeadline(s.Payer, s.Date),
-			DueFor: "timely filing", Amount: s.Session.Charge}
-		if err := q.history(ctx, &it); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	cs, err := q.Store.Claims(ctx, store.ClaimFilter{State: store.ClaimHeld})
-	if err != nil {
-		return nil, fmt.Errorf("holds queue: %w", err)
-	}
-	for _, c := range cs {
-		it := QueueItem{ID: "claim-" + c.ID, EntityKind: "claim", EntityID: c.ID, Payer: c.Payer, Date: c.Date,
-			Reason: joinRules(c.HoldRules), Words: "The scrubber found errors the payer would reject",
-			Action:   "Open the claim's findings, correct the session in the practice system and resend it",
-			Deadline: q.filingDeadline(c.Payer, c.Date), DueFor: "timely filing", Amount: c.Total}
-		if err := q.history(ctx, &it); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	sortItems(out)
-	return out, nil
-}
-
-func joinRules(r []string) string {
-	s := ""
-	for i, x := range r {
-		if i > 0 {
-			s += ", "
-		}
-		s += x
-	}
-	return s
-}
-
-// sortItems puts the nearest deadline first; items without one go last.
-func sortItems(items []QueueItem) {
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := items[i].Deadline, items[j].Deadline
-		if (a == "") != (b == "") {
-			return a != ""
-		}
-		if a != b {
-			return a < b
-		}
-		return items[i].ID < items[j].ID
-	})
-}
-
-// filingDeadline is the payer's timely-filing limit counted from the date of service: a
-// hold not worked by then becomes a timely-filing denial (CARC 29).
-func (q *HoldQueue) filingDeadline(payer, date string) string {
-	days := 0
-	if q.Config != nil {
-		for _, p := range q.Config.Payers {
-			if p.ID == payer {
-				days = p.TimelyFilingDays
-			}
-		}
-	}
-	d, err := time.Parse(time.DateOnly, date)
-	if days <= 0 || err != nil {
-		return ""
-	}
-	return d.AddDate(0, 0, days).Format(time.DateOnly)
-}
-
-// history fills the assignee and notes from the entity's audit events.
-func (q *HoldQueue) history(ctx context.Context, it *QueueItem) error {
-	evs, err := q.Store.Events(ctx, it.EntityKind, it.EntityID)
-	if err != nil {
-		return fmt.Errorf("holds queue: %s %s history: %w", it.EntityKind, it.EntityID, err)
-	}
-	applyAudit(it, evs)
-	return nil
-}
-
-// applyAudit replays queue_* audit events onto an item: the last assignment wins and every
-// note (including an assignment's comment) is listed in order.
-func applyAudit(it *QueueItem, evs []store.Event) {
-	for _, e := range evs {
-		if e.Kind != "queue_"+ActAssign && e.Kind != "queue_"+ActNote {
-			continue
-		}
-		var d map[string]string
-		if json.Unmarshal(e.Detail, &d) != nil || d["item"] != it.ID {
-			continue
-		}
-		if e.Kind == "queue_"+ActAssign {
-			it.Assignee = d["assignee"]
-		}
-		if d["text"] != "" {
-			it.Notes = append(it.Notes, Note{Who: d["who"], At: e.At, Text: d["text"]})
-		}
-	}
-}
-
-// Act checks that the item is held and the action is one holds take.
-func (q *HoldQueue) Act(ctx context.Context, a Action) error {
-	switch a.Kind {
-	case ActAssign, ActNote:
-	default:
-		return ErrBadAction
-	}
-	items, err := q.Items(ctx)
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		if it.ID == a.ItemID {
-			return nil
-		}
-	}
-	return ErrNoItem
-}
-
-// Outcomes is empty: holds are released by the authorization or the correction itself.
-func (q *HoldQueue) Outcomes() []string { return nil }
-
-// StoreAuditor appends audit events through the store's batch, in a transaction of their own.
-type StoreAuditor struct {
-	DB *store.DB
-}
-
-// Audit appends the event; the biller's name goes into the detail with the rest.
-func (s StoreAuditor) Audit(ctx context.Context, e AuditEvent) error {
-	d := map[string]string{"who": e.Who}
-	for k, v := range e.Detail {
-		d[k] = v
-	}
-	// No authorization rules: an event touches no units.
-	err := s.DB.Batch(ctx, nil, func(b *store.Batch) error {
-		return b.Event(e.EntityKind, e.EntityID, e.Kind, "web", d)
-	})
-	if err != nil {
-		return fmt.Errorf("audit %s %s: %w", e.EntityKind, e.Kind, err)
-	}
-	return nil
+func (q serviceQueue) Act(ctx context.Context, key string, a queue.Action) error {
+	return q.s.Act(ctx, q.kind, key, a)
 }
 
 // The store is the production implementation of what the pages read.
 var _ Store = (*store.DB)(nil)
 
-// StoreDeps is the usual wiring: the store for pages and audit, the holds queue over it,
-// and the scheduler's job and clearinghouse states. The daemon adds the remit queues and
-// appeal letters to the result when those services exist.
-func StoreDeps(db *store.DB, cfg *config.Config, users Users, jobs func() []scheduler.JobStatus,
+// StoreDeps is the usual wiring: the store for pages, every queue over the queue service,
+// and the scheduler's job and clearinghouse states. The daemon adds the appeal letters.
+func StoreDeps(db *store.DB, cfg *config.Config, users Users, queues QueueService, jobs func() []scheduler.JobStatus,
 	health func() []scheduler.Health, log zerolog.Logger) Deps {
-	queues := RemitQueues(db)
-	queues[QueueHolds] = &HoldQueue{Store: db, Config: cfg}
-	return Deps{Store: db, Auditor: StoreAuditor{DB: db}, Config: cfg, Users: users,
-		Queues: queues, Jobs: jobs, Health: health, Log: log}
+	return Deps{Store: db, Config: cfg, Users: users, Queues: ServiceQueues(queues), Jobs: jobs, Health: health, Log: log}
+}
+
+type queuesPage struct {
+	pageBase
+	Today  string
+	Queues []queueSummary
+}
+
+func (h *handler) queues(w http.ResponseWriter, r *http.Request) {
+	p := queuesPage{pageBase: h.base(r, "Queues", "queues"), Today: h.today()}
+	for _, k := range queue.Kinds() {
+		p.Queues = append(p.Queues, h.summarize(r.Context(), k, p.Today))
+	}
+	h.render(w, "queues", &p)
+}
+
+type queuePage struct {
+	pageBase
+	Kind      queue.Kind
+	Today     string
+	Connected bool
+	Items     []itemView
+	Outcomes  []queue.Outcome
+	Letters   bool
+}
+
+// itemView is a queue item with what the page adds to recognise it.
+type itemView struct {
+	queue.Item
+	Link string // the session whose page has the claim's whole history
+}
+
+func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	p := queuePage{pageBase: h.base(r, kind.Title(), "queues"), Kind: kind, Today: h.today(),
+		Letters: h.d.Appeals != nil && (kind == queue.Appeals || kind == queue.Denials)}
+	if q, ok := h.d.Queues[kind]; ok {
+		items, err := q.Items(r.Context())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p.Items = make([]itemView, len(items))
+		for i, it := range items {
+			p.Items[i] = itemView{Item: it}
+		}
+		if err := h.describeClaims(r.Context(), p.Items); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p.Connected, p.Outcomes = true, kind.Outcomes()
+	}
+	h.render(w, "queue", &p)
+}
+
+// describeClaims fills in what a biller needs to recognise a claim item (payer, date of
+// service, the denied line's code) and links it to its session, whose page has the whole
+// history. Posted items know only claim ids; the claim record knows the rest. A claim the
+// store does not have (a review item for a CLP01 we never built) stays as it is.
+func (h *handler) describeClaims(ctx context.Context, items []itemView) error {
+	for i := range items {
+		it := &items[i]
+		if it.Line > 0 && it.Code == "" {
+			it.Code = fmt.Sprintf("line %d", it.Line)
+		}
+		if it.SessionID != "" || it.ClaimID == "" {
+			continue
+		}
+		rec, err := h.d.Store.Claim(ctx, it.ClaimID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("queue item %s claim %s: %w", it.Key(), it.ClaimID, err)
+		}
+		if rec.Payer != "" {
+			// Posting keys items by the 835's payer id; the practice knows the payer by its
+			// configured id, as on every other page.
+			it.Payer = rec.Payer
+		}
+		if it.Date == "" {
+			it.Date = rec.Date
+		}
+		lines := rec.Claim.Lines
+		if n := it.Line; n >= 1 && n <= len(lines) {
+			it.Code = lines[n-1].Code + " (line " + fmt.Sprint(n) + ")"
+		} else if it.Code == "" && len(lines) == 1 {
+			it.Code = lines[0].Code
+		}
+		if len(lines) > 0 && lines[0].SessionID != "" {
+			it.Link = "/sessions/" + lines[0].SessionID
+		}
+	}
+	return nil
+}
+
+// entryWords says a thread entry for the page: a note as written, the others in words.
+func entryWords(e queue.Entry) string {
+	switch e.What {
+	case queue.ActAssign:
+		return "assigned to " + e.Text
+	case queue.ActResolve:
+		return "resolved: " + e.Text
+	}
+	return e.Text
+}
+
+// Limits on what a biller types, so a pasted document cannot bloat the event table.
+const (
+	maxAssignee = 64
+	maxNote     = 2000
+)
+
+func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	key := r.PathValue("id")
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	q, ok := h.d.Queues[kind]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	act, err := queue.ParseAction(r.PathValue("action"))
+	if err != nil {
+		http.Error(w, "unknown action", http.StatusBadRequest)
+		return
+	}
+	u := currentUser(ctx)
+	a := queue.Action{Kind: act, Who: u.name, Assignee: strings.TrimSpace(r.PostFormValue("assignee")),
+		Text: strings.TrimSpace(r.PostFormValue("text")), Outcome: queue.Outcome(r.PostFormValue("outcome")), Source: "web"}
+	switch {
+	case act == queue.ActAssign && (a.Assignee == "" || len(a.Assignee) > maxAssignee):
+		http.Error(w, "assignee must be 1-64 characters", http.StatusBadRequest)
+		return
+	case act == queue.ActNote && a.Text == "":
+		http.Error(w, "the note is empty", http.StatusBadRequest)
+		return
+	case len(a.Text) > maxNote:
+		http.Error(w, "the note is longer than 2000 characters", http.StatusBadRequest)
+		return
+	}
+	if act == queue.ActResolve {
+		if err := kind.Takes(a.Outcome); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	if err := q.Act(ctx, key, a); err != nil {
+		switch {
+		case errors.Is(err, queue.ErrNoItem), errors.Is(err, queue.ErrResolved):
+			// A resolved item has left the queue.
+			http.NotFound(w, r)
+		case errors.Is(err, queue.ErrBadAction):
+			http.Error(w, "this queue does not take that action", http.StatusBadRequest)
+		default:
+			h.fail(w, r, fmt.Errorf("queue %s %s %s: %w", kind, key, act, err))
+		}
+		return
+	}
+	h.d.Log.Info().Str("user", u.name).Str("queue", string(kind)).Str("item", key).Str("action", string(act)).Msg("web: queue action")
+	http.Redirect(w, r, "/queues/"+string(kind), http.StatusSeeOther)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/rs/zerolog"
 )
@@ -46,63 +47,19 @@ type Store interface {
 	ClaimStateCounts(ctx context.Context) (map[string]int, error)
 }
 
-// Auditor appends the audit event of a biller's action to the entity's history, so the
-// action shows in the same trace as intake, claims and remittance events.
-type Auditor interface {
-	Audit(ctx context.Context, e AuditEvent) error
-}
-
-// AuditEvent is one biller action. Detail carries ids, codes and the biller's own words;
-// billers are told not to type PHI into notes, but notes are never logged either way.
-type AuditEvent struct {
-	EntityKind string
-	EntityID   string
-	Kind       string // queue_assign, queue_note, queue_resolve
-	Who        string
-	Detail     map[string]string
-}
-
-// Queue is one work queue (holds, rejections, denials, appeals, follow-up). The holds queue
-// is HoldQueue over the store; the others are adapters over package remit's service.
-type Queue interface {
-	Items(ctx context.Context) ([]QueueItem, error)
-	// Act validates and applies an action. The handler appends the audit event after Act
-	// succeeds, so an implementation need not record who did it.
-	Act(ctx context.Context, a Action) error
-	// Outcomes lists the resolve outcomes offered; none means items leave the queue by
-	// themselves (a hold is released when its authorization arrives).
-	Outcomes() []string
-}
-
 // AppealLetters renders a claim's appeal letter as a complete HTML document for print
 // (remit's letter templates); store.ErrNotFound when the claim has no appeal.
 type AppealLetters interface {
 	AppealLetterHTML(ctx context.Context, claimID string) ([]byte, error)
 }
 
-// Queue kinds in display order.
-const (
-	QueueHolds      = "holds"
-	QueueRejections = "rejections"
-	QueueDenials    = "denials"
-	QueueAppeals    = "appeals"
-	QueueFollowUp   = "follow-up" // as store.QueueFollowUp
-	QueueReview     = "review"    // unbalanced 835s and payments for claims we never built
-)
-
-// QueueKinds are the queue kinds in the order the UI lists them.
-func QueueKinds() []string {
-	return []string{QueueHolds, QueueRejections, QueueDenials, QueueAppeals, QueueFollowUp, QueueReview}
-}
-
 // Deps is everything the UI needs. Store and Users are required; a nil func or a missing
 // queue shows as "not connected" rather than failing the page.
 type Deps struct {
 	Store   Store
-	Auditor Auditor
 	Config  *config.Config // payer names and windows; config.Default() when nil
 	Users   Users
-	Queues  map[string]Queue // by kind (QueueHolds...)
+	Queues  map[queue.Kind]Queue
 	Appeals AppealLetters
 	// Jobs returns the scheduler's job states (scheduler.Runner.Status).
 	Jobs func() []scheduler.JobStatus
@@ -145,7 +102,7 @@ func newHandler(d Deps) (*handler, error) {
 		d.SessionTTL = 12 * time.Hour
 	}
 	if d.Queues == nil {
-		d.Queues = map[string]Queue{}
+		d.Queues = map[queue.Kind]Queue{}
 	}
 	tm, err := parseTemplates()
 	if err != nil {

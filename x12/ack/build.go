@@ -528,7 +528,14 @@ func itoaOpt(n int) string {
 // input is reported in the result. Memory grows with the file: for very large files use
 // x12.Validate and build the 999 without Transactions.
 func Read(ctx context.Context, r io.Reader, g x12.Guides) (*x12.FileResult, []*x12.Transaction, error) {
-	p := x12.NewParser(r, x12.ParseOptions{Guides: g})
+	return ReadWith(ctx, r, x12.ParseOptions{Guides: g})
+}
+
+// ReadWith is Read with every parser option (code-list policy, overrides); NoTree is
+// ignored, since the trees are what it is for.
+func ReadWith(ctx context.Context, r io.Reader, opts x12.ParseOptions) (*x12.FileResult, []*x12.Transaction, error) {
+	opts.NoTree = false
+	p := x12.NewParser(r, opts)
 	var txs []*x12.Transaction
 	for {
 		if err := ctx.Err(); err != nil {

@@ -68,10 +68,11 @@ func Note(n x12.Node, text string) x12.Node {
 
 // El builds a simple element: El("SV102", "Line Item Charge Amount", R, RN, 1, 18).
 // Codes, when given, are the only values the guide permits. Its data element reference
-// number comes from the dictionary by ref (dataele.go).
+// number comes from the dictionary by ref (dataele.go), its external code lists by ref too
+// (codelists.go).
 func El(ref, name string, usage x12.Usage, typ x12.DataType, min, max int, codes ...string) x12.Element {
 	return x12.Element{Ref: ref, Name: name, Usage: usage, Type: typ, Min: min, Max: max, Codes: codes, Repeat: 1,
-		DataElement: dataElement(ref)}
+		DataElement: dataElement(ref), Lists: codeLists(ref)}
 }
 
 // FormatBy marks e as written in the format that element qual of the same segment names

@@ -1,6 +1,11 @@
 package guides
 
-import "github.com/edigate/edigate/x12"
+import (
+	"sort"
+	"strings"
+
+	"github.com/edigate/edigate/x12"
+)
 
 // Set is a fixed collection of guides looked up by ST01 and version. It implements
 // x12.Guides. A Set is built once and never changed, so it is safe for concurrent use.
@@ -54,10 +59,35 @@ func (s *Set) Lookup(set, version string) *x12.Guide {
 	return s.aliases[set+"/"+version]
 }
 
+// Versions lists the GS08 values the set has guides for (aliases included), sorted; it
+// makes the Set an x12.VersionLister.
+func (s *Set) Versions() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(v string) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	for _, g := range s.guides {
+		add(g.Version)
+	}
+	for k := range s.aliases {
+		_, v, _ := strings.Cut(k, "/")
+		add(v)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // All returns the guides in registration order. The slice is a copy; the guides are
 // shared and must not be modified.
 func (s *Set) All() []*x12.Guide {
 	return append([]*x12.Guide(nil), s.guides...)
 }
 
-var _ x12.Guides = (*Set)(nil)
+var (
+	_ x12.Guides        = (*Set)(nil)
+	_ x12.VersionLister = (*Set)(nil)
+)

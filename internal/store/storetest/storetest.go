@@ -72,10 +72,14 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"BilledChangeIsCandidate", testBilledChange},
 		{"AlertsOncePerCrossing", testAlerts},
 		{"ConcurrentLastUnit", testConcurrentLastUnit},
+		{"ConcurrentRenewalReleasesOnce", testConcurrentRenewal},
+		{"StaleReleaseChangesNothing", testStaleRelease},
+		{"MismatchHoldsSpendNoUnit", testMismatchHolds},
 		{"RenewalBelowUsedRejected", testRenewalBelowUsed},
 		{"InboxFiles", testInboxFiles},
 		{"RollbackLeavesNothing", testRollback},
 		{"EventOrderAcrossRuns", testEventOrder},
+		{"QueueThreadFollowsAppeal", testQueueThread},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -456,6 +460,127 @@ func testConcurrentLastUnit(t *testing.T, db *store.DB) {
 	}
 	if a := auth(t, db, "A"); a.Used != 5 {
 		t.Fatalf("used %d, want 5", a.Used)
+	}
+}
+
+// testConcurrentRenewal: two instances receive the same renewal at once; the held
+// sessions it covers are released once and their units taken once.
+func testConcurrentRenewal(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 1, "2026-10-01", "2027-03-31"), Session("S-0", "2026-11-01"),
+		Session("S-1", "2026-11-02"), Session("S-2", "2026-11-03"), Session("S-3", "2026-11-04"))
+	for round, units := range []int{2, 3, 4} {
+		start := make(chan struct{})
+		errs := make(chan error, 2)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs <- db.Batch(ctx, Rules(t), func(b *store.Batch) error {
+					_, err := b.PutAuthorization(Auth("A", units, "2026-10-01", "2027-03-31"), "renewal.json")
+					return err
+				})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		if a := auth(t, db, "A"); a.Used != units {
+			t.Fatalf("round %d: used %d, want %d", round, a.Used, units)
+		}
+	}
+	for _, id := range []string{"S-1", "S-2", "S-3"} {
+		if s := session(t, db, id); s.State != store.StateReady || s.AuthUnits != 1 {
+			t.Errorf("%s = %s with %d units, want ready with 1", id, s.State, s.AuthUnits)
+		}
+		n := 0
+		for _, k := range eventKinds(t, db, "session", id) {
+			if k == "released" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s released %d times, want once", id, n)
+		}
+	}
+}
+
+// testStaleRelease: a release plan made before another writer applied the same renewal
+// (or took the units) changes nothing when applied after it.
+func testStaleRelease(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 1, "2026-10-01", "2027-03-31"), Session("S-0", "2026-11-01"),
+		Session("S-1", "2026-11-02"), Session("S-2", "2026-11-03"))
+	// What a second instance saw before the first one applied the renewal.
+	renewed := claims.AuthUse{Authorization: *Auth("A", 3, "2026-10-01", "2027-03-31"), Used: 1}
+	held := []claims.HeldSession{{Session: Session("S-1", "2026-11-02"), Reason: claims.HoldAuthExhausted, Received: "t"},
+		{Session: Session("S-2", "2026-11-03"), Reason: claims.HoldAuthExhausted, Received: "t"}}
+	stale := claims.PlanRelease(held, []claims.AuthUse{renewed})
+	if len(stale) != 2 || !stale[0].Released || !stale[1].Released {
+		t.Fatalf("plan = %+v, want both released", stale)
+	}
+	put(t, db, Auth("A", 3, "2026-10-01", "2027-03-31"))
+	apply := func(plan []claims.HeldOutcome) error {
+		return db.Batch(ctx, Rules(t), func(b *store.Batch) error { return b.ApplyRelease(plan, "late.json") })
+	}
+	if err := apply(stale); err != nil {
+		t.Fatal(err)
+	}
+	if a := auth(t, db, "A"); a.Used != 3 {
+		t.Fatalf("stale plan applied: used %d, want 3", a.Used)
+	}
+	for _, id := range []string{"S-1", "S-2"} {
+		if got := eventKinds(t, db, "session", id); fmt.Sprint(got) != "[received held released]" {
+			t.Errorf("%s history = %v, want one release", id, got)
+		}
+	}
+	// A plan releasing a held session onto units another writer took fails whole.
+	put(t, db, Session("S-3", "2026-11-04"))
+	over := claims.PlanRelease([]claims.HeldSession{{Session: Session("S-3", "2026-11-04"), Reason: claims.HoldAuthExhausted}},
+		[]claims.AuthUse{renewed})
+	if err := apply(over); err == nil {
+		t.Fatal("a plan taking units no longer there was applied")
+	}
+	if s := session(t, db, "S-3"); s.State != store.StateHeld || s.HoldReason != claims.HoldAuthExhausted {
+		t.Fatalf("S-3 = %s/%s after a failed plan, want held auth_exhausted", s.State, s.HoldReason)
+	}
+	if a := auth(t, db, "A"); a.Used != 3 {
+		t.Fatalf("used %d after a failed plan, want 3", a.Used)
+	}
+}
+
+// testMismatchHolds: an authorization for another place of service or rendering provider
+// holds the session with a reason naming which, spends no unit, and its correction
+// releases the session.
+func testMismatchHolds(t *testing.T, db *store.DB) {
+	office := Auth("POS", 5, "2026-10-01", "2027-03-31")
+	office.PlaceOfService = "12" // home; the session is at the office (11)
+	put(t, db, office)
+	if r := put(t, db, Session("S-1", "2026-11-02"))[0]; r.State != store.StateHeld || r.HoldReason != claims.HoldAuthPOSNotCovered {
+		t.Fatalf("place of service mismatch = %+v, want held %s", r, claims.HoldAuthPOSNotCovered)
+	}
+	other := Session("S-2", "2026-11-03")
+	other.Client.ID, other.Coverage.MemberID = "C-88", "W888"
+	prov := Auth("PROV", 5, "2026-10-01", "2027-03-31")
+	prov.ClientID, prov.MemberID, prov.Provider = "C-88", "W888", "1003000126"
+	put(t, db, prov)
+	if r := put(t, db, other)[0]; r.State != store.StateHeld || r.HoldReason != claims.HoldAuthProviderNotCovered {
+		t.Fatalf("rendering provider mismatch = %+v, want held %s", r, claims.HoldAuthProviderNotCovered)
+	}
+	for _, n := range []string{"POS", "PROV"} {
+		if a := auth(t, db, n); a.Used != 0 {
+			t.Errorf("%s used %d by a mismatched session, want 0", n, a.Used)
+		}
+	}
+	office.PlaceOfService = "11"
+	put(t, db, office)
+	if s := session(t, db, "S-1"); s.State != store.StateReady || s.AuthNumber != "POS" {
+		t.Fatalf("corrected place of service did not release S-1: %s/%s", s.State, s.HoldReason)
 	}
 }
 
