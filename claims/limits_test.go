@@ -97,3 +97,14 @@ func TestAuthorizationAndClientLimits(t *testing.T) {
 		t.Fatalf("client errors = %v", errs)
 	}
 }
+
+func TestSafeID(t *testing.T) {
+	for v, want := range map[string]bool{
+		"S-1001": true, "C_77": true, "A:1.2": true, "x": true,
+		"": false, ".S": false, "-S": false, "S/1": false, "S..1": false, "S 1": false, "S\x00": false, "Sé": false, "S~1": false,
+	} {
+		if got := safeID(v); got != want {
+			t.Errorf("safeID(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
