@@ -22,6 +22,7 @@ import (
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Store is what intake needs from the store.
@@ -361,7 +362,7 @@ func (in *Intake) alreadyProcessed(ctx context.Context, f *inboxFile, sum *Summa
 		sum.Duplicates++
 		f.log.Info().Msg("intake: identical file already processed; archiving")
 		if err := in.store.Batch(ctx, in.rules, func(b *store.Batch) error {
-			return b.Event("file", f.id, "duplicate", f.name, map[string]string{"first": prev.Name})
+			return b.Event(lifecycle.EntityFile, f.id, lifecycle.FileDuplicate, f.name, map[string]string{"first": prev.Name})
 		}); err != nil {
 			return true, f.fail(err)
 		}

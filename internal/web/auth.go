@@ -20,6 +20,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Users maps a login name to its bcrypt password hash.
@@ -451,7 +452,7 @@ func (h *handler) lockedOut(ctx context.Context, l lockout, user, remote string)
 	}
 	detail := map[string]any{"failures": l.failures, "until": until, "remote": remote}
 	if err := rec.Batch(ctx, nil, func(b *store.Batch) error {
-		return b.Event("signin", entity, "signin_lockout", "web", detail)
+		return b.Event(lifecycle.EntitySignIn, entity, lifecycle.SignInLockout, "web", detail)
 	}); err != nil {
 		h.d.Log.Error().Err(err).Msg("web: could not record the sign-in lockout")
 	}
