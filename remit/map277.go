@@ -88,109 +88,161 @@ func Map277(tx *x12.Transaction) (*StatusReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &StatusReport{Version: tx.Envelope.Version, ISAControl: tx.Envelope.ISAControl, Control: tx.Control,
-		Claims: []ClaimStatus{}}
-	var (
-		level string // HL03 of the current level
-		clm   *ClaimStatus
-		line  *LineStatus
-	)
+	m := &map277{r: &StatusReport{Version: tx.Envelope.Version, ISAControl: tx.Envelope.ISAControl, Control: tx.Control,
+		Claims: []ClaimStatus{}}}
 	for _, s := range segs {
-		switch s.ID() {
-		case "ST":
-			if v := s.Str(3); v != "" {
-				r.Version = v
-			}
-		case "BHT":
-			r.Reference = s.Str(3)
-		case "HL":
-			level, clm, line = s.Str(3), nil, nil
-		case "TRN":
-			if s.Str(1) == "2" && claimLevel(level) {
-				r.Claims = append(r.Claims, ClaimStatus{PatientControl: s.Str(2), Trace: s.Str(2), Statuses: []StatusCode{}})
-				clm, line = &r.Claims[len(r.Claims)-1], nil
-			}
-		case "QTY":
-			if clm == nil {
-				n := 0
-				if _, err := fmt.Sscanf(s.Str(2), "%d", &n); err != nil {
-					return nil, fmt.Errorf("277 QTY at position %d: QTY02 %q: %w", s.Index, s.Str(2), err)
-				}
-				switch s.Str(1) {
-				case "90":
-					r.AcceptedCount = &n
-				case "AA":
-					r.RejectedCount = &n
-				}
-			}
-		case "STC":
-			if clm == nil {
-				continue // information source / receiver / provider level status
-			}
-			codes := readSTC(s)
-			if line != nil {
-				line.Statuses = append(line.Statuses, codes...)
-				continue
-			}
-			if len(clm.Statuses) == 0 {
-				clm.Date = s.Str(2)
-				if v := s.Str(4); v != "" {
-					a, err := x12.ParseAmount(v)
-					if err != nil {
-						return nil, fmt.Errorf("277 STC at position %d: STC04: %w", s.Index, err)
-					}
-					clm.Charge = &a
-				}
-				if v := s.Str(5); v != "" {
-					a, err := x12.ParseAmount(v)
-					if err != nil {
-						return nil, fmt.Errorf("277 STC at position %d: STC05: %w", s.Index, err)
-					}
-					clm.Paid = &a
-				}
-				clm.Message = s.Str(12)
-			}
-			clm.Statuses = append(clm.Statuses, codes...)
-		case "REF":
-			switch {
-			case clm == nil:
-			case line != nil && s.Str(1) == "FJ":
-				line.Control = s.Str(2)
-			case line == nil && s.Str(1) == "1K":
-				clm.PayerClaim = s.Str(2)
-			case line == nil && s.Str(1) == "EJ":
-				clm.PatientControl = s.Str(2)
-			}
-		case "DTP":
-			if clm != nil && s.Str(1) == "472" {
-				if line != nil {
-					line.Date = s.Str(3)
-				} else {
-					clm.ServiceDate = s.Str(3)
-				}
-			}
-		case "SVC":
-			if clm == nil {
-				continue
-			}
-			l := LineStatus{Code: string(s.Component(1, 2)), Statuses: []StatusCode{}}
-			var err error
-			if l.Charge, err = x12.ParseAmount(s.Str(2)); err != nil {
-				return nil, fmt.Errorf("277 SVC at position %d: SVC02: %w", s.Index, err)
-			}
-			if v := s.Str(3); v != "" {
-				if l.Paid, err = x12.ParseAmount(v); err != nil {
-					return nil, fmt.Errorf("277 SVC at position %d: SVC03: %w", s.Index, err)
-				}
-			}
-			clm.Lines = append(clm.Lines, l)
-			line = &clm.Lines[len(clm.Lines)-1]
+		if err := m.segment(s); err != nil {
+			return nil, err
 		}
 	}
-	for i := range r.Claims {
-		r.Claims[i].settle()
+	for i := range m.r.Claims {
+		m.r.Claims[i].settle()
 	}
-	return r, nil
+	return m.r, nil
+}
+
+// map277 is Map277's state between segments: the HL level being read, and the claim
+// (2200D/E) and service line (2220D/E) under it.
+type map277 struct {
+	r     *StatusReport
+	level string // HL03 of the current level
+	clm   *ClaimStatus
+	line  *LineStatus
+}
+
+// segment takes one segment into the report.
+func (m *map277) segment(s *x12.Segment) error {
+	switch s.ID() {
+	case "ST":
+		if v := s.Str(3); v != "" {
+			m.r.Version = v
+		}
+	case "BHT":
+		m.r.Reference = s.Str(3)
+	case "HL":
+		m.level, m.clm, m.line = s.Str(3), nil, nil
+	case "TRN":
+		m.claim(s)
+	case "QTY":
+		return m.batchCount(s)
+	case "STC":
+		return m.status(s)
+	case "REF":
+		m.reference(s)
+	case "DTP":
+		m.serviceDate(s)
+	case "SVC":
+		return m.serviceLine(s)
+	}
+	return nil
+}
+
+// claim opens a claim status (2200D/E TRN*2) when the level is one claims hang from.
+func (m *map277) claim(s *x12.Segment) {
+	if s.Str(1) != "2" || !claimLevel(m.level) {
+		return
+	}
+	m.r.Claims = append(m.r.Claims, ClaimStatus{PatientControl: s.Str(2), Trace: s.Str(2), Statuses: []StatusCode{}})
+	m.clm, m.line = &m.r.Claims[len(m.r.Claims)-1], nil
+}
+
+// batchCount reads the 277CA batch totals (2200B QTY*90 accepted, QTY*AA rejected); a
+// QTY inside a claim is not a batch total.
+func (m *map277) batchCount(s *x12.Segment) error {
+	if m.clm != nil {
+		return nil
+	}
+	n := 0
+	if _, err := fmt.Sscanf(s.Str(2), "%d", &n); err != nil {
+		return fmt.Errorf("277 QTY at position %d: QTY02 %q: %w", s.Index, s.Str(2), err)
+	}
+	switch s.Str(1) {
+	case "90":
+		m.r.AcceptedCount = &n
+	case "AA":
+		m.r.RejectedCount = &n
+	}
+	return nil
+}
+
+// status adds an STC to the current line, else the current claim; the claim's first STC
+// also carries its date, charge, paid amount and free-text message.
+func (m *map277) status(s *x12.Segment) error {
+	if m.clm == nil {
+		return nil // information source / receiver / provider level status
+	}
+	codes := readSTC(s)
+	if m.line != nil {
+		m.line.Statuses = append(m.line.Statuses, codes...)
+		return nil
+	}
+	clm := m.clm
+	if len(clm.Statuses) == 0 {
+		clm.Date = s.Str(2)
+		if v := s.Str(4); v != "" {
+			a, err := x12.ParseAmount(v)
+			if err != nil {
+				return fmt.Errorf("277 STC at position %d: STC04: %w", s.Index, err)
+			}
+			clm.Charge = &a
+		}
+		if v := s.Str(5); v != "" {
+			a, err := x12.ParseAmount(v)
+			if err != nil {
+				return fmt.Errorf("277 STC at position %d: STC05: %w", s.Index, err)
+			}
+			clm.Paid = &a
+		}
+		clm.Message = s.Str(12)
+	}
+	clm.Statuses = append(clm.Statuses, codes...)
+	return nil
+}
+
+// reference reads a line's REF*FJ, and a claim's REF*1K (payer claim) and REF*EJ
+// (patient control number in the X212 response).
+func (m *map277) reference(s *x12.Segment) {
+	switch {
+	case m.clm == nil:
+	case m.line != nil && s.Str(1) == "FJ":
+		m.line.Control = s.Str(2)
+	case m.line == nil && s.Str(1) == "1K":
+		m.clm.PayerClaim = s.Str(2)
+	case m.line == nil && s.Str(1) == "EJ":
+		m.clm.PatientControl = s.Str(2)
+	}
+}
+
+// serviceDate reads DTP*472 into the current line, else the current claim.
+func (m *map277) serviceDate(s *x12.Segment) {
+	if m.clm == nil || s.Str(1) != "472" {
+		return
+	}
+	if m.line != nil {
+		m.line.Date = s.Str(3)
+	} else {
+		m.clm.ServiceDate = s.Str(3)
+	}
+}
+
+// serviceLine opens a service line status (2220D/E SVC) under the current claim.
+func (m *map277) serviceLine(s *x12.Segment) error {
+	if m.clm == nil {
+		return nil
+	}
+	l := LineStatus{Code: string(s.Component(1, 2)), Statuses: []StatusCode{}}
+	var err error
+	if l.Charge, err = x12.ParseAmount(s.Str(2)); err != nil {
+		return fmt.Errorf("277 SVC at position %d: SVC02: %w", s.Index, err)
+	}
+	if v := s.Str(3); v != "" {
+		if l.Paid, err = x12.ParseAmount(v); err != nil {
+			return fmt.Errorf("277 SVC at position %d: SVC03: %w", s.Index, err)
+		}
+	}
+	m.clm.Lines = append(m.clm.Lines, l)
+	m.line = &m.clm.Lines[len(m.clm.Lines)-1]
+	return nil
 }
 
 // claimLevel reports whether an HL03 is the level claims hang from: PT in the 277CA,
