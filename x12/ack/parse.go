@@ -108,117 +108,176 @@ func Parse999(tx *x12.Transaction) (*Ack999, error) {
 	if tx.Set != "" && tx.Set != "999" {
 		return nil, fmt.Errorf("999: transaction set is a %s", tx.Set)
 	}
-	a := &Ack999{Control: tx.Control}
-	var set *SetAck
-	var segErr *SegmentError
-	var elemErr *ElementError
-	sawAK1, sawAK9 := false, false
+	p := &parse999{a: &Ack999{Control: tx.Control}}
 	for _, s := range segs {
-		pos := fmt.Sprintf("999 %s at position %d", s.ID(), s.Index)
-		switch s.ID() {
-		case "ST":
-			if a.Control == "" {
-				a.Control = s.Str(2)
-			}
-		case "AK1":
-			if sawAK1 {
-				return nil, fmt.Errorf("%s: a 999 acknowledges one functional group", pos)
-			}
-			sawAK1 = true
-			a.FunctionalID, a.GroupControl, a.Version = s.Str(1), s.Str(2), s.Str(3)
-		case "AK2":
-			if !sawAK1 || sawAK9 {
-				return nil, fmt.Errorf("%s: AK2 outside AK1..AK9", pos)
-			}
-			a.Sets = append(a.Sets, SetAck{Set: s.Str(1), Control: s.Str(2), Version: s.Str(3)})
-			set, segErr, elemErr = &a.Sets[len(a.Sets)-1], nil, nil
-		case "IK3":
-			if set == nil {
-				return nil, fmt.Errorf("%s: IK3 before any AK2", pos)
-			}
-			p, err := atoi(s.Str(2))
-			if err != nil {
-				return nil, fmt.Errorf("%s IK302: %w", pos, err)
-			}
-			set.Errors = append(set.Errors, SegmentError{Segment: s.Str(1), Position: p, Loop: s.Str(3),
-				Code: s.Str(4), Message: SegmentCodeWords(s.Str(4))})
-			segErr, elemErr = &set.Errors[len(set.Errors)-1], nil
-		case "CTX":
-			if segErr == nil {
-				return nil, fmt.Errorf("%s: CTX before any IK3", pos)
-			}
-			c, err := parseCTX(s)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", pos, err)
-			}
-			switch {
-			case elemErr != nil:
-				elemErr.Context = append(elemErr.Context, c)
-			case c.businessUnit():
-				cc := c
-				segErr.BusinessUnit = &cc
-			default:
-				segErr.Context = append(segErr.Context, c)
-			}
-		case "IK4":
-			if segErr == nil {
-				return nil, fmt.Errorf("%s: IK4 before any IK3", pos)
-			}
-			e := ElementError{Ref: s.Str(2), Code: s.Str(3), Message: ElementCodeWords(s.Str(3)), Value: s.Str(4)}
-			var err error
-			if e.Position, err = atoi(string(s.Component(1, 1))); err != nil {
-				return nil, fmt.Errorf("%s IK401-1: %w", pos, err)
-			}
-			if e.Component, err = atoiOpt(string(s.Component(1, 2))); err != nil {
-				return nil, fmt.Errorf("%s IK401-2: %w", pos, err)
-			}
-			if e.Repeat, err = atoiOpt(string(s.Component(1, 3))); err != nil {
-				return nil, fmt.Errorf("%s IK401-3: %w", pos, err)
-			}
-			segErr.Elements = append(segErr.Elements, e)
-			elemErr = &segErr.Elements[len(segErr.Elements)-1]
-		case "IK5":
-			if set == nil {
-				return nil, fmt.Errorf("%s: IK5 before any AK2", pos)
-			}
-			set.Status, set.StatusMessage = s.Str(1), SetStatusWords(s.Str(1))
-			for n := 2; n <= 6; n++ {
-				if c := s.Str(n); c != "" {
-					set.Codes = append(set.Codes, Code{c, SetCodeWords(c)})
-				}
-			}
-			set, segErr, elemErr = nil, nil, nil
-		case "AK9":
-			if !sawAK1 {
-				return nil, fmt.Errorf("%s: AK9 before AK1", pos)
-			}
-			sawAK9 = true
-			a.Status, a.StatusMessage = s.Str(1), GroupStatusWords(s.Str(1))
-			var err error
-			for i, dst := range []*int{&a.Included, &a.Received, &a.Accepted} {
-				if *dst, err = atoi(s.Str(2 + i)); err != nil {
-					return nil, fmt.Errorf("%s AK90%d: %w", pos, 2+i, err)
-				}
-			}
-			for n := 5; n <= 9; n++ {
-				if c := s.Str(n); c != "" {
-					a.Errors = append(a.Errors, Code{c, GroupCodeWords(c)})
-				}
-			}
+		if err := p.segment(s); err != nil {
+			return nil, err
 		}
 	}
-	if !sawAK1 {
+	if !p.sawAK1 {
 		return nil, errors.New("999: no AK1 segment")
 	}
-	if !sawAK9 {
+	if !p.sawAK9 {
 		return nil, errors.New("999: no AK9 segment")
 	}
-	for _, st := range a.Sets {
+	for _, st := range p.a.Sets {
 		if st.Status == "" {
 			return nil, fmt.Errorf("999: set %s %s has no IK5", st.Set, st.Control)
 		}
 	}
-	return a, nil
+	return p.a, nil
+}
+
+// parse999 is Parse999's state between segments: the set (AK2 loop 2000), segment error
+// (IK3 loop 2100) and element error (IK4 loop 2110) being read, and whether the group's
+// AK1 and AK9 were seen.
+type parse999 struct {
+	a              *Ack999
+	set            *SetAck
+	segErr         *SegmentError
+	elemErr        *ElementError
+	sawAK1, sawAK9 bool
+}
+
+// at names a segment in an error.
+func at(s *x12.Segment) string { return fmt.Sprintf("999 %s at position %d", s.ID(), s.Index) }
+
+// segment takes one segment into the acknowledgement.
+func (p *parse999) segment(s *x12.Segment) error {
+	switch s.ID() {
+	case "ST":
+		if p.a.Control == "" {
+			p.a.Control = s.Str(2)
+		}
+	case "AK1":
+		return p.group(s)
+	case "AK2":
+		return p.setAck(s)
+	case "IK3":
+		return p.segmentError(s)
+	case "CTX":
+		return p.context(s)
+	case "IK4":
+		return p.elementError(s)
+	case "IK5":
+		return p.setVerdict(s)
+	case "AK9":
+		return p.groupVerdict(s)
+	}
+	return nil
+}
+
+// group reads the AK1: the one functional group acknowledged.
+func (p *parse999) group(s *x12.Segment) error {
+	if p.sawAK1 {
+		return fmt.Errorf("%s: a 999 acknowledges one functional group", at(s))
+	}
+	p.sawAK1 = true
+	p.a.FunctionalID, p.a.GroupControl, p.a.Version = s.Str(1), s.Str(2), s.Str(3)
+	return nil
+}
+
+// setAck opens the acknowledgement of one transaction set (AK2).
+func (p *parse999) setAck(s *x12.Segment) error {
+	if !p.sawAK1 || p.sawAK9 {
+		return fmt.Errorf("%s: AK2 outside AK1..AK9", at(s))
+	}
+	p.a.Sets = append(p.a.Sets, SetAck{Set: s.Str(1), Control: s.Str(2), Version: s.Str(3)})
+	p.set, p.segErr, p.elemErr = &p.a.Sets[len(p.a.Sets)-1], nil, nil
+	return nil
+}
+
+// segmentError opens an error in one segment of the set (IK3).
+func (p *parse999) segmentError(s *x12.Segment) error {
+	if p.set == nil {
+		return fmt.Errorf("%s: IK3 before any AK2", at(s))
+	}
+	n, err := atoi(s.Str(2))
+	if err != nil {
+		return fmt.Errorf("%s IK302: %w", at(s), err)
+	}
+	p.set.Errors = append(p.set.Errors, SegmentError{Segment: s.Str(1), Position: n, Loop: s.Str(3),
+		Code: s.Str(4), Message: SegmentCodeWords(s.Str(4))})
+	p.segErr, p.elemErr = &p.set.Errors[len(p.set.Errors)-1], nil
+	return nil
+}
+
+// context adds a CTX to the current element error, else to the segment error: as its
+// business unit (the claim it is in) or as a situational trigger.
+func (p *parse999) context(s *x12.Segment) error {
+	if p.segErr == nil {
+		return fmt.Errorf("%s: CTX before any IK3", at(s))
+	}
+	c, err := parseCTX(s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", at(s), err)
+	}
+	switch {
+	case p.elemErr != nil:
+		p.elemErr.Context = append(p.elemErr.Context, c)
+	case c.businessUnit():
+		p.segErr.BusinessUnit = &c
+	default:
+		p.segErr.Context = append(p.segErr.Context, c)
+	}
+	return nil
+}
+
+// elementError opens an error in one element of the current segment error (IK4).
+func (p *parse999) elementError(s *x12.Segment) error {
+	if p.segErr == nil {
+		return fmt.Errorf("%s: IK4 before any IK3", at(s))
+	}
+	e := ElementError{Ref: s.Str(2), Code: s.Str(3), Message: ElementCodeWords(s.Str(3)), Value: s.Str(4)}
+	var err error
+	if e.Position, err = atoi(string(s.Component(1, 1))); err != nil {
+		return fmt.Errorf("%s IK401-1: %w", at(s), err)
+	}
+	if e.Component, err = atoiOpt(string(s.Component(1, 2))); err != nil {
+		return fmt.Errorf("%s IK401-2: %w", at(s), err)
+	}
+	if e.Repeat, err = atoiOpt(string(s.Component(1, 3))); err != nil {
+		return fmt.Errorf("%s IK401-3: %w", at(s), err)
+	}
+	p.segErr.Elements = append(p.segErr.Elements, e)
+	p.elemErr = &p.segErr.Elements[len(p.segErr.Elements)-1]
+	return nil
+}
+
+// setVerdict reads the IK5, the set's status and codes, and closes the set.
+func (p *parse999) setVerdict(s *x12.Segment) error {
+	if p.set == nil {
+		return fmt.Errorf("%s: IK5 before any AK2", at(s))
+	}
+	p.set.Status, p.set.StatusMessage = s.Str(1), SetStatusWords(s.Str(1))
+	for n := 2; n <= 6; n++ {
+		if c := s.Str(n); c != "" {
+			p.set.Codes = append(p.set.Codes, Code{c, SetCodeWords(c)})
+		}
+	}
+	p.set, p.segErr, p.elemErr = nil, nil, nil
+	return nil
+}
+
+// groupVerdict reads the AK9: the group's status, its set counts and codes.
+func (p *parse999) groupVerdict(s *x12.Segment) error {
+	if !p.sawAK1 {
+		return fmt.Errorf("%s: AK9 before AK1", at(s))
+	}
+	p.sawAK9 = true
+	p.a.Status, p.a.StatusMessage = s.Str(1), GroupStatusWords(s.Str(1))
+	var err error
+	for i, dst := range []*int{&p.a.Included, &p.a.Received, &p.a.Accepted} {
+		if *dst, err = atoi(s.Str(2 + i)); err != nil {
+			return fmt.Errorf("%s AK90%d: %w", at(s), 2+i, err)
+		}
+	}
+	for n := 5; n <= 9; n++ {
+		if c := s.Str(n); c != "" {
+			p.a.Errors = append(p.a.Errors, Code{c, GroupCodeWords(c)})
+		}
+	}
+	return nil
 }
 
 func parseCTX(s *x12.Segment) (Context, error) {
