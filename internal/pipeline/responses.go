@@ -77,10 +77,42 @@ var kindRank = map[string]int{KindTA1: 0, Kind999: 1, Kind277CA: 2, Kind277: 3, 
 // handled here; the daemon registers the others (remit). A file with no handler, or whose
 // handler fails, is recorded as failed with the reason and not retried automatically.
 func (p *Pipeline) ProcessResponses(ctx context.Context, handlers map[string]Handler) (processed, failed int, err error) {
-	root := p.InboundDir()
-	type item struct{ path, ch, kind string }
-	var files []item
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	files, err := responseFiles(p.InboundDir())
+	if err != nil {
+		return 0, 0, err
+	}
+	pending, err := p.newResponses(ctx, files)
+	if err != nil {
+		return 0, 0, err
+	}
+	exchangeOrder(pending)
+	for _, f := range pending {
+		if err := ctx.Err(); err != nil {
+			return processed, failed, err
+		}
+		outcome, err := p.applyResponse(ctx, f, handlers)
+		switch outcome {
+		case store.InboundProcessed:
+			processed++
+		case store.InboundFailed:
+			failed++
+		}
+		if err != nil {
+			return processed, failed, err
+		}
+	}
+	return processed, failed, nil
+}
+
+// responseFile is one downloaded file: its path, the clearinghouse folder it came from,
+// and its kind once read.
+type responseFile struct{ path, ch, kind string }
+
+// responseFiles lists the downloaded files under root in path order (oldest folder first),
+// leaving out partial downloads (.tmp) and hidden files; no root is no files.
+func responseFiles(root string) ([]responseFile, error) {
+	var files []responseFile
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return filepath.SkipAll
@@ -92,35 +124,43 @@ func (p *Pipeline) ProcessResponses(ctx context.Context, handlers map[string]Han
 		}
 		rel, _ := filepath.Rel(root, path)
 		ch, _, _ := strings.Cut(rel, string(filepath.Separator))
-		files = append(files, item{path: path, ch: ch})
+		files = append(files, responseFile{path: path, ch: ch})
 		return nil
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("responses: %w", err)
+		return nil, fmt.Errorf("responses: %w", err)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	// First pass: what is new, and of which kind.
-	var pending []item
+	return files, nil
+}
+
+// newResponses keeps the files whose content was never recorded, each with its kind.
+func (p *Pipeline) newResponses(ctx context.Context, files []responseFile) ([]responseFile, error) {
+	var pending []responseFile
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
-			return processed, failed, err
+			return nil, err
 		}
 		data, err := os.ReadFile(f.path)
 		if err != nil {
-			return processed, failed, fmt.Errorf("responses: %w", err)
+			return nil, fmt.Errorf("responses: %w", err)
 		}
 		sum := sha256.Sum256(data)
 		if _, err := p.DB.InboundFileState(ctx, hex.EncodeToString(sum[:])); err == nil {
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return processed, failed, err
+			return nil, err
 		}
 		f.kind = Classify(data)
 		pending = append(pending, f)
 	}
-	// Within one download folder, answers are applied in the order the exchange happens
-	// (TA1/999, then 277CA/277, then 271 and 835), whatever their names sort as: a claim's
-	// history then reads file accepted -> accepted -> paid. Folders stay oldest first.
+	return pending, nil
+}
+
+// exchangeOrder sorts the files of one download folder in the order the exchange happens
+// (TA1/999, then 277CA/277, then 271 and 835), whatever their names sort as: a claim's
+// history then reads file accepted -> accepted -> paid. Folders stay oldest first.
+func exchangeOrder(pending []responseFile) {
 	sort.SliceStable(pending, func(i, j int) bool {
 		di, dj := filepath.Dir(pending[i].path), filepath.Dir(pending[j].path)
 		if di != dj {
@@ -128,49 +168,49 @@ func (p *Pipeline) ProcessResponses(ctx context.Context, handlers map[string]Han
 		}
 		return kindRank[pending[i].kind] < kindRank[pending[j].kind]
 	})
-	for _, f := range pending {
-		if err := ctx.Err(); err != nil {
-			return processed, failed, err
-		}
-		data, err := os.ReadFile(f.path)
-		if err != nil {
-			return processed, failed, fmt.Errorf("responses: %w", err)
-		}
-		// Hash and classify again: the second read is what gets applied and recorded, and
-		// two copies of one file in this run are applied once.
-		sum := sha256.Sum256(data)
-		sha, kind := hex.EncodeToString(sum[:]), Classify(data)
-		if _, err := p.DB.InboundFileState(ctx, sha); err == nil {
-			continue
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return processed, failed, err
-		}
-		name, _ := filepath.Rel(p.Cfg.DataDir, f.path)
-		rec := store.InboundFile{SHA256: sha, Path: name, Clearinghouse: f.ch, Kind: kind, State: store.InboundProcessed}
-		var herr error
-		switch h, ok := handlers[kind]; {
-		case kind == Kind271 && !ok:
-			_, herr = p.Apply271(ctx, name, bytes.NewReader(data))
-		case ok:
-			herr = h(ctx, name, data)
-		default:
-			herr = fmt.Errorf("no handler for %s files", kind)
-		}
-		if herr != nil {
-			if ctx.Err() != nil {
-				return processed, failed, ctx.Err() // interrupted: handle it again next run
-			}
-			rec.State, rec.Error = store.InboundFailed, herr.Error()
-			failed++
-			// The reason may quote file content (PHI): it goes to the store, not the log.
-			p.Log.Error().Str("file", name).Str("kind", kind).Msg("response file failed; see edigate responses")
-		} else {
-			processed++
-			p.Log.Info().Str("file", name).Str("kind", kind).Msg("response file processed")
-		}
-		if err := p.DB.MarkInbound(ctx, rec); err != nil {
-			return processed, failed, err
-		}
+}
+
+// applyResponse hands one file to its handler and records the outcome, which it returns
+// (empty when the file was recorded meanwhile or ctx ended during the handler: it is
+// handled again next run). The outcome counts even when recording it failed.
+func (p *Pipeline) applyResponse(ctx context.Context, f responseFile, handlers map[string]Handler) (string, error) {
+	data, err := os.ReadFile(f.path)
+	if err != nil {
+		return "", fmt.Errorf("responses: %w", err)
 	}
-	return processed, failed, nil
+	// Hash and classify again: the second read is what gets applied and recorded, and
+	// two copies of one file in this run are applied once.
+	sum := sha256.Sum256(data)
+	sha, kind := hex.EncodeToString(sum[:]), Classify(data)
+	if _, err := p.DB.InboundFileState(ctx, sha); err == nil {
+		return "", nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	name, _ := filepath.Rel(p.Cfg.DataDir, f.path)
+	rec := store.InboundFile{SHA256: sha, Path: name, Clearinghouse: f.ch, Kind: kind, State: store.InboundProcessed}
+	if herr := p.handleResponse(ctx, kind, name, data, handlers); herr != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		rec.State, rec.Error = store.InboundFailed, herr.Error()
+		// The reason may quote file content (PHI): it goes to the store, not the log.
+		p.Log.Error().Str("file", name).Str("kind", kind).Msg("response file failed; see edigate responses")
+	} else {
+		p.Log.Info().Str("file", name).Str("kind", kind).Msg("response file processed")
+	}
+	return rec.State, p.DB.MarkInbound(ctx, rec)
+}
+
+// handleResponse runs the handler registered for kind; a 271 without one is applied here.
+func (p *Pipeline) handleResponse(ctx context.Context, kind, name string, data []byte, handlers map[string]Handler) error {
+	switch h, ok := handlers[kind]; {
+	case kind == Kind271 && !ok:
+		_, err := p.Apply271(ctx, name, bytes.NewReader(data))
+		return err
+	case ok:
+		return h(ctx, name, data)
+	default:
+		return fmt.Errorf("no handler for %s files", kind)
+	}
 }
