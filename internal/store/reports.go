@@ -286,111 +286,156 @@ func (db *DB) AppealsReport(ctx context.Context) (AppealsReport, error) {
 // every line of its claim), Lines the adjudicated lines of the code (cpt) or all of them
 // (carc, category). Claims and Denied count claims alike. Reversals are left out.
 func (db *DB) denialReportByLine(ctx context.Context, by string) ([]DenialRow, error) {
-	type clp struct {
-		codes []string
+	adj, err := db.adjudicatedLines(ctx)
+	if err != nil {
+		return nil, err
 	}
-	clps := map[[2]int64]*clp{}
-	linesByCode := map[string]int{}
-	claimsByCode := map[string]map[[2]int64]bool{}
-	allLines := 0
-	rows, err := db.sql.QueryContext(ctx, `SELECT payment_id, seq, line_codes FROM remit_claims WHERE outcome <> 'reversed'`)
+	groups := denialGroups{}
+	rows, err := db.sql.QueryContext(ctx, `SELECT payment_id, seq, line_no, code, grp, reason, category, amount_cents FROM remit_adjustments WHERE category <> ''`)
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
-		var k [2]int64
-		var codes string
-		if err := rows.Scan(&k[0], &k[1], &codes); err != nil {
-			rows.Close()
+		var d denialAdjustment
+		var amt int64
+		if err := rows.Scan(&d.claim[0], &d.claim[1], &d.line, &d.code, &d.grp, &d.reason, &d.category, &amt); err != nil {
 			return nil, err
 		}
-		c := &clp{codes: strings.Fields(codes)}
-		clps[k] = c
-		for _, code := range c.codes {
-			linesByCode[code]++
-			if claimsByCode[code] == nil {
-				claimsByCode[code] = map[[2]int64]bool{}
-			}
-			claimsByCode[code][k] = true
+		d.amount = x12.Amount(amt)
+		codes, ok := adj.codes[d.claim]
+		if !ok {
+			continue // a reversal's adjustments
 		}
-		allLines += len(c.codes)
+		groups.add(by, d, codes)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	type acc struct {
-		claims map[[2]int64]bool
-		lines  map[[3]int64]bool
-		amount x12.Amount
-	}
-	groups := map[string]*acc{}
-	rows, err = db.sql.QueryContext(ctx, `SELECT payment_id, seq, line_no, code, grp, reason, category, amount_cents FROM remit_adjustments WHERE category <> ''`)
+	return groups.rows(by, adj), nil
+}
+
+// adjudicated are the service lines of the claim adjudications not reversed: each
+// claim's line codes in line order (keyed by payment id and seq), and the line and claim
+// counts per code and in all.
+type adjudicated struct {
+	codes        map[[2]int64][]string
+	linesByCode  map[string]int
+	claimsByCode map[string]map[[2]int64]bool
+	allLines     int
+}
+
+// adjudicatedLines reads the line codes of every claim adjudication not reversed.
+func (db *DB) adjudicatedLines(ctx context.Context) (*adjudicated, error) {
+	adj := &adjudicated{codes: map[[2]int64][]string{}, linesByCode: map[string]int{}, claimsByCode: map[string]map[[2]int64]bool{}}
+	rows, err := db.sql.QueryContext(ctx, `SELECT payment_id, seq, line_codes FROM remit_claims WHERE outcome <> 'reversed'`)
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k [2]int64
-		var line, amt int64
-		var code, grp, reason, cat string
-		if err := rows.Scan(&k[0], &k[1], &line, &code, &grp, &reason, &cat, &amt); err != nil {
+		var codes string
+		if err := rows.Scan(&k[0], &k[1], &codes); err != nil {
 			return nil, err
 		}
-		c, ok := clps[k]
-		if !ok {
-			continue // a reversal's adjustments
-		}
-		add := func(key string, lineNo int64) {
-			g := groups[key]
-			if g == nil {
-				g = &acc{claims: map[[2]int64]bool{}, lines: map[[3]int64]bool{}}
-				groups[key] = g
-			}
-			g.claims[k] = true
-			if lineNo > 0 {
-				g.lines[[3]int64{k[0], k[1], lineNo}] = true
-			}
-		}
-		var key string
-		switch by {
-		case "cpt":
-			key = code
-		case "carc":
-			key = grp + "-" + reason
-		default:
-			key = cat
-		}
-		if line > 0 {
-			add(key, line)
-		} else if by == "cpt" {
-			for i, lc := range c.codes {
-				add(lc, int64(i+1))
-			}
-			key = ""
-		} else {
-			add(key, 0)
-			for i := range c.codes {
-				groups[key].lines[[3]int64{k[0], k[1], int64(i + 1)}] = true
-			}
-		}
-		if key != "" {
-			groups[key].amount += x12.Amount(amt)
-		} else if len(c.codes) > 0 {
-			// A claim-level denial by CPT: its amount goes to the claim's first code.
-			groups[c.codes[0]].amount += x12.Amount(amt)
-		}
+		adj.add(k, strings.Fields(codes))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return adj, nil
+}
+
+// add counts one claim adjudication's lines.
+func (adj *adjudicated) add(k [2]int64, codes []string) {
+	adj.codes[k] = codes
+	for _, code := range codes {
+		adj.linesByCode[code]++
+		if adj.claimsByCode[code] == nil {
+			adj.claimsByCode[code] = map[[2]int64]bool{}
+		}
+		adj.claimsByCode[code][k] = true
+	}
+	adj.allLines += len(codes)
+}
+
+// denialAdjustment is one remit adjustment carrying a denial category: on a service line
+// (line > 0) or on the whole claim (line 0).
+type denialAdjustment struct {
+	claim                       [2]int64 // payment id, seq
+	line                        int64
+	code, grp, reason, category string
+	amount                      x12.Amount
+}
+
+// denialGroup is what one report row counts: the claims and lines denied, and the amount.
+type denialGroup struct {
+	claims map[[2]int64]bool
+	lines  map[[3]int64]bool
+	amount x12.Amount
+}
+
+// denialGroups are the report's groups by key (a CPT, a CARC group-reason, a category).
+type denialGroups map[string]*denialGroup
+
+// mark counts a claim, and one of its lines when lineNo > 0, in the group of key.
+func (gs denialGroups) mark(key string, k [2]int64, lineNo int64) {
+	g := gs[key]
+	if g == nil {
+		g = &denialGroup{claims: map[[2]int64]bool{}, lines: map[[3]int64]bool{}}
+		gs[key] = g
+	}
+	g.claims[k] = true
+	if lineNo > 0 {
+		g.lines[[3]int64{k[0], k[1], lineNo}] = true
+	}
+}
+
+// add counts one denial adjustment of a claim whose line codes are codes. A claim-level
+// denial denies every line: by CPT each line counts under its own code and the amount goes
+// to the claim's first code; otherwise every line counts under the denial's key.
+func (gs denialGroups) add(by string, d denialAdjustment, codes []string) {
+	k := d.claim
+	var key string
+	switch by {
+	case "cpt":
+		key = d.code
+	case "carc":
+		key = d.grp + "-" + d.reason
+	default:
+		key = d.category
+	}
+	if d.line > 0 {
+		gs.mark(key, k, d.line)
+	} else if by == "cpt" {
+		for i, lc := range codes {
+			gs.mark(lc, k, int64(i+1))
+		}
+		key = ""
+	} else {
+		gs.mark(key, k, 0)
+		for i := range codes {
+			gs[key].lines[[3]int64{k[0], k[1], int64(i + 1)}] = true
+		}
+	}
+	if key != "" {
+		gs[key].amount += d.amount
+	} else if len(codes) > 0 {
+		gs[codes[0]].amount += d.amount
+	}
+}
+
+// rows turns the groups into report rows in key order, with their rates against the
+// adjudicated claims and lines of the code (cpt) or all of them.
+func (gs denialGroups) rows(by string, adj *adjudicated) []DenialRow {
 	out := []DenialRow{}
-	for key, g := range groups {
+	for key, g := range gs {
 		r := DenialRow{Key: key, Denied: len(g.claims), DeniedLines: len(g.lines), DeniedAmount: g.amount}
 		if by == "cpt" {
-			r.Claims, r.Lines = len(claimsByCode[key]), linesByCode[key]
+			r.Claims, r.Lines = len(adj.claimsByCode[key]), adj.linesByCode[key]
 		} else {
-			r.Claims, r.Lines = len(clps), allLines
+			r.Claims, r.Lines = len(adj.codes), adj.allLines
 		}
 		if r.Claims > 0 {
 			r.Rate = float64(r.Denied) / float64(r.Claims)
@@ -401,5 +446,5 @@ func (db *DB) denialReportByLine(ctx context.Context, by string) ([]DenialRow, e
 		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
-	return out, nil
+	return out
 }
