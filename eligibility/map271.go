@@ -132,57 +132,20 @@ func (m *mapper) benefit() *Benefit {
 	return &m.cur.Benefits[m.ben]
 }
 
+// segment takes one segment into the current result.
 func (m *mapper) segment(s *x12.Segment) {
 	switch s.ID() {
 	case "HL":
-		m.finish()
-		m.hlLevel = s.Str(3)
-		if m.hlLevel == "22" || m.hlLevel == "23" {
-			m.cur = &Result{Level: levelName(m.hlLevel), PayerID: m.payerID, Rejects: []Reject{}, Benefits: []Benefit{}}
-			if m.hlLevel == "23" {
-				m.cur.MemberID = m.subscriber // a dependent is billed under the subscriber's id
-			}
-		}
+		m.level(s)
 	case "TRN":
 		// 271 TRN01 2 echoes the 270's trace; TRN01 1 is the payer's own, kept only when no echo.
 		if m.cur != nil && (s.Str(1) == "2" || m.cur.Trace == "") {
 			m.cur.Trace = s.Str(2)
 		}
 	case "NM1":
-		if m.in2120 {
-			e := Entity{Code: s.Str(1), Name: personOrOrg(s), IDQual: s.Str(8), ID: s.Str(9)}
-			if b := m.benefit(); b != nil {
-				e.ForBenefit = strings.Join(b.ServiceTypes, ",")
-				b.Entities = append(b.Entities, e)
-				m.ent = &b.Entities[len(b.Entities)-1]
-			}
-			return
-		}
-		switch s.Str(1) {
-		case "PR":
-			m.payerID = s.Str(9)
-		case "IL":
-			if m.cur != nil {
-				m.cur.MemberID = s.Str(9)
-				if m.hlLevel == "22" {
-					m.subscriber = s.Str(9)
-				}
-			}
-		}
+		m.name(s)
 	case "AAA":
-		r := Reject{Valid: s.Str(1), Code: s.Str(3), Reason: words(aaaReasons, s.Str(3)),
-			Action: s.Str(4), FollowUp: words(aaaFollowUps, s.Str(4))}
-		switch {
-		case m.benefit() != nil:
-			r.Level = "benefit"
-			m.cur.Rejects = append(m.cur.Rejects, r)
-		case m.cur != nil:
-			r.Level = m.cur.Level
-			m.cur.Rejects = append(m.cur.Rejects, r)
-		default:
-			r.Level = levelName(m.hlLevel)
-			m.orphanRejects = append(m.orphanRejects, r)
-		}
+		m.reject(s)
 	case "REF":
 		if m.cur != nil && m.benefit() == nil {
 			switch s.Str(1) {
@@ -193,26 +156,7 @@ func (m *mapper) segment(s *x12.Segment) {
 			}
 		}
 	case "DTP":
-		if b := m.benefit(); b != nil {
-			b.Dates = append(b.Dates, s.Str(1)+":"+s.Str(3))
-			return
-		}
-		if m.cur != nil {
-			start, end := dateRange(s.Str(3))
-			switch s.Str(1) {
-			case "346", "356": // plan / eligibility begin
-				m.cur.CoverageStart = start
-			case "347", "357": // plan / eligibility end
-				m.cur.CoverageEnd = start
-			case "307", "291": // eligibility / plan as a range
-				if m.cur.CoverageStart == "" {
-					m.cur.CoverageStart = start
-				}
-				if end != start && m.cur.CoverageEnd == "" {
-					m.cur.CoverageEnd = end
-				}
-			}
-		}
+		m.date(s)
 	case "EB":
 		if m.cur == nil {
 			return
@@ -233,16 +177,104 @@ func (m *mapper) segment(s *x12.Segment) {
 	case "LE":
 		m.in2120, m.ent = false, nil
 	case "PER":
-		if m.ent != nil {
-			for i := 3; i+1 <= s.Len(); i += 2 {
-				if s.Str(i) == "TE" {
-					m.ent.Phone = s.Str(i + 1)
-					break
-				}
-			}
-		}
+		m.contact(s)
 	case "SE":
 		m.finish()
+	}
+}
+
+// level closes the current result at an HL and opens one for a subscriber (2000C) or a
+// dependent (2000D).
+func (m *mapper) level(s *x12.Segment) {
+	m.finish()
+	m.hlLevel = s.Str(3)
+	if m.hlLevel == "22" || m.hlLevel == "23" {
+		m.cur = &Result{Level: levelName(m.hlLevel), PayerID: m.payerID, Rejects: []Reject{}, Benefits: []Benefit{}}
+		if m.hlLevel == "23" {
+			m.cur.MemberID = m.subscriber // a dependent is billed under the subscriber's id
+		}
+	}
+}
+
+// name reads an NM1: a benefit's related entity (2120C/D), else the payer (2100A) or the
+// member (2100C/D).
+func (m *mapper) name(s *x12.Segment) {
+	if m.in2120 {
+		e := Entity{Code: s.Str(1), Name: personOrOrg(s), IDQual: s.Str(8), ID: s.Str(9)}
+		if b := m.benefit(); b != nil {
+			e.ForBenefit = strings.Join(b.ServiceTypes, ",")
+			b.Entities = append(b.Entities, e)
+			m.ent = &b.Entities[len(b.Entities)-1]
+		}
+		return
+	}
+	switch s.Str(1) {
+	case "PR":
+		m.payerID = s.Str(9)
+	case "IL":
+		if m.cur != nil {
+			m.cur.MemberID = s.Str(9)
+			if m.hlLevel == "22" {
+				m.subscriber = s.Str(9)
+			}
+		}
+	}
+}
+
+// reject reads an AAA into the result it answers, at the level it was sent from; one at a
+// payer or provider level, before any subscriber, becomes a result of its own.
+func (m *mapper) reject(s *x12.Segment) {
+	r := Reject{Valid: s.Str(1), Code: s.Str(3), Reason: words(aaaReasons, s.Str(3)),
+		Action: s.Str(4), FollowUp: words(aaaFollowUps, s.Str(4))}
+	switch {
+	case m.benefit() != nil:
+		r.Level = "benefit"
+		m.cur.Rejects = append(m.cur.Rejects, r)
+	case m.cur != nil:
+		r.Level = m.cur.Level
+		m.cur.Rejects = append(m.cur.Rejects, r)
+	default:
+		r.Level = levelName(m.hlLevel)
+		m.orphanRejects = append(m.orphanRejects, r)
+	}
+}
+
+// date reads a DTP: a benefit's date as qualifier:value, else the member's coverage
+// start and end, from a begin or end date or from a range.
+func (m *mapper) date(s *x12.Segment) {
+	if b := m.benefit(); b != nil {
+		b.Dates = append(b.Dates, s.Str(1)+":"+s.Str(3))
+		return
+	}
+	if m.cur == nil {
+		return
+	}
+	start, end := dateRange(s.Str(3))
+	switch s.Str(1) {
+	case "346", "356": // plan / eligibility begin
+		m.cur.CoverageStart = start
+	case "347", "357": // plan / eligibility end
+		m.cur.CoverageEnd = start
+	case "307", "291": // eligibility / plan as a range
+		if m.cur.CoverageStart == "" {
+			m.cur.CoverageStart = start
+		}
+		if end != start && m.cur.CoverageEnd == "" {
+			m.cur.CoverageEnd = end
+		}
+	}
+}
+
+// contact reads the telephone of a benefit's related entity (2120 PER).
+func (m *mapper) contact(s *x12.Segment) {
+	if m.ent == nil {
+		return
+	}
+	for i := 3; i+1 <= s.Len(); i += 2 {
+		if s.Str(i) == "TE" {
+			m.ent.Phone = s.Str(i + 1)
+			return
+		}
 	}
 }
 
