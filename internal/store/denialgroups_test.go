@@ -43,6 +43,10 @@ func TestDenialGroups(t *testing.T) {
 			{"authorization", 2, 1, 3, 1, 5000, 0.5, 1.0 / 3},
 			{"timely", 2, 1, 3, 2, 20000, 0.5, 2.0 / 3}}},
 		{"category", nil, nil},
+		// A line adjustment whose SVC01-2 was not stored still counts, under no code,
+		// instead of crashing the report.
+		{"cpt", []denialAdjustment{{claim: c2, line: 1, grp: "CO", reason: "16", category: "documentation", amount: 700}},
+			[]row{{"", 0, 1, 0, 1, 700, 0, 0}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.by, func(t *testing.T) {

@@ -406,24 +406,23 @@ func (gs denialGroups) add(by string, d denialAdjustment, codes []string) {
 	default:
 		key = d.category
 	}
-	if d.line > 0 {
+	switch {
+	case d.line > 0:
 		gs.mark(key, k, d.line)
-	} else if by == "cpt" {
+	case by == "cpt" && len(codes) > 0:
+		// A claim-level denial denies every line: each line's code counts it, and the
+		// amount goes to the first line's code (it is not split by line in the 835).
 		for i, lc := range codes {
 			gs.mark(lc, k, int64(i+1))
 		}
-		key = ""
-	} else {
+		key = codes[0]
+	default:
 		gs.mark(key, k, 0)
 		for i := range codes {
 			gs[key].lines[[3]int64{k[0], k[1], int64(i + 1)}] = true
 		}
 	}
-	if key != "" {
-		gs[key].amount += d.amount
-	} else if len(codes) > 0 {
-		gs[codes[0]].amount += d.amount
-	}
+	gs[key].amount += d.amount
 }
 
 // rows turns the groups into report rows in key order, with their rates against the
