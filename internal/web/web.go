@@ -77,6 +77,8 @@ type handler struct {
 	auth  *authenticator
 	mux   *http.ServeMux
 	payer map[string]config.Payer
+	// origin is the Fetch-metadata check every POST passes (csrf.go).
+	origin *http.CrossOriginProtection
 }
 
 // New returns the UI handler the daemon mounts on web.listen.
@@ -107,7 +109,8 @@ func newHandler(d Deps) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{d: d, tmpl: tm, auth: newAuthenticator(d.Users, d.Now, d.SessionTTL), payer: map[string]config.Payer{}}
+	h := &handler{d: d, tmpl: tm, auth: newAuthenticator(d.Users, d.Now, d.SessionTTL), payer: map[string]config.Payer{},
+		origin: newOriginCheck()}
 	for _, p := range d.Config.Payers {
 		h.payer[p.ID] = p
 	}
@@ -139,11 +142,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Frame-Options", "DENY")
-	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("Referrer-Policy", referrerPolicy)
 	// Pages hold PHI: keep them out of shared and disk caches.
 	hdr.Set("Cache-Control", "no-store")
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	h.mux.ServeHTTP(sw, r)
+	if !h.rejectCrossOrigin(sw, r) {
+		h.mux.ServeHTTP(sw, r)
+	}
 	// Paths carry opaque ids only; the query (filters) and bodies (notes) are not logged.
 	h.d.Log.Debug().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
 		Dur("took", time.Since(start)).Msg("web")
