@@ -28,16 +28,20 @@ type pageBase struct {
 	User  string
 	CSRF  string
 	Now   string
+	// Names maps payer ids to their configured names: {{or (index $.Names .Payer) .Payer}}.
+	Names map[string]string
 }
 
 func (h *handler) base(r *http.Request, title, nav string) pageBase {
 	u := currentUser(r.Context())
-	return pageBase{Title: title, Nav: nav, User: u.name, CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC")}
+	return pageBase{Title: title, Nav: nav, User: u.name, CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		Names: h.names}
 }
 
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"stamp":      stamp,
+		"stateWords": lifecycle.State.Words,
 		"upper":      strings.ToUpper,
 		"holdWords":  func(r string) string { w, _ := queue.HoldWords(r); return w },
 		"alertWords": alertWords,
@@ -312,6 +316,7 @@ type sessionsPage struct {
 	States       []string
 	Payers       []payerOption
 	Rows         []store.SessionRecord
+	Pager        pager
 }
 
 type payerOption struct{ ID, Name string }
@@ -328,12 +333,13 @@ func (h *handler) sessions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := sessionsPage{pageBase: h.base(r, "Sessions", "sessions"), State: q.Get("state"), Payer: q.Get("payer"),
 		States: sessionStates, Payers: h.payerOptions()}
-	var err error
-	p.Rows, err = h.d.Store.Sessions(r.Context(), store.SessionFilter{State: p.State, Payer: p.Payer})
+	pg := pageOf(r)
+	rows, total, err := h.d.Store.SessionPage(r.Context(), store.SessionFilter{State: p.State, Payer: p.Payer}, pg)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	p.Rows, p.Pager = rows, newPager(r, pg, len(rows), total)
 	h.render(w, "sessions", &p)
 }
 

@@ -44,6 +44,10 @@ type Store interface {
 	// Trace is the one timeline of a session and its claims (as `edigate trace` shows it).
 	Trace(ctx context.Context, id string) (store.Trace, error)
 	ClaimStateCounts(ctx context.Context) (map[string]int, error)
+	// The paged lists: one page and the number of rows matching in all.
+	ClaimList(ctx context.Context, f store.ClaimListFilter) ([]store.ClaimListRow, int, error)
+	SessionPage(ctx context.Context, f store.SessionFilter, p store.Page) ([]store.SessionRecord, int, error)
+	ClaimPostings(ctx context.Context, claimID string) ([]store.PostedCLP, error)
 }
 
 // AppealLetters renders a claim's appeal letter as a complete HTML document for print
@@ -77,6 +81,7 @@ type handler struct {
 	auth  *authenticator
 	mux   *http.ServeMux
 	payer map[string]config.Payer
+	names map[string]string // payer id -> name, for the pages
 	// origin is the Fetch-metadata check every POST passes (csrf.go).
 	origin *http.CrossOriginProtection
 }
@@ -109,10 +114,13 @@ func newHandler(d Deps) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{d: d, tmpl: tm, auth: newAuthenticator(d.Users, d.Now, d.SessionTTL), payer: map[string]config.Payer{},
+	h := &handler{d: d, tmpl: tm, auth: newAuthenticator(d.Users, d.Now, d.SessionTTL), payer: map[string]config.Payer{}, names: map[string]string{},
 		origin: newOriginCheck()}
 	for _, p := range d.Config.Payers {
 		h.payer[p.ID] = p
+		if p.Name != "" {
+			h.names[p.ID] = p.Name
+		}
 	}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
@@ -126,6 +134,8 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("GET /{$}", h.requireUser(h.dashboard))
 	m.HandleFunc("GET /sessions", h.requireUser(h.sessions))
 	m.HandleFunc("GET /sessions/{id}", h.requireUser(h.session))
+	m.HandleFunc("GET /claims", h.requireUser(h.claims))
+	m.HandleFunc("GET /claims/{id}", h.requireUser(h.claim))
 	m.HandleFunc("GET /authorizations", h.requireUser(h.authorizations))
 	m.HandleFunc("GET /queues", h.requireUser(h.queues))
 	m.HandleFunc("GET /queues/{kind}", h.requireUser(h.queue))

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestClaimsPages files claims through the pipeline and the simulator (one paid, one
+// denied for a missing authorization), then reads the claims list with its filters and
+// paging, and the denied claim's page: its lines with billed, allowed, paid and patient
+// amounts, the adjustment's CARC in words, the state in words, the files it travelled in
+// and its history.
+func TestClaimsPages(t *testing.T) {
+	f := newFixture(t, func(d *Deps) { d.Appeals = fakeLetters{} })
+	w := newLifecycleWorld(t, f)
+	w.sessions(false, "C-PAI")
+	w.sessions(true, "C-DEN")
+	name, data := w.file()
+	w.upload(name, data)
+	w.answer(data, "835")
+	paid, denied := w.claimOf("S-C-PAI"), w.claimOf("S-C-DEN")
+	// Filing also built the fixture's three ready sessions (S-1, S-2, S-5): five claims.
+	c := f.login(t, testUser, testPassword)
+
+	tests := []struct {
+		name, path  string
+		want, avoid []string
+	}{
+		{"all", "/claims", []string{`id="claim-` + paid, `id="claim-` + denied, "Rows 1–5 of 5", "Demo Commercial Health"}, []string{`rel="next"`}},
+		{"denied only", "/claims?state=denied", []string{`id="claim-` + denied, "Rows 1–1 of 1", `<span class="tag">Denied</span>`}, []string{`id="claim-` + paid}},
+		{"paging", "/claims?size=1&sort=state", []string{"Rows 1–1 of 5", `href="/claims?page=2&amp;size=1&amp;sort=state" rel="next"`}, nil},
+		{"page 2", "/claims?size=1&sort=state&page=2", []string{"Rows 2–2 of 5", `rel="prev"`, `rel="next"`}, nil},
+		{"last page", "/claims?size=2&page=3", []string{"Rows 5–5 of 5", `rel="prev"`}, []string{`rel="next"`}},
+		{"date range excludes", "/claims?to=2026-11-01", []string{"No claims match.", "No rows"}, nil},
+		{"older than 10 days", "/claims?age=10", []string{"Rows 1–5 of 5"}, nil},
+		{"older than 11 days", "/claims?age=11", []string{"Rows 1–3 of 3"}, []string{`id="claim-` + paid}},
+		{"older than 30 days", "/claims?age=30", []string{"No claims match."}, nil},
+		{"provider", "/claims?provider=1245319599&state=paid", []string{`id="claim-` + paid}, []string{`id="claim-` + denied}},
+		{"other provider", "/claims?provider=1679576722", []string{"No claims match."}, nil},
+		{"denied claim page", "/claims/" + denied, []string{
+			"<b>Denied</b>", "Demo Commercial Health",
+			"CO-197", "Precertification/authorization/notification/pre-treatment absent",
+			`<td class="num">150.00</td> <td class="num">0.00</td><td class="num">0.00</td><td class="num">0.00</td> <td><div>CO-197 150.00`,
+			"<td>837P</td><td>" + name + "</td>", "<td>835</td>", "<td>277CA</td>", "<td>999</td>",
+			`<a href="/appeals/` + denied + `/letter">`, `<a href="/sessions/S-C-DEN">`,
+		}, nil},
+		{"paid claim page", "/claims/" + paid, []string{"<b>Paid</b>", "processed as primary",
+			`<td class="num">150.00</td> <td class="num">120.00</td><td class="num">120.00</td><td class="num">0.00</td> <td><div>CO-45 30.00: Charge exceeds fee schedule`}, []string{"/letter"}},
+		{"session links its claim", "/sessions/S-C-DEN", []string{`<a href="/claims/` + denied + `">`, "Denied"}, nil},
+		{"sessions page", "/sessions?size=2", []string{"Rows 1–2 of 7", `rel="next"`}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := squash(f.page(t, c, tc.path))
+			for _, s := range tc.want {
+				if !strings.Contains(page, s) {
+					t.Errorf("%s lacks %q\n%s", tc.path, s, page)
+				}
+			}
+			for _, s := range tc.avoid {
+				if strings.Contains(page, s) {
+					t.Errorf("%s has %q", tc.path, s)
+				}
+			}
+		})
+	}
+	for _, bad := range []string{"/claims?state=nope", "/claims?from=12/01/2026", "/claims?provider=123", "/claims?age=-3"} {
+		if resp, _ := f.get(t, c, bad); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", bad, resp.StatusCode)
+		}
+	}
+	if resp, _ := f.get(t, c, "/claims/NOPE"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown claim: status %d", resp.StatusCode)
+	}
+}
