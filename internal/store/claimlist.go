@@ -170,3 +170,9 @@ func (db *DB) SessionPage(ctx context.Context, f SessionFilter, p Page) ([]Sessi
 	}
 	return out, total, nil
 }
+
+// HeldByReason counts held sessions per hold reason, for the dashboard: a count, not the
+// list, so 40,000 holds cost one indexed scan.
+func (db *DB) HeldByReason(ctx context.Context) (map[string]int, error) {
+	return db.countBy(ctx, "held by reason", `SELECT hold_reason, COUNT(*) FROM sessions WHERE state = 'held' GROUP BY hold_reason`)
+}

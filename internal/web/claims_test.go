@@ -74,3 +74,23 @@ func TestClaimsPages(t *testing.T) {
 		t.Errorf("unknown claim: status %d", resp.StatusCode)
 	}
 }
+
+// TestQueuePaging: the holds queue shows one page of items, nearest deadline first, with
+// links to the next and previous pages; the dashboard counts holds by reason without
+// listing them.
+func TestQueuePaging(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t, testUser, testPassword)
+	for _, tc := range []struct {
+		path, want, avoid, pager string
+	}{
+		{"/queues/holds?size=1", `id="session-S-4"`, `id="session-S-3"`, `Rows 1–1 of 2 · <a href="/queues/holds?page=2&amp;size=1" rel="next">`},
+		{"/queues/holds?size=1&page=2", `id="session-S-3"`, `id="session-S-4"`, `Rows 2–2 of 2 · <a href="/queues/holds?page=1&amp;size=1" rel="prev">`},
+		{"/queues/holds?size=1&page=9", "Nothing to work here.", `id="session-S`, "No rows on this page (2 in all)"},
+	} {
+		page := squash(f.page(t, c, tc.path))
+		if !strings.Contains(page, tc.want) || strings.Contains(page, tc.avoid) || !strings.Contains(page, tc.pager) {
+			t.Errorf("%s: want %q and %q, not %q\n%s", tc.path, tc.want, tc.pager, tc.avoid, page)
+		}
+	}
+}

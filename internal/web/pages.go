@@ -153,14 +153,10 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	for _, s := range sessionStates {
 		p.Sessions = append(p.Sessions, count{Key: s, Label: s, N: counts[s]})
 	}
-	held, err := h.d.Store.Sessions(ctx, store.SessionFilter{State: store.StateHeld})
+	byReason, err := h.d.Store.HeldByReason(ctx)
 	if err != nil {
 		h.fail(w, r, err)
 		return
-	}
-	byReason := map[string]int{}
-	for _, s := range held {
-		byReason[s.HoldReason]++
 	}
 	p.Holds = sortedCounts(byReason, func(k string) string { w, _ := queue.HoldWords(k); return w })
 	byState, err := h.d.Store.ClaimStateCounts(ctx)

@@ -88,6 +88,7 @@ type queuePage struct {
 	Items     []itemView
 	Outcomes  []queue.Outcome
 	Letters   bool
+	Pager     pager
 }
 
 // itemView is a queue item with what the page adds to recognise it.
@@ -110,6 +111,12 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+		// The service lists every open item; only the page is described and rendered, so
+		// 40,000 holds make a page of 50 rather than a page of 40,000.
+		pg := pageOf(r)
+		total := len(items)
+		items = items[min(pg.Offset, total):min(pg.Offset+pg.Limit, total)]
+		p.Pager = newPager(r, pg, len(items), total)
 		p.Items = make([]itemView, len(items))
 		for i, it := range items {
 			p.Items[i] = itemView{Item: it}

@@ -48,6 +48,7 @@ type Store interface {
 	ClaimList(ctx context.Context, f store.ClaimListFilter) ([]store.ClaimListRow, int, error)
 	SessionPage(ctx context.Context, f store.SessionFilter, p store.Page) ([]store.SessionRecord, int, error)
 	ClaimPostings(ctx context.Context, claimID string) ([]store.PostedCLP, error)
+	HeldByReason(ctx context.Context) (map[string]int, error)
 }
 
 // AppealLetters renders a claim's appeal letter as a complete HTML document for print
