@@ -182,9 +182,7 @@ func lineAmounts(l *lineView, adj []adjView) {
 }
 
 func (h *handler) claim(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id := r.PathValue("id")
-	c, err := h.d.Store.Claim(ctx, id)
+	p, err := h.claimView(r, r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, r)
 		return
@@ -193,12 +191,21 @@ func (h *handler) claim(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p := claimPage{pageBase: h.base(r, "Claim "+c.ID, "claims"), C: c, PayerName: h.payerName(c.Payer), StateWords: c.State.Words(),
+	h.render(w, "claim", p)
+}
+
+// claimView gathers the claim page; store.ErrNotFound for an unknown claim.
+func (h *handler) claimView(r *http.Request, id string) (*claimPage, error) {
+	ctx := r.Context()
+	c, err := h.d.Store.Claim(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &claimPage{pageBase: h.base(r, "Claim "+c.ID, "claims"), C: c, PayerName: h.payerName(c.Payer), StateWords: c.State.Words(),
 		Letter: h.d.Appeals != nil && letterStates[c.State]}
 	posts, err := h.d.Store.ClaimPostings(ctx, id)
 	if err != nil {
-		h.fail(w, r, fmt.Errorf("claim %s postings: %w", id, err))
-		return
+		return nil, fmt.Errorf("claim %s postings: %w", id, err)
 	}
 	// The lines show the latest posting that is not a reversal: that is what stands.
 	var standing []adjView
@@ -222,8 +229,7 @@ func (h *handler) claim(w http.ResponseWriter, r *http.Request) {
 	}
 	tr, err := h.d.Store.Trace(ctx, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		h.fail(w, r, fmt.Errorf("claim %s trace: %w", id, err))
-		return
+		return nil, fmt.Errorf("claim %s trace: %w", id, err)
 	}
 	seen := map[string]bool{}
 	for _, f := range p.Files {
@@ -232,12 +238,12 @@ func (h *handler) claim(w http.ResponseWriter, r *http.Request) {
 	for _, e := range tr.Events {
 		p.Trace = append(p.Trace, traceRow{At: e.At, Entity: string(e.EntityKind) + " " + e.EntityID, Kind: string(e.Kind), Words: e.Kind.Words(),
 			Source: e.SourceFile, Detail: details(e.Detail)})
-		if s := e.SourceFile; s != "" && !seen[s] && s != "web" && s != "cli" {
+		if s := e.SourceFile; s != "" && !seen[s] && fileKind(s) != "file" {
 			seen[s] = true
 			p.Files = append(p.Files, fileView{Kind: fileKind(s), Name: s, Detail: e.Kind.Words() + ", " + stamp(e.At)})
 		}
 	}
-	h.render(w, "claim", &p)
+	return p, nil
 }
 
 // fileKind names a response file's transaction by its extension, as the exchange names

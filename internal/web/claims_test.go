@@ -21,6 +21,7 @@ func TestClaimsPages(t *testing.T) {
 	w.answer(data, "835")
 	paid, denied := w.claimOf("S-C-PAI"), w.claimOf("S-C-DEN")
 	// Filing also built the fixture's three ready sessions (S-1, S-2, S-5): five claims.
+	f.h.d.Config.DataDir = f.dir // where the pipeline wrote the 837P
 	c := f.login(t, testUser, testPassword)
 
 	tests := []struct {
@@ -45,6 +46,9 @@ func TestClaimsPages(t *testing.T) {
 			"<td>837P</td><td>" + name + "</td>", "<td>835</td>", "<td>277CA</td>", "<td>999</td>",
 			`<a href="/appeals/` + denied + `/letter">`, `<a href="/sessions/S-C-DEN">`,
 		}, nil},
+		{"837P segments of the claim only", "/claims/" + denied + "/files/1", []string{"CLM*" + denied + "*150***11:B:1", "HL*", "SV1*HC:90837"},
+			[]string{"CLM*" + paid, "ISA*", "SE*"}},
+		{"999 shown whole or said missing", "/claims/" + denied + "/files/2", []string{"no longer in the data directory"}, nil},
 		{"paid claim page", "/claims/" + paid, []string{"<b>Paid</b>", "processed as primary",
 			`<td class="num">150.00</td> <td class="num">120.00</td><td class="num">120.00</td><td class="num">0.00</td> <td><div>CO-45 30.00: Charge exceeds fee schedule`}, []string{"/letter"}},
 		{"session links its claim", "/sessions/S-C-DEN", []string{`<a href="/claims/` + denied + `">`, "Denied"}, nil},
@@ -91,6 +95,31 @@ func TestQueuePaging(t *testing.T) {
 		page := squash(f.page(t, c, tc.path))
 		if !strings.Contains(page, tc.want) || strings.Contains(page, tc.avoid) || !strings.Contains(page, tc.pager) {
 			t.Errorf("%s: want %q and %q, not %q\n%s", tc.path, tc.want, tc.pager, tc.avoid, page)
+		}
+	}
+}
+
+func TestClaimSegments(t *testing.T) {
+	isa := "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1200*^*00501*000000001*0*T*:~"
+	file := isa + "GS*HC*S*R*20261120*1200*1*X*005010X222A1~ST*837*0001~HL*1**20*1~NM1*85*2*P~HL*2*1*22*0~CLM*A1*100***11:B:1~SV1*HC:90837*100~" +
+		"HL*3*1*22*0~CLM*A2*90***11:B:1~SV1*HC:90834*90~SE*9*0001~GE*1*1~IEA*1*000000001~"
+	era := isa + "ST*835*1~CLP*A1*1*100*80**12*P1~CAS*CO*45*20~CLP*A2*4*90*0**12*P2~CAS*CO*197*90~SE*6*1~"
+	tests := []struct {
+		kind, data, claim string
+		want              []string
+		ok                bool
+	}{
+		{"837P", file, "A1", []string{"HL*2*1*22*0", "CLM*A1*100***11:B:1", "SV1*HC:90837*100"}, true},
+		{"837P", file, "A2", []string{"HL*3*1*22*0", "CLM*A2*90***11:B:1", "SV1*HC:90834*90"}, true},
+		{"837P", file, "A", nil, false},
+		{"835", era, "A1", []string{"CLP*A1*1*100*80**12*P1", "CAS*CO*45*20"}, true},
+		{"835", era, "A2", []string{"CLP*A2*4*90*0**12*P2", "CAS*CO*197*90"}, true},
+		{"837P", "not x12", "A1", nil, false},
+	}
+	for _, tc := range tests {
+		got, ok := claimSegments(tc.kind, []byte(tc.data), tc.claim)
+		if ok != tc.ok || strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s %s: %q %v, want %q %v", tc.kind, tc.claim, got, ok, tc.want, tc.ok)
 		}
 	}
 }

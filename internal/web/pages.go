@@ -42,6 +42,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"stamp":      stamp,
 		"stateWords": lifecycle.State.Words,
+		"inc":        func(i int) int { return i + 1 },
 		"upper":      strings.ToUpper,
 		"holdWords":  func(r string) string { w, _ := queue.HoldWords(r); return w },
 		"alertWords": alertWords,

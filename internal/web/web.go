@@ -137,6 +137,7 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("GET /sessions/{id}", h.requireUser(h.session))
 	m.HandleFunc("GET /claims", h.requireUser(h.claims))
 	m.HandleFunc("GET /claims/{id}", h.requireUser(h.claim))
+	m.HandleFunc("GET /claims/{id}/files/{n}", h.requireUser(h.claimFile))
 	m.HandleFunc("GET /authorizations", h.requireUser(h.authorizations))
 	m.HandleFunc("GET /queues", h.requireUser(h.queues))
 	m.HandleFunc("GET /queues/{kind}", h.requireUser(h.queue))
