@@ -176,6 +176,7 @@ func TestBrowserWorkbench(t *testing.T) {
 		t.Fatalf("denials of %s: %+v, %v", denied, its, err)
 	}
 	realItem := int(its[0].ID)
+	f.h.d.Config.DataDir = f.dir // where the pipeline wrote the 837P
 
 	step(t, "failed sign-in", func(t *testing.T) {
 		do(t, ctx, "open", chromedp.Navigate(f.srv.URL+"/queues/denials"))
@@ -220,6 +221,24 @@ func TestBrowserWorkbench(t *testing.T) {
 		}
 		do(t, ctx, "letter", waitText("body", "Re: claim CLM-1, denial CO-197"))
 	})
+	step(t, "claims list and claim page", func(t *testing.T) {
+		do(t, ctx, "claims", chromedp.Navigate(f.srv.URL+"/claims"), waitText("h1", "Claims"),
+			chromedp.SetValue(chromedp.CSS(`select[name="state"]`), "denied"))
+		if st := submit(t, ctx, "filter", `form.filters button`); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		do(t, ctx, "filtered", waitText("nav.pager", "Rows 1–1 of 1"), waitText("#claim-"+denied, "Denied"))
+		if st := submit(t, ctx, "open claim", "#claim-"+denied+" a"); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		do(t, ctx, "claim page", waitText("h1", "Claim "+denied), waitText("#line-1", "CO-197"),
+			waitText("#line-1", "Precertification/authorization/notification/pre-treatment absent"))
+		checkScreenshot(t, ctx, "claim")
+		if st := submit(t, ctx, "raw 837P", `a[href="/claims/`+denied+`/files/1"]`); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		do(t, ctx, "segments", waitText("pre.segments", "CLM*"+denied+"*"))
+	})
 	resolve := func(t *testing.T, kind queue.Kind, id int, outcome queue.Outcome) {
 		t.Helper()
 		do(t, ctx, "queue", chromedp.Navigate(f.srv.URL+"/queues/"+string(kind)))
@@ -247,7 +266,7 @@ func TestBrowserWorkbench(t *testing.T) {
 		step(t, "resolve appeal "+string(o), func(t *testing.T) { resolve(t, queue.Appeals, 20+i, o) })
 	}
 	step(t, "screenshots", func(t *testing.T) {
-		for _, path := range []string{"/", "/sessions", "/sessions/S-1", "/queues/holds", "/authorizations"} {
+		for _, path := range []string{"/", "/sessions", "/sessions/S-1", "/claims", "/queues/holds", "/queues/denials", "/authorizations"} {
 			do(t, ctx, path, chromedp.Navigate(f.srv.URL+path), chromedp.WaitVisible(chromedp.CSS("footer")))
 			checkScreenshot(t, ctx, path)
 		}
