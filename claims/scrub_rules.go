@@ -1,5 +1,8 @@
 package claims
 
+// This file is long on purpose: it is the scrubber's rule table and each rule's function
+// beside its entry, so a rule is found by its id in one place.
+
 import (
 	"fmt"
 	"slices"

@@ -34,7 +34,7 @@ var (
 type checker struct{ errs []FieldError }
 
 func (c *checker) add(field, value, reason string) {
-	c.errs = append(c.errs, FieldError{Field: field, Value: value, Reason: reason})
+	c.errs = append(c.errs, FieldError{Field: field, Value: echo(value), Reason: reason})
 }
 
 func (c *checker) required(field, value string) bool {
@@ -95,6 +95,7 @@ func (c *checker) person(prefix string, p *Person, today time.Time, needMember b
 	c.required(prefix+".address.city", p.Address.City)
 	c.match(prefix+".address.state", p.Address.State, stateRe, "is not a two-letter state code")
 	c.match(prefix+".address.zip", p.Address.Zip, zipRe, "is not a 5 or 9 digit ZIP code")
+	c.personLimits(prefix, p)
 }
 
 // ValidateSession checks a session record as the inbox contract defines it, and against
@@ -105,6 +106,7 @@ func ValidateSession(s *Session, cfg *Setup, today time.Time) []FieldError {
 	c.required("id", s.ID)
 	c.required("practice", s.Practice)
 	c.oneOf("status", s.Status, StatusCompleted, StatusScheduled, StatusVoid, StatusReplaced)
+	c.sessionLimits(s)
 	c.required("client.id", s.Client.ID)
 	c.person("client", &s.Client, today, false)
 
@@ -191,6 +193,7 @@ func ValidateAuthorization(a *Authorization, cfg *Setup) []FieldError {
 	var c checker
 	c.required("number", a.Number)
 	c.required("payer", a.Payer)
+	c.authorizationLimits(a)
 	if a.ClientID == "" && a.MemberID == "" {
 		c.add("client_id", "", "is required (or member_id)")
 	}
@@ -244,6 +247,7 @@ func ValidateClient(cl *Client, today time.Time) []FieldError {
 		p := fmt.Sprintf("coverage[%d]", i)
 		c.required(p+".payer", cov.Payer)
 		c.required(p+".member_id", cov.MemberID)
+		c.text(p+".member_id", cov.MemberID, maxMemberID, "NM109")
 	}
 	return c.errs
 }

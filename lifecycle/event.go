@@ -14,6 +14,7 @@ const (
 	EntityFile          Entity = "file"
 	EntityQueue         Entity = "queue"
 	EntityUpload        Entity = "upload"
+	EntitySignIn        Entity = "signin" // a web account or address (the sign-in brake)
 )
 
 // EventKind names what happened. A claim's state change is recorded under the state it
@@ -67,6 +68,9 @@ const (
 	QueueResolve  EventKind = "queue_resolve"
 	QueueResolved EventKind = "resolved"
 
+	// Web sign-in.
+	SignInLockout EventKind = "signin_lockout"
+
 	// Authorization alerts: AlertPrefix + kind, AlertClearedPrefix + kind.
 	AlertPrefix        EventKind = "alert_"
 	AlertClearedPrefix EventKind = "alert_cleared_"
@@ -111,6 +115,7 @@ var eventWords = map[EventKind]string{
 	QueueResolved:        "Resolved",
 	AlertLowUnits:        "Alert: few units left",
 	AlertEndNear:         "Alert: authorization ends soon",
+	SignInLockout:        "Sign-in locked after repeated failures",
 }
 
 // Words names an event kind for a person. A state change reads as its state; unknown kinds

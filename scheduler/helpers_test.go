@@ -48,7 +48,7 @@ func newSimEnv(t testing.TB) *simEnv {
 		ID: "sim",
 		SFTP: SFTPOptions{
 			Host: "127.0.0.1", Port: e.srv.Port(), User: "edigate", Password: simPassword,
-			HostKey: e.srv.KnownHostsLine(), Timeout: 5 * time.Second, Keepalive: time.Second,
+			HostKey: e.srv.KnownHostsLine(), Timeout: time.Minute, Keepalive: time.Minute, // no false alarms under load
 		},
 		Paths:              Paths{Upload: "outbound", Download: "inbound", Archive: "archive", Recurse: true},
 		AfterDownload:      "delete",

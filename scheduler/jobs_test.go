@@ -72,7 +72,7 @@ func TestSkipIfStillRunningAndGracefulStop(t *testing.T) {
 		return nil
 	}})
 	r.Start()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for running.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}

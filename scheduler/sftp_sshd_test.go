@@ -39,7 +39,7 @@ func (o *openSSH) clearinghouse() Clearinghouse {
 		SFTP: SFTPOptions{
 			Host: "127.0.0.1", Port: o.port, User: o.user, KeyFile: o.keyFile,
 			HostKey: knownhosts.Line([]string{knownhosts.Normalize(host)}, o.hostKey),
-			Timeout: 10 * time.Second, Keepalive: 2 * time.Second,
+			Timeout: time.Minute, Keepalive: time.Minute, // no false alarms under load
 		},
 		Paths:            Paths{Upload: "to_payer", Download: "from_payer", Recurse: true},
 		AfterDownload:    "delete",

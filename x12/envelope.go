@@ -259,11 +259,11 @@ func (p *Parser) closeInterchange(seg *Segment, next string) {
 		return
 	}
 	if p.grp != nil {
-		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before %s", p.grp.Control, next)
+		p.grpErr(seg, AK9TrailerMissing, "", "no GE before %s", next) // printed under its group
 		p.trailer(p.grp.Errors, "GE", seg)
 		p.grp = nil
 	}
-	p.icErr(seg, TA1PrematureEOF, "", "interchange %s has no IEA before %s", p.ic.Control, next)
+	p.icErr(seg, TA1PrematureEOF, "", "no IEA before %s", next) // printed under its interchange
 	p.trailer(p.ic.Errors, "IEA", seg)
 	p.ic = nil
 }
@@ -274,7 +274,7 @@ func (p *Parser) endInterchange(seg *Segment) {
 		return
 	}
 	if p.grp != nil {
-		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before IEA", p.grp.Control)
+		p.grpErr(seg, AK9TrailerMissing, "", "no GE before IEA") // printed under its group
 		p.grp = nil
 	}
 	if c := string(seg.Element(2)); c != p.ic.Control {
@@ -291,7 +291,7 @@ func (p *Parser) openGroup(seg *Segment) {
 		p.icErr(seg, TA1ControlStructure, "", "GS outside an interchange")
 	}
 	if p.grp != nil {
-		p.grpErr(seg, AK9TrailerMissing, "", "functional group %s has no GE before the next GS", p.grp.Control)
+		p.grpErr(seg, AK9TrailerMissing, "", "no GE before the next GS") // printed under its group
 	}
 	g := GroupResult{FunctionalID: string(seg.Element(1)), Sender: string(seg.Element(2)),
 		Receiver: string(seg.Element(3)), Control: string(seg.Element(6)), Version: string(seg.Element(8))}

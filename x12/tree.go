@@ -77,6 +77,22 @@ func (e Error) Locator() string {
 }
 
 func (e Error) Error() string {
+	if e.location() == "" {
+		return fmt.Sprintf("%s %s: %s (code %s)", e.Level, e.Control, e.Message, e.Code)
+	}
+	return e.Detail()
+}
+
+// Detail is Error without the level and control number, for callers that print the
+// error under its interchange or group already.
+func (e Error) Detail() string {
+	if loc := e.location(); loc != "" {
+		return fmt.Sprintf("%s: %s (code %s)", loc, e.Message, e.Code)
+	}
+	return fmt.Sprintf("%s (code %s)", e.Message, e.Code)
+}
+
+func (e Error) location() string {
 	loc := e.Segment
 	if e.Position > 0 {
 		loc = fmt.Sprintf("%s at position %d", e.Segment, e.Position)
@@ -87,10 +103,7 @@ func (e Error) Error() string {
 	if e.Element != "" {
 		loc += " element " + e.Element
 	}
-	if loc == "" {
-		return fmt.Sprintf("%s %s: %s (code %s)", e.Level, e.Control, e.Message, e.Code)
-	}
-	return fmt.Sprintf("%s: %s (code %s)", loc, e.Message, e.Code)
+	return loc
 }
 
 // Loop is one instance of a loop in a parsed transaction set. Segments are copies that

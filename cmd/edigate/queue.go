@@ -58,8 +58,8 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 		}
 		results = append(results, map[string]any{"file": name, "kind": kind, "result": res})
 		if !f.json {
-			fmt.Fprintf(a.stdout, "%s (%s): applied %d, repeated %d, unmatched %d, queued %d%s\n", name, kind,
-				res.Applied, res.Repeated, res.Unmatched, res.Queued, map[bool]string{true: " (already applied)"}[res.Duplicate])
+			fmt.Fprintf(a.stdout, "%s (%s): applied %d, unmatched %d, review %d, repeated %d, queued %d%s\n", name, kind,
+				res.Applied, res.Unmatched, res.Review, res.Repeated, res.Queued, map[bool]string{true: " (already applied)"}[res.Duplicate])
 		}
 	}
 	if f.json {

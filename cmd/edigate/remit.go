@@ -34,7 +34,7 @@ type remitParseJSON struct {
 }
 
 func runRemitParse(ctx context.Context, a *app, args []string) int {
-	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file is not\nvalid (the verdict of x12 validate) or not a response: what could be read is still\nprinted, followed by every error with where it is.")
+	fs := newFlags(a, "remit parse", "FILE", "Read a response file (835 remittance, 277CA or 277 claim status, 999 or TA1)\nand print its payments, claim statuses or acknowledgements. Exit 1 when the file is not\nvalid (the verdict of x12 validate), not a response, or a payment in it does not balance:\nwhat could be read is still printed, followed by every error with where it is.")
 	jsonOut := fs.Bool("json", false, "print JSON")
 	cfgPath := fs.String("config", "", "configuration file for payer denial maps and appeal windows (default: APP_CONFIG, else built-in defaults)")
 	in, _, code := parseFileArg(a, "remit parse", fs, args)
@@ -78,11 +78,26 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 			return exitUsage
 		}
-		return code
+		return max(code, unbalancedExit(a, out.Payments))
 	}
 	printRemit(a.stdout, &out)
 	printLocated(a.stdout, d.Findings)
-	return code
+	return max(code, unbalancedExit(a, out.Payments))
+}
+
+// unbalancedExit is exitInvalid when a payment does not balance (printed all the same).
+func unbalancedExit(a *app, payments []remit.Payment) int {
+	n := 0
+	for _, p := range payments {
+		if !p.Balanced {
+			n++
+		}
+	}
+	if n == 0 {
+		return exitOK
+	}
+	fmt.Fprintf(a.stderr, "edigate remit parse: %d payment(s) do not balance\n", n)
+	return exitInvalid
 }
 
 // printLocated lists a read-only command's findings after what it could read, each with

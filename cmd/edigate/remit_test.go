@@ -15,7 +15,8 @@ func TestRemitParseExitCodes(t *testing.T) {
 		code int
 	}{
 		{"835", []string{rt + "835-paid.x12"}, exitOK},
-		{"unbalanced 835 still parses", []string{rt + "835-unbalanced.x12"}, exitOK},
+		{"unbalanced 835 prints and fails", []string{rt + "835-unbalanced.x12"}, exitInvalid},
+		{"unbalanced 835 as JSON fails too", []string{"--json", rt + "835-unbalanced.x12"}, exitInvalid},
 		{"277CA", []string{rt + "277ca-mix.x12"}, exitOK},
 		{"999", []string{fx + "999-partial.x12"}, exitOK},
 		{"837 is not a response", []string{fx + "837p-two-sets.x12"}, exitInvalid},
@@ -26,9 +27,12 @@ func TestRemitParseExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := runCmd(t, "", append([]string{"remit", "parse"}, tt.args...)...)
+			code, stdout, stderr := runCmd(t, "", append([]string{"remit", "parse"}, tt.args...)...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d; stderr %s", code, tt.code, stderr)
+			}
+			if strings.HasPrefix(tt.name, "unbalanced") && (!strings.Contains(stderr, "do not balance") || !strings.Contains(strings.ToLower(stdout), "balanced")) {
+				t.Errorf("unbalanced 835: stdout %q, stderr %q", stdout, stderr)
 			}
 			if strings.HasPrefix(tt.name, "271") && !strings.Contains(stderr, "edigate eligibility parse") {
 				t.Errorf("stderr %q does not point to eligibility parse", stderr)

@@ -174,11 +174,11 @@ func printReport(w io.Writer, res *x12.FileResult, rep jsonFile) {
 	}
 	for _, ic := range res.Interchanges {
 		for _, e := range ic.Errors {
-			fmt.Fprintf(w, "  interchange %s: %s\n", ic.Control, e.Error())
+			fmt.Fprintf(w, "  interchange %s: %s\n", ic.Control, e.Detail())
 		}
 		for _, g := range ic.Groups {
 			for _, e := range g.Errors {
-				fmt.Fprintf(w, "  group %s (%s): %s\n", g.Control, g.FunctionalID, e.Error())
+				fmt.Fprintf(w, "  group %s (%s): %s\n", g.Control, g.FunctionalID, e.Detail())
 			}
 			for _, s := range g.Sets {
 				if s.Accepted {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -201,6 +202,21 @@ func TestX12Help(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, "", "x12", "bogus"); code != exitUsage {
 		t.Errorf("unknown verb exit %d", code)
+	}
+}
+
+// No message repeats the interchange or group it is printed under.
+func TestX12ValidateNoDoubledPrefix(t *testing.T) {
+	files, _ := filepath.Glob(fx + "bad-*.x12")
+	if len(files) < 10 {
+		t.Fatalf("only %d bad fixtures", len(files))
+	}
+	doubled := regexp.MustCompile(`interchange [0-9]+: interchange [0-9]+|group [0-9]+ \([A-Z]+\): group [0-9]+`)
+	for _, f := range files {
+		_, out, _ := runCmd(t, "", "x12", "validate", f)
+		if m := doubled.FindString(out); m != "" {
+			t.Errorf("%s: doubled prefix %q in\n%s", filepath.Base(f), m, out)
+		}
 	}
 }
 

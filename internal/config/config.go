@@ -65,8 +65,12 @@ type Listen struct {
 }
 
 type Intake struct {
-	// A file is complete when its size and mtime are unchanged across two polls this far
-	// apart, or when NAME.done exists, or (always) when it was renamed into the inbox.
+	// Complete says when an inbox file counts as complete: "rename" (the default: every
+	// visible name, because writers write to NAME.part or .NAME and rename), "done" (only
+	// with a NAME.done marker) or "quiet" (opt-in: also size and mtime unchanged for
+	// StableFor, which takes a file whose writer paused that long).
+	Complete string `mapstructure:"complete" yaml:"complete"`
+	// StableFor is the quiet period of Complete "quiet".
 	StableFor time.Duration `mapstructure:"stable_for" yaml:"stable_for"`
 }
 
@@ -345,6 +349,15 @@ func (c *Config) problems() []*Problem {
 	}
 	if _, err := time.LoadLocation(c.Schedules.TimeZone); err != nil {
 		bad("schedules.time_zone", "%v", err)
+	}
+	switch c.Intake.Complete {
+	case "rename", "done":
+	case "quiet":
+		if c.Intake.StableFor <= 0 {
+			bad("intake.stable_for", "must be positive when intake.complete is quiet")
+		}
+	default:
+		bad("intake.complete", "%q is not rename, done or quiet", c.Intake.Complete)
 	}
 	if c.Claims.MaxClaimsPerSet < 1 || c.Claims.MaxClaimsPerSet > 5000 {
 		bad("claims.max_claims_per_set", "%d is outside 1..5000", c.Claims.MaxClaimsPerSet)

@@ -89,10 +89,8 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	}
 	d := &Daemon{opts: opts, cfg: &cfg, log: opts.Log, sims: map[string]*sim.Clearinghouse{},
 		exchanges: map[string]*scheduler.Exchange{}, Failures: scheduler.NewFailures()}
-	for _, sub := range []string{"inbox", "archive", "rejected", "outbound", "inbound"} {
-		if err := os.MkdirAll(filepath.Join(cfg.DataDir, sub), 0o700); err != nil {
-			return nil, fmt.Errorf("daemon: data directory: %w", err)
-		}
+	if err := secureDataDir(cfg.DataDir, opts.Log); err != nil {
+		return nil, err
 	}
 	db, err := store.OpenConfig(ctx, cfg.Store, cfg.DataDir, store.Options{Now: opts.Now})
 	if err != nil {

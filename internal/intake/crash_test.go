@@ -3,6 +3,7 @@ package intake
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -61,8 +62,10 @@ func setupDir(t testing.TB, dir string, files map[string][]byte) {
 	}
 }
 
-// runIntake is one intake process's work: open, process everything, close.
-func runIntake(dir string, batch int) error {
+// runIntake is one intake process's work: open, process everything, close. With killAfter
+// > 0 the process kills itself (SIGKILL) right after its killAfter-th store batch: a crash
+// at an exact point, whatever the machine's speed.
+func runIntake(dir string, batch, killAfter int) error {
 	cfg := config.Default()
 	cfg.DataDir = dir
 	db, err := store.Open(context.Background(), filepath.Join(dir, "edigate.db"), store.Options{Now: func() time.Time { return testNow }})
@@ -70,7 +73,15 @@ func runIntake(dir string, batch int) error {
 		return err
 	}
 	defer db.Close()
-	in, err := New(cfg, db, zerolog.Nop())
+	st := &hookStore{DB: db}
+	if killAfter > 0 {
+		st.after = func() {
+			if killAfter--; killAfter == 0 {
+				syscall.Kill(syscall.Getpid(), syscall.SIGKILL)
+			}
+		}
+	}
+	in, err := New(cfg, st, zerolog.Nop())
 	if err != nil {
 		return err
 	}
@@ -140,7 +151,7 @@ func TestCrashRestart(t *testing.T) {
 	const batch = 25
 	ref := t.TempDir()
 	setupDir(t, ref, files)
-	if err := runIntake(ref, batch); err != nil {
+	if err := runIntake(ref, batch, 0); err != nil {
 		t.Fatal(err)
 	}
 	want := snap(t, ref)
@@ -148,21 +159,25 @@ func TestCrashRestart(t *testing.T) {
 		t.Fatalf("reference run stored %d sessions", len(want.Sessions))
 	}
 
-	// Kill times are drawn from how long one whole child run takes here (process start
-	// included), so kills land mid-intake however fast or loaded the machine is.
+	// The first round kills at exact points: each child kills itself right after its
+	// k-th store batch (a commit), so kills land part-way through however loaded the
+	// machine is. The other rounds kill at random times drawn from how long one whole child
+	// run takes here (process start included), reaching points no batch boundary marks.
+	exact := []int{1, 4, 2, 7, 3, 11, 1}
 	window := childRunTime(t, files, batch)
 	partial := 0 // kills that left some but not all sessions stored: the interesting ones
 	seed := time.Now().UnixNano()
 	r := rand.New(rand.NewPCG(uint64(seed), 1))
-	// Three rounds, and more (up to ten) until some kill has landed part-way through: when
-	// process start-up is most of a run, a round's kills can all land before or after intake.
-	for round := 0; round < 3 || (partial == 0 && round < 10); round++ {
+	for round := 0; round < 4; round++ {
 		dir := t.TempDir()
 		setupDir(t, dir, files)
 		kills := 0
 		for attempt := 0; ; attempt++ {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
 			cmd.Env = append(os.Environ(), "EDIGATE_CRASH_DIR="+dir, "EDIGATE_CRASH_BATCH="+strconv.Itoa(batch))
+			if round == 0 && attempt < len(exact) {
+				cmd.Env = append(cmd.Env, "EDIGATE_CRASH_KILL_AFTER="+strconv.Itoa(exact[attempt]))
+			}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
@@ -171,25 +186,33 @@ func TestCrashRestart(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
 			var err error
-			if attempt < 15 {
+			switch {
+			case round == 0:
+				err = <-done
+			case attempt < 15:
 				select {
 				case err = <-done:
 				case <-time.After(time.Duration(r.Int64N(int64(window)))):
 					cmd.Process.Signal(syscall.SIGKILL)
-					<-done
-					kills++
-					if n := countSessions(t, dir); n > 0 && n < len(want.Sessions) {
-						partial++
-					}
-					continue
+					err = <-done
 				}
-			} else {
+			default:
 				err = <-done
+			}
+			if killed(err) {
+				kills++
+				if n := countSessions(t, dir); n > 0 && n < len(want.Sessions) {
+					partial++
+				}
+				continue
 			}
 			if err != nil {
 				t.Fatalf("round %d attempt %d (seed %d): child failed: %v\n%s", round, attempt, seed, err, stderr.String())
 			}
 			break
+		}
+		if round == 0 && kills < len(exact)-1 {
+			t.Errorf("round 0: %d exact kills, want %d (fewer batches than expected?)", kills, len(exact))
 		}
 		got := snap(t, dir)
 		if !reflect.DeepEqual(got.Auths, want.Auths) {
@@ -215,6 +238,16 @@ func TestCrashRestart(t *testing.T) {
 	if partial == 0 {
 		t.Fatalf("no kill landed while intake was part-way (seed %d): the test proved nothing", seed)
 	}
+}
+
+// killed reports whether a child ended by SIGKILL.
+func killed(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
 }
 
 // childRunTime is the wall time of one uninterrupted intake child process.
@@ -257,7 +290,8 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("child process of TestCrashRestart")
 	}
 	batch, _ := strconv.Atoi(os.Getenv("EDIGATE_CRASH_BATCH"))
-	if err := runIntake(dir, batch); err != nil {
+	killAfter, _ := strconv.Atoi(os.Getenv("EDIGATE_CRASH_KILL_AFTER"))
+	if err := runIntake(dir, batch, killAfter); err != nil {
 		t.Fatal(err)
 	}
 }

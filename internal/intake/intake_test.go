@@ -25,6 +25,7 @@ var testNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 type env struct {
 	dir string
+	cfg *config.Config
 	db  *store.DB
 	in  *Intake
 }
@@ -44,7 +45,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	in.SetClock(func() time.Time { return testNow })
-	return &env{dir: dir, db: db, in: in}
+	return &env{dir: dir, cfg: cfg, db: db, in: in}
 }
 
 func (e *env) drop(t testing.TB, name string, data []byte) {
@@ -280,7 +281,7 @@ func TestIdempotentAndDuplicateFile(t *testing.T) {
 
 func TestCompleteFileRule(t *testing.T) {
 	e := newEnv(t)
-	e.in.stableFor = time.Minute
+	e.in.completeRule, e.in.stableFor = completeQuiet, time.Minute
 	clock := testNow
 	e.in.SetClock(func() time.Time { return clock })
 	write := func(name string, mtime time.Time) {

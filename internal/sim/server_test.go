@@ -63,7 +63,7 @@ func (f *simFixture) dial(t *testing.T, auth ssh.AuthMethod) (*sftp.Client, erro
 	t.Helper()
 	cfg := &ssh.ClientConfig{
 		User: "edigate", Auth: []ssh.AuthMethod{auth},
-		HostKeyCallback: ssh.FixedHostKey(f.srv.HostKey()), Timeout: 5 * time.Second,
+		HostKeyCallback: ssh.FixedHostKey(f.srv.HostKey()), Timeout: time.Minute,
 	}
 	sc, err := ssh.Dial("tcp", f.srv.Addr(), cfg)
 	if err != nil {
@@ -242,7 +242,7 @@ func TestSFTPServerCloseWaitsForConnections(t *testing.T) {
 	go func() { done <- f.srv.Close() }()
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("Close did not return with a client connected")
 	}
 	if _, err := c.ReadDir("."); err == nil {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Eligibility check states.
@@ -63,7 +65,7 @@ func (db *DB) RecordEligibilityRequests(ctx context.Context, checks []Eligibilit
 				return err
 			}
 			for _, id := range c.SessionIDs {
-				if err := b.Event("session", id, "eligibility_requested", file, map[string]string{"trace": c.Trace}); err != nil {
+				if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityRequested, file, map[string]string{"trace": c.Trace}); err != nil {
 					return err
 				}
 			}
@@ -168,11 +170,11 @@ func (db *DB) ApplyEligibility(ctx context.Context, trace, answerFile string, o 
 					return err
 				}
 			}
-			if err := b.Event("session", id, "eligibility_answered", answerFile, detail); err != nil {
+			if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityAnswered, answerFile, detail); err != nil {
 				return err
 			}
 			for _, w := range o.Warnings {
-				if err := b.Event("session", id, "eligibility_warning", answerFile, map[string]string{"trace": trace, "warning": w}); err != nil {
+				if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityWarning, answerFile, map[string]string{"trace": trace, "warning": w}); err != nil {
 					return err
 				}
 			}

@@ -50,7 +50,7 @@ func (db *DB) InboxFile(ctx context.Context, hash string) (InboxFile, error) {
 func (b *Batch) BeginFile(hash, name string, size int64) error {
 	if _, err := b.exec(`INSERT INTO inbox_files (hash, name, size, state, started_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (hash) DO NOTHING`, hash, name, size, FileProcessing, timestamp(b.now)); err != nil {
-		return fmt.Errorf("store: begin file %s: %w", name, err)
+		return fmt.Errorf("store: begin file %.12s: %w", hash, err) // the hash: names may hold PHI
 	}
 	return nil
 }
@@ -60,7 +60,7 @@ func (b *Batch) BeginFile(hash, name string, size int64) error {
 func (b *Batch) FinishFile(hash, name, state string, records, accepted, rejected int) error {
 	if _, err := b.exec(`UPDATE inbox_files SET state = ?, records = ?, accepted = ?, rejected = ?, finished_at = ? WHERE hash = ?`,
 		state, records, accepted, rejected, timestamp(b.now), hash); err != nil {
-		return fmt.Errorf("store: finish file %s: %w", name, err)
+		return fmt.Errorf("store: finish file %.12s: %w", hash, err)
 	}
 	return b.Event(lifecycle.EntityFile, hash, lifecycle.EventKind(state), name, map[string]int{"records": records, "accepted": accepted, "rejected": rejected})
 }

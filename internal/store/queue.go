@@ -41,6 +41,9 @@ func (b *Batch) enqueue(it QueueItem, out *ApplyResult) error {
 	ok, err := b.queue(it)
 	if ok {
 		out.Queued++
+		if it.Kind == QueueReview {
+			out.Review++
+		}
 	}
 	return err
 }

@@ -26,6 +26,7 @@ type ApplyResult struct {
 	Repeated  int  `json:"repeated"`  // CLPs already posted from another file (same payer, check, CLP01, CLP02)
 	Unmatched int  `json:"unmatched"` // claims the response names that we never built
 	Queued    int  `json:"queued"`    // queue items opened
+	Review    int  `json:"review"`    // of those, review items (an unbalanced payment, a claim we never built)
 }
 
 // fileSeen records a response file; false when it was applied before.

@@ -467,7 +467,7 @@ func (b *Batch) MarkBilled(claimRef string, ids ...string) error {
 		if k, _ := res.RowsAffected(); k != 1 {
 			return fmt.Errorf("store: bill session %s: not ready", id)
 		}
-		if err := b.Event("session", id, "billed", "", map[string]string{"claim_ref": claimRef}); err != nil {
+		if err := b.Event(lifecycle.EntitySession, id, lifecycle.SessionBilled, "", map[string]string{"claim_ref": claimRef}); err != nil {
 			return err
 		}
 	}

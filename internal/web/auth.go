@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,6 +17,10 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
 )
 
 // Users maps a login name to its bcrypt password hash.
@@ -86,6 +91,7 @@ type authenticator struct {
 
 	mu       sync.Mutex
 	sessions map[string]*login
+	brake    *brake
 }
 
 type login struct {
@@ -96,8 +102,20 @@ type login struct {
 func newAuthenticator(u Users, now func() time.Time, ttl time.Duration) *authenticator {
 	key := make([]byte, 32)
 	rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
-	dummy, _ := bcrypt.GenerateFromPassword([]byte(randomToken()[:32]), bcrypt.DefaultCost)
-	return &authenticator{users: u, now: now, ttl: ttl, key: key, dummy: dummy, sessions: map[string]*login{}}
+	// The dummy costs what the real hashes cost, or an unknown name would answer at
+	// another speed (htpasswd -B hashes at cost 5, bcrypt.DefaultCost is 10).
+	cost := 0
+	for _, h := range u {
+		if c, err := bcrypt.Cost(h); err == nil {
+			cost = max(cost, c)
+		}
+	}
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	dummy, _ := bcrypt.GenerateFromPassword([]byte(randomToken()[:32]), cost)
+	return &authenticator{users: u, now: now, ttl: ttl, key: key, dummy: dummy, sessions: map[string]*login{},
+		brake: &brake{now: now, keys: map[string]*tries{}}}
 }
 
 func randomToken() string {
@@ -245,12 +263,30 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := r.PostFormValue("user")
+	keys := []brakeKey{{"account:" + user, brakeAccountFree, brakeAccountLock}, {"address:" + remoteHost(r), brakeAddressFree, brakeAddressLock}}
+	// The brake answers before the password is checked, the same for known and unknown
+	// names, so a locked account cannot be told from a wrong guess by name.
+	if wait, locked := h.auth.brake.wait(keys); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+		msg := fmt.Sprintf("Too many failed sign-ins: wait %d seconds and try again.", secs)
+		if locked {
+			msg = fmt.Sprintf("Sign-in is locked after repeated failures: try again in %d minutes.", (secs+59)/60)
+		}
+		h.d.Log.Warn().Str("remote", r.RemoteAddr).Bool("locked", locked).Msg("web: sign-in refused by the brake")
+		h.renderLogin(w, r, http.StatusTooManyRequests, msg)
+		return
+	}
 	if !h.auth.check(user, r.PostFormValue("password")) {
 		// The name is not PHI, but an attacker's guesses may be; log the fact only.
 		h.d.Log.Warn().Str("remote", r.RemoteAddr).Msg("web: failed sign-in")
+		for _, l := range h.auth.brake.failed(keys) {
+			h.lockedOut(r.Context(), l, user, r.RemoteAddr)
+		}
 		h.renderLogin(w, r, http.StatusUnauthorized, "Wrong user name or password.")
 		return
 	}
+	h.auth.brake.succeeded(keys[0].key)
 	h.setCookie(w, r, loginCookie, "", -1)
 	h.setCookie(w, r, sessionCookie, h.auth.start(user), 0)
 	h.d.Log.Info().Str("user", user).Msg("web: signed in")
@@ -261,4 +297,156 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
 	h.auth.end(currentUser(r.Context()).session)
 	h.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// Sign-in brake: growing delays after a few failures, then a temporary lockout, per
+// account and per address (an address spraying many accounts). In memory, like the logins.
+const (
+	brakeAccountFree = 3 // failures of one account answered at once
+	brakeAccountLock = 10
+	// An address is allowed more: billers behind one NAT share it.
+	brakeAddressFree = 10
+	brakeAddressLock = 30
+	brakeMaxDelay    = 30 * time.Second
+	brakeLockFor     = 15 * time.Minute
+	brakeForget      = 15 * time.Minute // a key this long without a failure starts over
+	brakeSweepAt     = 1024             // keys kept before old ones are swept
+)
+
+type brakeKey struct {
+	key   string
+	free  int // failures answered without a delay
+	limit int // failures before a lockout
+}
+
+type tries struct {
+	failures    int
+	last        time.Time
+	lockedUntil time.Time
+}
+
+type brake struct {
+	now  func() time.Time
+	mu   sync.Mutex
+	keys map[string]*tries
+}
+
+// lockout is a key that has just been locked.
+type lockout struct {
+	key      string
+	failures int
+	until    time.Time
+}
+
+// delay is how long after its nth failure a key waits: nothing for the first free ones,
+// then 1 s doubling up to brakeMaxDelay.
+func delay(n, free int) time.Duration {
+	if n <= free {
+		return 0
+	}
+	return min(time.Second<<min(n-free-1, 10), brakeMaxDelay)
+}
+
+// wait is how long the longest-waiting key must still wait, and whether that is a lockout.
+func (b *brake) wait(keys []brakeKey) (time.Duration, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	var longest time.Duration
+	locked := false
+	for _, k := range keys {
+		t, ok := b.keys[k.key]
+		if !ok {
+			continue
+		}
+		if d := t.lockedUntil.Sub(now); d > 0 {
+			longest, locked = max(longest, d), true
+			continue
+		}
+		if d := t.last.Add(delay(t.failures, k.free)).Sub(now); d > longest {
+			longest = d
+		}
+	}
+	return longest, locked
+}
+
+// failed counts a failure against every key and returns the keys it locks.
+func (b *brake) failed(keys []brakeKey) []lockout {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	if len(b.keys) >= brakeSweepAt {
+		for k, t := range b.keys {
+			if now.Sub(t.last) > brakeForget && now.After(t.lockedUntil) {
+				delete(b.keys, k)
+			}
+		}
+	}
+	var out []lockout
+	for _, k := range keys {
+		t, ok := b.keys[k.key]
+		if !ok || (now.Sub(t.last) > brakeForget && now.After(t.lockedUntil)) {
+			t = &tries{}
+			b.keys[k.key] = t
+		}
+		t.failures++
+		t.last = now
+		if t.failures >= k.limit {
+			t.lockedUntil = now.Add(brakeLockFor)
+			out = append(out, lockout{key: k.key, failures: t.failures, until: t.lockedUntil})
+			t.failures = 0 // after the lockout the count starts again
+		}
+	}
+	return out
+}
+
+// succeeded clears the account of a correct sign-in. Not the address: one valid account
+// must not reset the count of an address guessing others.
+func (b *brake) succeeded(account string) {
+	b.mu.Lock()
+	delete(b.keys, account)
+	b.mu.Unlock()
+}
+
+// remoteHost is the address part of the client's address (one brake for all its ports).
+func remoteHost(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// lockoutRecorder is implemented by the store (*store.DB): the lockout goes into the
+// event history (the audit log) and on the admin /alerts.
+type lockoutRecorder interface {
+	Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *store.Batch) error) error
+	RaiseAlert(ctx context.Context, entityKind, entityID, kind string, detail map[string]any) (bool, error)
+}
+
+// lockedOut records a lockout as an audit event and an alert. An account is named only
+// when it exists: a name an attacker typed may be anything, a patient's name included.
+func (h *handler) lockedOut(ctx context.Context, l lockout, user, remote string) {
+	entity := l.key
+	if strings.HasPrefix(l.key, "account:") {
+		if _, known := h.d.Users[user]; !known {
+			sum := sha256.Sum256([]byte(user))
+			entity = "account:unknown-" + base64.RawURLEncoding.EncodeToString(sum[:6])
+		}
+	}
+	until := l.until.UTC().Format(time.RFC3339)
+	h.d.Log.Warn().Str("key", entity).Str("remote", remote).Str("until", until).Msg("web: sign-in locked after repeated failures")
+	rec, ok := h.d.Store.(lockoutRecorder)
+	if !ok {
+		return
+	}
+	detail := map[string]any{"failures": l.failures, "until": until, "remote": remote}
+	if err := rec.Batch(ctx, nil, func(b *store.Batch) error {
+		return b.Event(lifecycle.EntitySignIn, entity, lifecycle.SignInLockout, "web", detail)
+	}); err != nil {
+		h.d.Log.Error().Err(err).Msg("web: could not record the sign-in lockout")
+	}
+	// One alert per lockout: the entity carries its end.
+	if _, err := rec.RaiseAlert(ctx, "signin", entity+"@"+until, "signin_lockout", detail); err != nil {
+		h.d.Log.Error().Err(err).Msg("web: could not raise the sign-in lockout alert")
+	}
 }

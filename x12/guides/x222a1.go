@@ -1,5 +1,8 @@
 package guides
 
+// This file is long on purpose: it is the whole 837P guide as one table, in the guide's own
+// loop order, so it can be read side by side with the implementation guide.
+
 import "github.com/edigate/edigate/x12"
 
 // X222A1 is the 837 Health Care Claim: Professional, ASC X12N 005010X222A1 (with the

@@ -2,6 +2,9 @@
 // disk and PostgreSQL. Run it with a function that opens a fresh, empty store per test.
 package storetest
 
+// This file is long on purpose: the conformance cases share one fixture set; the newer
+// lifecycle cases live in lifecycle.go.
+
 import (
 	"context"
 	"errors"
@@ -76,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"ConcurrentRenewalReleasesOnce", testConcurrentRenewal},
 		{"StaleReleaseChangesNothing", testStaleRelease},
 		{"MismatchHoldsSpendNoUnit", testMismatchHolds},
+		{"RenewalLeavesEligibilityHolds", testRenewalLeavesEligibilityHolds},
 		{"RenewalBelowUsedRejected", testRenewalBelowUsed},
 		{"InboxFiles", testInboxFiles},
 		{"RollbackLeavesNothing", testRollback},
@@ -585,6 +589,24 @@ func testMismatchHolds(t *testing.T, db *store.DB) {
 	put(t, db, office)
 	if s := session(t, db, "S-1"); s.State != store.StateReady || s.AuthNumber != "POS" {
 		t.Fatalf("corrected place of service did not release S-1: %s/%s", s.State, s.HoldReason)
+	}
+}
+
+// testRenewalLeavesEligibilityHolds: a session on an eligibility hold already holds its
+// units; a renewal neither releases it nor charges it again.
+func testRenewalLeavesEligibilityHolds(t *testing.T, db *store.DB) {
+	put(t, db, Auth("A", 2, "2026-10-01", "2027-03-31"), Session("S-1", "2026-11-02"))
+	// What an inactive-coverage 271 does (store.ApplyEligibility), without the 270 ledger.
+	if _, err := db.SQL().ExecContext(ctx, db.Rebind(`UPDATE sessions SET state = 'held', hold_reason = 'eligibility_inactive' WHERE id = ?`),
+		"S-1"); err != nil {
+		t.Fatal(err)
+	}
+	put(t, db, Auth("A", 5, "2026-10-01", "2027-03-31"))
+	if s := session(t, db, "S-1"); s.State != store.StateHeld || s.HoldReason != "eligibility_inactive" || s.AuthUnits != 1 {
+		t.Fatalf("S-1 = %s/%s with %d units, want still on its eligibility hold with 1", s.State, s.HoldReason, s.AuthUnits)
+	}
+	if a := auth(t, db, "A"); a.Used != 1 {
+		t.Fatalf("used %d, want 1: the renewal charged an eligibility-held session again", a.Used)
 	}
 }
 
