@@ -142,18 +142,7 @@ func (db *DB) ClaimPostings(ctx context.Context, claimID string) ([]PostedCLP, e
 // SessionPage returns one page of the sessions f selects, by date of service then id, and
 // how many match in all.
 func (db *DB) SessionPage(ctx context.Context, f SessionFilter, p Page) ([]SessionRecord, int, error) {
-	var where []string
-	var args []any
-	for _, c := range []struct{ col, v string }{{"state", f.State}, {"payer", f.Payer}, {"client_id", f.ClientID}} {
-		if c.v != "" {
-			where = append(where, c.col+" = ?")
-			args = append(args, c.v)
-		}
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
+	cond, args := f.where()
 	var total int
 	if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM sessions`+cond), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: session page count: %w", err)
@@ -175,4 +164,20 @@ func (db *DB) SessionPage(ctx context.Context, f SessionFilter, p Page) ([]Sessi
 // list, so 40,000 holds cost one indexed scan.
 func (db *DB) HeldByReason(ctx context.Context) (map[string]int, error) {
 	return db.countBy(ctx, "held by reason", `SELECT hold_reason, COUNT(*) FROM sessions WHERE state = 'held' GROUP BY hold_reason`)
+}
+
+// where is the filter's WHERE clause (with its leading space, "" for none) and arguments.
+func (f SessionFilter) where() (string, []any) {
+	var where []string
+	var args []any
+	for _, c := range []struct{ col, v string }{{"state", f.State}, {"payer", f.Payer}, {"client_id", f.ClientID}} {
+		if c.v != "" {
+			where = append(where, c.col+" = ?")
+			args = append(args, c.v)
+		}
+	}
+	if len(where) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
 }

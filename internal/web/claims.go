@@ -183,12 +183,7 @@ func lineAmounts(l *lineView, adj []adjView) {
 
 func (h *handler) claim(w http.ResponseWriter, r *http.Request) {
 	p, err := h.claimView(r, r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.failed(w, r, err) {
 		return
 	}
 	h.render(w, "claim", p)
@@ -260,4 +255,18 @@ func fileKind(name string) string {
 		return "837P"
 	}
 	return "file"
+}
+
+// failed answers a lookup's error: 404 for what the store does not have, 500 (logged)
+// for anything else. It reports whether it answered.
+func (h *handler) failed(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, store.ErrNotFound):
+		http.NotFound(w, r)
+	default:
+		h.fail(w, r, err)
+	}
+	return true
 }

@@ -364,12 +364,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	s, err := h.d.Store.Session(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.failed(w, r, err) {
 		return
 	}
 	p := sessionPage{pageBase: h.base(r, "Session "+s.ID, "sessions"), S: s}
@@ -453,12 +448,7 @@ func (h *handler) appealLetter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := h.d.Appeals.AppealLetterHTML(r.Context(), r.PathValue("claim"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.failed(w, r, err) {
 		return
 	}
 	// Letter templates are overridable by the practice and commonly carry a <style> block:

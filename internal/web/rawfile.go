@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -10,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-
-	"github.com/edigate/edigate/internal/store"
 )
 
 // Raw segments of the files a claim travelled in, shown on demand from the claim page.
@@ -121,12 +118,7 @@ type rawPage struct {
 func (h *handler) claimFile(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	cp, err := h.claimView(r, id)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.failed(w, r, err) {
 		return
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
