@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/csv"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -121,5 +123,53 @@ func TestClaimSegments(t *testing.T) {
 		if ok != tc.ok || strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("%s %s: %q %v, want %q %v", tc.kind, tc.claim, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestQueueFiltersAndCSV: a queue narrows by payer, assignee (me, none, a name), category
+// and deadline, and exports what it shows as CSV, with reasons in words, payer names and
+// formula-looking cells defused.
+func TestQueueFiltersAndCSV(t *testing.T) {
+	f := newFixture(t, allQueues)
+	openItems(t, f.db,
+		`(31, 'denials', 'PCN1', 0, 'demo-commercial', 'CO-197', 'authorization', 'appeal', '=HYPERLINK("x")', '2026-11-25', 15000, 'open', 't')`,
+		`(32, 'denials', 'PCN2', 0, 'demo-medicaid', 'CO-50', 'medical_necessity', 'appeal', '', '2027-03-01', 9000, 'open', 't')`,
+		`(33, 'denials', 'PCN3', 0, 'demo-commercial', 'CO-16', '', '', '', '', 0, 'open', 't')`)
+	if _, err := f.db.SQL().ExecContext(t.Context(), `UPDATE queue_items SET assignee = 'biller' WHERE id = 32`); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t, testUser, testPassword)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"31", "32", "33"}},
+		{"?payer=demo-medicaid", []string{"32"}},
+		{"?assignee=me", []string{"32"}},
+		{"?assignee=none", []string{"31", "33"}},
+		{"?category=authorization", []string{"31"}},
+		{"?within=10", []string{"31"}},
+		{"?within=365&payer=demo-commercial", []string{"31"}},
+	} {
+		page := f.page(t, c, "/queues/denials"+tc.query)
+		for _, id := range []string{"31", "32", "33"} {
+			if got, want := strings.Contains(page, `<article class="card item" id="`+id+`">`), slices.Contains(tc.want, id); got != want {
+				t.Errorf("%s: item %s shown %v, want %v", tc.query, id, got, want)
+			}
+		}
+	}
+	resp, body := f.get(t, c, "/queues/denials?payer=demo-commercial&format=csv")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("csv: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("csv rows %q, %v", rows, err)
+	}
+	if got := strings.Join(rows[1], "|"); got != `31|PCN1||Demo Commercial Health|||CO-197|Precertification/authorization/notification/pre-treatment absent|authorization|'=HYPERLINK("x")|150.00|2026-11-25||` {
+		t.Errorf("csv row = %s", got)
+	}
+	if !strings.Contains(f.page(t, c, "/queues/denials"), `href="/queues/denials?format=csv"`) {
+		t.Error("no CSV link")
 	}
 }

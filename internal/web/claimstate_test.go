@@ -89,7 +89,7 @@ func TestQueueItemsDescribeClaims(t *testing.T) {
 	c := f.login(t, testUser, testPassword)
 	page := squash(f.page(t, c, "/queues/denials"))
 	for _, want := range []string{
-		`<a href="/sessions/S-2">claim CLM-D</a></b> <span>demo-commercial</span> <span>90837 (line 1)</span> <span>2026-11-09</span>`,
+		`<a href="/sessions/S-2">claim CLM-D</a></b> <span>Demo Commercial Health</span> <span>90837 (line 1)</span> <span>2026-11-09</span>`,
 		`<b>claim NEVER-BUILT</b> <span>60054</span>`,
 		`<select name="outcome" aria-label="outcome" required><option value="" selected disabled>outcome…</option>`,
 	} {

@@ -89,12 +89,16 @@ type queuePage struct {
 	Outcomes  []queue.Outcome
 	Letters   bool
 	Pager     pager
+	Filter    queueFilter
+	Payers    []payerOption
+	CSV       string // this view as a spreadsheet
 }
 
 // itemView is a queue item with what the page adds to recognise it.
 type itemView struct {
 	queue.Item
-	Link string // the session whose page has the claim's whole history
+	Link  string // the session whose page has the claim's whole history
+	Words string // the reason in words
 }
 
 func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +115,24 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+		p.Filter, p.Payers = queueFilterOf(r), h.payerOptions()
+		items = p.Filter.keep(items, currentUser(r.Context()).name, p.Today)
+		csvQ := r.URL.Query()
+		csvQ.Del("page")
+		csvQ.Set("format", "csv")
+		p.CSV = r.URL.Path + "?" + csvQ.Encode()
+		if r.URL.Query().Get("format") == "csv" {
+			views := make([]itemView, len(items))
+			for i, it := range items {
+				views[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
+			}
+			if err := h.describeClaims(r.Context(), views); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			h.writeQueueCSV(w, kind, views)
+			return
+		}
 		// The service lists every open item; only the page is described and rendered, so
 		// 40,000 holds make a page of 50 rather than a page of 40,000.
 		pg := pageOf(r)
@@ -119,7 +141,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 		p.Pager = newPager(r, pg, len(items), total)
 		p.Items = make([]itemView, len(items))
 		for i, it := range items {
-			p.Items[i] = itemView{Item: it}
+			p.Items[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
 		}
 		if err := h.describeClaims(r.Context(), p.Items); err != nil {
 			h.fail(w, r, err)
