@@ -214,6 +214,31 @@ func TestBrowserWorkbench(t *testing.T) {
 			t.Fatalf("store note = %+v, %v", n, err)
 		}
 	})
+	step(t, "assign to me", func(t *testing.T) {
+		if st := submit(t, ctx, "assign to me", `#\31 3 button.me`); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		do(t, ctx, "assignee shown", waitText("#\\31 3", "Assigned to: "+testUser))
+		if it, err := f.db.QueueItem(t.Context(), 13); err != nil || it.Assignee != testUser {
+			t.Fatalf("store item = %+v, %v", it, err)
+		}
+	})
+	step(t, "bulk assign", func(t *testing.T) {
+		do(t, ctx, "tick", chromedp.Click(chromedp.CSS(`input[form="bulk"][value="11"]`)), chromedp.Click(chromedp.CSS(`input[form="bulk"][value="12"]`)),
+			chromedp.Clear(chromedp.CSS(`#bulk input[name="assignee"]`)), chromedp.SendKeys(chromedp.CSS(`#bulk input[name="assignee"]`), "lee"))
+		if st := submit(t, ctx, "bulk", `#bulk button`); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		do(t, ctx, "assignees shown", waitText("#\\31 1", "Assigned to: lee"), waitText("#\\31 2", "Assigned to: lee"))
+		for _, id := range []int64{11, 12} {
+			if it, err := f.db.QueueItem(t.Context(), id); err != nil || it.Assignee != "lee" {
+				t.Fatalf("store item %d = %+v, %v", id, it, err)
+			}
+		}
+		if it, _ := f.db.QueueItem(t.Context(), 10); it.Assignee != "kim" {
+			t.Fatalf("an unticked item was reassigned: %+v", it)
+		}
+	})
 	step(t, "appeal letter", func(t *testing.T) {
 		do(t, ctx, "denials", chromedp.Navigate(f.srv.URL+"/queues/denials"))
 		if st := submit(t, ctx, "letter", `a[href="/appeals/CLM-1/letter"]`); st != http.StatusOK {

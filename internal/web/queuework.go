@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -89,4 +91,47 @@ func (h *handler) writeQueueCSV(w http.ResponseWriter, kind queue.Kind, items []
 		cw.Write(row)
 	}
 	cw.Flush()
+}
+
+// maxBulk bounds one bulk assignment (a page is at most store.MaxPageSize items).
+const maxBulk = 500
+
+// bulkAssign assigns every ticked item of a queue page to one biller. Items resolved or
+// gone meanwhile are skipped: the others are still assigned.
+func (h *handler) bulkAssign(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	q, ok := h.d.Queues[kind]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	r.ParseForm()
+	keys := r.PostForm["key"]
+	u := currentUser(ctx)
+	who := strings.TrimSpace(r.PostFormValue("assignee"))
+	switch {
+	case len(keys) == 0:
+		http.Error(w, "tick the items to assign", http.StatusBadRequest)
+		return
+	case len(keys) > maxBulk:
+		http.Error(w, fmt.Sprintf("at most %d items at once", maxBulk), http.StatusBadRequest)
+		return
+	case who == "" || len(who) > maxAssignee:
+		http.Error(w, "assignee must be 1-64 characters", http.StatusBadRequest)
+		return
+	}
+	for _, key := range keys {
+		err := q.Act(ctx, key, queue.Action{Kind: queue.ActAssign, Who: u.name, Assignee: who, Source: "web"})
+		if err != nil && !errors.Is(err, queue.ErrNoItem) && !errors.Is(err, queue.ErrResolved) {
+			h.fail(w, r, fmt.Errorf("queue %s %s bulk assign: %w", kind, key, err))
+			return
+		}
+	}
+	h.d.Log.Info().Str("user", u.name).Str("queue", string(kind)).Int("items", len(keys)).Msg("web: queue bulk assign")
+	http.Redirect(w, r, "/queues/"+string(kind), http.StatusSeeOther)
 }

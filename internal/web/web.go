@@ -141,6 +141,7 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("GET /authorizations", h.requireUser(h.authorizations))
 	m.HandleFunc("GET /queues", h.requireUser(h.queues))
 	m.HandleFunc("GET /queues/{kind}", h.requireUser(h.queue))
+	m.HandleFunc("POST /queues/{kind}/assign", h.requireUser(h.bulkAssign))
 	m.HandleFunc("POST /queues/{kind}/{id}/{action}", h.requireUser(h.queueAction))
 	m.HandleFunc("GET /appeals/{claim}/letter", h.requireUser(h.appealLetter))
 	h.mux = m
