@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -237,6 +238,22 @@ func TestBrowserWorkbench(t *testing.T) {
 		}
 		if it, _ := f.db.QueueItem(t.Context(), 10); it.Assignee != "kim" {
 			t.Fatalf("an unticked item was reassigned: %+v", it)
+		}
+	})
+	step(t, "export CSV", func(t *testing.T) {
+		// A download leaves no page to wait on; the browser fetches the page's own link
+		// with its login instead, and the test reads what it got.
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
+			const r = await fetch(document.querySelector('a[href$="format=csv"]').href);
+			return r.status + " " + r.headers.get("content-type") + "\n" + await r.text();
+		})()`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"200 text/csv; charset=utf-8\nitem,claim,session,payer,", "\n11,CLM-2,,Demo Commercial Health,", ",lee,"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("CSV lacks %q:\n%s", want, got)
+			}
 		}
 	})
 	step(t, "appeal letter", func(t *testing.T) {
