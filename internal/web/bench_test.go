@@ -19,13 +19,7 @@ func BenchmarkPages(b *testing.B) {
 			f := newFixture(b, nil)
 			sid := f.h.auth.start(testUser)
 			for b.Loop() {
-				req := httptest.NewRequest(http.MethodGet, path, nil)
-				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sid})
-				w := httptest.NewRecorder()
-				f.h.ServeHTTP(w, req)
-				if w.Code != http.StatusOK {
-					b.Fatalf("%s: %d", path, w.Code)
-				}
+				servePage(b, f, sid, path)
 			}
 		})
 	}
@@ -78,16 +72,21 @@ func BenchmarkPagesAtScale(b *testing.B) {
 		b.Run(path, func(b *testing.B) {
 			var size int
 			for b.Loop() {
-				req := httptest.NewRequest(http.MethodGet, path, nil)
-				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sid})
-				w := httptest.NewRecorder()
-				f.h.ServeHTTP(w, req)
-				if w.Code != http.StatusOK {
-					b.Fatalf("%s: %d", path, w.Code)
-				}
-				size = w.Body.Len()
+				size = servePage(b, f, sid, path)
 			}
 			b.ReportMetric(float64(size), "bytes/page")
 		})
 	}
+}
+
+// servePage renders path for the signed-in session sid and returns the page's size.
+func servePage(b *testing.B, f *fixture, sid, path string) int {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sid})
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		b.Fatalf("%s: %d", path, w.Code)
+	}
+	return w.Body.Len()
 }

@@ -213,14 +213,8 @@ const (
 func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	key := r.PathValue("id")
-	kind, err := queue.ParseKind(r.PathValue("kind"))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
-	}
-	q, ok := h.d.Queues[kind]
+	kind, q, ok := h.queueOf(w, r)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	act, err := queue.ParseAction(r.PathValue("action"))
@@ -262,4 +256,18 @@ func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 	}
 	h.d.Log.Info().Str("user", u.name).Str("queue", string(kind)).Str("item", key).Str("action", string(act)).Msg("web: queue action")
 	http.Redirect(w, r, "/queues/"+string(kind), http.StatusSeeOther)
+}
+
+// queueOf finds the connected queue the path names, answering 404 when there is none.
+func (h *handler) queueOf(w http.ResponseWriter, r *http.Request) (queue.Kind, Queue, bool) {
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return "", nil, false
+	}
+	q, ok := h.d.Queues[kind]
+	if !ok {
+		http.NotFound(w, r)
+	}
+	return kind, q, ok
 }

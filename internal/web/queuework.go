@@ -100,14 +100,8 @@ const maxBulk = 500
 // gone meanwhile are skipped: the others are still assigned.
 func (h *handler) bulkAssign(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	kind, err := queue.ParseKind(r.PathValue("kind"))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
-	}
-	q, ok := h.d.Queues[kind]
+	kind, q, ok := h.queueOf(w, r)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	r.ParseForm()
