@@ -250,7 +250,7 @@ func TestBrowserWorkbench(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"200 text/csv; charset=utf-8\nitem,claim,session,payer,", "\n11,CLM-2,,Demo Commercial Health,", ",lee,"} {
+		for _, want := range []string{"200 text/csv; charset=utf-8\nitem,claim,session,patient,payer,", "\n11,CLM-2,,,Demo Commercial Health,", ",lee,"} {
 			if !strings.Contains(got, want) {
 				t.Errorf("CSV lacks %q:\n%s", want, got)
 			}

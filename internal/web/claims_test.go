@@ -90,7 +90,7 @@ func TestQueuePaging(t *testing.T) {
 	for _, tc := range []struct {
 		path, want, avoid, pager string
 	}{
-		{"/queues/holds?size=1", `id="session-S-4"`, `id="session-S-3"`, `Rows 1–1 of 2 · <a href="/queues/holds?page=2&amp;size=1" rel="next">`},
+		{"/queues/holds?size=1", `Patient: <b>Doe-C-88, Jane</b>`, `id="session-S-3"`, `Rows 1–1 of 2 · <a href="/queues/holds?page=2&amp;size=1" rel="next">`},
 		{"/queues/holds?size=1&page=2", `id="session-S-3"`, `id="session-S-4"`, `Rows 2–2 of 2 · <a href="/queues/holds?page=1&amp;size=1" rel="prev">`},
 		{"/queues/holds?size=1&page=9", "Nothing to work here.", `id="session-S`, "No rows on this page (2 in all)"},
 	} {
@@ -166,7 +166,7 @@ func TestQueueFiltersAndCSV(t *testing.T) {
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("csv rows %q, %v", rows, err)
 	}
-	if got := strings.Join(rows[1], "|"); got != `31|PCN1||Demo Commercial Health|||CO-197|Precertification/authorization/notification/pre-treatment absent|authorization|'=HYPERLINK("x")|150.00|2026-11-25||` {
+	if got := strings.Join(rows[1], "|"); got != `31|PCN1|||Demo Commercial Health|||CO-197|Precertification/authorization/notification/pre-treatment absent|authorization|'=HYPERLINK("x")|150.00|2026-11-25||` {
 		t.Errorf("csv row = %s", got)
 	}
 	if !strings.Contains(f.page(t, c, "/queues/denials"), `href="/queues/denials?format=csv"`) {

@@ -91,6 +91,7 @@ func TestQueueItemsDescribeClaims(t *testing.T) {
 	for _, want := range []string{
 		`<a href="/sessions/S-2">claim CLM-D</a></b> <span>Demo Commercial Health</span> <span>90837 (line 1)</span> <span>2026-11-09</span>`,
 		`<b>claim NEVER-BUILT</b> <span>60054</span>`,
+		`<p class="patient">Patient: <b>Doe-C-77, Jane</b></p>`, // the claim's session's client
 		`<select name="outcome" aria-label="outcome" required><option value="" selected disabled>outcome…</option>`,
 	} {
 		if !strings.Contains(page, want) {

@@ -97,8 +97,9 @@ type queuePage struct {
 // itemView is a queue item with what the page adds to recognise it.
 type itemView struct {
 	queue.Item
-	Link  string // the session whose page has the claim's whole history
-	Words string // the reason in words
+	Link    string // the session whose page has the claim's whole history
+	Words   string // the reason in words
+	Patient string // "Last, First" of the session's client
 }
 
 func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
@@ -188,6 +189,32 @@ func (h *handler) describeClaims(ctx context.Context, items []itemView) error {
 		}
 		if len(lines) > 0 && lines[0].SessionID != "" {
 			it.Link = "/sessions/" + lines[0].SessionID
+		}
+	}
+	return h.namePatients(ctx, items)
+}
+
+// namePatients puts the client's name on each item from its session (the held session, or
+// the claim's first line's): billers recognise work by the person, not by an id.
+func (h *handler) namePatients(ctx context.Context, items []itemView) error {
+	for i := range items {
+		it := &items[i]
+		sid := it.SessionID
+		if sid == "" && it.Link != "" {
+			sid = strings.TrimPrefix(it.Link, "/sessions/")
+		}
+		if sid == "" {
+			continue
+		}
+		s, err := h.d.Store.Session(ctx, sid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("queue item %s session %s: %w", it.Key(), sid, err)
+		}
+		if c := s.Session.Client; c.LastName != "" {
+			it.Patient = c.LastName + ", " + c.FirstName
 		}
 	}
 	return nil

@@ -72,16 +72,16 @@ func reasonWords(kind queue.Kind, reason string) string {
 func (h *handler) writeQueueCSV(w http.ResponseWriter, kind queue.Kind, items []itemView) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+string(kind)+`.csv"`)
-	const amountCol = 10 // a number we write (a reversal is negative), not text from outside
+	const amountCol = 11 // a number we write (a reversal is negative), not text from outside
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"item", "claim", "session", "payer", "date_of_service", "code", "reason", "reason_words", "category",
+	cw.Write([]string{"item", "claim", "session", "patient", "payer", "date_of_service", "code", "reason", "reason_words", "category",
 		"message", "amount", "due", "assignee", "latest_note"})
 	for _, it := range items {
 		var note string
 		if n, ok := it.LatestNote(); ok {
 			note = n.Text
 		}
-		row := []string{it.Key(), it.ClaimID, it.SessionID, h.payerName(it.Payer), it.Date, it.Code, it.Reason, it.Words,
+		row := []string{it.Key(), it.ClaimID, it.SessionID, it.Patient, h.payerName(it.Payer), it.Date, it.Code, it.Reason, it.Words,
 			it.Category, it.Message, it.Amount.String(), it.Due, it.Assignee, note}
 		for i, c := range row {
 			if i != amountCol && c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
