@@ -528,19 +528,8 @@ type SessionFilter struct {
 
 // Sessions lists sessions by date of service, then id.
 func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]SessionRecord, error) {
-	var where []string
-	var args []any
-	for _, c := range []struct{ col, v string }{{"state", f.State}, {"payer", f.Payer}, {"client_id", f.ClientID}} {
-		if c.v != "" {
-			where = append(where, c.col+" = ?")
-			args = append(args, c.v)
-		}
-	}
-	q := `SELECT ` + sessionColumns + ` FROM sessions`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY service_date, id"
+	cond, args := f.where()
+	q := `SELECT ` + sessionColumns + ` FROM sessions` + cond + " ORDER BY service_date, id"
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)

@@ -214,24 +214,13 @@ func (h *handler) requireUser(next http.HandlerFunc) http.HandlerFunc {
 		}
 		u := reqUser{name: name, session: c.Value, csrf: h.auth.csrf(c.Value)}
 		if r.Method == http.MethodPost {
-			if !sameOrigin(r) || !equalToken(r.PostFormValue("csrf"), u.csrf) {
+			if !h.sameOrigin(r) || !equalToken(r.PostFormValue("csrf"), u.csrf) {
 				http.Error(w, "invalid or missing CSRF token: reload the page and try again", http.StatusForbidden)
 				return
 			}
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
 	}
-}
-
-// sameOrigin rejects a POST whose Origin names another site. Browsers send Origin on
-// every cross-site POST; its absence (old clients, curl) falls back to the token alone.
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
 }
 
 // safeNext keeps the post-login redirect on this site ("/x", never "//evil" or "http:").
@@ -269,7 +258,7 @@ func (h *handler) renderLogin(w http.ResponseWriter, r *http.Request, status int
 
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(loginCookie)
-	if err != nil || !sameOrigin(r) || !equalToken(r.PostFormValue("csrf"), c.Value) {
+	if err != nil || !h.sameOrigin(r) || !equalToken(r.PostFormValue("csrf"), c.Value) {
 		http.Error(w, "invalid or missing CSRF token: reload the sign-in page", http.StatusForbidden)
 		return
 	}

@@ -55,15 +55,15 @@ func TestClaimLifecycleState(t *testing.T) {
 	}
 
 	s1 := squash(f.page(t, c, "/sessions/S-1"))
-	if !strings.Contains(s1, `<td>CLM-P</td><td>1</td><td><span class="tag">paid</span>`) {
+	if !strings.Contains(s1, `<td><a href="/claims/CLM-P">CLM-P</a></td><td>1</td><td><span class="tag">paid</span>`) {
 		t.Errorf("S-1 does not show CLM-P as paid:\n%s", s1)
 	}
 	if strings.Contains(s1, "/appeals/CLM-P/letter") {
 		t.Errorf("S-1 offers an appeal letter for a paid claim")
 	}
 	s2 := squash(f.page(t, c, "/sessions/S-2"))
-	if !strings.Contains(s2, `<td>CLM-D</td><td>1</td><td><span class="tag">denied</span>`) ||
-		!strings.Contains(s2, `<td>CLM-F</td><td>1</td><td><span class="tag">filed</span>`) {
+	if !strings.Contains(s2, `<td><a href="/claims/CLM-D">CLM-D</a></td><td>1</td><td><span class="tag">denied</span>`) ||
+		!strings.Contains(s2, `<td><a href="/claims/CLM-F">CLM-F</a></td><td>1</td><td><span class="tag">filed</span>`) {
 		t.Errorf("S-2 claim states:\n%s", s2)
 	}
 	if !strings.Contains(s2, "/appeals/CLM-D/letter") || strings.Contains(s2, "/appeals/CLM-F/letter") {
@@ -89,8 +89,9 @@ func TestQueueItemsDescribeClaims(t *testing.T) {
 	c := f.login(t, testUser, testPassword)
 	page := squash(f.page(t, c, "/queues/denials"))
 	for _, want := range []string{
-		`<a href="/sessions/S-2">claim CLM-D</a></b> <span>demo-commercial</span> <span>90837 (line 1)</span> <span>2026-11-09</span>`,
+		`<a href="/sessions/S-2">claim CLM-D</a></b> <span>Demo Commercial Health</span> <span>90837 (line 1)</span> <span>2026-11-09</span>`,
 		`<b>claim NEVER-BUILT</b> <span>60054</span>`,
+		`<p class="patient">Patient: <b>Doe-C-77, Jane</b></p>`, // the claim's session's client
 		`<select name="outcome" aria-label="outcome" required><option value="" selected disabled>outcome…</option>`,
 	} {
 		if !strings.Contains(page, want) {

@@ -328,7 +328,7 @@ func TestEveryStateReadsTheSame(t *testing.T) {
 			}
 		}
 		page := squash(f.page(t, c, "/sessions/"+sid))
-		onPage := regexp.MustCompile(`<td>` + regexp.QuoteMeta(claimID) + `</td><td>[0-9]</td><td><span class="tag">([a-z_]+)</span>`).FindStringSubmatch(page)
+		onPage := regexp.MustCompile(`<td><a href="/claims/` + regexp.QuoteMeta(claimID) + `">` + regexp.QuoteMeta(claimID) + `</a></td><td>[0-9]</td><td><span class="tag">([a-z_]+)</span>`).FindStringSubmatch(page)
 		header := strings.Contains(page, "claim "+sess.Claim+` <span class="tag">`+string(current.State)+`</span>`)
 		if rows := strings.Count(page, "<li> <time>"); rows != len(tr.Events) || len(tr.Events) == 0 {
 			t.Errorf("%s: the web shows %d history entries, trace %d", sid, rows, len(tr.Events))

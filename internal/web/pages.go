@@ -28,16 +28,21 @@ type pageBase struct {
 	User  string
 	CSRF  string
 	Now   string
+	// Names maps payer ids to their configured names: {{or (index $.Names .Payer) .Payer}}.
+	Names map[string]string
 }
 
 func (h *handler) base(r *http.Request, title, nav string) pageBase {
 	u := currentUser(r.Context())
-	return pageBase{Title: title, Nav: nav, User: u.name, CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC")}
+	return pageBase{Title: title, Nav: nav, User: u.name, CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		Names: h.names}
 }
 
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"stamp":      stamp,
+		"stateWords": lifecycle.State.Words,
+		"inc":        func(i int) int { return i + 1 },
 		"upper":      strings.ToUpper,
 		"holdWords":  func(r string) string { w, _ := queue.HoldWords(r); return w },
 		"alertWords": alertWords,
@@ -149,14 +154,10 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	for _, s := range sessionStates {
 		p.Sessions = append(p.Sessions, count{Key: s, Label: s, N: counts[s]})
 	}
-	held, err := h.d.Store.Sessions(ctx, store.SessionFilter{State: store.StateHeld})
+	byReason, err := h.d.Store.HeldByReason(ctx)
 	if err != nil {
 		h.fail(w, r, err)
 		return
-	}
-	byReason := map[string]int{}
-	for _, s := range held {
-		byReason[s.HoldReason]++
 	}
 	p.Holds = sortedCounts(byReason, func(k string) string { w, _ := queue.HoldWords(k); return w })
 	byState, err := h.d.Store.ClaimStateCounts(ctx)
@@ -312,6 +313,7 @@ type sessionsPage struct {
 	States       []string
 	Payers       []payerOption
 	Rows         []store.SessionRecord
+	Pager        pager
 }
 
 type payerOption struct{ ID, Name string }
@@ -328,12 +330,13 @@ func (h *handler) sessions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := sessionsPage{pageBase: h.base(r, "Sessions", "sessions"), State: q.Get("state"), Payer: q.Get("payer"),
 		States: sessionStates, Payers: h.payerOptions()}
-	var err error
-	p.Rows, err = h.d.Store.Sessions(r.Context(), store.SessionFilter{State: p.State, Payer: p.Payer})
+	pg := pageOf(r)
+	rows, total, err := h.d.Store.SessionPage(r.Context(), store.SessionFilter{State: p.State, Payer: p.Payer}, pg)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	p.Rows, p.Pager = rows, newPager(r, pg, len(rows), total)
 	h.render(w, "sessions", &p)
 }
 
@@ -361,12 +364,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	s, err := h.d.Store.Session(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.failed(w, r, err) {
 		return
 	}
 	p := sessionPage{pageBase: h.base(r, "Session "+s.ID, "sessions"), S: s}
@@ -450,12 +448,7 @@ func (h *handler) appealLetter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := h.d.Appeals.AppealLetterHTML(r.Context(), r.PathValue("claim"))
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.failed(w, r, err) {
 		return
 	}
 	// Letter templates are overridable by the practice and commonly carry a <style> block:

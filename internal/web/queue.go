@@ -88,12 +88,18 @@ type queuePage struct {
 	Items     []itemView
 	Outcomes  []queue.Outcome
 	Letters   bool
+	Pager     pager
+	Filter    queueFilter
+	Payers    []payerOption
+	CSV       string // this view as a spreadsheet
 }
 
 // itemView is a queue item with what the page adds to recognise it.
 type itemView struct {
 	queue.Item
-	Link string // the session whose page has the claim's whole history
+	Link    string // the session whose page has the claim's whole history
+	Words   string // the reason in words
+	Patient string // "Last, First" of the session's client
 }
 
 func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
@@ -110,9 +116,33 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+		p.Filter, p.Payers = queueFilterOf(r), h.payerOptions()
+		items = p.Filter.keep(items, currentUser(r.Context()).name, p.Today)
+		csvQ := r.URL.Query()
+		csvQ.Del("page")
+		csvQ.Set("format", "csv")
+		p.CSV = r.URL.Path + "?" + csvQ.Encode()
+		if r.URL.Query().Get("format") == "csv" {
+			views := make([]itemView, len(items))
+			for i, it := range items {
+				views[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
+			}
+			if err := h.describeClaims(r.Context(), views); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			h.writeQueueCSV(w, kind, views)
+			return
+		}
+		// The service lists every open item; only the page is described and rendered, so
+		// 40,000 holds make a page of 50 rather than a page of 40,000.
+		pg := pageOf(r)
+		total := len(items)
+		items = items[min(pg.Offset, total):min(pg.Offset+pg.Limit, total)]
+		p.Pager = newPager(r, pg, len(items), total)
 		p.Items = make([]itemView, len(items))
 		for i, it := range items {
-			p.Items[i] = itemView{Item: it}
+			p.Items[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
 		}
 		if err := h.describeClaims(r.Context(), p.Items); err != nil {
 			h.fail(w, r, err)
@@ -161,6 +191,32 @@ func (h *handler) describeClaims(ctx context.Context, items []itemView) error {
 			it.Link = "/sessions/" + lines[0].SessionID
 		}
 	}
+	return h.namePatients(ctx, items)
+}
+
+// namePatients puts the client's name on each item from its session (the held session, or
+// the claim's first line's): billers recognise work by the person, not by an id.
+func (h *handler) namePatients(ctx context.Context, items []itemView) error {
+	for i := range items {
+		it := &items[i]
+		sid := it.SessionID
+		if sid == "" && it.Link != "" {
+			sid = strings.TrimPrefix(it.Link, "/sessions/")
+		}
+		if sid == "" {
+			continue
+		}
+		s, err := h.d.Store.Session(ctx, sid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("queue item %s session %s: %w", it.Key(), sid, err)
+		}
+		if c := s.Session.Client; c.LastName != "" {
+			it.Patient = c.LastName + ", " + c.FirstName
+		}
+	}
 	return nil
 }
 
@@ -184,14 +240,8 @@ const (
 func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	key := r.PathValue("id")
-	kind, err := queue.ParseKind(r.PathValue("kind"))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
-	}
-	q, ok := h.d.Queues[kind]
+	kind, q, ok := h.queueOf(w, r)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	act, err := queue.ParseAction(r.PathValue("action"))
@@ -233,4 +283,18 @@ func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 	}
 	h.d.Log.Info().Str("user", u.name).Str("queue", string(kind)).Str("item", key).Str("action", string(act)).Msg("web: queue action")
 	http.Redirect(w, r, "/queues/"+string(kind), http.StatusSeeOther)
+}
+
+// queueOf finds the connected queue the path names, answering 404 when there is none.
+func (h *handler) queueOf(w http.ResponseWriter, r *http.Request) (queue.Kind, Queue, bool) {
+	kind, err := queue.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return "", nil, false
+	}
+	q, ok := h.d.Queues[kind]
+	if !ok {
+		http.NotFound(w, r)
+	}
+	return kind, q, ok
 }

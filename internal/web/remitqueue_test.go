@@ -49,7 +49,7 @@ func TestRemitQueues(t *testing.T) {
 	}
 	page := squash(f.page(t, c, "/queues/denials"))
 	for _, want := range []string{
-		`<span class="tag hold">CO-197 · authorization</span> Precertification/authorization absent. N54`,
+		`<span class="tag hold">CO-197 · authorization</span> <span class="reason">Precertification/authorization/notification/pre-treatment absent</span> Precertification/authorization absent. N54`,
 		`<span class="due bad">appeal due 2025-05-30</span>`,
 		`<option>appeal_sent</option>`,
 	} {

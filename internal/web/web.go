@@ -44,6 +44,11 @@ type Store interface {
 	// Trace is the one timeline of a session and its claims (as `edigate trace` shows it).
 	Trace(ctx context.Context, id string) (store.Trace, error)
 	ClaimStateCounts(ctx context.Context) (map[string]int, error)
+	// The paged lists: one page and the number of rows matching in all.
+	ClaimList(ctx context.Context, f store.ClaimListFilter) ([]store.ClaimListRow, int, error)
+	SessionPage(ctx context.Context, f store.SessionFilter, p store.Page) ([]store.SessionRecord, int, error)
+	ClaimPostings(ctx context.Context, claimID string) ([]store.PostedCLP, error)
+	HeldByReason(ctx context.Context) (map[string]int, error)
 }
 
 // AppealLetters renders a claim's appeal letter as a complete HTML document for print
@@ -77,6 +82,9 @@ type handler struct {
 	auth  *authenticator
 	mux   *http.ServeMux
 	payer map[string]config.Payer
+	names map[string]string // payer id -> name, for the pages
+	// origin is the Fetch-metadata check every POST passes (csrf.go).
+	origin *http.CrossOriginProtection
 }
 
 // New returns the UI handler the daemon mounts on web.listen.
@@ -107,9 +115,13 @@ func newHandler(d Deps) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{d: d, tmpl: tm, auth: newAuthenticator(d.Users, d.Now, d.SessionTTL), payer: map[string]config.Payer{}}
+	h := &handler{d: d, tmpl: tm, auth: newAuthenticator(d.Users, d.Now, d.SessionTTL), payer: map[string]config.Payer{}, names: map[string]string{},
+		origin: newOriginCheck()}
 	for _, p := range d.Config.Payers {
 		h.payer[p.ID] = p
+		if p.Name != "" {
+			h.names[p.ID] = p.Name
+		}
 	}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
@@ -123,9 +135,13 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("GET /{$}", h.requireUser(h.dashboard))
 	m.HandleFunc("GET /sessions", h.requireUser(h.sessions))
 	m.HandleFunc("GET /sessions/{id}", h.requireUser(h.session))
+	m.HandleFunc("GET /claims", h.requireUser(h.claims))
+	m.HandleFunc("GET /claims/{id}", h.requireUser(h.claim))
+	m.HandleFunc("GET /claims/{id}/files/{n}", h.requireUser(h.claimFile))
 	m.HandleFunc("GET /authorizations", h.requireUser(h.authorizations))
 	m.HandleFunc("GET /queues", h.requireUser(h.queues))
 	m.HandleFunc("GET /queues/{kind}", h.requireUser(h.queue))
+	m.HandleFunc("POST /queues/{kind}/assign", h.requireUser(h.bulkAssign))
 	m.HandleFunc("POST /queues/{kind}/{id}/{action}", h.requireUser(h.queueAction))
 	m.HandleFunc("GET /appeals/{claim}/letter", h.requireUser(h.appealLetter))
 	h.mux = m
@@ -139,11 +155,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Frame-Options", "DENY")
-	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("Referrer-Policy", referrerPolicy)
 	// Pages hold PHI: keep them out of shared and disk caches.
 	hdr.Set("Cache-Control", "no-store")
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	h.mux.ServeHTTP(sw, r)
+	if !h.rejectCrossOrigin(sw, r) {
+		h.mux.ServeHTTP(sw, r)
+	}
 	// Paths carry opaque ids only; the query (filters) and bodies (notes) are not logged.
 	h.d.Log.Debug().Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
 		Dur("took", time.Since(start)).Msg("web")
