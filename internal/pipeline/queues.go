@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
@@ -45,16 +46,7 @@ func (q Queues) Items(ctx context.Context, kind queue.Kind) ([]queue.Item, error
 func (q Queues) Item(ctx context.Context, kind queue.Kind, key string) (queue.Item, error) {
 	id, err := strconv.ParseInt(key, 10, 64)
 	if kind == queue.Holds || (kind == "" && err != nil) {
-		items, err := q.Holds(ctx)
-		if err != nil {
-			return queue.Item{}, err
-		}
-		for _, it := range items {
-			if it.Key() == key {
-				return it, nil
-			}
-		}
-		return queue.Item{}, fmt.Errorf("hold %s: %w", key, queue.ErrNoItem)
+		return q.hold(ctx, key)
 	}
 	if err != nil {
 		return queue.Item{}, fmt.Errorf("%q: %w", key, queue.ErrNoItem)
@@ -102,16 +94,14 @@ func (p *Pipeline) Holds(ctx context.Context) ([]queue.Item, error) {
 	}
 	out := []queue.Item{}
 	for _, s := range ss {
-		out = append(out, queue.SessionHold(queue.HeldSession{ID: s.ID, Payer: s.Payer, Code: s.Code, Date: s.Date,
-			Reason: s.HoldReason, Charge: s.Session.Charge}, p.filingDays(s.Payer)))
+		out = append(out, p.sessionHold(s))
 	}
 	cs, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Held})
 	if err != nil {
 		return nil, fmt.Errorf("holds queue: %w", err)
 	}
 	for _, c := range cs {
-		out = append(out, queue.ClaimHold(queue.HeldClaim{ID: c.ID, Payer: c.Payer, Date: c.Date, Rules: c.HoldRules,
-			Total: c.Total}, p.filingDays(c.Payer)))
+		out = append(out, p.claimHold(c))
 	}
 	for i := range out {
 		if err := p.holdThread(ctx, &out[i]); err != nil {
@@ -120,6 +110,44 @@ func (p *Pipeline) Holds(ctx context.Context) ([]queue.Item, error) {
 	}
 	queue.SortByDue(out)
 	return out, nil
+}
+
+func (p *Pipeline) sessionHold(s store.SessionRecord) queue.Item {
+	return queue.SessionHold(queue.HeldSession{ID: s.ID, Payer: s.Payer, Code: s.Code, Date: s.Date,
+		Reason: s.HoldReason, Charge: s.Session.Charge}, p.filingDays(s.Payer))
+}
+
+func (p *Pipeline) claimHold(c store.ClaimRecord) queue.Item {
+	return queue.ClaimHold(queue.HeldClaim{ID: c.ID, Payer: c.Payer, Date: c.Date, Rules: c.HoldRules,
+		Total: c.Total}, p.filingDays(c.Payer))
+}
+
+// hold finds one hold by its key ("session-ID" or "claim-ID") without listing the queue: a
+// biller acting on one of 40,000 held sessions reads that session, not all of them. The
+// session or claim must still be held, or the hold is gone (queue.ErrNoItem).
+func (p *Pipeline) hold(ctx context.Context, key string) (queue.Item, error) {
+	var it queue.Item
+	switch {
+	case strings.HasPrefix(key, "session-"):
+		s, err := p.DB.Session(ctx, strings.TrimPrefix(key, "session-"))
+		if errors.Is(err, store.ErrNotFound) || (err == nil && s.State != store.StateHeld) {
+			return it, fmt.Errorf("hold %s: %w", key, queue.ErrNoItem)
+		} else if err != nil {
+			return it, fmt.Errorf("hold %s: %w", key, err)
+		}
+		it = p.sessionHold(s)
+	case strings.HasPrefix(key, "claim-"):
+		c, err := p.DB.Claim(ctx, strings.TrimPrefix(key, "claim-"))
+		if errors.Is(err, store.ErrNotFound) || (err == nil && c.State != lifecycle.Held) {
+			return it, fmt.Errorf("hold %s: %w", key, queue.ErrNoItem)
+		} else if err != nil {
+			return it, fmt.Errorf("hold %s: %w", key, err)
+		}
+		it = p.claimHold(c)
+	default:
+		return it, fmt.Errorf("hold %s: %w", key, queue.ErrNoItem)
+	}
+	return it, p.holdThread(ctx, &it)
 }
 
 func (p *Pipeline) filingDays(payer string) int {
