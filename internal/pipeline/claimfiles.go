@@ -69,23 +69,28 @@ func writeLockedTmp(path string, data []byte) (*os.File, error) {
 	return f, nil
 }
 
-// RecoverClaimFiles finishes or discards the .tmp files of an interrupted FileClaims: a
-// recorded file is published, an unrecorded one removed (its claims are still built). A
-// temp file some live writer holds locked is left to it.
+// RecoverClaimFiles finishes or discards the .tmp files of an interrupted FileClaims.
 func (p *Pipeline) RecoverClaimFiles(ctx context.Context, dir string) error {
-	tmps, err := filepath.Glob(filepath.Join(dir, "837P_*.x12.tmp"))
+	return recoverTemps(ctx, filepath.Join(dir, "837P_*.x12.tmp"), p.DB.ClaimFileRecorded)
+}
+
+// recoverTemps finishes or discards the temp files matching glob: a file recorded (by its
+// final name) is published, an unrecorded one removed (its work is still to do). A temp
+// file some live writer holds locked is left to it.
+func recoverTemps(ctx context.Context, glob string, recorded func(context.Context, string) (bool, error)) error {
+	tmps, err := filepath.Glob(glob)
 	if err != nil {
 		return err
 	}
 	for _, tmp := range tmps {
-		if err := p.recoverClaimFile(ctx, tmp); err != nil {
+		if err := recoverTemp(ctx, tmp, recorded); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (p *Pipeline) recoverClaimFile(ctx context.Context, tmp string) error {
+func recoverTemp(ctx context.Context, tmp string, recorded func(context.Context, string) (bool, error)) error {
 	f, err := os.Open(tmp)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // its writer published or removed it since the folder was read
@@ -101,7 +106,7 @@ func (p *Pipeline) recoverClaimFile(ctx context.Context, tmp string) error {
 		return nil
 	}
 	final := strings.TrimSuffix(tmp, ".tmp")
-	ok, err := p.DB.ClaimFileRecorded(ctx, filepath.Base(final))
+	ok, err := recorded(ctx, filepath.Base(final))
 	if err != nil {
 		return err
 	}
@@ -109,6 +114,15 @@ func (p *Pipeline) recoverClaimFile(ctx context.Context, tmp string) error {
 		return durable.Publish(tmp, final)
 	}
 	return os.Remove(tmp)
+}
+
+// lostWork returns the ids of a *store.LostWorkError (nil for any other error).
+func lostWork(err error) []string {
+	var le *store.LostWorkError
+	if errors.As(err, &le) {
+		return le.IDs
+	}
+	return nil
 }
 
 // folderID names this data folder in the store (claim_files.origin): instances sharing

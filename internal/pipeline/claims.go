@@ -280,9 +280,8 @@ func (p *Pipeline) fileBatch(ctx context.Context, ch, dir, origin string, batch 
 	})
 	if err != nil {
 		os.Remove(tmp)
-		var le *store.LostClaimsError
-		if errors.As(err, &le) {
-			return ff, le.IDs, nil
+		if lost := lostWork(err); lost != nil {
+			return ff, lost, nil
 		}
 		return ff, nil, err
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/testenv"
@@ -53,6 +52,12 @@ func dialectTarget(t *testing.T, dialect string) string {
 // separate processes have), sharing one data folder or each with its own.
 func instances(t *testing.T, target string, n int, sharedFolder bool) []*Pipeline {
 	t.Helper()
+	return clockInstances(t, target, n, sharedFolder, func() time.Time { return time.Date(2026, 11, 20, 7, 0, 0, 0, time.UTC) })
+}
+
+// clockInstances is instances whose stores and steps all read clock.
+func clockInstances(t *testing.T, target string, n int, sharedFolder bool, clock func() time.Time) []*Pipeline {
+	t.Helper()
 	shared := t.TempDir()
 	out := make([]*Pipeline, n)
 	for i := range out {
@@ -61,12 +66,12 @@ func instances(t *testing.T, target string, n int, sharedFolder bool) []*Pipelin
 		if !sharedFolder {
 			cfg.DataDir = t.TempDir()
 		}
-		db, err := store.Open(context.Background(), target, store.Options{})
+		db, err := store.Open(context.Background(), target, store.Options{Now: clock})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		out[i] = &Pipeline{Cfg: cfg, DB: db, Log: zerolog.Nop(), Now: func() time.Time { return time.Date(2026, 11, 20, 7, 0, 0, 0, time.UTC) }}
+		out[i] = &Pipeline{Cfg: cfg, DB: db, Log: zerolog.Nop(), Now: clock}
 	}
 	return out
 }
@@ -120,9 +125,7 @@ func TestInstancesFileEachClaimOnce(t *testing.T) {
 				ps := instances(t, dialectTarget(t, dialect), 3, shared)
 				for c := 0; c < 40; c++ {
 					for d := 0; d < 3; d++ {
-						s := session(fmt.Sprintf("S-%03d-%d", c, d), fmt.Sprintf("M%03d", c), fmt.Sprintf("2026-11-%02d", 2+d), "90791")
-						s.Client.Address = claims.Address{Line1: "1 Elm St", City: "Springfield", State: "IL", Zip: "62701"}
-						put(t, ps[0], s)
+						put(t, ps[0], billable(session(fmt.Sprintf("S-%03d-%d", c, d), fmt.Sprintf("M%03d", c), fmt.Sprintf("2026-11-%02d", 2+d), "90791")))
 					}
 				}
 				var wg sync.WaitGroup

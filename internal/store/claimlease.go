@@ -53,18 +53,18 @@ func (b *Batch) rebuildClaim(c *claims.Claim, state lifecycle.State, holds, data
 	return "", "", fmt.Errorf("store: claim %s: state keeps changing under a rebuild", c.ID)
 }
 
-// LostClaimsError names the claims of a file that another writer filed or rebuilt before
-// the file was recorded: the file must be written again without them (or with their
-// current revision).
-type LostClaimsError struct{ IDs []string }
+// LostWorkError names the work items of a file (claims, 270 traces, 276 traces) that
+// another writer sharing the database took first: nothing of the file was recorded, and
+// it must be written again without them.
+type LostWorkError struct{ IDs []string }
 
-func (e *LostClaimsError) Error() string {
-	return fmt.Sprintf("store: %d claims of the file were filed or rebuilt by another writer", len(e.IDs))
+func (e *LostWorkError) Error() string {
+	return fmt.Sprintf("store: %d items of the file were taken by another writer", len(e.IDs))
 }
 
 // leaseClaims moves every claim of a file from built (at the file's revision) to filed, in
 // claim id order so two writers leasing overlapping files lock rows in the same order. Any
-// claim that did not move makes it a *LostClaimsError after all were tried, so the caller
+// claim that did not move makes it a *LostWorkError after all were tried, so the caller
 // learns every loser at once.
 func (b *Batch) leaseClaims(f *ClaimFile, res *claims.FileResult) error {
 	var ids []string
@@ -91,7 +91,7 @@ func (b *Batch) leaseClaims(f *ClaimFile, res *claims.FileResult) error {
 		}
 	}
 	if len(lost) > 0 {
-		return &LostClaimsError{IDs: lost}
+		return &LostWorkError{IDs: lost}
 	}
 	return nil
 }

@@ -170,7 +170,7 @@ type ClaimFile struct {
 //
 // Moving a claim to filed is its lease: UPDATE ... WHERE state = built (at the revision the
 // file carries), exactly one row. When an instance sharing the database filed or rebuilt
-// some claim first, nothing is recorded and the error is a *LostClaimsError naming them,
+// some claim first, nothing is recorded and the error is a *LostWorkError naming them,
 // so the caller rolls back and writes its file again without them.
 func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, error) {
 	now := timestamp(b.now)
