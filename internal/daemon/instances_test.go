@@ -1,0 +1,224 @@
+package daemon
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/rs/zerolog"
+
+	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/internal/testenv"
+)
+
+// postgresSchema makes a fresh schema on the machine's PostgreSQL (dropped when the test
+// ends) and returns the URL that opens it; skipped locally when absent, required in CI.
+func postgresSchema(t *testing.T) string {
+	t.Helper()
+	base := testenv.PostgresURL(t)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	if err := admin.Ping(); err != nil {
+		testenv.Missing(t, "PostgreSQL at "+base, err.Error())
+	}
+	schema := fmt.Sprintf("di_%d_%d", os.Getpid(), rand.Int64())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
+}
+
+// practiceBatch is clients [from, to) with five 90837 sessions each on five days and a
+// 3-visit authorization, so two of each client's sessions wait for a renewal.
+func practiceBatch(from, to int, days []string) []map[string]any {
+	var out []map[string]any
+	for c := from; c < to; c++ {
+		member := fmt.Sprintf("WM%04d", c)
+		out = append(out, authorization(c, "A1", "2026-01-01", "2026-12-31"))
+		for i, d := range days {
+			out = append(out, map[string]any{"type": "session", "id": fmt.Sprintf("S-%04d-%d", c, i), "practice": "demo-practice", "status": "completed",
+				"client": map[string]any{"id": fmt.Sprintf("C-%04d", c), "first_name": "Pat", "last_name": "Lee", "dob": "1985-02-03", "gender": "F",
+					"address": map[string]any{"line1": "1 Elm St", "city": "Springfield", "state": "IL", "zip": "62702"}},
+				"coverage": map[string]any{"payer": "demo-commercial", "member_id": member, "group": "GRP1", "relationship": "self", "priority": "primary"},
+				"date":     d, "start": "10:00", "end": "10:55",
+				"service":   map[string]any{"code": "90837", "units": 1, "place_of_service": "11"},
+				"diagnoses": []string{"F41.1"}, "rendering_provider": "1245319599", "charge": "150.00"})
+		}
+	}
+	return out
+}
+
+// authorization is client c's 3-visit authorization for 90837.
+func authorization(c int, number, start, end string) map[string]any {
+	return map[string]any{"type": "authorization", "number": fmt.Sprintf("%s-%04d", number, c), "payer": "demo-commercial",
+		"client_id": fmt.Sprintf("C-%04d", c), "member_id": fmt.Sprintf("WM%04d", c), "codes": []string{"90837"}, "units": 3,
+		"unit_kind": "visit", "start": start, "end": end}
+}
+
+// drop writes records into an inbox as one complete file.
+func drop(t *testing.T, inbox, name string, recs []map[string]any) {
+	t.Helper()
+	b, err := json.Marshal(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(inbox, name+".part")
+	if err := os.WriteFile(part, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(part, filepath.Join(inbox, name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInstancesOnePostgres: three daemons share one PostgreSQL database, each with a data
+// folder of its own, and take 2,000 sessions (400 clients x 5, 3-visit authorizations)
+// dropped across their inboxes, then renewals arriving at two of them at once, through
+// `run --once` passes run at the same time. Afterwards every CLM01 is in one 837P only,
+// every session is billed once on one claim, released at most once, and the units the
+// authorizations count as used equal the sessions billed.
+func TestInstancesOnePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2,000 sessions through three daemons")
+	}
+	ctx := context.Background()
+	url := postgresSchema(t)
+	const clients, perFile = 400, 50
+	var ds []*Daemon
+	for range 3 {
+		cfg := config.Default()
+		cfg.DataDir = t.TempDir()
+		cfg.Store = url
+		d, err := New(ctx, Options{Config: cfg, Log: zerolog.Nop(), SimPaymentDelay: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		ds = append(ds, d)
+	}
+	var days []string
+	for i := 5; i >= 1; i-- {
+		days = append(days, time.Now().UTC().AddDate(0, 0, -i).Format("2006-01-02"))
+	}
+	for f := 0; f*perFile < clients; f++ {
+		inbox := filepath.Join(ds[f%len(ds)].cfg.DataDir, "inbox")
+		drop(t, inbox, fmt.Sprintf("batch-%02d.json", f), practiceBatch(f*perFile, (f+1)*perFile, days))
+	}
+	runAll := func(passes int) {
+		var wg sync.WaitGroup
+		for _, d := range ds {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range passes {
+					if err := d.RunOnce(ctx); err != nil {
+						t.Logf("run: %v", err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	runAll(2)
+	// The renewal reaches two instances at once (each practice feed delivers it).
+	var renewals []map[string]any
+	for c := range clients {
+		renewals = append(renewals, authorization(c, "A2", "2026-01-01", "2026-12-31"))
+	}
+	drop(t, filepath.Join(ds[0].cfg.DataDir, "inbox"), "renewal.json", renewals)
+	drop(t, filepath.Join(ds[1].cfg.DataDir, "inbox"), "renewal.json", renewals)
+	runAll(2)
+	for _, d := range ds { // settle what a lost race left for the next pass
+		if err := d.RunOnce(ctx); err != nil {
+			t.Logf("run: %v", err)
+		}
+	}
+	checkOneBilling(t, ds, clients*5)
+}
+
+// checkOneBilling asserts the end state of TestInstancesOnePostgres.
+func checkOneBilling(t *testing.T, ds []*Daemon, sessions int) {
+	t.Helper()
+	ctx := context.Background()
+	db := ds[0].DB
+	in := map[string]string{}
+	files := 0
+	for _, d := range ds {
+		err := filepath.WalkDir(filepath.Join(d.cfg.DataDir, "outbound"), func(path string, e os.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.HasPrefix(e.Name(), "837P_") {
+				return err
+			}
+			if strings.HasSuffix(path, ".tmp") {
+				t.Errorf("temp file left: %s", path)
+				return nil
+			}
+			files++
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			elem, term := string(b[3]), string(b[105])
+			for _, seg := range strings.Split(string(b), term) {
+				if f := strings.Split(strings.TrimSpace(seg), elem); f[0] == "CLM" {
+					if prev, dup := in[f[1]]; dup {
+						t.Errorf("CLM01 %s in two 837Ps: %s and %s", f[1], prev, path)
+					}
+					in[f[1]] = path
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts, err := db.CountSessions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[store.StateBilled] != sessions {
+		t.Errorf("sessions %v, want %d billed", counts, sessions)
+	}
+	q := func(query string) int {
+		var n int
+		if err := db.SQL().QueryRowContext(ctx, query).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return n
+	}
+	if n := q(`SELECT COUNT(*) FROM claims`); n != len(in) {
+		t.Errorf("%d claims stored, %d CLM01s in %d 837Ps", n, len(in), files)
+	}
+	if n := q(`SELECT COUNT(*) FROM (SELECT session_id FROM claim_sessions GROUP BY session_id HAVING COUNT(*) > 1) x`); n != 0 {
+		t.Errorf("%d sessions on more than one claim", n)
+	}
+	if n := q(`SELECT COUNT(DISTINCT session_id) FROM claim_sessions`); n != sessions {
+		t.Errorf("%d sessions on claims, want %d", n, sessions)
+	}
+	if n := q(`SELECT COUNT(*) FROM (SELECT entity_id FROM events WHERE entity_kind = 'session' AND kind = 'released'
+		GROUP BY entity_id HAVING COUNT(*) > 1) x`); n != 0 {
+		t.Errorf("%d sessions released more than once", n)
+	}
+	if used := q(`SELECT COALESCE(SUM(used), 0) FROM authorizations`); used != sessions {
+		t.Errorf("authorizations count %d units used, %d sessions billed", used, sessions)
+	}
+	t.Logf("%d claims in %d 837P files across %d data folders", len(in), files, len(ds))
+}
