@@ -90,8 +90,8 @@ func drop(t *testing.T, inbox, name string, recs []map[string]any) {
 }
 
 // TestInstancesOnePostgres: three daemons share one PostgreSQL database, each with a data
-// folder of its own, and take 2,000 sessions (400 clients x 5, 3-visit authorizations)
-// dropped across their inboxes, then renewals arriving at two of them at once, through
+// folder of its own or all with one, and take 2,000 sessions (400 clients x 5, 3-visit authorizations)
+// dropped across their inboxes (a quarter of that with one shared folder), then renewals arriving at two of them at once, through
 // `run --once` passes run at the same time. Afterwards every CLM01 is in one 837P only,
 // every session is billed once on one claim, released at most once, and the units the
 // authorizations count as used equal the sessions billed.
@@ -99,13 +99,28 @@ func TestInstancesOnePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("2,000 sessions through three daemons")
 	}
+	// The shared folder runs a quarter of the batch: the race it adds is on files, which
+	// every pass exercises, and the whole suite stays within a few minutes.
+	for _, tt := range []struct {
+		shared  bool
+		clients int
+	}{{false, 400}, {true, 100}} {
+		t.Run(fmt.Sprintf("shared=%v", tt.shared), func(t *testing.T) { testInstancesOnePostgres(t, tt.shared, tt.clients) })
+	}
+}
+
+func testInstancesOnePostgres(t *testing.T, sharedFolder bool, clients int) {
 	ctx := context.Background()
 	url := postgresSchema(t)
-	const clients, perFile = 400, 50
+	const perFile = 50
 	var ds []*Daemon
+	shared := t.TempDir()
 	for range 3 {
 		cfg := config.Default()
 		cfg.DataDir = t.TempDir()
+		if sharedFolder {
+			cfg.DataDir = shared
+		}
 		cfg.Store = url
 		d, err := New(ctx, Options{Config: cfg, Log: zerolog.Nop(), SimPaymentDelay: time.Hour})
 		if err != nil {
@@ -130,7 +145,7 @@ func TestInstancesOnePostgres(t *testing.T) {
 				defer wg.Done()
 				for range passes {
 					if err := d.RunOnce(ctx); err != nil {
-						t.Logf("run: %v", err)
+						t.Errorf("run: %v", err)
 					}
 				}
 			}()
@@ -144,11 +159,11 @@ func TestInstancesOnePostgres(t *testing.T) {
 		renewals = append(renewals, authorization(c, "A2", "2026-01-01", "2026-12-31"))
 	}
 	drop(t, filepath.Join(ds[0].cfg.DataDir, "inbox"), "renewal.json", renewals)
-	drop(t, filepath.Join(ds[1].cfg.DataDir, "inbox"), "renewal.json", renewals)
+	drop(t, filepath.Join(ds[1].cfg.DataDir, "inbox"), "renewal-copy.json", renewals)
 	runAll(2)
 	for _, d := range ds { // settle what a lost race left for the next pass
 		if err := d.RunOnce(ctx); err != nil {
-			t.Logf("run: %v", err)
+			t.Errorf("run: %v", err)
 		}
 	}
 	checkOneBilling(t, ds, clients*5)
@@ -159,36 +174,27 @@ func checkOneBilling(t *testing.T, ds []*Daemon, sessions int) {
 	t.Helper()
 	ctx := context.Background()
 	db := ds[0].DB
-	in := map[string]string{}
-	files := 0
+	// Every 837P written (outbound, then outbound/sent) and every one the simulators
+	// received, once per data folder.
+	written, received := map[string][]string{}, map[string][]string{}
+	walked := map[string]bool{}
 	for _, d := range ds {
-		err := filepath.WalkDir(filepath.Join(d.cfg.DataDir, "outbound"), func(path string, e os.DirEntry, err error) error {
-			if err != nil || e.IsDir() || !strings.HasPrefix(e.Name(), "837P_") {
-				return err
-			}
-			if strings.HasSuffix(path, ".tmp") {
-				t.Errorf("temp file left: %s", path)
-				return nil
-			}
-			files++
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			elem, term := string(b[3]), string(b[105])
-			for _, seg := range strings.Split(string(b), term) {
-				if f := strings.Split(strings.TrimSpace(seg), elem); f[0] == "CLM" {
-					if prev, dup := in[f[1]]; dup {
-						t.Errorf("CLM01 %s in two 837Ps: %s and %s", f[1], prev, path)
-					}
-					in[f[1]] = path
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+		if !walked[d.cfg.DataDir] {
+			walked[d.cfg.DataDir] = true
+			clm01sUnder(t, filepath.Join(d.cfg.DataDir, "outbound"), written)
+			clm01sUnder(t, filepath.Join(d.cfg.DataDir, "sim"), received)
 		}
+	}
+	for clm, paths := range written {
+		if len(paths) != 1 {
+			t.Errorf("CLM01 %s in %d 837Ps: %v", clm, len(paths), paths)
+		}
+		if n := len(received[clm]); n != 1 {
+			t.Errorf("CLM01 %s received %d times by the simulators", clm, n)
+		}
+	}
+	if len(received) != len(written) {
+		t.Errorf("%d CLM01s received, %d written", len(received), len(written))
 	}
 	counts, err := db.CountSessions(ctx)
 	if err != nil {
@@ -204,8 +210,8 @@ func checkOneBilling(t *testing.T, ds []*Daemon, sessions int) {
 		}
 		return n
 	}
-	if n := q(`SELECT COUNT(*) FROM claims`); n != len(in) {
-		t.Errorf("%d claims stored, %d CLM01s in %d 837Ps", n, len(in), files)
+	if n := q(`SELECT COUNT(*) FROM claims`); n != len(written) {
+		t.Errorf("%d claims stored, %d CLM01s in 837Ps", n, len(written))
 	}
 	if n := q(`SELECT COUNT(*) FROM (SELECT session_id FROM claim_sessions GROUP BY session_id HAVING COUNT(*) > 1) x`); n != 0 {
 		t.Errorf("%d sessions on more than one claim", n)
@@ -220,5 +226,34 @@ func checkOneBilling(t *testing.T, ds []*Daemon, sessions int) {
 	if used := q(`SELECT COALESCE(SUM(used), 0) FROM authorizations`); used != sessions {
 		t.Errorf("authorizations count %d units used, %d sessions billed", used, sessions)
 	}
-	t.Logf("%d claims in %d 837P files across %d data folders", len(in), files, len(ds))
+	t.Logf("%d claims written and received once each, %d data folders", len(written), len(walked))
+}
+
+// clm01sUnder adds, for every X12 file under root carrying CLM segments, its path to the
+// CLM01s it carries; a temp file left behind is an error.
+func clm01sUnder(t *testing.T, root string, into map[string][]string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		if strings.HasPrefix(e.Name(), "837P_") && strings.HasSuffix(path, ".tmp") {
+			t.Errorf("temp file left: %s", path)
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || len(b) < 106 || string(b[:3]) != "ISA" {
+			return err
+		}
+		elem, term := string(b[3]), string(b[105])
+		for _, seg := range strings.Split(string(b), term) {
+			if f := strings.Split(strings.TrimSpace(seg), elem); f[0] == "CLM" {
+				into[f[1]] = append(into[f[1]], path)
+			}
+		}
+		return nil
+	})
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
 }
