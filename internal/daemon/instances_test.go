@@ -2,10 +2,8 @@ package daemon
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,31 +18,6 @@ import (
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/testenv"
 )
-
-// postgresSchema makes a fresh schema on the machine's PostgreSQL (dropped when the test
-// ends) and returns the URL that opens it; skipped locally when absent, required in CI.
-func postgresSchema(t *testing.T) string {
-	t.Helper()
-	base := testenv.PostgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if err := admin.Ping(); err != nil {
-		testenv.Missing(t, "PostgreSQL at "+base, err.Error())
-	}
-	schema := fmt.Sprintf("di_%d_%d", os.Getpid(), rand.Int64())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
 
 // practiceBatch is clients [from, to) with five 90837 sessions each on five days and a
 // 3-visit authorization, so two of each client's sessions wait for a renewal.
@@ -111,7 +84,7 @@ func TestInstancesOnePostgres(t *testing.T) {
 
 func testInstancesOnePostgres(t *testing.T, sharedFolder bool, clients int) {
 	ctx := context.Background()
-	url := postgresSchema(t)
+	url := testenv.PostgresSchema(t)
 	const perFile = 50
 	var ds []*Daemon
 	shared := t.TempDir()

@@ -58,7 +58,8 @@ func writeLockedTmp(path string, data []byte) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.Write(data); err == nil {
+	_, err = f.Write(data)
+	if err == nil {
 		err = f.Sync()
 	}
 	if err != nil {

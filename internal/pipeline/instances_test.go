@@ -2,9 +2,7 @@ package pipeline
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,25 +25,7 @@ func dialectTarget(t *testing.T, dialect string) string {
 	if dialect != "postgres" {
 		return filepath.Join(t.TempDir(), "edigate.db")
 	}
-	base := testenv.PostgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if err := admin.Ping(); err != nil {
-		testenv.Missing(t, "PostgreSQL at "+base, err.Error())
-	}
-	schema := fmt.Sprintf("xs_%d_%d", os.Getpid(), rand.Int64())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
+	return testenv.PostgresSchema(t)
 }
 
 // instances opens n pipelines on one database, each with a store handle of its own (as
@@ -94,16 +74,9 @@ func clm01s(t *testing.T, ps []*Pipeline) map[string][]string {
 			if _, seen := files[path]; seen || !strings.HasPrefix(d.Name(), "837P_") {
 				return nil
 			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			elem, term := string(b[3]), string(b[105])
 			files[path] = []string{}
-			for _, seg := range strings.Split(string(b), term) {
-				if f := strings.Split(strings.TrimSpace(seg), elem); f[0] == "CLM" {
-					files[path] = append(files[path], f[1])
-				}
+			for _, f := range fileSegments(t, path, "CLM") {
+				files[path] = append(files[path], f[1])
 			}
 			return nil
 		})

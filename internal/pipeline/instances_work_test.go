@@ -51,16 +51,25 @@ func segments(t *testing.T, ps []*Pipeline, glob, tag string) [][]string {
 				continue
 			}
 			seen[path] = true
-			b, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			elem, term := string(b[3]), string(b[105])
-			for _, seg := range strings.Split(string(b), term) {
-				if f := strings.Split(strings.TrimSpace(seg), elem); f[0] == tag {
-					out = append(out, f)
-				}
-			}
+			out = append(out, fileSegments(t, path, tag)...)
+		}
+	}
+	return out
+}
+
+// fileSegments returns the elements of every segment with tag in an X12 file, read with
+// the delimiters its ISA declares.
+func fileSegments(t *testing.T, path, tag string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	elem, term := string(b[3]), string(b[105])
+	for _, seg := range strings.Split(string(b), term) {
+		if f := strings.Split(strings.TrimSpace(seg), elem); f[0] == tag {
+			out = append(out, f)
 		}
 	}
 	return out
