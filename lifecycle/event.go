@@ -60,6 +60,7 @@ const (
 	File276Written    EventKind = "276_written"
 	FileDuplicate     EventKind = "duplicate"
 	FileArchived      EventKind = "archived"
+	FileLost          EventKind = "lost"      // recorded but gone from the outbound folder before upload
 	FileResponsePrefx EventKind = "response_" // + the inbound file's state
 
 	// Queue items.

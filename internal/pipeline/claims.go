@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -196,18 +197,31 @@ type FiledFile struct {
 }
 
 // FileClaims writes the built claims, one 837P file per clearinghouse, into its outbound
-// folder. Order of durability: the file is written as NAME.tmp and synced, the store records
-// it (claims filed, sessions billed) in one transaction, then the rename publishes it to the
-// upload job. A crash before the commit leaves a .tmp that RecoverClaimFiles deletes (the
-// claims are still built); after the commit, one it renames.
+// folder. Order of durability: the file is written as NAME.tmp (locked, see
+// createLockedTmp) and synced, the store records it (claims filed, sessions billed) in one
+// transaction, then the rename publishes it to the upload job. A crash before the commit
+// leaves a .tmp that RecoverClaimFiles deletes (the claims are still built); after the
+// commit, one it renames. Recording is each claim's lease: a claim another instance filed
+// or rebuilt meanwhile is left out and the file written again without it. Files recorded
+// from this data folder that vanished before upload give their claims back first
+// (RefileLostClaimFiles).
 func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
+	origin, err := p.folderID()
+	if err != nil {
+		return nil, fmt.Errorf("data folder id: %w", err)
+	}
+	if _, err := p.RefileLostClaimFiles(ctx, origin); err != nil {
+		return nil, err
+	}
 	recs, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Built})
 	if err != nil {
 		return nil, err
 	}
 	list := make([]*claims.Claim, len(recs))
+	revs := make(map[string]int64, len(recs))
 	for i := range recs {
 		list[i] = &recs[i].Claim
+		revs[recs[i].ID] = recs[i].Revision
 	}
 	ids, batches := claims.ByClearinghouse(list)
 	out := []FiledFile{}
@@ -222,64 +236,61 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 		if batches[ch], err = p.holdOverrideFailures(ctx, batches[ch]); err != nil {
 			return out, err
 		}
-		if len(batches[ch]) == 0 {
-			continue
+		for len(batches[ch]) > 0 {
+			ff, lost, err := p.fileBatch(ctx, ch, dir, origin, batches[ch], revs)
+			if err != nil {
+				return out, err
+			}
+			if len(lost) == 0 {
+				out = append(out, ff)
+				break
+			}
+			batches[ch] = slices.DeleteFunc(batches[ch], func(c *claims.Claim) bool { return slices.Contains(lost, c.ID) })
+			p.Log.Info().Str("clearinghouse", ch).Int("claims", len(lost)).Msg("claims filed or rebuilt by another instance: left out of this 837P")
 		}
-		var buf bytes.Buffer
-		res, err := claims.Write837(ctx, &buf, batches[ch], claims.FileOptions{Setup: p.Cfg.ClaimsSetup(), Clearinghouse: ch, Sequence: p.DB, Now: p.now()})
-		if err != nil {
-			return out, err
-		}
-		var total x12.Amount
-		for _, c := range batches[ch] {
-			total += c.Total
-		}
-		name := fmt.Sprintf("837P_%s_%09d.x12", safeName(ch), res.ISAControl)
-		final := filepath.Join(dir, name)
-		tmp := final + ".tmp"
-		if err := durable.WriteSynced(tmp, buf.Bytes()); err != nil {
-			return out, err
-		}
-		sum := sha256.Sum256(buf.Bytes())
-		err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
-			_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, Total: total, SHA256: hex.EncodeToString(sum[:])}, res)
-			return err
-		})
-		if err != nil {
-			os.Remove(tmp)
-			return out, err
-		}
-		if err := durable.Publish(tmp, final); err != nil {
-			return out, err
-		}
-		p.Log.Info().Str("file", name).Str("clearinghouse", ch).Int("claims", res.Claims).Msg("837P written")
-		out = append(out, FiledFile{Clearinghouse: ch, File: final, ISAControl: res.ISAControl, GSControl: res.GSControl,
-			Sets: res.Sets, Claims: res.Claims, Total: total})
 	}
 	return out, nil
 }
 
-// RecoverClaimFiles finishes or discards the .tmp files of an interrupted FileClaims.
-func (p *Pipeline) RecoverClaimFiles(ctx context.Context, dir string) error {
-	tmps, err := filepath.Glob(filepath.Join(dir, "837P_*.x12.tmp"))
+// fileBatch writes, records and publishes one 837P file of batch. When another writer
+// leased some of its claims first, nothing is recorded or published and lost names them.
+func (p *Pipeline) fileBatch(ctx context.Context, ch, dir, origin string, batch []*claims.Claim, revs map[string]int64) (ff FiledFile, lost []string, err error) {
+	var buf bytes.Buffer
+	res, err := claims.Write837(ctx, &buf, batch, claims.FileOptions{Setup: p.Cfg.ClaimsSetup(), Clearinghouse: ch, Sequence: p.DB, Now: p.now()})
 	if err != nil {
+		return ff, nil, err
+	}
+	var total x12.Amount
+	for _, c := range batch {
+		total += c.Total
+	}
+	name := fmt.Sprintf("837P_%s_%09d.x12", safeName(ch), res.ISAControl)
+	final := filepath.Join(dir, name)
+	tmp := final + ".tmp"
+	f, err := writeLockedTmp(tmp, buf.Bytes())
+	if err != nil {
+		return ff, nil, err
+	}
+	defer f.Close() // the lock goes with it, after the file is published or removed
+	sum := sha256.Sum256(buf.Bytes())
+	err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+		_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, Total: total, SHA256: hex.EncodeToString(sum[:]),
+			Origin: origin, Revisions: revs}, res)
 		return err
-	}
-	for _, tmp := range tmps {
-		final := strings.TrimSuffix(tmp, ".tmp")
-		ok, err := p.DB.ClaimFileRecorded(ctx, filepath.Base(final))
-		if err != nil {
-			return err
+	})
+	if err != nil {
+		os.Remove(tmp)
+		if lost := lostWork(err); lost != nil {
+			return ff, lost, nil
 		}
-		if ok {
-			if err := durable.Publish(tmp, final); err != nil {
-				return err
-			}
-		} else if err := os.Remove(tmp); err != nil {
-			return err
-		}
+		return ff, nil, err
 	}
-	return nil
+	if err := durable.Publish(tmp, final); err != nil {
+		return ff, nil, err
+	}
+	p.Log.Info().Str("file", name).Str("clearinghouse", ch).Int("claims", res.Claims).Msg("837P written")
+	return FiledFile{Clearinghouse: ch, File: final, ISAControl: res.ISAControl, GSControl: res.GSControl,
+		Sets: res.Sets, Claims: res.Claims, Total: total}, nil, nil
 }
 
 // safeName keeps a configuration id usable in a file name.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -136,31 +137,52 @@ func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
 		if !ok {
 			return files, fmt.Errorf("eligibility: clearinghouse %q is not configured", chID)
 		}
-		qs := byCH[chID]
-		var inqs []eligibility.Inquiry
-		var checks []store.EligibilityCheck
-		for _, q := range qs {
-			inqs = append(inqs, q.Inquiry)
-			checks = append(checks, store.EligibilityCheck{Trace: q.Trace, Payer: q.Payer, MemberID: q.MemberID,
-				ClientID: q.client, ServiceDate: q.Date, SessionIDs: q.Sessions})
+		// An inquiry another instance recorded first (same member and date) is left out
+		// and the file written again.
+		for qs := byCH[chID]; len(qs) > 0; {
+			path, lost, err := p.write270(ctx, ch, qs)
+			if err != nil {
+				return files, err
+			}
+			if lost == nil {
+				files = append(files, path)
+				break
+			}
+			qs = slices.DeleteFunc(qs, func(q PlannedInquiry) bool { return slices.Contains(lost, q.Trace) })
 		}
-		var buf bytes.Buffer
-		ctl, err := eligibility.Write270(ctx, &buf, envelopeFor(ch, p.now()), p.DB, inqs)
-		if err != nil {
-			return files, fmt.Errorf("eligibility: 270 for %s: %w", chID, err)
-		}
-		name := fmt.Sprintf("270_%s_%s.x12", x12.FormatISAControl(ctl.Interchange), p.now().Format("20060102T150405"))
-		if err := p.DB.RecordEligibilityRequests(ctx, checks, name); err != nil {
-			return files, err
-		}
-		path, err := writeDurable(p.OutboundDir(chID), name, buf.Bytes())
-		if err != nil {
-			return files, fmt.Errorf("eligibility: writing %s: %w", name, err)
-		}
-		p.Log.Info().Str("file", name).Str("clearinghouse", chID).Int("inquiries", len(inqs)).Msg("270 written")
-		files = append(files, path)
 	}
 	return files, nil
+}
+
+// write270 records the inquiries of one 270 file and then writes it. When another
+// instance holds an open inquiry for some member and date, nothing is recorded or written
+// and lost names the traces to leave out.
+func (p *Pipeline) write270(ctx context.Context, ch *config.Clearinghouse, qs []PlannedInquiry) (path string, lost []string, err error) {
+	var inqs []eligibility.Inquiry
+	var checks []store.EligibilityCheck
+	for _, q := range qs {
+		inqs = append(inqs, q.Inquiry)
+		checks = append(checks, store.EligibilityCheck{Trace: q.Trace, Payer: q.Payer, MemberID: q.MemberID,
+			ClientID: q.client, ServiceDate: q.Date, SessionIDs: q.Sessions})
+	}
+	var buf bytes.Buffer
+	ctl, err := eligibility.Write270(ctx, &buf, envelopeFor(ch, p.now()), p.DB, inqs)
+	if err != nil {
+		return "", nil, fmt.Errorf("eligibility: 270 for %s: %w", ch.ID, err)
+	}
+	name := fmt.Sprintf("270_%s_%s.x12", x12.FormatISAControl(ctl.Interchange), p.now().Format("20060102T150405"))
+	if err := p.DB.RecordEligibilityRequests(ctx, checks, name); err != nil {
+		if lost := lostWork(err); lost != nil {
+			return "", lost, nil
+		}
+		return "", nil, err
+	}
+	path, err = writeDurable(p.OutboundDir(ch.ID), name, buf.Bytes())
+	if err != nil {
+		return "", nil, fmt.Errorf("eligibility: writing %s: %w", name, err)
+	}
+	p.Log.Info().Str("file", name).Str("clearinghouse", ch.ID).Int("inquiries", len(inqs)).Msg("270 written")
+	return path, nil, nil
 }
 
 // patientParties splits a session's people the way the 270 and 276 name them: the

@@ -2,9 +2,7 @@ package pipeline
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,7 +17,6 @@ import (
 	"github.com/edigate/edigate/internal/mappingtest"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/store"
-	"github.com/edigate/edigate/internal/testenv"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/edigate/edigate/scheduler/ledgertest"
 )
@@ -78,28 +75,7 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // schema on the machine's PostgreSQL (skipped locally when absent, required in CI).
 func openDialect(t *testing.T, dialect string, now func() time.Time) *store.DB {
 	t.Helper()
-	target := filepath.Join(t.TempDir(), "edigate.db")
-	if dialect == "postgres" {
-		base := testenv.PostgresURL(t)
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		if err := admin.Ping(); err != nil {
-			testenv.Missing(t, "PostgreSQL at "+base, err.Error())
-		}
-		schema := fmt.Sprintf("xs_%d_%d", os.Getpid(), rand.Int64())
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		target = base + sep + "search_path=" + schema
-	}
+	target := dialectTarget(t, dialect)
 	db, err := store.Open(context.Background(), target, store.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)

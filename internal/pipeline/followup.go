@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
-	"strings"
+	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
@@ -51,8 +53,8 @@ func (p *Pipeline) FollowUp(ctx context.Context) (*FollowUpResult, error) {
 	}
 	now := p.now()
 	type pending struct {
-		inq   remit.StatusInquiry
-		claim string
+		inq remit.StatusInquiry
+		rec store.StatusInquiryRecord
 	}
 	byCH := map[string][]pending{}
 	for i, f := range due {
@@ -62,7 +64,8 @@ func (p *Pipeline) FollowUp(ctx context.Context) (*FollowUpResult, error) {
 			continue
 		}
 		inq.Trace = newTrace(now) + fmt.Sprintf("%03d", i%1000)
-		byCH[ch] = append(byCH[ch], pending{inq, f.Claim.ID})
+		byCH[ch] = append(byCH[ch], pending{inq, store.StatusInquiryRecord{Trace: inq.Trace, ClaimID: f.Claim.ID,
+			QueueID: f.QueueID, InquiredAt: f.InquiredAt}})
 	}
 	chs := make([]string, 0, len(byCH))
 	for ch := range byCH {
@@ -71,19 +74,6 @@ func (p *Pipeline) FollowUp(ctx context.Context) (*FollowUpResult, error) {
 	sort.Strings(chs)
 	for _, chID := range chs {
 		ch, _ := p.Cfg.Clearinghouse(chID)
-		var inqs []remit.StatusInquiry
-		var recs []store.StatusInquiryRecord
-		for _, pd := range byCH[chID] {
-			inq := pd.inq
-			inq.ReceiverName, inq.ReceiverID = orString(ch.Submitter.Name, inq.ProviderName), orString(ch.Submitter.ID, ch.ISA.SenderID)
-			inqs = append(inqs, inq)
-			recs = append(recs, store.StatusInquiryRecord{Trace: inq.Trace, ClaimID: pd.claim})
-		}
-		var buf bytes.Buffer
-		ctl, err := remit.Write276(ctx, &buf, envelopeFor(ch, now), p.DB, inqs)
-		if err != nil {
-			return out, fmt.Errorf("follow-up: 276 for %s: %w", chID, err)
-		}
 		dir := p.OutboundDir(chID)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return out, err
@@ -91,50 +81,67 @@ func (p *Pipeline) FollowUp(ctx context.Context) (*FollowUpResult, error) {
 		if err := p.RecoverStatusFiles(ctx, dir); err != nil {
 			return out, err
 		}
-		// Same order as 837Ps: temp file synced, inquiries recorded, then the rename that
-		// lets the uploader see it. A crash before the commit leaves a .tmp that
-		// RecoverStatusFiles deletes; after it, one it publishes.
-		name := fmt.Sprintf("276_%s.x12", x12.FormatISAControl(ctl.Interchange))
-		final := filepath.Join(dir, name)
-		if err := durable.WriteSynced(final+".tmp", buf.Bytes()); err != nil {
-			return out, fmt.Errorf("follow-up: writing %s: %w", name, err)
+		// An inquiry another instance sent first is left out and the file written again.
+		for todo := byCH[chID]; len(todo) > 0; {
+			var inqs []remit.StatusInquiry
+			var recs []store.StatusInquiryRecord
+			for _, pd := range todo {
+				inq := pd.inq
+				inq.ReceiverName, inq.ReceiverID = orString(ch.Submitter.Name, inq.ProviderName), orString(ch.Submitter.ID, ch.ISA.SenderID)
+				inqs = append(inqs, inq)
+				recs = append(recs, pd.rec)
+			}
+			file, lost, err := p.write276(ctx, ch, dir, now, inqs, recs)
+			if err != nil {
+				return out, err
+			}
+			if lost == nil {
+				out.Inquiries += len(inqs)
+				out.Files = append(out.Files, file)
+				break
+			}
+			todo = slices.DeleteFunc(todo, func(pd pending) bool { return slices.Contains(lost, pd.rec.Trace) })
 		}
-		if err := p.DB.RecordStatusInquiries(ctx, name, ctl.Interchange, recs); err != nil {
-			os.Remove(final + ".tmp")
-			return out, err
-		}
-		if err := durable.Publish(final+".tmp", final); err != nil {
-			return out, fmt.Errorf("follow-up: publishing %s: %w", name, err)
-		}
-		p.Log.Info().Str("file", name).Str("clearinghouse", chID).Int("inquiries", len(inqs)).Msg("276 written")
-		out.Inquiries += len(inqs)
-		out.Files = append(out.Files, final)
 	}
 	return out, nil
 }
 
+// write276 writes, records and publishes one 276 file. Same order as 837Ps: temp file
+// synced (and locked), inquiries recorded, then the rename that lets the uploader see it.
+// A crash before the commit leaves a .tmp that RecoverStatusFiles deletes; after it, one it
+// publishes. When another instance took some follow-up item first, nothing is recorded or
+// published and lost names their traces.
+func (p *Pipeline) write276(ctx context.Context, ch *config.Clearinghouse, dir string, now time.Time, inqs []remit.StatusInquiry,
+	recs []store.StatusInquiryRecord) (file string, lost []string, err error) {
+	var buf bytes.Buffer
+	ctl, err := remit.Write276(ctx, &buf, envelopeFor(ch, now), p.DB, inqs)
+	if err != nil {
+		return "", nil, fmt.Errorf("follow-up: 276 for %s: %w", ch.ID, err)
+	}
+	name := fmt.Sprintf("276_%s.x12", x12.FormatISAControl(ctl.Interchange))
+	final := filepath.Join(dir, name)
+	f, err := writeLockedTmp(final+".tmp", buf.Bytes())
+	if err != nil {
+		return "", nil, fmt.Errorf("follow-up: writing %s: %w", name, err)
+	}
+	defer f.Close()
+	if err := p.DB.RecordStatusInquiries(ctx, name, ctl.Interchange, recs); err != nil {
+		os.Remove(final + ".tmp")
+		if lost := lostWork(err); lost != nil {
+			return "", lost, nil
+		}
+		return "", nil, err
+	}
+	if err := durable.Publish(final+".tmp", final); err != nil {
+		return "", nil, fmt.Errorf("follow-up: publishing %s: %w", name, err)
+	}
+	p.Log.Info().Str("file", name).Str("clearinghouse", ch.ID).Int("inquiries", len(inqs)).Msg("276 written")
+	return final, nil, nil
+}
+
 // RecoverStatusFiles finishes or discards the .tmp files of an interrupted FollowUp.
 func (p *Pipeline) RecoverStatusFiles(ctx context.Context, dir string) error {
-	tmps, err := filepath.Glob(filepath.Join(dir, "276_*.x12.tmp"))
-	if err != nil {
-		return err
-	}
-	for _, tmp := range tmps {
-		final := strings.TrimSuffix(tmp, ".tmp")
-		ok, err := p.DB.StatusFileRecorded(ctx, filepath.Base(final))
-		if err != nil {
-			return err
-		}
-		if ok {
-			err = durable.Publish(tmp, final)
-		} else {
-			err = os.Remove(tmp)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return recoverTemps(ctx, filepath.Join(dir, "276_*.x12.tmp"), p.DB.StatusFileRecorded)
 }
 
 // statusInquiry fills a 276 inquiry from a filed claim and the configuration; it names the

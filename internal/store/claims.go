@@ -50,6 +50,9 @@ type ClaimRecord struct {
 	Claim         claims.Claim      `json:"claim"`
 	Findings      []claims.Finding  `json:"findings"`
 	Submissions   []ClaimSubmission `json:"submissions,omitempty"`
+	// Revision counts the claim's rebuilds; filing leases the claim at the revision that
+	// went into the file (ClaimFile.Revisions).
+	Revision int64 `json:"-"`
 }
 
 // ClaimSubmission is one file a claim was written into, with the control numbers a 999 or
@@ -67,6 +70,10 @@ type ClaimSubmission struct {
 // holds it, else built. Rebuilding an unfiled claim replaces its lines, session links and
 // findings; a filed claim is never overwritten (ErrClaimFiled). An event is appended when
 // the claim is new or its state or holding rules changed.
+//
+// Every write names the state it expects, so an instance sharing the database that filed
+// the claim in between wins: a new claim is inserted only if absent, a rebuild updates only
+// a claim still built or held (and bumps its revision, which a filing lease checks).
 func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, error) {
 	state := lifecycle.Built
 	var holds []string
@@ -82,47 +89,24 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 	if err != nil {
 		return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
 	}
-	row, err := b.queryRow(`SELECT state, hold_rules FROM claims WHERE id = ?`, c.ID)
-	if err != nil {
-		return "", err
-	}
-	var oldState lifecycle.State
-	var oldHolds string
-	exists := true
-	if err := row.Scan(&oldState, &oldHolds); errors.Is(err, sql.ErrNoRows) {
-		exists = false
-	} else if err != nil {
-		return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
-	}
-	if exists && oldState.Sent() {
-		return oldState, fmt.Errorf("store: claim %s is %s: %w", c.ID, oldState, ErrClaimFiled)
-	}
 	now := timestamp(b.now)
 	holdText := strings.Join(holds, ",")
-	if exists {
-		res, err := b.exec(`UPDATE claims SET payer = ?, clearinghouse = ?, frequency = ?, responsibility = ?, total_cents = ?,
-			payer_claim_ref = ?, state = ?, hold_rules = ?, data = ?, updated_at = ? WHERE id = ? AND state = ?`,
-			c.Payer, c.Clearinghouse, c.Frequency, c.Responsibility(), int64(c.Total), c.PayerControlNumber,
-			state, holdText, string(data), now, c.ID, oldState)
+	res, err := b.exec(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency,
+		responsibility, total_cents, payer_claim_ref, state, hold_rules, data, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		c.ID, claims.ControlBase(c.ID), c.Practice, c.Payer, c.Clearinghouse, c.Client.ID, c.Date, c.Frequency,
+		c.Responsibility(), int64(c.Total), c.PayerControlNumber, state, holdText, string(data), now, now)
+	if err != nil {
+		return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+	}
+	inserted, _ := res.RowsAffected()
+	changed := inserted == 1
+	if inserted != 1 {
+		old, oldHolds, err := b.rebuildClaim(c, state, holdText, string(data))
 		if err != nil {
-			return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+			return old, err
 		}
-		if k, _ := res.RowsAffected(); k != 1 {
-			return "", fmt.Errorf("store: claim %s: no longer %s", c.ID, oldState)
-		}
-		for _, t := range []string{"claim_lines", "claim_sessions", "claim_findings"} {
-			if _, err := b.exec(`DELETE FROM `+t+` WHERE claim_id = ?`, c.ID); err != nil {
-				return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
-			}
-		}
-	} else {
-		if _, err := b.exec(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency,
-			responsibility, total_cents, payer_claim_ref, state, hold_rules, data, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, claims.ControlBase(c.ID), c.Practice, c.Payer, c.Clearinghouse, c.Client.ID, c.Date, c.Frequency,
-			c.Responsibility(), int64(c.Total), c.PayerControlNumber, state, holdText, string(data), now, now); err != nil {
-			return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
-		}
+		changed = old != state || oldHolds != holdText
 	}
 	if c.PriorClaim != "" {
 		if _, err := b.exec(`UPDATE claims SET prior_claim = ? WHERE id = ?`, c.PriorClaim, c.ID); err != nil {
@@ -147,7 +131,7 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 			return "", fmt.Errorf("store: claim %s finding: %w", c.ID, err)
 		}
 	}
-	if !exists || oldState != state || oldHolds != holdText {
+	if changed {
 		// Rule ids and counts only: messages may quote codes but the event log stays PHI-free.
 		detail := map[string]any{"frequency": c.Frequency, "lines": len(c.Lines), "total": c.Total, "sessions": c.SessionIDs}
 		if len(holds) > 0 {
@@ -172,17 +156,30 @@ type ClaimFile struct {
 	Total         x12.Amount `json:"total"`
 	SHA256        string     `json:"sha256"`
 	CreatedAt     string     `json:"created_at"`
+	// Origin names the data folder the file was written in (see ClaimFileMissing).
+	Origin string `json:"-"`
+	// Revisions holds, by claim id, the revision of each claim as written into the file:
+	// the filing lease takes a claim only if it is still built at that revision.
+	Revisions map[string]int64 `json:"-"`
 }
 
 // RecordClaimFile records a written 837P file and its control numbers, moves each of its
 // claims from built to filed (with an event), and marks the sessions of original primary
 // claims billed. Everything commits with the batch, so a crash leaves either a recorded
 // file or claims still built (and the orphan file is rewritten with new control numbers).
+//
+// Moving a claim to filed is its lease: UPDATE ... WHERE state = built (at the revision the
+// file carries), exactly one row. When an instance sharing the database filed or rebuilt
+// some claim first, nothing is recorded and the error is a *LostWorkError naming them,
+// so the caller rolls back and writes its file again without them.
 func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, error) {
 	now := timestamp(b.now)
-	row, err := b.queryRow(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		res.Clearinghouse, f.Name, res.Usage, res.ISAControl, res.GSControl, res.Claims, int64(f.Total), f.SHA256, now)
+	if err := b.leaseClaims(f, res); err != nil {
+		return 0, err
+	}
+	row, err := b.queryRow(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at, origin)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		res.Clearinghouse, f.Name, res.Usage, res.ISAControl, res.GSControl, res.Claims, int64(f.Total), f.SHA256, now, f.Origin)
 	if err != nil {
 		return 0, err
 	}
@@ -195,13 +192,6 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 			if _, err := b.exec(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control) VALUES (?, ?, ?, ?, ?)`,
 				cid, id, res.ISAControl, res.GSControl, set.Control); err != nil {
 				return 0, fmt.Errorf("store: claim %s submission: %w", cid, err)
-			}
-			u, err := b.exec(`UPDATE claims SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, lifecycle.Filed, now, cid, lifecycle.Built)
-			if err != nil {
-				return 0, fmt.Errorf("store: claim %s: %w", cid, err)
-			}
-			if k, _ := u.RowsAffected(); k != 1 {
-				return 0, fmt.Errorf("store: claim %s: not in state built", cid)
 			}
 			if err := b.Event(lifecycle.EntityClaim, cid, lifecycle.Filed.Event(), f.Name, map[string]any{
 				"file_id": id, "isa_control": res.ISAControl, "gs_control": res.GSControl, "st_control": set.Control}); err != nil {
@@ -259,14 +249,14 @@ type ClaimFilter struct {
 }
 
 const claimColumns = `id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency, state, hold_rules,
-	total_cents, created_at, updated_at, data`
+	total_cents, created_at, updated_at, data, revision`
 
 func scanClaim(r scanner) (ClaimRecord, error) {
 	var c ClaimRecord
 	var holds, data string
 	var total int64
 	if err := r.Scan(&c.ID, &c.BaseID, &c.Practice, &c.Payer, &c.Clearinghouse, &c.ClientID, &c.Date, &c.Frequency,
-		&c.State, &holds, &total, &c.CreatedAt, &c.UpdatedAt, &data); err != nil {
+		&c.State, &holds, &total, &c.CreatedAt, &c.UpdatedAt, &data, &c.Revision); err != nil {
 		return c, err
 	}
 	c.Total = x12.Amount(total)

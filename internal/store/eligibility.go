@@ -46,18 +46,28 @@ type EligibilityOutcome struct {
 }
 
 // RecordEligibilityRequests stores the inquiries of one 270 file and an event per session,
-// in one transaction, before the file may be uploaded.
+// in one transaction, before the file may be uploaded. Storing an inquiry is its claim:
+// when another instance already holds an open one for some member and date, nothing is
+// recorded and the error is a *LostWorkError naming the traces to leave out.
 func (db *DB) RecordEligibilityRequests(ctx context.Context, checks []EligibilityCheck, file string) error {
 	return db.Batch(ctx, nil, func(b *Batch) error {
-		for _, c := range checks {
+		var lost []string
+		for _, c := range sortedChecks(checks) {
 			ids, err := json.Marshal(c.SessionIDs)
 			if err != nil {
 				return err
 			}
-			// A retry reuses nothing: every inquiry has a fresh trace.
-			if _, err := b.exec(`INSERT INTO eligibility_checks (trace, payer, member_id, client_id, service_date, session_ids, state, file, requested_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Trace, c.Payer, c.MemberID, c.ClientID, c.ServiceDate, string(ids), EligRequested, file, timestamp(b.now)); err != nil {
+			// A retry reuses nothing: every inquiry has a fresh trace. An open inquiry for
+			// the same member and date (eligibility_checks_open) means another instance
+			// asked first: this one is lost, and left out of the file.
+			res, err := b.exec(`INSERT INTO eligibility_checks (trace, payer, member_id, client_id, service_date, session_ids, state, file, requested_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.Trace, c.Payer, c.MemberID, c.ClientID, c.ServiceDate, string(ids), EligRequested, file, timestamp(b.now))
+			if err != nil {
 				return fmt.Errorf("store: eligibility request %s: %w", c.Trace, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				lost = append(lost, c.Trace)
+				continue
 			}
 			// A retried inquiry supersedes the earlier one for the same member and date.
 			if _, err := b.exec(`UPDATE eligibility_checks SET state = 'superseded' WHERE state = ? AND payer = ? AND member_id = ? AND service_date = ?`,
@@ -69,6 +79,9 @@ func (db *DB) RecordEligibilityRequests(ctx context.Context, checks []Eligibilit
 					return err
 				}
 			}
+		}
+		if len(lost) > 0 {
+			return &LostWorkError{IDs: lost}
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -110,7 +111,10 @@ func (db *DB) QueueFollowUps(ctx context.Context, days int) (FollowUpResult, err
 
 // FollowUpClaim is a claim with an open follow-up item that is due a 276.
 type FollowUpClaim struct {
-	QueueID    int64        `json:"queue_id"`
+	QueueID int64 `json:"queue_id"`
+	// InquiredAt is when the item's last 276 was recorded ("" for none): recording the
+	// next one expects it (StatusInquiryRecord.InquiredAt).
+	InquiredAt string       `json:"inquired_at,omitempty"`
 	Claim      claims.Claim `json:"claim"`
 	PayerClaim string       `json:"payer_claim,omitempty"` // from a 277CA or an earlier answer
 }
@@ -120,7 +124,7 @@ type FollowUpClaim struct {
 // 835 arrives or a biller resolves the item.
 func (db *DB) FollowUpsToInquire(ctx context.Context, days int) ([]FollowUpClaim, error) {
 	cutoff := timestamp(db.now().UTC().AddDate(0, 0, -days))
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT q.id, c.data, c.payer_claim_number
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT q.id, c.data, c.payer_claim_number, q.inquired_at
 		FROM queue_items q JOIN claims c ON c.id = q.claim_id
 		WHERE q.kind = ? AND q.state = ?
 			AND NOT EXISTS (SELECT 1 FROM status_inquiries i WHERE i.claim_id = q.claim_id AND i.created_at > ?)
@@ -131,7 +135,7 @@ func (db *DB) FollowUpsToInquire(ctx context.Context, days int) ([]FollowUpClaim
 	return collectRows(rows, func(sc scanner) (FollowUpClaim, error) {
 		var f FollowUpClaim
 		var data string
-		if err := sc.Scan(&f.QueueID, &data, &f.PayerClaim); err != nil {
+		if err := sc.Scan(&f.QueueID, &data, &f.PayerClaim, &f.InquiredAt); err != nil {
 			return f, err
 		}
 		if err := json.Unmarshal([]byte(data), &f.Claim); err != nil {
@@ -145,12 +149,22 @@ func (db *DB) FollowUpsToInquire(ctx context.Context, days int) ([]FollowUpClaim
 type StatusInquiryRecord struct {
 	Trace   string `json:"trace"`
 	ClaimID string `json:"claim_id"`
+	// QueueID and InquiredAt name the follow-up item asked about and its last inquiry as
+	// read (FollowUpClaim); QueueID 0 records the inquiry without claiming an item.
+	QueueID    int64  `json:"queue_id,omitempty"`
+	InquiredAt string `json:"inquired_at,omitempty"`
 }
 
 // RecordStatusInquiries records the inquiries of a 276 file, with an event per claim. It
-// commits before the file is published, so a 277 answer always finds its trace.
+// commits before the file is published, so a 277 answer always finds its trace. Each
+// inquiry claims its follow-up item (its last inquiry still the one read); when another
+// instance asked first, nothing is recorded and the error is a *LostWorkError naming the
+// traces to leave out.
 func (db *DB) RecordStatusInquiries(ctx context.Context, file string, isa int64, inqs []StatusInquiryRecord) error {
 	err := db.Batch(ctx, nil, func(b *Batch) error {
+		if err := b.claimFollowUps(inqs); err != nil {
+			return err
+		}
 		for _, q := range inqs {
 			if _, err := b.exec(`INSERT INTO status_inquiries (trace, claim_id, file_name, isa_control, created_at) VALUES (?, ?, ?, ?, ?)`,
 				q.Trace, q.ClaimID, file, isa, timestamp(b.now)); err != nil {
@@ -162,10 +176,11 @@ func (db *DB) RecordStatusInquiries(ctx context.Context, file string, isa int64,
 		}
 		return b.Event(lifecycle.EntityFile, file, lifecycle.File276Written, file, map[string]any{"isa": isa, "inquiries": len(inqs)})
 	})
-	if err != nil {
+	var lost *LostWorkError
+	if err != nil && !errors.As(err, &lost) {
 		return fmt.Errorf("store: record 276 %s: %w", file, err)
 	}
-	return nil
+	return err
 }
 
 // StatusFileRecorded reports whether a 276 file of this name was recorded (crash recovery

@@ -2,14 +2,11 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/edigate/edigate/internal/store"
@@ -33,27 +30,8 @@ func TestSQLite(t *testing.T) { storetest.Run(t, openSQLite) }
 // (dropped when its test ends) and returns the URL that opens it; the test is skipped or
 // failed (testenv.Missing) when no PostgreSQL runs here.
 func postgresSchemas(t *testing.T) func(t *testing.T) string {
-	base := testenv.PostgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if err := admin.Ping(); err != nil {
-		testenv.Missing(t, "PostgreSQL at "+base, err.Error())
-	}
-	return func(t *testing.T) string {
-		schema := fmt.Sprintf("t_%d_%d", os.Getpid(), rand.Int64())
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		return base + sep + "search_path=" + schema
-	}
+	testenv.PostgresURL(t)
+	return func(t *testing.T) string { return testenv.PostgresSchema(t) }
 }
 
 // openPostgres returns an opener of fresh stores, one schema each.
