@@ -276,6 +276,10 @@ func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 		case errors.Is(err, queue.ErrBadAction):
 			http.Error(w, "this queue does not take that action", http.StatusBadRequest)
+		case errors.Is(err, store.ErrNotFound):
+			// The item names a claim edigate never stored (a response for someone else's
+			// claim): there is nothing to rebuild, and the item stays open for another outcome.
+			http.Error(w, "the claim this item names is not stored here, so it cannot be resubmitted: resolve it as written off or no action", http.StatusConflict)
 		default:
 			h.fail(w, r, fmt.Errorf("queue %s %s %s: %w", kind, key, act, err))
 		}

@@ -69,6 +69,8 @@ func TestRemitQueues(t *testing.T) {
 		{"/queues/denials/7/resolve", url.Values{"outcome": {"appeal_won"}}, http.StatusBadRequest}, // an appeal's outcome
 		{"/queues/denials/9/resolve", url.Values{"outcome": {"appeal_sent"}}, http.StatusNotFound},  // a rejection, not a denial
 		{"/queues/denials/x/note", url.Values{"text": {"x"}}, http.StatusNotFound},
+		{"/queues/denials/8/resolve", url.Values{"outcome": {"resubmitted"}}, http.StatusConflict}, // its claim is not stored
+		{"/queues/denials/8/resolve", url.Values{"outcome": {"written_off"}}, http.StatusSeeOther}, // still open: another outcome works
 		{"/queues/denials/7/resolve", url.Values{"outcome": {"appeal_sent"}, "text": {"sent today"}}, http.StatusSeeOther},
 		{"/queues/denials/7/resolve", url.Values{"outcome": {"written_off"}}, http.StatusNotFound}, // resolved: left the queue
 		{"/queues/denials/7/note", url.Values{"text": {"late"}}, http.StatusNotFound},
