@@ -538,8 +538,10 @@ func (b *Batch) resubmitSessions(claimID, base string) error {
 		if r.kind == ChangeVoidCandidate {
 			state = StateVoid
 		}
-		q := `UPDATE sessions SET state = ?, claim_ref = ?, pending_kind = '', pending_data = '', updated_at = ? WHERE id = ?`
-		args := []any{state, claimID, now, r.id}
+		// Each update expects the pending change it read: another instance adopting the same
+		// session onto its own resubmission changes the row, and this one then changes nothing.
+		q := `UPDATE sessions SET state = ?, claim_ref = ?, pending_kind = '', pending_data = '', updated_at = ? WHERE id = ? AND pending_kind = ?`
+		args := []any{state, claimID, now, r.id, r.kind}
 		if r.kind == ChangeReplacementCandidate && r.pending != "" {
 			var s claims.Session
 			if err := json.Unmarshal([]byte(r.pending), &s); err != nil {
@@ -550,11 +552,11 @@ func (b *Batch) resubmitSessions(claimID, base string) error {
 				return err
 			}
 			q = `UPDATE sessions SET state = ?, claim_ref = ?, pending_kind = '', pending_data = '', data = ?, hash = ?, code = ?,
-				service_date = ?, updated_at = ? WHERE id = ?`
-			args = []any{state, claimID, r.pending, hash, s.Service.Code, s.Date, now, r.id}
+				service_date = ?, updated_at = ? WHERE id = ? AND pending_kind = ? AND pending_data = ?`
+			args = []any{state, claimID, r.pending, hash, s.Service.Code, s.Date, now, r.id, r.kind, r.pending}
 		}
-		if _, err := b.exec(q, args...); err != nil {
-			return fmt.Errorf("store: session %s: %w", r.id, err)
+		if err := oneRow(b.exec(q, args...)); err != nil {
+			return fmt.Errorf("store: session %s onto resubmission %s: %w", r.id, claimID, err)
 		}
 		if r.kind != "" {
 			if err := b.Event(lifecycle.EntitySession, r.id, lifecycle.SessionResubmitted, "", map[string]string{"claim_ref": claimID, "change": r.kind}); err != nil {
