@@ -50,6 +50,11 @@ const (
 	COBUpdateWaiting EventKind = "cob_update_waiting"
 	AppealWon        EventKind = "appeal_won"
 	AppealLost       EventKind = "appeal_lost"
+	// FieldCorrected is one field a biller corrected (who, field, old -> new in the detail);
+	// CorrectionConflict the biller's pick when the practice system later sent the field
+	// with another value.
+	FieldCorrected     EventKind = "field_corrected"
+	CorrectionConflict EventKind = "correction_conflict"
 	// ClaimStatusPrefix + the lower-case STC01-1 category: what a 277 said of a claim
 	// (status_a2, status_f1), whether or not it moved the claim.
 	ClaimStatusPrefix EventKind = "status_"
@@ -105,6 +110,8 @@ var eventWords = map[EventKind]string{
 	COBUpdateWaiting:     "Waiting for the payer's 835 before correcting the next payer's claim",
 	AppealWon:            "Appeal won",
 	AppealLost:           "Appeal lost",
+	FieldCorrected:       "Corrected by the biller",
+	CorrectionConflict:   "Correction conflict settled by the biller",
 	FileUploaded:         "File uploaded to the clearinghouse",
 	File837Written:       "837P file written",
 	File276Written:       "276 file written",

@@ -11,6 +11,7 @@ import (
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
 )
@@ -515,7 +516,8 @@ func TestRejectedSecondaryResubmitted(t *testing.T) {
 	if len(rej) != 1 {
 		t.Fatalf("rejections of the secondary claim: %+v", rej)
 	}
-	r, err := p.ResolveQueueItem(ctx, rej[0].ID, store.OutcomeResubmitted, "")
+	// Sent again unchanged it would be rejected again: the biller corrects the diagnoses.
+	r, err := Queues{p}.Correct(ctx, secondary.ID, "", claims.Correction{Diagnoses: []string{"F41.1", "F32.9"}}, queue.Action{Who: "kim"})
 	if err != nil {
 		t.Fatal(err)
 	}

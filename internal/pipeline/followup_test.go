@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 	"github.com/edigate/edigate/x12/guides"
@@ -263,7 +265,17 @@ func TestResolveResubmitted(t *testing.T) {
 		r1.Replaces != "PAYCLM1" || r1.State != string(lifecycle.Built) || r1.Item.State != store.QueueResolved {
 		t.Fatalf("replacement: %+v", r1)
 	}
-	r2, err := p.ResolveQueueItem(ctx, rej[0].ID, store.OutcomeResubmitted, "")
+	// The rejected claim sent again unchanged would be rejected again: refused, with the
+	// reason and what to fix, and the item stays open.
+	_, err = p.ResolveQueueItem(ctx, rej[0].ID, store.OutcomeResubmitted, "")
+	var unchanged *remit.UnchangedError
+	if !errors.As(err, &unchanged) || !strings.Contains(err.Error(), "SUBSCRIBER ID INVALID") || !strings.Contains(unchanged.Fix, "member id") {
+		t.Fatalf("unchanged resubmission: %v", err)
+	}
+	if it, _ := p.DB.QueueItem(ctx, rej[0].ID); it.State != store.QueueOpen {
+		t.Fatalf("refused item: %+v", it)
+	}
+	r2, err := Queues{p}.Correct(ctx, rejected, "", claims.Correction{MemberID: "W2X"}, queue.Action{Who: "kim", Source: "cli"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/queue"
+	"github.com/edigate/edigate/remit"
 )
 
 // Resolution is a resolved queue item and, for a resubmission, the claim built for it.
@@ -20,6 +21,8 @@ type Resolution struct {
 	Replaces  string     `json:"replaces,omitempty"`  // REF*F8 of a replacement
 	Findings  []string   `json:"findings,omitempty"`  // the scrubber's error findings (they hold it)
 	Warnings  []string   `json:"warnings,omitempty"`
+	// Changes are the biller's corrections the claim went out with.
+	Changes []claims.FieldChange `json:"changes,omitempty"`
 }
 
 // ResolveQueueItem resolves the stored item id with an outcome, by the engine (tests and
@@ -38,17 +41,33 @@ func (p *Pipeline) ResolveQueueItem(ctx context.Context, id int64, outcome queue
 // since the payer has nothing to replace. The claim is built from the sessions as they are
 // now, so a correction made at the source (a re-sent session) is what goes out.
 func (p *Pipeline) resolve(ctx context.Context, it queue.Item, a queue.Action) (*Resolution, error) {
+	return p.resolveCorrected(ctx, it, a, nil)
+}
+
+// resolveCorrected is resolve with a biller's correction (nil: none): its overrides are
+// applied to the sessions the corrected claim is built from and stored with the
+// resolution, and each change is recorded on the claim (who, field, old -> new). A
+// rejection resubmitted with nothing changed is refused (remit.CheckResubmit).
+func (p *Pipeline) resolveCorrected(ctx context.Context, it queue.Item, a queue.Action, corr *claims.Correction) (*Resolution, error) {
 	plan, err := queue.Resolve(it, a.Outcome, a.Text, a.Who, p.now(), queue.Deadlines{})
 	if err != nil {
 		return nil, err
 	}
 	out := &Resolution{}
-	var resub *store.Resubmission
+	var resub *resubmissionPlan
 	if plan.Resubmit {
-		if resub, err = p.resubmission(ctx, it); err != nil {
+		if resub, err = p.resubmission(ctx, it, a.Who, corr); err != nil {
 			return nil, fmt.Errorf("queue item %d: %w", it.ID, err)
 		}
 		nc := resub.Claim
+		for _, ch := range resub.changes {
+			d := map[string]any{"who": a.Who, "field": string(ch.Field), "old": ch.Old, "new": ch.New, "change": ch.Words(), "queue_item": it.ID}
+			if ch.Line > 0 {
+				d["line"] = ch.Line
+			}
+			plan.Events = append(plan.Events, queue.Event{Entity: lifecycle.EntityClaim, ID: it.ClaimID, Kind: lifecycle.FieldCorrected, Detail: d})
+		}
+		out.Changes = resub.changes
 		plan.Events = append(plan.Events, queue.Event{Entity: lifecycle.EntityClaim, ID: it.ClaimID, Kind: lifecycle.ResubmittedAs,
 			Detail: map[string]any{"claim": nc.ID, "frequency": nc.Frequency, "queue_item": it.ID}})
 		out.Claim, out.Frequency, out.Replaces = nc.ID, nc.Frequency, nc.PayerControlNumber
@@ -60,7 +79,11 @@ func (p *Pipeline) resolve(ctx context.Context, it queue.Item, a queue.Action) (
 			}
 		}
 	}
-	if out.State, err = p.DB.ApplyResolution(ctx, plan, a.Source, resub); err != nil {
+	var sr *store.Resubmission
+	if resub != nil {
+		sr = &resub.Resubmission
+	}
+	if out.State, err = p.DB.ApplyResolution(ctx, plan, a.Source, sr); err != nil {
 		return nil, err
 	}
 	if out.Item, err = p.DB.QueueItem(ctx, it.ID); err != nil {
@@ -72,14 +95,33 @@ func (p *Pipeline) resolve(ctx context.Context, it queue.Item, a queue.Action) (
 	return out, nil
 }
 
-// resubmission builds and scrubs the corrected claim of the item's claim.
-func (p *Pipeline) resubmission(ctx context.Context, it queue.Item) (*store.Resubmission, error) {
+// resubmissionPlan is the corrected claim and the biller's changes it carries.
+type resubmissionPlan struct {
+	store.Resubmission
+	changes []claims.FieldChange
+}
+
+// resubmission builds and scrubs the corrected claim of the item's claim, with the
+// biller's correction (nil: the sessions as they are, earlier corrections included).
+func (p *Pipeline) resubmission(ctx context.Context, it queue.Item, who string, corr *claims.Correction) (*resubmissionPlan, error) {
 	rs, err := p.DB.ClaimForResubmission(ctx, it.ClaimID)
 	if err != nil {
 		return nil, err
 	}
+	out := &resubmissionPlan{}
+	if corr != nil {
+		cp, err := claims.PlanCorrection(&rs.Claim, rs.Sessions, rs.Practice, *corr, who, p.now())
+		if err != nil {
+			return nil, err
+		}
+		rs.Sessions = cp.Sessions
+		out.Overrides, out.Updated, out.changes = cp.Overrides, rs.Updated, cp.Changes
+	}
 	nc, err := p.correctedClaim(it, &rs)
 	if err != nil {
+		return nil, err
+	}
+	if err := remit.CheckResubmit(it, &rs.Claim, nc); err != nil {
 		return nil, err
 	}
 	auths, err := p.DB.AuthUses(ctx)
@@ -95,7 +137,8 @@ func (p *Pipeline) resubmission(ctx context.Context, it queue.Item) (*store.Resu
 	// does. Sessions stay on their primary claim: a corrected secondary or tertiary claim
 	// does not take them (a later change to a session replaces the primary claim).
 	adopt := nc.Frequency == claims.FrequencyOriginal && nc.Primary == nil
-	return &store.Resubmission{Claim: nc, Result: res, Adopt: adopt}, nil
+	out.Claim, out.Result, out.Adopt = nc, res, adopt
+	return out, nil
 }
 
 // correctedClaim builds the claim that resubmits the item's claim (see ResolveQueueItem).

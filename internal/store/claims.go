@@ -453,9 +453,11 @@ func (db *DB) PendingResubmissions(ctx context.Context) ([]PendingResubmission, 
 		if p.Version, err = db.nextVersion(ctx, r.base); err != nil {
 			return nil, fmt.Errorf("store: claim %s family: %w", r.id, err)
 		}
-		if p.Sessions, p.Changed, p.Taken, err = db.resubmissionSessions(ctx, p.Claim.SessionIDs); err != nil {
+		sn, err := db.resubmissionSessions(ctx, p.Claim.SessionIDs)
+		if err != nil {
 			return nil, err
 		}
+		p.Sessions, p.Changed, p.Taken = sn.sessions, sn.changed, sn.taken
 		p.VoidedAllSessions = len(p.Sessions) == 0
 		out = append(out, p)
 	}
@@ -471,38 +473,66 @@ func (db *DB) nextVersion(ctx context.Context, base string) (int, error) {
 	return n + 1, err
 }
 
+// sessionsNow is a claim's sessions as a resubmission is built from them.
+type sessionsNow struct {
+	sessions  []claims.Session // practice data with the biller's corrections applied
+	practice  []claims.Session // as the practice system sends them now
+	changed   []string         // ids of those with a pending change
+	taken     map[string]int   // authorization units ("payer/number") they hold
+	updated   map[string]string
+	overrides map[string][]claims.Override
+}
+
 // resubmissionSessions reads a claim's sessions as its resubmission is built from them
-// (resubmittedSession: voided ones left out), the ids of those with a pending change, and
-// the authorization units ("payer/number") they hold.
-func (db *DB) resubmissionSessions(ctx context.Context, ids []string) (ss []claims.Session, changed []string, taken map[string]int, err error) {
-	st, err := db.stmt(ctx, `SELECT pending_kind, pending_data, data, auth_payer, auth_number, auth_units FROM sessions WHERE id = ?`)
+// (resubmittedSession: voided ones left out, a pending re-send's data used), with the
+// biller's corrections (session_corrections) applied, the ids of those with a pending
+// change, and the authorization units ("payer/number") they hold.
+func (db *DB) resubmissionSessions(ctx context.Context, ids []string) (sn sessionsNow, err error) {
+	st, err := db.stmt(ctx, `SELECT pending_kind, pending_data, data, auth_payer, auth_number, auth_units, updated_at FROM sessions WHERE id = ?`)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("store: sessions: %w", err)
+		return sn, fmt.Errorf("store: sessions: %w", err)
 	}
+	if sn.overrides, err = db.SessionCorrections(ctx, ids...); err != nil {
+		return sn, err
+	}
+	sn.updated = map[string]string{}
 	for _, sid := range ids {
-		var kind, pending, data, authPayer, authNumber string
+		var kind, pending, data, authPayer, authNumber, updated string
 		var units int
-		if err := st.QueryRowContext(ctx, sid).Scan(&kind, &pending, &data, &authPayer, &authNumber, &units); err != nil {
-			return nil, nil, nil, fmt.Errorf("store: session %s: %w", sid, err)
+		if err := st.QueryRowContext(ctx, sid).Scan(&kind, &pending, &data, &authPayer, &authNumber, &units, &updated); err != nil {
+			return sn, fmt.Errorf("store: session %s: %w", sid, err)
 		}
+		sn.updated[sid] = updated
 		if authNumber != "" {
-			if taken == nil {
-				taken = map[string]int{}
+			if sn.taken == nil {
+				sn.taken = map[string]int{}
 			}
-			taken[claims.AuthKey{Payer: authPayer, Number: authNumber}.String()] += units
+			sn.taken[claims.AuthKey{Payer: authPayer, Number: authNumber}.String()] += units
 		}
 		if kind != "" {
-			changed = append(changed, sid)
+			sn.changed = append(sn.changed, sid)
 		}
 		s, keep, err := resubmittedSession(sid, kind, data, pending, authNumber)
 		if err != nil {
-			return nil, nil, nil, err
+			return sn, err
 		}
 		if keep {
-			ss = append(ss, s)
+			sn.practice = append(sn.practice, s)
+			var c claims.Session
+			// A deep copy: the corrections must not reach the practice's copy.
+			if err := json.Unmarshal([]byte(mustJSON(s)), &c); err != nil {
+				return sn, fmt.Errorf("store: session %s data: %w", sid, err)
+			}
+			claims.ApplyOverrides(&c, sn.overrides[sid])
+			sn.sessions = append(sn.sessions, c)
 		}
 	}
-	return ss, changed, taken, nil
+	return sn, nil
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // resubmitSessions applies the pending changes of a filed replacement or void claim to its

@@ -228,6 +228,12 @@ type ClaimResubmission struct {
 	Version    int            // next replacement number of the family (as PendingResubmissions counts)
 	Originals  int            // originals (frequency 1) the family has, for a corrected original's number
 	Taken      map[string]int // authorization units ("payer/number") the sessions already hold
+	// Practice is Sessions as the practice system sends them, without the biller's
+	// corrections; Overrides the corrections by session id; Updated each session's
+	// updated_at as read (a correction stored with the resolution expects it unchanged).
+	Practice  []claims.Session
+	Overrides map[string][]claims.Override
+	Updated   map[string]string
 }
 
 // ClaimForResubmission gathers what resubmitting a claim needs.
@@ -248,9 +254,11 @@ func (db *DB) ClaimForResubmission(ctx context.Context, id string) (ClaimResubmi
 		rec.BaseID, claims.FrequencyOriginal).Scan(&r.Originals); err != nil {
 		return r, fmt.Errorf("store: claim %s family: %w", id, err)
 	}
-	if r.Sessions, _, r.Taken, err = db.resubmissionSessions(ctx, rec.Claim.SessionIDs); err != nil {
+	sn, err := db.resubmissionSessions(ctx, rec.Claim.SessionIDs)
+	if err != nil {
 		return r, err
 	}
+	r.Sessions, r.Taken, r.Practice, r.Overrides, r.Updated = sn.sessions, sn.taken, sn.practice, sn.overrides, sn.updated
 	return r, nil
 }
 

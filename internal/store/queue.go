@@ -250,6 +250,10 @@ type Resubmission struct {
 	// Adopt moves the sessions onto the new claim: filing an original does not move them
 	// from the rejected claim.
 	Adopt bool
+	// Overrides are the biller's corrections the claim was built with, stored with it;
+	// Updated the corrected sessions' updated_at as read (ClaimResubmission.Updated).
+	Overrides []claims.Override
+	Updated   map[string]string
 }
 
 // ApplyResolution applies a resolution plan (queue.Resolve) in one transaction: the item
@@ -281,6 +285,9 @@ func (db *DB) ApplyResolution(ctx context.Context, p queue.Plan, source string, 
 		}
 		if r == nil {
 			return nil
+		}
+		if err := b.putCorrections(r.Overrides, r.Updated); err != nil {
+			return err
 		}
 		var err error
 		var st lifecycle.State
