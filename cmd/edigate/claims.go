@@ -22,6 +22,7 @@ func runClaims(ctx context.Context, a *app, args []string) int {
 		{"scrub", "scrub ready and held sessions and print each session's findings", runClaimsScrub},
 		{"show", "print one claim (CLM01) with its findings, files and history", runClaimsShow},
 		{"file", "write built claims as 837P files into DATA/outbound/ and mark them filed", runClaimsFile},
+		{"correct", "correct a rejected or denied claim (--member-id, --dx, --modifier 1:95, --pos ...) and resubmit it", runClaimsCorrect},
 	}, args)
 }
 
@@ -271,7 +272,7 @@ func runClaimsShow(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stdout, "file %s ISA %09d GS %d ST %s at %s\n", s.FileName, s.ISAControl, s.GSControl, s.STControl, s.At)
 	}
 	for _, e := range events {
-		fmt.Fprintf(a.stdout, "%s %-24s %s\n", e.At, e.Kind, e.Kind.Words())
+		fmt.Fprintf(a.stdout, "%s %-24s %s\n", e.At, e.Kind, e.Summary())
 	}
 	return exitOK
 }
