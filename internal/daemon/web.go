@@ -35,6 +35,8 @@ func (d *Daemon) ServeWeb(lookupEnv func(string) (string, bool)) error {
 	deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, pipeline.Queues{Pipeline: d.Pipeline},
 		func() []scheduler.JobStatus { return d.Status().Jobs }, func() []scheduler.Health { return d.Status().Clearinghouses }, d.log)
 	deps.Appeals = d.Pipeline
+	deps.Corrections = pipeline.Queues{Pipeline: d.Pipeline}
+	deps.Responses = d.Pipeline
 	d.Web = web.New(deps)
 	return nil
 }

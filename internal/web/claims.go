@@ -151,6 +151,7 @@ type claimPage struct {
 	Files      []fileView
 	Trace      []traceRow
 	Letter     bool
+	Correct    bool // the correction form is offered (correct.go)
 }
 
 // adjustmentsInWords gives each CAS reason its CARC words (group CO/PR/OA/PI and code).
@@ -197,7 +198,7 @@ func (h *handler) claimView(r *http.Request, id string) (*claimPage, error) {
 		return nil, err
 	}
 	p := &claimPage{pageBase: h.base(r, "Claim "+c.ID, "claims"), C: c, PayerName: h.payerName(c.Payer), StateWords: c.State.Words(),
-		Letter: h.d.Appeals != nil && letterStates[c.State]}
+		Letter: h.d.Appeals != nil && letterStates[c.State], Correct: h.d.Corrections != nil && correctStates[c.State]}
 	posts, err := h.d.Store.ClaimPostings(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("claim %s postings: %w", id, err)
@@ -231,7 +232,7 @@ func (h *handler) claimView(r *http.Request, id string) (*claimPage, error) {
 		seen[f.Name] = true
 	}
 	for _, e := range tr.Events {
-		p.Trace = append(p.Trace, traceRow{At: e.At, Entity: string(e.EntityKind) + " " + e.EntityID, Kind: string(e.Kind), Words: e.Kind.Words(),
+		p.Trace = append(p.Trace, traceRow{At: e.At, Entity: string(e.EntityKind) + " " + e.EntityID, Kind: string(e.Kind), Words: e.Summary(),
 			Source: e.SourceFile, Detail: details(e.Detail)})
 		if s := e.SourceFile; s != "" && !seen[s] && fileKind(s) != "file" {
 			seen[s] = true

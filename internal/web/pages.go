@@ -358,6 +358,10 @@ type sessionPage struct {
 	S      store.SessionRecord
 	Claims []claimView
 	Trace  []traceRow
+	// Conflicts are corrections the practice system has since sent other values for
+	// (correct.go); Eligibility the latest 271 answer in words (files.go).
+	Conflicts   []claims.Conflict
+	Eligibility *eligView
 }
 
 func (h *handler) session(w http.ResponseWriter, r *http.Request) {
@@ -382,7 +386,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 		default:
 			label += " " + e.EntityID
 		}
-		p.Trace = append(p.Trace, traceRow{At: e.At, Entity: label, Kind: string(e.Kind), Words: e.Kind.Words(),
+		p.Trace = append(p.Trace, traceRow{At: e.At, Entity: label, Kind: string(e.Kind), Words: e.Summary(),
 			Source: e.SourceFile, Detail: details(e.Detail)})
 	}
 	for _, ct := range tr.Claims {
@@ -392,6 +396,14 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Claims = append(p.Claims, claimView{ClaimRecord: c, Letter: h.d.Appeals != nil && letterStates[c.State]})
+	}
+	if p.Conflicts, err = h.sessionConflicts(ctx, s.ID); err != nil {
+		h.fail(w, r, fmt.Errorf("session %s conflicts: %w", id, err))
+		return
+	}
+	if p.Eligibility, err = h.sessionEligibilityView(ctx, s); err != nil {
+		h.fail(w, r, fmt.Errorf("session %s eligibility: %w", id, err))
+		return
 	}
 	h.render(w, "session", &p)
 }

@@ -71,6 +71,11 @@ type Deps struct {
 	Health func() []scheduler.Health
 	Log    zerolog.Logger
 	Now    func() time.Time
+	// Corrections corrects and resubmits claims (pipeline.Queues); nil hides the form.
+	Corrections Corrections
+	// Responses re-applies a response file that could not be applied (the files page's
+	// retry button); nil hides the button.
+	Responses Responses
 	// SessionTTL is how long a login lasts without use; 12 hours when zero.
 	SessionTTL time.Duration
 }
@@ -144,6 +149,8 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("POST /queues/{kind}/assign", h.requireUser(h.bulkAssign))
 	m.HandleFunc("POST /queues/{kind}/{id}/{action}", h.requireUser(h.queueAction))
 	m.HandleFunc("GET /appeals/{claim}/letter", h.requireUser(h.appealLetter))
+	h.correctRoutes(m)
+	h.filesRoutes(m)
 	h.mux = m
 	return h, nil
 }
