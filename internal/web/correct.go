@@ -43,7 +43,7 @@ func (h *handler) correctRoutes(m *http.ServeMux) {
 // correctionValues are the form's fields as text.
 type correctionValues struct {
 	MemberID, SubscriberFirst, SubscriberLast, SubscriberDOB, Diagnoses, PlaceOfService, Rendering, Supervising, Authorization, Note string
-	Modifiers []string // per line, comma-separated
+	Modifiers                                                                                                                        []string // per line, comma-separated
 }
 
 type correctLine struct {
@@ -53,16 +53,16 @@ type correctLine struct {
 
 type correctPage struct {
 	pageBase
-	Claim      claims.Claim
-	Item       queue.Item
-	PayerName  string
-	Reason     string
-	Fix        string
-	Frequency  string // what the corrected claim goes out as
-	Lines      []correctLine
-	V          correctionValues
-	Conflicts  []claims.Conflict
-	Error      string
+	Claim     claims.Claim
+	Item      queue.Item
+	PayerName string
+	Reason    string
+	Fix       string
+	Frequency string // what the corrected claim goes out as
+	Lines     []correctLine
+	V         correctionValues
+	Conflicts []claims.Conflict
+	Error     string
 }
 
 // values are the claim's current values, as the form starts with them.
