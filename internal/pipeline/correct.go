@@ -16,8 +16,8 @@ import (
 var ErrNothingToCorrect = errors.New("no open rejection or denial")
 
 // CorrectionTarget finds the open rejection or denial a correction of claimID resolves:
-// the item with key when one is named (it must be on that claim), else the claim's oldest
-// open one.
+// the item with key when one is named (it must be on that claim; claimID "" takes the
+// item's), else the claim's oldest open one.
 func (q Queues) CorrectionTarget(ctx context.Context, claimID, key string) (queue.Item, error) {
 	if key != "" {
 		id, err := strconv.ParseInt(key, 10, 64)
@@ -25,7 +25,7 @@ func (q Queues) CorrectionTarget(ctx context.Context, claimID, key string) (queu
 			return queue.Item{}, fmt.Errorf("queue item %q: %w", key, queue.ErrNoItem)
 		}
 		it, err := q.DB.QueueItem(ctx, id)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && (it.ClaimID != claimID || !correctable(it.Kind))) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && ((claimID != "" && it.ClaimID != claimID) || it.ClaimID == "" || !correctable(it.Kind))) {
 			return queue.Item{}, fmt.Errorf("claim %s: queue item %s: %w", claimID, key, queue.ErrNoItem)
 		}
 		return it, err
@@ -77,7 +77,7 @@ func (q Queues) CorrectionForm(ctx context.Context, claimID, key string) (Correc
 	if err != nil {
 		return out, err
 	}
-	rec, err := q.DB.Claim(ctx, claimID)
+	rec, err := q.DB.Claim(ctx, it.ClaimID)
 	if err != nil {
 		return out, err
 	}

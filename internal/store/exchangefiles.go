@@ -19,7 +19,7 @@ type SentFile struct {
 	Claims     int        `json:"claims"`
 	Total      x12.Amount `json:"total"`
 	CreatedAt  string     `json:"created_at"`
-	UploadedAt string     `json:"uploaded_at,omitempty"` // "" until uploaded
+	UploadedAt string     `json:"uploaded_at,omitempty"` // "" until uploaded (the file's uploaded event)
 	// Claims by outcome: the 999 (file accepted or rejected), then the 277CA.
 	FileAccepted int `json:"file_accepted"`
 	FileRejected int `json:"file_rejected"`
@@ -36,8 +36,8 @@ func (db *DB) SentFiles(ctx context.Context, clearinghouse string, p Page) ([]Se
 	}
 	lim, largs := p.sql()
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT f.id, f.name, f.isa_control, f.claims, f.total_cents, f.created_at,
-		COALESCE((SELECT MAX(u.uploaded_at) FROM exchange_uploads u WHERE u.clearinghouse = f.clearinghouse AND u.local_name = f.name AND u.state = 'uploaded'), '')
-		FROM claim_files f WHERE f.clearinghouse = ? ORDER BY f.created_at DESC, f.id DESC`+lim), append([]any{clearinghouse}, largs...)...)
+		COALESCE((SELECT MIN(e.at) FROM events e WHERE e.entity_kind = 'file' AND e.entity_id = f.name AND e.kind = ?), '')
+		FROM claim_files f WHERE f.clearinghouse = ? ORDER BY f.created_at DESC, f.id DESC`+lim), append([]any{string(lifecycle.FileUploaded), clearinghouse}, largs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: sent files: %w", err)
 	}

@@ -102,7 +102,32 @@ func (h *handler) correctForm(w http.ResponseWriter, r *http.Request) {
 	if h.correctionFailed(w, r, err) {
 		return
 	}
-	h.render(w, "correct", h.correctionPage(r, cc))
+	p := h.correctionPage(r, cc)
+	if r.URL.Query().Get("refused") != "" {
+		p.Error = unchangedWords(p.Reason, p.Fix)
+	}
+	h.render(w, "correct", p)
+}
+
+func unchangedWords(reason, fix string) string {
+	return "Nothing was corrected, so the payer would reject the claim again for the same reason: " + reason + ". " + fix
+}
+
+// refusedUnchanged answers a queue resolution as resubmitted that was refused because
+// nothing changed: to the item's correction form, which says why and what to fix.
+func (h *handler) refusedUnchanged(w http.ResponseWriter, r *http.Request, key string) {
+	var claim string
+	if h.d.Corrections != nil {
+		// The item's claim, to link the form.
+		if cc, err := h.d.Corrections.CorrectionForm(r.Context(), "", key); err == nil {
+			claim = cc.Claim.ID
+		}
+	}
+	if claim == "" {
+		http.Error(w, "nothing was corrected, so the payer would reject the claim again: correct it first (Correct and resubmit)", http.StatusConflict)
+		return
+	}
+	http.Redirect(w, r, "/claims/"+url.PathEscape(claim)+"/correct?item="+url.QueryEscape(key)+"&refused=1", http.StatusSeeOther)
 }
 
 // correctionFailed answers a lookup's error: 404 for an unknown claim or one with nothing
@@ -149,7 +174,7 @@ func (h *handler) correct(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Error = err.Error()
 		if unchanged != nil {
-			p.Error = "Nothing was corrected, so the payer would reject the claim again for the same reason: " + unchanged.Reason + ". " + unchanged.Fix
+			p.Error = unchangedWords(unchanged.Reason, unchanged.Fix)
 		}
 		h.renderStatus(w, http.StatusConflict, "correct", p)
 		return

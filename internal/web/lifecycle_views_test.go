@@ -252,7 +252,11 @@ func TestEveryStateReadsTheSame(t *testing.T) {
 	want["S-C-REJ"], want["S-C-PAI"], want["S-C-DEN"] = lifecycle.Rejected, lifecycle.Paid, lifecycle.Denied
 	// The biller's outcomes.
 	claimFor["S-C-COR"] = w.claimOf("S-C-COR")
-	w.resolve(claimFor["S-C-COR"], queue.Rejections, queue.Resubmitted)
+	// Sent again unchanged a rejection is refused: the biller corrects the member id.
+	if _, err := (pipeline.Queues{Pipeline: w.p}).Correct(ctx, claimFor["S-C-COR"], "", claims.Correction{MemberID: "W9C-COR2"},
+		queue.Action{Who: "test"}); err != nil {
+		t.Fatal(err)
+	}
 	w.resolve(w.claimOf("S-C-APP"), queue.Denials, queue.AppealSent)
 	w.resolve(w.claimOf("S-C-CLO"), queue.Denials, queue.WrittenOff)
 	want["S-C-COR"], want["S-C-APP"], want["S-C-CLO"] = lifecycle.Corrected, lifecycle.Appealed, lifecycle.Closed

@@ -10,6 +10,7 @@ import (
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/queue"
+	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/rs/zerolog"
 )
@@ -92,6 +93,7 @@ type queuePage struct {
 	Filter    queueFilter
 	Payers    []payerOption
 	CSV       string // this view as a spreadsheet
+	Correct   bool   // items link to the correction form (correct.go)
 }
 
 // itemView is a queue item with what the page adds to recognise it.
@@ -109,7 +111,8 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := queuePage{pageBase: h.base(r, kind.Title(), "queues"), Kind: kind, Today: h.today(),
-		Letters: h.d.Appeals != nil && (kind == queue.Appeals || kind == queue.Denials)}
+		Letters: h.d.Appeals != nil && (kind == queue.Appeals || kind == queue.Denials),
+		Correct: h.d.Corrections != nil && (kind == queue.Rejections || kind == queue.Denials)}
 	if q, ok := h.d.Queues[kind]; ok {
 		items, err := q.Items(r.Context())
 		if err != nil {
@@ -276,6 +279,10 @@ func (h *handler) queueAction(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 		case errors.Is(err, queue.ErrBadAction):
 			http.Error(w, "this queue does not take that action", http.StatusBadRequest)
+		case errors.Is(err, remit.ErrUnchanged):
+			// A rejection sent again unchanged would be rejected again: the correction
+			// form says why and what to fix.
+			h.refusedUnchanged(w, r, key)
 		case errors.Is(err, store.ErrNotFound):
 			// The item names a claim edigate never stored (a response for someone else's
 			// claim): there is nothing to rebuild, and the item stays open for another outcome.
