@@ -22,7 +22,7 @@ func (db *DB) SessionCorrections(ctx context.Context, ids ...string) (map[string
 	}
 	in, args := inList(ids)
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT session_id, field, value, practice, claim_id, who, at FROM session_corrections
-		WHERE session_id IN (`+in+`) ORDER BY session_id, field`), args...)
+		WHERE session_id IN `+in+` ORDER BY session_id, field`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: session corrections: %w", err)
 	}

@@ -60,7 +60,7 @@ func (db *DB) SentFiles(ctx context.Context, clearinghouse string, p Page) ([]Se
 	// and 277CA made), so the page and the claim pages say the same.
 	rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT cs.file_id, e.kind, COUNT(DISTINCT cs.claim_id) FROM claim_submissions cs
 		JOIN events e ON e.entity_kind = 'claim' AND e.entity_id = cs.claim_id
-		WHERE CAST(cs.file_id AS TEXT) IN (`+in+`) AND e.kind IN (?, ?, ?, ?) GROUP BY cs.file_id, e.kind`),
+		WHERE CAST(cs.file_id AS TEXT) IN `+in+` AND e.kind IN (?, ?, ?, ?) GROUP BY cs.file_id, e.kind`),
 		append(args, string(lifecycle.FileAccepted), string(lifecycle.FileRejected), string(lifecycle.Accepted), string(lifecycle.Rejected))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: sent file outcomes: %w", err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/testenv"
 	"github.com/edigate/edigate/queue"
@@ -153,6 +154,8 @@ func TestBrowserWorkbench(t *testing.T) {
 		allQueues(d)
 		d.Appeals = fakeLetters{}
 		d.Now = clock.Now
+		p := &pipeline.Pipeline{Cfg: d.Config, DB: d.Store.(*store.DB), Now: d.Now}
+		d.Corrections, d.Responses = pipeline.Queues{Pipeline: p}, p
 	})
 	denials := queue.Denials.Outcomes()
 	appeals := queue.Appeals.Outcomes()
@@ -167,11 +170,18 @@ func TestBrowserWorkbench(t *testing.T) {
 	// A real denied claim, filed and answered through the pipeline and the simulator, for
 	// the outcome that rebuilds the claim (resubmitted needs the claim and its sessions).
 	w := newLifecycleWorld(t, f)
-	w.sessions(true, "C-DEN")
+	// C-REJ's claim the payer rejects (277CA A7): the biller corrects and resubmits it.
+	w.sessions(true, "C-DEN", "C-REJ")
 	name, data := w.file()
 	w.upload(name, data)
 	w.answer(data, "835")
-	denied := w.claimOf("S-C-DEN")
+	denied, rejected := w.claimOf("S-C-DEN"), w.claimOf("S-C-REJ")
+	// One more file whose 277CA could not be applied when it came (no handler): the files
+	// page's retry button applies it.
+	w.sessions(false, "C-ACC")
+	name2, data2 := w.file()
+	w.upload(name2, data2)
+	failed277 := respondInto(t, w, data2)
 	its, err := f.db.QueueItems(t.Context(), store.QueueFilter{Kind: queue.Denials, ClaimID: denied, OpenOnly: true})
 	if err != nil || len(its) != 1 {
 		t.Fatalf("denials of %s: %+v, %v", denied, its, err)
@@ -307,8 +317,51 @@ func TestBrowserWorkbench(t *testing.T) {
 	for i, o := range appeals {
 		step(t, "resolve appeal "+string(o), func(t *testing.T) { resolve(t, queue.Appeals, 20+i, o) })
 	}
+	step(t, "correct and resubmit a rejected claim", func(t *testing.T) {
+		do(t, ctx, "rejections", chromedp.Navigate(f.srv.URL+"/queues/rejections"), waitText("h1", "Rejections"))
+		if st := submit(t, ctx, "open the form", `a.correct[href^="/claims/`+rejected+`/correct"]`); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		do(t, ctx, "form", waitText("h1", "Correct claim "+rejected), waitText("#reason", "Subscriber and subscriber id not found"))
+		checkScreenshot(t, ctx, "correct")
+		// Sent as it is, the payer would reject it again: refused, saying what to fix.
+		if st := submit(t, ctx, "resubmit unchanged", "#resubmit"); st != http.StatusConflict {
+			t.Fatalf("unchanged: status %d, want 409", st)
+		}
+		do(t, ctx, "refusal", waitText("#refused", "Nothing was corrected"), waitText("#refused", "Correct the member id"))
+		do(t, ctx, "type the correction", chromedp.Clear(chromedp.CSS(`input[name="member_id"]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name="member_id"]`), "W9C-FIX"),
+			chromedp.Clear(chromedp.CSS(`input[name="modifiers_1"]`)), chromedp.SendKeys(chromedp.CSS(`input[name="modifiers_1"]`), "95"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="note"]`), "member id from the card"))
+		if st := submit(t, ctx, "resubmit", "#resubmit"); st != http.StatusOK {
+			t.Fatalf("status %d\n%s", st, bodyText(t, ctx))
+		}
+		corrected := w.claimOf("S-C-REJ")
+		if corrected == rejected {
+			t.Fatal("no corrected claim stored")
+		}
+		rec, err := f.db.Claim(t.Context(), corrected)
+		if err != nil || rec.Claim.Coverage.MemberID != "W9C-FIX" || !strings.Contains(strings.Join(rec.Claim.Lines[0].Modifiers, ","), "95") {
+			t.Fatalf("corrected claim %s: %+v %v", corrected, rec.Claim, err)
+		}
+		do(t, ctx, "new claim page", waitText("h1", "Claim "+corrected), waitText("main", "replaces claim"))
+		do(t, ctx, "old claim history", chromedp.Navigate(f.srv.URL+"/claims/"+rejected),
+			waitText("ol.trace", "Corrected by the biller: Member id: W9C-REJ -> W9C-FIX ("+testUser+")"))
+	})
+	step(t, "retry a response file that failed", func(t *testing.T) {
+		do(t, ctx, "files", chromedp.Navigate(f.srv.URL+"/files"), waitText("h1", "Files"))
+		do(t, ctx, "failed file",
+			waitText("#file-"+failed277, "no handler for 277CA files"))
+		if st := submit(t, ctx, "retry", "#file-"+failed277+" button.retry"); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		do(t, ctx, "applied", waitText("#flash", "The file was applied."), waitText("#file-"+failed277, "applied"))
+		if st, err := f.db.InboundFileState(t.Context(), failed277); err != nil || st.State != store.InboundProcessed {
+			t.Fatalf("inbound file: %+v %v", st, err)
+		}
+	})
 	step(t, "screenshots", func(t *testing.T) {
-		for _, path := range []string{"/", "/sessions", "/sessions/S-1", "/claims", "/queues/holds", "/queues/denials", "/authorizations"} {
+		for _, path := range []string{"/", "/sessions", "/sessions/S-1", "/claims", "/queues/holds", "/queues/denials", "/authorizations", "/files/sim"} {
 			do(t, ctx, path, chromedp.Navigate(f.srv.URL+path), chromedp.WaitVisible(chromedp.CSS("footer")))
 			checkScreenshot(t, ctx, path)
 		}
