@@ -195,3 +195,22 @@ func TestCorrectRefused(t *testing.T) {
 		t.Errorf("item of another claim: %v", err)
 	}
 }
+
+// TestCorrectDenial: a denied claim corrected goes out as a replacement (frequency 7,
+// REF*F8 = the payer's claim number) carrying the correction.
+func TestCorrectDenial(t *testing.T) {
+	ctx := context.Background()
+	p, now := clockPipeline(t)
+	ids := fileTwoClaims(t, p)
+	*now = now.AddDate(0, 0, 10)
+	post(t, p, ids["W1"], "CHK9", "0", "PAYCLM1")
+	r, err := Queues{p}.Correct(ctx, ids["W1"], "", claims.Correction{PlaceOfService: "02"}, queue.Action{Who: "kim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := p.DB.Claim(ctx, r.Claim)
+	if err != nil || r.Frequency != claims.FrequencyReplacement || r.Replaces != "PAYCLM1" || rec.Claim.PayerControlNumber != "PAYCLM1" ||
+		rec.Claim.PlaceOfService != "02" || len(r.Changes) != 1 || r.Changes[0].Words() != "Place of service: 11 -> 02" {
+		t.Fatalf("replacement: %+v %+v %v", r, rec.Claim, err)
+	}
+}
