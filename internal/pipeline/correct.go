@@ -126,3 +126,21 @@ func (q Queues) PickConflict(ctx context.Context, sessionID string, field claims
 	}
 	return fmt.Errorf("session %s: no conflict on %s: %w", sessionID, field.Words(), queue.ErrNoItem)
 }
+
+// Conflicts lists every correction conflict: the corrections the practice system has
+// since sent other values for, session by session.
+func (q Queues) Conflicts(ctx context.Context) ([]claims.Conflict, error) {
+	ids, err := q.DB.CorrectedSessions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []claims.Conflict
+	for _, id := range ids {
+		cs, err := q.SessionConflicts(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}

@@ -115,6 +115,9 @@ func TestCorrectAndResubmit(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Field != claims.FieldMemberID || cs[0].Words() != "Member id: practice sent W2-PRACTICE, biller corrected to W2FIX" {
 		t.Fatalf("conflicts: %+v %v", cs, err)
 	}
+	if all, err := q.Conflicts(ctx); err != nil || len(all) != 1 || all[0].SessionID != "S2" {
+		t.Fatalf("all conflicts: %+v %v", all, err)
+	}
 	rs, err := p.DB.ClaimForResubmission(ctx, r.Claim)
 	if err != nil || rs.Sessions[0].Coverage.MemberID != "W2FIX" || rs.Practice[0].Coverage.MemberID != "W2-PRACTICE" {
 		t.Fatalf("rebuild sessions: %+v %v", rs.Sessions, err)

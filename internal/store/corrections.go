@@ -117,3 +117,13 @@ func (db *DB) SessionAsSent(ctx context.Context, id string) (s claims.Session, o
 	}
 	return sn.practice[0], sn.overrides[id], true, nil
 }
+
+// CorrectedSessions lists the sessions that carry a biller's correction (few: corrections
+// are made one claim at a time), for finding the conflicts among them.
+func (db *DB) CorrectedSessions(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT session_id FROM session_corrections ORDER BY session_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: corrected sessions: %w", err)
+	}
+	return collectRows(rows, scanString)
+}

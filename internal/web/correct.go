@@ -23,6 +23,8 @@ type Corrections interface {
 	CorrectionForm(ctx context.Context, claimID, key string) (pipeline.CorrectionClaim, error)
 	Correct(ctx context.Context, claimID, key string, c claims.Correction, a queue.Action) (*pipeline.Resolution, error)
 	SessionConflicts(ctx context.Context, sessionID string) ([]claims.Conflict, error)
+	// Conflicts lists every session's correction conflicts (the queues page).
+	Conflicts(ctx context.Context) ([]claims.Conflict, error)
 	PickConflict(ctx context.Context, sessionID string, field claims.Field, pick claims.Pick, who, source string) error
 }
 

@@ -161,6 +161,9 @@ func TestCorrectionForm(t *testing.T) {
 	if !strings.Contains(sp, "Member id: practice sent W9C-PRACTICE, biller corrected to W9C-FIX") {
 		t.Fatalf("session page lacks the conflict")
 	}
+	if qp := f.page(t, c, "/queues"); !strings.Contains(qp, `<a href="/sessions/S-C-REJ#conflicts">session S-C-REJ</a>: Member id: practice sent W9C-PRACTICE`) {
+		t.Errorf("queues page lacks the conflict")
+	}
 	r = f.post(t, c, "/sessions/S-C-REJ/conflicts/member_id", url.Values{"csrf": {csrfOf(t, sp)}, "pick": {"keep"}, "back": {"/sessions/S-C-REJ"}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/sessions/S-C-REJ" {
 		t.Fatalf("keep: %d %s", r.StatusCode, r.Header.Get("Location"))
@@ -168,6 +171,9 @@ func TestCorrectionForm(t *testing.T) {
 	sp = f.page(t, c, "/sessions/S-C-REJ")
 	if strings.Contains(sp, "practice sent W9C-PRACTICE") || !strings.Contains(sp, "Correction conflict settled by the biller") {
 		t.Errorf("after keep: conflict still shown or not recorded")
+	}
+	if qp := f.page(t, c, "/queues"); strings.Contains(qp, `id="conflicts"`) {
+		t.Errorf("queues page still lists a settled conflict")
 	}
 	if r := f.post(t, c, "/sessions/S-C-REJ/conflicts/member_id", url.Values{"csrf": {csrfOf(t, sp)}, "pick": {"keep"}}); r.StatusCode != http.StatusConflict {
 		t.Errorf("second pick: %d", r.StatusCode)

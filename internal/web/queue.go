@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/queue"
@@ -71,12 +72,21 @@ type queuesPage struct {
 	pageBase
 	Today  string
 	Queues []queueSummary
+	// Conflicts are corrections the practice system has since sent other values for.
+	Conflicts []claims.Conflict
 }
 
 func (h *handler) queues(w http.ResponseWriter, r *http.Request) {
 	p := queuesPage{pageBase: h.base(r, "Queues", "queues"), Today: h.today()}
 	for _, k := range queue.Kinds() {
 		p.Queues = append(p.Queues, h.summarize(r.Context(), k, p.Today))
+	}
+	if h.d.Corrections != nil {
+		var err error
+		if p.Conflicts, err = h.d.Corrections.Conflicts(r.Context()); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	h.render(w, "queues", &p)
 }
