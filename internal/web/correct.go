@@ -250,12 +250,9 @@ func correctionOf(was, got correctionValues) claims.Correction {
 	return c
 }
 
+// list splits a typed list: commas, spaces or colons between the codes.
 func list(s string) []string {
-	var out []string
-	for _, x := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ':' }) {
-		out = append(out, x)
-	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ':' })
 }
 
 func normList(xs []string, f func(string) string) string {
