@@ -10,6 +10,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/pipeline"
+	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
 )
@@ -95,7 +96,8 @@ func runClaimsCorrect(ctx context.Context, a *app, args []string) int {
 		queue.Action{Who: actor(*who), Text: *note, Source: "cli"})
 	var unchanged *remit.UnchangedError
 	switch {
-	case errors.As(err, &unchanged), errors.Is(err, claims.ErrCorrection), errors.Is(err, queue.ErrNoItem), errors.Is(err, pipeline.ErrNothingToCorrect):
+	case errors.As(err, &unchanged), errors.Is(err, claims.ErrCorrection), errors.Is(err, queue.ErrNoItem), errors.Is(err, pipeline.ErrNothingToCorrect),
+		errors.Is(err, queue.ErrResolved), errors.Is(err, store.ErrChanged):
 		fmt.Fprintf(a.stderr, "edigate claims correct: %v\n", err)
 		return exitInvalid
 	case err != nil:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
@@ -215,5 +216,36 @@ func TestCorrectDenial(t *testing.T) {
 	if err != nil || r.Frequency != claims.FrequencyReplacement || r.Replaces != "PAYCLM1" || rec.Claim.PayerControlNumber != "PAYCLM1" ||
 		rec.Claim.PlaceOfService != "02" || len(r.Changes) != 1 || r.Changes[0].Words() != "Place of service: 11 -> 02" {
 		t.Fatalf("replacement: %+v %+v %v", r, rec.Claim, err)
+	}
+}
+
+// TestCorrectionExpectsTheSessionsItRead: a session the practice system re-sends between
+// reading the claim and storing the correction fails the whole resolution (nothing
+// stored, the item still open) instead of pairing the correction with data nobody saw.
+func TestCorrectionExpectsTheSessionsItRead(t *testing.T) {
+	ctx := context.Background()
+	p, now := clockPipeline(t)
+	rejected, it := rejectedClaim(t, p)
+	resub, err := p.resubmission(ctx, it, "kim", &claims.Correction{MemberID: "W2FIX"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := queue.Resolve(it, queue.Resubmitted, "", "kim", p.now(), queue.Deadlines{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Minute)
+	put(t, p, billable(session("S2", "W2-RESENT", "2026-11-18", "90791")))
+	if _, err := p.DB.ApplyResolution(ctx, plan, "test", &resub.Resubmission); !errors.Is(err, store.ErrChanged) {
+		t.Fatalf("apply after a re-send: %v", err)
+	}
+	if got, _ := p.DB.QueueItem(ctx, it.ID); got.State != queue.Open {
+		t.Errorf("item: %+v", got)
+	}
+	if ovs, _ := p.DB.SessionCorrections(ctx, "S2"); len(ovs) != 0 {
+		t.Errorf("corrections stored: %+v", ovs)
+	}
+	if ids, _ := p.DB.ClaimsForSession(ctx, "S2"); ids[len(ids)-1] != rejected {
+		t.Errorf("a corrected claim was stored: %v", ids)
 	}
 }
