@@ -56,10 +56,23 @@ func RejectionWords(it queue.Item) string {
 	} else {
 		w += " (" + r + ")"
 	}
-	if it.Message != "" && !strings.Contains(w, it.Message) {
-		w += "; " + it.Message
+	// The payer's own words, unless they only repeat the code's words (the simulator and
+	// many clearinghouses send those).
+	if m, cw := it.Message, codeWords(it); m != "" && (cw == "" || !strings.Contains(strings.ToLower(m), strings.ToLower(cw))) {
+		w += "; " + m
 	}
 	return w
+}
+
+// codeWords is the table's words of the item's status code or CARC ("" when none).
+func codeWords(it queue.Item) string {
+	if _, code, ok := strings.Cut(it.Reason, ":"); ok && it.Category == "277CA" {
+		return StatusWords(code)
+	}
+	if grp, code, ok := strings.Cut(it.Reason, "-"); ok && len(grp) == 2 {
+		return CARCWords(code)
+	}
+	return ""
 }
 
 // fixes names the fields to correct for the codes a rejection or denial carries: 277CA

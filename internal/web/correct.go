@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/eligibility"
 	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
@@ -58,6 +59,7 @@ type correctPage struct {
 	Claim     claims.Claim
 	Item      queue.Item
 	PayerName string
+	Billed    string // "$150.00"
 	Reason    string
 	Fix       string
 	Frequency string // what the corrected claim goes out as
@@ -81,7 +83,7 @@ func currentValues(cc pipeline.CorrectionClaim) correctionValues {
 
 func (h *handler) correctionPage(r *http.Request, cc pipeline.CorrectionClaim) *correctPage {
 	p := &correctPage{pageBase: h.base(r, "Correct claim "+cc.Claim.ID, "claims"), Claim: cc.Claim, Item: cc.Item,
-		PayerName: h.payerName(cc.Claim.Payer), Reason: remit.RejectionWords(cc.Item), Fix: remit.WhatToFix(cc.Item),
+		PayerName: h.payerName(cc.Claim.Payer), Billed: eligibility.Dollars(cc.Claim.Total), Reason: remit.RejectionWords(cc.Item), Fix: remit.WhatToFix(cc.Item),
 		V: currentValues(cc), Conflicts: cc.Conflicts}
 	p.Frequency = "a new original claim (the payer rejected it before adjudication, so there is nothing to replace)"
 	if cc.Item.Kind == queue.Denials {

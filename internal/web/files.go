@@ -53,12 +53,17 @@ type filesPage struct {
 	pageBase
 	Clearinghouses []chLink
 	CH             chLink
-	Sent           []store.SentFile
+	Sent           []sentView
 	SentPager      pager
 	Received       []receivedView
 	ReceivedPager  pager
 	Retry          bool
 	Flash          string
+}
+
+type sentView struct {
+	store.SentFile
+	Billed string // "$1,234.50"
 }
 
 type receivedView struct {
@@ -109,7 +114,10 @@ func (h *handler) files(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	p.Sent, p.SentPager = sent, newPager(r, sp, len(sent), n)
+	for _, f := range sent {
+		p.Sent = append(p.Sent, sentView{SentFile: f, Billed: eligibility.Dollars(f.Total)})
+	}
+	p.SentPager = newPager(r, sp, len(sent), n)
 	rp := pageParam(r, "rpage")
 	recv, n, err := ef.ReceivedFiles(ctx, ch, rp)
 	if err != nil {
