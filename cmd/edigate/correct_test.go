@@ -117,6 +117,9 @@ func TestClaimsCorrect(t *testing.T) {
 	if n != 4 || shown.State != lifecycle.Corrected {
 		t.Errorf("claim %s: state %s, %d corrections recorded, want 4", claim, shown.State, n)
 	}
+	if _, out, _ := runCmd(t, "", "trace", d, "S1"); !strings.Contains(out, "Corrected by the biller: Member id: W1 -> W1FIX (kim)") {
+		t.Errorf("trace lacks the change:\n%s", out)
+	}
 	_, out, _ = runCmd(t, "", "claims", "show", d, claim)
 	if !strings.Contains(out, "Corrected by the biller: Place of service: 11 -> 10 (kim)") {
 		t.Errorf("claims show text lacks the change:\n%s", out)

@@ -41,7 +41,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 		if t, err := time.Parse(time.RFC3339Nano, e.At); err == nil {
 			at = t.UTC().Format("2006-01-02 15:04:05")
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", at, e.EntityKind, e.EntityID, e.Kind.Words(), e.SourceFile, e.Detail)
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", at, e.EntityKind, e.EntityID, e.Summary(), e.SourceFile, e.Detail)
 	}
 	tw.Flush()
 	for _, t := range tr.Claims {
