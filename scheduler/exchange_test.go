@@ -122,12 +122,12 @@ type failingLedger struct {
 	failOn UploadState
 }
 
-func (f *failingLedger) PutUpload(ctx context.Context, u Upload) error {
+func (f *failingLedger) PutUpload(ctx context.Context, u Upload, from UploadState) error {
 	if f.failOn != "" && u.State == f.failOn {
 		f.failOn = ""
 		return errors.New("simulated crash")
 	}
-	return f.MemLedger.PutUpload(ctx, u)
+	return f.MemLedger.PutUpload(ctx, u, from)
 }
 
 func TestUploadCrashAfterRename(t *testing.T) {
