@@ -53,7 +53,7 @@ func edigateBinary(t *testing.T) string {
 
 // newCluster starts the simulator and prepares n instances' configurations (a shared
 // data folder or one each); schedules run every second or two, leases expire after 3s.
-func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.Duration) *cluster {
+func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.Duration, schedules map[string]any) *cluster {
 	t.Helper()
 	ctx := context.Background()
 	c := &cluster{t: t, bin: bin, url: testenv.PostgresSchema(t), simDir: t.TempDir(), pass: "sim-secret"}
@@ -76,14 +76,18 @@ func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.
 		if !shared {
 			dir = t.TempDir()
 		}
+		sched := map[string]any{"intake": "@every 1s", "eligibility": "@every 2s", "claims": "@every 2s",
+			"upload": "@every 1s", "download": "@every 1s", "responses": "@every 1s", "follow_up": "@every 10s",
+			"alerts": "@every 5s", "housekeeping": "@every 10s", "lease_ttl": "3s"}
+		for k, v := range schedules {
+			sched[k] = v
+		}
 		cfg := map[string]any{
 			"data_dir": dir, "store": c.url,
 			"log":   map[string]any{"level": "info", "format": "json"},
 			"web":   map[string]any{"listen": ""},
 			"admin": map[string]any{"listen": ""},
-			"schedules": map[string]any{"intake": "@every 1s", "eligibility": "@every 2s", "claims": "@every 2s",
-				"upload": "@every 1s", "download": "@every 1s", "responses": "@every 1s", "follow_up": "@every 10s",
-				"alerts": "@every 5s", "housekeeping": "@every 10s", "lease_ttl": "3s"},
+			"schedules":      sched,
 			"clearinghouses": []config.Clearinghouse{ch},
 		}
 		b, err := yaml.Marshal(cfg)
@@ -238,7 +242,7 @@ func TestInstancesProcesses(t *testing.T) {
 
 func testInstancesProcesses(t *testing.T, bin string, shared bool, clients int) {
 	const perFile = 50
-	c := newCluster(t, bin, 3, shared, 2*time.Second)
+	c := newCluster(t, bin, 3, shared, 2*time.Second, nil)
 	for i := range c.procs {
 		c.start(i)
 	}
