@@ -35,8 +35,8 @@ type cluster struct {
 	dirs   []string // each instance's data folder (the same one when shared)
 	cfgs   []string // each instance's configuration file
 	procs  []*exec.Cmd
-	logs   []string // each instance's current log
-	all    []string // every log, killed runs' too
+	logs   []string  // each instance's current log
+	all    []string  // every log, killed runs' too
 	db     *store.DB // the test's own handle, to watch progress and check the end state
 	starts int
 }
@@ -84,9 +84,9 @@ func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.
 		}
 		cfg := map[string]any{
 			"data_dir": dir, "store": c.url,
-			"log":   map[string]any{"level": "info", "format": "json"},
-			"web":   map[string]any{"listen": ""},
-			"admin": map[string]any{"listen": ""},
+			"log":            map[string]any{"level": "info", "format": "json"},
+			"web":            map[string]any{"listen": ""},
+			"admin":          map[string]any{"listen": ""},
 			"schedules":      sched,
 			"clearinghouses": []config.Clearinghouse{ch},
 		}
@@ -312,16 +312,16 @@ func (c *cluster) checkOnce(sessions int) {
 		t.Errorf("%d CLM01s received, %d written, %d sessions", len(received), len(written), sessions)
 	}
 	for q, want := range map[string]int{
-		`SELECT COUNT(*) FROM sessions WHERE state = 'billed'`:                                                                 sessions,
-		`SELECT COUNT(*) FROM claims`:                                                                                          sessions,
-		`SELECT COUNT(DISTINCT session_id) FROM claim_sessions`:                                                                sessions,
-		`SELECT COUNT(*) FROM (SELECT session_id FROM claim_sessions GROUP BY session_id HAVING COUNT(*) > 1) x`:               0,
-		`SELECT COALESCE(SUM(used), 0) FROM authorizations`:                                                                    sessions,
+		`SELECT COUNT(*) FROM sessions WHERE state = 'billed'`:                                                   sessions,
+		`SELECT COUNT(*) FROM claims`:                                                                            sessions,
+		`SELECT COUNT(DISTINCT session_id) FROM claim_sessions`:                                                  sessions,
+		`SELECT COUNT(*) FROM (SELECT session_id FROM claim_sessions GROUP BY session_id HAVING COUNT(*) > 1) x`: 0,
+		`SELECT COALESCE(SUM(used), 0) FROM authorizations`:                                                      sessions,
 		`SELECT COUNT(*) FROM (SELECT entity_id FROM events WHERE entity_kind = 'session' AND kind = 'released'
 			GROUP BY entity_id HAVING COUNT(*) > 1) x`: 0,
 		// Each claim's 835 CLP posted once, and each response moved each claim once.
-		`SELECT COUNT(*) FROM remit_claims`:                                                                        sessions,
-		`SELECT COUNT(DISTINCT claim_id) FROM remit_claims`:                                                        sessions,
+		`SELECT COUNT(*) FROM remit_claims`:                 sessions,
+		`SELECT COUNT(DISTINCT claim_id) FROM remit_claims`: sessions,
 		`SELECT COUNT(*) FROM (SELECT entity_id, kind FROM events WHERE entity_kind = 'claim'
 			AND kind IN ('submitted', 'file_accepted', 'accepted', 'paid') GROUP BY entity_id, kind HAVING COUNT(*) > 1) x`: 0,
 		`SELECT COUNT(*) FROM (SELECT remote_path FROM exchange_downloads GROUP BY clearinghouse, remote_path, size, mtime
