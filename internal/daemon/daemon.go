@@ -197,17 +197,22 @@ func (d *Daemon) defaultSteps() []Step {
 			_, err := d.intake.RunOnce(ctx, d.once)
 			return err
 		}},
-		{"eligibility", sc.Eligibility, func(ctx context.Context) error {
+		// Eligibility and claims take every piece of their work in the database first (a
+		// 270 recorded open once per member and date, a claim moved from built to filed
+		// once), so two instances never send one twice; but each would build the whole
+		// batch only for one to lose every race (two instances were slower than one). A
+		// lease gives the step to one instance at a time; intake still runs everywhere.
+		{"eligibility", sc.Eligibility, d.leased("eligibility", func(ctx context.Context) error {
 			_, err := d.Pipeline.RequestEligibility(ctx)
 			return err
-		}},
-		{"claims", sc.Claims, func(ctx context.Context) error {
+		})},
+		{"claims", sc.Claims, d.leased("claims", func(ctx context.Context) error {
 			if _, _, err := d.Pipeline.BuildAndStoreClaims(ctx); err != nil {
 				return err
 			}
 			_, err := d.Pipeline.FileClaims(ctx)
 			return err
-		}},
+		})},
 		{"upload", sc.Upload, d.upload},
 		{"download", sc.Download, d.download},
 		{"responses", sc.Responses, func(ctx context.Context) error {

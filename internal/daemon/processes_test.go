@@ -3,6 +3,7 @@ package daemon
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -71,6 +72,11 @@ func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.
 	ch.SFTP.Password, ch.SFTP.PasswordEnv = "", "EDIGATE_TEST_SIM_PASSWORD"
 	sharedDir := t.TempDir()
 	cfgDir := t.TempDir()
+	logLevel := "info"
+	if _, ok := schedules["log_level"]; ok {
+		logLevel = schedules["log_level"].(string)
+		delete(schedules, "log_level")
+	}
 	for i := range n {
 		dir := sharedDir
 		if !shared {
@@ -84,7 +90,7 @@ func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.
 		}
 		cfg := map[string]any{
 			"data_dir": dir, "store": c.url,
-			"log":            map[string]any{"level": "info", "format": "json"},
+			"log":            map[string]any{"level": logLevel, "format": "json"},
 			"web":            map[string]any{"listen": ""},
 			"admin":          map[string]any{"listen": ""},
 			"schedules":      sched,
@@ -160,6 +166,35 @@ func (c *cluster) stopAll() {
 		}
 		c.procs[i] = nil
 	}
+}
+
+// jobTimes sums, per step, the time every instance spent in it (from the "job done" lines
+// a debug log carries).
+func (c *cluster) jobTimes() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, p := range c.all {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var l struct {
+				Message string  `json:"message"`
+				Job     string  `json:"job"`
+				Took    float64 `json:"took"`
+			}
+			if json.Unmarshal(sc.Bytes(), &l) == nil && l.Message == "job done" {
+				out[l.Job] += time.Duration(l.Took * float64(time.Millisecond))
+				if os.Getenv("EDIGATE_SCALING_RUNS") != "" && l.Job == "claims" {
+					fmt.Printf("SCALING run %s claims %.2fs: %s\n", filepath.Base(p), l.Took/1000, sc.Text())
+				}
+			}
+		}
+		f.Close()
+	}
+	return out
 }
 
 // count runs a COUNT query on the shared database.

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,11 +32,35 @@ func TestScaling(t *testing.T) {
 	}
 	sessions := clients * 5
 	rates := map[int]float64{}
-	for _, n := range []int{1, 2, 3} {
+	counts := []int{1, 2, 3}
+	if s := os.Getenv("EDIGATE_SCALING_INSTANCES"); s != "" { // one count alone, to look into it
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("EDIGATE_SCALING_INSTANCES=%q", s)
+		}
+		counts = []int{n}
+	}
+	// Rounds (EDIGATE_SCALING_ROUNDS, default 2) run the counts in turn again; each count's
+	// best round stands, so load from elsewhere on the machine in one round does not decide
+	// the figure.
+	rounds := 2
+	if s := os.Getenv("EDIGATE_SCALING_ROUNDS"); s != "" {
+		if rounds, err = strconv.Atoi(s); err != nil || rounds < 1 {
+			t.Fatalf("EDIGATE_SCALING_ROUNDS=%q", s)
+		}
+	}
+	var order []int
+	for range rounds {
+		order = append(order, counts...)
+	}
+	for _, n := range order {
 		t.Run(fmt.Sprintf("instances=%d", n), func(t *testing.T) {
-			// Steps every second; the exchange and the rest as usual, so the instances
-			// also contend for what they would contend for in production.
-			c := newCluster(t, bin, n, false, time.Hour, map[string]any{"claims": "@every 1s", "eligibility": "@every 1s"})
+			// Intake and claims every second; the other steps, which production runs
+			// minutes or hours apart, stay out of the measurement.
+			rare := "@every 1h"
+			c := newCluster(t, bin, n, false, time.Hour, map[string]any{"intake": "@every 1s", "claims": "@every 1s",
+				"eligibility": rare, "upload": rare, "download": rare, "responses": rare, "follow_up": rare, "alerts": rare,
+				"housekeeping": rare, "log_level": "debug"})
 			for i := range n {
 				c.start(i)
 			}
@@ -57,15 +83,23 @@ func TestScaling(t *testing.T) {
 					c.count(`SELECT COUNT(*) FROM sessions WHERE state = 'billed'`) == sessions
 			})
 			took := time.Since(began)
-			rates[n] = float64(sessions) / took.Seconds()
+			rate := float64(sessions) / took.Seconds()
+			rates[n] = max(rates[n], rate)
 			c.stopAll()
 			if k := c.count(`SELECT COUNT(*) FROM (SELECT session_id FROM claim_sessions GROUP BY session_id HAVING COUNT(*) > 1) x`); k != 0 {
 				t.Errorf("%d sessions on more than one claim", k)
 			}
-			fmt.Printf("SCALING instances=%d sessions=%d seconds=%.1f sessions/s=%.0f\n", n, sessions, took.Seconds(), rates[n])
+			fmt.Printf("SCALING instances=%d sessions=%d seconds=%.1f sessions/s=%.0f\n", n, sessions, took.Seconds(), rate)
+			var steps []string
+			for job, d := range c.jobTimes() {
+				steps = append(steps, fmt.Sprintf("%s %.1fs", job, d.Seconds()))
+			}
+			slices.Sort(steps)
+			fmt.Printf("SCALING instances=%d time in steps, all instances: %s\n", n, strings.Join(steps, ", "))
 		})
 	}
 	if rates[1] > 0 {
-		fmt.Printf("SCALING ratio 2/1=%.2f 3/1=%.2f\n", rates[2]/rates[1], rates[3]/rates[1])
+		fmt.Printf("SCALING best of %d: 1=%.0f 2=%.0f 3=%.0f sessions/s; ratio 2/1=%.2f 3/1=%.2f\n",
+			rounds, rates[1], rates[2], rates[3], rates[2]/rates[1], rates[3]/rates[1])
 	}
 }
