@@ -634,3 +634,52 @@ func TestDownloadCrashBeforeRecordStoresOnce(t *testing.T) {
 		t.Fatalf("remote not deleted after the record: %v", got)
 	}
 }
+
+// overtakingLedger plays another instance that finishes the same upload while this run is
+// writing it: just before this run records the rename, the record is moved to uploaded.
+type overtakingLedger struct {
+	*MemLedger
+	at UploadState
+}
+
+func (o *overtakingLedger) PutUpload(ctx context.Context, u Upload, from UploadState) error {
+	if o.at != "" && u.State == o.at {
+		o.at = ""
+		other := u
+		other.State = UploadDone
+		if err := o.MemLedger.PutUpload(ctx, other, from); err != nil {
+			return err
+		}
+	}
+	return o.MemLedger.PutUpload(ctx, u, from)
+}
+
+// TestUploadOvertaken: every ledger write names the state it expects, so a run whose
+// record another writer moved meanwhile stops before its next remote step (no rename, no
+// delivery recorded, no error retried); the next run reads the record and only finishes
+// the local bookkeeping.
+func TestUploadOvertaken(t *testing.T) {
+	e := newSimEnv(t)
+	ol := &overtakingLedger{MemLedger: e.ledger, at: UploadRenaming}
+	x := e.exchange()
+	x.Ledger = ol
+	out := newOutbox(t, filepath.Join(e.data, "outbound"))
+	writeOutbound(t, out.Dir, "a.x12", makeX12("311", 0, "C1"))
+	_, err := x.Upload(context.Background(), out)
+	if !errors.Is(err, ErrLedgerConflict) {
+		t.Fatalf("upload overtaken: %v", err)
+	}
+	if got := e.remoteFiles("outbound"); len(got) != 1 || !strings.HasSuffix(got[0], ".tmp") {
+		t.Fatalf("remote = %v, want only the temp file (no rename after the conflict)", got)
+	}
+	if n := len(out.recorded()); n != 0 {
+		t.Fatalf("delivery recorded %d times by the overtaken run", n)
+	}
+	ups, err := x.Upload(context.Background(), out)
+	if err != nil || len(ups) != 1 || ups[0].State != UploadDone {
+		t.Fatalf("next run: %+v %v", ups, err)
+	}
+	if n := len(out.recorded()); n != 1 {
+		t.Fatalf("delivery recorded %d times", n)
+	}
+}
