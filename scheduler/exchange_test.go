@@ -683,3 +683,51 @@ func TestUploadOvertaken(t *testing.T) {
 		t.Fatalf("delivery recorded %d times", n)
 	}
 }
+
+// recordedElsewhereLedger plays an instance with another data folder that downloads and
+// records the same remote file version between this run's lookup and its record.
+type recordedElsewhereLedger struct {
+	*MemLedger
+	elsewhere string
+}
+
+func (r *recordedElsewhereLedger) RecordDownload(ctx context.Context, d Download) error {
+	if r.elsewhere != "" {
+		other := d
+		other.LocalPath, r.elsewhere = r.elsewhere, ""
+		if err := r.MemLedger.RecordDownload(ctx, other); err != nil {
+			return err
+		}
+	}
+	return r.MemLedger.RecordDownload(ctx, d)
+}
+
+// TestDownloadRecordedElsewhere: a remote file version is recorded once; the run that
+// loses removes its own local copy before anything reads it, and the remote file is
+// deleted only now that a record of it stands.
+func TestDownloadRecordedElsewhere(t *testing.T) {
+	e := newSimEnv(t)
+	e.putRemote("inbound/r.999", "ack~")
+	x := e.exchange()
+	x.Ledger = &recordedElsewhereLedger{MemLedger: e.ledger, elsewhere: "/other-folder/inbound/sim/r.999"}
+	res, err := x.Download(context.Background())
+	if err != nil || len(res.Stored) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	var local []string
+	filepath.WalkDir(filepath.Join(e.data, "inbound", "sim"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			local = append(local, p)
+		}
+		return nil
+	})
+	if len(local) != 0 {
+		t.Fatalf("the losing run kept local copies %v", local)
+	}
+	if got := e.remoteFiles("inbound"); len(got) != 0 {
+		t.Fatalf("remote not deleted after the record: %v", got)
+	}
+	if ds := e.ledger.Downloads(); len(ds) != 1 || ds[0].LocalPath != "/other-folder/inbound/sim/r.999" {
+		t.Fatalf("records %+v", ds)
+	}
+}

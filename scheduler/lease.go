@@ -66,7 +66,7 @@ func (l *Leaser) Run(ctx context.Context, name string, fn func(context.Context) 
 		return false, fmt.Errorf("lease %s: %w", name, err)
 	}
 	if !ok {
-		l.Log.Debug().Str("lease", name).Msg("held by another instance; skipped")
+		l.Log.Info().Str("lease", name).Msg("step skipped: another instance holds its lease")
 		return false, nil
 	}
 	runCtx, cancel := context.WithCancelCause(ctx)
