@@ -291,7 +291,7 @@ func testInstancesProcesses(t *testing.T, bin string, shared bool, clients int) 
 			practiceBatch(f*perFile, min((f+1)*perFile, clients), days))
 	}
 	sessions := clients * 5
-	limit := time.Duration(clients)*300*time.Millisecond + 2*time.Minute
+	limit := time.Duration(clients)*600*time.Millisecond + 3*time.Minute
 
 	// Kill one instance while claims are being filed and sent, and start it again.
 	c.waitFor("claims filed", limit, func() bool {
