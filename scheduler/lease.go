@@ -76,18 +76,21 @@ func (l *Leaser) Run(ctx context.Context, name string, fn func(context.Context) 
 		defer close(renewed)
 		l.renew(runCtx, cancel, done, name, token, start)
 	}()
+	// Deferred, so a panicking step (recovered by the runner) still stops renewing and
+	// hands the lease over instead of keeping it for as long as the process lives.
+	defer func() {
+		close(done)
+		<-renewed
+		cancel(nil)
+		// Released on a context of its own: a step cancelled by shutdown still hands over.
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer rcancel()
+		if rerr := l.Leases.ReleaseLease(rctx, name, l.Holder, token); rerr != nil {
+			l.Log.Warn().Str("lease", name).Err(rerr).Msg("lease not released; it expires on its own")
+		}
+	}()
 	ferr := fn(runCtx)
-	close(done)
-	<-renewed
-	lost := context.Cause(runCtx)
-	cancel(nil)
-	// Released on a context of its own: a step cancelled by shutdown still hands over.
-	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer rcancel()
-	if rerr := l.Leases.ReleaseLease(rctx, name, l.Holder, token); rerr != nil {
-		l.Log.Warn().Str("lease", name).Err(rerr).Msg("lease not released; it expires on its own")
-	}
-	if errors.Is(lost, ErrLeaseLost) {
+	if lost := context.Cause(runCtx); errors.Is(lost, ErrLeaseLost) {
 		return true, errors.Join(fmt.Errorf("lease %s: %w", name, ErrLeaseLost), ferr)
 	}
 	return true, ferr

@@ -95,3 +95,16 @@ func TestLeaserRun(t *testing.T) {
 		t.Fatalf("no leaser: %v %v", ran, err)
 	}
 }
+
+// TestLeaserRunPanics: a step that panics (the runner recovers it) still gives its lease up.
+func TestLeaserRunPanics(t *testing.T) {
+	f := &fakeLeases{held: map[string]string{}}
+	l := &Leaser{Leases: f, Holder: "me", TTL: time.Hour}
+	func() {
+		defer func() { _ = recover() }()
+		_, _ = l.Run(context.Background(), "alerts", func(context.Context) error { panic("bug") })
+	}()
+	if f.held["alerts"] != "" || len(f.released) != 1 {
+		t.Fatalf("held %v, released %v", f.held, f.released)
+	}
+}
