@@ -117,7 +117,7 @@ func testInstancesOnePostgres(t *testing.T, sharedFolder bool, clients int) {
 			go func() {
 				defer wg.Done()
 				for range passes {
-					runErrors(t, sharedFolder, d.RunOnce(ctx))
+					runErrors(t, d.RunOnce(ctx))
 				}
 			}()
 		}
@@ -133,7 +133,7 @@ func testInstancesOnePostgres(t *testing.T, sharedFolder bool, clients int) {
 	drop(t, filepath.Join(ds[1].cfg.DataDir, "inbox"), "renewal-copy.json", renewals)
 	runAll(2)
 	for _, d := range ds { // settle what a lost race left for the next pass
-		runErrors(t, sharedFolder, d.RunOnce(ctx))
+		runErrors(t, d.RunOnce(ctx))
 	}
 	checkOneBilling(t, ds, clients*5)
 }
@@ -141,7 +141,7 @@ func testInstancesOnePostgres(t *testing.T, sharedFolder bool, clients int) {
 // runErrors fails the test on any step error of a pass: with the exchange, responses,
 // follow-up, alerts and housekeeping under cluster leases, instances sharing one data
 // folder no longer find each other's files gone or clean each other's downloads.
-func runErrors(t *testing.T, _ bool, err error) {
+func runErrors(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		return
