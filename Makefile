@@ -1,4 +1,4 @@
-.PHONY: build test race vet bench fuzz
+.PHONY: build test race vet bench fuzz instances scaling
 build:
 	go build -o edigate ./cmd/edigate
 test:
@@ -17,3 +17,9 @@ fuzz:
 	@for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
 	  d=$$(dirname $$f); for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -c6-); do \
 	    echo "== $$d $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-20s} ./$$d || exit 1; done; done
+# Three edigate processes on one PostgreSQL, 10,000 sessions, one killed and restarted
+# (scripts/instances.sh); and sessions/s with 1, 2 and 3 instances (scripts/scaling.sh).
+instances:
+	scripts/instances.sh
+scaling:
+	scripts/scaling.sh

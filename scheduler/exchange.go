@@ -183,12 +183,12 @@ func (x *Exchange) uploadOne(ctx context.Context, c *Conn, ob Outbox, f OutboxFi
 			Clearinghouse: x.CH.ID, LocalName: filepath.Base(f.Path), SHA256: sum, Size: size,
 			RemoteName: name, TempName: name + ".tmp",
 			Set: f.Set, Control: f.Control, Groups: f.Groups, Transactions: f.Transactions, Claims: f.Claims,
-			State: UploadIntent, CreatedAt: x.now(),
+			CreatedAt: x.now(), // State "" until putUpload records the intent
 		}
 		if x.CH.Rename == "none" {
 			u.TempName = name
 		}
-		if err := x.Ledger.PutUpload(ctx, u); err != nil {
+		if err := x.putUpload(ctx, &u, UploadIntent); err != nil {
 			return Upload{}, fmt.Errorf("upload %s: record intent: %w", u.LocalName, err)
 		}
 	}
@@ -237,8 +237,7 @@ func (x *Exchange) transfer(ctx context.Context, c *Conn, u *Upload, local strin
 	if u.TempName == u.RemoteName {
 		return x.markDone(ctx, u, false)
 	}
-	u.State = UploadRenaming
-	if err := x.Ledger.PutUpload(ctx, *u); err != nil {
+	if err := x.putUpload(ctx, u, UploadRenaming); err != nil {
 		return fmt.Errorf("upload %s: record rename: %w", u.LocalName, err)
 	}
 	if err := x.rename(c, u.TempName, u.RemoteName); err != nil {
@@ -259,7 +258,8 @@ func (x *Exchange) resumeRename(ctx context.Context, c *Conn, u *Upload, local s
 	case err != nil:
 		return fmt.Errorf("upload %s: stat %s: %w", u.LocalName, u.TempName, err)
 	case st.Size() != u.Size:
-		u.State = UploadIntent
+		// The temp file is not whole: write it again (the record stays renaming, which
+		// the next rename expects).
 		return x.transfer(ctx, c, u, local)
 	}
 	if err := x.rename(c, u.TempName, u.RemoteName); err != nil {
@@ -269,12 +269,28 @@ func (x *Exchange) resumeRename(ctx context.Context, c *Conn, u *Upload, local s
 }
 
 func (x *Exchange) markDone(ctx context.Context, u *Upload, inferred bool) error {
-	u.State = UploadDone
 	u.UploadedAt = x.now()
 	u.Inferred = inferred
-	if err := x.Ledger.PutUpload(ctx, *u); err != nil {
+	if err := x.putUpload(ctx, u, UploadDone); err != nil {
 		return fmt.Errorf("upload %s: record done: %w", u.LocalName, err)
 	}
+	return nil
+}
+
+// putUpload moves the upload record to state, expecting the state it was read or last
+// written in (a new record expects none). A record moved meanwhile by another writer ends
+// this file's run without retrying: the next run reads the record again.
+func (x *Exchange) putUpload(ctx context.Context, u *Upload, state UploadState) error {
+	from := u.State
+	next := *u
+	next.State = state
+	if err := x.Ledger.PutUpload(ctx, next, from); err != nil {
+		if errors.Is(err, ErrLedgerConflict) {
+			return Permanent(err)
+		}
+		return err
+	}
+	u.State = state
 	return nil
 }
 
@@ -547,7 +563,9 @@ func (x *Exchange) downloadOne(ctx context.Context, c *Conn, e remoteEntry, res 
 		return fmt.Errorf("download %s: ledger: %w", e.path, err)
 	} else if ok {
 		d.Duplicate, d.LocalPath = true, prior.LocalPath
-		if err := x.Ledger.RecordDownload(ctx, d); err != nil {
+		if err := x.Ledger.RecordDownload(ctx, d); errors.Is(err, ErrLedgerConflict) {
+			return x.takenMeanwhile(ctx, c, e, "")
+		} else if err != nil {
 			return fmt.Errorf("download %s: record: %w", e.path, err)
 		}
 		log.Info().Str("same_as", prior.RemotePath).Msg("same content downloaded before; not processed again")
@@ -561,11 +579,33 @@ func (x *Exchange) downloadOne(ctx context.Context, c *Conn, e remoteEntry, res 
 	}
 	keep = true
 	d.LocalPath = dest
-	if err := x.Ledger.RecordDownload(ctx, d); err != nil {
+	if err := x.Ledger.RecordDownload(ctx, d); errors.Is(err, ErrLedgerConflict) {
+		return x.takenMeanwhile(ctx, c, e, dest)
+	} else if err != nil {
 		return fmt.Errorf("download %s: record: %w", e.path, err)
 	}
 	log.Info().Int64("bytes", n).Str("local", dest).Msg("downloaded")
 	res.Stored = append(res.Stored, d)
+	return x.afterDownload(c, e)
+}
+
+// takenMeanwhile settles a download another writer recorded between this run's lookup and
+// its record (its lease expired while it worked): the record that stands names the local
+// copy, so this run's copy, when stored elsewhere (another data folder), is removed before
+// anything reads it; the remote file is then treated as the record says it was stored.
+func (x *Exchange) takenMeanwhile(ctx context.Context, c *Conn, e remoteEntry, dest string) error {
+	x.Log.Warn().Str("clearinghouse", x.CH.ID).Str("remote", e.path).Msg("download recorded by another run meanwhile; keeping that one")
+	if dest != "" {
+		prior, ok, err := x.Ledger.SeenRemote(ctx, x.CH.ID, e.path, e.size, e.mtime)
+		if err != nil {
+			return fmt.Errorf("download %s: ledger: %w", e.path, err)
+		}
+		if ok && prior.LocalPath != dest {
+			if err := os.Remove(dest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("download %s: %w", e.path, err)
+			}
+		}
+	}
 	return x.afterDownload(c, e)
 }
 

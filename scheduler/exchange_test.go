@@ -122,12 +122,12 @@ type failingLedger struct {
 	failOn UploadState
 }
 
-func (f *failingLedger) PutUpload(ctx context.Context, u Upload) error {
+func (f *failingLedger) PutUpload(ctx context.Context, u Upload, from UploadState) error {
 	if f.failOn != "" && u.State == f.failOn {
 		f.failOn = ""
 		return errors.New("simulated crash")
 	}
-	return f.MemLedger.PutUpload(ctx, u)
+	return f.MemLedger.PutUpload(ctx, u, from)
 }
 
 func TestUploadCrashAfterRename(t *testing.T) {
@@ -632,5 +632,102 @@ func TestDownloadCrashBeforeRecordStoresOnce(t *testing.T) {
 	}
 	if got := e.remoteFiles("inbound"); len(got) != 0 {
 		t.Fatalf("remote not deleted after the record: %v", got)
+	}
+}
+
+// overtakingLedger plays another instance that finishes the same upload while this run is
+// writing it: just before this run records the rename, the record is moved to uploaded.
+type overtakingLedger struct {
+	*MemLedger
+	at UploadState
+}
+
+func (o *overtakingLedger) PutUpload(ctx context.Context, u Upload, from UploadState) error {
+	if o.at != "" && u.State == o.at {
+		o.at = ""
+		other := u
+		other.State = UploadDone
+		if err := o.MemLedger.PutUpload(ctx, other, from); err != nil {
+			return err
+		}
+	}
+	return o.MemLedger.PutUpload(ctx, u, from)
+}
+
+// TestUploadOvertaken: every ledger write names the state it expects, so a run whose
+// record another writer moved meanwhile stops before its next remote step (no rename, no
+// delivery recorded, no error retried); the next run reads the record and only finishes
+// the local bookkeeping.
+func TestUploadOvertaken(t *testing.T) {
+	e := newSimEnv(t)
+	ol := &overtakingLedger{MemLedger: e.ledger, at: UploadRenaming}
+	x := e.exchange()
+	x.Ledger = ol
+	out := newOutbox(t, filepath.Join(e.data, "outbound"))
+	writeOutbound(t, out.Dir, "a.x12", makeX12("311", 0, "C1"))
+	_, err := x.Upload(context.Background(), out)
+	if !errors.Is(err, ErrLedgerConflict) {
+		t.Fatalf("upload overtaken: %v", err)
+	}
+	if got := e.remoteFiles("outbound"); len(got) != 1 || !strings.HasSuffix(got[0], ".tmp") {
+		t.Fatalf("remote = %v, want only the temp file (no rename after the conflict)", got)
+	}
+	if n := len(out.recorded()); n != 0 {
+		t.Fatalf("delivery recorded %d times by the overtaken run", n)
+	}
+	ups, err := x.Upload(context.Background(), out)
+	if err != nil || len(ups) != 1 || ups[0].State != UploadDone {
+		t.Fatalf("next run: %+v %v", ups, err)
+	}
+	if n := len(out.recorded()); n != 1 {
+		t.Fatalf("delivery recorded %d times", n)
+	}
+}
+
+// recordedElsewhereLedger plays an instance with another data folder that downloads and
+// records the same remote file version between this run's lookup and its record.
+type recordedElsewhereLedger struct {
+	*MemLedger
+	elsewhere string
+}
+
+func (r *recordedElsewhereLedger) RecordDownload(ctx context.Context, d Download) error {
+	if r.elsewhere != "" {
+		other := d
+		other.LocalPath, r.elsewhere = r.elsewhere, ""
+		if err := r.MemLedger.RecordDownload(ctx, other); err != nil {
+			return err
+		}
+	}
+	return r.MemLedger.RecordDownload(ctx, d)
+}
+
+// TestDownloadRecordedElsewhere: a remote file version is recorded once; the run that
+// loses removes its own local copy before anything reads it, and the remote file is
+// deleted only now that a record of it stands.
+func TestDownloadRecordedElsewhere(t *testing.T) {
+	e := newSimEnv(t)
+	e.putRemote("inbound/r.999", "ack~")
+	x := e.exchange()
+	x.Ledger = &recordedElsewhereLedger{MemLedger: e.ledger, elsewhere: "/other-folder/inbound/sim/r.999"}
+	res, err := x.Download(context.Background())
+	if err != nil || len(res.Stored) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	var local []string
+	filepath.WalkDir(filepath.Join(e.data, "inbound", "sim"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			local = append(local, p)
+		}
+		return nil
+	})
+	if len(local) != 0 {
+		t.Fatalf("the losing run kept local copies %v", local)
+	}
+	if got := e.remoteFiles("inbound"); len(got) != 0 {
+		t.Fatalf("remote not deleted after the record: %v", got)
+	}
+	if ds := e.ledger.Downloads(); len(ds) != 1 || ds[0].LocalPath != "/other-folder/inbound/sim/r.999" {
+		t.Fatalf("records %+v", ds)
 	}
 }

@@ -2,6 +2,8 @@ package scheduler
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -63,15 +65,22 @@ type Download struct {
 type Ledger interface {
 	// UploadFor returns the upload of this content to this clearinghouse, if any.
 	UploadFor(ctx context.Context, clearinghouse, sha256 string) (Upload, bool, error)
-	// PutUpload inserts or replaces the upload keyed by (Clearinghouse, SHA256).
-	PutUpload(ctx context.Context, u Upload) error
+	// PutUpload records u keyed by (Clearinghouse, SHA256), expecting the record to be in
+	// state from: from "" inserts a new record, else the stored record must be in state
+	// from. Anything else changes nothing and returns ErrLedgerConflict: another writer
+	// (an instance whose lease expired while it worked) moved the upload first.
+	PutUpload(ctx context.Context, u Upload, from UploadState) error
 	// SeenRemote returns the download of exactly this remote file version (path, size, mtime).
 	SeenRemote(ctx context.Context, clearinghouse, path string, size int64, mtime time.Time) (Download, bool, error)
 	// ContentSeen returns the first non-duplicate download with this content hash.
 	ContentSeen(ctx context.Context, clearinghouse, sha256 string) (Download, bool, error)
-	// RecordDownload appends a download.
+	// RecordDownload appends a download; a remote file version (path, size, mtime) already
+	// recorded changes nothing and returns ErrLedgerConflict.
 	RecordDownload(ctx context.Context, d Download) error
 }
+
+// ErrLedgerConflict means a ledger record was not in the state the write expected.
+var ErrLedgerConflict = errors.New("exchange record changed by another writer")
 
 // MemLedger is an in-memory Ledger for tests (the daemon keeps its ledger in the
 // database); it survives a simulated crash only because tests keep the value.
@@ -91,9 +100,12 @@ func (m *MemLedger) UploadFor(_ context.Context, ch, sha string) (Upload, bool, 
 	return cloneUpload(u), ok, nil
 }
 
-func (m *MemLedger) PutUpload(_ context.Context, u Upload) error {
+func (m *MemLedger) PutUpload(_ context.Context, u Upload, from UploadState) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if old, ok := m.uploads[[2]string{u.Clearinghouse, u.SHA256}]; ok != (from != "") || (ok && old.State != from) {
+		return fmt.Errorf("upload %s from %q: %w", u.LocalName, from, ErrLedgerConflict)
+	}
 	m.uploads[[2]string{u.Clearinghouse, u.SHA256}] = cloneUpload(u)
 	return nil
 }
@@ -123,6 +135,11 @@ func (m *MemLedger) ContentSeen(_ context.Context, ch, sha string) (Download, bo
 func (m *MemLedger) RecordDownload(_ context.Context, d Download) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for _, o := range m.downloads {
+		if o.Clearinghouse == d.Clearinghouse && o.RemotePath == d.RemotePath && o.Size == d.Size && o.ModTime.Unix() == d.ModTime.Unix() {
+			return fmt.Errorf("download %s: %w", d.RemotePath, ErrLedgerConflict)
+		}
+	}
 	m.downloads = append(m.downloads, d)
 	return nil
 }

@@ -87,6 +87,10 @@ type Schedules struct {
 	FollowUp     string `mapstructure:"follow_up" yaml:"follow_up"` // 276 inquiries for claims with no 835
 	Alerts       string `mapstructure:"alerts" yaml:"alerts"`
 	Housekeeping string `mapstructure:"housekeeping" yaml:"housekeeping"`
+	// LeaseTTL is how long a once-per-cluster step's lease (upload, download, responses,
+	// follow-up, alerts, housekeeping) outlives its holder's last renewal: how long a
+	// killed instance keeps that step from the others.
+	LeaseTTL time.Duration `mapstructure:"lease_ttl" yaml:"lease_ttl"`
 }
 
 type ClaimsOptions struct {
@@ -349,6 +353,9 @@ func (c *Config) problems() []*Problem {
 	}
 	if _, err := time.LoadLocation(c.Schedules.TimeZone); err != nil {
 		bad("schedules.time_zone", "%v", err)
+	}
+	if c.Schedules.LeaseTTL < time.Second {
+		bad("schedules.lease_ttl", "%s is shorter than 1s", c.Schedules.LeaseTTL)
 	}
 	switch c.Intake.Complete {
 	case "rename", "done":

@@ -130,7 +130,7 @@ func TestOverdueHonoursAcksExpectedFor(t *testing.T) {
 			} {
 				u.Clearinghouse, u.SHA256, u.RemoteName = "sim", "sha-"+u.LocalName, "in/"+u.LocalName
 				u.State, u.CreatedAt, u.UploadedAt = scheduler.UploadDone, t0, t0
-				if err := ledger.PutUpload(ctx, u); err != nil {
+				if err := ledger.PutUpload(ctx, u, ""); err != nil {
 					t.Fatal(err)
 				}
 			}

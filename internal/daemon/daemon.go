@@ -5,6 +5,8 @@ package daemon
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -51,13 +53,15 @@ type Step struct {
 
 // Daemon is a running edigate.
 type Daemon struct {
-	opts      Options
-	cfg       *config.Config
-	log       zerolog.Logger
-	DB        *store.DB
-	Pipeline  *pipeline.Pipeline
-	Runner    *scheduler.Runner
-	Failures  *scheduler.Failures
+	opts     Options
+	cfg      *config.Config
+	log      zerolog.Logger
+	DB       *store.DB
+	Pipeline *pipeline.Pipeline
+	Runner   *scheduler.Runner
+	Failures *scheduler.Failures
+	// Leaser runs the once-per-cluster steps under leases in the store.
+	Leaser    *scheduler.Leaser
 	sims      map[string]*sim.Clearinghouse
 	exchanges map[string]*scheduler.Exchange
 	steps     []Step
@@ -98,6 +102,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	}
 	d.DB = db
 	d.onClose(db.Close)
+	d.Leaser = &scheduler.Leaser{Leases: db, Holder: leaseHolder(), TTL: cfg.Schedules.LeaseTTL, Log: opts.Log}
 	d.Pipeline = &pipeline.Pipeline{Cfg: &cfg, DB: db, Log: opts.Log, Now: opts.Now}
 	d.Handlers = d.Pipeline.ResponseHandlers()
 	ledger := pipeline.ExchangeStore{DB: db}
@@ -192,39 +197,82 @@ func (d *Daemon) defaultSteps() []Step {
 			_, err := d.intake.RunOnce(ctx, d.once)
 			return err
 		}},
-		{"eligibility", sc.Eligibility, func(ctx context.Context) error {
+		// Eligibility and claims take every piece of their work in the database first (a
+		// 270 recorded open once per member and date, a claim moved from built to filed
+		// once), so two instances never send one twice; but each would build the whole
+		// batch only for one to lose every race (two instances were slower than one). A
+		// lease gives the step to one instance at a time; intake still runs everywhere.
+		{"eligibility", sc.Eligibility, d.leased("eligibility", func(ctx context.Context) error {
 			_, err := d.Pipeline.RequestEligibility(ctx)
 			return err
-		}},
-		{"claims", sc.Claims, func(ctx context.Context) error {
+		})},
+		{"claims", sc.Claims, d.leased("claims", func(ctx context.Context) error {
 			if _, _, err := d.Pipeline.BuildAndStoreClaims(ctx); err != nil {
 				return err
 			}
 			_, err := d.Pipeline.FileClaims(ctx)
 			return err
-		}},
+		})},
 		{"upload", sc.Upload, d.upload},
 		{"download", sc.Download, d.download},
 		{"responses", sc.Responses, func(ctx context.Context) error {
-			_, failed, err := d.Pipeline.ProcessResponses(ctx, d.Handlers)
-			if err == nil && failed > 0 {
-				err = fmt.Errorf("%d response file(s) could not be processed", failed)
+			name, err := d.folderLease("responses")
+			if err != nil {
+				return err
 			}
+			_, err = d.Leaser.Run(ctx, name, func(ctx context.Context) error {
+				_, failed, err := d.Pipeline.ProcessResponses(ctx, d.Handlers)
+				if err == nil && failed > 0 {
+					err = fmt.Errorf("%d response file(s) could not be processed", failed)
+				}
+				return err
+			})
 			return err
 		}},
-		{"follow-up", sc.FollowUp, func(ctx context.Context) error {
+		{"follow-up", sc.FollowUp, d.leased("follow-up", func(ctx context.Context) error {
 			_, err := d.Pipeline.FollowUp(ctx)
 			return err
-		}},
-		{"alerts", sc.Alerts, func(ctx context.Context) error {
+		})},
+		{"alerts", sc.Alerts, d.leased("alerts", func(ctx context.Context) error {
 			return errors.Join(d.DB.CheckAuthAlerts(ctx, d.authRules), d.checkOverdue(ctx))
-		}},
-		{"housekeeping", sc.Housekeeping, d.housekeeping},
+		})},
+		{"housekeeping", sc.Housekeeping, d.leased("housekeeping", d.housekeeping)},
 	}
 }
 
+// leased makes a step run on one instance of the cluster at a time: an instance that finds
+// the lease held skips the step this time (the holder is doing it).
+func (d *Daemon) leased(name string, fn scheduler.JobFunc) scheduler.JobFunc {
+	return func(ctx context.Context) error {
+		_, err := d.Leaser.Run(ctx, name, fn)
+		return err
+	}
+}
+
+// folderLease names a lease on work kept in this data folder (its outbound files, its
+// downloaded responses): instances sharing the folder take turns, instances with folders
+// of their own each hold their own.
+func (d *Daemon) folderLease(kind string) (string, error) {
+	id, err := d.Pipeline.FolderID()
+	if err != nil {
+		return "", fmt.Errorf("data folder id: %w", err)
+	}
+	return kind + "/" + id, nil
+}
+
+// leaseHolder names this process among the instances: host, process id and a random part
+// (process ids repeat across restarts and containers).
+func leaseHolder() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
 // upload sends every clearinghouse's outbound files; one clearinghouse failing does not stop
-// the others.
+// the others. The outbound folder is this data folder's, so the lease is per clearinghouse
+// and data folder: instances sharing a folder take turns, each separate folder uploads
+// its own files.
 func (d *Daemon) upload(ctx context.Context) error {
 	var errs []error
 	for id, x := range d.exchanges {
@@ -232,17 +280,30 @@ func (d *Daemon) upload(ctx context.Context) error {
 		if err := os.MkdirAll(ob.Dir, 0o700); err != nil {
 			return err
 		}
-		if _, err := x.Upload(ctx, ob); err != nil {
+		name, err := d.folderLease("upload/" + id)
+		if err != nil {
+			return err
+		}
+		if _, err := d.Leaser.Run(ctx, name, func(ctx context.Context) error {
+			_, err := x.Upload(ctx, ob)
+			return err
+		}); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 		}
 	}
 	return errors.Join(append(errs, d.saveHealth(ctx))...)
 }
 
+// download fetches every clearinghouse's responses, one instance of the cluster per
+// clearinghouse at a time: the remote folder is shared by all, and a file is deleted or
+// moved there once recorded.
 func (d *Daemon) download(ctx context.Context) error {
 	var errs []error
 	for id, x := range d.exchanges {
-		if _, err := x.Download(ctx); err != nil {
+		if _, err := d.Leaser.Run(ctx, "download/"+id, func(ctx context.Context) error {
+			_, err := x.Download(ctx)
+			return err
+		}); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 		}
 	}

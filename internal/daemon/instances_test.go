@@ -117,7 +117,7 @@ func testInstancesOnePostgres(t *testing.T, sharedFolder bool, clients int) {
 			go func() {
 				defer wg.Done()
 				for range passes {
-					runErrors(t, sharedFolder, d.RunOnce(ctx))
+					runErrors(t, d.RunOnce(ctx))
 				}
 			}()
 		}
@@ -133,26 +133,20 @@ func testInstancesOnePostgres(t *testing.T, sharedFolder bool, clients int) {
 	drop(t, filepath.Join(ds[1].cfg.DataDir, "inbox"), "renewal-copy.json", renewals)
 	runAll(2)
 	for _, d := range ds { // settle what a lost race left for the next pass
-		runErrors(t, sharedFolder, d.RunOnce(ctx))
+		runErrors(t, d.RunOnce(ctx))
 	}
 	checkOneBilling(t, ds, clients*5)
 }
 
-// runErrors fails the test on a pass's step errors, except, with one shared data folder,
-// those of the upload, download and responses steps: the SFTP exchange takes no
-// cluster-wide lease yet, so instances sharing a folder find a file another one just sent
-// gone, and clean each other's partial downloads. The simulators' receipts below still
-// show each claim sent once.
-func runErrors(t *testing.T, sharedFolder bool, err error) {
+// runErrors fails the test on any step error of a pass: with the exchange, responses,
+// follow-up, alerts and housekeeping under cluster leases, instances sharing one data
+// folder no longer find each other's files gone or clean each other's downloads.
+func runErrors(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		return
 	}
 	for _, line := range strings.Split(err.Error(), "\n") {
-		if sharedFolder && (strings.Contains(line, "job upload") || strings.Contains(line, "job download") || strings.Contains(line, "job responses")) {
-			t.Logf("known shared-folder exchange race: %s", line)
-			continue
-		}
 		t.Errorf("run: %s", line)
 	}
 }

@@ -126,11 +126,11 @@ func lostWork(err error) []string {
 	return nil
 }
 
-// folderID names this data folder in the store (claim_files.origin): instances sharing
+// FolderID names this data folder in the store (claim_files.origin): instances sharing
 // the folder share the id, instances with folders of their own each have one. A new id is
 // written to a temp name and hard-linked into place, which fails if another instance got
 // there first, so instances started together agree on one id and none reads a partial one.
-func (p *Pipeline) folderID() (string, error) {
+func (p *Pipeline) FolderID() (string, error) {
 	path := filepath.Join(p.Cfg.DataDir, "folder-id")
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil

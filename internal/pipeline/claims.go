@@ -206,7 +206,7 @@ type FiledFile struct {
 // from this data folder that vanished before upload give their claims back first
 // (RefileLostClaimFiles).
 func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
-	origin, err := p.folderID()
+	origin, err := p.FolderID()
 	if err != nil {
 		return nil, fmt.Errorf("data folder id: %w", err)
 	}

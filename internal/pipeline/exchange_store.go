@@ -43,13 +43,13 @@ func (l ExchangeStore) UploadFor(ctx context.Context, ch, sha string) (scheduler
 	}, true, nil
 }
 
-func (l ExchangeStore) PutUpload(ctx context.Context, u scheduler.Upload) error {
+func (l ExchangeStore) PutUpload(ctx context.Context, u scheduler.Upload, from scheduler.UploadState) error {
 	return l.DB.PutExchangeUpload(ctx, store.ExchangeUpload{
 		Clearinghouse: u.Clearinghouse, SHA256: u.SHA256, LocalName: u.LocalName, Size: u.Size,
 		RemoteName: u.RemoteName, TempName: u.TempName, Set: u.Set, Control: u.Control,
 		Groups: u.Groups, Transactions: u.Transactions, Claims: u.Claims,
 		State: string(u.State), Inferred: u.Inferred, CreatedAt: u.CreatedAt, UploadedAt: u.UploadedAt,
-	})
+	}, string(from))
 }
 
 func (l ExchangeStore) SeenRemote(ctx context.Context, ch, p string, size int64, mtime time.Time) (scheduler.Download, bool, error) {

@@ -46,7 +46,7 @@ func TestExchangeStoreLedger(t *testing.T) {
 		}
 		u := scheduler.Upload{Clearinghouse: "ch", SHA256: "h", LocalName: "a.x12", RemoteName: "out/a", TempName: "out/.a",
 			State: scheduler.UploadRenaming, CreatedAt: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
-		if err := (ExchangeStore{DB: db}).PutUpload(ctx, u); err != nil {
+		if err := (ExchangeStore{DB: db}).PutUpload(ctx, u, ""); err != nil {
 			t.Fatal(err)
 		}
 		db.Close()
@@ -129,7 +129,7 @@ func testOverdue(t *testing.T, db *store.DB, clk *clock, t0 time.Time) {
 			u.State, u.UploadedAt = scheduler.UploadDone, t0
 		}
 		u.CreatedAt = t0
-		if err := ledger.PutUpload(ctx, u); err != nil {
+		if err := ledger.PutUpload(ctx, u, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,7 +229,7 @@ func TestOverdueAcksExpectedFor(t *testing.T) {
 			ledger := ExchangeStore{DB: db}
 			for _, u := range uploads {
 				u.RemoteName, u.State, u.CreatedAt, u.UploadedAt = "in/"+u.LocalName, scheduler.UploadDone, t0, t0
-				if err := ledger.PutUpload(ctx, u); err != nil {
+				if err := ledger.PutUpload(ctx, u, ""); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -256,7 +256,7 @@ func TestOverdueAcksExpectedFor(t *testing.T) {
 		db := openDialect(t, "sqlite", clk.Now)
 		u := uploads[1]
 		u.RemoteName, u.State, u.CreatedAt, u.UploadedAt = "in/"+u.LocalName, scheduler.UploadDone, t0, t0
-		if err := (ExchangeStore{DB: db}).PutUpload(ctx, u); err != nil {
+		if err := (ExchangeStore{DB: db}).PutUpload(ctx, u, ""); err != nil {
 			t.Fatal(err)
 		}
 		ch := config.Clearinghouse{ID: "ch", AcksExpectedFor: []string{"837", "270"}}
@@ -298,12 +298,12 @@ type crashingLedger struct {
 	failOn scheduler.UploadState
 }
 
-func (c *crashingLedger) PutUpload(ctx context.Context, u scheduler.Upload) error {
+func (c *crashingLedger) PutUpload(ctx context.Context, u scheduler.Upload, from scheduler.UploadState) error {
 	if c.failOn != "" && u.State == c.failOn {
 		c.failOn = ""
 		return fmt.Errorf("simulated crash")
 	}
-	return c.Ledger.PutUpload(ctx, u)
+	return c.Ledger.PutUpload(ctx, u, from)
 }
 
 // TestUploadCrashResumesFromDatabase: a crash right after the remote rename, then a

@@ -245,7 +245,7 @@ func TestLostClaimFileRefiled(t *testing.T) {
 
 func mustFolderID(t *testing.T, p *Pipeline) string {
 	t.Helper()
-	id, err := p.folderID()
+	id, err := p.FolderID()
 	if err != nil || id == "" {
 		t.Fatalf("folder id %q: %v", id, err)
 	}

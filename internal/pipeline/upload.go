@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"slices"
 
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
@@ -20,7 +21,12 @@ func (p *Pipeline) RecordUpload(ctx context.Context, f scheduler.OutboxFile, u s
 		if err := b.Event(lifecycle.EntityFile, u.LocalName, lifecycle.FileUploaded, u.LocalName, detail); err != nil {
 			return err
 		}
-		for _, c := range u.Claims {
+		// In id order, as filing leases them: two transactions moving overlapping claims
+		// (another instance's filing or response) then lock rows in one order and never
+		// deadlock.
+		ids := slices.Clone(u.Claims)
+		slices.Sort(ids)
+		for _, c := range ids {
 			if _, err := b.MoveClaim(c, lifecycle.Submitted, u.LocalName, map[string]any{"isa": u.Control, "clearinghouse": u.Clearinghouse}); err != nil {
 				return err
 			}

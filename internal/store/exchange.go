@@ -79,9 +79,11 @@ func (db *DB) ExchangeUpload(ctx context.Context, clearinghouse, sha string) (Ex
 	return u, nil
 }
 
-// PutExchangeUpload inserts or replaces the upload keyed by clearinghouse and hash; it is
-// committed (durable) when it returns.
-func (db *DB) PutExchangeUpload(ctx context.Context, u ExchangeUpload) error {
+// PutExchangeUpload records the upload keyed by clearinghouse and hash, expecting it in
+// state from: from "" inserts it (nothing may be recorded yet), else the stored record must
+// be in state from. Anything else changes nothing and returns scheduler.ErrLedgerConflict.
+// It is committed (durable) when it returns.
+func (db *DB) PutExchangeUpload(ctx context.Context, u ExchangeUpload, from string) error {
 	enc := func(v []string) string {
 		if v == nil {
 			v = []string{}
@@ -97,15 +99,26 @@ func (db *DB) PutExchangeUpload(ctx context.Context, u ExchangeUpload) error {
 	if !u.UploadedAt.IsZero() {
 		uploaded = timestamp(u.UploadedAt)
 	}
-	_, err := db.sql.ExecContext(ctx, db.Rebind(`INSERT INTO exchange_uploads (clearinghouse, sha256, local_name, size,
-		remote_name, temp_name, set_id, control, groups, transactions, claims, state, inferred, created_at, uploaded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (clearinghouse, sha256) DO UPDATE SET local_name = excluded.local_name, remote_name = excluded.remote_name,
-		temp_name = excluded.temp_name, state = excluded.state, inferred = excluded.inferred, uploaded_at = excluded.uploaded_at`),
-		u.Clearinghouse, u.SHA256, u.LocalName, u.Size, u.RemoteName, u.TempName, u.Set, u.Control,
-		enc(u.Groups), enc(u.Transactions), enc(u.Claims), u.State, inferred, timestamp(u.CreatedAt), uploaded)
+	var res sql.Result
+	var err error
+	if from == "" {
+		res, err = db.sql.ExecContext(ctx, db.Rebind(`INSERT INTO exchange_uploads (clearinghouse, sha256, local_name, size,
+			remote_name, temp_name, set_id, control, groups, transactions, claims, state, inferred, created_at, uploaded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (clearinghouse, sha256) DO NOTHING`),
+			u.Clearinghouse, u.SHA256, u.LocalName, u.Size, u.RemoteName, u.TempName, u.Set, u.Control,
+			enc(u.Groups), enc(u.Transactions), enc(u.Claims), u.State, inferred, timestamp(u.CreatedAt), uploaded)
+	} else {
+		res, err = db.sql.ExecContext(ctx, db.Rebind(`UPDATE exchange_uploads SET local_name = ?, remote_name = ?, temp_name = ?,
+			state = ?, inferred = ?, uploaded_at = ? WHERE clearinghouse = ? AND sha256 = ? AND state = ?`),
+			u.LocalName, u.RemoteName, u.TempName, u.State, inferred, uploaded, u.Clearinghouse, u.SHA256, from)
+	}
 	if err != nil {
 		return fmt.Errorf("store: exchange upload %s: %w", u.LocalName, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: exchange upload %s: %w", u.LocalName, err)
+	} else if n != 1 {
+		return fmt.Errorf("store: exchange upload %s to %s from %q: %w", u.LocalName, u.State, from, scheduler.ErrLedgerConflict)
 	}
 	return nil
 }
@@ -143,16 +156,23 @@ func (db *DB) ExchangeDownloadByContent(ctx context.Context, clearinghouse, sha 
 		WHERE clearinghouse = ? AND sha256 = ? AND duplicate = 0 ORDER BY id LIMIT 1`), clearinghouse, sha))
 }
 
-// RecordExchangeDownload appends a download; it is committed when it returns.
+// RecordExchangeDownload appends a download, once per remote file version (else
+// scheduler.ErrLedgerConflict); it is committed when it returns.
 func (db *DB) RecordExchangeDownload(ctx context.Context, d ExchangeDownload) error {
 	dup := 0
 	if d.Duplicate {
 		dup = 1
 	}
-	_, err := db.sql.ExecContext(ctx, db.Rebind(`INSERT INTO exchange_downloads (`+exchangeDownloadCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+	res, err := db.sql.ExecContext(ctx, db.Rebind(`INSERT INTO exchange_downloads (`+exchangeDownloadCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (clearinghouse, remote_path, size, mtime) DO NOTHING`),
 		d.Clearinghouse, d.RemotePath, d.Size, d.ModTime.Unix(), d.SHA256, d.LocalPath, dup, timestamp(d.DownloadedAt))
 	if err != nil {
 		return fmt.Errorf("store: exchange download %s: %w", d.RemotePath, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: exchange download %s: %w", d.RemotePath, err)
+	} else if n != 1 {
+		return fmt.Errorf("store: exchange download %s: %w", d.RemotePath, scheduler.ErrLedgerConflict)
 	}
 	return nil
 }

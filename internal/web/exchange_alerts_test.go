@@ -30,7 +30,7 @@ func TestDashboardClearinghouseAlerts(t *testing.T) {
 	sent := today.Add(-30 * time.Hour)
 	if err := f.db.PutExchangeUpload(ctx, store.ExchangeUpload{Clearinghouse: "sim", SHA256: "sha-837", LocalName: "837P_sim_000000501.x12",
 		RemoteName: "outbound/837_000000501.x12", Set: "837", Control: "000000501", Groups: []string{"501"},
-		State: "uploaded", CreatedAt: sent, UploadedAt: sent}); err != nil {
+		State: "uploaded", CreatedAt: sent, UploadedAt: sent}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if res, err := f.db.CheckExchangeOverdue(ctx, store.OverdueCheck{Now: today, AckAfter: 24 * time.Hour}); err != nil || res.Raised != 1 {

@@ -4,6 +4,7 @@ package ledgertest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -22,12 +23,24 @@ func Suite(t *testing.T, l scheduler.Ledger) {
 	u := scheduler.Upload{Clearinghouse: "ch", SHA256: "h1", LocalName: "a.x12", Size: 10, RemoteName: "out/a", TempName: "out/a.tmp",
 		Set: "837", Control: "000000101", Groups: []string{"1"}, Transactions: []string{"0001"}, Claims: []string{"C1", "C2"},
 		State: scheduler.UploadIntent, CreatedAt: at}
-	if err := l.PutUpload(ctx, u); err != nil {
+	if err := l.PutUpload(ctx, u, ""); err != nil {
 		t.Fatal(err)
 	}
+	// Every write names the state it expects: a second intent, or a move from a state
+	// the record is not in, changes nothing.
+	if err := l.PutUpload(ctx, u, ""); !errors.Is(err, scheduler.ErrLedgerConflict) {
+		t.Fatalf("second intent: %v", err)
+	}
+	u.State = scheduler.UploadDone
+	if err := l.PutUpload(ctx, u, scheduler.UploadRenaming); !errors.Is(err, scheduler.ErrLedgerConflict) {
+		t.Fatalf("done from renaming while intent: %v", err)
+	}
 	u.State, u.UploadedAt, u.Inferred = scheduler.UploadDone, at.Add(time.Minute), true
-	if err := l.PutUpload(ctx, u); err != nil {
+	if err := l.PutUpload(ctx, u, scheduler.UploadIntent); err != nil {
 		t.Fatal(err)
+	}
+	if err := l.PutUpload(ctx, u, scheduler.UploadIntent); !errors.Is(err, scheduler.ErrLedgerConflict) {
+		t.Fatalf("done twice: %v", err)
 	}
 	got, ok, err := l.UploadFor(ctx, "ch", "h1")
 	if err != nil || !ok {
@@ -44,6 +57,11 @@ func Suite(t *testing.T, l scheduler.Ledger) {
 	d := scheduler.Download{Clearinghouse: "ch", RemotePath: "in/r.999", Size: 5, ModTime: at, SHA256: "c1", LocalPath: "/x/r.999", DownloadedAt: at}
 	if err := l.RecordDownload(ctx, d); err != nil {
 		t.Fatal(err)
+	}
+	again := d
+	again.LocalPath = "/y/r.999"
+	if err := l.RecordDownload(ctx, again); !errors.Is(err, scheduler.ErrLedgerConflict) {
+		t.Fatalf("same remote version recorded twice: %v", err)
 	}
 	dup := d
 	dup.RemotePath, dup.Duplicate, dup.LocalPath = "in/r2.999", true, d.LocalPath
