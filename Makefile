@@ -1,4 +1,4 @@
-.PHONY: build test race vet bench fuzz
+.PHONY: build test race vet bench fuzz sigkill
 build:
 	go build -o edigate ./cmd/edigate
 test:
@@ -17,3 +17,7 @@ fuzz:
 	@for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
 	  d=$$(dirname $$f); for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | cut -c6-); do \
 	    echo "== $$d $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-20s} ./$$d || exit 1; done; done
+# Crash safety: >= 100 SIGKILLs at random points of intake, claims, upload, download and
+# posting (KILLS=n to change), then the counts; non-zero exit on any violation.
+sigkill:
+	scripts/sigkill.sh
