@@ -17,8 +17,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/edigate/edigate/fixtures"
-	"github.com/edigate/edigate/internal/crashtest"
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/crashtest"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/store/storetest"
 )
