@@ -8,7 +8,7 @@
 # violation (the data folder is kept and its path printed), 2 if the harness itself fails.
 #
 # Usage: scripts/sigkill.sh [extra flags of scripts/sigkill, e.g. -seed N -dir /tmp/x]
-# Environment: KILLS (default 100), SESSIONS (default 1200), FILES (inbox files, default 6).
+# Environment: KILLS (default 100), SESSIONS (default 1200), FILES (inbox files, default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec go run ./scripts/sigkill -kills "${KILLS:-100}" -sessions "${SESSIONS:-1200}" -files "${FILES:-6}" "$@"
+exec go run ./scripts/sigkill -kills "${KILLS:-100}" -sessions "${SESSIONS:-1200}" -files "${FILES:-20}" "$@"

@@ -53,7 +53,7 @@ func main() {
 	var o options
 	flag.IntVar(&o.kills, "kills", 100, "SIGKILLs to deliver")
 	flag.IntVar(&o.sessions, "sessions", 1200, "generated sessions, spread over -files inbox files")
-	flag.IntVar(&o.files, "files", 6, "inbox files the sessions arrive in, one after another between kills")
+	flag.IntVar(&o.files, "files", 20, "inbox files the sessions arrive in, one after another between kills")
 	flag.Uint64Var(&o.seed, "seed", 0, "random seed (0: from the clock; printed to rerun)")
 	flag.StringVar(&o.bin, "bin", "", "edigate binary (default: go build ./cmd/edigate into the work folder)")
 	flag.StringVar(&o.dir, "dir", "", "work folder (default: a new temp folder, removed on success)")
@@ -122,6 +122,8 @@ func run(ctx context.Context, o options) (int, error) {
 		sent, err = crashtest.RunKilledAfter(cmd, kill)
 		if m := jobDone.FindAllStringSubmatch(stderr.String(), -1); len(m) > 0 {
 			last = m[len(m)-1][1]
+		} else if strings.Contains(stderr.String(), "simulator listening") {
+			last = "start" // opened the store and the simulator: in intake
 		}
 		if err != nil && !crashtest.Killed(err) {
 			// A pass may fail a step (exit 1) after a kill left work to recover; only a
@@ -200,8 +202,11 @@ func run(ctx context.Context, o options) (int, error) {
 }
 
 func stepAfter(last string) string {
-	if last == "" {
-		return "start/intake"
+	switch last {
+	case "":
+		return "start" // before the store and simulator were open
+	case "start":
+		return "intake"
 	}
 	i := slices.Index(steps, last)
 	if i < 0 || i+1 >= len(steps) {
@@ -211,7 +216,7 @@ func stepAfter(last string) string {
 }
 
 func byStep(m map[string]int) string {
-	order := append([]string{"start/intake"}, steps[1:]...)
+	order := append([]string{"start"}, steps...)
 	order = append(order, "exit")
 	var out []string
 	for _, s := range order {
