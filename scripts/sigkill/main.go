@@ -31,6 +31,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // the store's SQLite driver, read-only here
@@ -115,27 +116,84 @@ func run(ctx context.Context, o options) (int, error) {
 		o.seed, o.sessions, len(parts), len(demoIDs), o.kills)
 
 	r := rand.New(rand.NewPCG(o.seed, 0x51_6b_11))
-	pass := func(kill time.Duration) (sent bool, last string, err error) {
+	// pass runs one `demo --once`. With kill > 0 it is killed that long after the store and
+	// simulator are open (the log line saying so), so kills land in the steps rather than
+	// in process start; with atStart the delay counts from the start instead.
+	pass := func(kill time.Duration, atStart bool) (killed bool, last string, took time.Duration, err error) {
 		cmd := exec.CommandContext(ctx, bin, "demo", "-once", "-data", data, "-config", cfgPath)
-		var stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stderr, &stderr
-		sent, err = crashtest.RunKilledAfter(cmd, kill)
-		if m := jobDone.FindAllStringSubmatch(stderr.String(), -1); len(m) > 0 {
-			last = m[len(m)-1][1]
-		} else if strings.Contains(stderr.String(), "simulator listening") {
-			last = "start" // opened the store and the simulator: in intake
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return false, "", 0, err
 		}
-		if err != nil && !crashtest.Killed(err) {
-			// A pass may fail a step (exit 1) after a kill left work to recover; only a
-			// pass that cannot start is the harness's failure.
-			if _, ok := err.(*exec.ExitError); !ok {
-				return sent, last, fmt.Errorf("edigate: %w\n%s", err, stderr.String())
+		cmd.Stdout, cmd.Stderr = pw, pw
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			pw.Close()
+			pr.Close()
+			return false, "", 0, err
+		}
+		pw.Close()
+		opened := make(chan time.Time, 1)
+		var out bytes.Buffer
+		read := make(chan struct{})
+		go func() {
+			defer close(read)
+			sc := bufio.NewScanner(pr)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			for sc.Scan() {
+				line := sc.Text()
+				out.WriteString(line + "\n")
+				if strings.Contains(line, "simulator listening") {
+					select {
+					case opened <- time.Now():
+					default:
+					}
+				}
+			}
+		}()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var timer <-chan time.Time
+		if kill > 0 && atStart {
+			timer = time.After(kill)
+		}
+		for err == nil && done != nil {
+			select {
+			case err = <-done:
+				done = nil
+			case at := <-opened:
+				if kill > 0 && !atStart {
+					timer = time.After(kill - time.Since(at))
+				}
+			case <-timer:
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				err = <-done
+				done = nil
+			}
+			if done == nil {
+				break
 			}
 		}
-		return sent && crashtest.Killed(err), last, nil
+		pr.Close()
+		<-read
+		took = time.Since(start)
+		if m := jobDone.FindAllStringSubmatch(out.String(), -1); len(m) > 0 {
+			last = m[len(m)-1][1]
+		} else if strings.Contains(out.String(), "simulator listening") {
+			last = "start" // opened the store and the simulator: in intake
+		}
+		if crashtest.Killed(err) {
+			return true, last, took, nil
+		}
+		if err != nil && !isExit(err) {
+			// A pass may fail a step (exit 1) after a kill left work to recover; only a
+			// pass that cannot run is the harness's failure.
+			return false, last, took, fmt.Errorf("edigate: %w\n%s", err, out.String())
+		}
+		return false, last, took, nil
 	}
 
-	window := 1500 * time.Millisecond // grows to the longest uninterrupted pass seen
+	window := 1500 * time.Millisecond // the last uninterrupted pass's length: kills land within a pass
 	landed := map[string]int{}
 	kills, passes, next := 0, 0, 0
 	for kills < o.kills {
@@ -146,9 +204,13 @@ func run(ctx context.Context, o options) (int, error) {
 			}
 			next++
 		}
-		d := time.Duration(r.Int64N(int64(window))) + 20*time.Millisecond
-		start := time.Now()
-		killed, last, err := pass(d)
+		// One kill in ten lands during process start (store open, migrations, simulator).
+		atStart := r.IntN(10) == 0
+		d := time.Duration(r.Int64N(int64(window))) + time.Millisecond
+		if atStart {
+			d = time.Duration(r.Int64N(int64(300 * time.Millisecond)))
+		}
+		killed, last, took, err := pass(d, atStart)
 		passes++
 		if err != nil {
 			return 0, err
@@ -158,7 +220,7 @@ func run(ctx context.Context, o options) (int, error) {
 			landed[stepAfter(last)]++
 			continue
 		}
-		window = max(window, time.Since(start)*5/4)
+		window = max(200*time.Millisecond, took)
 	}
 	for ; next < len(parts); next++ {
 		if err := drop(filepath.Join(data, "inbox"), fmt.Sprintf("practice-%02d.ndjson", next+1), parts[next]); err != nil {
@@ -171,7 +233,7 @@ func run(ctx context.Context, o options) (int, error) {
 	// simulator pays a few seconds after an upload).
 	settled := false
 	for i := 0; i < o.settle && !settled; i++ {
-		if _, _, err := pass(0); err != nil {
+		if _, _, _, err := pass(0, false); err != nil {
 			return 0, err
 		}
 		w, err := onTheWay(data)
