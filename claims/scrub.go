@@ -52,9 +52,10 @@ type Scrubber struct {
 	// Auths are the client authorizations with units already used; claims are checked
 	// against them and consume units in batch order.
 	Auths []AuthUse
-	// Billed reports whether a service line (client, date, code, modifiers) was already
-	// billed outside this batch; nil means only the batch itself is checked for duplicates.
-	Billed func(key string) bool
+	// Billed are the stored claims of the batch's clients on its days of service (the
+	// store's lookup by DayKeys): the service.billed_twice rule holds a line the payer
+	// already holds on another claim. Nil means only the batch itself is checked.
+	Billed []StoredClaim
 	Today  time.Time
 	// Rules is the rule set; nil means DefaultRules().
 	Rules []Rule
@@ -120,6 +121,8 @@ type scrubRun struct {
 	today time.Time
 	used  map[string]int    // authorization number -> units consumed by earlier claims of the batch
 	seen  map[string]string // duplicate key -> claim id
+	// billed indexes Scrubber.Billed by line key, built on first use.
+	billed billedIndex
 
 	practice  *Practice
 	payer     *Payer

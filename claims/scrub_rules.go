@@ -34,6 +34,7 @@ func DefaultRules() []Rule {
 		{"modifier.max4", SeverityError, "X222A1 2400 SV101-3..6 (4 modifiers)", checkModifierMax},
 		{"charge.positive", SeverityError, "X222A1 2400 SV102", checkCharge},
 		{"line.duplicate", SeverityError, "CARC 18 exact duplicate claim/service", checkDuplicate},
+		{"service.billed_twice", SeverityError, "CARC 18 exact duplicate claim/service: already billed on another claim", checkBilledTwice},
 		{"time.missing", SeverityError, "CPT time rules: the session length decides the code", checkTimeMissing},
 	}
 	timed := make([]string, 0, len(timedCodes))
@@ -285,8 +286,6 @@ func checkDuplicate(r *scrubRun, c *Claim, e *emitter) {
 		}
 		if other, ok := r.seen[k]; ok && other != c.ID {
 			e.add(i+1, "%s on %s is also billed on claim %s in this batch.", l.Code, orDefault(l.Date, c.Date), other)
-		} else if r.s.Billed != nil && r.s.Billed(k) {
-			e.add(i+1, "%s on %s was already billed for this client.", l.Code, orDefault(l.Date, c.Date))
 		}
 	}
 }

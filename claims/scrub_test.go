@@ -1,7 +1,6 @@
 package claims
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -183,10 +182,6 @@ func TestScrubRules(t *testing.T) {
 		{"duplicate with another modifier is distinct", "line.duplicate", false, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
 			addLine(c, "90837", 55)
 			c.Lines[1].Modifiers = []string{"59"}
-			return c
-		}},
-		{"already billed", "line.duplicate", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
-			s.Billed = func(k string) bool { return strings.Contains(k, "|90837|") }
 			return c
 		}},
 		{"no minutes", "time.missing", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim { c.Lines[0].Minutes = 0; return c }},
@@ -455,7 +450,8 @@ func TestScrubRules(t *testing.T) {
 			return c
 		}},
 	}
-	tests = append(tests, cobScrubCases()...) // claims/tertiary_test.go
+	tests = append(tests, cobScrubCases()...)         // claims/tertiary_test.go
+	tests = append(tests, billedTwiceScrubCases()...) // claims/billedtwice_test.go
 	fired := map[string]bool{}
 	for _, tt := range tests {
 		t.Run(tt.rule+"/"+tt.name, func(t *testing.T) {

@@ -18,6 +18,9 @@ type FieldError struct {
 }
 
 func (e FieldError) Error() string {
+	if e.Field == "" { // the whole record (not valid JSON): no field to name
+		return e.Reason
+	}
 	if e.Value == "" {
 		return e.Field + ": " + e.Reason
 	}

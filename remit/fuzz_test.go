@@ -14,6 +14,11 @@ import (
 // hand-written ones: no input may panic, and what comes back must be self-consistent.
 func FuzzRead(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/*.x12")
+	// The shared fixtures add 277CA, 999 and TA1 files and the hostile corpus (truncated,
+	// wrong separators, unbalanced).
+	more, _ := filepath.Glob("../fixtures/x12/*.x12")
+	hostile, _ := filepath.Glob("../fixtures/hostile/x12/*.x12")
+	paths = append(append(paths, more...), hostile...)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {

@@ -388,6 +388,17 @@ func (p *Parser) ta1(seg *Segment) {
 
 // stray reports a segment outside any transaction set.
 func (p *Parser) stray(seg *Segment) {
+	if id := seg.ID(); len(id) > 3 {
+		// No segment ID is longer than 3 characters: the file does not separate elements
+		// with the separator its ISA declares (ISA04 position), so nothing after it can be read.
+		if p.ic != nil && p.badSeps == p.ic {
+			return
+		}
+		p.badSeps = p.ic
+		p.icErr(seg, TA1InvalidContent, "", "segment %d at byte %d (%.12q...) has no element separator %q: the file does not use the separators its ISA declares (later segments alike are not listed)",
+			seg.Index, seg.Offset, id, string(seg.Delims.Element))
+		return
+	}
 	if p.grp != nil {
 		p.grpErr(seg, AK9NotSupported, "", "segment %s outside a transaction set (ST..SE)", seg.ID())
 		return

@@ -187,7 +187,10 @@ type Parser struct {
 	doneErr  error
 
 	// envelope state
-	ic      *InterchangeResult
+	ic *InterchangeResult
+	// badSeps is the interchange already reported for not using its ISA's separators:
+	// one finding says it, not one per segment.
+	badSeps *InterchangeResult
 	grp     *GroupResult
 	env     Envelope
 	groups  int // GS seen in the current interchange

@@ -94,6 +94,9 @@ func (e Error) Detail() string {
 
 func (e Error) location() string {
 	loc := e.Segment
+	if len(loc) > 3 { // not an ID (wrong separators): the message names the segment
+		return ""
+	}
 	if e.Position > 0 {
 		loc = fmt.Sprintf("%s at position %d", e.Segment, e.Position)
 	}

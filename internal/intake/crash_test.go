@@ -3,7 +3,6 @@ package intake
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/crashtest"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/internal/store/storetest"
 )
@@ -240,15 +240,8 @@ func TestCrashRestart(t *testing.T) {
 	}
 }
 
-// killed reports whether a child ended by SIGKILL.
-func killed(err error) bool {
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		return false
-	}
-	ws, ok := ee.Sys().(syscall.WaitStatus)
-	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
-}
+// killed reports whether a child ended by SIGKILL (shared with scripts/sigkill).
+func killed(err error) bool { return crashtest.Killed(err) }
 
 // childRunTime is the wall time of one uninterrupted intake child process.
 func childRunTime(t *testing.T, files map[string][]byte, batch int) time.Duration {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -76,6 +77,7 @@ type taken struct {
 	mtime time.Time
 	inode [2]uint64
 	at    time.Time // when it was taken (how long it is watched)
+	was   string    // the path of a watch that ended (its record is removed)
 }
 
 // fileFault is a failure caused by the file itself: retrying cannot help, so the file is
@@ -184,7 +186,66 @@ const watchFor = 24 * time.Hour
 // read it (before or after the move, which keeps the inode) is caught here or by a later run.
 func (in *Intake) watch(ctx context.Context, tk taken, sum *Summary) error {
 	in.taken = append(in.taken, tk)
+	if err := in.saveWatch(&in.taken[len(in.taken)-1]); err != nil {
+		return fileError{tk.hash, fmt.Errorf("remember the taken file: %w", err)}
+	}
 	return in.checkTaken(ctx, len(in.taken)-1, sum)
+}
+
+// The watch list outlives the process: `run --once` from cron, or a daemon restarted,
+// must still catch bytes appended to a file it took. Each watched file has a small record
+// in DATA/intake-watch/ (named by its path), written when the file is taken or changes,
+// read on the first run of a process, removed when the watch ends.
+const watchDir = "intake-watch"
+
+type watchRecord struct {
+	Name  string    `json:"name"`
+	Path  string    `json:"path"`
+	Hash  string    `json:"hash"`
+	Size  int64     `json:"size"`
+	MTime time.Time `json:"mtime"`
+	Inode [2]uint64 `json:"inode"`
+	At    time.Time `json:"at"`
+}
+
+func (in *Intake) watchFile(path string) string {
+	return filepath.Join(in.dir(watchDir), sha256Hex([]byte(path))[:24]+".json")
+}
+
+func (in *Intake) saveWatch(tk *taken) error {
+	if err := os.MkdirAll(in.dir(watchDir), 0o700); err != nil {
+		return err
+	}
+	return in.writeJSON(in.watchFile(tk.path), watchRecord{Name: tk.name, Path: tk.path, Hash: tk.hash, Size: tk.size,
+		MTime: tk.mtime, Inode: tk.inode, At: tk.at})
+}
+
+// loadWatched reads the watch records a previous process left, once per process.
+func (in *Intake) loadWatched() {
+	if in.watchLoaded {
+		return
+	}
+	in.watchLoaded = true
+	entries, err := os.ReadDir(in.dir(watchDir))
+	if err != nil {
+		return
+	}
+	known := map[string]bool{}
+	for _, tk := range in.taken {
+		known[tk.path] = true
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(in.dir(watchDir), e.Name()))
+		var w watchRecord
+		if err != nil || json.Unmarshal(b, &w) != nil || w.Path == "" {
+			os.Remove(filepath.Join(in.dir(watchDir), e.Name())) // unreadable: a crash mid-write
+			continue
+		}
+		if !known[w.Path] {
+			known[w.Path] = true
+			in.taken = append(in.taken, taken{name: w.Name, path: w.Path, hash: w.Hash, size: w.Size, mtime: w.MTime, inode: w.Inode, at: w.At})
+		}
+	}
 }
 
 // checkWatched checks every watched file and forgets those watched long enough or gone.
@@ -192,7 +253,7 @@ func (in *Intake) checkWatched(ctx context.Context, sum *Summary) error {
 	var errs []error
 	for i := 0; i < len(in.taken); i++ {
 		if in.now().Sub(in.taken[i].at) > watchFor {
-			in.taken[i].path = ""
+			in.taken[i].was, in.taken[i].path = in.taken[i].path, ""
 		}
 		if err := in.checkTaken(ctx, i, sum); err != nil {
 			errs = append(errs, err)
@@ -202,6 +263,8 @@ func (in *Intake) checkWatched(ctx context.Context, sum *Summary) error {
 	for _, tk := range in.taken {
 		if tk.path != "" {
 			kept = append(kept, tk)
+		} else if tk.was != "" {
+			os.Remove(in.watchFile(tk.was))
 		}
 	}
 	in.taken = kept
@@ -218,7 +281,7 @@ func (in *Intake) checkTaken(ctx context.Context, i int, sum *Summary) error {
 	}
 	fi, err := os.Lstat(tk.path)
 	if err != nil {
-		tk.path = "" // moved away by an operator
+		tk.was, tk.path = tk.path, "" // moved away by an operator
 		return nil
 	}
 	if fi.Size() == tk.size && fi.ModTime().Equal(tk.mtime) && inode(fi) == tk.inode {
@@ -235,7 +298,7 @@ func (in *Intake) checkTaken(ctx context.Context, i int, sum *Summary) error {
 	}
 	tk.size, tk.mtime, tk.inode, tk.hash = int64(len(data)), fi.ModTime(), inode(fi), sha256Hex(data)
 	if len(bytes.TrimSpace(extra)) == 0 {
-		return nil // touched, or only blank space added
+		return in.saveWatch(tk) // touched, or only blank space added
 	}
 	_, ext := splitName(tk.name)
 	kind := ""
@@ -259,6 +322,11 @@ func (in *Intake) checkTaken(ctx context.Context, i int, sum *Summary) error {
 	if _, err := in.store.RaiseAlert(ctx, "file", prev, "file_changed_after_intake",
 		map[string]any{"new_input": newName, "bytes": len(extra)}); err != nil {
 		return fileError{prev, fmt.Errorf("alert: %w", err)}
+	}
+	// Recorded after the new input is durable: a crash in between finds the old record
+	// and writes the same new input again (same name, same content, taken once).
+	if err := in.saveWatch(tk); err != nil {
+		return fileError{prev, fmt.Errorf("remember the taken file: %w", err)}
 	}
 	return nil
 }

@@ -65,7 +65,9 @@ type Intake struct {
 	BatchSize int
 	seen      map[string]fileState
 	taken     []taken
-	failures  map[string]int
+	// watchLoaded: the watch records of earlier processes were read (loadWatched).
+	watchLoaded bool
+	failures    map[string]int
 }
 
 type fileState struct {
@@ -122,6 +124,7 @@ type Summary struct {
 func (in *Intake) RunOnce(ctx context.Context, all bool) (Summary, error) {
 	var sum Summary
 	var errs []error
+	in.loadWatched()
 	if err := in.checkWatched(ctx, &sum); err != nil {
 		errs = append(errs, err)
 	}

@@ -354,3 +354,48 @@ func TestFileFaultSetAsideAtOnce(t *testing.T) {
 		t.Fatalf("alerts = %+v", as)
 	}
 }
+
+// Bytes appended to a taken file are caught by the next process too (`run --once` from
+// cron, a restarted daemon): the watch list is kept in DATA/intake-watch/, and a watch
+// that ends (the file moved away) leaves no record behind.
+func TestAppendedAfterRestart(t *testing.T) {
+	e := newEnv(t)
+	e.drop(t, "later.ndjson", ndjson(t, storetest.Session("S-R1", "2026-11-02")))
+	e.run(t)
+	archived := filepath.Join(e.dir, "archive", testNow.UTC().Format("2006-01-02"), "later.ndjson")
+	f, err := os.OpenFile(archived, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(ndjson(t, storetest.Session("S-R2", "2026-11-02")))
+	f.Close()
+
+	next, err := New(e.cfg, e.db, zerolog.Nop()) // a new process: nothing in memory
+	if err != nil {
+		t.Fatal(err)
+	}
+	next.SetClock(e.in.now)
+	for i := 0; i < 2; i++ { // the first run writes the new input, the same or next takes it
+		if _, err := next.RunOnce(context.Background(), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.db.Session(context.Background(), "S-R2"); err != nil {
+		t.Fatalf("the appended record was lost across a restart: %v", err)
+	}
+	if as := alertsOf(t, e, "file_changed_after_intake"); len(as) != 1 {
+		t.Fatalf("alerts = %+v", as)
+	}
+	// Once the file is gone, its watch ends and its record goes.
+	for _, n := range listDir(t, filepath.Join(e.dir, "archive", testNow.UTC().Format("2006-01-02"))) {
+		os.Remove(filepath.Join(e.dir, "archive", testNow.UTC().Format("2006-01-02"), n))
+	}
+	third, _ := New(e.cfg, e.db, zerolog.Nop())
+	third.SetClock(e.in.now)
+	if _, err := third.RunOnce(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	if got := listDir(t, filepath.Join(e.dir, watchDir)); len(got) != 0 {
+		t.Fatalf("watch records left: %v", got)
+	}
+}

@@ -43,8 +43,17 @@ func unparseable(format string, args ...any) error {
 	return errUnparseable{fmt.Sprintf(format, args...)}
 }
 
-// splitRecords splits a file's content into records.
+// utf8BOM is the byte-order mark some Windows tools write at the start of UTF-8 text.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// splitRecords splits a file's content into records. A leading UTF-8 byte-order mark is
+// dropped (it is not part of the first record); a NUL byte means binary content, which
+// no JSON or CSV file has, so the file is refused whole instead of rejected line by line.
 func splitRecords(name string, data []byte) ([]record, error) {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, unparseable("binary content (a NUL byte at byte %d): an inbox file is UTF-8 text (JSON, NDJSON or CSV)", i+1)
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	switch fileFormat(name) {
 	case "json":
 		return splitJSON(data)

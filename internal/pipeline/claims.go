@@ -124,7 +124,13 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	for _, w := range cobWaits {
 		waiting = append(waiting, WaitingClaim{w.Claim.ID, w.Claim.SessionIDs, w.Reason})
 	}
-	results := (&claims.Scrubber{Setup: p.Cfg.ClaimsSetup(), Auths: auths, Today: p.now()}).Scrub(built)
+	// The clients' other claims of the same days: a service the payer already holds on one
+	// of them is held here (service.billed_twice), whichever inbox file its session came in.
+	billed, err := p.DB.StoredClaimsOn(ctx, claims.DayKeys(built))
+	if err != nil {
+		return nil, err
+	}
+	results := (&claims.Scrubber{Setup: p.Cfg.ClaimsSetup(), Auths: auths, Billed: billed, Today: p.now()}).Scrub(built)
 	if err := p.checkOverrides(ctx, built, results); err != nil {
 		return nil, err
 	}

@@ -103,6 +103,9 @@ func Start(opts Options) (*Clearinghouse, error) {
 		return nil, err
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	// Answers that fell due while the process was down are in the download folder before
+	// the first download: a `run --once` pass is over before the loop's first tick.
+	c.release()
 	c.wg.Add(1)
 	go c.loop()
 	return c, nil
@@ -194,6 +197,12 @@ func (c *Clearinghouse) answer(rel string) {
 		return
 	}
 	out, err := c.resp.Respond(c.ctx, data)
+	if err != nil && c.ctx.Err() != nil {
+		// Closing (the end of a `run --once` pass) cut the answer short: it is not
+		// answered, and the next start answers it whole. Marking it answered here lost
+		// every response to an upload made just before a pass ended.
+		return
+	}
 	if err != nil {
 		c.opts.Log.Warn().Str("upload", rel).Msg("sim: upload could not be answered")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -84,5 +85,47 @@ func TestClearinghouseAnswersOverSFTP(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Fatalf("a restarted simulator answered again: %s", strings.Join(names, ", "))
+	}
+}
+
+// TestClearinghouseRestart: what a `run --once` pass leaves behind is answered by the next
+// start. An answer that fell due while the process was down is in the download folder as
+// soon as Start returns (a pass downloads before the loop's first tick), and an upload the
+// closing simulator was answering is not marked answered with no answer.
+func TestClearinghouseRestart(t *testing.T) {
+	dir := t.TempDir()
+	opts := Options{Dir: filepath.Join(dir, "sim"), UploadDir: "outbound", DownloadDir: "inbound", Rules: DefaultRules(),
+		Guides: guides.Registry, PaymentDelay: time.Hour, Log: zerolog.Nop()}
+	ch, err := Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch.Close()
+	due := filepath.Join(opts.Dir, "pending", "1_ERA_000000007_1.835") // due at 1 ns after 1970
+	if err := os.WriteFile(due, []byte("ISA"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// An upload answered by a simulator already closing: its context is cancelled.
+	src, _ := os.ReadFile("testdata/claims.837")
+	up := filepath.Join(opts.Dir, "mailbox", "outbound", "837_000000042.x12")
+	if err := os.WriteFile(up, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	closing := &Clearinghouse{opts: opts, mailbox: filepath.Join(opts.Dir, "mailbox"), pending: filepath.Join(opts.Dir, "pending"),
+		answered: map[string]bool{}, resp: &Responder{Answerer: Answerer{Rules: opts.Rules, Controls: nil}, Guides: opts.Guides}}
+	closing.ctx, closing.cancel = context.WithCancel(context.Background())
+	closing.cancel()
+	closing.answer("outbound/837_000000042.x12")
+	if closing.answered["outbound/837_000000042.x12\t"+strconv.Itoa(len(src))] {
+		t.Fatal("an upload cut short by Close was marked answered")
+	}
+
+	ch, err = Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ch.Close()
+	if _, err := os.Stat(filepath.Join(opts.Dir, "mailbox", "inbound", "ERA_000000007_1.835")); err != nil {
+		t.Fatalf("the due answer is not in the download folder at start: %v", err)
 	}
 }

@@ -131,6 +131,9 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 			return "", fmt.Errorf("store: claim %s finding: %w", c.ID, err)
 		}
 	}
+	if err := b.voidLeftBehind(c); err != nil {
+		return "", err
+	}
 	if changed {
 		// Rule ids and counts only: messages may quote codes but the event log stays PHI-free.
 		detail := map[string]any{"frequency": c.Frequency, "lines": len(c.Lines), "total": c.Total, "sessions": c.SessionIDs}

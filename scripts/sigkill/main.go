@@ -1,0 +1,631 @@
+// Command sigkill is the SIGKILL harness (scripts/sigkill.sh, `make sigkill`): it runs the
+// real edigate binary through intake, eligibility, claims, upload, download and posting with
+// the built-in clearinghouse simulator (`edigate demo --once`), kills it (SIGKILL) at random
+// moments, restarts it, and when every kill is done lets the cycle finish and checks that
+// nothing was lost, stalled or billed twice:
+//
+//   - sessions in (the generated inbox files plus the demo batch) vs sessions stored
+//   - CLM01s in more than one 837P file, and services billed on two claim families
+//   - authorization units used vs the units the sessions hold
+//   - every CLP of every downloaded 835 posted exactly once
+//   - claims stuck on the way (built, filed, submitted) and ready sessions on no claim
+//   - PRAGMA integrity_check
+//
+// It exits 1 on any violation, 2 when the harness itself fails.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "modernc.org/sqlite" // the store's SQLite driver, read-only here
+
+	"github.com/edigate/edigate/fixtures"
+	"github.com/edigate/edigate/internal/crashtest"
+)
+
+type options struct {
+	kills    int
+	sessions int
+	files    int
+	seed     uint64
+	bin      string
+	dir      string
+	settle   int
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.kills, "kills", 100, "SIGKILLs to deliver")
+	flag.IntVar(&o.sessions, "sessions", 1200, "generated sessions, spread over -files inbox files")
+	flag.IntVar(&o.files, "files", 20, "inbox files the sessions arrive in, one after another between kills")
+	flag.Uint64Var(&o.seed, "seed", 0, "random seed (0: from the clock; printed to rerun)")
+	flag.StringVar(&o.bin, "bin", "", "edigate binary (default: go build ./cmd/edigate into the work folder)")
+	flag.StringVar(&o.dir, "dir", "", "work folder (default: a new temp folder, removed on success)")
+	flag.IntVar(&o.settle, "settle", 40, "uninterrupted passes at most to let the cycle finish after the kills")
+	flag.Parse()
+	if o.seed == 0 {
+		o.seed = uint64(time.Now().UnixNano())
+	}
+	code, err := run(context.Background(), o)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "sigkill: %v\n", err)
+		os.Exit(2)
+	}
+	os.Exit(code)
+}
+
+// steps are the daemon's steps in `--once` order; a kill lands in the step after the last
+// one reported done.
+var steps = []string{"intake", "eligibility", "claims", "upload", "download", "responses", "follow-up", "alerts", "housekeeping"}
+
+var jobDone = regexp.MustCompile(`job done job=([a-z-]+)`)
+
+func run(ctx context.Context, o options) (int, error) {
+	work := o.dir
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "edigate-sigkill-"); err != nil {
+			return 0, err
+		}
+	}
+	data := filepath.Join(work, "data")
+	bin := o.bin
+	if bin == "" {
+		bin = filepath.Join(work, "edigate")
+		fmt.Printf("== building edigate into %s\n", bin)
+		b := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/edigate")
+		b.Stdout, b.Stderr = os.Stdout, os.Stderr
+		if err := b.Run(); err != nil {
+			return 0, fmt.Errorf("build: %w", err)
+		}
+	}
+	// Debug logs name each step as it finishes, which places every kill.
+	cfgPath := filepath.Join(work, "config.yml")
+	if err := os.WriteFile(cfgPath, []byte("log:\n  level: debug\n"), 0o600); err != nil {
+		return 0, err
+	}
+	parts, expected, err := inputs(o)
+	if err != nil {
+		return 0, err
+	}
+	demoIDs, err := demoSessionIDs(ctx, bin, cfgPath, filepath.Join(work, "demo-reference"))
+	if err != nil {
+		return 0, fmt.Errorf("demo reference run: %w", err)
+	}
+	for _, id := range demoIDs {
+		expected[id] = true
+	}
+	fmt.Printf("== seed %d: %d sessions in %d inbox files (+%d demo-batch sessions), %d kills\n",
+		o.seed, o.sessions, len(parts), len(demoIDs), o.kills)
+
+	r := rand.New(rand.NewPCG(o.seed, 0x51_6b_11))
+	// pass runs one `demo --once`. With kill > 0 it is killed that long after the store and
+	// simulator are open (the log line saying so), so kills land in the steps rather than
+	// in process start; with atStart the delay counts from the start instead.
+	pass := func(kill time.Duration, atStart bool) (killed bool, last string, took time.Duration, err error) {
+		cmd := exec.CommandContext(ctx, bin, "demo", "-once", "-data", data, "-config", cfgPath)
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return false, "", 0, err
+		}
+		cmd.Stdout, cmd.Stderr = pw, pw
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			pw.Close()
+			pr.Close()
+			return false, "", 0, err
+		}
+		pw.Close()
+		opened := make(chan time.Time, 1)
+		var out bytes.Buffer
+		read := make(chan struct{})
+		go func() {
+			defer close(read)
+			sc := bufio.NewScanner(pr)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			for sc.Scan() {
+				line := sc.Text()
+				out.WriteString(line + "\n")
+				if strings.Contains(line, "simulator listening") {
+					select {
+					case opened <- time.Now():
+					default:
+					}
+				}
+			}
+		}()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var timer <-chan time.Time
+		if kill > 0 && atStart {
+			timer = time.After(kill)
+		}
+		for err == nil && done != nil {
+			select {
+			case err = <-done:
+				done = nil
+			case at := <-opened:
+				if kill > 0 && !atStart {
+					timer = time.After(kill - time.Since(at))
+				}
+			case <-timer:
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				err = <-done
+				done = nil
+			}
+			if done == nil {
+				break
+			}
+		}
+		pr.Close()
+		<-read
+		took = time.Since(start)
+		if m := jobDone.FindAllStringSubmatch(out.String(), -1); len(m) > 0 {
+			last = m[len(m)-1][1]
+		} else if strings.Contains(out.String(), "simulator listening") {
+			last = "start" // opened the store and the simulator: in intake
+		}
+		if crashtest.Killed(err) {
+			return true, last, took, nil
+		}
+		if err != nil && !isExit(err) {
+			// A pass may fail a step (exit 1) after a kill left work to recover; only a
+			// pass that cannot run is the harness's failure.
+			return false, last, took, fmt.Errorf("edigate: %w\n%s", err, out.String())
+		}
+		return false, last, took, nil
+	}
+
+	window := 1500 * time.Millisecond // the last uninterrupted pass's length: kills land within a pass
+	landed := map[string]int{}
+	kills, passes, next := 0, 0, 0
+	for kills < o.kills {
+		// A new inbox file every so many kills, so kills land in intake of fresh work too.
+		if next < len(parts) && kills >= next*o.kills/len(parts) {
+			if err := drop(filepath.Join(data, "inbox"), fmt.Sprintf("practice-%02d.ndjson", next+1), parts[next]); err != nil {
+				return 0, err
+			}
+			next++
+		}
+		// One kill in ten lands during process start (store open, migrations, simulator).
+		atStart := r.IntN(10) == 0
+		d := time.Duration(r.Int64N(int64(window))) + time.Millisecond
+		if atStart {
+			d = time.Duration(r.Int64N(int64(300 * time.Millisecond)))
+		}
+		killed, last, took, err := pass(d, atStart)
+		passes++
+		if err != nil {
+			return 0, err
+		}
+		if killed {
+			kills++
+			landed[stepAfter(last)]++
+			continue
+		}
+		window = max(200*time.Millisecond, took)
+	}
+	for ; next < len(parts); next++ {
+		if err := drop(filepath.Join(data, "inbox"), fmt.Sprintf("practice-%02d.ndjson", next+1), parts[next]); err != nil {
+			return 0, err
+		}
+	}
+	fmt.Printf("== %d kills in %d passes; kills by step: %s\n", kills, passes, byStep(landed))
+
+	// Let the cycle finish: passes without kills until nothing is on the way (the
+	// simulator pays a few seconds after an upload).
+	settled := false
+	for i := 0; i < o.settle && !settled; i++ {
+		if _, _, _, err := pass(0, false); err != nil {
+			return 0, err
+		}
+		w, err := onTheWay(data)
+		if err != nil {
+			return 0, err
+		}
+		settled = w == 0
+		if !settled {
+			time.Sleep(time.Second)
+		}
+	}
+	v, err := check(data, expected)
+	if err != nil {
+		return 0, err
+	}
+	if !settled {
+		v = append(v, fmt.Sprintf("the cycle did not finish in %d passes after the kills", o.settle))
+	}
+	if len(v) > 0 {
+		fmt.Printf("== FAIL (seed %d, data kept in %s):\n  %s\n", o.seed, data, strings.Join(v, "\n  "))
+		return 1, nil
+	}
+	fmt.Printf("== OK: no violation (seed %d)\n", o.seed)
+	if o.dir == "" {
+		os.RemoveAll(work)
+	}
+	return 0, nil
+}
+
+func stepAfter(last string) string {
+	switch last {
+	case "":
+		return "start" // before the store and simulator were open
+	case "start":
+		return "intake"
+	}
+	i := slices.Index(steps, last)
+	if i < 0 || i+1 >= len(steps) {
+		return "exit"
+	}
+	return steps[i+1]
+}
+
+func byStep(m map[string]int) string {
+	order := append([]string{"start"}, steps...)
+	order = append(order, "exit")
+	var out []string
+	for _, s := range order {
+		if m[s] > 0 {
+			out = append(out, fmt.Sprintf("%s %d", s, m[s]))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// inputs generates the sessions (with their authorizations) and splits them into files:
+// the authorizations go first, so every file's sessions meet them.
+func inputs(o options) ([][]byte, map[string]bool, error) {
+	var gen bytes.Buffer
+	if err := fixtures.WriteSessions(&gen, o.sessions, int64(o.seed%1_000_000)); err != nil {
+		return nil, nil, err
+	}
+	var auths, sessions [][]byte
+	ids := map[string]bool{}
+	sc := bufio.NewScanner(&gen)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := slices.Clone(sc.Bytes())
+		var rec struct{ Type, ID string }
+		if err := json.Unmarshal(line, &rec); err != nil {
+			return nil, nil, err
+		}
+		if rec.Type == "session" {
+			sessions = append(sessions, line)
+			ids[rec.ID] = true
+		} else {
+			auths = append(auths, line)
+		}
+	}
+	files := max(1, o.files)
+	parts := make([][]byte, files)
+	for _, a := range auths {
+		parts[0] = append(append(parts[0], a...), '\n')
+	}
+	for i, s := range sessions {
+		k := i * files / len(sessions)
+		parts[k] = append(append(parts[k], s...), '\n')
+	}
+	return parts, ids, nil
+}
+
+// drop puts a file into the inbox the documented way: written beside it, renamed in.
+func drop(inbox, name string, b []byte) error {
+	if err := os.MkdirAll(inbox, 0o700); err != nil {
+		return err
+	}
+	tmp := filepath.Join(inbox, "."+name+".part")
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(inbox, name))
+}
+
+// demoSessionIDs runs one uninterrupted pass on an empty folder and returns the ids of the
+// demo batch's sessions it stored: the demo command copies that batch in on every pass.
+func demoSessionIDs(ctx context.Context, bin, cfg, dir string) ([]string, error) {
+	os.RemoveAll(dir)
+	defer os.RemoveAll(dir)
+	out, err := exec.CommandContext(ctx, bin, "demo", "-once", "-data", dir, "-config", cfg).CombinedOutput()
+	if err != nil && !isExit(err) {
+		return nil, fmt.Errorf("%w\n%s", err, out)
+	}
+	db, err := openDB(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return strings1(db, `SELECT id FROM sessions ORDER BY id`)
+}
+
+func isExit(err error) bool {
+	_, ok := err.(*exec.ExitError)
+	return ok
+}
+
+func openDB(data string) (*sql.DB, error) {
+	return sql.Open("sqlite", "file:"+filepath.Join(data, "edigate.db")+"?mode=ro&_pragma=busy_timeout(5000)")
+}
+
+func strings1(db *sql.DB, q string, args ...any) ([]string, error) {
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func count(db *sql.DB, q string, args ...any) (int, error) {
+	var n int
+	err := db.QueryRow(q, args...).Scan(&n)
+	return n, err
+}
+
+// onTheWay counts what is still moving: inbox files, and claims built but not filed,
+// filed but not sent, or sent and not yet answered by an 835.
+func onTheWay(data string) (int, error) {
+	entries, _ := os.ReadDir(filepath.Join(data, "inbox"))
+	n := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			n++
+		}
+	}
+	db, err := openDB(data)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	k, err := count(db, `SELECT COUNT(*) FROM claims WHERE state IN ('built', 'filed', 'submitted', 'file_accepted', 'accepted')`)
+	return n + k, err
+}
+
+// check reads the final store and files and returns every violation, printing the figures.
+func check(data string, expected map[string]bool) ([]string, error) {
+	db, err := openDB(data)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var v []string
+	fail := func(format string, args ...any) { v = append(v, fmt.Sprintf(format, args...)) }
+
+	// Sessions in vs stored.
+	stored, err := strings1(db, `SELECT id FROM sessions`)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, id := range stored {
+		have[id] = true
+	}
+	missing, extra := 0, 0
+	for id := range expected {
+		if !have[id] {
+			missing++
+		}
+	}
+	for id := range have {
+		if !expected[id] {
+			extra++
+		}
+	}
+	fmt.Printf("sessions in %d, stored %d (missing %d, unexpected %d)\n", len(expected), len(stored), missing, extra)
+	if missing > 0 || extra > 0 {
+		fail("sessions: %d missing, %d unexpected", missing, extra)
+	}
+	stalled, err := count(db, `SELECT COUNT(*) FROM sessions s WHERE s.state = 'ready'
+		AND NOT EXISTS (SELECT 1 FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id WHERE cs.session_id = s.id AND c.state <> 'void')`)
+	if err != nil {
+		return nil, err
+	}
+	multi, err := count(db, `SELECT COUNT(*) FROM (SELECT cs.session_id FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
+		WHERE c.state IN ('held', 'built') GROUP BY cs.session_id HAVING COUNT(*) > 1)`)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("ready sessions on no claim %d, sessions on more than one open claim %d\n", stalled, multi)
+	if stalled > 0 || multi > 0 {
+		fail("sessions: %d ready on no claim, %d on more than one held/built claim", stalled, multi)
+	}
+
+	// CLM01s across 837P files.
+	files, clm := 0, map[string]map[string]bool{}
+	err = filepath.WalkDir(filepath.Join(data, "outbound"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasPrefix(d.Name(), "837P_") || strings.HasSuffix(p, ".tmp") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files++
+		for _, seg := range segments(b) {
+			if len(seg) > 1 && seg[0] == "CLM" {
+				if clm[seg[1]] == nil {
+					clm[seg[1]] = map[string]bool{}
+				}
+				clm[seg[1]][d.Name()] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	dup := 0
+	for _, fs := range clm {
+		if len(fs) > 1 {
+			dup++
+		}
+	}
+	fmt.Printf("837P files %d, CLM01s %d, CLM01s in more than one file %d\n", files, len(clm), dup)
+	if dup > 0 {
+		fail("%d CLM01s in more than one 837P file", dup)
+	}
+	twice, err := count(db, `SELECT COUNT(*) FROM (SELECT c.practice, c.client_id, l.service_date, l.code, l.modifiers
+		FROM claims c JOIN claim_lines l ON l.claim_id = c.id
+		WHERE c.state NOT IN ('held', 'built', 'void', 'rejected', 'file_rejected') AND c.frequency = '1' AND c.responsibility = 'P'
+		GROUP BY c.practice, c.client_id, l.service_date, l.code, l.modifiers HAVING COUNT(DISTINCT c.base_id) > 1)`)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("services billed on two claims %d\n", twice)
+	if twice > 0 {
+		fail("%d services (client, day, procedure, modifiers) billed on two claims", twice)
+	}
+
+	// Units used vs the units the sessions hold.
+	rows, err := db.Query(`SELECT a.payer, a.number, a.used,
+		COALESCE((SELECT SUM(s.auth_units) FROM sessions s WHERE s.auth_payer = a.payer AND s.auth_number = a.number), 0),
+		COALESCE((SELECT SUM(s.auth_units) FROM sessions s WHERE s.auth_payer = a.payer AND s.auth_number = a.number AND s.state = 'billed'), 0)
+		FROM authorizations a ORDER BY a.payer, a.number`)
+	if err != nil {
+		return nil, err
+	}
+	var used, held, billed, off int
+	for rows.Next() {
+		var payer, number string
+		var u, h, b int
+		if err := rows.Scan(&payer, &number, &u, &h, &b); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		used, held, billed = used+u, held+h, billed+b
+		if u != h {
+			off++
+		}
+	}
+	rows.Close()
+	fmt.Printf("authorization units used %d, held by sessions %d (on billed sessions %d), authorizations off %d\n", used, held, billed, off)
+	if off > 0 {
+		fail("%d authorizations whose used units differ from their sessions'", off)
+	}
+
+	// Every CLP of every downloaded 835 posted once.
+	clps := map[string]bool{}
+	err = filepath.WalkDir(filepath.Join(data, "inbound"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if !bytes.Contains(b, []byte("005010X221A1")) {
+			return nil
+		}
+		var trn string
+		for _, seg := range segments(b) {
+			switch {
+			case seg[0] == "TRN" && len(seg) > 2:
+				trn = seg[2]
+			case seg[0] == "CLP" && len(seg) > 2:
+				clps[trn+"|"+seg[1]+"|"+seg[2]] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	posted, err := strings1(db, `SELECT check_no || '|' || claim_id || '|' || status FROM remit_claims`)
+	if err != nil {
+		return nil, err
+	}
+	seen, twicePosted, notIn := map[string]int{}, 0, 0
+	for _, k := range posted {
+		seen[k]++
+		if seen[k] == 2 {
+			twicePosted++
+		}
+		if !clps[k] {
+			notIn++
+		}
+	}
+	notPosted := 0
+	for k := range clps {
+		if seen[k] == 0 {
+			notPosted++
+		}
+	}
+	fmt.Printf("835 CLPs downloaded %d, posted %d (twice %d, never %d, not in any 835 %d)\n", len(clps), len(posted), twicePosted, notPosted, notIn)
+	if twicePosted > 0 || notPosted > 0 || notIn > 0 {
+		fail("835 posting: %d CLPs posted twice, %d never, %d not in any downloaded 835", twicePosted, notPosted, notIn)
+	}
+	states, err := stateCounts(db)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("claims by state: %s\n", states)
+
+	var ic string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&ic); err != nil {
+		return nil, err
+	}
+	fmt.Printf("PRAGMA integrity_check: %s\n", ic)
+	if ic != "ok" {
+		fail("integrity_check: %s", ic)
+	}
+	return v, nil
+}
+
+func stateCounts(db *sql.DB) (string, error) {
+	rows, err := db.Query(`SELECT state, COUNT(*) FROM claims GROUP BY state`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return "", err
+		}
+		out = append(out, fmt.Sprintf("%s %d", s, n))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", "), rows.Err()
+}
+
+// segments splits an X12 interchange into elements by the separators its ISA declares.
+func segments(b []byte) [][]string {
+	if len(b) < 106 || !bytes.HasPrefix(b, []byte("ISA")) {
+		return nil
+	}
+	elem, term := string(b[3]), b[105]
+	var out [][]string
+	for _, raw := range bytes.Split(b, []byte{term}) {
+		s := strings.TrimSpace(string(raw))
+		if s != "" {
+			out = append(out, strings.Split(s, elem))
+		}
+	}
+	return out
+}
