@@ -22,15 +22,19 @@ type Document struct {
 	TA1s       []ack.TA1       `json:"ta1s,omitempty"`
 	Findings   []x12.Error     `json:"findings,omitempty"` // guide and envelope findings; may quote PHI
 	File       *x12.FileResult `json:"-"`
+	// Sets835 and Sets277 count the readable 835 and 277 sets, which Stream hands out
+	// claim by claim instead of keeping them in Remittance and Statuses.
+	Sets835 int `json:"-"`
+	Sets277 int `json:"-"`
 }
 
 // Kind names what the document holds: "835", "277", "999", "TA1", or "mixed".
 func (d *Document) Kind() string {
 	var kinds []string
-	if d.Remittance != nil {
+	if d.Remittance != nil || d.Sets835 > 0 {
 		kinds = append(kinds, "835")
 	}
-	if len(d.Statuses) > 0 {
+	if len(d.Statuses) > 0 || d.Sets277 > 0 {
 		kinds = append(kinds, "277")
 	}
 	if len(d.Acks) > 0 {
@@ -66,66 +70,44 @@ type ReadOptions struct {
 // claim whose amounts are not numbers is left out of its payment, with a finding at its
 // CLP, and the other claims are kept.
 func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error) {
-	res, txs, err := ack.ReadWith(ctx, r, x12.ParseOptions{Guides: opts.Guides, CodeLists: opts.CodeLists})
-	if err != nil {
-		return nil, fmt.Errorf("remit: %w", err)
-	}
-	d := &Document{File: res, Findings: res.Findings()}
-	for i := range res.TA1s {
-		t, err := ack.ParseTA1(&res.TA1s[i])
-		if err != nil {
-			d.Findings = append(d.Findings, mapFinding(&res.TA1s[i], "TA1", "", err))
-			continue
-		}
-		d.TA1s = append(d.TA1s, t)
-	}
-	cls := opts.Classifier
-	if cls == nil {
-		cls = NewClassifier(nil)
-	}
-	var other *NotResponseError
-	for _, tx := range txs {
-		switch tx.Set {
-		case "835":
-			p, bad := map835Partial(tx)
-			d.Findings = append(d.Findings, bad...)
-			if p == nil {
-				continue
+	// Read is Stream keeping everything: one mapper, one verdict for both.
+	var pays []Payment
+	var cur *Payment
+	var reps []*StatusReport
+	var rep *StatusReport
+	d, err := Stream(ctx, r, opts, Visitor{
+		Payment: func(p *Payment) error {
+			cur = p
+			return nil
+		},
+		Claim: func(_ *Payment, _ int, c *ClaimPayment) error {
+			cur.Claims = append(cur.Claims, *c)
+			return nil
+		},
+		PaymentEnd: func(p *Payment) error {
+			pays = append(pays, *p)
+			return nil
+		},
+		Status: func(r *StatusReport, c *ClaimStatus) error {
+			if rep != r {
+				rep = r
 			}
-			cls.Classify(p)
-			if d.Remittance == nil {
-				d.Remittance = &Remittance{}
-			}
-			d.Remittance.Payments = append(d.Remittance.Payments, *p)
-		case "277":
-			s, err := Map277(tx)
-			if err != nil {
-				d.Findings = append(d.Findings, setFinding(tx, err))
-				continue
-			}
-			d.Statuses = append(d.Statuses, s)
-		case "999":
-			a, err := ack.Parse999(tx)
-			if err != nil {
-				d.Findings = append(d.Findings, setFinding(tx, err))
-				continue
-			}
-			d.Acks = append(d.Acks, a)
-		default:
-			if other == nil {
-				other = &NotResponseError{Set: tx.Set, Control: tx.Control}
-			}
-		}
+			r.Claims = append(r.Claims, *c)
+			return nil
+		},
+		StatusEnd: func(r *StatusReport) error {
+			reps = append(reps, r)
+			return nil
+		},
+	})
+	if d == nil {
+		return nil, err
 	}
-	switch {
-	case other != nil:
-		return d, other
-	case d.Kind() == "" && len(d.Findings) == 0:
-		return d, fmt.Errorf("%w: no 835, 277, 999 or TA1 in the file", ErrInvalid)
-	case len(d.Findings) > 0 || !res.Valid():
-		return d, &FindingsError{N: len(d.Findings)}
+	if len(pays) > 0 {
+		d.Remittance = &Remittance{Payments: pays}
 	}
-	return d, nil
+	d.Statuses = reps
+	return d, err
 }
 
 // FindingsError says a response file has findings (Document.Findings): it is ErrInvalid.
