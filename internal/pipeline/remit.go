@@ -1,9 +1,9 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -24,14 +24,14 @@ func (p *Pipeline) deadlines() remit.Deadlines {
 
 // ResponseHandlers are the handlers ProcessResponses uses for every kind of response.
 func (p *Pipeline) ResponseHandlers() map[string]Handler {
-	apply := func(ctx context.Context, name string, data []byte) error {
-		_, _, err := p.ApplyResponse(ctx, name, data)
+	apply := func(ctx context.Context, name string, r io.ReadSeeker) error {
+		_, _, err := p.ApplyResponseFrom(ctx, name, r)
 		return err
 	}
 	return map[string]Handler{
 		KindTA1: apply, Kind999: apply, Kind277CA: apply, Kind277: apply, Kind835: apply,
-		Kind271: func(ctx context.Context, name string, data []byte) error {
-			_, err := p.Apply271(ctx, name, bytes.NewReader(data))
+		Kind271: func(ctx context.Context, name string, r io.ReadSeeker) error {
+			_, err := p.Apply271(ctx, name, r)
 			return err
 		},
 	}
