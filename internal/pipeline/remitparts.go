@@ -68,53 +68,114 @@ func (p *Pipeline) ApplyResponseFrom(ctx context.Context, name string, r io.Read
 	if complete {
 		return kind, store.ApplyResult{Duplicate: true}, nil
 	}
-	pa := &partApplier{p: p, ctx: ctx, rf: rf, size: p.ResponsePart, skip: done, start: done, due: p.deadlines(),
-		afterPart: p.afterResponsePart}
-	if pa.size <= 0 {
-		pa.size = DefaultResponsePart
+	// The reader gathers parts in its own goroutine while this one plans and applies the
+	// previous part: reading and the store each keep a core busy. One part waits at most.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	parts := make(chan gathered, 1)
+	pg := &partGatherer{ctx: rctx, size: p.ResponsePart, skip: done, n: 0, start: done, out: parts}
+	if pg.size <= 0 {
+		pg.size = DefaultResponsePart
 	}
 	var v remit.Visitor
 	// A file with 835s is planned as an 835 (as PlanResponse does): its 277s, if any, are
 	// not applied.
 	if d.Sets835 > 0 {
-		pa.kind = "835"
-		v = remit.Visitor{Payment: pa.payment, Claim: pa.claim, PaymentEnd: pa.paymentEnd}
+		pg.kind = "835"
+		v = remit.Visitor{Payment: pg.payment, Claim: pg.claim, PaymentEnd: pg.paymentEnd}
 	} else {
-		pa.kind = "277"
-		v = remit.Visitor{Status: pa.status}
+		pg.kind = "277"
+		v = remit.Visitor{Status: pg.status}
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return kind, pa.res, fmt.Errorf("%s: %w", name, err)
+		return kind, store.ApplyResult{}, fmt.Errorf("%s: %w", name, err)
 	}
-	again := sha256.New()
-	if _, err := remit.Stream(ctx, io.TeeReader(r, again), opts, v); err != nil {
-		return kind, pa.res, fmt.Errorf("%s: %w", name, err)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(parts)
+		again := sha256.New()
+		_, err := remit.Stream(rctx, io.TeeReader(r, again), opts, v)
+		switch {
+		case err != nil:
+		case !bytes.Equal(again.Sum(nil), sum.Sum(nil)) || pg.n < pg.skip:
+			// The file changed between the passes: what was applied came from checked
+			// content up to here; the rest waits for a file that stays put.
+			err = fmt.Errorf("the file changed while it was being applied; %d claim(s) applied, the rest not", pg.start-done)
+		default:
+			err = pg.flush(true)
+		}
+		readErr <- err
+	}()
+	var total store.ApplyResult
+	applied := 0
+	for g := range parts {
+		res, err := p.applyPart(ctx, rf, g)
+		if err == nil {
+			addResult(&total, res)
+			applied++
+			if p.afterResponsePart != nil {
+				err = p.afterResponsePart(applied)
+			}
+		}
+		if err != nil {
+			cancel()
+			for range parts { // let the reader end
+			}
+			<-readErr
+			return kind, total, fmt.Errorf("%s: %w", name, err)
+		}
 	}
-	if !bytes.Equal(again.Sum(nil), sum.Sum(nil)) || pa.n < pa.skip {
-		// The file changed between the passes: what was applied came from checked
-		// content up to here; the rest waits for a file that stays put.
-		return kind, pa.res, fmt.Errorf("%s: the file changed while it was being applied; %d claim(s) applied, the rest not", name, pa.n-done)
+	if err := <-readErr; err != nil {
+		return kind, total, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := pa.flush(true); err != nil {
-		return kind, pa.res, fmt.Errorf("%s: %w", name, err)
-	}
-	return kind, pa.res, nil
+	return kind, total, nil
 }
 
-// partApplier gathers the claims of one part as remit.Stream hands them out, and plans
-// and applies the part when it is full (and the last one at the end).
-type partApplier struct {
-	p    *Pipeline
-	ctx  context.Context
-	rf   store.ResponseFile
+// gathered is one part of a response file as read: the pieces of 835 payments or 277
+// reports it holds, and where it lies in the file.
+type gathered struct {
 	kind string
-	due  remit.Deadlines
+	pays []*remit.Payment
+	reps []*remit.StatusReport
+	part remit.Part
+}
+
+// applyPart plans a part with the facts of the claims it names, read after the parts
+// before it were applied, and applies it in one transaction.
+func (p *Pipeline) applyPart(ctx context.Context, rf store.ResponseFile, g gathered) (store.ApplyResult, error) {
+	var plan *remit.Plan
+	switch g.kind {
+	case "835":
+		r := &remit.Remittance{Payments: make([]remit.Payment, 0, len(g.pays))}
+		for _, pc := range g.pays {
+			r.Payments = append(r.Payments, *pc)
+		}
+		f, err := p.DB.ResponseFacts(ctx, remit.Needs835(r))
+		if err != nil {
+			return store.ApplyResult{}, fmt.Errorf("plan %s: %w", rf.Name, err)
+		}
+		plan = remit.Plan835(rf.Name, r, f)
+	default:
+		f, err := p.DB.ResponseFacts(ctx, remit.Needs277(g.reps))
+		if err != nil {
+			return store.ApplyResult{}, fmt.Errorf("plan %s: %w", rf.Name, err)
+		}
+		plan = remit.Plan277(rf.Name, g.reps, f, p.deadlines())
+	}
+	plan.Part = &g.part
+	return p.DB.ApplyResponse(ctx, rf, plan)
+}
+
+// partGatherer gathers the claims of one part as remit.Stream hands them out and passes
+// the part on when it is full (and the last one at the end).
+type partGatherer struct {
+	ctx  context.Context
+	kind string
 	size int
 	// skip is how many claims of the file were applied by an earlier run; n counts the
 	// claims seen so far, start is the first claim of the part being gathered.
 	skip, n, start int
-	parts          int // parts applied by this run
-	res            store.ApplyResult
+	out            chan<- gathered
 
 	// 835: the part's pieces of payments; cur is the piece of the set being read.
 	pays []*remit.Payment
@@ -123,24 +184,21 @@ type partApplier struct {
 	reps []*remit.StatusReport
 	rep  *remit.StatusReport
 	from *remit.StatusReport
-
-	// afterPart, when set, runs after each part is applied (tests stop a run there).
-	afterPart func(parts int) error
 }
 
 // An event (a set's end, a set with no claims) belongs to the part that holds the claim
 // before it, unless that part was full: then it opens the next part. So a run resuming
 // after D claims skips exactly the events seen before the D-th claim was applied.
 
-func (a *partApplier) skipping() bool { return a.n < a.skip }
+func (a *partGatherer) skipping() bool { return a.n < a.skip }
 
-func (a *partApplier) payment(h *remit.Payment) error {
+func (a *partGatherer) payment(h *remit.Payment) error {
 	a.cur = nil
 	return nil
 }
 
 // piece returns the part's piece of the set h, opening one that starts at claim seq.
-func (a *partApplier) piece(h *remit.Payment, seq int) *remit.Payment {
+func (a *partGatherer) piece(h *remit.Payment, seq int) *remit.Payment {
 	if a.cur == nil {
 		c := *h
 		c.Claims, c.FirstSeq, c.Open = nil, seq, true
@@ -151,7 +209,7 @@ func (a *partApplier) piece(h *remit.Payment, seq int) *remit.Payment {
 	return a.cur
 }
 
-func (a *partApplier) claim(h *remit.Payment, seq int, c *remit.ClaimPayment) error {
+func (a *partGatherer) claim(h *remit.Payment, seq int, c *remit.ClaimPayment) error {
 	if a.skipping() {
 		a.n++
 		return nil
@@ -165,7 +223,7 @@ func (a *partApplier) claim(h *remit.Payment, seq int, c *remit.ClaimPayment) er
 	return nil
 }
 
-func (a *partApplier) paymentEnd(h *remit.Payment) error {
+func (a *partGatherer) paymentEnd(h *remit.Payment) error {
 	if a.skipping() {
 		return nil
 	}
@@ -175,7 +233,7 @@ func (a *partApplier) paymentEnd(h *remit.Payment) error {
 	return nil
 }
 
-func (a *partApplier) status(r *remit.StatusReport, c *remit.ClaimStatus) error {
+func (a *partGatherer) status(r *remit.StatusReport, c *remit.ClaimStatus) error {
 	if a.skipping() {
 		a.n++
 		return nil
@@ -194,43 +252,17 @@ func (a *partApplier) status(r *remit.StatusReport, c *remit.ClaimStatus) error 
 	return nil
 }
 
-// flush plans and applies the part gathered, with the facts of the claims it names.
-func (a *partApplier) flush(last bool) error {
-	if err := a.ctx.Err(); err != nil {
-		return err
+// flush passes the part gathered on to be planned and applied.
+func (a *partGatherer) flush(last bool) error {
+	g := gathered{kind: a.kind, pays: a.pays, reps: a.reps, part: remit.Part{Start: a.start, End: a.n, Last: last}}
+	select {
+	case a.out <- g:
+	case <-a.ctx.Done():
+		return a.ctx.Err()
 	}
-	var plan *remit.Plan
-	switch a.kind {
-	case "835":
-		r := &remit.Remittance{Payments: make([]remit.Payment, 0, len(a.pays))}
-		for _, pc := range a.pays {
-			r.Payments = append(r.Payments, *pc)
-		}
-		f, err := a.p.DB.ResponseFacts(a.ctx, remit.Needs835(r))
-		if err != nil {
-			return fmt.Errorf("plan %s: %w", a.rf.Name, err)
-		}
-		plan = remit.Plan835(a.rf.Name, r, f)
-	default:
-		f, err := a.p.DB.ResponseFacts(a.ctx, remit.Needs277(a.reps))
-		if err != nil {
-			return fmt.Errorf("plan %s: %w", a.rf.Name, err)
-		}
-		plan = remit.Plan277(a.rf.Name, a.reps, f, a.due)
-	}
-	plan.Part = &remit.Part{Start: a.start, End: a.n, Last: last}
-	res, err := a.p.DB.ApplyResponse(a.ctx, a.rf, plan)
-	if err != nil {
-		return err
-	}
-	addResult(&a.res, res)
-	a.parts++
 	// The set being read goes on in the next part with a new piece.
 	a.pays, a.cur, a.reps, a.rep, a.from = nil, nil, nil, nil, nil
 	a.start = a.n
-	if a.afterPart != nil {
-		return a.afterPart(a.parts)
-	}
 	return nil
 }
 

@@ -70,7 +70,7 @@ func TestApplyResponseInPartsResumes(t *testing.T) {
 		claims, perSet, part, stopAfter int
 	}{
 		{claims: 50, perSet: 7, part: 10, stopAfter: 1},
-		{claims: 50, perSet: 7, part: 10, stopAfter: 4}, // the last part is 5 (claims 40..49)
+		{claims: 50, perSet: 7, part: 10, stopAfter: 4},  // the last part is 5 (claims 40..49)
 		{claims: 40, perSet: 10, part: 10, stopAfter: 2}, // a set ends exactly at a part's end
 		{claims: 45, perSet: 45, part: 4, stopAfter: 6},  // one set over twelve parts
 		{claims: 12, perSet: 3, part: 1, stopAfter: 5},

@@ -258,6 +258,7 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 		}
 	}
 	var claimRows, adjRows [][]any
+	var items []QueueItem // opened together after the steps
 	for i := range pp.Steps {
 		st := &pp.Steps[i]
 		c, seq := st.Post.CLP, st.Post.Seq
@@ -270,9 +271,16 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 		claimRows = append(claimRows, []any{payID, seq, c.PatientControl, p.PayerID, p.Check, c.Status, c.PayerClaim, int64(c.Charge),
 			int64(c.Paid), int64(c.PatientResponsibility), string(st.Post.Outcome), c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI, lineCodes(c)})
 		adjRows = appendAdjustments(adjRows, payID, seq, c)
-		if err := b.applyStep(f, st, out); err != nil {
+		// An 835 step's items come last in it (no follow-up note after them), so they
+		// can wait for one multi-row statement.
+		s := *st
+		items, s.Queue = append(items, st.Queue...), nil
+		if err := b.applyStep(f, &s, out); err != nil {
 			return fmt.Errorf("claim %s: %w", st.Claim, err)
 		}
+	}
+	if err := b.enqueueMany(items, out); err != nil {
+		return err
 	}
 	if err := b.insertRows(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
 		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi, line_codes) VALUES `, claimRows, ""); err != nil {
