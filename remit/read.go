@@ -74,7 +74,6 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error)
 	var pays []Payment
 	var cur *Payment
 	var reps []*StatusReport
-	var rep *StatusReport
 	d, err := Stream(ctx, r, opts, Visitor{
 		Payment: func(p *Payment) error {
 			cur = p
@@ -89,9 +88,6 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error)
 			return nil
 		},
 		Status: func(r *StatusReport, c *ClaimStatus) error {
-			if rep != r {
-				rep = r
-			}
 			r.Claims = append(r.Claims, *c)
 			return nil
 		},
@@ -134,62 +130,6 @@ func setFinding(tx *x12.Transaction, err error) x12.Error {
 func mapFinding(s *x12.Segment, set, control string, err error) x12.Error {
 	return x12.Error{Level: x12.LevelSegment, Set: set, Control: control, Segment: s.ID(), Offset: s.Offset,
 		Code: x12.IK3ElementErrors, Message: err.Error()}
-}
-
-// map835Partial is Map835, and when the set cannot be read whole, Map835 of the set less
-// each claim that cannot be read on its own (a CLP..before the next CLP, LX or PLB), with a
-// finding at that claim's CLP. A payment whose header cannot be read is nil.
-func map835Partial(tx *x12.Transaction) (*Payment, []x12.Error) {
-	p, err := Map835(tx)
-	if err == nil {
-		return p, nil
-	}
-	segs := tx.Root.InOrder()
-	var head, tail []*x12.Segment
-	var chunks [][]*x12.Segment
-	inClaim := false
-	for _, s := range segs {
-		switch {
-		case s.Is("CLP"):
-			chunks, inClaim = append(chunks, []*x12.Segment{s}), true
-		case s.Is("LX") || s.Is("PLB") || s.Is("SE"):
-			inClaim = false
-			fallthrough
-		case !inClaim:
-			if len(chunks) == 0 {
-				head = append(head, s)
-			} else {
-				tail = append(tail, s)
-			}
-		default:
-			chunks[len(chunks)-1] = append(chunks[len(chunks)-1], s)
-		}
-	}
-	// The parts are put back together in any order: Map835 reads segments by their index.
-	flat := func(parts ...[]*x12.Segment) *x12.Transaction {
-		t := *tx
-		t.Root = &x12.Loop{ID: "ST"}
-		for _, part := range parts {
-			for _, s := range part {
-				t.Root.Segments = append(t.Root.Segments, *s)
-			}
-		}
-		return &t
-	}
-	var keep []*x12.Segment
-	var bad []x12.Error
-	for _, c := range chunks {
-		if _, err := Map835(flat(head, c)); err != nil {
-			bad = append(bad, mapFinding(c[0], tx.Set, tx.Control, fmt.Errorf("claim left out of the payment: %w", err)))
-			continue
-		}
-		keep = append(keep, c...)
-	}
-	p, err = Map835(flat(head, keep, tail))
-	if err != nil {
-		return nil, append(bad, setFinding(tx, err))
-	}
-	return p, bad
 }
 
 // NotResponseError is a transaction set Read does not take (a 271 eligibility answer, an

@@ -192,7 +192,8 @@ func (s *streamer) seg835(t *x12.Transaction, seg *x12.Segment) {
 			return
 		}
 		// The claim cannot be read: leave it out of the payment with a finding at its
-		// CLP, and read on from the next claim (map835Partial's rule).
+		// CLP, and read on from the next claim (a claim runs from its CLP up to the next
+		// CLP, LX, PLB or SE).
 		if !isCLP {
 			m.p.Claims = m.p.Claims[:len(m.p.Claims)-1]
 		}

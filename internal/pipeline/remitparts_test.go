@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/edigate/edigate/fixtures"
@@ -211,4 +212,67 @@ func BenchmarkApplyResponse835(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "claims/s")
+}
+
+// write277CA writes a 277CA (X214) of n claim statuses for claims edigate never built.
+func write277CA(t *testing.T, n int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	segs := 0
+	put := func(s string) {
+		b.WriteString(s + "~\n")
+		segs++
+	}
+	b.WriteString("ISA*00*          *00*          *ZZ*CLEARHOUSE     *ZZ*EDIGATE        *241201*1200*^*00501*000002001*0*T*:~\n")
+	b.WriteString("GS*HN*CLEARHOUSE*EDIGATE*20241201*1200*2001*X*005010X214~\n")
+	for _, s := range []string{"ST*277*0001*005010X214", "BHT*0085*08*ACK2001*20241201*1200*TH", "HL*1**20*1",
+		"NM1*PR*2*CLEARHOUSE*****46*CH0001", "TRN*1*ACK2001", "DTP*050*D8*20241201", "DTP*009*D8*20241201",
+		"HL*2*1*21*1", "NM1*41*2*SUNRISE COUNSELING*****46*SUB12345", "TRN*2*BATCH2001", "STC*A1:19:PR*20241201*WQ*600",
+		"HL*3*2*19*1", "NM1*85*2*SUNRISE COUNSELING*****XX*1234567893"} {
+		put(s)
+	}
+	for i := 1; i <= n; i++ {
+		put(fmt.Sprintf("HL*%d*3*PT", i+3))
+		put(fmt.Sprintf("NM1*QC*1*TEST*PATIENT****MI*M%d", i))
+		put(fmt.Sprintf("TRN*2*PCN%d", i))
+		put("STC*A7:562:85*20241201*U*150")
+		put("DTP*472*D8*20241115")
+	}
+	put(fmt.Sprintf("SE*%d*0001", segs+1))
+	b.WriteString("GE*1*2001~\nIEA*1*000002001~\n")
+	return b.Bytes()
+}
+
+// TestApplyResponse277InPartsResumes: a 277CA applied in parts by a run stopped after part
+// k and run again records every claim's answer once, as one run does.
+func TestApplyResponse277InPartsResumes(t *testing.T) {
+	ctx := context.Background()
+	data := write277CA(t, 23)
+	whole := newPipeline(t)
+	if _, _, err := whole.ApplyResponse(ctx, "ack.277", data); err != nil {
+		t.Fatal(err)
+	}
+	want := postedCounts(t, whole)
+	t.Logf("one run: %s", want)
+	p := newPipeline(t)
+	p.ResponsePart = 5
+	p.afterResponsePart = func(k int) error {
+		if k == 2 {
+			return errStop
+		}
+		return nil
+	}
+	if _, _, err := p.ApplyResponse(ctx, "ack.277", data); !errors.Is(err, errStop) {
+		t.Fatalf("first run: %v", err)
+	}
+	if got := postedCounts(t, p); got == want || !strings.HasSuffix(got, "10/0 ") {
+		t.Fatalf("after a run stopped after 2 parts of 5: %s", got)
+	}
+	p.afterResponsePart = nil
+	if _, _, err := p.ApplyResponse(ctx, "ack.277", data); err != nil {
+		t.Fatal(err)
+	}
+	if got := postedCounts(t, p); got != want || !strings.HasSuffix(got, "23/1 ") {
+		t.Fatalf("stopped and resumed: %s\nwant (one run):       %s", got, want)
+	}
 }
