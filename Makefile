@@ -8,7 +8,8 @@ race:
 vet:
 	go vet ./...
 # Benchmarks: throughput numbers reported in README.md come from this target (a 1 GB 835
-# streamed through `edigate x12 validate`, then the Go benchmarks); see x12/PERFORMANCE.md.
+# streamed through `edigate x12 validate`, then posted with `edigate remit post` into a fresh
+# SQLite store, then the Go benchmarks); see x12/PERFORMANCE.md.
 bench:
 	scripts/bench.sh | tee bench.out
 # Every fuzz target of every package, FUZZTIME each (default 30s; go test -fuzz takes one

@@ -43,16 +43,64 @@ var ErrInvalid = errors.New("invalid 271 file")
 // not valid (any finding, or no 271 at all), so that a command shows and the daemon applies
 // nothing of a truncated file, a missing SE/GE/IEA or a wrong count. Other errors are I/O.
 func Read271(ctx context.Context, r io.Reader, opts x12.ParseOptions) ([]Result, []x12.Error, error) {
-	opts.NoTree = false
-	p := x12.NewParser(r, opts)
 	var out []Result
-	var mapErrs []x12.Error
+	findings, err := Stream271(ctx, r, opts, func(res Result) error {
+		out = append(out, res)
+		return nil
+	})
+	return out, findings, err
+}
+
+// Stream271 is Read271 handing each result to fn as soon as its subscriber (2000C) or
+// dependent (2000D) loop ends, instead of keeping them: memory is bounded by the largest
+// loop, not by the file. The verdict (findings and error) is Read271's and comes at the
+// end, so a caller that must apply nothing of an invalid file streams it twice. An error
+// from fn stops the stream and is returned.
+func Stream271(ctx context.Context, r io.Reader, opts x12.ParseOptions, fn func(Result) error) ([]x12.Error, error) {
+	var m *mapper
+	var fnErr error
+	emit := func() {
+		for _, res := range m.out {
+			if fnErr == nil {
+				fnErr = fn(res)
+			}
+		}
+		clear(m.out)
+		m.out = m.out[:0]
+	}
+	opts.NoTree = true
+	opts.Tree = nil
+	opts.Segment = func(t *x12.Transaction, s *x12.Segment) {
+		if fnErr != nil || t.Set != "271" {
+			return
+		}
+		if s.Is("ST") {
+			m = &mapper{}
+		}
+		m.segment(s)
+		if len(m.out) > 0 {
+			emit()
+		}
+	}
+	p := x12.NewParser(r, opts)
 	sets := 0
 	for {
 		if err := ctx.Err(); err != nil {
-			return out, nil, err
+			return nil, err
 		}
 		tx, err := p.Next()
+		if tx != nil && tx.Set == "271" && m != nil {
+			sets++
+			m.finish()
+			for _, r := range m.orphanRejects {
+				m.out = append(m.out, Result{Level: r.Level, PayerID: m.payerID, Rejects: []Reject{r}, Benefits: []Benefit{}})
+			}
+			emit()
+			m = nil
+		}
+		if fnErr != nil {
+			return nil, fnErr
+		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -61,29 +109,17 @@ func Read271(ctx context.Context, r io.Reader, opts x12.ParseOptions) ([]Result,
 			if errors.As(err, &se) {
 				break // recorded in the result as a finding
 			}
-			return out, nil, fmt.Errorf("271: %w", err)
+			return nil, fmt.Errorf("271: %w", err)
 		}
-		if tx.Set != "271" {
-			continue
-		}
-		sets++
-		rs, err := Map271(tx)
-		if err != nil {
-			mapErrs = append(mapErrs, x12.Error{Level: x12.LevelTransaction, Set: tx.Set, Control: tx.Control,
-				Segment: "ST", Position: 1, Code: x12.IK5SegmentsInError, Message: err.Error()})
-			continue
-		}
-		out = append(out, rs...)
 	}
-	res := p.Result()
-	findings := append(res.Findings(), mapErrs...)
+	findings := p.Result().Findings()
 	switch {
 	case len(findings) > 0:
-		return out, findings, fmt.Errorf("%w: %d finding(s)", ErrInvalid, len(findings))
+		return findings, fmt.Errorf("%w: %d finding(s)", ErrInvalid, len(findings))
 	case sets == 0:
-		return out, findings, fmt.Errorf("%w: no 271 in the file", ErrInvalid)
+		return findings, fmt.Errorf("%w: no 271 in the file", ErrInvalid)
 	}
-	return out, nil, nil
+	return nil, nil
 }
 
 type mapper struct {

@@ -165,63 +165,72 @@ func (c *Classifier) AppealDays(payer string) int {
 // Classify fills each claim's Denials, DenialCategory, Action and AppealDue. The appeal
 // deadline runs from the 835 date (BPR16, else the production date).
 func (c *Classifier) Classify(p *Payment) {
-	payer := p.PayerID
-	var due string
-	if d, err := time.Parse("20060102", p.Date); err == nil {
-		due = d.AddDate(0, 0, c.AppealDays(payer)).Format("2006-01-02")
-	}
+	due := c.appealDue(p)
 	for ci := range p.Claims {
-		cl := &p.Claims[ci]
-		cl.Denials, cl.DenialCategory, cl.Action, cl.AppealDue = nil, "", "", ""
-		if cl.Reversal() {
-			continue // a reversal takes back money; the new adjudication after it is what counts
-		}
-		secondary := cl.Status == "2" || cl.Status == "3" || cl.Status == "20" || cl.Status == "21"
-		add := func(line int, proc string, a Adjustment, remarks []Remark) {
-			if a.Amount <= 0 {
-				return
-			}
-			cat := c.Category(payer, a.Group, a.Reason)
-			if cat == CategoryContractual || (secondary && a.Group == "OA" && a.Reason == "23") {
-				return
-			}
-			act := CategoryAction(cat)
-			if a.Reason == "16" && fixable(remarks) {
-				// 16 with a "missing/incomplete/invalid" remark (or MA130, unprocessable):
-				// there are no appeal rights; the fix is a corrected claim.
-				act = ActionCorrectedClaim
-			}
-			if a.Group == "PR" && act != ActionCorrectedClaim && act != ActionAppeal {
-				act = ActionBillPatient
-			}
-			cl.Denials = append(cl.Denials, Denial{Line: line, Procedure: proc, Group: a.Group, Reason: a.Reason,
-				Words: CARCWords(a.Reason), Amount: a.Amount, Remarks: remarks, Category: cat, Action: act})
-		}
-		for _, a := range cl.Adjustments {
-			add(0, "", a, cl.Remarks)
-		}
-		for li, l := range cl.Lines {
-			for _, a := range l.Adjustments {
-				add(li+1, l.Code, a, append(append([]Remark(nil), l.Remarks...), cl.Remarks...))
-			}
-		}
-		if cl.Status == "4" && len(cl.Denials) == 0 {
-			cl.Denials = append(cl.Denials, Denial{Group: "", Amount: cl.Charge - cl.Paid, Remarks: cl.Remarks,
-				Category: CategoryOther, Action: ActionReview, Words: "claim denied without a reason code"})
-		}
-		if len(cl.Denials) == 0 {
-			continue
-		}
-		top := cl.Denials[0]
-		for _, d := range cl.Denials[1:] {
-			if d.Amount > top.Amount {
-				top = d
-			}
-		}
-		// Every denial gets the deadline, not only appeals: a corrected claim or a
-		// re-verification that misses the window leaves only a late appeal.
-		cl.DenialCategory, cl.Action, cl.AppealDue = top.Category, top.Action, due
+		c.classifyClaim(p.PayerID, due, &p.Claims[ci])
 	}
+}
+
+// appealDue is the appeal deadline of a payment's denials: its date plus the payer's
+// appeal window; "" when the date does not parse.
+func (c *Classifier) appealDue(p *Payment) string {
+	if d, err := time.Parse("20060102", p.Date); err == nil {
+		return d.AddDate(0, 0, c.AppealDays(p.PayerID)).Format("2006-01-02")
+	}
+	return ""
+}
+
+// classifyClaim is Classify for one claim of payer's payment whose appeal deadline is due.
+func (c *Classifier) classifyClaim(payer, due string, cl *ClaimPayment) {
+	cl.Denials, cl.DenialCategory, cl.Action, cl.AppealDue = nil, "", "", ""
+	if cl.Reversal() {
+		return // a reversal takes back money; the new adjudication after it is what counts
+	}
+	secondary := cl.Status == "2" || cl.Status == "3" || cl.Status == "20" || cl.Status == "21"
+	add := func(line int, proc string, a Adjustment, remarks []Remark) {
+		if a.Amount <= 0 {
+			return
+		}
+		cat := c.Category(payer, a.Group, a.Reason)
+		if cat == CategoryContractual || (secondary && a.Group == "OA" && a.Reason == "23") {
+			return
+		}
+		act := CategoryAction(cat)
+		if a.Reason == "16" && fixable(remarks) {
+			// 16 with a "missing/incomplete/invalid" remark (or MA130, unprocessable):
+			// there are no appeal rights; the fix is a corrected claim.
+			act = ActionCorrectedClaim
+		}
+		if a.Group == "PR" && act != ActionCorrectedClaim && act != ActionAppeal {
+			act = ActionBillPatient
+		}
+		cl.Denials = append(cl.Denials, Denial{Line: line, Procedure: proc, Group: a.Group, Reason: a.Reason,
+			Words: CARCWords(a.Reason), Amount: a.Amount, Remarks: remarks, Category: cat, Action: act})
+	}
+	for _, a := range cl.Adjustments {
+		add(0, "", a, cl.Remarks)
+	}
+	for li, l := range cl.Lines {
+		for _, a := range l.Adjustments {
+			add(li+1, l.Code, a, append(append([]Remark(nil), l.Remarks...), cl.Remarks...))
+		}
+	}
+	if cl.Status == "4" && len(cl.Denials) == 0 {
+		cl.Denials = append(cl.Denials, Denial{Group: "", Amount: cl.Charge - cl.Paid, Remarks: cl.Remarks,
+			Category: CategoryOther, Action: ActionReview, Words: "claim denied without a reason code"})
+	}
+	if len(cl.Denials) == 0 {
+		return
+	}
+	top := cl.Denials[0]
+	for _, d := range cl.Denials[1:] {
+		if d.Amount > top.Amount {
+			top = d
+		}
+	}
+	// Every denial gets the deadline, not only appeals: a corrected claim or a
+	// re-verification that misses the window leaves only a late appeal.
+	cl.DenialCategory, cl.Action, cl.AppealDue = top.Category, top.Action, due
 }
 
 // fixable reports whether the remarks say the claim lacked or had wrong data, which a

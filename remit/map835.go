@@ -318,28 +318,58 @@ func appendRemarks(rs []Remark, s *x12.Segment, elems ...int) []Remark {
 // BalanceErrors: per line SVC02 - SVC03 = line CAS; per claim CLP03 - CLP04 = claim and
 // line CAS; per payment BPR02 = sum CLP04 - sum PLB.
 func (p *Payment) Balance() {
-	p.BalanceErrors = p.BalanceErrors[:0]
-	var paid, plb x12.Amount
+	var b balancer
 	for ci := range p.Claims {
-		c := &p.Claims[ci]
-		adj := sumAdj(c.Adjustments)
-		for li := range c.Lines {
-			l := &c.Lines[li]
-			la := sumAdj(l.Adjustments)
-			adj += la
-			if want := l.Charge - l.Paid; want != la {
-				p.BalanceErrors = append(p.BalanceErrors, BalanceError{Rule: "line", Claim: c.PatientControl, Line: li + 1,
-					Expected: want, Actual: la, Message: fmt.Sprintf("claim %s line %d (%s): charge %s - paid %s = %s but line adjustments total %s",
-						c.PatientControl, li+1, l.Code, l.Charge, l.Paid, want, la)})
-			}
-		}
-		if want := c.Charge - c.Paid; want != adj {
-			p.BalanceErrors = append(p.BalanceErrors, BalanceError{Rule: "claim", Claim: c.PatientControl,
-				Expected: want, Actual: adj, Message: fmt.Sprintf("claim %s: charge %s - paid %s = %s but claim and line adjustments total %s",
-					c.PatientControl, c.Charge, c.Paid, want, adj)})
-		}
-		paid += c.Paid
+		b.claim(&p.Claims[ci])
 	}
+	b.finish(p)
+}
+
+// maxBalanceErrors bounds the balancing errors kept per payment, so a huge payment that
+// does not balance claim by claim has bounded memory; the rest are counted.
+const maxBalanceErrors = 1000
+
+// balancer runs the 835 balancing rules claim by claim with running sums, so a payment
+// is checked without keeping its claims (Stream).
+type balancer struct {
+	paid    x12.Amount
+	errs    []BalanceError
+	dropped int
+}
+
+func (b *balancer) add(e BalanceError) {
+	if len(b.errs) >= maxBalanceErrors {
+		b.dropped++
+		return
+	}
+	b.errs = append(b.errs, e)
+}
+
+// claim checks one claim (line and claim rules) and adds its payment to the sum.
+func (b *balancer) claim(c *ClaimPayment) {
+	adj := sumAdj(c.Adjustments)
+	for li := range c.Lines {
+		l := &c.Lines[li]
+		la := sumAdj(l.Adjustments)
+		adj += la
+		if want := l.Charge - l.Paid; want != la {
+			b.add(BalanceError{Rule: "line", Claim: c.PatientControl, Line: li + 1,
+				Expected: want, Actual: la, Message: fmt.Sprintf("claim %s line %d (%s): charge %s - paid %s = %s but line adjustments total %s",
+					c.PatientControl, li+1, l.Code, l.Charge, l.Paid, want, la)})
+		}
+	}
+	if want := c.Charge - c.Paid; want != adj {
+		b.add(BalanceError{Rule: "claim", Claim: c.PatientControl,
+			Expected: want, Actual: adj, Message: fmt.Sprintf("claim %s: charge %s - paid %s = %s but claim and line adjustments total %s",
+				c.PatientControl, c.Charge, c.Paid, want, adj)})
+	}
+	b.paid += c.Paid
+}
+
+// finish runs the payment rule (BPR02 = sum CLP04 - sum PLB) and sets Balanced and
+// BalanceErrors; b is ready for the next payment.
+func (b *balancer) finish(p *Payment) {
+	var plb x12.Amount
 	for _, a := range p.PLB {
 		plb += a.Amount
 	}
@@ -347,12 +377,21 @@ func (p *Payment) Balance() {
 	if p.Debit {
 		total = -total
 	}
-	if want := paid - plb; want != total {
-		p.BalanceErrors = append(p.BalanceErrors, BalanceError{Rule: "payment", Expected: want, Actual: total,
+	errs := b.errs
+	if want := b.paid - plb; want != total {
+		errs = append(errs, BalanceError{Rule: "payment", Expected: want, Actual: total,
 			Message: fmt.Sprintf("payment %s: BPR02 %s but claims paid %s - provider adjustments %s = %s",
-				p.Check, total, paid, plb, want)})
+				p.Check, total, b.paid, plb, want)})
 	}
-	p.Balanced = len(p.BalanceErrors) == 0
+	if b.dropped > 0 {
+		errs = append(errs, BalanceError{Rule: "more", Message: fmt.Sprintf("payment %s: %d more claim and line balancing errors are not listed (at most %d are kept)",
+			p.Check, b.dropped, maxBalanceErrors)})
+	}
+	if errs == nil {
+		errs = []BalanceError{}
+	}
+	p.BalanceErrors, p.Balanced = errs, len(errs) == 0
+	*b = balancer{}
 }
 
 func sumAdj(as []Adjustment) x12.Amount {

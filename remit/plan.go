@@ -73,6 +73,18 @@ type Plan struct {
 	Kind     string        // the file's kind as recorded: 835, 277, 999
 	Payments []PaymentPlan // 835: one per transaction set
 	Steps    []Step        // 277, 999: one per claim named, in file order
+	// Part places the plan in its file when a large file is planned and applied in parts
+	// (one transaction each); nil for a plan of the whole file.
+	Part *Part
+}
+
+// Part is one part of a response file applied in parts: the claims (835 CLPs, 277
+// claims) of the file, in file order, from Start up to End. The store applies part k
+// only after parts 0..k-1 and records End with it, so a run that stopped after any part
+// resumes with the next, and a part is never applied twice.
+type Part struct {
+	Start, End int
+	Last       bool // the file's last part: once applied, the file is done
 }
 
 // PaymentPlan is one 835 transaction set: the payment row, a review item when it does not

@@ -64,7 +64,10 @@ func Plan835(source string, r *Remittance, facts Facts) *Plan {
 	pn := newPlanner(facts)
 	for pi := range r.Payments {
 		p := &r.Payments[pi]
-		pp := PaymentPlan{Payment: p, Review: unbalancedReview(source, p)}
+		pp := PaymentPlan{Payment: p}
+		if !p.Open {
+			pp.Review = unbalancedReview(source, p)
+		}
 		for ci := range p.Claims {
 			pp.Steps = append(pp.Steps, pn.clp(source, p, ci))
 		}
@@ -91,7 +94,7 @@ func unbalancedReview(source string, p *Payment) *queue.Item {
 func (pn *planner) clp(source string, p *Payment, ci int) Step {
 	c := &p.Claims[ci]
 	outcome := Outcome(c)
-	st := Step{Claim: c.PatientControl, Post: &Posting{Seq: ci, CLP: c, Outcome: outcome}}
+	st := Step{Claim: c.PatientControl, Post: &Posting{Seq: p.FirstSeq + ci, CLP: c, Outcome: outcome}}
 	f, known := pn.claim(c.PatientControl)
 	if !known {
 		st.Unmatched = true

@@ -22,15 +22,19 @@ type Document struct {
 	TA1s       []ack.TA1       `json:"ta1s,omitempty"`
 	Findings   []x12.Error     `json:"findings,omitempty"` // guide and envelope findings; may quote PHI
 	File       *x12.FileResult `json:"-"`
+	// Sets835 and Sets277 count the readable 835 and 277 sets, which Stream hands out
+	// claim by claim instead of keeping them in Remittance and Statuses.
+	Sets835 int `json:"-"`
+	Sets277 int `json:"-"`
 }
 
 // Kind names what the document holds: "835", "277", "999", "TA1", or "mixed".
 func (d *Document) Kind() string {
 	var kinds []string
-	if d.Remittance != nil {
+	if d.Remittance != nil || d.Sets835 > 0 {
 		kinds = append(kinds, "835")
 	}
-	if len(d.Statuses) > 0 {
+	if len(d.Statuses) > 0 || d.Sets277 > 0 {
 		kinds = append(kinds, "277")
 	}
 	if len(d.Acks) > 0 {
@@ -66,66 +70,40 @@ type ReadOptions struct {
 // claim whose amounts are not numbers is left out of its payment, with a finding at its
 // CLP, and the other claims are kept.
 func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*Document, error) {
-	res, txs, err := ack.ReadWith(ctx, r, x12.ParseOptions{Guides: opts.Guides, CodeLists: opts.CodeLists})
-	if err != nil {
-		return nil, fmt.Errorf("remit: %w", err)
+	// Read is Stream keeping everything: one mapper, one verdict for both.
+	var pays []Payment
+	var cur *Payment
+	var reps []*StatusReport
+	d, err := Stream(ctx, r, opts, Visitor{
+		Payment: func(p *Payment) error {
+			cur = p
+			return nil
+		},
+		Claim: func(_ *Payment, _ int, c *ClaimPayment) error {
+			cur.Claims = append(cur.Claims, *c)
+			return nil
+		},
+		PaymentEnd: func(p *Payment) error {
+			pays = append(pays, *p)
+			return nil
+		},
+		Status: func(r *StatusReport, c *ClaimStatus) error {
+			r.Claims = append(r.Claims, *c)
+			return nil
+		},
+		StatusEnd: func(r *StatusReport) error {
+			reps = append(reps, r)
+			return nil
+		},
+	})
+	if d == nil {
+		return nil, err
 	}
-	d := &Document{File: res, Findings: res.Findings()}
-	for i := range res.TA1s {
-		t, err := ack.ParseTA1(&res.TA1s[i])
-		if err != nil {
-			d.Findings = append(d.Findings, mapFinding(&res.TA1s[i], "TA1", "", err))
-			continue
-		}
-		d.TA1s = append(d.TA1s, t)
+	if len(pays) > 0 {
+		d.Remittance = &Remittance{Payments: pays}
 	}
-	cls := opts.Classifier
-	if cls == nil {
-		cls = NewClassifier(nil)
-	}
-	var other *NotResponseError
-	for _, tx := range txs {
-		switch tx.Set {
-		case "835":
-			p, bad := map835Partial(tx)
-			d.Findings = append(d.Findings, bad...)
-			if p == nil {
-				continue
-			}
-			cls.Classify(p)
-			if d.Remittance == nil {
-				d.Remittance = &Remittance{}
-			}
-			d.Remittance.Payments = append(d.Remittance.Payments, *p)
-		case "277":
-			s, err := Map277(tx)
-			if err != nil {
-				d.Findings = append(d.Findings, setFinding(tx, err))
-				continue
-			}
-			d.Statuses = append(d.Statuses, s)
-		case "999":
-			a, err := ack.Parse999(tx)
-			if err != nil {
-				d.Findings = append(d.Findings, setFinding(tx, err))
-				continue
-			}
-			d.Acks = append(d.Acks, a)
-		default:
-			if other == nil {
-				other = &NotResponseError{Set: tx.Set, Control: tx.Control}
-			}
-		}
-	}
-	switch {
-	case other != nil:
-		return d, other
-	case d.Kind() == "" && len(d.Findings) == 0:
-		return d, fmt.Errorf("%w: no 835, 277, 999 or TA1 in the file", ErrInvalid)
-	case len(d.Findings) > 0 || !res.Valid():
-		return d, &FindingsError{N: len(d.Findings)}
-	}
-	return d, nil
+	d.Statuses = reps
+	return d, err
 }
 
 // FindingsError says a response file has findings (Document.Findings): it is ErrInvalid.
@@ -152,62 +130,6 @@ func setFinding(tx *x12.Transaction, err error) x12.Error {
 func mapFinding(s *x12.Segment, set, control string, err error) x12.Error {
 	return x12.Error{Level: x12.LevelSegment, Set: set, Control: control, Segment: s.ID(), Offset: s.Offset,
 		Code: x12.IK3ElementErrors, Message: err.Error()}
-}
-
-// map835Partial is Map835, and when the set cannot be read whole, Map835 of the set less
-// each claim that cannot be read on its own (a CLP..before the next CLP, LX or PLB), with a
-// finding at that claim's CLP. A payment whose header cannot be read is nil.
-func map835Partial(tx *x12.Transaction) (*Payment, []x12.Error) {
-	p, err := Map835(tx)
-	if err == nil {
-		return p, nil
-	}
-	segs := tx.Root.InOrder()
-	var head, tail []*x12.Segment
-	var chunks [][]*x12.Segment
-	inClaim := false
-	for _, s := range segs {
-		switch {
-		case s.Is("CLP"):
-			chunks, inClaim = append(chunks, []*x12.Segment{s}), true
-		case s.Is("LX") || s.Is("PLB") || s.Is("SE"):
-			inClaim = false
-			fallthrough
-		case !inClaim:
-			if len(chunks) == 0 {
-				head = append(head, s)
-			} else {
-				tail = append(tail, s)
-			}
-		default:
-			chunks[len(chunks)-1] = append(chunks[len(chunks)-1], s)
-		}
-	}
-	// The parts are put back together in any order: Map835 reads segments by their index.
-	flat := func(parts ...[]*x12.Segment) *x12.Transaction {
-		t := *tx
-		t.Root = &x12.Loop{ID: "ST"}
-		for _, part := range parts {
-			for _, s := range part {
-				t.Root.Segments = append(t.Root.Segments, *s)
-			}
-		}
-		return &t
-	}
-	var keep []*x12.Segment
-	var bad []x12.Error
-	for _, c := range chunks {
-		if _, err := Map835(flat(head, c)); err != nil {
-			bad = append(bad, mapFinding(c[0], tx.Set, tx.Control, fmt.Errorf("claim left out of the payment: %w", err)))
-			continue
-		}
-		keep = append(keep, c...)
-	}
-	p, err = Map835(flat(head, keep, tail))
-	if err != nil {
-		return nil, append(bad, setFinding(tx, err))
-	}
-	return p, bad
 }
 
 // NotResponseError is a transaction set Read does not take (a 271 eligibility answer, an

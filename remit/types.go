@@ -13,6 +13,14 @@ type Payment struct {
 	ISAControl string `json:"isa_control,omitempty"` // ISA13 of the file
 	GSControl  string `json:"gs_control,omitempty"`  // GS06
 	Control    string `json:"control,omitempty"`     // ST02
+	// Set numbers the payment in its file (0-based, readable 835 sets only): a file
+	// applied in parts finds its payment row again by file and Set.
+	Set int `json:"-"`
+	// FirstSeq is the place in its set of Claims[0] and Open says the set goes on in a
+	// later part (its PLB and balancing are not known yet), when the payment is one part
+	// of a set (Plan.Part).
+	FirstSeq int  `json:"-"`
+	Open     bool `json:"-"`
 
 	Payer    string     `json:"payer"`              // 1000A N102
 	PayerID  string     `json:"payer_id,omitempty"` // 1000A N104 (XV/PI) or REF*2U

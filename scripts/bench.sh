@@ -3,13 +3,17 @@
 #  1. generates a large valid 835 (default 1024 MB) with fixtures.Write835 in a temp dir,
 #  2. streams it through `edigate x12 validate` under /usr/bin/time -v and prints the
 #     throughput (wall and per CPU-second) and the maximum resident memory,
-#  3. runs the Go benchmarks of the packages that have them.
+#  3. posts the same file with `edigate remit post` into a fresh SQLite data folder under
+#     /usr/bin/time -v and prints claims/s (wall and per CPU-second) and the maximum
+#     resident memory (issue 16: >= 20,000 claims/s in < 100 MB for 1 GB),
+#  4. runs the Go benchmarks of the packages that have them.
 #
 # Usage: scripts/bench.sh [SIZE_MB]
 # Environment: BENCHTIME (go test -benchtime, default 5x), BENCH_COUNT (-count, default 1;
 #              use 5 to compare before/after on a noisy machine; BenchmarkIntake100k alone
 #              takes ~25 s per iteration),
-#              BENCH_PKGS (packages to benchmark), BENCH_SKIP_GO=1 / BENCH_SKIP_FILE=1.
+#              BENCH_PKGS (packages to benchmark), BENCH_SKIP_GO=1 / BENCH_SKIP_FILE=1 /
+#              BENCH_SKIP_POST=1 (no remit post run).
 # Targets: tokenizer >= 1000 MB/s, parse + validate >= 150 MB/s per core, 1 GB in < 100 MB RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +61,35 @@ if [[ "${BENCH_SKIP_FILE:-}" != 1 ]]; then
 			printf "cpu         %.2f s   %.1f MB/s per CPU-second (user %.2f + sys %.2f)\n", user + sys, (user + sys > 0 ? mb / (user + sys) : 0), user, sys
 			printf "max RSS     %.1f MB\n", rss / 1024
 		}' "$tmp/time.out"
+
+	if [[ "${BENCH_SKIP_POST:-}" != 1 ]]; then
+		echo "== edigate remit post ($claims claims into a fresh SQLite data folder)"
+		set +e
+		/usr/bin/time -v "$tmp/edigate" remit post --data "$tmp/data" "$tmp/big.835" >"$tmp/post.out" 2>"$tmp/posttime.out"
+		rc=$?
+		set -e
+		cat "$tmp/post.out"
+		if [[ $rc -ne 0 ]]; then
+			echo "remit post exited $rc" >&2
+			cat "$tmp/posttime.out" >&2
+			exit 1
+		fi
+		awk -v claims="$claims" '
+			/Elapsed \(wall clock\)/ {
+				n = split($NF, p, ":"); wall = 0
+				for (i = 1; i <= n; i++) wall = wall * 60 + p[i]
+			}
+			/User time \(seconds\)/   { user = $NF }
+			/System time \(seconds\)/ { sys = $NF }
+			/Maximum resident set size/ { rss = $NF }
+			END {
+				printf "claims      %d\n", claims
+				printf "wall        %.2f s   %.0f claims/s\n", wall, (wall > 0 ? claims / wall : 0)
+				printf "cpu         %.2f s   %.0f claims per CPU-second (user %.2f + sys %.2f)\n", user + sys, (user + sys > 0 ? claims / (user + sys) : 0), user, sys
+				printf "max RSS     %.1f MB\n", rss / 1024
+			}' "$tmp/posttime.out"
+		rm -rf "$tmp/data"
+	fi
 fi
 
 if [[ "${BENCH_SKIP_GO:-}" != 1 ]]; then

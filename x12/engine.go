@@ -48,6 +48,7 @@ type txState struct {
 	lists   CodeListPolicy
 	capped  bool
 	dropped int // findings not kept because of maxErr
+	visit   func(*Transaction, *Segment)
 }
 
 func (tx *txState) begin(t *Transaction, g *cGuide, tree bool) {
@@ -88,6 +89,9 @@ func (tx *txState) push(cl *cLoop, l *Loop) *frame {
 }
 
 func (tx *txState) feed(seg *Segment) {
+	if tx.visit != nil {
+		tx.visit(tx.t, seg)
+	}
 	tx.t.Segments++
 	pos := tx.t.Segments
 	if tx.g == nil {

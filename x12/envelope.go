@@ -448,7 +448,12 @@ func (p *Parser) transaction(st *Segment) *Transaction {
 		tx.maxErr = 0
 	}
 	tx.lists = p.opts.CodeLists
-	tx.begin(t, cg, !p.opts.NoTree)
+	tree := !p.opts.NoTree
+	if p.opts.Tree != nil {
+		tree = p.opts.Tree(t.Set)
+	}
+	tx.begin(t, cg, tree)
+	tx.visit = p.opts.Segment
 	p.sets++
 	if p.grp == nil {
 		p.icErr(st, TA1ControlStructure, "", "ST outside a functional group")

@@ -36,6 +36,15 @@ type ParseOptions struct {
 	// NoTree validates without building loop trees: memory stays constant per segment.
 	// Transactions are still returned, with a nil Root.
 	NoTree bool
+	// Tree, when set, decides per transaction set (by ST01) whether to build its loop
+	// tree, overriding NoTree: a response reader streams its 835s and 277s segment by
+	// segment (Segment) and builds trees only for the small sets it maps whole (999).
+	Tree func(set string) bool
+	// Segment, when set, is called with every segment of every transaction set (ST..SE)
+	// as it is read, before it is checked; t is the set being read (its Envelope, Set and
+	// Control are known; Errors grow as it goes). s and its slices are valid only during
+	// the call. It lets a caller map a set of any size in bounded memory.
+	Segment func(t *Transaction, s *Segment)
 	// MaxSegment bounds one segment's size in bytes (DefaultMaxSegment when 0).
 	MaxSegment int
 	// MaxErrors caps the segment and element errors kept per transaction set, so a huge

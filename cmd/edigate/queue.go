@@ -41,12 +41,14 @@ func runRemitPost(ctx context.Context, a *app, args []string) int {
 	rc := exitOK
 	var results []map[string]any
 	for _, name := range fs.Args() {
-		b, err := os.ReadFile(name)
+		in, err := os.Open(name)
 		if err != nil {
 			fmt.Fprintf(a.stderr, "edigate remit post: %v\n", err)
 			return exitUsage
 		}
-		kind, res, err := p.ApplyResponse(ctx, name, b)
+		// Streamed (twice: checked, then applied in parts), never read whole.
+		kind, res, err := p.ApplyResponseFrom(ctx, name, in)
+		in.Close()
 		if errors.Is(err, remit.ErrInvalid) {
 			fmt.Fprintf(a.stderr, "edigate remit post: %v\n", err)
 			rc = exitInvalid

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,8 +49,28 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		return exitUsage
 	}
-	d, err := remit.Read(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.RemitPayers()), CodeLists: cfg.CodeListPolicy()})
+	// Streamed: each claim is printed as it is read and then dropped, so a 1 GB 835 is
+	// parsed in the memory of its largest claim. The verdict comes at the end.
+	out := bufio.NewWriterSize(a.stdout, 64<<10)
+	pw := &parsePrinter{w: out, json: *jsonOut}
+	d, err := remit.Stream(ctx, in, remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(cfg.RemitPayers()), CodeLists: cfg.CodeListPolicy()},
+		remit.Visitor{Payment: pw.payment, Claim: pw.claim, PaymentEnd: pw.paymentEnd, Status: pw.status})
 	code = exitOK
+	if err != nil {
+		if d == nil || !errors.Is(err, remit.ErrInvalid) {
+			out.Flush()
+			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
+			return exitUsage
+		}
+		// The same verdict as x12 validate: invalid. What could be read is still shown,
+		// with every finding located.
+		code = exitInvalid
+	}
+	pw.finish(d)
+	if werr := out.Flush(); werr != nil || pw.err != nil {
+		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", errors.Join(werr, pw.err))
+		return exitUsage
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
 		var other *remit.NotResponseError
@@ -57,47 +79,216 @@ func runRemitParse(ctx context.Context, a *app, args []string) int {
 				fmt.Fprintf(a.stderr, "edigate remit parse: %s\n", hint)
 			}
 		}
-		if !errors.Is(err, remit.ErrInvalid) || d == nil {
-			return exitUsage
-		}
-		// The same verdict as x12 validate: invalid. What could be read is still shown,
-		// with every finding located.
-		code = exitInvalid
 	}
-	out := remitParseJSON{Groups: d.Acks, TA1: d.TA1s, Errors: toJSONErrors(d.Findings, true)}
-	if d.Remittance != nil {
-		out.Payments = d.Remittance.Payments
+	if pw.unbalanced > 0 {
+		fmt.Fprintf(a.stderr, "edigate remit parse: %d payment(s) do not balance\n", pw.unbalanced)
+		code = max(code, exitInvalid)
 	}
-	for _, s := range d.Statuses {
-		out.Claims = append(out.Claims, s.Claims...)
-	}
-	if *jsonOut {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintf(a.stderr, "edigate remit parse: %v\n", err)
-			return exitUsage
-		}
-		return max(code, unbalancedExit(a, out.Payments))
-	}
-	printRemit(a.stdout, &out)
-	printLocated(a.stdout, d.Findings)
-	return max(code, unbalancedExit(a, out.Payments))
+	return code
 }
 
-// unbalancedExit is exitInvalid when a payment does not balance (printed all the same).
-func unbalancedExit(a *app, payments []remit.Payment) int {
-	n := 0
-	for _, p := range payments {
-		if !p.Balanced {
-			n++
+// parsePrinter prints what remit.Stream hands out as it comes: text, or the JSON of
+// remitParseJSON written piece by piece (the keys and values are the same; a payment's
+// balancing follows its claims, since it is known only then). Whichever of payments and
+// 277 claims comes first is streamed; the other kind, in the rare file holding both, is
+// kept and written after it.
+type parsePrinter struct {
+	w          *bufio.Writer
+	json       bool
+	err        error
+	unbalanced int
+
+	open     string // the JSON array being streamed: "payments" or "claims"
+	n        int    // elements written in it
+	nClaims  int    // claims written in the current payment
+	keptPays []remit.Payment
+	keptCur  *remit.Payment
+	keptSts  []remit.ClaimStatus
+}
+
+func (pw *parsePrinter) write(b []byte) {
+	if pw.err == nil {
+		_, pw.err = pw.w.Write(b)
+	}
+}
+
+// streams reports whether kind is the one streamed (opening its array if needed).
+func (pw *parsePrinter) streams(kind string) bool {
+	switch pw.open {
+	case "":
+		pw.open = kind
+		pw.write([]byte("{\n  \"" + kind + "\": [\n"))
+		return true
+	case kind:
+		return true
+	}
+	return false
+}
+
+// element writes v as the next element of the open array, indented like MarshalIndent.
+func (pw *parsePrinter) element(v any, prefix string, n int) {
+	b, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		pw.err = err
+		return
+	}
+	if n > 0 {
+		pw.write([]byte(",\n"))
+	}
+	pw.write([]byte(prefix))
+	pw.write(b)
+}
+
+// balancedKey is where a payment's JSON turns from its header to its balancing and claims
+// (Payment's field order); it cannot occur inside a JSON string, where quotes are escaped.
+var balancedKey = []byte(",\n      \"balanced\": ")
+
+func (pw *parsePrinter) payment(p *remit.Payment) error {
+	if !pw.json {
+		fmt.Fprintf(pw.w, "payment %s from %s on %s: %s\n", p.Check, p.Payer, x12.ISODate(p.Date), p.Total)
+		return pw.err
+	}
+	if !pw.streams("payments") {
+		pw.keptPays = append(pw.keptPays, *p)
+		pw.keptCur = &pw.keptPays[len(pw.keptPays)-1]
+		return nil
+	}
+	b, err := json.MarshalIndent(p, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	i := bytes.Index(b, balancedKey)
+	if i < 0 {
+		return fmt.Errorf("payment JSON has no balanced key")
+	}
+	if pw.n > 0 {
+		pw.write([]byte(",\n"))
+	}
+	pw.n++
+	pw.write([]byte("    "))
+	pw.write(b[:i])
+	pw.write([]byte(",\n      \"claims\": ["))
+	pw.nClaims = 0
+	return pw.err
+}
+
+func (pw *parsePrinter) claim(_ *remit.Payment, _ int, c *remit.ClaimPayment) error {
+	if !pw.json {
+		fmt.Fprintf(pw.w, "  claim %s: %s, charge %s paid %s patient %s", c.PatientControl, c.StatusText, c.Charge, c.Paid, c.PatientResponsibility)
+		if c.DenialCategory != "" {
+			fmt.Fprintf(pw.w, "; denial %s -> %s by %s", c.DenialCategory, c.Action, c.AppealDue)
 		}
+		fmt.Fprintln(pw.w)
+		for _, d := range c.Denials {
+			fmt.Fprintf(pw.w, "    %s-%s %s %s\n", d.Group, d.Reason, d.Amount, d.Words)
+		}
+		return pw.err
 	}
-	if n == 0 {
-		return exitOK
+	if pw.open != "payments" {
+		pw.keptCur.Claims = append(pw.keptCur.Claims, *c)
+		return nil
 	}
-	fmt.Fprintf(a.stderr, "edigate remit parse: %d payment(s) do not balance\n", n)
-	return exitInvalid
+	if pw.nClaims == 0 {
+		pw.write([]byte("\n"))
+	}
+	pw.element(c, "        ", pw.nClaims)
+	pw.nClaims++
+	return pw.err
+}
+
+func (pw *parsePrinter) paymentEnd(p *remit.Payment) error {
+	if !p.Balanced {
+		pw.unbalanced++
+	}
+	if !pw.json {
+		bal := "balanced"
+		if !p.Balanced {
+			bal = fmt.Sprintf("NOT BALANCED (%d error(s))", len(p.BalanceErrors))
+		}
+		fmt.Fprintf(pw.w, "  payment %s: %s\n", p.Check, bal)
+		for _, e := range p.BalanceErrors {
+			fmt.Fprintf(pw.w, "  ! %s\n", e.Message)
+		}
+		for _, a := range p.PLB {
+			fmt.Fprintf(pw.w, "  PLB %s %s %s\n", a.Reason, a.Reference, a.Amount)
+		}
+		return pw.err
+	}
+	if pw.open != "payments" {
+		pw.keptCur.Balanced, pw.keptCur.BalanceErrors, pw.keptCur.PLB = p.Balanced, p.BalanceErrors, p.PLB
+		return nil
+	}
+	if pw.nClaims > 0 {
+		pw.write([]byte("\n      "))
+	}
+	pw.write([]byte("]"))
+	// The balancing keys, as MarshalIndent writes them, from the payment as it ended.
+	b, err := json.MarshalIndent(p, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	i, j := bytes.Index(b, balancedKey), bytes.LastIndex(b, []byte(",\n      \"claims\": "))
+	if i < 0 || j < i {
+		return fmt.Errorf("payment JSON has no balanced key")
+	}
+	pw.write(b[i:j])
+	pw.write([]byte("\n    }"))
+	return pw.err
+}
+
+func (pw *parsePrinter) status(_ *remit.StatusReport, c *remit.ClaimStatus) error {
+	if !pw.json {
+		verdict := "accepted"
+		switch {
+		case c.Rejected:
+			verdict = "REJECTED"
+		case !c.Accepted:
+			verdict = c.Category
+		}
+		fmt.Fprintf(pw.w, "claim %s: %s %s\n", c.PatientControl, verdict, c.Message)
+		return pw.err
+	}
+	if !pw.streams("claims") {
+		pw.keptSts = append(pw.keptSts, *c)
+		return nil
+	}
+	pw.element(c, "    ", pw.n)
+	pw.n++
+	return pw.err
+}
+
+// finish prints what comes after the claims: the kind kept back, 999s, TA1s, and every
+// finding located.
+func (pw *parsePrinter) finish(d *remit.Document) {
+	if !pw.json {
+		printRemit(pw.w, &remitParseJSON{Groups: d.Acks, TA1: d.TA1s})
+		printLocated(pw.w, d.Findings)
+		return
+	}
+	rest := remitParseJSON{Groups: d.Acks, TA1: d.TA1s, Errors: toJSONErrors(d.Findings, true)}
+	switch pw.open {
+	case "payments":
+		rest.Claims = pw.keptSts
+	case "claims":
+		rest.Payments = pw.keptPays
+	}
+	b, err := json.MarshalIndent(rest, "", "  ")
+	if err != nil {
+		pw.err = err
+		return
+	}
+	b = bytes.TrimSpace(b)
+	if pw.open == "" {
+		pw.write(b)
+		pw.write([]byte("\n"))
+		return
+	}
+	pw.write([]byte("\n  ]"))
+	if inner := bytes.TrimSpace(b[1 : len(b)-1]); len(inner) > 0 {
+		pw.write([]byte(",\n  "))
+		pw.write(inner)
+	}
+	pw.write([]byte("\n}\n"))
 }
 
 // printLocated lists a read-only command's findings after what it could read, each with

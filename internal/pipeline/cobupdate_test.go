@@ -509,7 +509,7 @@ func TestRejectedSecondaryResubmitted(t *testing.T) {
 	ctx := context.Background()
 	p := newPipeline(t)
 	primary, secondary := cobSetup(t, p, false)
-	if err := p.ResponseHandlers()[Kind277CA](ctx, "ACK.277", fill(t, "277ca-reject.x12.tmpl", "{{CLAIM}}", secondary.ID, "{{MEMBER}}", "MCD9")); err != nil {
+	if err := p.ResponseHandlers()[Kind277CA](ctx, "ACK.277", bytes.NewReader(fill(t, "277ca-reject.x12.tmpl", "{{CLAIM}}", secondary.ID, "{{MEMBER}}", "MCD9"))); err != nil {
 		t.Fatal(err)
 	}
 	rej, _ := p.DB.QueueItems(ctx, store.QueueFilter{Kind: store.QueueRejections, ClaimID: secondary.ID, OpenOnly: true})

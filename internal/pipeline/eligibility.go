@@ -207,39 +207,53 @@ func envelopeFor(ch *config.Clearinghouse, now time.Time) x12.Outbound {
 
 // Apply271 maps every 271 in a file and applies each answer to the sessions its trace
 // covered. Answers whose trace edigate never sent are reported, not guessed at.
-func (p *Pipeline) Apply271(ctx context.Context, name string, r io.Reader) (applied int, err error) {
-	// One verdict with x12 validate and eligibility parse: an invalid file (truncated, a
-	// missing trailer, a wrong count, a guide finding) is applied not at all.
-	results, _, err := eligibility.Read271(ctx, r, x12.ParseOptions{Guides: guides.Registry, CodeLists: p.Cfg.CodeListPolicy()})
-	if err != nil {
+//
+// The file is streamed twice and never held whole: first for the verdict (one verdict
+// with x12 validate and eligibility parse: an invalid file, truncated, with a missing
+// trailer, a wrong count or a guide finding, is applied not at all), then answer by
+// answer, each in its own transaction. An answer applied before from the same file (a
+// run stopped midway) is not applied again: ApplyEligibility knows it by trace and file.
+func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (applied int, err error) {
+	opts := x12.ParseOptions{Guides: guides.Registry, CodeLists: p.Cfg.CodeListPolicy()}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return 0, fmt.Errorf("271 %s: %w", name, err)
 	}
-	var unknown []string
-	for _, res := range results {
+	if _, err := eligibility.Stream271(ctx, r, opts, func(eligibility.Result) error { return nil }); err != nil {
+		return 0, fmt.Errorf("271 %s: %w", name, err)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("271 %s: %w", name, err)
+	}
+	unknown := 0
+	_, err = eligibility.Stream271(ctx, r, opts, func(res eligibility.Result) error {
 		if res.Trace == "" {
 			p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
-			continue
+			return nil
 		}
 		check, err := p.DB.EligibilityCheck(ctx, res.Trace)
 		if errors.Is(err, store.ErrNotFound) {
-			unknown = append(unknown, res.Trace)
-			continue
+			unknown++
+			return nil
 		}
 		if err != nil {
-			return applied, err
+			return err
 		}
 		d := p.decide(ctx, res, check)
 		ok, err := p.DB.ApplyEligibility(ctx, res.Trace, name, store.EligibilityOutcome{
 			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d})
 		if err != nil {
-			return applied, err
+			return err
 		}
 		if ok {
 			applied++
 		}
+		return nil
+	})
+	if err != nil {
+		return applied, fmt.Errorf("271 %s: %w", name, err)
 	}
-	if len(unknown) > 0 {
-		return applied, fmt.Errorf("271 %s: %d answer(s) for traces edigate never sent", name, len(unknown))
+	if unknown > 0 {
+		return applied, fmt.Errorf("271 %s: %d answer(s) for traces edigate never sent", name, unknown)
 	}
 	return applied, nil
 }

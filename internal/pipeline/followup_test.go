@@ -163,7 +163,7 @@ func TestFollowUp(t *testing.T) {
 	answer := func(isa, stc, paid string) {
 		t.Helper()
 		b := fill(t, "277-x212-answer.x12.tmpl", "{{ISA}}", isa, "{{MEMBER}}", "W2", "{{TRACE}}", inqs[0].Trace, "{{STC}}", stc, "{{PAID}}", paid)
-		if err := p.ResponseHandlers()[Kind277](ctx, "STATUS_"+isa+".277", b); err != nil {
+		if err := p.ResponseHandlers()[Kind277](ctx, "STATUS_"+isa+".277", bytes.NewReader(b)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -246,7 +246,7 @@ func TestResolveResubmitted(t *testing.T) {
 	ids := fileTwoClaims(t, p)
 	denied, rejected := ids["W1"], ids["W2"]
 	*now = now.AddDate(0, 0, 1)
-	if err := p.ResponseHandlers()[Kind277CA](ctx, "ACK.277", fill(t, "277ca-reject.x12.tmpl", "{{CLAIM}}", rejected, "{{MEMBER}}", "W2")); err != nil {
+	if err := p.ResponseHandlers()[Kind277CA](ctx, "ACK.277", bytes.NewReader(fill(t, "277ca-reject.x12.tmpl", "{{CLAIM}}", rejected, "{{MEMBER}}", "W2"))); err != nil {
 		t.Fatal(err)
 	}
 	*now = now.AddDate(0, 0, 10)

@@ -25,6 +25,13 @@ type Pipeline struct {
 	DB  *store.DB
 	Log zerolog.Logger
 	Now func() time.Time
+	// ResponsePart is how many claims of a large response file (835, 277CA) are applied
+	// per transaction; 0 means DefaultResponsePart.
+	ResponsePart int
+
+	// afterResponsePart, when set, runs after each part of a response file is applied
+	// (tests stop a run there, as a crash would).
+	afterResponsePart func(parts int) error
 }
 
 func (p *Pipeline) now() time.Time {

@@ -1,12 +1,9 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"path/filepath"
+	"io"
 	"strings"
 	"time"
 
@@ -14,30 +11,7 @@ import (
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
-	"github.com/edigate/edigate/x12/guides"
 )
-
-// ApplyResponse applies one response file to the claim lifecycle: an 835's payments and
-// denials, a 277CA's (or X212 277's) acceptances and rejections, or 999/TA1 verdicts. The
-// same file twice is applied once (by content hash), and a payment re-sent in another file
-// is not posted twice.
-func (p *Pipeline) ApplyResponse(ctx context.Context, name string, data []byte) (string, store.ApplyResult, error) {
-	d, err := remit.Read(ctx, bytes.NewReader(data), remit.ReadOptions{Guides: guides.Registry, Classifier: remit.NewClassifier(p.Cfg.RemitPayers()), CodeLists: p.Cfg.CodeListPolicy()})
-	if err != nil {
-		return "", store.ApplyResult{}, fmt.Errorf("%s: %w", name, err)
-	}
-	h := sha256.Sum256(data)
-	rf := store.ResponseFile{SHA256: hex.EncodeToString(h[:]), Name: filepath.Base(name)}
-	plan, err := remit.PlanResponse(ctx, p.DB, rf.Name, d, p.deadlines())
-	if err != nil {
-		return d.Kind(), store.ApplyResult{}, fmt.Errorf("%s: %w", name, err)
-	}
-	res, err := p.DB.ApplyResponse(ctx, rf, plan)
-	if err != nil {
-		return d.Kind(), res, fmt.Errorf("%s: %w", name, err)
-	}
-	return d.Kind(), res, nil
-}
 
 // deadlines are the payers' rules response plans give their work items deadlines by.
 func (p *Pipeline) deadlines() remit.Deadlines {
@@ -50,14 +24,14 @@ func (p *Pipeline) deadlines() remit.Deadlines {
 
 // ResponseHandlers are the handlers ProcessResponses uses for every kind of response.
 func (p *Pipeline) ResponseHandlers() map[string]Handler {
-	apply := func(ctx context.Context, name string, data []byte) error {
-		_, _, err := p.ApplyResponse(ctx, name, data)
+	apply := func(ctx context.Context, name string, r io.ReadSeeker) error {
+		_, _, err := p.ApplyResponseFrom(ctx, name, r)
 		return err
 	}
 	return map[string]Handler{
 		KindTA1: apply, Kind999: apply, Kind277CA: apply, Kind277: apply, Kind835: apply,
-		Kind271: func(ctx context.Context, name string, data []byte) error {
-			_, err := p.Apply271(ctx, name, bytes.NewReader(data))
+		Kind271: func(ctx context.Context, name string, r io.ReadSeeker) error {
+			_, err := p.Apply271(ctx, name, r)
 			return err
 		},
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,14 +29,19 @@ const (
 	KindUnknown = "unknown"
 )
 
-// Handler processes one response file. It must be idempotent: a file is handed over again
-// if the process died before its outcome was recorded.
-type Handler func(ctx context.Context, name string, data []byte) error
+// Handler processes one response file, read from r (which it may rewind and read again;
+// the file is never loaded whole, so a 1 GB 835 costs no 1 GB of memory). It must be
+// idempotent: a file is handed over again if the process died before its outcome was
+// recorded.
+type Handler func(ctx context.Context, name string, r io.ReadSeeker) error
 
 // Classify tells a response file's kind from its envelope: GS01 (FA 999, HN 277/277CA by
 // GS08, HP 835, HB 271), or a TA1 alone.
-func Classify(data []byte) string {
-	r := x12.NewReader(bytes.NewReader(data))
+func Classify(data []byte) string { return ClassifyReader(bytes.NewReader(data)) }
+
+// ClassifyReader is Classify reading the first segments of a file from src.
+func ClassifyReader(src io.Reader) string {
+	r := x12.NewReaderSize(src, 4096)
 	sawTA1 := false
 	for i := 0; i < 8; i++ {
 		s, err := r.Next()
@@ -141,17 +147,16 @@ func (p *Pipeline) newResponses(ctx context.Context, files []responseFile) ([]re
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := os.ReadFile(f.path)
+		sha, kind, err := hashAndClassify(f.path)
 		if err != nil {
-			return nil, fmt.Errorf("responses: %w", err)
+			return nil, err
 		}
-		sum := sha256.Sum256(data)
-		if _, err := p.DB.InboundFileState(ctx, hex.EncodeToString(sum[:])); err == nil {
+		if _, err := p.DB.InboundFileState(ctx, sha); err == nil {
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
-		f.kind = Classify(data)
+		f.kind = kind
 		pending = append(pending, f)
 	}
 	return pending, nil
@@ -174,14 +179,17 @@ func exchangeOrder(pending []responseFile) {
 // (empty when the file was recorded meanwhile or ctx ended during the handler: it is
 // handled again next run). The outcome counts even when recording it failed.
 func (p *Pipeline) applyResponse(ctx context.Context, f responseFile, handlers map[string]Handler) (string, error) {
-	data, err := os.ReadFile(f.path)
+	in, err := os.Open(f.path)
 	if err != nil {
 		return "", fmt.Errorf("responses: %w", err)
 	}
-	// Hash and classify again: the second read is what gets applied and recorded, and
+	defer in.Close()
+	// Hash and classify again: this open file is what gets applied and recorded, and
 	// two copies of one file in this run are applied once.
-	sum := sha256.Sum256(data)
-	sha, kind := hex.EncodeToString(sum[:]), Classify(data)
+	sha, kind, err := readHashAndClassify(in)
+	if err != nil {
+		return "", fmt.Errorf("responses: %s: %w", f.path, err)
+	}
 	if _, err := p.DB.InboundFileState(ctx, sha); err == nil {
 		return "", nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -189,7 +197,7 @@ func (p *Pipeline) applyResponse(ctx context.Context, f responseFile, handlers m
 	}
 	name, _ := filepath.Rel(p.Cfg.DataDir, f.path)
 	rec := store.InboundFile{SHA256: sha, Path: name, Clearinghouse: f.ch, Kind: kind, State: store.InboundProcessed}
-	if herr := p.handleResponse(ctx, kind, name, data, handlers); herr != nil {
+	if herr := p.handleResponse(ctx, kind, name, in, handlers); herr != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
@@ -203,14 +211,50 @@ func (p *Pipeline) applyResponse(ctx context.Context, f responseFile, handlers m
 }
 
 // handleResponse runs the handler registered for kind; a 271 without one is applied here.
-func (p *Pipeline) handleResponse(ctx context.Context, kind, name string, data []byte, handlers map[string]Handler) error {
+func (p *Pipeline) handleResponse(ctx context.Context, kind, name string, r io.ReadSeeker, handlers map[string]Handler) error {
+	if r == nil {
+		r = bytes.NewReader(nil)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
 	switch h, ok := handlers[kind]; {
 	case kind == Kind271 && !ok:
-		_, err := p.Apply271(ctx, name, bytes.NewReader(data))
+		_, err := p.Apply271(ctx, name, r)
 		return err
 	case ok:
-		return h(ctx, name, data)
+		return h(ctx, name, r)
 	default:
 		return fmt.Errorf("no handler for %s files", kind)
 	}
+}
+
+// hashAndClassify reads a file's content hash and kind without loading it whole.
+func hashAndClassify(path string) (sha, kind string, err error) {
+	in, err := os.Open(path)
+	if err != nil {
+		return "", "", fmt.Errorf("responses: %w", err)
+	}
+	defer in.Close()
+	sha, kind, err = readHashAndClassify(in)
+	if err != nil {
+		return "", "", fmt.Errorf("responses: %s: %w", path, err)
+	}
+	return sha, kind, nil
+}
+
+// readHashAndClassify hashes in from its start and classifies it by its first segments.
+func readHashAndClassify(in io.ReadSeeker) (sha, kind string, err error) {
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return "", "", err
+	}
+	kind = ClassifyReader(in)
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return "", "", err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, in); err != nil {
+		return "", "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), kind, nil
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ func TestProcessResponsesExchangeOrder(t *testing.T) {
 		}
 	}
 	var order []string
-	record := func(_ context.Context, name string, _ []byte) error {
+	record := func(_ context.Context, name string, _ io.ReadSeeker) error {
 		order = append(order, filepath.Base(name))
 		return nil
 	}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -61,8 +62,8 @@ func TestHandleResponse(t *testing.T) {
 	boom := errors.New("boom")
 	var called string
 	handlers := map[string]Handler{
-		Kind835: func(_ context.Context, name string, _ []byte) error { called = "835 " + name; return nil },
-		Kind999: func(context.Context, string, []byte) error { called = "999"; return boom },
+		Kind835: func(_ context.Context, name string, _ io.ReadSeeker) error { called = "835 " + name; return nil },
+		Kind999: func(context.Context, string, io.ReadSeeker) error { called = "999"; return boom },
 	}
 	tests := []struct {
 		kind       string

@@ -94,18 +94,29 @@ func (db *DB) eachRow(ctx context.Context, q string, args []any, fn func(scanner
 // ApplyResponse applies a response plan in one transaction. The same file twice is a
 // no-op (by content hash), and a CLP already posted from another file (payer + check +
 // CLP01 + CLP02) is not posted again, nor is anything it would have led to.
+//
+// A plan with a Part is one part of a large file: it is applied only when the file's
+// parts before it are in (ResponseProgress says where to resume), and records its end in
+// the same transaction, so a run stopped after any part neither posts a part twice nor
+// loses the rest. Another run applying the same part meanwhile makes it ErrPartApplied.
 func (db *DB) ApplyResponse(ctx context.Context, f ResponseFile, p *remit.Plan) (ApplyResult, error) {
 	var out ApplyResult
 	err := db.Batch(ctx, nil, func(b *Batch) error {
 		out = ApplyResult{}
-		dup, err := b.fileSeen(f, p.Kind)
+		var dup bool
+		var err error
+		if p.Part == nil {
+			dup, err = b.fileSeen(f, p.Kind)
+		} else {
+			dup, err = b.partSeen(f, p.Kind, p.Part)
+		}
 		if err != nil || dup {
 			out.Duplicate = dup
 			return err
 		}
 		for i := range p.Payments {
 			pp := &p.Payments[i]
-			if err := b.applyPayment(f, pp, &out); err != nil {
+			if err := b.applyPayment(f, pp, p.Part != nil, &out); err != nil {
 				return fmt.Errorf("%s %s payment %s: %w", p.Kind, f.Name, pp.Payment.Check, err)
 			}
 		}
@@ -113,6 +124,9 @@ func (db *DB) ApplyResponse(ctx context.Context, f ResponseFile, p *remit.Plan) 
 			if err := b.applyStep(f, &p.Steps[i], &out); err != nil {
 				return fmt.Errorf("%s %s claim %s: %w", p.Kind, f.Name, p.Steps[i].Claim, err)
 			}
+		}
+		if p.Part != nil {
+			return b.partDone(f, p.Part)
 		}
 		return nil
 	})
@@ -122,39 +136,129 @@ func (db *DB) ApplyResponse(ctx context.Context, f ResponseFile, p *remit.Plan) 
 	return out, nil
 }
 
+// ErrPartApplied says a part of a response file is not where the file's progress is: an
+// earlier part is missing, or another run applied this one meanwhile. Nothing of it was
+// applied; ResponseProgress tells where to resume.
+var ErrPartApplied = errors.New("response file part is not the next one to apply")
+
+// ResponseProgress says how far a response file (by content hash) was applied: seen when
+// it was recorded at all, complete when every part is in, and done, the number of its
+// claims (835 CLPs, 277 claims, in file order) applied so far.
+func (db *DB) ResponseProgress(ctx context.Context, sha string) (seen, complete bool, done int, err error) {
+	var c int64
+	err = db.sql.QueryRowContext(ctx, db.Rebind(`SELECT items_done, complete FROM remit_files WHERE sha256 = ?`), sha).Scan(&done, &c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, 0, nil
+	}
+	if err != nil {
+		return false, false, 0, fmt.Errorf("store: response progress: %w", err)
+	}
+	return true, c == 1, done, nil
+}
+
+// partSeen records the first part of a file applied in parts and checks that part is
+// the next one; true when the whole file was applied before.
+func (b *Batch) partSeen(f ResponseFile, kind string, pt *remit.Part) (bool, error) {
+	if _, err := b.exec(`INSERT INTO remit_files (sha256, name, kind, received_at, items_done, complete) VALUES (?, ?, ?, ?, 0, 0)
+		ON CONFLICT (sha256) DO NOTHING`, f.SHA256, f.Name, kind, timestamp(b.now)); err != nil {
+		return false, fmt.Errorf("response file %s: %w", f.Name, err)
+	}
+	row, err := b.queryRow(`SELECT items_done, complete FROM remit_files WHERE sha256 = ?`, f.SHA256)
+	if err != nil {
+		return false, err
+	}
+	var done, complete int64
+	if err := row.Scan(&done, &complete); err != nil {
+		return false, fmt.Errorf("response file %s: %w", f.Name, err)
+	}
+	switch {
+	case complete == 1:
+		return true, nil
+	case done != int64(pt.Start):
+		return false, fmt.Errorf("%w: %s has %d claim(s) applied, this part starts at %d", ErrPartApplied, f.Name, done, pt.Start)
+	}
+	return false, nil
+}
+
+// partDone records a part as applied: the file's progress moves from the part's start to
+// its end (one row, else another run got there first and nothing of this part stays).
+func (b *Batch) partDone(f ResponseFile, pt *remit.Part) error {
+	res, err := b.exec(`UPDATE remit_files SET items_done = ?, complete = ? WHERE sha256 = ? AND items_done = ? AND complete = 0`,
+		pt.End, boolInt(pt.Last), f.SHA256, pt.Start)
+	if err != nil {
+		return fmt.Errorf("response file %s progress: %w", f.Name, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("%w: %s moved past claim %d meanwhile", ErrPartApplied, f.Name, pt.Start)
+	}
+	return nil
+}
+
 // applyPayment writes one 835 payment: its row, its CLPs and adjustments in multi-row
 // statements (per-CLP statements capped posting at a few thousand claims a second), and
-// each CLP's step.
-func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, out *ApplyResult) error {
+// each CLP's step. In a file applied in parts the payment row is written by the first
+// part of its set and found again by the next ones (by file and set); the part that ends
+// the set writes its balancing and PLB, and opens the review item of an unbalanced one.
+func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, out *ApplyResult) error {
 	p := pp.Payment
-	row, err := b.queryRow(`INSERT INTO remit_payments (file_sha, payer_id, payer, check_no, st_control, pay_date, total_cents, balanced, balance_errors, plb)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		f.SHA256, p.PayerID, p.Payer, p.Check, p.Control, p.Date, int64(p.Total), boolInt(p.Balanced), jsonText(p.BalanceErrors), jsonText(p.PLB))
-	if err != nil {
-		return err
-	}
 	var payID int64
-	if err := row.Scan(&payID); err != nil {
-		return err
+	if parts {
+		if err := b.eachRow(`SELECT id FROM remit_payments WHERE file_sha = ? AND set_seq = ?`, []any{f.SHA256, p.Set},
+			func(sc func(...any) error) error { return sc(&payID) }); err != nil {
+			return err
+		}
+	}
+	balErrs, plb := jsonText(p.BalanceErrors), jsonText(p.PLB)
+	if p.Open {
+		balErrs, plb = "[]", "[]" // known when the set ends
+	}
+	switch {
+	case payID == 0:
+		row, err := b.queryRow(`INSERT INTO remit_payments (file_sha, payer_id, payer, check_no, st_control, pay_date, total_cents, balanced, balance_errors, plb, set_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			f.SHA256, p.PayerID, p.Payer, p.Check, p.Control, p.Date, int64(p.Total), boolInt(p.Balanced && !p.Open), balErrs, plb, p.Set)
+		if err != nil {
+			return err
+		}
+		if err := row.Scan(&payID); err != nil {
+			return err
+		}
+	case !p.Open:
+		if _, err := b.exec(`UPDATE remit_payments SET balanced = ?, balance_errors = ?, plb = ? WHERE id = ?`,
+			boolInt(p.Balanced), balErrs, plb, payID); err != nil {
+			return err
+		}
 	}
 	if pp.Review != nil {
 		if err := b.enqueue(*pp.Review, out); err != nil {
 			return err
 		}
 	}
+	// The CLPs of this payment already posted (from another file, or earlier in this
+	// one), looked up for the claims at hand only: a check paying 500,000 claims in parts
+	// is not read again for every part.
 	posted := map[string]bool{}
-	if err := b.eachRow(`SELECT claim_id, status FROM remit_claims WHERE payer_id = ? AND check_no = ?`, []any{p.PayerID, p.Check},
-		func(sc func(...any) error) error {
-			var id, st string
-			if err := sc(&id, &st); err != nil {
-				return err
-			}
-			posted[id+"\x00"+st] = true
-			return nil
-		}); err != nil {
-		return err
+	ids := make([]string, 0, len(pp.Steps))
+	for i := range pp.Steps {
+		ids = append(ids, pp.Steps[i].Post.CLP.PatientControl)
+	}
+	slices.Sort(ids)
+	for part := range slices.Chunk(slices.Compact(ids), 500) {
+		in, args := inList(part)
+		if err := b.eachRow(`SELECT claim_id, status FROM remit_claims WHERE payer_id = ? AND check_no = ? AND claim_id IN `+in,
+			append([]any{p.PayerID, p.Check}, args...), func(sc func(...any) error) error {
+				var id, st string
+				if err := sc(&id, &st); err != nil {
+					return err
+				}
+				posted[id+"\x00"+st] = true
+				return nil
+			}); err != nil {
+			return err
+		}
 	}
 	var claimRows, adjRows [][]any
+	var items []QueueItem // opened together after the steps
 	for i := range pp.Steps {
 		st := &pp.Steps[i]
 		c, seq := st.Post.CLP, st.Post.Seq
@@ -167,9 +271,16 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, out *ApplyRe
 		claimRows = append(claimRows, []any{payID, seq, c.PatientControl, p.PayerID, p.Check, c.Status, c.PayerClaim, int64(c.Charge),
 			int64(c.Paid), int64(c.PatientResponsibility), string(st.Post.Outcome), c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI, lineCodes(c)})
 		adjRows = appendAdjustments(adjRows, payID, seq, c)
-		if err := b.applyStep(f, st, out); err != nil {
+		// An 835 step's items come last in it (no follow-up note after them), so they
+		// can wait for one multi-row statement.
+		s := *st
+		items, s.Queue = append(items, st.Queue...), nil
+		if err := b.applyStep(f, &s, out); err != nil {
 			return fmt.Errorf("claim %s: %w", st.Claim, err)
 		}
+	}
+	if err := b.enqueueMany(items, out); err != nil {
+		return err
 	}
 	if err := b.insertRows(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
 		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi, line_codes) VALUES `, claimRows, ""); err != nil {
