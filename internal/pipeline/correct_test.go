@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,7 +21,7 @@ func rejectedClaim(t *testing.T, p *Pipeline) (claim string, item queue.Item) {
 	t.Helper()
 	ctx := context.Background()
 	ids := fileTwoClaims(t, p)
-	if err := p.ResponseHandlers()[Kind277CA](ctx, "ACK.277", fill(t, "277ca-reject.x12.tmpl", "{{CLAIM}}", ids["W2"], "{{MEMBER}}", "W2")); err != nil {
+	if err := p.ResponseHandlers()[Kind277CA](ctx, "ACK.277", bytes.NewReader(fill(t, "277ca-reject.x12.tmpl", "{{CLAIM}}", ids["W2"], "{{MEMBER}}", "W2"))); err != nil {
 		t.Fatal(err)
 	}
 	rej, err := p.DB.QueueItems(ctx, store.QueueFilter{Kind: queue.Rejections, ClaimID: ids["W2"], OpenOnly: true})

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -29,16 +30,28 @@ func (p *Pipeline) RetryResponse(ctx context.Context, sha string) (store.Inbound
 	if err != nil {
 		return rec, err
 	}
-	data, err := os.ReadFile(filepath.Join(p.Cfg.DataDir, rec.Path))
+	// Streamed like the responses step: a retried 835 may be large.
+	f, err := os.Open(filepath.Join(p.Cfg.DataDir, rec.Path))
 	if err != nil {
 		return rec, fmt.Errorf("response file %s: %w", rec.Path, err)
 	}
-	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return rec, fmt.Errorf("response file %s: %w", rec.Path, err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != sha {
 		return rec, fmt.Errorf("response file %s changed on disk since it failed; it is not the file recorded", rec.Path)
 	}
-	rec.Kind = Classify(data)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return rec, fmt.Errorf("response file %s: %w", rec.Path, err)
+	}
+	rec.Kind = ClassifyReader(f)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return rec, fmt.Errorf("response file %s: %w", rec.Path, err)
+	}
 	rec.State, rec.Error = store.InboundProcessed, ""
-	if herr := p.handleResponse(ctx, rec.Kind, rec.Path, data, p.ResponseHandlers()); herr != nil {
+	if herr := p.handleResponse(ctx, rec.Kind, rec.Path, f, p.ResponseHandlers()); herr != nil {
 		if ctx.Err() != nil {
 			return rec, ctx.Err()
 		}
