@@ -237,24 +237,13 @@ func (h *handler) summarize(ctx context.Context, kind queue.Kind, today string) 
 	if !ok {
 		return s
 	}
-	items, err := q.Items(ctx)
+	sum, err := summarizeQueue(ctx, q, today)
 	if err != nil {
 		h.d.Log.Error().Err(err).Str("queue", string(kind)).Msg("web: queue")
 		s.Err = "unavailable"
 		return s
 	}
-	for _, it := range items {
-		if it.Outcome != "" {
-			continue
-		}
-		s.Count++
-		if it.Due != "" && it.Due < today {
-			s.Overdue++
-		}
-		if it.Due != "" && (s.Nearest == "" || it.Due < s.Nearest) {
-			s.Nearest = it.Due
-		}
-	}
+	s.Count, s.Overdue, s.Nearest = sum.Open, sum.Overdue, sum.Nearest
 	return s
 }
 
