@@ -156,41 +156,63 @@ func (db *DB) HoldPage(ctx context.Context, f QueuePageFilter) ([]HoldRef, int, 
 	streams := holdStreams(f)
 	var all []HoldRef
 	total := 0
-	if f.Assignee == "" {
-		// Each stream's first offset+limit rows hold every row of the page.
-		for _, st := range streams {
-			var n int
-			if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*)`+st.where), st.args...).Scan(&n); err != nil {
-				return nil, 0, fmt.Errorf("store: holds count: %w", err)
-			}
-			total += n
-			if n == 0 {
-				continue
-			}
-			rs, err := db.readHolds(ctx, st, offset+limit)
-			if err != nil {
-				return nil, 0, err
-			}
-			all = append(all, rs...)
-		}
-	} else {
-		assigned, err := db.holdAssignees(ctx)
+	// Assigned holds are few next to the held sessions: a named assignee reads just those
+	// by key, and "nobody" reads each stream as far as the page plus the assigned ones
+	// could reach and leaves the assigned out.
+	var assigned map[string]bool
+	if f.Assignee != "" {
+		latest, err := db.holdAssignees(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
-		for _, st := range streams {
-			rs, err := db.readHolds(ctx, st, 0)
+		assigned = map[string]bool{}
+		var keys []string
+		for k, a := range latest {
+			if a != "" {
+				assigned[k] = true
+			}
+			if f.Assignee != "none" && a == f.Assignee {
+				keys = append(keys, k)
+			}
+		}
+		if f.Assignee != "none" {
+			all, err := db.holdsByKey(ctx, keys, f)
 			if err != nil {
 				return nil, 0, err
 			}
-			for _, r := range rs {
-				a := assigned[r.Key()]
-				if (f.Assignee == "none" && a == "") || (f.Assignee != "none" && a == f.Assignee) {
-					all = append(all, r)
-				}
+			slices.SortFunc(all, holdLess)
+			return all[min(offset, len(all)):min(offset+limit, len(all))], len(all), nil
+		}
+		var assignedKeys []string
+		for k := range assigned {
+			assignedKeys = append(assignedKeys, k)
+		}
+		matching, err := db.holdsByKey(ctx, assignedKeys, f)
+		if err != nil {
+			return nil, 0, err
+		}
+		total -= len(matching)
+	}
+	for _, st := range streams {
+		var n int
+		if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*)`+st.where), st.args...).Scan(&n); err != nil {
+			return nil, 0, fmt.Errorf("store: holds count: %w", err)
+		}
+		total += n
+		if n == 0 {
+			continue
+		}
+		// Each stream's first offset+limit rows (plus those left out) hold every row of
+		// the page.
+		rs, err := db.readHolds(ctx, st, offset+limit+len(assigned))
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, r := range rs {
+			if !assigned[r.Key()] {
+				all = append(all, r)
 			}
 		}
-		total = len(all)
 	}
 	slices.SortFunc(all, holdLess)
 	return all[min(offset, len(all)):min(offset+limit, len(all))], total, nil
@@ -260,4 +282,52 @@ func (db *DB) holdSummary(ctx context.Context, today string, days map[string]int
 		}
 	}
 	return s, nil
+}
+
+// holdsByKey reads the holds among keys that f's payer and deadline select (a key no longer
+// held is left out).
+func (db *DB) holdsByKey(ctx context.Context, keys []string, f QueuePageFilter) ([]HoldRef, error) {
+	var out []HoldRef
+	for _, t := range holdTables {
+		prefix := "claim-"
+		if t.session {
+			prefix = "session-"
+		}
+		var ids []any
+		for _, k := range keys {
+			if id, ok := strings.CutPrefix(k, prefix); ok {
+				ids = append(ids, id)
+			}
+		}
+		for len(ids) > 0 {
+			chunk := ids[:min(len(ids), 500)]
+			ids = ids[len(chunk):]
+			rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id, payer, service_date FROM `+t.table+` WHERE state = 'held' AND id IN (`+
+				strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`), chunk...)
+			if err != nil {
+				return nil, fmt.Errorf("store: holds by key: %w", err)
+			}
+			rs, err := collectRows(rows, func(sc scanner) (HoldRef, error) {
+				r := HoldRef{Session: t.session}
+				var payer, date string
+				err := sc.Scan(&r.ID, &payer, &date)
+				if d := f.FilingDays[payer]; d > 0 {
+					r.Due = shiftDate(date, d)
+				}
+				if f.Payer != "" && payer != f.Payer {
+					r.ID = ""
+				}
+				return r, err
+			})
+			if err != nil {
+				return nil, fmt.Errorf("store: holds by key: %w", err)
+			}
+			for _, r := range rs {
+				if r.ID != "" && (f.Until == "" || (r.Due != "" && r.Due <= f.Until)) {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out, nil
 }

@@ -12,3 +12,5 @@ CREATE INDEX sessions_state_page ON sessions (state, service_date, id);
 -- indexes for every held-by-payer count and group instead of the table.
 CREATE INDEX sessions_state_payer ON sessions (state, payer, service_date, id);
 CREATE INDEX claims_state_payer ON claims (state, payer, service_date, id);
+-- The dashboard counts held sessions by reason off this index, not the session rows.
+CREATE INDEX sessions_state_reason ON sessions (state, hold_reason);
