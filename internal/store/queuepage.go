@@ -125,4 +125,3 @@ func (db *DB) QueueSummarize(ctx context.Context, kind queue.Kind, today string,
 	}
 	return s, nil
 }
-
