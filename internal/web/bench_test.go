@@ -31,7 +31,7 @@ func BenchmarkPages(b *testing.B) {
 var scalePages = []string{
 	"/", "/sessions", "/sessions?state=held&page=300", "/sessions/X-0000003", "/claims", "/claims?sort=paid&desc=1&page=100",
 	"/claims/CLX-0000003", "/authorizations", "/queues", "/queues/holds", "/queues/holds?page=400", "/queues/holds?assignee=me",
-	"/queues/holds?within=30&payer=demo-commercial", "/queues/denials", "/queues/denials?page=100",
+	"/queues/holds?within=30&payer=demo-commercial", "/queues/denials", "/queues/denials?page=100", "/reports",
 }
 
 // BenchmarkPagesAtScale renders every page over a store of EDIGATE_WEB_SCALE sessions (40%

@@ -144,6 +144,8 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("POST /queues/{kind}/assign", h.requireUser(h.bulkAssign))
 	m.HandleFunc("POST /queues/{kind}/{id}/{action}", h.requireUser(h.queueAction))
 	m.HandleFunc("GET /appeals/{claim}/letter", h.requireUser(h.appealLetter))
+	m.HandleFunc("GET /reports", h.requireUser(h.reports))
+	m.HandleFunc("GET /reports/{file}", h.requireUser(h.reportCSV))
 	h.mux = m
 	return h, nil
 }
