@@ -152,31 +152,42 @@ func groupDenials(by string, cs []adjClaim) []DenialRow {
 
 // adjudicatedClaims reads each claim's latest adjudication that no reversal undid, with its
 // denial adjustments. The payer is the claim's configured payer when edigate built the
-// claim (the 835's payer id otherwise), the month the 835's (YYYYMM).
+// claim (the 835's payer id otherwise), the month the 835's (YYYYMM). The latest is picked
+// here from one pass over the postings rather than by a subquery per posting.
 func (db *DB) adjudicatedClaims(ctx context.Context) ([]adjClaim, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT c.payment_id, c.seq, COALESCE(cl.payer, c.payer_id), substr(c.pay_date, 1, 6), c.rendering_npi,
-			c.line_codes, c.outcome FROM remit_claims c LEFT JOIN claims cl ON cl.id = c.claim_id
-		WHERE c.outcome <> 'reversed' AND NOT EXISTS (
-			SELECT 1 FROM remit_claims n WHERE n.claim_id = c.claim_id AND n.outcome <> 'reversed'
-			AND (n.payment_id > c.payment_id OR (n.payment_id = c.payment_id AND n.seq > c.seq)))
-		ORDER BY c.payment_id, c.seq`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT c.payment_id, c.seq, c.claim_id, COALESCE(cl.payer, c.payer_id), substr(c.pay_date, 1, 6),
+			c.rendering_npi, c.line_codes, c.outcome FROM remit_claims c LEFT JOIN claims cl ON cl.id = c.claim_id
+		WHERE c.outcome <> 'reversed'`)
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
 	}
 	type keyed struct {
-		k [2]int64
-		c adjClaim
+		k  [2]int64
+		id string
+		c  adjClaim
 	}
-	ks, err := collectRows(rows, func(sc scanner) (keyed, error) {
+	all, err := collectRows(rows, func(sc scanner) (keyed, error) {
 		var r keyed
 		var codes, outcome string
-		err := sc.Scan(&r.k[0], &r.k[1], &r.c.payer, &r.c.month, &r.c.provider, &codes, &outcome)
+		err := sc.Scan(&r.k[0], &r.k[1], &r.id, &r.c.payer, &r.c.month, &r.c.provider, &codes, &outcome)
 		r.c.codes = strings.Fields(codes)
 		r.c.denied = outcome == "denied"
 		return r, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
+	}
+	latest := map[string]int{}
+	for i, r := range all {
+		if j, ok := latest[r.id]; !ok || r.k[0] > all[j].k[0] || (r.k[0] == all[j].k[0] && r.k[1] > all[j].k[1]) {
+			latest[r.id] = i
+		}
+	}
+	ks := make([]keyed, 0, len(latest))
+	for i, r := range all {
+		if latest[r.id] == i {
+			ks = append(ks, r)
+		}
 	}
 	idx := make(map[[2]int64]int, len(ks))
 	out := make([]adjClaim, len(ks))
@@ -205,6 +216,23 @@ func (db *DB) adjudicatedClaims(ctx context.Context) ([]adjClaim, error) {
 		out[i].denied = true
 	}
 	return out, arows.Err()
+}
+
+// DenialGroupings are the groupings of the denial report.
+var DenialGroupings = []string{"payer", "cpt", "carc", "category", "provider", "month"}
+
+// DenialReports is the denial report in every grouping (DenialGroupings) from one read of
+// the postings: the reports page shows them side by side.
+func (db *DB) DenialReports(ctx context.Context) (map[string][]DenialRow, error) {
+	cs, err := db.adjudicatedClaims(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]DenialRow{}
+	for _, by := range DenialGroupings {
+		out[by] = groupDenials(by, cs)
+	}
+	return out, nil
 }
 
 // PaymentRow is one line of the payments report: what 835s paid, net of reversals.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/edigate/edigate/internal/store"
@@ -23,6 +24,7 @@ type Reporter interface {
 	AcceptanceReport(ctx context.Context) (store.AcceptanceReport, error)
 	AppealsReport(ctx context.Context) (store.AppealsReport, error)
 	PaymentsReport(ctx context.Context, by string) ([]store.PaymentRow, error)
+	DenialReports(ctx context.Context) (map[string][]store.DenialRow, error)
 }
 
 var _ Reporter = (*store.DB)(nil)
@@ -47,8 +49,78 @@ type reportTable struct {
 type reportsPage struct {
 	pageBase
 	Connected bool
-	Summary   []count
+	Show      string
+	Sections  []reportSection
 	Reports   []reportTable
+	AsOf      string
+}
+
+// reportsFresh is how long computed reports are shown before they are computed again: a
+// report reads every posting (tens of thousands in a year), so the page and its CSVs
+// share one computation and say when it was made.
+const reportsFresh = 5 * time.Minute
+
+// reportCache keeps each section's tables for reportsFresh, per handler.
+type reportCache struct {
+	mu   sync.Mutex
+	secs map[string]cachedSection
+}
+
+type cachedSection struct {
+	at     time.Time
+	tables []reportTable
+}
+
+func (c *reportCache) section(ctx context.Context, now time.Time, sec *reportSection, compute func(context.Context) ([]reportTable, error)) ([]reportTable, time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock() // one computation at a time: a second viewer waits for the first's result
+	if e, ok := c.secs[sec.Key]; ok && now.Sub(e.at) < reportsFresh && !now.Before(e.at) {
+		return e.tables, e.at, nil
+	}
+	tables, err := compute(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if c.secs == nil {
+		c.secs = map[string]cachedSection{}
+	}
+	c.secs[sec.Key] = cachedSection{at: now, tables: tables}
+	return tables, now, nil
+}
+
+// computeSection computes a section's reports: the denial groupings from one read.
+func (h *handler) computeSection(ctx context.Context, rep Reporter, sec *reportSection) ([]reportTable, error) {
+	var out []reportTable
+	if sec.Key == "denials" {
+		all, err := rep.DenialReports(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range denialGroupings {
+			out = append(out, h.denialRows(g.By, all[g.By]))
+		}
+	}
+	for _, name := range sec.Reports {
+		t, err := h.buildReport(ctx, rep, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// reportSection is one tab of the reports page: each reads only what it shows, so a page
+// costs one pass over the postings however many charts it has.
+type reportSection struct {
+	Key, Title string
+	Reports    []string
+}
+
+var reportSections = []reportSection{
+	{"denials", "Denials", nil},
+	{"claims", "Acceptance, A/R and appeals", []string{"acceptance", "ar", "appeals"}},
+	{"payments", "Payments", []string{"payments-payer", "payments-month"}},
 }
 
 func (h *handler) reporter() (Reporter, bool) {
@@ -57,18 +129,26 @@ func (h *handler) reporter() (Reporter, bool) {
 }
 
 func (h *handler) reports(w http.ResponseWriter, r *http.Request) {
-	p := reportsPage{pageBase: h.base(r, "Reports", "reports")}
-	rep, ok := h.reporter()
-	if ok {
-		p.Connected = true
-		for _, name := range reportNames {
-			t, err := h.buildReport(r.Context(), rep, name)
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			p.Reports = append(p.Reports, t)
+	p := reportsPage{pageBase: h.base(r, "Reports", "reports"), Show: r.URL.Query().Get("show"), Sections: reportSections}
+	var sec *reportSection
+	for i := range reportSections {
+		if reportSections[i].Key == p.Show {
+			sec = &reportSections[i]
 		}
+	}
+	if sec == nil {
+		sec, p.Show = &reportSections[0], reportSections[0].Key
+	}
+	if rep, ok := h.reporter(); ok {
+		p.Connected = true
+		tables, at, err := h.reportCache.section(r.Context(), h.d.Now(), sec, func(ctx context.Context) ([]reportTable, error) {
+			return h.computeSection(ctx, rep, sec)
+		})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		p.Reports, p.AsOf = tables, at.UTC().Format("Jan 2, 2006 15:04 UTC")
 	}
 	h.render(w, "reports", &p)
 }
@@ -94,10 +174,25 @@ func (h *handler) reportCSV(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	t, err := h.buildReport(r.Context(), rep, name)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	// The CSV is the table under the chart the biller is looking at: the same computation.
+	var t reportTable
+	for i := range reportSections {
+		sec := &reportSections[i]
+		tables, _, err := h.reportCache.section(r.Context(), h.d.Now(), sec, func(ctx context.Context) ([]reportTable, error) {
+			return h.computeSection(ctx, rep, sec)
+		})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, tb := range tables {
+			if tb.ID == name {
+				t = tb
+			}
+		}
+		if t.ID != "" {
+			break
+		}
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
@@ -191,15 +286,19 @@ func (h *handler) countTable(id, title, base string, head []string, rows [][]str
 }
 
 func (h *handler) denialTable(ctx context.Context, rep Reporter, by string) (reportTable, error) {
+	rows, err := rep.DenialReport(ctx, by)
+	if err != nil {
+		return reportTable{}, err
+	}
+	return h.denialRows(by, rows), nil
+}
+
+func (h *handler) denialRows(by string, rows []store.DenialRow) reportTable {
 	title := ""
 	for _, g := range denialGroupings {
 		if g.By == by {
 			title = g.Title
 		}
-	}
-	rows, err := rep.DenialReport(ctx, by)
-	if err != nil {
-		return reportTable{}, err
 	}
 	what := map[string]string{"payer": "Payer", "cpt": "Procedure", "carc": "Reason", "category": "Category", "provider": "Provider", "month": "Month"}[by]
 	t := reportTable{ID: "denials-" + by, Title: title, CSV: "/reports/denials-" + by + ".csv",
@@ -221,7 +320,7 @@ func (h *handler) denialTable(ctx context.Context, rep Reporter, by string) (rep
 	}
 	t.Total = []string{"All", "", strconv.Itoa(denied), "", strconv.Itoa(lines), money(amount)}
 	t.Chart = barChart(title, bars)
-	return t, nil
+	return t
 }
 
 func (h *handler) paymentsTable(ctx context.Context, rep Reporter, by string) (reportTable, error) {
@@ -342,4 +441,11 @@ func dateWords(d string) string {
 		return d
 	}
 	return t.Format("Jan 2, 2006")
+}
+
+// reset forgets every computed report (the benchmark times the computation).
+func (c *reportCache) reset() {
+	c.mu.Lock()
+	c.secs = nil
+	c.mu.Unlock()
 }

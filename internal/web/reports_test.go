@@ -72,6 +72,10 @@ func TestReportsAgree(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/reports: %d", resp.StatusCode)
 	}
+	for _, show := range []string{"claims", "payments"} {
+		_, more := f.get(t, c, "/reports?show="+show)
+		page += more
+	}
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe") {
 		t.Errorf("CSP %q", csp)
 	}

@@ -85,6 +85,8 @@ type handler struct {
 	names map[string]string // payer id -> name, for the pages
 	// origin is the Fetch-metadata check every POST passes (csrf.go).
 	origin *http.CrossOriginProtection
+	// reportCache keeps computed reports a few minutes (reports.go).
+	reportCache reportCache
 }
 
 // New returns the UI handler the daemon mounts on web.listen.
