@@ -279,4 +279,3 @@ func (db *DB) AppealsReport(ctx context.Context) (AppealsReport, error) {
 	}
 	return rep, nil
 }
-
