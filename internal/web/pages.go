@@ -26,6 +26,7 @@ type pageBase struct {
 	Title string
 	Nav   string // active menu entry
 	User  string
+	Role  string // the user's role: the layout shows admin links to admins
 	CSRF  string
 	Now   string
 	// Names maps payer ids to their configured names: {{or (index $.Names .Payer) .Payer}}.
@@ -34,7 +35,7 @@ type pageBase struct {
 
 func (h *handler) base(r *http.Request, title, nav string) pageBase {
 	u := currentUser(r.Context())
-	return pageBase{Title: title, Nav: nav, User: u.name, CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC"),
+	return pageBase{Title: title, Nav: nav, User: u.name, Role: string(u.role), CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		Names: h.names}
 }
 
