@@ -61,6 +61,9 @@ func (h *handler) usersPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) renderUsers(w http.ResponseWriter, r *http.Request, status int, msg, done string) {
+	if status >= 400 { // user administration records its own entries (not the generic ones)
+		h.audit(r, currentUser(r.Context()).name, "refused: "+msg, outcomeOf(status))
+	}
 	p := usersPage{pageBase: h.base(r, "Users", "admin"), Roles: Roles(), Error: msg, Done: done}
 	for name := range h.d.Users {
 		p.EnvUsers = append(p.EnvUsers, name)
