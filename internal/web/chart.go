@@ -16,9 +16,9 @@ type bar struct {
 
 // Chart geometry, in SVG user units (the chart scales with the page).
 const (
-	chartWidth  = 720
-	chartLabelW = 230
-	chartValueW = 110
+	chartWidth  = 860
+	chartLabelW = 300
+	chartValueW = 180
 	chartRowH   = 24
 	chartBarH   = 16
 )
@@ -48,8 +48,8 @@ func barChart(title string, bars []bar) template.HTML {
 			w = max(1, span*float64(b.Value)/float64(maxV))
 		}
 		label := b.Label
-		if r := []rune(label); len(r) > 34 {
-			label = string(r[:33]) + "…"
+		if r := []rune(label); len(r) > 44 {
+			label = string(r[:43]) + "…"
 		}
 		fmt.Fprintf(&s, `<g><title>%s: %s</title><text class="label" x="%d" y="%d" text-anchor="end">%s</text>`,
 			template.HTMLEscapeString(b.Label), template.HTMLEscapeString(b.Text), chartLabelW-8, y+chartBarH-3, template.HTMLEscapeString(label))

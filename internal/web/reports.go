@@ -369,9 +369,10 @@ func (h *handler) denialKeyWords(by, key string) string {
 		if key == "" {
 			return "no reason given"
 		}
-		if w := remit.CategoryWords(key); w != "" {
+		if w, ok := denialCategoryWords[key]; ok {
 			return w
 		}
+		return strings.ReplaceAll(key, "_", " ")
 	case "cpt":
 		if key == "" {
 			return "no code"
@@ -448,4 +449,19 @@ func (c *reportCache) reset() {
 	c.mu.Lock()
 	c.secs = nil
 	c.mu.Unlock()
+}
+
+// denialCategoryWords names the denial categories (remit.Category*) for the biller.
+var denialCategoryWords = map[string]string{
+	remit.CategoryAuthorization: "Authorization missing or invalid",
+	remit.CategoryEligibility:   "Coverage or eligibility",
+	remit.CategoryCoding:        "Coding (procedure, diagnosis, modifier)",
+	remit.CategoryDocumentation: "Missing information or records",
+	remit.CategoryDuplicate:     "Duplicate claim",
+	remit.CategoryTimelyFiling:  "Filed too late",
+	remit.CategoryCOB:           "Another payer pays first",
+	remit.CategoryProvider:      "Provider not eligible or enrolled",
+	remit.CategoryBenefitLimit:  "Benefit limit reached",
+	remit.CategoryContractual:   "Contractual adjustment",
+	remit.CategoryOther:         "Other reason",
 }
