@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/internal/store"
-	"github.com/edigate/edigate/internal/web"
+	"github.com/edigate/edigate/internal/webusers"
 )
 
 // runUsers dispatches the web user verbs. Every change is written to the audit trail
@@ -57,8 +57,8 @@ func runUsersAdd(ctx context.Context, a *app, args []string) int {
 	}
 	defer env.Close()
 	name := fs.Arg(0)
-	role, err := web.ParseRole(*roleFlag)
-	if err == nil && !web.UserNameRE.MatchString(name) {
+	role, err := webusers.ParseRole(*roleFlag)
+	if err == nil && !webusers.NameRE.MatchString(name) {
 		err = fmt.Errorf("user name %q: 1 to 64 letters, digits, dots, dashes, underscores or @", name)
 	}
 	if err != nil {
@@ -68,7 +68,7 @@ func runUsersAdd(ctx context.Context, a *app, args []string) int {
 	pw, err := readPassword(a)
 	var hash []byte
 	if err == nil {
-		hash, err = web.HashPassword(pw)
+		hash, err = webusers.HashPassword(pw)
 	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate users add: %v\n", err)
@@ -136,7 +136,7 @@ func runUsersSetRole(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	defer env.Close()
-	role, err := web.ParseRole(fs.Arg(1))
+	role, err := webusers.ParseRole(fs.Arg(1))
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate users set-role: %v\n", err)
 		return exitUsage
@@ -174,7 +174,7 @@ func runUsersPasswd(ctx context.Context, a *app, args []string) int {
 	pw, err := readPassword(a)
 	var hash []byte
 	if err == nil {
-		hash, err = web.HashPassword(pw)
+		hash, err = webusers.HashPassword(pw)
 	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate users passwd: %v\n", err)

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
-	"golang.org/x/crypto/bcrypt"
+	"github.com/edigate/edigate/internal/webusers"
 )
 
 // userAdmin is the store's user administration (*store.DB).
@@ -21,24 +20,6 @@ type userAdmin interface {
 	AddWebUser(ctx context.Context, u store.WebUser, a store.AuditEntry) error
 	ChangeWebUser(ctx context.Context, name, expect string, c store.UserChange, a store.AuditEntry) error
 	AuditPage(ctx context.Context, who string, p store.Page) ([]store.AuditEntry, int, error)
-}
-
-// UserNameRE is what a user name may be: letters, digits and . _ - @, 1 to 64 characters.
-var UserNameRE = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
-
-// MinPassword is the shortest password accepted (NIST SP 800-63B's minimum for a
-// memorised secret chosen by the user).
-const MinPassword = 8
-
-// HashPassword checks and bcrypt-hashes a new password (the CLI uses it too).
-func HashPassword(pw string) ([]byte, error) {
-	if len(pw) < MinPassword {
-		return nil, fmt.Errorf("the password is shorter than %d characters", MinPassword)
-	}
-	if len(pw) > 72 {
-		return nil, errors.New("the password is longer than 72 bytes (bcrypt reads no further)")
-	}
-	return bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 }
 
 type usersPage struct {
@@ -64,7 +45,7 @@ func (h *handler) renderUsers(w http.ResponseWriter, r *http.Request, status int
 	if status >= 400 { // user administration records its own entries (not the generic ones)
 		h.audit(r, currentUser(r.Context()).name, "refused: "+msg, outcomeOf(status))
 	}
-	p := usersPage{pageBase: h.base(r, "Users", "admin"), Roles: Roles(), Error: msg, Done: done}
+	p := usersPage{pageBase: h.base(r, "Users", "admin"), Roles: webusers.Roles(), Error: msg, Done: done}
 	for name := range h.d.Users {
 		p.EnvUsers = append(p.EnvUsers, name)
 	}
@@ -88,9 +69,9 @@ func (h *handler) addUser(w http.ResponseWriter, r *http.Request) {
 	}
 	me := currentUser(r.Context())
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	role, err := ParseRole(r.PostFormValue("role"))
+	role, err := webusers.ParseRole(r.PostFormValue("role"))
 	switch {
-	case !UserNameRE.MatchString(name):
+	case !webusers.NameRE.MatchString(name):
 		h.renderUsers(w, r, http.StatusBadRequest, "A user name is 1 to 64 letters, digits, dots, dashes, underscores or @.", "")
 		return
 	case err != nil:
@@ -101,7 +82,7 @@ func (h *handler) addUser(w http.ResponseWriter, r *http.Request) {
 		h.renderUsers(w, r, http.StatusConflict, "That name is an administrator from the environment; choose another.", "")
 		return
 	}
-	hash, err := HashPassword(r.PostFormValue("password"))
+	hash, err := webusers.HashPassword(r.PostFormValue("password"))
 	if err != nil {
 		h.renderUsers(w, r, http.StatusBadRequest, "Password: "+err.Error()+".", "")
 		return
@@ -142,7 +123,7 @@ func (h *handler) changeUser(w http.ResponseWriter, r *http.Request) {
 	var words string
 	switch what {
 	case "role":
-		role, err := ParseRole(r.PostFormValue("role"))
+		role, err := webusers.ParseRole(r.PostFormValue("role"))
 		if err != nil {
 			h.renderUsers(w, r, http.StatusBadRequest, "Choose a role: admin, biller or viewer.", "")
 			return
@@ -160,7 +141,7 @@ func (h *handler) changeUser(w http.ResponseWriter, r *http.Request) {
 		off := what == "disable"
 		c.Disabled, words = &off, what+"d user "+name
 	case "password":
-		hash, err := HashPassword(r.PostFormValue("password"))
+		hash, err := webusers.HashPassword(r.PostFormValue("password"))
 		if err != nil {
 			h.renderUsers(w, r, http.StatusBadRequest, "Password: "+err.Error()+".", "")
 			return

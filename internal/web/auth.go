@@ -237,7 +237,7 @@ func (h *handler) requireUser(next http.HandlerFunc) http.HandlerFunc {
 				http.Error(w, "invalid or missing CSRF token: reload the page and try again", http.StatusForbidden)
 				return
 			}
-			if !role.canChange() && r.URL.Path != "/logout" {
+			if !role.CanChange() && r.URL.Path != "/logout" {
 				h.refuse(w, r, u, fmt.Sprintf("your role (%s) %s: ask an administrator for the biller role to act", role, role.Words()))
 				return
 			}

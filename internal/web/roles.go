@@ -8,47 +8,18 @@ import (
 	"strings"
 
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/internal/webusers"
 )
 
-// Role is what a signed-in user may do.
-type Role string
+// Role is what a signed-in user may do (webusers.Role: the CLI manages the same users).
+type Role = webusers.Role
 
-// Roles. An admin does what a biller does and manages users; a viewer reads every page
-// and changes nothing.
+// The roles, as the pages name them.
 const (
-	RoleAdmin  Role = "admin"  // users, settings view, the audit trail, and a biller's work
-	RoleBiller Role = "biller" // work queues, corrections
-	RoleViewer Role = "viewer" // read-only
+	RoleAdmin  = webusers.Admin
+	RoleBiller = webusers.Biller
+	RoleViewer = webusers.Viewer
 )
-
-// Roles lists the roles, most powerful first.
-func Roles() []Role { return []Role{RoleAdmin, RoleBiller, RoleViewer} }
-
-// ParseRole checks a role name.
-func ParseRole(s string) (Role, error) {
-	for _, r := range Roles() {
-		if string(r) == s {
-			return r, nil
-		}
-	}
-	return "", fmt.Errorf("unknown role %q: want admin, biller or viewer", s)
-}
-
-// Words says what the role may do, for the users page and the CLI.
-func (r Role) Words() string {
-	switch r {
-	case RoleAdmin:
-		return "manages users, sees settings and the audit trail, and works queues"
-	case RoleBiller:
-		return "works queues and corrects claims"
-	case RoleViewer:
-		return "reads every page, changes nothing"
-	}
-	return string(r)
-}
-
-// canChange says whether the role may send forms that change something.
-func (r Role) canChange() bool { return r == RoleAdmin || r == RoleBiller }
 
 // userDirectory is where users with roles live (*store.DB). Users from the environment
 // (Deps.Users) are admins: they are how a new install gets its first admin.
@@ -70,7 +41,7 @@ func (h *handler) roleOf(ctx context.Context, name string) (Role, bool) {
 		case err == nil && u.Disabled:
 			return "", false
 		case err == nil:
-			r, err := ParseRole(u.Role)
+			r, err := webusers.ParseRole(u.Role)
 			return r, err == nil
 		case !errors.Is(err, store.ErrNotFound):
 			h.d.Log.Error().Err(err).Msg("web: user lookup")
