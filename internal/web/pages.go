@@ -416,15 +416,22 @@ type authsPage struct {
 	pageBase
 	Rows   []store.AuthRecord
 	Alerts []alertView
+	Pager  pager
 }
 
 func (h *handler) authorizations(w http.ResponseWriter, r *http.Request) {
 	p := authsPage{pageBase: h.base(r, "Authorizations", "authorizations")}
-	var err error
-	if p.Rows, err = h.d.Store.Authorizations(r.Context()); err != nil {
+	all, err := h.d.Store.Authorizations(r.Context())
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	// A practice has authorizations in the thousands, not the hundred thousands: the page
+	// shows 50 at a time with the count, from the one list the alerts need anyway.
+	pg := pageOf(r)
+	from := min(pg.Offset, len(all))
+	p.Rows = all[from:min(from+pg.Limit, len(all))]
+	p.Pager = newPager(r, pg, len(p.Rows), len(all))
 	if p.Alerts, err = h.alerts(r.Context()); err != nil {
 		h.fail(w, r, err)
 		return

@@ -129,3 +129,15 @@ func TestUnlabelled(t *testing.T) {
 	}
 	_ = http.StatusOK
 }
+
+// TestAuthorizationsPaged: the authorizations list shows a page with the count.
+func TestAuthorizationsPaged(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t, testUser, testPassword)
+	if p := f.page(t, c, "/authorizations"); !strings.Contains(p, "Rows 1–1 of 1") || !strings.Contains(p, "AUTH1") {
+		t.Errorf("first page:\n%s", p)
+	}
+	if p := f.page(t, c, "/authorizations?page=2"); !strings.Contains(p, "No rows on this page (1 in all)") || strings.Contains(p, "<td>AUTH1</td>") {
+		t.Errorf("second page:\n%s", p)
+	}
+}
