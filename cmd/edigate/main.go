@@ -50,6 +50,7 @@ func commands() []command {
 		{"remit", "read 835 remittances, 277CA/277 claim statuses and 999/TA1 acknowledgements", runRemit},
 		{"queue", "work queues: rejections, denials, appeals, follow-up, review, holds", runQueue},
 		{"report", "denial reports by payer, CPT, CARC, category, provider, month", runReport},
+		{"users", "web users and their roles (admin, biller, viewer)", runUsers},
 		{"trace", "the full timeline of a claim or session", runTrace},
 		{"appeal", "appeal letters for denied claims", runAppeal},
 		{"sessions", "stored sessions and their history", runSessions},

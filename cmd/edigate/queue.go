@@ -79,6 +79,7 @@ func runReport(ctx context.Context, a *app, args []string) int {
 		{"ar", "days in A/R: submission to payment, and open claims by age (0-30, 31-60, 61-90, 90+)", runReportAR},
 		{"acceptance", "first-pass acceptance rate (999 + 277CA) of original claims", runReportAcceptance},
 		{"appeals", "appeals won, lost and pending", runReportAppeals},
+		{"payments", "what the 835s paid, net of reversals --by payer|month", runReportPayments},
 	}, args)
 }
 

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -19,7 +20,13 @@ func (d *Daemon) ServeWeb(lookupEnv func(string) (string, bool)) error {
 	if err != nil {
 		return err
 	}
-	if len(users) == 0 {
+	stored, err := d.DB.WebUsers(context.Background())
+	if err != nil {
+		return err
+	}
+	// A one-time admin only when nobody at all could sign in (no environment users and
+	// none stored by `edigate users add` or the users page).
+	if len(users) == 0 && len(stored) == 0 {
 		var b [9]byte
 		_, _ = rand.Read(b[:])
 		pw := base64.RawURLEncoding.EncodeToString(b[:])

@@ -227,6 +227,18 @@ func loadMigrations() ([]migration, error) {
 	return out, nil
 }
 
+// dialectLines turns a "-- sqlite: " or "-- postgres: " line into a statement for that
+// dialect and leaves it a comment for the other: triggers and functions differ between them.
+func dialectLines(body, dialect string) string {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "-- "+dialect+": "); ok {
+			lines[i] = rest
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // splitStatements splits a migration at semicolons ending a line, dropping "--" comment
 // lines; neither driver is relied on to run several statements in one Exec.
 func splitStatements(body string) []string {
@@ -278,7 +290,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			body := strings.ReplaceAll(m.body, "{{serial}}", db.dialect.serial)
+			body := dialectLines(strings.ReplaceAll(m.body, "{{serial}}", db.dialect.serial), db.dialect.name)
 			for _, st := range splitStatements(body) {
 				if _, err := tx.ExecContext(ctx, st); err != nil {
 					return fmt.Errorf("%s: %w", firstLine(st), err)

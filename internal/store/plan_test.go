@@ -26,7 +26,11 @@ func TestSessionLookupsUseIndexes(t *testing.T) {
 		{"prefetch authorizations by client or member", sqliteDialect.authPrefetch(2, 1), []any{"p", "c1", "c2", "p", "m"},
 			[]string{"authorizations_client", "authorizations_member"}},
 		{"list by state", `SELECT ` + sessionColumns + ` FROM sessions WHERE state = ? ORDER BY service_date, id`,
-			[]any{StateReady}, []string{"sessions_state"}},
+			[]any{StateReady}, []string{"sessions_state_page"}},
+		{"holds of one payer by deadline", `SELECT id, service_date FROM sessions WHERE state = 'held' AND payer = ? ORDER BY service_date, id LIMIT 50`,
+			[]any{"p"}, []string{"sessions_state_payer"}},
+		{"held by reason", `SELECT hold_reason, COUNT(*) FROM sessions WHERE state = 'held' GROUP BY hold_reason`,
+			nil, []string{"sessions_state_payer"}},
 	} {
 		rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
 		if err != nil {

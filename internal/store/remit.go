@@ -183,44 +183,21 @@ type DenialRow struct {
 	LineRate    float64 `json:"line_rate,omitempty"`
 }
 
-// DenialReport groups denials by payer, month (YYYYMM of the 835 date), provider
-// (rendering NPI), cpt, carc or category.
+// DenialReport groups denied claims by payer (the claim's configured payer), month
+// (YYYYMM of the 835 date), provider (rendering NPI), cpt, carc or category, counting on
+// one base (DenialBase) so every grouping adds up to the same denied claims, lines and
+// amount.
 func (db *DB) DenialReport(ctx context.Context, by string) ([]DenialRow, error) {
-	var q string
 	switch by {
-	case "payer", "month", "provider":
-		key := map[string]string{"payer": "c.payer_id", "month": "substr(c.pay_date, 1, 6)", "provider": "c.rendering_npi"}[by]
-		// One row per claim: its latest adjudication that a reversal has not undone, so a
-		// claim paid, reversed and paid again counts once, as it stands now.
-		q = `WITH latest AS (SELECT c.* FROM remit_claims c WHERE c.outcome <> 'reversed' AND NOT EXISTS (
-				SELECT 1 FROM remit_claims n WHERE n.claim_id = c.claim_id AND n.outcome <> 'reversed'
-				AND (n.payment_id > c.payment_id OR (n.payment_id = c.payment_id AND n.seq > c.seq))))
-			SELECT ` + key + `, COUNT(*), SUM(CASE WHEN c.denial_category <> '' OR c.outcome = 'denied' THEN 1 ELSE 0 END),
-			COALESCE(SUM(a.amt), 0)
-			FROM latest c LEFT JOIN (SELECT payment_id, seq, SUM(amount_cents) AS amt FROM remit_adjustments
-				WHERE category <> '' GROUP BY payment_id, seq) a ON a.payment_id = c.payment_id AND a.seq = c.seq
-			GROUP BY ` + key + ` ORDER BY 1`
-	case "cpt", "carc", "category":
-		return db.denialReportByLine(ctx, by)
+	case "payer", "month", "provider", "cpt", "carc", "category":
 	default:
 		return nil, fmt.Errorf("store: denial report by %q: want payer, month, provider, cpt, carc or category", by)
 	}
-	rows, err := db.sql.QueryContext(ctx, q)
+	cs, err := db.adjudicatedClaims(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("store: denial report: %w", err)
+		return nil, err
 	}
-	return collectRows(rows, func(sc scanner) (DenialRow, error) {
-		var r DenialRow
-		var amt int64
-		if err := sc.Scan(&r.Key, &r.Claims, &r.Denied, &amt); err != nil {
-			return r, err
-		}
-		r.DeniedAmount = x12.Amount(amt)
-		if r.Claims > 0 {
-			r.Rate = float64(r.Denied) / float64(r.Claims)
-		}
-		return r, nil
-	})
+	return groupDenials(by, cs), nil
 }
 
 func jsonText(v any) string {

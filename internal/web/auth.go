@@ -127,6 +127,12 @@ func randomToken() string {
 // check verifies a password in constant time whether or not the user exists.
 func (a *authenticator) check(user, password string) bool {
 	hash, ok := a.users[user]
+	return a.compare(hash, ok, password)
+}
+
+// compare checks password against hash, or against the dummy when there is no active user
+// (ok false), so both answers take one bcrypt comparison.
+func (a *authenticator) compare(hash []byte, ok bool, password string) bool {
 	if !ok {
 		hash = a.dummy
 	}
@@ -187,6 +193,7 @@ type userKey struct{}
 
 type reqUser struct {
 	name, session, csrf string
+	role                Role
 }
 
 func currentUser(ctx context.Context) reqUser {
@@ -212,14 +219,47 @@ func (h *handler) requireUser(next http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		u := reqUser{name: name, session: c.Value, csrf: h.auth.csrf(c.Value)}
+		role, ok := h.roleOf(r.Context(), name)
+		if !ok {
+			// Disabled or removed since signing in: the session ends now.
+			h.auth.end(c.Value)
+			h.setCookie(w, r, sessionCookie, "", -1)
+			if r.Method != http.MethodGet {
+				http.Error(w, "your account is disabled: ask an administrator", http.StatusUnauthorized)
+				return
+			}
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		u := reqUser{name: name, role: role, session: c.Value, csrf: h.auth.csrf(c.Value)}
 		if r.Method == http.MethodPost {
 			if !h.sameOrigin(r) || !equalToken(r.PostFormValue("csrf"), u.csrf) {
 				http.Error(w, "invalid or missing CSRF token: reload the page and try again", http.StatusForbidden)
 				return
 			}
+			if !role.CanChange() && r.URL.Path != "/logout" {
+				h.refuse(w, r, u, fmt.Sprintf("your role (%s) %s: ask an administrator for the biller role to act", role, role.Words()))
+				return
+			}
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+		ctx := context.WithValue(r.Context(), userKey{}, u)
+		// Every change and every spreadsheet of PHI taken away goes in the audit trail;
+		// user administration records its own entries with the change itself.
+		csv := r.URL.Query().Get("format") == "csv" || strings.HasSuffix(r.URL.Path, ".csv")
+		if (r.Method != http.MethodPost && !csv) || strings.HasPrefix(r.URL.Path, "/admin/users") {
+			next(w, r.WithContext(ctx))
+			return
+		}
+		aw := &auditedWriter{ResponseWriter: w, status: http.StatusOK}
+		action := "downloaded " + r.URL.Path + " as CSV"
+		if r.Method == http.MethodPost {
+			action = actionWords(r)
+		}
+		next(aw, r.WithContext(ctx))
+		if r.URL.Path == "/logout" {
+			action = "signed out"
+		}
+		h.audit(r, name, action, outcomeOf(aw.status))
 	}
 }
 
@@ -277,9 +317,15 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.renderLogin(w, r, http.StatusTooManyRequests, msg)
 		return
 	}
-	if !h.auth.check(user, r.PostFormValue("password")) {
+	hash, active := h.hashOf(r.Context(), user)
+	if !h.auth.compare(hash, active, r.PostFormValue("password")) {
 		// The name is not PHI, but an attacker's guesses may be; log the fact only.
 		h.d.Log.Warn().Str("remote", r.RemoteAddr).Msg("web: failed sign-in")
+		who := "(an unknown name)"
+		if _, known := h.roleOf(r.Context(), user); known || hash != nil {
+			who = user
+		}
+		h.audit(r, who, "failed sign-in", "refused")
 		for _, l := range h.auth.brake.failed(keys) {
 			h.lockedOut(r.Context(), l, user, r.RemoteAddr)
 		}
@@ -290,6 +336,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	h.setCookie(w, r, loginCookie, "", -1)
 	h.setCookie(w, r, sessionCookie, h.auth.start(user), 0)
 	h.d.Log.Info().Str("user", user).Msg("web: signed in")
+	h.audit(r, user, "signed in", "done")
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 

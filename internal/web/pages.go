@@ -26,6 +26,7 @@ type pageBase struct {
 	Title string
 	Nav   string // active menu entry
 	User  string
+	Role  string // the user's role: the layout shows admin links to admins
 	CSRF  string
 	Now   string
 	// Names maps payer ids to their configured names: {{or (index $.Names .Payer) .Payer}}.
@@ -34,7 +35,7 @@ type pageBase struct {
 
 func (h *handler) base(r *http.Request, title, nav string) pageBase {
 	u := currentUser(r.Context())
-	return pageBase{Title: title, Nav: nav, User: u.name, CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC"),
+	return pageBase{Title: title, Nav: nav, User: u.name, Role: string(u.role), CSRF: u.csrf, Now: h.d.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		Names: h.names}
 }
 
@@ -237,24 +238,13 @@ func (h *handler) summarize(ctx context.Context, kind queue.Kind, today string) 
 	if !ok {
 		return s
 	}
-	items, err := q.Items(ctx)
+	sum, err := summarizeQueue(ctx, q, today)
 	if err != nil {
 		h.d.Log.Error().Err(err).Str("queue", string(kind)).Msg("web: queue")
 		s.Err = "unavailable"
 		return s
 	}
-	for _, it := range items {
-		if it.Outcome != "" {
-			continue
-		}
-		s.Count++
-		if it.Due != "" && it.Due < today {
-			s.Overdue++
-		}
-		if it.Due != "" && (s.Nearest == "" || it.Due < s.Nearest) {
-			s.Nearest = it.Due
-		}
-	}
+	s.Count, s.Overdue, s.Nearest = sum.Open, sum.Overdue, sum.Nearest
 	return s
 }
 
@@ -438,15 +428,22 @@ type authsPage struct {
 	pageBase
 	Rows   []store.AuthRecord
 	Alerts []alertView
+	Pager  pager
 }
 
 func (h *handler) authorizations(w http.ResponseWriter, r *http.Request) {
 	p := authsPage{pageBase: h.base(r, "Authorizations", "authorizations")}
-	var err error
-	if p.Rows, err = h.d.Store.Authorizations(r.Context()); err != nil {
+	all, err := h.d.Store.Authorizations(r.Context())
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	// A practice has authorizations in the thousands, not the hundred thousands: the page
+	// shows 50 at a time with the count, from the one list the alerts need anyway.
+	pg := pageOf(r)
+	from := min(pg.Offset, len(all))
+	p.Rows = all[from:min(from+pg.Limit, len(all))]
+	p.Pager = newPager(r, pg, len(p.Rows), len(all))
 	if p.Alerts, err = h.alerts(r.Context()); err != nil {
 		h.fail(w, r, err)
 		return

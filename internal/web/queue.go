@@ -124,18 +124,18 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 		Letters: h.d.Appeals != nil && (kind == queue.Appeals || kind == queue.Denials),
 		Correct: h.d.Corrections != nil && (kind == queue.Rejections || kind == queue.Denials)}
 	if q, ok := h.d.Queues[kind]; ok {
-		items, err := q.Items(r.Context())
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
 		p.Filter, p.Payers = queueFilterOf(r), h.payerOptions()
-		items = p.Filter.keep(items, currentUser(r.Context()).name, p.Today)
 		csvQ := r.URL.Query()
 		csvQ.Del("page")
 		csvQ.Set("format", "csv")
 		p.CSV = r.URL.Path + "?" + csvQ.Encode()
 		if r.URL.Query().Get("format") == "csv" {
+			items, err := q.Items(r.Context())
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			items = p.Filter.keep(items, currentUser(r.Context()).name, p.Today)
 			views := make([]itemView, len(items))
 			for i, it := range items {
 				views[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
@@ -147,11 +147,14 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 			h.writeQueueCSV(w, kind, views)
 			return
 		}
-		// The service lists every open item; only the page is described and rendered, so
-		// 40,000 holds make a page of 50 rather than a page of 40,000.
+		// Paged and counted in the store (PagedQueueService): only the page is read,
+		// described and rendered, so 40,000 holds make a page of 50.
 		pg := pageOf(r)
-		total := len(items)
-		items = items[min(pg.Offset, total):min(pg.Offset+pg.Limit, total)]
+		items, total, err := pageQueue(r.Context(), q, p.Filter.pageFilter(currentUser(r.Context()).name, p.Today, pg))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		p.Pager = newPager(r, pg, len(items), total)
 		p.Items = make([]itemView, len(items))
 		for i, it := range items {

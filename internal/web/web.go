@@ -90,6 +90,10 @@ type handler struct {
 	names map[string]string // payer id -> name, for the pages
 	// origin is the Fetch-metadata check every POST passes (csrf.go).
 	origin *http.CrossOriginProtection
+	// reportCache keeps computed reports a few minutes (reports.go).
+	reportCache reportCache
+	// dir holds the users with roles (the store), nil when the store has none (roles.go).
+	dir userDirectory
 }
 
 // New returns the UI handler the daemon mounts on web.listen.
@@ -128,6 +132,7 @@ func newHandler(d Deps) (*handler, error) {
 			h.names[p.ID] = p.Name
 		}
 	}
+	h.dir, _ = d.Store.(userDirectory)
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
@@ -151,6 +156,13 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("GET /appeals/{claim}/letter", h.requireUser(h.appealLetter))
 	h.correctRoutes(m)
 	h.filesRoutes(m)
+	m.HandleFunc("GET /reports", h.requireUser(h.reports))
+	m.HandleFunc("GET /reports/{file}", h.requireUser(h.reportCSV))
+	m.HandleFunc("GET /admin/users", h.requireAdmin(h.usersPage))
+	m.HandleFunc("POST /admin/users", h.requireAdmin(h.addUser))
+	m.HandleFunc("POST /admin/users/{name}/{what}", h.requireAdmin(h.changeUser))
+	m.HandleFunc("GET /admin/settings", h.requireAdmin(h.settings))
+	m.HandleFunc("GET /audit", h.requireAdmin(h.auditTrail))
 	h.mux = m
 	return h, nil
 }
