@@ -350,7 +350,7 @@ func (db *DB) OutboxLast(ctx context.Context) (int64, error) {
 // StatementMessages returns the payment messages (paid, partially paid, denied, reversed)
 // of the outbox with the client of each session, oldest first, for patient statements
 // (outbox.Statements); clientID "" is every client.
-func (db *DB) StatementMessages(ctx context.Context, clientID string) ([]StatementRow, error) {
+func (db *DB) StatementMessages(ctx context.Context, clientID string) ([]outbox.PaidMessage, error) {
 	q := `SELECT o.seq, s.client_id, o.body FROM outbox o JOIN sessions s ON s.id = o.session_id
 		WHERE o.event IN ('paid', 'partially_paid', 'denied', 'reversed')`
 	var args []any
@@ -363,22 +363,16 @@ func (db *DB) StatementMessages(ctx context.Context, clientID string) ([]Stateme
 	if err != nil {
 		return nil, fmt.Errorf("store: statements: %w", err)
 	}
-	return collectRows(rows, func(sc scanner) (StatementRow, error) {
-		var r StatementRow
+	return collectRows(rows, func(sc scanner) (outbox.PaidMessage, error) {
+		var r outbox.PaidMessage
+		var seq int64
 		var body string
-		if err := sc.Scan(&r.Seq, &r.ClientID, &body); err != nil {
+		if err := sc.Scan(&seq, &r.ClientID, &body); err != nil {
 			return r, err
 		}
 		if err := json.Unmarshal([]byte(body), &r.Message); err != nil {
-			return r, fmt.Errorf("outbox seq %d: %w", r.Seq, err)
+			return r, fmt.Errorf("outbox seq %d: %w", seq, err)
 		}
 		return r, nil
 	})
-}
-
-// StatementRow is one payment message with the session's client.
-type StatementRow struct {
-	Seq      int64
-	ClientID string
-	Message  outbox.Message
 }
