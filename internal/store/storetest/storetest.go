@@ -88,6 +88,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"MoveExpectsState", testMoveExpectsState},
 		{"VoidAcceptedReturnsUnits", testVoidAcceptedReturnsUnits},
 		{"QueueThreadFollowsAppeal", testQueueThread},
+		{"OutboxWithStateChange", testOutboxWithStateChange},
+		{"OutboxConcurrentNumbers", testOutboxConcurrentNumbers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
