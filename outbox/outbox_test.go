@@ -212,11 +212,14 @@ func TestStatements(t *testing.T) {
 		t.Fatalf("since: %+v", since)
 	}
 	var buf bytes.Buffer
-	if err := WriteStatementsCSV(&buf, lines[:1]); err != nil {
+	formula := lines[0]
+	formula.ClientID, formula.Paid = "=HYPERLINK(1)", x12.MustAmount("-1")
+	if err := WriteStatementsCSV(&buf, []StatementLine{lines[0], formula}); err != nil {
 		t.Fatal(err)
 	}
 	want := "Client,Session,Claim,Date of service,CPT,Billed,Paid by insurance,Client owes,Why the client owes,Check or EFT\n" +
-		"C-1,S-1,CLM-1,\"Nov 2, 2026\",90837,$150.00,$80.00,$25.00,Co-payment amount $25.00 (3),CHK-CLM-1\n"
+		"C-1,S-1,CLM-1,\"Nov 2, 2026\",90837,$150.00,$80.00,$25.00,Co-payment amount $25.00 (3),CHK-CLM-1\n" +
+		"'=HYPERLINK(1),S-1,CLM-1,\"Nov 2, 2026\",90837,$150.00,-$1.00,$25.00,Co-payment amount $25.00 (3),CHK-CLM-1\n"
 	if buf.String() != want {
 		t.Fatalf("CSV:\n%s\nwant:\n%s", buf.String(), want)
 	}

@@ -94,13 +94,22 @@ func WriteStatementsCSV(w io.Writer, lines []StatementLine) error {
 		return err
 	}
 	for _, l := range lines {
-		if err := cw.Write([]string{l.ClientID, l.SessionID, l.ClaimID, Date(l.Date), l.Code, Money(l.Charge), Money(l.Paid),
-			Money(l.Patient), strings.Join(l.Reasons, "; "), l.Check}); err != nil {
+		if err := cw.Write([]string{cell(l.ClientID), cell(l.SessionID), cell(l.ClaimID), Date(l.Date), cell(l.Code), Money(l.Charge), Money(l.Paid),
+			Money(l.Patient), cell(strings.Join(l.Reasons, "; ")), cell(l.Check)}); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cell keeps a text a spreadsheet would run as a formula (=, +, -, @) text, with a quote:
+// ids come from the practice system and the payer.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // Money says an amount as a person reads it: "$1,234.50", "-$0.06".

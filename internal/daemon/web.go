@@ -35,6 +35,7 @@ func (d *Daemon) ServeWeb(lookupEnv func(string) (string, bool)) error {
 	deps := web.StoreDeps(d.DB, d.Pipeline.Cfg, users, pipeline.Queues{Pipeline: d.Pipeline},
 		func() []scheduler.JobStatus { return d.Status().Jobs }, func() []scheduler.Health { return d.Status().Clearinghouses }, d.log)
 	deps.Appeals = d.Pipeline
+	deps.Outbox, deps.Statements = d.Pipeline.OutboxStatus, d.DB.StatementMessages
 	d.Web = web.New(deps)
 	return nil
 }

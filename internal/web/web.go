@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/outbox"
 	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/rs/zerolog"
@@ -69,8 +71,14 @@ type Deps struct {
 	Jobs func() []scheduler.JobStatus
 	// Health returns the clearinghouse exchange states (scheduler.Failures.Health).
 	Health func() []scheduler.Health
-	Log    zerolog.Logger
-	Now    func() time.Time
+	// Outbox reports what was told to the practice system (pipeline.OutboxStatus); nil
+	// hides the dashboard card.
+	Outbox func(ctx context.Context) (pipeline.OutboxStatus, error)
+	// Statements lists the payment messages for patient statements
+	// (store.StatementMessages); nil: no statements download.
+	Statements func(ctx context.Context, clientID string) ([]outbox.PaidMessage, error)
+	Log        zerolog.Logger
+	Now        func() time.Time
 	// SessionTTL is how long a login lasts without use; 12 hours when zero.
 	SessionTTL time.Duration
 }
@@ -144,6 +152,7 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("POST /queues/{kind}/assign", h.requireUser(h.bulkAssign))
 	m.HandleFunc("POST /queues/{kind}/{id}/{action}", h.requireUser(h.queueAction))
 	m.HandleFunc("GET /appeals/{claim}/letter", h.requireUser(h.appealLetter))
+	m.HandleFunc("GET /outbox/statements.csv", h.requireUser(h.statementsCSV))
 	h.mux = m
 	return h, nil
 }
