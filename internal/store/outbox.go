@@ -161,8 +161,18 @@ func (b *Batch) outboxFacts(evs []outbox.Event) ([]outbox.Facts, error) {
 		}); err != nil {
 		return nil, fmt.Errorf("claim findings: %w", err)
 	}
+	// Sessions this batch wrote are known; only the others (a claim's, a session an
+	// eligibility answer or a claim names) are looked up.
 	practice := map[string]string{}
-	if err := b.chunked(sortedUnique(sessIDs), `SELECT id, practice FROM sessions WHERE id IN `, ``, func(sc func(...any) error) error {
+	var unknown []string
+	for _, id := range sessIDs {
+		if k := b.known[id]; k != nil && k.practice != "" {
+			practice[id] = k.practice
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	if err := b.chunked(sortedUnique(unknown), `SELECT id, practice FROM sessions WHERE id IN `, ``, func(sc func(...any) error) error {
 		var id, p string
 		if err := sc(&id, &p); err != nil {
 			return err

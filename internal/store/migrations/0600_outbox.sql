@@ -13,8 +13,8 @@ CREATE TABLE outbox (
     claim_id    TEXT NOT NULL DEFAULT '',
     body        TEXT NOT NULL               -- the NDJSON line, without its newline (PHI)
 );
-CREATE INDEX outbox_session ON outbox (session_id, seq);
-CREATE INDEX outbox_claim ON outbox (claim_id, seq);
+-- No secondary index: every insert would pay for it (intake writes one row per session);
+-- readers go by seq, the statements export scans.
 
 -- Counters and delivery cursors: 'seq' (the last number handed out), 'file' (written
 -- through value; pending is the range end being written, so a crash rewrites the same
