@@ -345,6 +345,13 @@ func Build(ev Event, f Facts) ([]Message, error) {
 		if err != nil {
 			return nil, fmt.Errorf("outbox: claim %s %s: %w", ev.ID, ev.Kind, err)
 		}
+		if len(p.Lines) == 0 && len(f.Lines) == 1 {
+			// An 835 without SVC lines pays a one-line claim at claim level: that is the
+			// line's payment, so the statement still shows what the client owes.
+			l := f.Lines[0]
+			p.Lines = []Line{{Line: l.Line, Code: l.Code, Charge: p.ClaimCharge, Paid: p.ClaimPaid,
+				PatientResponsibility: p.ClaimPatientResponsibility, Adjustments: p.Adjustments}}
+		}
 		base.Payment = p
 	}
 	out := make([]Message, 0, len(f.Sessions)*(1+len(extra)))

@@ -116,6 +116,17 @@ func TestBuild(t *testing.T) {
 					t.Fatalf("unknown CARC words %q", w)
 				}
 			}},
+		{"an 835 without SVC lines pays the claim's one line", Event{lifecycle.EntityClaim, "CLM-4", lifecycle.Paid.Event(),
+			detail(t, &remit.PaymentEvent{Moved: true, Charge: "150.00", Paid: "125.00", Patient: "25.00", Adjustments: []remit.Adjustment{{Group: "PR", Reason: "3", Amount: x12.MustAmount("25")}}})},
+			Facts{Sessions: one, Lines: lines[:1]},
+			func(t *testing.T, ms []Message) {
+				if len(ms) != 1 || len(ms[0].Payment.Lines) != 1 {
+					t.Fatalf("%+v", ms)
+				}
+				if l := ms[0].Payment.Lines[0]; l.Date != "2026-11-02" || l.Paid != x12.MustAmount("125") || l.PatientResponsibility != x12.MustAmount("25") || len(l.Adjustments) != 1 {
+					t.Fatalf("%+v", l)
+				}
+			}},
 		{"no session: nothing", Event{lifecycle.EntityClaim, "CLM-3", lifecycle.Closed.Event(), detail(t, map[string]any{"moved": true})}, Facts{},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 0 {
