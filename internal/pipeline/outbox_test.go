@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/outbox"
@@ -304,5 +306,48 @@ func TestDeliverOutboxWrongSecret(t *testing.T) {
 	addEvents(t, p, "A", 2)
 	if n, err := p.DeliverOutbox(ctx); err == nil || n != 0 || len(rcv.seqs) != 0 {
 		t.Fatalf("delivered %d with a wrong secret (%v)", n, err)
+	}
+}
+
+// TestOutboxClaimHoldAndBilled: a claim the scrubber holds tells its session's practice
+// system why (the findings in words) and who acts; a filed claim tells "billed" with the
+// claim id.
+func TestOutboxClaimHoldAndBilled(t *testing.T) {
+	ctx := context.Background()
+	p := newPipeline(t)
+	payer, _ := p.Cfg.Payer("demo-commercial")
+	payer.Overrides = []config.GuideOverride{{Loop: "2000B", Segment: "SBR", Element: "SBR03", Usage: "R", Note: "Group number is required"}}
+	withGroup := billable(session("S1", "W1", "2026-11-18", "90791"))
+	withGroup.Coverage.Group = "G55"
+	put(t, p, withGroup, billable(session("S2", "W2", "2026-11-18", "90791")))
+	if _, _, err := p.BuildAndStoreClaims(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.FileClaims(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := p.DB.OutboxRange(ctx, 1, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held, billed *outbox.Message
+	for _, r := range rows {
+		var m outbox.Message
+		if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case m.Event == outbox.Held && m.ClaimID != "":
+			held = &m
+		case m.Event == outbox.Billed:
+			billed = &m
+		}
+	}
+	if held == nil || held.SessionID != "S2" || held.Hold.Who != outbox.ActorPractice || len(held.Hold.Findings) == 0 ||
+		!strings.Contains(strings.Join(held.Hold.Findings, " "), "Group number is required") || held.Hold.Reason != claims.RuleOverride {
+		t.Fatalf("held: %+v", held)
+	}
+	if billed == nil || billed.SessionID != "S1" || billed.ClaimID == "" {
+		t.Fatalf("billed: %+v", billed)
 	}
 }
