@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
@@ -159,5 +160,44 @@ func testOutboxConcurrentNumbers(t *testing.T, db *store.DB) {
 			t.Fatalf("row %+v", m)
 		}
 		seen[m.SessionID] = true
+	}
+}
+
+// testOutboxCursors: a cursor moves only from the value (and pending end) its caller read;
+// anyone else's stale move is refused, so two writers never both advance one range.
+func testOutboxCursors(t *testing.T, db *store.DB) {
+	for _, name := range []string{store.CursorFile, store.CursorHTTP} {
+		if c, err := db.OutboxCursor(ctx, name); err != nil || c.Value != 0 || c.Pending != 0 || c.Attempts != 0 {
+			t.Fatalf("%s: %+v %v", name, c, err)
+		}
+	}
+	if _, err := db.OutboxCursor(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown cursor: %v", err)
+	}
+	if err := db.SetOutboxPending(ctx, store.CursorFile, 0, 0, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetOutboxPending(ctx, store.CursorFile, 0, 0, 20); !errors.Is(err, store.ErrCursorMoved) {
+		t.Fatalf("stale pending: %v", err)
+	}
+	if err := db.AdvanceOutbox(ctx, store.CursorFile, 0, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AdvanceOutbox(ctx, store.CursorFile, 0, 10); !errors.Is(err, store.ErrCursorMoved) {
+		t.Fatalf("second advance of one range: %v", err)
+	}
+	next := Today.Add(time.Minute)
+	if err := db.OutboxFailed(ctx, store.CursorHTTP, 0, 2, "receiver answered 500", next); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.OutboxCursor(ctx, store.CursorHTTP)
+	if err != nil || c.Attempts != 2 || c.LastError != "receiver answered 500" || !c.NextAttempt.Equal(next) {
+		t.Fatalf("failed: %+v %v", c, err)
+	}
+	if err := db.AdvanceOutbox(ctx, store.CursorHTTP, 0, 5); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.OutboxCursor(ctx, store.CursorHTTP); c.Value != 5 || c.Attempts != 0 || c.LastError != "" || !c.NextAttempt.IsZero() {
+		t.Fatalf("advance clears failures: %+v", c)
 	}
 }

@@ -90,6 +90,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"QueueThreadFollowsAppeal", testQueueThread},
 		{"OutboxWithStateChange", testOutboxWithStateChange},
 		{"OutboxConcurrentNumbers", testOutboxConcurrentNumbers},
+		{"OutboxCursors", testOutboxCursors},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
