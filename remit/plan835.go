@@ -5,6 +5,7 @@ import (
 
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/queue"
+	"github.com/edigate/edigate/x12"
 )
 
 // Outcome returns the lifecycle state an 835 claim payment puts the claim in; "" for a
@@ -36,6 +37,35 @@ type PaymentEvent struct {
 	CLP02   string          `json:"clp02"`
 	Paid    string          `json:"paid"`
 	Patient string          `json:"patient"`
+	// What the outbox tells the practice: the claim's charge, its claim-level CAS and
+	// remarks, and each SVC line with its CAS and LQ remarks (codes and amounts, no PHI).
+	Charge      string             `json:"charge,omitempty"`
+	Adjustments []Adjustment       `json:"adjustments,omitempty"`
+	Remarks     []Remark           `json:"remarks,omitempty"`
+	Lines       []PaymentEventLine `json:"lines,omitempty"`
+}
+
+// PaymentEventLine is one SVC of a PaymentEvent: its place in the CLP (1-based, as
+// remit_adjustments numbers it), code, charge, payment, adjustments and remarks.
+type PaymentEventLine struct {
+	Line        int          `json:"line"`
+	Code        string       `json:"code"`
+	Charge      x12.Amount   `json:"charge"`
+	Paid        x12.Amount   `json:"paid"`
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	Remarks     []Remark     `json:"remarks,omitempty"`
+}
+
+// paymentEventLines copies a CLP's SVC lines into an event detail.
+func paymentEventLines(c *ClaimPayment) []PaymentEventLine {
+	if len(c.Lines) == 0 {
+		return nil
+	}
+	out := make([]PaymentEventLine, len(c.Lines))
+	for i, l := range c.Lines {
+		out[i] = PaymentEventLine{Line: i + 1, Code: l.Code, Charge: l.Charge, Paid: l.Paid, Adjustments: l.Adjustments, Remarks: l.Remarks}
+	}
+	return out
 }
 
 // SetMove records the move in the detail.
@@ -109,7 +139,8 @@ func (pn *planner) clp(source string, p *Payment, ci int) Step {
 		return st
 	}
 	detail := &PaymentEvent{Check: p.Check, Payer: p.PayerID, ISA: p.ISAControl, GS: p.GSControl, ST: p.Control,
-		CLP02: c.Status, Paid: c.Paid.String(), Patient: c.PatientResponsibility.String()}
+		CLP02: c.Status, Paid: c.Paid.String(), Patient: c.PatientResponsibility.String(), Charge: c.Charge.String(),
+		Adjustments: c.Adjustments, Remarks: c.Remarks, Lines: paymentEventLines(c)}
 	switch {
 	case !known:
 		detail.To = outcome

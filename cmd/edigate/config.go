@@ -99,6 +99,9 @@ func printEffective(a *app, c *config.Checked) error {
 		}
 	}
 	cfg.Store = maskURL(cfg.Store)
+	if cfg.Outbox.HTTP.Secret != "" {
+		cfg.Outbox.HTTP.Secret = "********"
+	}
 	var root yaml.Node
 	if err := root.Encode(&cfg); err != nil {
 		return err

@@ -101,6 +101,15 @@ func TestConfigCheckCLI(t *testing.T) {
 	badNPI := write("bad-npi.yml", `npi: "1234567893"`, `npi: "1234567890"`)
 	typo := write("typo.yml", "after_download: delete", "after_downlaod: delete")
 	secret := write("secret.yml", `password_env: ""`, `password: "hunter2"`)
+	appendTo := func(name, tail string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, append(append([]byte{}, src...), tail...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	hook := appendTo("hook.yml", "\noutbox:\n  http:\n    url: https://practice.example/edigate\n    secret: s3cr3t-hook\n")
+	hookNoSecret := appendTo("hook-nosecret.yml", "\noutbox:\n  http:\n    url: https://practice.example/edigate\n")
 	cases := []struct {
 		name    string
 		args    []string
@@ -118,6 +127,8 @@ func TestConfigCheckCLI(t *testing.T) {
 				// left out, after_download is then empty: the check says so too
 				"config clearinghouses[0].after_download: \"\" is not delete, move or leave"}, []string{"practices:"}},
 		{"secret masked", []string{"--config", secret}, exitOK, []string{`password: '********'`}, nil, []string{"hunter2"}},
+		{"outbox secret masked", []string{"--config", hook}, exitOK, []string{`secret: '********'`, "url: https://practice.example/edigate"}, nil, []string{"s3cr3t-hook"}},
+		{"outbox url without secret", []string{"--config", hookNoSecret, "-q"}, exitInvalid, nil, []string{"config outbox.http.secret: must be set"}, nil},
 		{"missing file", []string{"--config", filepath.Join(dir, "none.yml")}, exitUsage, nil, []string{"no such file"}, nil},
 		{"built-in", nil, exitOK, []string{"demo-practice", "the built-in configuration: no problems"}, nil, nil},
 	}

@@ -58,6 +58,7 @@ func commands() []command {
 		{"responses", "downloaded response files that could not be applied, with the reason", runResponses},
 		{"config", "check a configuration: every problem with its line, the effective values", runConfig},
 		{"init", "write a commented starter configuration for one practice, payer and clearinghouse", runInit},
+		{"outbox", "results back to the practice system: status, write, replay, patient statements", runOutbox},
 	}
 }
 

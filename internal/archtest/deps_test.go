@@ -18,7 +18,7 @@ const module = "github.com/edigate/edigate"
 
 // domain lists the domain packages the storage/transport rule applies to: they decide,
 // and take what they need as values.
-var domain = []string{"claims/...", "remit/...", "eligibility/...", "lifecycle/...", "queue/..."}
+var domain = []string{"claims/...", "remit/...", "eligibility/...", "lifecycle/...", "queue/...", "outbox/..."}
 
 // infrastructure is what a domain package takes as values from its caller instead of
 // importing: the store, the YAML configuration, the web UI, the scheduler, and the

@@ -33,6 +33,7 @@ type Config struct {
 	Practices      []Practice      `mapstructure:"practices" yaml:"practices"`
 	Payers         []Payer         `mapstructure:"payers" yaml:"payers"`
 	Clearinghouses []Clearinghouse `mapstructure:"clearinghouses" yaml:"clearinghouses"`
+	Outbox         Outbox          `mapstructure:"outbox" yaml:"outbox"`
 	// CodeLists sets how received files are held to the code lists the guides name (state,
 	// postal-code, country, npi, tax-id): error (the default), warning or off, for
 	// trading partners known to send legacy values.
@@ -91,6 +92,27 @@ type Schedules struct {
 	// follow-up, alerts, housekeeping) outlives its holder's last renewal: how long a
 	// killed instance keeps that step from the others.
 	LeaseTTL time.Duration `mapstructure:"lease_ttl" yaml:"lease_ttl"`
+	Outbox   string        `mapstructure:"outbox" yaml:"outbox"` // outbox files and HTTP delivery
+}
+
+// Outbox is where results go back to the practice system: NDJSON files in Dir (default
+// DATA/outbox) and, when HTTP.URL is set, signed HTTP POSTs of the same events.
+type Outbox struct {
+	Dir        string     `mapstructure:"dir" yaml:"dir"`
+	MaxPerFile int        `mapstructure:"max_per_file" yaml:"max_per_file"`
+	HTTP       OutboxHTTP `mapstructure:"http" yaml:"http"`
+}
+
+// OutboxHTTP is the optional HTTP delivery of the outbox.
+type OutboxHTTP struct {
+	URL string `mapstructure:"url" yaml:"url"` // "" disables
+	// Secret keys the HMAC-SHA256 signature of each body (X-Edigate-Signature); best set in
+	// APP_CONFIG_SECRETS. Never logged; masked by config check.
+	Secret     string        `mapstructure:"secret" yaml:"secret"`
+	Timeout    time.Duration `mapstructure:"timeout" yaml:"timeout"`
+	Batch      int           `mapstructure:"batch" yaml:"batch"`             // events per POST
+	Backoff    time.Duration `mapstructure:"backoff" yaml:"backoff"`         // first wait after a failure, doubled each time
+	MaxBackoff time.Duration `mapstructure:"max_backoff" yaml:"max_backoff"` // the longest wait
 }
 
 type ClaimsOptions struct {
@@ -365,6 +387,23 @@ func (c *Config) problems() []*Problem {
 		}
 	default:
 		bad("intake.complete", "%q is not rename, done or quiet", c.Intake.Complete)
+	}
+	if c.Outbox.MaxPerFile < 1 {
+		bad("outbox.max_per_file", "%d must be at least 1", c.Outbox.MaxPerFile)
+	}
+	if u := c.Outbox.HTTP.URL; u != "" {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			bad("outbox.http.url", "%q is not an http:// or https:// URL", u)
+		}
+		if c.Outbox.HTTP.Secret == "" {
+			bad("outbox.http.secret", "must be set when outbox.http.url is (the receiver checks the signature with it)")
+		}
+		if c.Outbox.HTTP.Timeout <= 0 || c.Outbox.HTTP.Backoff <= 0 || c.Outbox.HTTP.MaxBackoff < c.Outbox.HTTP.Backoff {
+			bad("outbox.http", "timeout and backoff must be positive and max_backoff at least backoff")
+		}
+		if c.Outbox.HTTP.Batch < 1 {
+			bad("outbox.http.batch", "%d must be at least 1", c.Outbox.HTTP.Batch)
+		}
 	}
 	if c.Claims.MaxClaimsPerSet < 1 || c.Claims.MaxClaimsPerSet > 5000 {
 		bad("claims.max_claims_per_set", "%d is outside 1..5000", c.Claims.MaxClaimsPerSet)

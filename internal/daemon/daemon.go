@@ -185,6 +185,7 @@ func demoSchedules(s *config.Schedules) {
 	s.Intake, s.Eligibility, s.Claims = "@every 3s", "@every 5s", "@every 5s"
 	s.Upload, s.Download, s.Responses = "@every 3s", "@every 3s", "@every 3s"
 	s.Alerts, s.Housekeeping, s.FollowUp = "@every 30s", "@every 5m", "@every 1m"
+	s.Outbox = "@every 3s"
 }
 
 // Steps returns the pipeline in the order `run --once` runs it.
@@ -237,6 +238,9 @@ func (d *Daemon) defaultSteps() []Step {
 			return errors.Join(d.DB.CheckAuthAlerts(ctx, d.authRules), d.checkOverdue(ctx))
 		})},
 		{"housekeeping", sc.Housekeeping, d.leased("housekeeping", d.housekeeping)},
+		// Last: `run --once` tells the practice system what every step before it did. One
+		// writer in the cluster: the outbox cursor is shared, the files are numbered by it.
+		{"outbox", sc.Outbox, d.leased("outbox", d.outbox)},
 	}
 }
 
@@ -267,6 +271,14 @@ func leaseHolder() string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// outbox writes the outbox files, then delivers over HTTP when configured; a delivery
+// failure does not keep the files from being written.
+func (d *Daemon) outbox(ctx context.Context) error {
+	_, ferr := d.Pipeline.WriteOutbox(ctx)
+	_, herr := d.Pipeline.DeliverOutbox(ctx)
+	return errors.Join(ferr, herr)
 }
 
 // upload sends every clearinghouse's outbound files; one clearinghouse failing does not stop
@@ -406,10 +418,21 @@ func (d *Daemon) banner(adm *admin.Server) {
 type Status struct {
 	Jobs           []scheduler.JobStatus `json:"jobs"`
 	Clearinghouses []scheduler.Health    `json:"clearinghouses"`
+	// Outbox is what was told to the practice system: the last event, files written
+	// through, and the HTTP delivery (delivered through, last error, next attempt).
+	Outbox *pipeline.OutboxStatus `json:"outbox,omitempty"`
 }
 
 // Status reports the jobs and the clearinghouse exchanges, as last recorded in the store
 // (by this daemon, an earlier `run --once` or another instance).
 func (d *Daemon) Status() Status {
-	return Status{Jobs: d.Runner.Status(), Clearinghouses: d.exchangeHealth()}
+	st := Status{Jobs: d.Runner.Status(), Clearinghouses: d.exchangeHealth()}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if ob, err := d.Pipeline.OutboxStatus(ctx); err == nil {
+		st.Outbox = &ob
+	} else {
+		d.log.Warn().Err(err).Msg("outbox status")
+	}
+	return st
 }

@@ -98,6 +98,13 @@ func TestEligibilityCycleThroughSimulator(t *testing.T) {
 			if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || len(s.Jobs) == 0 {
 				t.Errorf("/jobs: %v %+v", err, s)
 			}
+			// `run --once` writes the outbox after every other step: all of it is in files.
+			if o := s.Outbox; o == nil || o.Last < 4 || o.Written != o.Last || o.HTTP != nil {
+				t.Errorf("/jobs outbox: %+v", o)
+			}
+			if files, _ := filepath.Glob(filepath.Join(cfg.DataDir, "outbox", "outbox-*.ndjson")); len(files) == 0 {
+				t.Error("no outbox file after run --once")
+			}
 		}
 		resp.Body.Close()
 	}

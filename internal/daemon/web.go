@@ -44,6 +44,7 @@ func (d *Daemon) ServeWeb(lookupEnv func(string) (string, bool)) error {
 	deps.Appeals = d.Pipeline
 	deps.Corrections = pipeline.Queues{Pipeline: d.Pipeline}
 	deps.Responses = d.Pipeline
+	deps.Outbox, deps.Statements = d.Pipeline.OutboxStatus, d.DB.StatementMessages
 	d.Web = web.New(deps)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/outbox"
 )
 
 // Batch is one write transaction. Intake puts many records in one Batch so a commit (and
@@ -40,6 +41,8 @@ type Batch struct {
 	sessRows []any
 	// known caches stored session state by id (nil: not stored) for PrefetchSessions.
 	known map[string]*storedSession
+	// outbox holds the events the practice is told of, written by flushOutbox at commit.
+	outbox []outbox.Event
 }
 
 // authState is an authorization as the batch sees it: Used is current, stored is what the
@@ -63,6 +66,7 @@ func (d dialect) insertFail(q string) string {
 }
 
 func (b *Batch) queueEvent(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail []byte) error {
+	b.wantOutbox(entityKind, entityID, kind, detail)
 	b.pending = append(b.pending, string(entityKind), entityID, string(kind), timestamp(b.now), source, string(detail))
 	if len(b.pending) >= 6*eventsPerInsert*4 {
 		return b.flushEvents()
@@ -184,7 +188,12 @@ func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Bat
 		if err := b.flushWrites(); err != nil {
 			return err
 		}
-		return b.flushEvents()
+		if err := b.flushEvents(); err != nil {
+			return err
+		}
+		// Last, so the outbox reads everything the batch wrote and holds the outbox
+		// counter's lock only for the commit.
+		return b.flushOutbox()
 	})
 }
 

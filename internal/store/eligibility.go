@@ -176,15 +176,26 @@ func (db *DB) ApplyEligibility(ctx context.Context, trace, answerFile string, o 
 				if n, _ := res.RowsAffected(); n == 0 {
 					detail["hold_skipped"] = "session is not ready or scheduled"
 				}
-			} else {
+			}
+			released := false
+			if !o.Hold {
 				// A clean answer releases an earlier eligibility hold (not an authorization one).
-				if _, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', updated_at = ? WHERE id = ? AND state = ? AND hold_reason LIKE 'eligibility_%'`,
-					StateReady, timestamp(b.now), id, StateHeld); err != nil {
+				res, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', updated_at = ? WHERE id = ? AND state = ? AND hold_reason LIKE 'eligibility_%'`,
+					StateReady, timestamp(b.now), id, StateHeld)
+				if err != nil {
 					return err
 				}
+				n, _ := res.RowsAffected()
+				released = n == 1
 			}
 			if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityAnswered, answerFile, detail); err != nil {
 				return err
+			}
+			if released {
+				// Recorded, so the history and the practice system hear the hold ended.
+				if err := b.Event(lifecycle.EntitySession, id, lifecycle.SessionReleased, answerFile, map[string]string{"was": "eligibility", "trace": trace}); err != nil {
+					return err
+				}
 			}
 			for _, w := range o.Warnings {
 				if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityWarning, answerFile, map[string]string{"trace": trace, "warning": w}); err != nil {

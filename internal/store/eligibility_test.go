@@ -106,6 +106,14 @@ func TestEligibilityRequestsAndAnswers(t *testing.T) {
 	if s, _ := db.Session(ctx, "S1"); s.State != store.StateReady || s.HoldReason != "" {
 		t.Fatalf("release: %+v", s.State)
 	}
+	// The release is in the history and told to the practice system, after the answer.
+	rows, err := db.OutboxRange(ctx, 1, 0, 0)
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("outbox %v %v", rows, err)
+	}
+	if a, r := rows[len(rows)-2], rows[len(rows)-1]; a.Event != "eligibility_answered" || r.Event != "released" || r.SessionID != "S1" {
+		t.Fatalf("outbox ends %+v %+v", a, r)
+	}
 	if _, err := db.ApplyEligibility(ctx, "NOPE", "271_b.x12", store.EligibilityOutcome{}); err == nil {
 		t.Fatal("unknown trace accepted")
 	}

@@ -94,6 +94,9 @@ func contentJSON(v any) ([]byte, string, error) {
 type storedSession struct {
 	state, hash, authPayer, authNumber, claimRef, receivedAt string
 	authUnits                                                int
+	// practice is set for sessions written in this batch (the outbox names it without a
+	// lookup); "" for sessions only read.
+	practice string
 }
 
 const sessionLookup = `SELECT id, state, hash, auth_payer, auth_number, auth_units, claim_ref, received_at FROM sessions WHERE id `
@@ -280,7 +283,7 @@ func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool,
 		b.known = map[string]*storedSession{}
 	}
 	b.known[s.ID] = &storedSession{state: adm.State, hash: hash, authPayer: adm.Take.Auth.Payer, authNumber: adm.Take.Auth.Number,
-		authUnits: adm.Take.Units, claimRef: old.claimRef, receivedAt: receivedAt}
+		authUnits: adm.Take.Units, claimRef: old.claimRef, receivedAt: receivedAt, practice: s.Practice}
 	return nil
 }
 

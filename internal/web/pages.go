@@ -135,6 +135,7 @@ type dashboardPage struct {
 	JobsWired  bool
 	Health     []scheduler.Health
 	HealthWire bool
+	Outbox     *outboxView // nil when not wired
 }
 
 type alertView struct {
@@ -183,6 +184,10 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.d.Health != nil {
 		p.HealthWire, p.Health = true, h.d.Health()
+	}
+	if p.Outbox, err = h.outboxView(ctx); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, "dashboard", &p)
 }

@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/internal/config"
+	"github.com/edigate/edigate/internal/pipeline"
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/outbox"
 	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/scheduler"
 	"github.com/rs/zerolog"
@@ -69,8 +71,14 @@ type Deps struct {
 	Jobs func() []scheduler.JobStatus
 	// Health returns the clearinghouse exchange states (scheduler.Failures.Health).
 	Health func() []scheduler.Health
-	Log    zerolog.Logger
-	Now    func() time.Time
+	// Outbox reports what was told to the practice system (pipeline.OutboxStatus); nil
+	// hides the dashboard card.
+	Outbox func(ctx context.Context) (pipeline.OutboxStatus, error)
+	// Statements lists the payment messages for patient statements
+	// (store.StatementMessages); nil: no statements download.
+	Statements func(ctx context.Context, clientID string) ([]outbox.PaidMessage, error)
+	Log        zerolog.Logger
+	Now        func() time.Time
 	// Corrections corrects and resubmits claims (pipeline.Queues); nil hides the form.
 	Corrections Corrections
 	// Responses re-applies a response file that could not be applied (the files page's
@@ -163,6 +171,7 @@ func newHandler(d Deps) (*handler, error) {
 	m.HandleFunc("POST /admin/users/{name}/{what}", h.requireAdmin(h.changeUser))
 	m.HandleFunc("GET /admin/settings", h.requireAdmin(h.settings))
 	m.HandleFunc("GET /audit", h.requireAdmin(h.auditTrail))
+	m.HandleFunc("GET /outbox/statements.csv", h.requireUser(h.statementsCSV))
 	h.mux = m
 	return h, nil
 }

@@ -89,6 +89,9 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"VoidAcceptedReturnsUnits", testVoidAcceptedReturnsUnits},
 		{"QueueThreadFollowsAppeal", testQueueThread},
 		{"ResponseParts", testResponseParts},
+		{"OutboxWithStateChange", testOutboxWithStateChange},
+		{"OutboxConcurrentNumbers", testOutboxConcurrentNumbers},
+		{"OutboxCursors", testOutboxCursors},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
