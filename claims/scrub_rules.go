@@ -82,13 +82,13 @@ func rangeText(t TimeRange) string {
 
 func checkPractice(r *scrubRun, c *Claim, e *emitter) {
 	if r.practice == nil {
-		e.add(0, "Practice %q is not configured; the claim has no billing provider.", c.Practice)
+		e.addConfig(0, "practices", "Practice %q is not configured; the claim has no billing provider.", c.Practice)
 	}
 }
 
 func checkPayer(r *scrubRun, c *Claim, e *emitter) {
 	if r.payer == nil {
-		e.add(0, "Payer %q is not configured; add it (payer id, clearinghouse, filing indicator) before billing.", c.Payer)
+		e.addConfig(0, "payers", "Payer %q is not configured; add it (payer id, clearinghouse, filing indicator) before billing.", c.Payer)
 	}
 }
 
@@ -112,10 +112,14 @@ func checkCarveOut(r *scrubRun, c *Claim, e *emitter) {
 
 func checkNPI(r *scrubRun, c *Claim, e *emitter) {
 	if r.practice != nil && !x12.ValidNPI(r.practice.NPI) {
-		e.add(0, "Billing provider NPI %s fails the NPI check digit.", r.practice.NPI)
+		e.addConfig(0, r.practiceKey+".npi", "Billing provider NPI %s fails the NPI check digit; correct the practice's npi in the configuration.", r.practice.NPI)
 	}
 	if !x12.ValidNPI(c.RenderingNPI) {
-		e.add(0, "Rendering provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.RenderingNPI)
+		if j := r.providerIndex(c.RenderingNPI); j >= 0 {
+			e.addConfig(0, fmt.Sprintf("%s.providers[%d].npi", r.practiceKey, j), "Rendering provider NPI %q fails the NPI check digit (10 digits, Luhn); it is the NPI the configuration lists for the provider.", c.RenderingNPI)
+		} else {
+			e.add(0, "Rendering provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.RenderingNPI)
+		}
 	}
 	if c.SupervisingNPI != "" && !x12.ValidNPI(c.SupervisingNPI) {
 		e.add(0, "Supervising provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.SupervisingNPI)
@@ -420,7 +424,7 @@ func checkTelehealthPOS(r *scrubRun, c *Claim, e *emitter) {
 	for i, l := range c.Lines {
 		pos := orDefault(l.PlaceOfService, c.PlaceOfService)
 		if IsTelehealthPOS(pos) && !slices.Contains(r.payer.Telehealth.POS, pos) {
-			e.add(i+1, "%s does not accept telehealth place of service %s (accepted: %s).", r.payer.Name, pos, orDefault(strings.Join(r.payer.Telehealth.POS, ", "), "none"))
+			e.addConfig(i+1, r.payerKey+".telehealth.pos", "%s does not accept telehealth place of service %s (accepted: %s).", r.payer.Name, pos, orDefault(strings.Join(r.payer.Telehealth.POS, ", "), "none"))
 		}
 	}
 }
@@ -442,7 +446,7 @@ func checkTelehealthModifier(r *scrubRun, c *Claim, e *emitter) {
 			if th.AudioOnlyModifier != "" {
 				want += " (video) or " + th.AudioOnlyModifier + " (audio only)"
 			}
-			e.add(i+1, "%s at telehealth place of service %s needs modifier %s for %s.", l.Code, pos, want, r.payer.Name)
+			e.addConfig(i+1, r.payerKey+".telehealth.modifier", "%s at telehealth place of service %s needs modifier %s for %s.", l.Code, pos, want, r.payer.Name)
 		}
 	}
 }
@@ -604,9 +608,9 @@ func checkEnrollment(r *scrubRun, c *Claim, e *emitter) {
 	st, ok := status(r.practice.NPI)
 	switch {
 	case !ok && unlisted.Holds(true):
-		e.add(0, "Billing NPI %s is not enrolled for EDI claims with %s; hold until enrollment is active.", r.practice.NPI, r.payer.Name)
+		e.addConfig(0, r.payerKey+".enrollment", "Billing NPI %s is not enrolled for EDI claims with %s; hold until enrollment is active.", r.practice.NPI, r.payer.Name)
 	case ok && st != "active":
-		e.add(0, "EDI enrollment of billing NPI %s with %s is %s; claims are held until it is active.", r.practice.NPI, r.payer.Name, orDefault(st, "unknown"))
+		e.addConfig(0, r.payerKey+".enrollment", "EDI enrollment of billing NPI %s with %s is %s; claims are held until it is active.", r.practice.NPI, r.payer.Name, orDefault(st, "unknown"))
 	}
 	if c.RenderingNPI != r.practice.NPI {
 		st, ok := status(c.RenderingNPI)

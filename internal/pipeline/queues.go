@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/queue"
@@ -101,6 +103,13 @@ func (p *Pipeline) Holds(ctx context.Context) ([]queue.Item, error) {
 		return nil, fmt.Errorf("holds queue: %w", err)
 	}
 	for _, c := range cs {
+		if slices.ContainsFunc(c.HoldRules, claims.MayBeConfig) {
+			// The list leaves findings out; the few claims a configuration may hold are read
+			// whole so that their item names the key to fix.
+			if c, err = p.DB.Claim(ctx, c.ID); err != nil {
+				return nil, fmt.Errorf("holds queue: %w", err)
+			}
+		}
 		out = append(out, p.claimHold(c))
 	}
 	for i := range out {
@@ -119,7 +128,7 @@ func (p *Pipeline) sessionHold(s store.SessionRecord) queue.Item {
 
 func (p *Pipeline) claimHold(c store.ClaimRecord) queue.Item {
 	return queue.ClaimHold(queue.HeldClaim{ID: c.ID, Payer: c.Payer, Date: c.Date, Rules: c.HoldRules,
-		Total: c.Total}, p.filingDays(c.Payer))
+		ConfigKeys: claims.ConfigKeys(c.Findings), ConfigOnly: claims.ConfigOnly(c.Findings), Total: c.Total}, p.filingDays(c.Payer))
 }
 
 // hold finds one hold by its key ("session-ID" or "claim-ID") without listing the queue: a
