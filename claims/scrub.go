@@ -149,7 +149,7 @@ type scrubRun struct {
 	// practiceKey and payerKey are the configuration keys of practice and payer
 	// ("practices[0]", "payers[2]"), for findings the configuration causes.
 	practiceKey, payerKey string
-	authUse   map[string]int // this claim's consumption, committed after the rules ran
+	authUse               map[string]int // this claim's consumption, committed after the rules ran
 }
 
 func (r *scrubRun) bind(c *Claim) {

@@ -100,6 +100,19 @@ type ClaimsOptions struct {
 	// less than this many hours, so an inactive or carved-out answer can still hold it;
 	// 0 bills without waiting.
 	EligibilityWaitHours int `mapstructure:"eligibility_wait_hours" yaml:"eligibility_wait_hours"`
+	// WaitForEligibility is how long a new session's claim waits for the 271 of the 270
+	// that goes out ahead of it (from when the 270 went out, or the session arrived while
+	// none has); after that the claim goes out with a warning. 0 bills without waiting.
+	// eligibility_wait_hours, the older spelling, wins when it is set.
+	WaitForEligibility time.Duration `mapstructure:"wait_for_eligibility" yaml:"wait_for_eligibility"`
+}
+
+// EligibilityWait is the effective wait for a 271 before billing (WaitForEligibility).
+func (o ClaimsOptions) EligibilityWait() time.Duration {
+	if o.EligibilityWaitHours > 0 {
+		return time.Duration(o.EligibilityWaitHours) * time.Hour
+	}
+	return o.WaitForEligibility
 }
 
 type Address struct {
@@ -358,6 +371,9 @@ func (c *Config) problems() []*Problem {
 		}
 	default:
 		bad("intake.complete", "%q is not rename, done or quiet", c.Intake.Complete)
+	}
+	if c.Claims.WaitForEligibility < 0 {
+		bad("claims.wait_for_eligibility", "%s is negative (0 bills without waiting for the 271)", c.Claims.WaitForEligibility)
 	}
 	if c.Claims.MaxClaimsPerSet < 1 || c.Claims.MaxClaimsPerSet > 5000 {
 		bad("claims.max_claims_per_set", "%d is outside 1..5000", c.Claims.MaxClaimsPerSet)
