@@ -54,6 +54,23 @@ func SessionHold(s HeldSession, timelyFilingDays int) Item {
 		Message: w, Action: a, Due: FilingDeadline(s.Date, timelyFilingDays), Amount: s.Charge, State: Open}
 }
 
+// ScrubbedSession is a ready session whose scrub at intake found errors, before its claim
+// was built.
+type ScrubbedSession struct {
+	HeldSession
+	Rules      []string
+	ConfigKeys []string
+	ConfigOnly bool
+}
+
+// SessionScrubHold is the holds item of a session the scrubber holds at intake: listed at
+// once, not at the next claims run, and worded like the claim's hold it will become.
+func SessionScrubHold(s ScrubbedSession, timelyFilingDays int) Item {
+	msg, act := ScrubHoldWords(s.ConfigKeys, s.ConfigOnly)
+	return Item{Kind: Holds, SessionID: s.ID, Payer: s.Payer, Code: s.Code, Date: s.Date, Reason: strings.Join(s.Rules, ", "),
+		Message: msg, Action: act, Due: FilingDeadline(s.Date, timelyFilingDays), Amount: s.Charge, State: Open}
+}
+
 // HeldClaim is a claim the scrubber held, as the holds queue shows it.
 type HeldClaim struct {
 	ID, Payer, Date string

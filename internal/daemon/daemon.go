@@ -190,7 +190,10 @@ func (d *Daemon) defaultSteps() []Step {
 	return []Step{
 		{"intake", sc.Intake, func(ctx context.Context) error {
 			_, err := d.intake.RunOnce(ctx, d.once)
-			return err
+			// The scrubber runs on what intake stored (and on what an earlier run stored but
+			// did not get to scrub), whatever the claims schedule: holds show at once.
+			_, serr := d.Pipeline.ScrubNew(ctx)
+			return errors.Join(err, serr)
 		}},
 		{"eligibility", sc.Eligibility, func(ctx context.Context) error {
 			_, err := d.Pipeline.RequestEligibility(ctx)

@@ -214,6 +214,9 @@ func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, er
 			held++
 		}
 	}
+	if err := p.recordClaimScrubs(ctx, b); err != nil {
+		return built, held, err
+	}
 	return built, held, p.RecordCOBWaits(ctx, b.COBWaits)
 }
 

@@ -20,7 +20,7 @@ import (
 	"github.com/edigate/edigate/x12/guides"
 )
 
-func newPipeline(t *testing.T) *Pipeline {
+func newPipeline(t testing.TB) *Pipeline {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
