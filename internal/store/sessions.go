@@ -64,11 +64,11 @@ type SessionRecord struct {
 	ClaimHold   *ClaimHold      `json:"claim_hold,omitempty"` // the scrubber holds its claim (state stays ready)
 	// ScrubHold is the last scrub of a ready session (intake's dry build or the claims
 	// step); nil when it was clean or not scrubbed yet.
-	ScrubHold  *ScrubHold `json:"scrub_hold,omitempty"`
-	SourceFile  string          `json:"source_file,omitempty"`
-	ReceivedAt  string          `json:"received_at"`
-	UpdatedAt   string          `json:"updated_at"`
-	Session     claims.Session  `json:"session"`
+	ScrubHold  *ScrubHold     `json:"scrub_hold,omitempty"`
+	SourceFile string         `json:"source_file,omitempty"`
+	ReceivedAt string         `json:"received_at"`
+	UpdatedAt  string         `json:"updated_at"`
+	Session    claims.Session `json:"session"`
 }
 
 // ClaimHold is the held claim a ready session is on and the scrubber rules that hold it.
