@@ -67,6 +67,7 @@ func DefaultRules() []Rule {
 		Rule{"cob.payers", SeverityError, "X222A1 2000B/2320 SBR01 (each payer level once, in payment order), 2320 repeat 10, 2330B NM109", checkCOBPayers},
 		Rule{"cob.balance", SeverityError, "X222A1 COB balancing per other payer: CLM02 - 2320 AMT*D = 2320 CAS + 2430 CAS; SV102 - SVD02 = 2430 CAS", checkCOBBalance},
 		Rule{"cob.paid", SeverityError, "X222A1 2320 AMT*D, 2430 SVD02: earlier payments are not negative and add up to at most the charge", checkCOBPaid},
+		Rule{"charge.below_contract", SeverityWarning, "config payers[].fee_schedule (the payer pays at most the charge)", checkBelowContract},
 		Rule{"timely.warn", SeverityWarning, "config payers[].timely_filing_warn_days", checkTimelyWarn},
 		Rule{"timely.expired", SeverityError, "config payers[].timely_filing_days (CARC 29)", checkTimelyExpired},
 	)
@@ -775,4 +776,25 @@ func sumAdjustments(adj []Adjustment) x12.Amount {
 		t += a.Amount
 	}
 	return t
+}
+
+// checkBelowContract warns of a line charged below the payer's contracted rate: payers pay
+// the lesser of the charge and the contract, so the difference is lost for good.
+func checkBelowContract(r *scrubRun, c *Claim, e *emitter) {
+	if r.payer == nil || len(r.payer.FeeSchedule) == 0 {
+		return
+	}
+	for i, l := range c.Lines {
+		units := max(l.Units, 1)
+		want, rate, ok := r.payer.FeeSchedule.Contract(l.Code, l.Modifiers, orDefault(l.Date, c.Date), units)
+		if ok && l.Charge < want {
+			e.add(i+1, "%s is charged %s, below the %s %s contracted (%s a unit, %s); the payer pays at most the charge.",
+				procedureText(l.Code, l.Modifiers), Dollars(l.Charge), Dollars(want), r.payer.Name, Dollars(rate.Rate), rate.Source)
+		}
+	}
+}
+
+// procedureText is a code with its modifiers as billers write it: "90837-95-AJ".
+func procedureText(code string, mods []string) string {
+	return strings.Join(append([]string{code}, mods...), "-")
 }
