@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -103,6 +104,9 @@ type PayerOptions struct {
 	PayerID    string            // the payer's id (835 N104, 837P NM109)
 	AppealDays int               // the appeal window; 0 uses DefaultAppealDays
 	DenialMap  map[string]string // CARC or GROUP-CARC -> category, over the defaults
+	// FeeSchedule is the payer's contracted rates: a line paid below its contract, less
+	// what the patient owes, opens an underpayment item (Plan835).
+	FeeSchedule claims.FeeSchedule
 }
 
 // Classifier assigns denial categories with the defaults and each payer's denial map.

@@ -178,6 +178,11 @@ type Payer struct {
 	CarveOutPayerID string            `mapstructure:"carve_out_payer_id" yaml:"carve_out_payer_id"`
 	Overrides       []GuideOverride   `mapstructure:"overrides" yaml:"overrides"`
 	DenialMap       map[string]string `mapstructure:"denial_map" yaml:"denial_map"` // CARC -> category, over the defaults
+	// FeeSchedule is the payer's contracted rates; FeeScheduleFile a CSV of more rates the
+	// practice keeps (code, modifiers, from, to, rate), relative to the config file.
+	FeeSchedule     []FeeEntry `mapstructure:"fee_schedule" yaml:"fee_schedule"`
+	FeeScheduleFile string     `mapstructure:"fee_schedule_file" yaml:"fee_schedule_file"`
+	feeRows         []feeRow   // the valid rows of FeeScheduleFile (Check reads it)
 }
 
 type Telehealth struct {
@@ -458,6 +463,12 @@ func (c *Config) problems() []*Problem {
 		}
 		if !enrollmentUnlisted[p.EnrollmentUnlisted] {
 			bad(key+".enrollment_unlisted", "%q is not billing, hold or allow", p.EnrollmentUnlisted)
+		}
+		for j := range p.FeeSchedule {
+			fields, msgs := p.FeeSchedule[j].problems()
+			for k := range fields {
+				bad(fmt.Sprintf("%s.fee_schedule[%d].%s", key, j, fields[k]), "%s", msgs[k])
+			}
 		}
 	}
 	for i, pr := range c.Practices {
