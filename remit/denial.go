@@ -170,6 +170,9 @@ func (c *Classifier) AppealDays(payer string) int {
 // deadline runs from the 835 date (BPR16, else the production date).
 func (c *Classifier) Classify(p *Payment) {
 	payer := p.PayerID
+	if o := c.Payer(payer); o != nil {
+		p.Fees = o.FeeSchedule
+	}
 	var due string
 	if d, err := time.Parse("20060102", p.Date); err == nil {
 		due = d.AddDate(0, 0, c.AppealDays(payer)).Format("2006-01-02")

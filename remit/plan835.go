@@ -132,6 +132,11 @@ func (pn *planner) clp(source string, p *Payment, ci int) Step {
 			Reason: dn.Group + "-" + dn.Reason, Category: dn.Category, Action: dn.Action, Message: denialMessage(dn),
 			Due: c.AppealDue, Amount: dn.Amount, Source: source})
 	}
+	if outcome == lifecycle.Paid || outcome == lifecycle.PartiallyPaid {
+		// Paid below the contract, less what the patient owes: an underpayment to work.
+		st.Expected = Expectations(c, p.Fees, f.Payer, f.Date)
+		st.Queue = append(st.Queue, UnderpaymentItems(source, p.PayerID, c.PatientControl, st.Expected)...)
+	}
 	return st
 }
 

@@ -1,6 +1,9 @@
 package remit
 
-import "github.com/edigate/edigate/x12"
+import (
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/x12"
+)
 
 // Remittance is one 835 file: a payment per transaction set.
 type Remittance struct {
@@ -30,6 +33,9 @@ type Payment struct {
 	BalanceErrors []BalanceError       `json:"balance_errors"`
 	PLB           []ProviderAdjustment `json:"plb"`
 	Claims        []ClaimPayment       `json:"claims"`
+	// Fees is the fee schedule of the payer the 835 names (Classifier.Classify sets it from
+	// PayerOptions): Plan835 compares the paid lines with it.
+	Fees claims.FeeSchedule `json:"-"`
 }
 
 // ClaimPayment is one CLP (loop 2100): the payer's adjudication of one of our claims.
