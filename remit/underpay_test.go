@@ -21,7 +21,9 @@ func line(code, paid, units, date string, adj ...Adjustment) LinePayment {
 
 func TestExpectations(t *testing.T) {
 	pr := func(amt string) Adjustment { return Adjustment{Group: "PR", Reason: "2", Amount: x12.MustAmount(amt)} }
-	co := func(reason, amt string) Adjustment { return Adjustment{Group: "CO", Reason: reason, Amount: x12.MustAmount(amt)} }
+	co := func(reason, amt string) Adjustment {
+		return Adjustment{Group: "CO", Reason: reason, Amount: x12.MustAmount(amt)}
+	}
 	tests := []struct {
 		name     string
 		l        LinePayment
