@@ -170,8 +170,11 @@ func (c *Classifier) AppealDays(payer string) int {
 // deadline runs from the 835 date (BPR16, else the production date).
 func (c *Classifier) Classify(p *Payment) {
 	payer := p.PayerID
-	if o := c.Payer(payer); o != nil {
-		p.Fees = o.FeeSchedule
+	p.Fees = func(id string) claims.FeeSchedule {
+		if o := c.Payer(id); o != nil {
+			return o.FeeSchedule
+		}
+		return nil
 	}
 	var due string
 	if d, err := time.Parse("20060102", p.Date); err == nil {

@@ -1,6 +1,7 @@
 package remit
 
 import (
+	"github.com/edigate/edigate/claims"
 	"strings"
 
 	"github.com/edigate/edigate/lifecycle"
@@ -134,7 +135,7 @@ func (pn *planner) clp(source string, p *Payment, ci int) Step {
 	}
 	if outcome == lifecycle.Paid || outcome == lifecycle.PartiallyPaid {
 		// Paid below the contract, less what the patient owes: an underpayment to work.
-		st.Expected = Expectations(c, p.Fees, f.Payer, f.Date)
+		st.Expected = Expectations(c, p.feesFor(f.Payer), f.Payer, f.Date)
 		st.Queue = append(st.Queue, UnderpaymentItems(source, p.PayerID, c.PatientControl, st.Expected)...)
 	}
 	return st
@@ -154,4 +155,16 @@ func denialMessage(d Denial) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// feesFor is the fee schedule of the claim's configured payer, else of the payer the 835
+// names (N104).
+func (p *Payment) feesFor(payer string) claims.FeeSchedule {
+	if p.Fees == nil {
+		return nil
+	}
+	if fs := p.Fees(payer); fs != nil {
+		return fs
+	}
+	return p.Fees(p.PayerID)
 }

@@ -33,9 +33,10 @@ type Payment struct {
 	BalanceErrors []BalanceError       `json:"balance_errors"`
 	PLB           []ProviderAdjustment `json:"plb"`
 	Claims        []ClaimPayment       `json:"claims"`
-	// Fees is the fee schedule of the payer the 835 names (Classifier.Classify sets it from
-	// PayerOptions): Plan835 compares the paid lines with it.
-	Fees claims.FeeSchedule `json:"-"`
+	// Fees returns the fee schedule of a payer by configured id or payer id
+	// (Classifier.Classify sets it from PayerOptions; nil: none): Plan835 compares the paid
+	// lines of each claim with its payer's.
+	Fees func(payer string) claims.FeeSchedule `json:"-"`
 }
 
 // ClaimPayment is one CLP (loop 2100): the payer's adjudication of one of our claims.

@@ -62,6 +62,20 @@ func Expectations(c *ClaimPayment, fees claims.FeeSchedule, payer, date string) 
 		out = append(out, LineExpectation{Line: li + 1, Code: l.Code, Modifiers: l.Modifiers, Date: d, Payer: payer,
 			Contract: contract, Patient: patient, Expected: max(contract-patient, 0), Paid: l.Paid, Source: rate.Source})
 	}
+	// What the patient owes at claim level (a deductible on the CLP) is the patient's share
+	// of the lines too: it is taken from their expected amounts in line order.
+	var rest x12.Amount
+	for _, a := range c.Adjustments {
+		if a.Group == "PR" {
+			rest += a.Amount
+		}
+	}
+	for i := range out {
+		take := min(rest, out[i].Expected)
+		out[i].Patient += take
+		out[i].Expected -= take
+		rest -= take
+	}
 	return out
 }
 

@@ -68,6 +68,13 @@ func TestExpectations(t *testing.T) {
 			}
 		})
 	}
+	// A claim-level deductible is the patient's share of the lines, in line order.
+	c := &ClaimPayment{Status: "1", Adjustments: []Adjustment{pr("150")}, Lines: []LinePayment{
+		line("90837", "0", "1", "2026-03-02"), line("97153", "45.00", "4", "2026-03-02")}}
+	if got := Expectations(c, testFees, "acme", ""); len(got) != 2 || got[0].Expected != 0 || got[0].Patient != x12.MustAmount("135") ||
+		got[1].Expected != x12.MustAmount("45") || got[1].Patient != x12.MustAmount("15") || got[1].Short() != 0 {
+		t.Errorf("claim-level deductible: %+v", got)
+	}
 	if got := Expectations(&ClaimPayment{Status: "22", Lines: []LinePayment{line("90837", "-100", "1", "2026-03-02")}}, testFees, "acme", ""); got != nil {
 		t.Errorf("reversal has expectations: %+v", got)
 	}

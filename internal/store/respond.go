@@ -170,6 +170,9 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, out *ApplyRe
 		if err := b.applyStep(f, st, out); err != nil {
 			return fmt.Errorf("claim %s: %w", st.Claim, err)
 		}
+		if err := b.recordExpected(f, p, st); err != nil {
+			return fmt.Errorf("claim %s: %w", st.Claim, err)
+		}
 	}
 	if err := b.insertRows(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
 		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi, line_codes) VALUES `, claimRows, ""); err != nil {
