@@ -191,7 +191,17 @@ func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Res
 	err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
 		st, err := b.PutClaim(c, r)
 		state = st
-		return err
+		if err != nil || c.Frequency != claims.FrequencyOriginal || c.PriorClaim != "" {
+			return err
+		}
+		// The sessions' scrub record says what their claim says (ScrubNew): with the claim,
+		// whose row this transaction holds first, as filing does.
+		for _, id := range c.SessionIDs {
+			if _, err := b.RecordScrub(store.SessionScrub{Session: id, Findings: r.Findings}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return state, err
 }
@@ -213,9 +223,6 @@ func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, er
 		case lifecycle.Held:
 			held++
 		}
-	}
-	if err := p.recordClaimScrubs(ctx, b); err != nil {
-		return built, held, err
 	}
 	return built, held, p.RecordCOBWaits(ctx, b.COBWaits)
 }

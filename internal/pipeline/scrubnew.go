@@ -134,24 +134,3 @@ func (p *Pipeline) withPeers(ctx context.Context, targets []store.ScrubTarget) (
 	}
 	return append(targets, peers...), nil
 }
-
-// recordClaimScrubs records the claims step's scrub on the ready sessions of its claims,
-// so the session's scrub record says what the claim says (a hold corrected in the
-// configuration is cleared, a new one shown).
-func (p *Pipeline) recordClaimScrubs(ctx context.Context, b *BuiltClaims) error {
-	var list []store.SessionScrub
-	for i, c := range b.Claims {
-		if c.Frequency != claims.FrequencyOriginal || c.PriorClaim != "" {
-			continue // replacements, voids and next-payer claims are of billed sessions
-		}
-		for _, id := range c.SessionIDs {
-			list = append(list, store.SessionScrub{Session: id, Findings: b.Results[i].Findings})
-		}
-	}
-	for part := range slices.Chunk(list, scrubChunk) {
-		if _, err := p.DB.RecordScrubs(ctx, part); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -31,8 +31,19 @@ func holdKeys(t *testing.T, p *Pipeline) map[string]queue.Item {
 // with one scrubbed earlier is judged on the claim they will share, a corrected session is
 // cleared, a configuration-caused hold names the key, and the claims step takes over.
 func TestScrubAtIntake(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			p := newPipeline(t)
+			if dialect == "postgres" {
+				p.DB = openDialect(t, "postgres", nil)
+			}
+			scrubAtIntake(t, p)
+		})
+	}
+}
+
+func scrubAtIntake(t *testing.T, p *Pipeline) {
 	ctx := context.Background()
-	p := newPipeline(t)
 	short := billable(session("S2", "W2", "2026-11-18", "90791"))
 	short.Diagnoses = []string{"4111"} // not ICD-10-CM
 	put(t, p, billable(session("S1", "W1", "2026-11-18", "90791")), short)

@@ -165,7 +165,7 @@ func (db *DB) RecordScrubs(ctx context.Context, list []SessionScrub) (int, error
 		// Nearly every new session is clean, now and before: only its content is marked
 		// scrubbed, by id (the primary key), expecting that content.
 		for i := 0; i < len(clean); i += 2 {
-			res, err := b.exec(`UPDATE sessions SET scrub_hash = hash WHERE id = ? AND state = 'ready' AND hash = ?`, clean[i], clean[i+1])
+			res, err := b.exec(`UPDATE sessions SET scrub_hash = hash WHERE `+b.unlockedSession(`id = ? AND state = 'ready' AND hash = ?`), clean[i], clean[i+1])
 			if err != nil {
 				return fmt.Errorf("store: mark session %s scrubbed: %w", clean[i], err)
 			}
@@ -205,10 +205,10 @@ func (b *Batch) recordScrub(s SessionScrub) (bool, error) {
 			return false, nil // gone from ready: billed, held or voided meanwhile
 		}
 	}
-	q := `UPDATE sessions SET scrub_rules = ?, scrub_findings = ? WHERE id = ? AND state = 'ready'`
+	q := `UPDATE sessions SET scrub_rules = ?, scrub_findings = ? WHERE ` + b.unlockedSession(`id = ? AND state = 'ready'`)
 	args := []any{ruleText, findings, s.Session}
 	if s.Hash != "" {
-		q = `UPDATE sessions SET scrub_hash = hash, scrub_rules = ?, scrub_findings = ? WHERE id = ? AND state = 'ready' AND hash = ?`
+		q = `UPDATE sessions SET scrub_hash = hash, scrub_rules = ?, scrub_findings = ? WHERE ` + b.unlockedSession(`id = ? AND state = 'ready' AND hash = ?`)
 		args = append(args, s.Hash)
 	}
 	res, err := b.exec(q, args...)
@@ -227,6 +227,22 @@ func (b *Batch) recordScrub(s SessionScrub) (bool, error) {
 	}
 	return true, nil
 }
+
+// unlockedSession is the condition selecting the session row cond names, except, on
+// PostgreSQL, while another transaction holds it (filing it, or intake changing it): the
+// scrub then leaves that session for the next run instead of waiting with the rows it
+// already updated locked, which could deadlock with a filing that waits for one of them.
+// SQLite has one writer at a time, so there is nothing to skip.
+func (b *Batch) unlockedSession(cond string) string {
+	if b.db.dialect.name != "postgres" {
+		return cond
+	}
+	return `id = (SELECT id FROM sessions WHERE ` + cond + ` FOR UPDATE SKIP LOCKED)`
+}
+
+// RecordScrub records one scrub in the batch's transaction (see RecordScrubs); the
+// claims step records its scrub with the claim it stores.
+func (b *Batch) RecordScrub(s SessionScrub) (bool, error) { return b.recordScrub(s) }
 
 // scrubHoldOf decodes the scrub columns of a session row.
 func scrubHoldOf(rules, findings string) (*ScrubHold, error) {
