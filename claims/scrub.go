@@ -97,7 +97,12 @@ func (s *Scrubber) Scrub(claims []*Claim) []Result {
 	if today.IsZero() {
 		today = time.Now().UTC()
 	}
-	r := &scrubRun{s: s, today: today, used: map[string]int{}, seen: map[string]string{}}
+	r := &scrubRun{s: s, today: today, used: map[string]int{}, seen: map[string]string{}, byNumber: map[string][]int{}}
+	for i := range s.Auths {
+		// Looked up by number for every line: a scan of every authorization per line made a
+		// 100,000-session scrub quadratic.
+		r.byNumber[s.Auths[i].Number] = append(r.byNumber[s.Auths[i].Number], i)
+	}
 	out := make([]Result, 0, len(claims))
 	for _, c := range claims {
 		r.bind(c)
@@ -142,6 +147,8 @@ type scrubRun struct {
 	today time.Time
 	used  map[string]int    // authorization number -> units consumed by earlier claims of the batch
 	seen  map[string]string // duplicate key -> claim id
+	// byNumber indexes Scrubber.Auths by number, in list order.
+	byNumber map[string][]int
 
 	practice  *Practice
 	payer     *Payer
@@ -194,9 +201,8 @@ func lineKey(c *Claim, l *ServiceLine) string {
 
 // auth returns the authorization numbered n for the claim's payer, or nil.
 func (r *scrubRun) auth(c *Claim, n string) *AuthUse {
-	for i := range r.s.Auths {
-		a := &r.s.Auths[i]
-		if a.Number == n && (a.Payer == "" || a.Payer == c.Payer) {
+	for _, i := range r.byNumber[n] {
+		if a := &r.s.Auths[i]; a.Payer == "" || a.Payer == c.Payer {
 			return a
 		}
 	}
