@@ -543,7 +543,11 @@ type SessionFilter struct {
 // Sessions lists sessions by date of service, then id.
 func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]SessionRecord, error) {
 	cond, args := f.where()
-	q := `SELECT ` + sessionColumns + ` FROM sessions` + cond + " ORDER BY service_date, id"
+	from := "sessions"
+	if f.ScrubHeld {
+		from = db.sessionsBy("sessions_scrub_held")
+	}
+	q := `SELECT ` + sessionColumns + ` FROM ` + from + cond + " ORDER BY service_date, id"
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)
