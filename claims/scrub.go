@@ -2,6 +2,7 @@ package claims
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,6 +36,21 @@ type Finding struct {
 	ClaimID   string   `json:"claim_id"`
 	Line      int      `json:"line,omitempty"` // 1-based service line
 	SessionID string   `json:"session_id,omitempty"`
+	// ConfigKey names the configuration key whose value causes the finding
+	// ("practices[0].npi"): the fix is in the config file, not in the practice system.
+	ConfigKey string `json:"config_key,omitempty"`
+}
+
+// ConfigKeys lists, once each and in order, the configuration keys that cause the error
+// findings of fs; empty when every error is the session's (or the payer's) to fix.
+func ConfigKeys(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Severity == SeverityError && f.ConfigKey != "" && !slices.Contains(out, f.ConfigKey) {
+			out = append(out, f.ConfigKey)
+		}
+	}
+	return out
 }
 
 // Result is the scrub of one claim.
@@ -82,7 +98,12 @@ func (s *Scrubber) Scrub(claims []*Claim) []Result {
 	if today.IsZero() {
 		today = time.Now().UTC()
 	}
-	r := &scrubRun{s: s, today: today, used: map[string]int{}, seen: map[string]string{}}
+	r := &scrubRun{s: s, today: today, used: map[string]int{}, seen: map[string]string{}, byNumber: map[string][]int{}}
+	for i := range s.Auths {
+		// Looked up by number for every line: a scan of every authorization per line made a
+		// 100,000-session scrub quadratic.
+		r.byNumber[s.Auths[i].Number] = append(r.byNumber[s.Auths[i].Number], i)
+	}
 	out := make([]Result, 0, len(claims))
 	for _, c := range claims {
 		r.bind(c)
@@ -114,6 +135,12 @@ func (e *emitter) add(line int, format string, args ...any) {
 	e.out = append(e.out, f)
 }
 
+// addConfig reports the current rule as caused by the configuration key key.
+func (e *emitter) addConfig(line int, key string, format string, args ...any) {
+	e.add(line, format, args...)
+	e.out[len(e.out)-1].ConfigKey = key
+}
+
 // scrubRun is the state of one Scrub call and the configuration resolved for the claim
 // being checked.
 type scrubRun struct {
@@ -123,11 +150,16 @@ type scrubRun struct {
 	seen  map[string]string // duplicate key -> claim id
 	// billed indexes Scrubber.Billed by line key, built on first use.
 	billed billedIndex
+	// byNumber indexes Scrubber.Auths by number, in list order.
+	byNumber map[string][]int
 
 	practice  *Practice
 	payer     *Payer
 	rendering *Provider
-	authUse   map[string]int // this claim's consumption, committed after the rules ran
+	// practiceKey and payerKey are the configuration keys of practice and payer
+	// ("practices[0]", "payers[2]"), for findings the configuration causes.
+	practiceKey, payerKey string
+	authUse               map[string]int // this claim's consumption, committed after the rules ran
 }
 
 func (r *scrubRun) bind(c *Claim) {
@@ -139,6 +171,8 @@ func (r *scrubRun) bind(c *Claim) {
 	}
 	r.practice, _ = cfg.Practice(c.Practice)
 	r.payer, _ = cfg.Payer(c.Payer)
+	r.practiceKey = fmt.Sprintf("practices[%d]", slices.IndexFunc(cfg.Practices, func(p Practice) bool { return p.ID == c.Practice }))
+	r.payerKey = fmt.Sprintf("payers[%d]", slices.IndexFunc(cfg.Payers, func(p Payer) bool { return p.ID == c.Payer }))
 	if r.practice != nil {
 		r.rendering, _ = r.practice.Provider(c.RenderingNPI)
 	}
@@ -170,11 +204,42 @@ func lineKey(c *Claim, l *ServiceLine) string {
 
 // auth returns the authorization numbered n for the claim's payer, or nil.
 func (r *scrubRun) auth(c *Claim, n string) *AuthUse {
-	for i := range r.s.Auths {
-		a := &r.s.Auths[i]
-		if a.Number == n && (a.Payer == "" || a.Payer == c.Payer) {
+	for _, i := range r.byNumber[n] {
+		if a := &r.s.Auths[i]; a.Payer == "" || a.Payer == c.Payer {
 			return a
 		}
 	}
 	return nil
+}
+
+// ConfigOnly reports whether fs has errors and every one comes from the configuration.
+func ConfigOnly(fs []Finding) bool {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			if f.ConfigKey == "" {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// MayBeConfig reports whether rule can be caused by the configuration (ConfigKey set), so
+// a list of holds reads the findings of those claims only.
+func MayBeConfig(rule string) bool {
+	switch rule {
+	case "config.practice", "config.payer", "npi.luhn", "telehealth.pos", "telehealth.modifier", "enrollment.active":
+		return true
+	}
+	return false
+}
+
+// providerIndex is the place of the provider with npi in the claim's practice, or -1.
+func (r *scrubRun) providerIndex(npi string) int {
+	if r.practice == nil {
+		return -1
+	}
+	return slices.IndexFunc(r.practice.Providers, func(p Provider) bool { return p.NPI == npi })
 }

@@ -68,6 +68,7 @@ func DefaultRules() []Rule {
 		Rule{"cob.payers", SeverityError, "X222A1 2000B/2320 SBR01 (each payer level once, in payment order), 2320 repeat 10, 2330B NM109", checkCOBPayers},
 		Rule{"cob.balance", SeverityError, "X222A1 COB balancing per other payer: CLM02 - 2320 AMT*D = 2320 CAS + 2430 CAS; SV102 - SVD02 = 2430 CAS", checkCOBBalance},
 		Rule{"cob.paid", SeverityError, "X222A1 2320 AMT*D, 2430 SVD02: earlier payments are not negative and add up to at most the charge", checkCOBPaid},
+		Rule{"charge.below_contract", SeverityWarning, "config payers[].fee_schedule (the payer pays at most the charge)", checkBelowContract},
 		Rule{"timely.warn", SeverityWarning, "config payers[].timely_filing_warn_days", checkTimelyWarn},
 		Rule{"timely.expired", SeverityError, "config payers[].timely_filing_days (CARC 29)", checkTimelyExpired},
 	)
@@ -83,13 +84,13 @@ func rangeText(t TimeRange) string {
 
 func checkPractice(r *scrubRun, c *Claim, e *emitter) {
 	if r.practice == nil {
-		e.add(0, "Practice %q is not configured; the claim has no billing provider.", c.Practice)
+		e.addConfig(0, "practices", "Practice %q is not configured; the claim has no billing provider.", c.Practice)
 	}
 }
 
 func checkPayer(r *scrubRun, c *Claim, e *emitter) {
 	if r.payer == nil {
-		e.add(0, "Payer %q is not configured; add it (payer id, clearinghouse, filing indicator) before billing.", c.Payer)
+		e.addConfig(0, "payers", "Payer %q is not configured; add it (payer id, clearinghouse, filing indicator) before billing.", c.Payer)
 	}
 }
 
@@ -113,10 +114,14 @@ func checkCarveOut(r *scrubRun, c *Claim, e *emitter) {
 
 func checkNPI(r *scrubRun, c *Claim, e *emitter) {
 	if r.practice != nil && !x12.ValidNPI(r.practice.NPI) {
-		e.add(0, "Billing provider NPI %s fails the NPI check digit.", r.practice.NPI)
+		e.addConfig(0, r.practiceKey+".npi", "Billing provider NPI %s fails the NPI check digit; correct the practice's npi in the configuration.", r.practice.NPI)
 	}
 	if !x12.ValidNPI(c.RenderingNPI) {
-		e.add(0, "Rendering provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.RenderingNPI)
+		if j := r.providerIndex(c.RenderingNPI); j >= 0 {
+			e.addConfig(0, fmt.Sprintf("%s.providers[%d].npi", r.practiceKey, j), "Rendering provider NPI %q fails the NPI check digit (10 digits, Luhn); it is the NPI the configuration lists for the provider.", c.RenderingNPI)
+		} else {
+			e.add(0, "Rendering provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.RenderingNPI)
+		}
 	}
 	if c.SupervisingNPI != "" && !x12.ValidNPI(c.SupervisingNPI) {
 		e.add(0, "Supervising provider NPI %q fails the NPI check digit (10 digits, Luhn).", c.SupervisingNPI)
@@ -419,7 +424,7 @@ func checkTelehealthPOS(r *scrubRun, c *Claim, e *emitter) {
 	for i, l := range c.Lines {
 		pos := orDefault(l.PlaceOfService, c.PlaceOfService)
 		if IsTelehealthPOS(pos) && !slices.Contains(r.payer.Telehealth.POS, pos) {
-			e.add(i+1, "%s does not accept telehealth place of service %s (accepted: %s).", r.payer.Name, pos, orDefault(strings.Join(r.payer.Telehealth.POS, ", "), "none"))
+			e.addConfig(i+1, r.payerKey+".telehealth.pos", "%s does not accept telehealth place of service %s (accepted: %s).", r.payer.Name, pos, orDefault(strings.Join(r.payer.Telehealth.POS, ", "), "none"))
 		}
 	}
 }
@@ -441,7 +446,7 @@ func checkTelehealthModifier(r *scrubRun, c *Claim, e *emitter) {
 			if th.AudioOnlyModifier != "" {
 				want += " (video) or " + th.AudioOnlyModifier + " (audio only)"
 			}
-			e.add(i+1, "%s at telehealth place of service %s needs modifier %s for %s.", l.Code, pos, want, r.payer.Name)
+			e.addConfig(i+1, r.payerKey+".telehealth.modifier", "%s at telehealth place of service %s needs modifier %s for %s.", l.Code, pos, want, r.payer.Name)
 		}
 	}
 }
@@ -603,9 +608,9 @@ func checkEnrollment(r *scrubRun, c *Claim, e *emitter) {
 	st, ok := status(r.practice.NPI)
 	switch {
 	case !ok && unlisted.Holds(true):
-		e.add(0, "Billing NPI %s is not enrolled for EDI claims with %s; hold until enrollment is active.", r.practice.NPI, r.payer.Name)
+		e.addConfig(0, r.payerKey+".enrollment", "Billing NPI %s is not enrolled for EDI claims with %s; hold until enrollment is active.", r.practice.NPI, r.payer.Name)
 	case ok && st != "active":
-		e.add(0, "EDI enrollment of billing NPI %s with %s is %s; claims are held until it is active.", r.practice.NPI, r.payer.Name, orDefault(st, "unknown"))
+		e.addConfig(0, r.payerKey+".enrollment", "EDI enrollment of billing NPI %s with %s is %s; claims are held until it is active.", r.practice.NPI, r.payer.Name, orDefault(st, "unknown"))
 	}
 	if c.RenderingNPI != r.practice.NPI {
 		st, ok := status(c.RenderingNPI)
@@ -770,4 +775,25 @@ func sumAdjustments(adj []Adjustment) x12.Amount {
 		t += a.Amount
 	}
 	return t
+}
+
+// checkBelowContract warns of a line charged below the payer's contracted rate: payers pay
+// the lesser of the charge and the contract, so the difference is lost for good.
+func checkBelowContract(r *scrubRun, c *Claim, e *emitter) {
+	if r.payer == nil || len(r.payer.FeeSchedule) == 0 {
+		return
+	}
+	for i, l := range c.Lines {
+		units := max(l.Units, 1)
+		want, rate, ok := r.payer.FeeSchedule.Contract(l.Code, l.Modifiers, orDefault(l.Date, c.Date), units)
+		if ok && l.Charge < want {
+			e.add(i+1, "%s is charged %s, below the %s %s contracted (%s a unit, %s); the payer pays at most the charge.",
+				procedureText(l.Code, l.Modifiers), Dollars(l.Charge), Dollars(want), r.payer.Name, Dollars(rate.Rate), rate.Source)
+		}
+	}
+}
+
+// procedureText is a code with its modifiers as billers write it: "90837-95-AJ".
+func procedureText(code string, mods []string) string {
+	return strings.Join(append([]string{code}, mods...), "-")
 }

@@ -436,6 +436,21 @@ func TestScrubRules(t *testing.T) {
 			c.Frequency, c.PayerControlNumber = FrequencyVoid, "PCN1"
 			return c
 		}},
+		{"charge below the contract", "charge.below_contract", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
+			p, _ := cfg.Payer("demo-commercial")
+			p.FeeSchedule = FeeSchedule{{Code: "90837", Rate: x12.MustAmount("160.00"), Source: "fees.csv line 2"}}
+			return c
+		}},
+		{"charge at the contract", "charge.below_contract", false, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
+			p, _ := cfg.Payer("demo-commercial")
+			p.FeeSchedule = FeeSchedule{{Code: "90837", Rate: c.Lines[0].Charge, Source: "fees.csv line 2"}}
+			return c
+		}},
+		{"contract of another period", "charge.below_contract", false, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
+			p, _ := cfg.Payer("demo-commercial")
+			p.FeeSchedule = FeeSchedule{{Code: "90837", Rate: x12.MustAmount("160.00"), From: "2027-01-01"}}
+			return c
+		}},
 		{"filing limit near", "timely.warn", true, func(t *testing.T, cfg *Setup, c *Claim, s *Scrubber) *Claim {
 			s.Today = time.Date(2026, 8, 10, 0, 0, 0, 0, time.UTC) // 161 of 180 days
 			s.Auths[0].End = "2026-12-31"

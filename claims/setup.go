@@ -65,6 +65,10 @@ type Payer struct {
 	// CarveOutPayerID, when set, is the BH organization claims must go to instead.
 	CarveOutPayerID string
 	Overrides       []GuideOverride
+	// FeeSchedule is the payer's contracted rates (config payers[].fee_schedule and
+	// fee_schedule_file): the scrubber warns of a charge below them, 835 posting opens an
+	// underpayment item for a line paid below them.
+	FeeSchedule FeeSchedule
 }
 
 // AuthThresholds are the points at which an authorization is reported as running out

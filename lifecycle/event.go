@@ -41,6 +41,8 @@ const (
 	EligibilityRequested EventKind = "eligibility_requested"
 	EligibilityAnswered  EventKind = "eligibility_answered"
 	EligibilityWarning   EventKind = "eligibility_warning"
+	ScrubHeld            EventKind = "scrub_held"    // the scrubber found errors on the session's (dry-built) claim
+	ScrubCleared         EventKind = "scrub_cleared" // ... and no longer does
 
 	// Claims (besides the state changes).
 	PayerClaimNumber EventKind = "payer_claim_number"
@@ -103,6 +105,8 @@ var eventWords = map[EventKind]string{
 	EligibilityRequested: "Eligibility requested (270)",
 	EligibilityAnswered:  "Eligibility answered (271)",
 	EligibilityWarning:   "Eligibility warning",
+	ScrubHeld:            "Held by the scrubber",
+	ScrubCleared:         "Scrubber errors cleared",
 	PayerClaimNumber:     "Payer claim number received",
 	FollowUp:             "No payment yet: put on the follow-up queue",
 	StatusInquiry:        "Claim status asked (276)",

@@ -54,19 +54,56 @@ func SessionHold(s HeldSession, timelyFilingDays int) Item {
 		Message: w, Action: a, Due: FilingDeadline(s.Date, timelyFilingDays), Amount: s.Charge, State: Open}
 }
 
+// ScrubbedSession is a ready session whose scrub at intake found errors, before its claim
+// was built.
+type ScrubbedSession struct {
+	HeldSession
+	Rules      []string
+	ConfigKeys []string
+	ConfigOnly bool
+}
+
+// SessionScrubHold is the holds item of a session the scrubber holds at intake: listed at
+// once, not at the next claims run, and worded like the claim's hold it will become.
+func SessionScrubHold(s ScrubbedSession, timelyFilingDays int) Item {
+	msg, act := ScrubHoldWords(s.ConfigKeys, s.ConfigOnly)
+	return Item{Kind: Holds, SessionID: s.ID, Payer: s.Payer, Code: s.Code, Date: s.Date, Reason: strings.Join(s.Rules, ", "),
+		Message: msg, Action: act, Due: FilingDeadline(s.Date, timelyFilingDays), Amount: s.Charge, State: Open}
+}
+
 // HeldClaim is a claim the scrubber held, as the holds queue shows it.
 type HeldClaim struct {
 	ID, Payer, Date string
 	Rules           []string
-	Total           x12.Amount
+	// ConfigKeys are the configuration keys that cause some of the errors
+	// (claims.ConfigKeys); the fix for those is in the config file.
+	ConfigKeys []string
+	// ConfigOnly: every error comes from the configuration.
+	ConfigOnly bool
+	Total      x12.Amount
 }
 
 // ClaimHold is the holds item of a claim the scrubber held.
 func ClaimHold(c HeldClaim, timelyFilingDays int) Item {
+	msg, act := ScrubHoldWords(c.ConfigKeys, c.ConfigOnly)
 	return Item{Kind: Holds, ClaimID: c.ID, Payer: c.Payer, Date: c.Date, Reason: strings.Join(c.Rules, ", "),
-		Message: "The scrubber found errors the payer would reject",
-		Action:  "Open the claim's findings, correct the session in the practice system and resend it",
-		Due:     FilingDeadline(c.Date, timelyFilingDays), Amount: c.Total, State: Open}
+		Message: msg, Action: act, Due: FilingDeadline(c.Date, timelyFilingDays), Amount: c.Total, State: Open}
+}
+
+// ScrubHoldWords says a scrubber hold in words and what to do about it. A hold the
+// configuration causes names the keys to fix: correcting the session would change nothing.
+func ScrubHoldWords(configKeys []string, configOnly bool) (words, action string) {
+	const session = "Open the findings, correct the session in the practice system and resend it"
+	keys := strings.Join(configKeys, ", ")
+	switch {
+	case len(configKeys) == 0:
+		return "The scrubber found errors the payer would reject", session
+	case configOnly:
+		return "The configuration causes this hold, not the session",
+			"Fix " + keys + " in the config file (check it with edigate config check) and restart; the claim is rebuilt at the next claims run"
+	}
+	return "The scrubber found errors the payer would reject; some come from the configuration",
+		"Fix " + keys + " in the config file (check it with edigate config check) and restart; for the other errors, " + strings.ToLower(session[:1]) + session[1:]
 }
 
 // SortByDue puts the nearest deadline first; items without one go last, then by key.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -103,6 +104,9 @@ type PayerOptions struct {
 	PayerID    string            // the payer's id (835 N104, 837P NM109)
 	AppealDays int               // the appeal window; 0 uses DefaultAppealDays
 	DenialMap  map[string]string // CARC or GROUP-CARC -> category, over the defaults
+	// FeeSchedule is the payer's contracted rates: a line paid below its contract, less
+	// what the patient owes, opens an underpayment item (Plan835).
+	FeeSchedule claims.FeeSchedule
 }
 
 // Classifier assigns denial categories with the defaults and each payer's denial map.
@@ -165,9 +169,20 @@ func (c *Classifier) AppealDays(payer string) int {
 // Classify fills each claim's Denials, DenialCategory, Action and AppealDue. The appeal
 // deadline runs from the 835 date (BPR16, else the production date).
 func (c *Classifier) Classify(p *Payment) {
+	c.setFees(p)
 	due := c.appealDue(p)
 	for ci := range p.Claims {
 		c.classifyClaim(p.PayerID, due, &p.Claims[ci])
+	}
+}
+
+// setFees lets the payment's planning look up each payer's fee schedule (underpayments).
+func (c *Classifier) setFees(p *Payment) {
+	p.Fees = func(id string) claims.FeeSchedule {
+		if o := c.Payer(id); o != nil {
+			return o.FeeSchedule
+		}
+		return nil
 	}
 }
 

@@ -108,6 +108,9 @@ type Step struct {
 	Answer     *InquiryAnswer // X212: the 276 this answers
 	// FollowUpNote is added to the claim's open follow-up item (X212), with its message.
 	FollowUpNote, FollowUpMessage string
+	// Expected are the paid lines compared with the payer's fee schedule (835), which the
+	// store keeps for the underpayments report; an underpaid one also has a review item.
+	Expected []LineExpectation
 }
 
 // Posting is one CLP to post and the lifecycle outcome it records.

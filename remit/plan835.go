@@ -1,6 +1,7 @@
 package remit
 
 import (
+	"github.com/edigate/edigate/claims"
 	"strings"
 
 	"github.com/edigate/edigate/lifecycle"
@@ -166,6 +167,11 @@ func (pn *planner) clp(source string, p *Payment, ci int) Step {
 			Reason: dn.Group + "-" + dn.Reason, Category: dn.Category, Action: dn.Action, Message: denialMessage(dn),
 			Due: c.AppealDue, Amount: dn.Amount, Source: source})
 	}
+	if outcome == lifecycle.Paid || outcome == lifecycle.PartiallyPaid {
+		// Paid below the contract, less what the patient owes: an underpayment to work.
+		st.Expected = Expectations(c, p.feesFor(f.Payer), f.Payer, f.Date)
+		st.Queue = append(st.Queue, UnderpaymentItems(source, p.PayerID, c.PatientControl, st.Expected)...)
+	}
 	return st
 }
 
@@ -183,4 +189,16 @@ func denialMessage(d Denial) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// feesFor is the fee schedule of the claim's configured payer, else of the payer the 835
+// names (N104).
+func (p *Payment) feesFor(payer string) claims.FeeSchedule {
+	if p.Fees == nil {
+		return nil
+	}
+	if fs := p.Fees(payer); fs != nil {
+		return fs
+	}
+	return p.Fees(p.PayerID)
 }

@@ -255,6 +255,7 @@ func (s *streamer) header() bool {
 	s.nPaySet++
 	s.hdr = &h
 	s.d.Sets835++
+	s.cls.setFees(&h)
 	s.due = s.cls.appealDue(&h)
 	if s.v.Payment != nil {
 		s.err = s.v.Payment(s.hdr)

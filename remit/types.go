@@ -1,6 +1,9 @@
 package remit
 
-import "github.com/edigate/edigate/x12"
+import (
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/x12"
+)
 
 // Remittance is one 835 file: a payment per transaction set.
 type Remittance struct {
@@ -38,6 +41,10 @@ type Payment struct {
 	BalanceErrors []BalanceError       `json:"balance_errors"`
 	PLB           []ProviderAdjustment `json:"plb"`
 	Claims        []ClaimPayment       `json:"claims"`
+	// Fees returns the fee schedule of a payer by configured id or payer id
+	// (Classifier.Classify sets it from PayerOptions; nil: none): Plan835 compares the paid
+	// lines of each claim with its payer's.
+	Fees func(payer string) claims.FeeSchedule `json:"-"`
 }
 
 // ClaimPayment is one CLP (loop 2100): the payer's adjudication of one of our claims.

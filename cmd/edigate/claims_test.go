@@ -34,7 +34,7 @@ func cliSession(id, client, code string, minutes int) claims.Session {
 func TestClaimsCLI(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("EDIGATE_DATA_DIR", dir)
-	t.Setenv("APP_CONFIG", "")
+	noEligibilityWait(t) // claims are built at once: the 271 wait has its own tests
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(dir, "edigate.db"), store.Options{})
 	if err != nil {
@@ -189,7 +189,7 @@ func TestRecoverClaimFiles(t *testing.T) {
 func TestClaimsCLIResubmission(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("EDIGATE_DATA_DIR", dir)
-	t.Setenv("APP_CONFIG", "")
+	noEligibilityWait(t) // claims are built at once: the 271 wait has its own tests
 	ctx := context.Background()
 	openDB := func() *store.DB {
 		db, err := store.Open(ctx, filepath.Join(dir, "edigate.db"), store.Options{})

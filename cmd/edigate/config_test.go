@@ -279,8 +279,9 @@ func TestNewPayerAcceptsTelehealthByDefault(t *testing.T) {
 	dir := t.TempDir()
 	src, _ := os.ReadFile(initConfig(t, dir, "--npi", "1245319599", "--provider-npi", "1003000126", "--tax-id", "371234567", "--payer-id", "87726"))
 	cfgPath := filepath.Join(dir, "practice.yml")
+	// One `run --once` bills without waiting for the 271 (claims.wait_for_eligibility has its own tests).
 	os.WriteFile(cfgPath, []byte(strings.Replace(string(src), `address: {line1: "", line2: "", city: "", state: "", zip: ""}`,
-		`address: {line1: "100 Main St", line2: "", city: "Springfield", state: "IL", zip: "627011234"}`, 1)), 0o600)
+		`address: {line1: "100 Main St", line2: "", city: "Springfield", state: "IL", zip: "627011234"}`, 1)+"\nclaims:\n  wait_for_eligibility: 0s\n"), 0o600)
 	data := filepath.Join(dir, "data")
 	os.MkdirAll(filepath.Join(data, "inbox"), 0o700)
 	date := time.Now().AddDate(0, 0, -3).Format(time.DateOnly)

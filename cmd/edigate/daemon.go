@@ -128,6 +128,11 @@ func runDemo(ctx context.Context, a *app, args []string) int {
 		return exitUsage
 	}
 	fmt.Fprintf(a.stdout, "demo: %d sample file(s) copied into %s\n", n, filepath.Join(cfg.DataDir, "inbox"))
+	if f.once {
+		// One pass writes the 270 before the claims step and reads the 271 after it: waiting
+		// for the answer would leave every demo claim unbuilt. The running demo waits.
+		cfg.Claims.WaitForEligibility, cfg.Claims.EligibilityWaitHours = 0, 0
+	}
 	return runDaemon(ctx, a, "demo", cfg, rules, true, f.once)
 }
 

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"text/tabwriter"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/remit"
 )
@@ -80,6 +82,7 @@ func runReport(ctx context.Context, a *app, args []string) int {
 		{"acceptance", "first-pass acceptance rate (999 + 277CA) of original claims", runReportAcceptance},
 		{"appeals", "appeals won, lost and pending", runReportAppeals},
 		{"payments", "what the 835s paid, net of reversals --by payer|month", runReportPayments},
+		{"underpayments", "expected vs paid per payer under the fee schedules, and open underpayment items", runReportUnderpayments},
 	}, args)
 }
 
@@ -134,6 +137,31 @@ func runReportAppeals(ctx context.Context, a *app, args []string) int {
 		func(v any) {
 			r := v.(store.AppealsReport)
 			fmt.Fprintf(a.stdout, "appeals %d: won %d, lost %d, pending %d (win rate %.1f%%)\n", r.Appeals, r.Won, r.Lost, r.Pending, 100*r.WinRate)
+		})
+}
+
+func runReportUnderpayments(ctx context.Context, a *app, args []string) int {
+	return reportVerb(ctx, a, args, "underpayments", "Expected vs paid per payer: posted 835 lines with a contracted rate (payers[].fee_schedule),\nexpected = contract less the patient's share; underpaid lines and open underpayment items.",
+		func(db *store.DB) (any, error) {
+			rows, err := db.UnderpaymentReport(ctx)
+			if rows == nil {
+				rows = []store.UnderpaymentRow{}
+			}
+			return rows, err
+		},
+		func(v any) {
+			rows := v.([]store.UnderpaymentRow)
+			if len(rows) == 0 {
+				fmt.Fprintln(a.stdout, "No posted line has a contracted rate yet (payers[].fee_schedule).")
+				return
+			}
+			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(w, "PAYER\tLINES\tEXPECTED\tPAID\tUNDERPAID LINES\tSHORT\tOPEN ITEMS\tOPEN AMOUNT\t")
+			for _, r := range rows {
+				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%d\t%s\t%d\t%s\t\n", r.Payer, r.Lines, claims.Dollars(r.Expected), claims.Dollars(r.Paid),
+					r.Underpaid, claims.Dollars(r.Short), r.OpenItems, claims.Dollars(r.OpenAmount))
+			}
+			w.Flush()
 		})
 }
 

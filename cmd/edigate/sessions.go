@@ -150,8 +150,18 @@ func claimOf(s store.SessionRecord) string {
 // holdOf is why a session is not billed: its own hold reason, or the scrubber's hold on the
 // claim it is on (the session itself stays ready until it is corrected).
 func holdOf(s store.SessionRecord) string {
-	if s.HoldReason != "" || s.ClaimHold == nil {
+	switch {
+	case s.HoldReason != "":
 		return s.HoldReason
+	case s.ClaimHold != nil:
+		return "claim " + s.ClaimHold.Claim + " held: " + strings.Join(s.ClaimHold.Rules, ",")
+	case s.ScrubHold.Held():
+		// Found by the scrub at intake, before any claim was built.
+		h := "scrubber: " + strings.Join(s.ScrubHold.Rules, ",")
+		if len(s.ScrubHold.ConfigKeys) > 0 {
+			h += "; fix " + strings.Join(s.ScrubHold.ConfigKeys, ", ") + " in the config"
+		}
+		return h
 	}
-	return "claim " + s.ClaimHold.Claim + " held: " + strings.Join(s.ClaimHold.Rules, ",")
+	return ""
 }

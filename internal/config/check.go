@@ -143,6 +143,12 @@ func Check(path string) (*Checked, error) {
 	slices.SortStableFunc(c.Problems, func(a, b *Problem) int {
 		return cmp.Compare(lineOrder(a), lineOrder(b))
 	})
+	// Fee schedule files: their problems name the file and row (after the config's own).
+	dir := ""
+	if c.Source != nil {
+		dir = filepath.Dir(c.Source.Path)
+	}
+	c.Problems = append(c.Problems, cfg.loadFeeFiles(dir)...)
 	normalize(cfg)
 	c.Config = cfg
 	return c, nil

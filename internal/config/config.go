@@ -126,6 +126,19 @@ type ClaimsOptions struct {
 	// less than this many hours, so an inactive or carved-out answer can still hold it;
 	// 0 bills without waiting.
 	EligibilityWaitHours int `mapstructure:"eligibility_wait_hours" yaml:"eligibility_wait_hours"`
+	// WaitForEligibility is how long a new session's claim waits for the 271 of the 270
+	// that goes out ahead of it (from when the 270 went out, or the session arrived while
+	// none has); after that the claim goes out with a warning. 0 bills without waiting.
+	// eligibility_wait_hours, the older spelling, wins when it is set.
+	WaitForEligibility time.Duration `mapstructure:"wait_for_eligibility" yaml:"wait_for_eligibility"`
+}
+
+// EligibilityWait is the effective wait for a 271 before billing (WaitForEligibility).
+func (o ClaimsOptions) EligibilityWait() time.Duration {
+	if o.EligibilityWaitHours > 0 {
+		return time.Duration(o.EligibilityWaitHours) * time.Hour
+	}
+	return o.WaitForEligibility
 }
 
 type Address struct {
@@ -191,6 +204,11 @@ type Payer struct {
 	CarveOutPayerID string            `mapstructure:"carve_out_payer_id" yaml:"carve_out_payer_id"`
 	Overrides       []GuideOverride   `mapstructure:"overrides" yaml:"overrides"`
 	DenialMap       map[string]string `mapstructure:"denial_map" yaml:"denial_map"` // CARC -> category, over the defaults
+	// FeeSchedule is the payer's contracted rates; FeeScheduleFile a CSV of more rates the
+	// practice keeps (code, modifiers, from, to, rate), relative to the config file.
+	FeeSchedule     []FeeEntry `mapstructure:"fee_schedule" yaml:"fee_schedule"`
+	FeeScheduleFile string     `mapstructure:"fee_schedule_file" yaml:"fee_schedule_file"`
+	feeRows         []feeRow   // the valid rows of FeeScheduleFile (Check reads it)
 }
 
 type Telehealth struct {
@@ -405,6 +423,9 @@ func (c *Config) problems() []*Problem {
 			bad("outbox.http.batch", "%d must be at least 1", c.Outbox.HTTP.Batch)
 		}
 	}
+	if c.Claims.WaitForEligibility < 0 {
+		bad("claims.wait_for_eligibility", "%s is negative (0 bills without waiting for the 271)", c.Claims.WaitForEligibility)
+	}
 	if c.Claims.MaxClaimsPerSet < 1 || c.Claims.MaxClaimsPerSet > 5000 {
 		bad("claims.max_claims_per_set", "%d is outside 1..5000", c.Claims.MaxClaimsPerSet)
 	}
@@ -488,6 +509,12 @@ func (c *Config) problems() []*Problem {
 		}
 		if !enrollmentUnlisted[p.EnrollmentUnlisted] {
 			bad(key+".enrollment_unlisted", "%q is not billing, hold or allow", p.EnrollmentUnlisted)
+		}
+		for j := range p.FeeSchedule {
+			fields, msgs := p.FeeSchedule[j].problems()
+			for k := range fields {
+				bad(fmt.Sprintf("%s.fee_schedule[%d].%s", key, j, fields[k]), "%s", msgs[k])
+			}
 		}
 	}
 	for i, pr := range c.Practices {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
@@ -46,7 +48,8 @@ func (c *Config) ClaimsPayers() []claims.Payer {
 			Telehealth: claims.Telehealth(p.Telehealth), TimelyFilingDays: p.TimelyFilingDays,
 			TimelyFilingWarnDays: p.TimelyFilingWarnDays, Enrollment: make([]claims.Enrollment, len(p.Enrollment)),
 			EnrollmentUnlisted: claims.EnrollmentUnlisted(p.EnrollmentUnlisted),
-			CarveOutPayerID:    p.CarveOutPayerID, Overrides: make([]claims.GuideOverride, len(p.Overrides))}
+			CarveOutPayerID:    p.CarveOutPayerID, Overrides: make([]claims.GuideOverride, len(p.Overrides)),
+			FeeSchedule: c.Payers[i].Fees(fmt.Sprintf("payers[%d]", i))}
 		for j, e := range p.Enrollment {
 			out[i].Enrollment[j] = claims.Enrollment(e)
 		}
@@ -61,7 +64,8 @@ func (c *Config) ClaimsPayers() []claims.Payer {
 func (c *Config) RemitPayers() []remit.PayerOptions {
 	out := make([]remit.PayerOptions, len(c.Payers))
 	for i, p := range c.Payers {
-		out[i] = remit.PayerOptions{ID: p.ID, PayerID: p.PayerID, AppealDays: p.AppealDays, DenialMap: p.DenialMap}
+		out[i] = remit.PayerOptions{ID: p.ID, PayerID: p.PayerID, AppealDays: p.AppealDays, DenialMap: p.DenialMap,
+			FeeSchedule: c.Payers[i].Fees(fmt.Sprintf("payers[%d]", i))}
 	}
 	return out
 }

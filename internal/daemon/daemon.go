@@ -196,7 +196,10 @@ func (d *Daemon) defaultSteps() []Step {
 	return []Step{
 		{"intake", sc.Intake, func(ctx context.Context) error {
 			_, err := d.intake.RunOnce(ctx, d.once)
-			return err
+			// The scrubber runs on what intake stored (and on what an earlier run stored but
+			// did not get to scrub), whatever the claims schedule: holds show at once.
+			_, serr := d.Pipeline.ScrubNew(ctx)
+			return errors.Join(err, serr)
 		}},
 		// Eligibility and claims take every piece of their work in the database first (a
 		// 270 recorded open once per member and date, a claim moved from built to filed

@@ -96,7 +96,8 @@ func TestFullCycleOverOpenSSH(t *testing.T) {
 	clk := &testClock{t: time.Now().UTC()}
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
-	ch := &cfg.Clearinghouses[0] // the payers route to it
+	cfg.Claims.WaitForEligibility = 0 // one cycle bills: the 271 wait has its own tests
+	ch := &cfg.Clearinghouses[0]      // the payers route to it
 	ch.Simulator = false
 	ch.SFTP.Host, ch.SFTP.Port, ch.SFTP.User, ch.SFTP.KeyFile = "127.0.0.1", srv.Port, srv.User, srv.KeyFile
 	ch.SFTP.Password, ch.SFTP.PasswordEnv, ch.SFTP.HostKey = "", "", srv.KnownHostsLine()

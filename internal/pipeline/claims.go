@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/eligibility"
 	"github.com/edigate/edigate/internal/durable"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
@@ -31,7 +32,7 @@ type BuiltClaims struct {
 	// records them on their claims (RecordCOBWaits).
 	COBWaits []COBWait
 	// AwaitingEligibility are ready sessions kept off claims while their 270 is unanswered
-	// (claims.eligibility_wait_hours).
+	// (claims.wait_for_eligibility, eligibility.BillNow).
 	AwaitingEligibility []string
 }
 
@@ -63,12 +64,15 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	taken := map[string]int{}
 	sessions := make([]claims.Session, 0, len(ready))
 	var awaiting []string
+	warn := map[string]string{}
 	for _, r := range ready {
-		if wait, err := p.awaitingEligibility(ctx, r); err != nil {
+		if b, err := p.billNow(ctx, r); err != nil {
 			return nil, err
-		} else if wait {
+		} else if b.Wait {
 			awaiting = append(awaiting, r.ID)
 			continue
+		} else if b.Warning != "" {
+			warn[r.ID] = b.Warning
 		}
 		s := r.Session
 		if s.Authorization == "" && r.AuthNumber != "" {
@@ -134,30 +138,58 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	if err := p.checkOverrides(ctx, built, results); err != nil {
 		return nil, err
 	}
+	eligibilityWarnings(built, results, warn)
 	return &BuiltClaims{Claims: built, Results: results, Held: held, Waiting: waiting, COBWaits: cobWaits,
 		AwaitingEligibility: awaiting}, nil
 }
 
-// awaitingEligibility reports whether a session's 270 is still unanswered within the
-// configured wait, so billing it now could miss an inactive or carve-out answer.
-func (p *Pipeline) awaitingEligibility(ctx context.Context, s store.SessionRecord) (bool, error) {
-	hours := p.Cfg.Claims.EligibilityWaitHours
-	if hours <= 0 {
-		return false, nil
+// billNow applies the eligibility gate (eligibility.BillNow) to a ready session: whether
+// its claim waits for the 271 of the 270 that goes out ahead of it, and the warning its
+// claim carries when it goes out without one.
+func (p *Pipeline) billNow(ctx context.Context, s store.SessionRecord) (eligibility.Billing, error) {
+	w := eligibility.ClaimWait{Wait: p.Cfg.Claims.EligibilityWait(), Now: p.now()}
+	if w.Wait <= 0 {
+		return eligibility.Billing{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s.ReceivedAt); err == nil {
+		w.Received = t
+	} else {
+		w.Received = w.Now // unreadable: count from now rather than never bill
 	}
 	c, err := p.DB.EligibilityForSession(ctx, s)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return eligibility.Billing{}, err
+	case c.State == store.EligAnswered:
+		w.Answered = true
+	default:
+		if asked, err := time.Parse(time.RFC3339Nano, c.RequestedAt); err == nil {
+			w.Asked = &asked
+		}
 	}
-	if err != nil || (c.State != store.EligRequested && c.State != store.EligRetry) {
-		return false, err
-	}
-	asked, err := time.Parse(time.RFC3339Nano, c.RequestedAt)
-	if err != nil {
-		return false, nil
-	}
-	return p.now().Sub(asked) < time.Duration(hours)*time.Hour, nil
+	return eligibility.BillNow(w), nil
 }
+
+// eligibilityWarnings adds to each result a warning for its sessions billed without an
+// eligibility answer (eligibility.BillNow), so the claim says why it went out anyway.
+func eligibilityWarnings(built []*claims.Claim, results []claims.Result, warn map[string]string) {
+	if len(warn) == 0 {
+		return
+	}
+	for i, c := range built {
+		for _, id := range c.SessionIDs {
+			if w := warn[id]; w != "" {
+				results[i].Findings = append(results[i].Findings, claims.Finding{Rule: RuleEligibilityUnanswered,
+					Severity: claims.SeverityWarning, Message: w, Reference: "config claims.wait_for_eligibility",
+					ClaimID: c.ID, SessionID: id})
+			}
+		}
+	}
+}
+
+// RuleEligibilityUnanswered is the warning of a claim billed without a 271.
+const RuleEligibilityUnanswered = "eligibility.unanswered"
 
 // StoreClaim stores one built claim with its scrub result: built (clean) or held (an error
 // finding). A claim already filed is never overwritten (store.ErrClaimFiled).
@@ -165,7 +197,17 @@ func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Res
 	err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
 		st, err := b.PutClaim(c, r)
 		state = st
-		return err
+		if err != nil || c.Frequency != claims.FrequencyOriginal || c.PriorClaim != "" {
+			return err
+		}
+		// The sessions' scrub record says what their claim says (ScrubNew): with the claim,
+		// whose row this transaction holds first, as filing does.
+		for _, id := range c.SessionIDs {
+			if _, err := b.RecordScrub(store.SessionScrub{Session: id, Findings: r.Findings}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return state, err
 }

@@ -30,6 +30,7 @@ func clockPipeline(t *testing.T) (*Pipeline, *time.Time) {
 	clock := func() time.Time { return now }
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
+	cfg.Claims.WaitForEligibility = 0 // bill at once: these tests are about follow-up
 	db, err := store.Open(context.Background(), filepath.Join(cfg.DataDir, "edigate.db"), store.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)

@@ -42,6 +42,7 @@ func clockInstances(t *testing.T, target string, n int, sharedFolder bool, clock
 	out := make([]*Pipeline, n)
 	for i := range out {
 		cfg := config.Default()
+		cfg.Claims.WaitForEligibility = 0 // bill at once: these tests are about instances
 		cfg.DataDir = shared
 		if !sharedFolder {
 			cfg.DataDir = t.TempDir()

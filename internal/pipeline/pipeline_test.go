@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ func newPipeline(t testing.TB) *Pipeline {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
+	cfg.Claims.WaitForEligibility = 0 // these tests bill at once; TestClaimsWaitForEligibility waits
 	db, err := store.Open(context.Background(), filepath.Join(cfg.DataDir, "edigate.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -148,32 +150,56 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// TestClaimsWaitForEligibility: with claims.eligibility_wait_hours set, a session whose 270
-// is unanswered stays off claims until the answer (or the wait) comes; with 0 it is billed.
+// TestClaimsWaitForEligibility: with claims.wait_for_eligibility set, a new session's claim
+// waits while no 270 has gone out and while its 270 is unanswered, up to the wait; then it
+// goes out with a warning. A 271 lets it go at once; with 0 it is billed at once.
 func TestClaimsWaitForEligibility(t *testing.T) {
 	ctx := context.Background()
 	p := newPipeline(t)
-	p.Cfg.Claims.EligibilityWaitHours = 4
-	p.Now = func() time.Time { return time.Now().UTC() } // the store stamps requests with its own clock
-	put(t, p, session("S1", "W1", "2026-11-18", "90791"))
-	if _, err := p.RequestEligibility(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p.Cfg.Claims.WaitForEligibility = 48 * time.Hour
+	start := time.Now().UTC() // the store stamps sessions and requests with its own clock
+	p.Now = func() time.Time { return start }
+	put(t, p, session("S1", "W1", "2026-11-18", "90791"), session("S2", "W2", "2026-11-18", "90791"))
 	b, err := p.BuildClaims(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(b.Claims) != 0 || len(b.AwaitingEligibility) != 1 {
-		t.Fatalf("pending inquiry: %d claims, awaiting %v", len(b.Claims), b.AwaitingEligibility)
+	if len(b.Claims) != 0 || len(b.AwaitingEligibility) != 2 {
+		t.Fatalf("no 270 yet: %d claims, awaiting %v", len(b.Claims), b.AwaitingEligibility)
 	}
-	later := time.Now().UTC().Add(5 * time.Hour)
+	if _, err := p.RequestEligibility(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// W2's 271 arrives: S2 is billed; S1's 270 is still out.
+	c, err := p.DB.LatestEligibility(ctx, "demo-commercial", "W2", "2026-11-18")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DB.ApplyEligibility(ctx, c.Trace, "271.x12", store.EligibilityOutcome{}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 1 || b.Claims[0].SessionIDs[0] != "S2" || len(b.AwaitingEligibility) != 1 {
+		t.Fatalf("one answer: %d claims, awaiting %v", len(b.Claims), b.AwaitingEligibility)
+	}
+	if slices.ContainsFunc(b.Results[0].Findings, func(f claims.Finding) bool { return f.Rule == RuleEligibilityUnanswered }) {
+		t.Errorf("answered session warned: %+v", b.Results[0].Findings)
+	}
+	later := start.Add(49 * time.Hour)
 	p.Now = func() time.Time { return later }
-	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 1 {
+	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 2 {
 		t.Fatalf("after the wait: %d claims", len(b.Claims))
 	}
-	p.Cfg.Claims.EligibilityWaitHours = 0
-	p.Now = func() time.Time { return time.Date(2026, 11, 20, 7, 0, 0, 0, time.UTC) }
-	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 1 {
+	for i, c := range b.Claims {
+		warned := slices.ContainsFunc(b.Results[i].Findings, func(f claims.Finding) bool {
+			return f.Rule == RuleEligibilityUnanswered && f.Severity == claims.SeverityWarning && f.SessionID == "S1"
+		})
+		if warned != (c.SessionIDs[0] == "S1") {
+			t.Errorf("claim of %v: warned %v (%+v)", c.SessionIDs, warned, b.Results[i].Findings)
+		}
+	}
+	p.Cfg.Claims.WaitForEligibility = 0
+	p.Now = func() time.Time { return start }
+	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 2 {
 		t.Fatalf("no wait configured: %d claims", len(b.Claims))
 	}
 }

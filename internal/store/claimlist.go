@@ -186,6 +186,10 @@ func (f SessionFilter) where() (string, []any) {
 			args = append(args, c.v)
 		}
 	}
+	if f.ScrubHeld {
+		// The terms of the partial index sessions_scrub_held, so that it serves the list.
+		where = append(where, "state = 'ready' AND scrub_rules <> ''")
+	}
 	if len(where) == 0 {
 		return "", nil
 	}

@@ -126,8 +126,8 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 		}
 	}
 	for i, f := range r.Findings {
-		if _, err := b.exec(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, i+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference); err != nil {
+		if _, err := b.exec(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference, config_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, i+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference, f.ConfigKey); err != nil {
 			return "", fmt.Errorf("store: claim %s finding: %w", c.ID, err)
 		}
 	}
@@ -313,7 +313,7 @@ func (db *DB) Claim(ctx context.Context, id string) (ClaimRecord, error) {
 	if err != nil {
 		return c, fmt.Errorf("store: claim %s: %w", id, err)
 	}
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT rule, severity, line_no, session_id, message, reference
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT rule, severity, line_no, session_id, message, reference, config_key
 		FROM claim_findings WHERE claim_id = ? ORDER BY seq`), id)
 	if err != nil {
 		return c, fmt.Errorf("store: claim %s findings: %w", id, err)
@@ -321,7 +321,7 @@ func (db *DB) Claim(ctx context.Context, id string) (ClaimRecord, error) {
 	if c.Findings, err = collectRows(rows, func(sc scanner) (claims.Finding, error) {
 		f := claims.Finding{ClaimID: id}
 		var sev string
-		err := sc.Scan(&f.Rule, &sev, &f.Line, &f.SessionID, &f.Message, &f.Reference)
+		err := sc.Scan(&f.Rule, &sev, &f.Line, &f.SessionID, &f.Message, &f.Reference, &f.ConfigKey)
 		f.Severity = claims.Severity(sev)
 		return f, err
 	}); err != nil {

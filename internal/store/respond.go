@@ -278,6 +278,9 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 		if err := b.applyStep(f, &s, out); err != nil {
 			return fmt.Errorf("claim %s: %w", st.Claim, err)
 		}
+		if err := b.recordExpected(f, p, st); err != nil {
+			return fmt.Errorf("claim %s: %w", st.Claim, err)
+		}
 	}
 	if err := b.enqueueMany(items, out); err != nil {
 		return err

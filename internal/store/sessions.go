@@ -62,10 +62,13 @@ type SessionRecord struct {
 	ClaimState  lifecycle.State `json:"claim_state,omitempty"`
 	PendingKind string          `json:"pending_kind,omitempty"`
 	ClaimHold   *ClaimHold      `json:"claim_hold,omitempty"` // the scrubber holds its claim (state stays ready)
-	SourceFile  string          `json:"source_file,omitempty"`
-	ReceivedAt  string          `json:"received_at"`
-	UpdatedAt   string          `json:"updated_at"`
-	Session     claims.Session  `json:"session"`
+	// ScrubHold is the last scrub of a ready session (intake's dry build or the claims
+	// step); nil when it was clean or not scrubbed yet.
+	ScrubHold  *ScrubHold     `json:"scrub_hold,omitempty"`
+	SourceFile string         `json:"source_file,omitempty"`
+	ReceivedAt string         `json:"received_at"`
+	UpdatedAt  string         `json:"updated_at"`
+	Session    claims.Session `json:"session"`
 }
 
 // ClaimHold is the held claim a ready session is on and the scrubber rules that hold it.
@@ -485,14 +488,23 @@ const sessionColumns = `id, practice, client_id, payer, code, service_date, stat
 		WHERE cs.session_id = sessions.id AND c.state = 'held' LIMIT 1), ''),
 	COALESCE((SELECT c.id || ' ' || c.state FROM claims c WHERE c.id = sessions.claim_ref),
 		(SELECT c.id || ' ' || c.state FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
-		WHERE cs.session_id = sessions.id ORDER BY c.created_at DESC, c.id DESC LIMIT 1), '')`
+		WHERE cs.session_id = sessions.id ORDER BY c.created_at DESC, c.id DESC LIMIT 1), ''),
+	scrub_rules, scrub_findings`
 
 func scanSession(r scanner) (SessionRecord, error) {
 	var s SessionRecord
-	var data, claimHold, claim string
+	var data, claimHold, claim, scrubRules, scrubFindings string
 	if err := r.Scan(&s.ID, &s.Practice, &s.ClientID, &s.Payer, &s.Code, &s.Date, &s.Status, &s.State, &s.HoldReason,
-		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data, &claimHold, &claim); err != nil {
+		&s.AuthNumber, &s.AuthUnits, &s.ClaimRef, &s.PendingKind, &s.SourceFile, &s.ReceivedAt, &s.UpdatedAt, &data, &claimHold, &claim,
+		&scrubRules, &scrubFindings); err != nil {
 		return s, err
+	}
+	if s.State == StateReady {
+		h, err := scrubHoldOf(scrubRules, scrubFindings)
+		if err != nil {
+			return s, fmt.Errorf("session %s scrub findings: %w", s.ID, err)
+		}
+		s.ScrubHold = h
 	}
 	if id, st, ok := strings.Cut(claim, " "); ok {
 		s.Claim, s.ClaimState = id, lifecycle.State(st)
@@ -527,12 +539,18 @@ type SessionFilter struct {
 	State    string
 	Payer    string
 	ClientID string
+	// ScrubHeld selects the ready sessions whose last scrub found errors.
+	ScrubHeld bool
 }
 
 // Sessions lists sessions by date of service, then id.
 func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]SessionRecord, error) {
 	cond, args := f.where()
-	q := `SELECT ` + sessionColumns + ` FROM sessions` + cond + " ORDER BY service_date, id"
+	from := "sessions"
+	if f.ScrubHeld {
+		from = db.sessionsBy("sessions_scrub_held")
+	}
+	q := `SELECT ` + sessionColumns + ` FROM ` + from + cond + " ORDER BY service_date, id"
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)

@@ -129,6 +129,7 @@ func newFixture(t testing.TB, mod func(*Deps)) *fixture {
 	seed(t, db)
 	logs := &syncBuffer{}
 	cfg := config.Default()
+	cfg.Claims.WaitForEligibility = 0 // claims are built at once: these tests are about the UI
 	// The queue service the daemon and the CLI use, over the fixture store; only the holds
 	// queue is connected unless a test connects more.
 	svc := pipeline.Queues{Pipeline: &pipeline.Pipeline{Cfg: cfg, DB: db, Now: func() time.Time { return today }}}

@@ -38,6 +38,7 @@ type lifecycleWorld struct {
 func newLifecycleWorld(t *testing.T, f *fixture) *lifecycleWorld {
 	cfg := config.Default()
 	cfg.DataDir = f.dir
+	cfg.Claims.WaitForEligibility = 0 // claims are built at once: these tests are about the views
 	rules := sim.DefaultRules()
 	for member, sc := range map[string]sim.Scenario{"W9C-REJ": sim.RejectA7, "W9C-COR": sim.RejectA7,
 		"W9C-DEN": sim.DenyAuth, "W9C-APP": sim.DenyAuth, "W9C-CLO": sim.DenyAuth} {
