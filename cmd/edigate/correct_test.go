@@ -33,6 +33,7 @@ func TestClaimsCorrect(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.DataDir = dir
+	cfg.Claims.WaitForEligibility = 0 // billed at once: the 271 wait has its own tests
 	p := &pipeline.Pipeline{Cfg: cfg, DB: db, Log: zerolog.Nop(), Now: time.Now}
 	s := &claims.Session{Type: "session", ID: "S1", Practice: "demo-practice", Status: claims.StatusCompleted,
 		Client: claims.Person{ID: "C1", FirstName: "Pat", LastName: "Q", DOB: "1990-01-01", Gender: "F",
