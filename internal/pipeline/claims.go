@@ -164,23 +164,65 @@ func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Res
 	return state, err
 }
 
+// claimsPerTx is how many claims StoreClaims stores in one transaction: large enough that
+// the commit (an fsync on SQLite, a round trip on PostgreSQL) is paid per thousands of
+// claims, small enough that a batch holds the write lock briefly (intake and other
+// instances wait for it) and a crash loses little work (the claims are built again).
+const claimsPerTx = 2000
+
+// StoreClaims stores built claims with their scrub results, claimsPerTx to a transaction
+// (store.Batch.PutClaims). states[i] is the state cs[i] has now: built or held when it was
+// stored, another state when it was already filed and so left alone.
+func (p *Pipeline) StoreClaims(ctx context.Context, cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, error) {
+	// In id order: instances building the same claims then cut the same batches and lock
+	// rows in the same order (see PutClaims).
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(cs[x].ID, cs[y].ID) })
+	states := make([]lifecycle.State, len(cs))
+	for len(order) > 0 {
+		part := order[:min(len(order), claimsPerTx)]
+		order = order[len(part):]
+		pc := make([]*claims.Claim, len(part))
+		pr := make([]claims.Result, len(part))
+		for k, i := range part {
+			pc[k], pr[k] = cs[i], rs[i]
+		}
+		err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+			st, err := b.PutClaims(pc, pr)
+			for k, i := range part {
+				if err == nil {
+					states[i] = st[k]
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return states, err
+		}
+	}
+	return states, nil
+}
+
 // BuildAndStoreClaims is the daemon's claims step, first half: build, scrub, store.
 func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, err error) {
 	b, err := p.BuildClaims(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	for i, c := range b.Claims {
-		st, err := p.StoreClaim(ctx, c, b.Results[i])
-		if err != nil && !errors.Is(err, store.ErrClaimFiled) {
-			return built, held, err
-		}
+	states, err := p.StoreClaims(ctx, b.Claims, b.Results)
+	for _, st := range states {
 		switch st {
 		case lifecycle.Built:
 			built++
 		case lifecycle.Held:
 			held++
 		}
+	}
+	if err != nil {
+		return built, held, err
 	}
 	return built, held, p.RecordCOBWaits(ctx, b.COBWaits)
 }
@@ -196,8 +238,8 @@ type FiledFile struct {
 	Total         x12.Amount       `json:"total"`
 }
 
-// FileClaims writes the built claims, one 837P file per clearinghouse, into its outbound
-// folder. Order of durability: the file is written as NAME.tmp (locked, see
+// FileClaims writes the built claims into 837P files per clearinghouse (up to
+// claimsPerFile claims each, an ST per 5,000) in its outbound folder. Order of durability: the file is written as NAME.tmp (locked, see
 // createLockedTmp) and synced, the store records it (claims filed, sessions billed) in one
 // transaction, then the rename publishes it to the upload job. A crash before the commit
 // leaves a .tmp that RecoverClaimFiles deletes (the claims are still built); after the
@@ -236,21 +278,35 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 		if batches[ch], err = p.holdOverrideFailures(ctx, batches[ch]); err != nil {
 			return out, err
 		}
-		for len(batches[ch]) > 0 {
-			ff, lost, err := p.fileBatch(ctx, ch, dir, origin, batches[ch], revs)
-			if err != nil {
-				return out, err
+		for rest := batches[ch]; len(rest) > 0; {
+			n := min(len(rest), claimsPerFile)
+			part := rest[:n:n]
+			rest = rest[n:]
+			for len(part) > 0 {
+				ff, lost, err := p.fileBatch(ctx, ch, dir, origin, part, revs)
+				if err != nil {
+					return out, err
+				}
+				if len(lost) == 0 {
+					out = append(out, ff)
+					break
+				}
+				gone := make(map[string]bool, len(lost))
+				for _, id := range lost {
+					gone[id] = true
+				}
+				part = slices.DeleteFunc(part, func(c *claims.Claim) bool { return gone[c.ID] })
+				p.Log.Info().Str("clearinghouse", ch).Int("claims", len(lost)).Msg("claims filed or rebuilt by another instance: left out of this 837P")
 			}
-			if len(lost) == 0 {
-				out = append(out, ff)
-				break
-			}
-			batches[ch] = slices.DeleteFunc(batches[ch], func(c *claims.Claim) bool { return slices.Contains(lost, c.ID) })
-			p.Log.Info().Str("clearinghouse", ch).Int("claims", len(lost)).Msg("claims filed or rebuilt by another instance: left out of this 837P")
 		}
 	}
 	return out, nil
 }
+
+// claimsPerFile caps the claims of one 837P file: 25,000 is five transaction sets of the
+// 5,000 the 837P guide allows in one ST, a file of a few tens of megabytes that a
+// clearinghouse takes in one upload, and a recording transaction that stays short.
+const claimsPerFile = 25_000
 
 // fileBatch writes, records and publishes one 837P file of batch. When another writer
 // leased some of its claims first, nothing is recorded or published and lost names them.
