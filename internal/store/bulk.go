@@ -67,3 +67,16 @@ func chunks(ids []string, size int, fn func([]string) error) error {
 	}
 	return nil
 }
+
+// unindexed is col in a WHERE term that must not pick the index on col. SQLite keeps no
+// statistics and would otherwise walk every session in a state (the index on state)
+// instead of looking up the few ids of an IN list, or seek every id of a 500-id IN list
+// for each row of a correlated subquery; "+col" turns the index off there (EXPLAIN QUERY
+// PLAN in the comments of the callers). PostgreSQL plans from statistics and has no unary
+// plus on text.
+func (d dialect) unindexed(col string) string {
+	if d.name == "sqlite" {
+		return "+" + col
+	}
+	return col
+}

@@ -200,7 +200,7 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 				}
 			}
 			in, ids := inList(part)
-			q := `UPDATE claims SET state = ?, updated_at = ? WHERE state = ? AND id IN ` + in
+			q := `UPDATE claims SET state = ?, updated_at = ? WHERE ` + b.db.dialect.unindexed("state") + ` = ? AND id IN ` + in
 			args := append([]any{lifecycle.Filed, now, lifecycle.Built}, ids...)
 			if rev != nil {
 				q += ` AND revision = ?`
@@ -284,9 +284,9 @@ func (b *Batch) billFiledSessions(ids []string) error {
 		args = append(args, now, StateReady)
 		args = append(args, ids...)
 		rows, err := b.query(`UPDATE sessions SET state = ?,
-			claim_ref = (SELECT MIN(cs.claim_id) FROM claim_sessions cs WHERE cs.session_id = sessions.id AND cs.claim_id IN `+in+`),
+			claim_ref = (SELECT MIN(cs.claim_id) FROM claim_sessions cs WHERE cs.session_id = sessions.id AND `+b.db.dialect.unindexed("cs.claim_id")+` IN `+in+`),
 			updated_at = ?
-			WHERE state = ? AND id IN (SELECT cs.session_id FROM claim_sessions cs WHERE cs.claim_id IN `+in+`)
+			WHERE `+b.db.dialect.unindexed("state")+` = ? AND id IN (SELECT cs.session_id FROM claim_sessions cs WHERE cs.claim_id IN `+in+`)
 			RETURNING id, claim_ref`, args...)
 		if err != nil {
 			return fmt.Errorf("store: bill sessions: %w", err)
