@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -63,10 +62,12 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	taken := map[string]int{}
 	sessions := make([]claims.Session, 0, len(ready))
 	var awaiting []string
+	waits, err := p.awaitingEligibility(ctx, ready)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range ready {
-		if wait, err := p.awaitingEligibility(ctx, r); err != nil {
-			return nil, err
-		} else if wait {
+		if waits[r.ID] {
 			awaiting = append(awaiting, r.ID)
 			continue
 		}
@@ -132,25 +133,37 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 		AwaitingEligibility: awaiting}, nil
 }
 
-// awaitingEligibility reports whether a session's 270 is still unanswered within the
-// configured wait, so billing it now could miss an inactive or carve-out answer.
-func (p *Pipeline) awaitingEligibility(ctx context.Context, s store.SessionRecord) (bool, error) {
+// awaitingEligibility returns the sessions whose 270 is still unanswered within the
+// configured wait, so billing them now could miss an inactive or carve-out answer. The
+// latest checks are read for all sessions at once (store.LatestEligibilities).
+func (p *Pipeline) awaitingEligibility(ctx context.Context, ss []store.SessionRecord) (map[string]bool, error) {
 	hours := p.Cfg.Claims.EligibilityWaitHours
-	if hours <= 0 {
-		return false, nil
+	if hours <= 0 || len(ss) == 0 {
+		return nil, nil
 	}
-	c, err := p.DB.EligibilityForSession(ctx, s)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
+	keys := make([]store.EligibilityKey, len(ss))
+	for i, s := range ss {
+		keys[i] = store.EligibilityKey{Payer: s.Payer, MemberID: s.Session.Coverage.MemberID, ServiceDate: s.Date}
 	}
-	if err != nil || (c.State != store.EligRequested && c.State != store.EligRetry) {
-		return false, err
-	}
-	asked, err := time.Parse(time.RFC3339Nano, c.RequestedAt)
+	latest, err := p.DB.LatestEligibilities(ctx, keys)
 	if err != nil {
-		return false, nil
+		return nil, err
 	}
-	return p.now().Sub(asked) < time.Duration(hours)*time.Hour, nil
+	wait := map[string]bool{}
+	for i, s := range ss {
+		c, ok := latest[keys[i]]
+		if !ok || (c.State != store.EligRequested && c.State != store.EligRetry) {
+			continue
+		}
+		asked, err := time.Parse(time.RFC3339Nano, c.RequestedAt)
+		if err != nil {
+			continue
+		}
+		if p.now().Sub(asked) < time.Duration(hours)*time.Hour {
+			wait[s.ID] = true
+		}
+	}
+	return wait, nil
 }
 
 // StoreClaim stores one built claim with its scrub result: built (clean) or held (an error

@@ -46,12 +46,35 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 		sessions = append(sessions, ss...)
 	}
 	type key struct{ payer, member, patient, date string }
-	groups := map[key]*PlannedInquiry{}
-	var order []key
+	type group struct {
+		first store.SessionRecord
+		ids   []string
+	}
+	groups := map[key]*group{}
+	var keys []key
+	var lookups []store.EligibilityKey
 	for _, s := range sessions {
 		if strings.HasPrefix(s.HoldReason, "auth_") {
 			continue // a session on an authorization hold is not billable yet either way
 		}
+		k := key{s.Payer, s.Session.Coverage.MemberID, s.Session.Client.ID, s.Date}
+		if g, ok := groups[k]; ok {
+			g.ids = append(g.ids, s.ID)
+			continue
+		}
+		groups[k] = &group{first: s, ids: []string{s.ID}}
+		keys = append(keys, k)
+		lookups = append(lookups, store.EligibilityKey{Payer: k.payer, MemberID: k.member, ServiceDate: k.date})
+	}
+	// Every group's latest check in a few statements, not one query per group.
+	latest, err := p.DB.LatestEligibilities(ctx, lookups)
+	if err != nil {
+		return nil, err
+	}
+	planned := map[key]*PlannedInquiry{}
+	var order []key
+	for _, k := range keys {
+		s := groups[k].first
 		payer, ok := p.Cfg.Payer(s.Payer)
 		if !ok {
 			continue
@@ -65,23 +88,16 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 			continue
 		}
 		sess := s.Session
-		k := key{s.Payer, sess.Coverage.MemberID, sess.Client.ID, s.Date}
-		if g, ok := groups[k]; ok {
-			g.Sessions = append(g.Sessions, s.ID)
-			continue
-		}
-		last, err := p.DB.LatestEligibility(ctx, s.Payer, sess.Coverage.MemberID, s.Date)
 		var answered *time.Time
 		pending := false
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return nil, err
-		case last.State == store.EligRequested:
-			pending = true
-		case last.State == store.EligAnswered:
-			if t, err := time.Parse(time.RFC3339Nano, last.AnsweredAt); err == nil {
-				answered = &t
+		if last, ok := latest[store.EligibilityKey{Payer: k.payer, MemberID: k.member, ServiceDate: k.date}]; ok {
+			switch last.State {
+			case store.EligRequested:
+				pending = true
+			case store.EligAnswered:
+				if t, err := time.Parse(time.RFC3339Nano, last.AnsweredAt); err == nil {
+					answered = &t
+				}
 			}
 		}
 		if !eligibility.NeedsCheck(now, dos, payer.EligibilityFreshDays, answered, pending) {
@@ -98,14 +114,13 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 			d := eligibilityPerson(*dep)
 			inq.Dependent = &d
 		}
-		g := &PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
-			MemberID: inq.MemberID, Date: s.Date, Sessions: []string{s.ID}, ServiceTypes: payer.ServiceTypes, client: sess.Client.ID}
-		groups[k] = g
+		planned[k] = &PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
+			MemberID: inq.MemberID, Date: s.Date, Sessions: groups[k].ids, ServiceTypes: payer.ServiceTypes, client: sess.Client.ID}
 		order = append(order, k)
 	}
 	out := make([]PlannedInquiry, 0, len(order))
 	for _, k := range order {
-		g := groups[k]
+		g := planned[k]
 		g.Inquiry.SessionIDs = g.Sessions
 		out = append(out, *g)
 	}
