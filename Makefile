@@ -1,4 +1,4 @@
-.PHONY: build test race vet bench fuzz
+.PHONY: build test race vet bench bench-e2e fuzz
 build:
 	go build -o edigate ./cmd/edigate
 test:
@@ -11,6 +11,11 @@ vet:
 # streamed through `edigate x12 validate`, then the Go benchmarks); see x12/PERFORMANCE.md.
 bench:
 	scripts/bench.sh | tee bench.out
+# One instance end to end: 100,000 generated sessions from the inbox to recorded 837P files
+# through `edigate run --once` (each step's time, sessions/s); BENCH_PG=postgres://... adds
+# a PostgreSQL run. See README.md, Performance.
+bench-e2e:
+	scripts/bench-e2e.sh | tee bench-e2e.out
 # Every fuzz target, 20s each (go test -fuzz takes one target at a time).
 fuzz:
 	@grep -rho --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . >/dev/null || exit 0
