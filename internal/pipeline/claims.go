@@ -47,7 +47,7 @@ type WaitingClaim struct {
 // the ready sessions already took at intake are given back to the scrubber's view, so its
 // units check asks "is there room for these sessions" and not "room for them twice".
 func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
-	ready, err := p.DB.Sessions(ctx, store.SessionFilter{State: store.StateReady})
+	ready, err := p.DB.Sessions(ctx, store.SessionFilter{State: store.StateReady, Lean: true})
 	if err != nil {
 		return nil, err
 	}

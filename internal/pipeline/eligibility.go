@@ -39,7 +39,7 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 	now := p.now()
 	var sessions []store.SessionRecord
 	for _, st := range []string{store.StateReady, store.StateScheduled, store.StateHeld} {
-		ss, err := p.DB.Sessions(ctx, store.SessionFilter{State: st})
+		ss, err := p.DB.Sessions(ctx, store.SessionFilter{State: st, Lean: true})
 		if err != nil {
 			return nil, err
 		}

@@ -80,3 +80,13 @@ func (d dialect) unindexed(col string) string {
 	}
 	return col
 }
+
+// updateFail is insertFail for UPDATE: SQLite's "UPDATE OR FAIL" keeps no statement
+// journal for a statement that changes hundreds of rows, which a batch pays for in
+// allocations on every statement. Only for statements whose failure fails the batch.
+func (d dialect) updateFail(q string) string {
+	if d.name != "sqlite" {
+		return q
+	}
+	return strings.Replace(q, "UPDATE ", "UPDATE OR FAIL ", 1)
+}
