@@ -230,6 +230,40 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.Reader) (appl
 		return 0, fmt.Errorf("271 %s: %w", name, err)
 	}
 	var unknown []string
+	// Answers are decided outside and applied inside a transaction answersPerTx at a time:
+	// one commit per thousand answers, not per answer. Each answer's change is guarded as
+	// before (the same file twice changes nothing), so a crash between batches leaves the
+	// rest to the file's next application.
+	rules, err := claims.NewAuthRules(p.Cfg.ClaimsPayers())
+	if err != nil {
+		rules = nil // decide then goes by the 271 alone, as before when the rules failed
+	}
+	type answer struct {
+		trace string
+		out   store.EligibilityOutcome
+	}
+	var batch []answer
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+			n := 0
+			for _, a := range batch {
+				ok, err := b.ApplyEligibility(a.trace, name, a.out)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n++
+				}
+			}
+			applied += n
+			return nil
+		})
+		batch = batch[:0]
+		return err
+	}
 	for _, res := range results {
 		if res.Trace == "" {
 			p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
@@ -243,15 +277,17 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.Reader) (appl
 		if err != nil {
 			return applied, err
 		}
-		d := p.decide(ctx, res, check)
-		ok, err := p.DB.ApplyEligibility(ctx, res.Trace, name, store.EligibilityOutcome{
-			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d})
-		if err != nil {
-			return applied, err
+		d := p.decide(ctx, rules, res, check)
+		batch = append(batch, answer{res.Trace, store.EligibilityOutcome{
+			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d}})
+		if len(batch) == answersPerTx {
+			if err := flush(); err != nil {
+				return applied, err
+			}
 		}
-		if ok {
-			applied++
-		}
+	}
+	if err := flush(); err != nil {
+		return applied, err
 	}
 	if len(unknown) > 0 {
 		return applied, fmt.Errorf("271 %s: %d answer(s) for traces edigate never sent", name, len(unknown))
@@ -261,16 +297,20 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.Reader) (appl
 
 // decide applies the payer's own rules: whether the configuration already requires prior
 // authorization for the sessions' codes.
-func (p *Pipeline) decide(ctx context.Context, res eligibility.Result, check store.EligibilityCheck) eligibility.Decision {
+// The rules are made once per file by the caller (nil: none could be made).
+func (p *Pipeline) decide(ctx context.Context, rules *claims.AuthRules, res eligibility.Result, check store.EligibilityCheck) eligibility.Decision {
 	code := ""
 	cfgAuth := false
 	if len(check.SessionIDs) > 0 {
 		if s, err := p.DB.Session(ctx, check.SessionIDs[0]); err == nil {
 			code = s.Code
-			if rules, err := claims.NewAuthRules(p.Cfg.ClaimsPayers()); err == nil {
+			if rules != nil {
 				cfgAuth = rules.Required(s.Payer, code)
 			}
 		}
 	}
 	return eligibility.Decide(res, code, cfgAuth)
 }
+
+// answersPerTx is how many 271 answers Apply271 applies in one transaction.
+const answersPerTx = 1000

@@ -187,6 +187,16 @@ func scanEligRow(row scanner) (EligibilityCheck, error) {
 // warnings become events. Applying the same answer file twice changes nothing.
 func (db *DB) ApplyEligibility(ctx context.Context, trace, answerFile string, o EligibilityOutcome) (applied bool, err error) {
 	err = db.Batch(ctx, nil, func(b *Batch) error {
+		applied, err = b.ApplyEligibility(trace, answerFile, o)
+		return err
+	})
+	return applied, err
+}
+
+// ApplyEligibility is DB.ApplyEligibility inside a batch, so a 271 of 40,000 answers is
+// applied in a few transactions (one commit per batch) instead of one per answer.
+func (b *Batch) ApplyEligibility(trace, answerFile string, o EligibilityOutcome) (applied bool, err error) {
+	err = func() error {
 		row, err := b.queryRow(`SELECT `+eligColumns+` FROM eligibility_checks WHERE trace = ?`, trace)
 		if err != nil {
 			return err
@@ -244,7 +254,7 @@ func (db *DB) ApplyEligibility(ctx context.Context, trace, answerFile string, o 
 		}
 		applied = true
 		return nil
-	})
+	}()
 	return applied, err
 }
 
