@@ -14,7 +14,10 @@
 # Usage: scripts/bench-e2e.sh [SESSIONS]
 # Environment: BENCH_CLIENTS (default SESSIONS/5), BENCH_PG=postgres://... to run on
 #              PostgreSQL as well (a fresh schema of that database, dropped afterwards),
-#              BENCH_SKIP_SQLITE=1, BENCH_KEEP=1 (keep the temp dir and print it).
+#              BENCH_SKIP_SQLITE=1, BENCH_KEEP=1 (keep the temp dir and print it),
+#              BENCH_BIN=path of an edigate binary to measure instead of this tree's (an A/B
+#              against another commit; one without the "claims stored" log shows the whole
+#              claims step as "claims file").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +30,12 @@ else
 	trap 'rm -rf "$tmp"' EXIT
 fi
 
-echo "== building edigate"
-go build -o "$tmp/edigate" ./cmd/edigate
+if [[ -n "${BENCH_BIN:-}" ]]; then
+	cp "$BENCH_BIN" "$tmp/edigate"
+else
+	echo "== building edigate"
+	go build -o "$tmp/edigate" ./cmd/edigate
+fi
 
 echo "== generating $sessions sessions over $clients clients"
 EDIGATE_GENSESSIONS_OUT="$tmp/batch.ndjson" EDIGATE_GENSESSIONS_N="$sessions" EDIGATE_GENSESSIONS_CLIENTS="$clients" \
