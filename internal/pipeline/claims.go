@@ -181,7 +181,7 @@ func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Res
 // the commit (an fsync on SQLite, a round trip on PostgreSQL) is paid per thousands of
 // claims, small enough that a batch holds the write lock briefly (intake and other
 // instances wait for it) and a crash loses little work (the claims are built again).
-const claimsPerTx = 2000
+var claimsPerTx = 2000
 
 // StoreClaims stores built claims with their scrub results, claimsPerTx to a transaction
 // (store.Batch.PutClaims). states[i] is the state cs[i] has now: built or held when it was
@@ -326,7 +326,7 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 // claimsPerFile caps the claims of one 837P file: 25,000 is five transaction sets of the
 // 5,000 the 837P guide allows in one ST, a file of a few tens of megabytes that a
 // clearinghouse takes in one upload, and a recording transaction that stays short.
-const claimsPerFile = 25_000
+var claimsPerFile = 25_000
 
 // fileBatch writes, records and publishes one 837P file of batch. When another writer
 // leased some of its claims first, nothing is recorded or published and lost names them.
