@@ -189,16 +189,6 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 	lease := func(rev *int64, group []string) error {
 		slices.Sort(group)
 		return chunks(group, idsPerStatement, func(part []string) error {
-			if b.db.dialect.name == "postgres" {
-				in, args := inList(part)
-				rows, err := b.query(`SELECT id FROM claims WHERE id IN `+in+` ORDER BY id FOR UPDATE`, args...)
-				if err != nil {
-					return err
-				}
-				if _, err := collectRows(rows, scanString); err != nil {
-					return err
-				}
-			}
 			in, ids := inList(part)
 			q := `UPDATE claims SET state = ?, updated_at = ? WHERE ` + b.db.dialect.unindexed("state") + ` = ? AND id IN ` + in
 			args := append([]any{lifecycle.Filed, now, lifecycle.Built}, ids...)
@@ -219,6 +209,24 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 			}
 			return nil
 		})
+	}
+	if b.db.dialect.name == "postgres" {
+		// Every claim of the file locked first, all in id order, whatever revision groups
+		// the updates then take them in.
+		sorted := slices.Clone(ids)
+		slices.Sort(sorted)
+		err := chunks(sorted, idsPerStatement, func(part []string) error {
+			in, args := inList(part)
+			rows, err := b.query(`SELECT id FROM claims WHERE id IN `+in+` ORDER BY id FOR UPDATE`, args...)
+			if err != nil {
+				return fmt.Errorf("store: lock claims: %w", err)
+			}
+			_, err = collectRows(rows, scanString)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	revList := make([]int64, 0, len(byRev))
 	for r := range byRev {
