@@ -1,4 +1,4 @@
-.PHONY: build test race vet bench fuzz sigkill instances scaling
+.PHONY: build test race vet bench bench-e2e fuzz sigkill instances scaling
 build:
 	go build -o edigate ./cmd/edigate
 test:
@@ -12,6 +12,11 @@ vet:
 # SQLite store, then the Go benchmarks); see x12/PERFORMANCE.md.
 bench:
 	scripts/bench.sh | tee bench.out
+# One instance end to end: 100,000 generated sessions from the inbox to recorded 837P files
+# through `edigate run --once` (each step's time, sessions/s); BENCH_PG=postgres://... adds
+# a PostgreSQL run. See README.md, Performance.
+bench-e2e:
+	scripts/bench-e2e.sh | tee bench-e2e.out
 # Every fuzz target of every package, FUZZTIME each (default 30s; go test -fuzz takes one
 # target at a time). A crasher is written to PKG/testdata/fuzz/FuzzX/ and from then on runs
 # as a regression case in plain `go test`: commit it with the fix (nothing here deletes

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,7 +48,7 @@ type WaitingClaim struct {
 // the ready sessions already took at intake are given back to the scrubber's view, so its
 // units check asks "is there room for these sessions" and not "room for them twice".
 func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
-	ready, err := p.DB.Sessions(ctx, store.SessionFilter{State: store.StateReady})
+	ready, err := p.DB.Sessions(ctx, store.SessionFilter{State: store.StateReady, Lean: true})
 	if err != nil {
 		return nil, err
 	}
@@ -64,11 +63,13 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	taken := map[string]int{}
 	sessions := make([]claims.Session, 0, len(ready))
 	var awaiting []string
+	bills, err := p.billNow(ctx, ready)
+	if err != nil {
+		return nil, err
+	}
 	warn := map[string]string{}
 	for _, r := range ready {
-		if b, err := p.billNow(ctx, r); err != nil {
-			return nil, err
-		} else if b.Wait {
+		if b := bills[r.ID]; b.Wait {
 			awaiting = append(awaiting, r.ID)
 			continue
 		} else if b.Warning != "" {
@@ -143,32 +144,42 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 		AwaitingEligibility: awaiting}, nil
 }
 
-// billNow applies the eligibility gate (eligibility.BillNow) to a ready session: whether
-// its claim waits for the 271 of the 270 that goes out ahead of it, and the warning its
-// claim carries when it goes out without one.
-func (p *Pipeline) billNow(ctx context.Context, s store.SessionRecord) (eligibility.Billing, error) {
-	w := eligibility.ClaimWait{Wait: p.Cfg.Claims.EligibilityWait(), Now: p.now()}
-	if w.Wait <= 0 {
-		return eligibility.Billing{}, nil
+// billNow applies the eligibility gate (eligibility.BillNow) to ready sessions: whether
+// each one's claim waits for the 271 of the 270 that goes out ahead of it, and the warning
+// its claim carries when it goes out without one. The latest checks are read for all
+// sessions at once (store.LatestEligibilities), not a query per session.
+func (p *Pipeline) billNow(ctx context.Context, ss []store.SessionRecord) (map[string]eligibility.Billing, error) {
+	wait := p.Cfg.Claims.EligibilityWait()
+	if wait <= 0 || len(ss) == 0 {
+		return nil, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s.ReceivedAt); err == nil {
-		w.Received = t
-	} else {
-		w.Received = w.Now // unreadable: count from now rather than never bill
+	keys := make([]store.EligibilityKey, len(ss))
+	for i, s := range ss {
+		keys[i] = store.EligibilityKey{Payer: s.Payer, MemberID: s.Session.Coverage.MemberID, ServiceDate: s.Date}
 	}
-	c, err := p.DB.EligibilityForSession(ctx, s)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		return eligibility.Billing{}, err
-	case c.State == store.EligAnswered:
-		w.Answered = true
-	default:
-		if asked, err := time.Parse(time.RFC3339Nano, c.RequestedAt); err == nil {
-			w.Asked = &asked
+	latest, err := p.DB.LatestEligibilities(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	now := p.now()
+	out := make(map[string]eligibility.Billing, len(ss))
+	for i, s := range ss {
+		w := eligibility.ClaimWait{Wait: wait, Now: now}
+		if t, err := time.Parse(time.RFC3339Nano, s.ReceivedAt); err == nil {
+			w.Received = t
+		} else {
+			w.Received = now // unreadable: count from now rather than never bill
 		}
+		if c, ok := latest[keys[i]]; ok {
+			if c.State == store.EligAnswered {
+				w.Answered = true
+			} else if asked, err := time.Parse(time.RFC3339Nano, c.RequestedAt); err == nil {
+				w.Asked = &asked
+			}
+		}
+		out[s.ID] = eligibility.BillNow(w)
 	}
-	return eligibility.BillNow(w), nil
+	return out, nil
 }
 
 // eligibilityWarnings adds to each result a warning for its sessions billed without an
@@ -212,17 +223,59 @@ func (p *Pipeline) StoreClaim(ctx context.Context, c *claims.Claim, r claims.Res
 	return state, err
 }
 
+// claimsPerTx is how many claims StoreClaims stores in one transaction: large enough that
+// the commit (an fsync on SQLite, a round trip on PostgreSQL) is paid per thousands of
+// claims, small enough that a batch holds the write lock briefly (intake and other
+// instances wait for it) and a crash loses little work (the claims are built again).
+var claimsPerTx = 2000
+
+// StoreClaims stores built claims with their scrub results, claimsPerTx to a transaction
+// (store.Batch.PutClaims). states[i] is the state cs[i] has now: built or held when it was
+// stored, another state when it was already filed and so left alone.
+func (p *Pipeline) StoreClaims(ctx context.Context, cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, error) {
+	// In id order: instances building the same claims then cut the same batches and lock
+	// rows in the same order (see PutClaims).
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(cs[x].ID, cs[y].ID) })
+	states := make([]lifecycle.State, len(cs))
+	for len(order) > 0 {
+		part := order[:min(len(order), claimsPerTx)]
+		order = order[len(part):]
+		pc := make([]*claims.Claim, len(part))
+		pr := make([]claims.Result, len(part))
+		for k, i := range part {
+			pc[k], pr[k] = cs[i], rs[i]
+		}
+		err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+			st, err := b.PutClaims(pc, pr)
+			for k, i := range part {
+				if err == nil {
+					states[i] = st[k]
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return states, err
+		}
+	}
+	return states, nil
+}
+
 // BuildAndStoreClaims is the daemon's claims step, first half: build, scrub, store.
+// Its duration is logged (claims stored, debug) so a benchmark can tell building and
+// storing from filing, the step's second half.
 func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, err error) {
+	start := time.Now()
 	b, err := p.BuildClaims(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	for i, c := range b.Claims {
-		st, err := p.StoreClaim(ctx, c, b.Results[i])
-		if err != nil && !errors.Is(err, store.ErrClaimFiled) {
-			return built, held, err
-		}
+	states, err := p.StoreClaims(ctx, b.Claims, b.Results)
+	for _, st := range states {
 		switch st {
 		case lifecycle.Built:
 			built++
@@ -230,7 +283,14 @@ func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, er
 			held++
 		}
 	}
-	return built, held, p.RecordCOBWaits(ctx, b.COBWaits)
+	if err != nil {
+		return built, held, err
+	}
+	if err := p.RecordCOBWaits(ctx, b.COBWaits); err != nil {
+		return built, held, err
+	}
+	p.Log.Debug().Int("built", built).Int("held", held).Dur("took", time.Since(start)).Msg("claims stored")
+	return built, held, nil
 }
 
 // FiledFile is one 837P file written for a clearinghouse.
@@ -244,8 +304,8 @@ type FiledFile struct {
 	Total         x12.Amount       `json:"total"`
 }
 
-// FileClaims writes the built claims, one 837P file per clearinghouse, into its outbound
-// folder. Order of durability: the file is written as NAME.tmp (locked, see
+// FileClaims writes the built claims into 837P files per clearinghouse (up to
+// claimsPerFile claims each, an ST per 5,000) in its outbound folder. Order of durability: the file is written as NAME.tmp (locked, see
 // createLockedTmp) and synced, the store records it (claims filed, sessions billed) in one
 // transaction, then the rename publishes it to the upload job. A crash before the commit
 // leaves a .tmp that RecoverClaimFiles deletes (the claims are still built); after the
@@ -284,21 +344,35 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 		if batches[ch], err = p.holdOverrideFailures(ctx, batches[ch]); err != nil {
 			return out, err
 		}
-		for len(batches[ch]) > 0 {
-			ff, lost, err := p.fileBatch(ctx, ch, dir, origin, batches[ch], revs)
-			if err != nil {
-				return out, err
+		for rest := batches[ch]; len(rest) > 0; {
+			n := min(len(rest), claimsPerFile)
+			part := rest[:n:n]
+			rest = rest[n:]
+			for len(part) > 0 {
+				ff, lost, err := p.fileBatch(ctx, ch, dir, origin, part, revs)
+				if err != nil {
+					return out, err
+				}
+				if len(lost) == 0 {
+					out = append(out, ff)
+					break
+				}
+				gone := make(map[string]bool, len(lost))
+				for _, id := range lost {
+					gone[id] = true
+				}
+				part = slices.DeleteFunc(part, func(c *claims.Claim) bool { return gone[c.ID] })
+				p.Log.Info().Str("clearinghouse", ch).Int("claims", len(lost)).Msg("claims filed or rebuilt by another instance: left out of this 837P")
 			}
-			if len(lost) == 0 {
-				out = append(out, ff)
-				break
-			}
-			batches[ch] = slices.DeleteFunc(batches[ch], func(c *claims.Claim) bool { return slices.Contains(lost, c.ID) })
-			p.Log.Info().Str("clearinghouse", ch).Int("claims", len(lost)).Msg("claims filed or rebuilt by another instance: left out of this 837P")
 		}
 	}
 	return out, nil
 }
+
+// claimsPerFile caps the claims of one 837P file: 25,000 is five transaction sets of the
+// 5,000 the 837P guide allows in one ST, a file of a few tens of megabytes that a
+// clearinghouse takes in one upload, and a recording transaction that stays short.
+var claimsPerFile = 25_000
 
 // fileBatch writes, records and publishes one 837P file of batch. When another writer
 // leased some of its claims first, nothing is recorded or published and lost names them.

@@ -39,19 +39,42 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 	now := p.now()
 	var sessions []store.SessionRecord
 	for _, st := range []string{store.StateReady, store.StateScheduled, store.StateHeld} {
-		ss, err := p.DB.Sessions(ctx, store.SessionFilter{State: st})
+		ss, err := p.DB.Sessions(ctx, store.SessionFilter{State: st, Lean: true})
 		if err != nil {
 			return nil, err
 		}
 		sessions = append(sessions, ss...)
 	}
 	type key struct{ payer, member, patient, date string }
-	groups := map[key]*PlannedInquiry{}
-	var order []key
+	type group struct {
+		first store.SessionRecord
+		ids   []string
+	}
+	groups := map[key]*group{}
+	var keys []key
+	var lookups []store.EligibilityKey
 	for _, s := range sessions {
 		if strings.HasPrefix(s.HoldReason, "auth_") {
 			continue // a session on an authorization hold is not billable yet either way
 		}
+		k := key{s.Payer, s.Session.Coverage.MemberID, s.Session.Client.ID, s.Date}
+		if g, ok := groups[k]; ok {
+			g.ids = append(g.ids, s.ID)
+			continue
+		}
+		groups[k] = &group{first: s, ids: []string{s.ID}}
+		keys = append(keys, k)
+		lookups = append(lookups, store.EligibilityKey{Payer: k.payer, MemberID: k.member, ServiceDate: k.date})
+	}
+	// Every group's latest check in a few statements, not one query per group.
+	latest, err := p.DB.LatestEligibilities(ctx, lookups)
+	if err != nil {
+		return nil, err
+	}
+	planned := map[key]*PlannedInquiry{}
+	var order []key
+	for _, k := range keys {
+		s := groups[k].first
 		payer, ok := p.Cfg.Payer(s.Payer)
 		if !ok {
 			continue
@@ -65,23 +88,16 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 			continue
 		}
 		sess := s.Session
-		k := key{s.Payer, sess.Coverage.MemberID, sess.Client.ID, s.Date}
-		if g, ok := groups[k]; ok {
-			g.Sessions = append(g.Sessions, s.ID)
-			continue
-		}
-		last, err := p.DB.LatestEligibility(ctx, s.Payer, sess.Coverage.MemberID, s.Date)
 		var answered *time.Time
 		pending := false
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return nil, err
-		case last.State == store.EligRequested:
-			pending = true
-		case last.State == store.EligAnswered:
-			if t, err := time.Parse(time.RFC3339Nano, last.AnsweredAt); err == nil {
-				answered = &t
+		if last, ok := latest[store.EligibilityKey{Payer: k.payer, MemberID: k.member, ServiceDate: k.date}]; ok {
+			switch last.State {
+			case store.EligRequested:
+				pending = true
+			case store.EligAnswered:
+				if t, err := time.Parse(time.RFC3339Nano, last.AnsweredAt); err == nil {
+					answered = &t
+				}
 			}
 		}
 		if !eligibility.NeedsCheck(now, dos, payer.EligibilityFreshDays, answered, pending) {
@@ -98,14 +114,13 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 			d := eligibilityPerson(*dep)
 			inq.Dependent = &d
 		}
-		g := &PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
-			MemberID: inq.MemberID, Date: s.Date, Sessions: []string{s.ID}, ServiceTypes: payer.ServiceTypes, client: sess.Client.ID}
-		groups[k] = g
+		planned[k] = &PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
+			MemberID: inq.MemberID, Date: s.Date, Sessions: groups[k].ids, ServiceTypes: payer.ServiceTypes, client: sess.Client.ID}
 		order = append(order, k)
 	}
 	out := make([]PlannedInquiry, 0, len(order))
 	for _, k := range order {
-		g := groups[k]
+		g := planned[k]
 		g.Inquiry.SessionIDs = g.Sessions
 		out = append(out, *g)
 	}
@@ -225,6 +240,40 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 		return 0, fmt.Errorf("271 %s: %w", name, err)
 	}
 	unknown := 0
+	// Answers are decided outside and applied inside a transaction answersPerTx at a time:
+	// one commit per thousand answers, not per answer. Each answer's change is guarded as
+	// before (the same file twice changes nothing), so a crash between batches leaves the
+	// rest to the file's next application.
+	rules, err := claims.NewAuthRules(p.Cfg.ClaimsPayers())
+	if err != nil {
+		rules = nil // decide then goes by the 271 alone, as before when the rules failed
+	}
+	type answer struct {
+		trace string
+		out   store.EligibilityOutcome
+	}
+	var batch []answer
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+			n := 0
+			for _, a := range batch {
+				ok, err := b.ApplyEligibility(a.trace, name, a.out)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n++
+				}
+			}
+			applied += n
+			return nil
+		})
+		batch = batch[:0]
+		return err
+	}
 	_, err = eligibility.Stream271(ctx, r, opts, func(res eligibility.Result) error {
 		if res.Trace == "" {
 			p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
@@ -238,19 +287,19 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 		if err != nil {
 			return err
 		}
-		d := p.decide(ctx, res, check)
-		ok, err := p.DB.ApplyEligibility(ctx, res.Trace, name, store.EligibilityOutcome{
-			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d})
-		if err != nil {
-			return err
-		}
-		if ok {
-			applied++
+		d := p.decide(ctx, rules, res, check)
+		batch = append(batch, answer{res.Trace, store.EligibilityOutcome{
+			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d}})
+		if len(batch) == answersPerTx {
+			return flush()
 		}
 		return nil
 	})
 	if err != nil {
 		return applied, fmt.Errorf("271 %s: %w", name, err)
+	}
+	if err := flush(); err != nil {
+		return applied, err
 	}
 	if unknown > 0 {
 		return applied, fmt.Errorf("271 %s: %d answer(s) for traces edigate never sent", name, unknown)
@@ -260,16 +309,20 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 
 // decide applies the payer's own rules: whether the configuration already requires prior
 // authorization for the sessions' codes.
-func (p *Pipeline) decide(ctx context.Context, res eligibility.Result, check store.EligibilityCheck) eligibility.Decision {
+// The rules are made once per file by the caller (nil: none could be made).
+func (p *Pipeline) decide(ctx context.Context, rules *claims.AuthRules, res eligibility.Result, check store.EligibilityCheck) eligibility.Decision {
 	code := ""
 	cfgAuth := false
 	if len(check.SessionIDs) > 0 {
 		if s, err := p.DB.Session(ctx, check.SessionIDs[0]); err == nil {
 			code = s.Code
-			if rules, err := claims.NewAuthRules(p.Cfg.ClaimsPayers()); err == nil {
+			if rules != nil {
 				cfgAuth = rules.Required(s.Payer, code)
 			}
 		}
 	}
 	return eligibility.Decide(res, code, cfgAuth)
 }
+
+// answersPerTx is how many 271 answers Apply271 applies in one transaction.
+const answersPerTx = 1000

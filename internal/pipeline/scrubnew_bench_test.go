@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -60,13 +59,4 @@ func BenchmarkScrubNew100k(b *testing.B) {
 	// CPU seconds per 100,000 sessions, comparable with BenchmarkIntake100k's cpu-s/100k
 	// on a shared machine where wall time depends on what else runs.
 	b.ReportMetric(cpu.Seconds()*100_000/float64(scrubbed), "cpu-s/100k")
-}
-
-// cpuTime is the process's user+system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

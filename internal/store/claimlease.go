@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
@@ -60,40 +59,6 @@ type LostWorkError struct{ IDs []string }
 
 func (e *LostWorkError) Error() string {
 	return fmt.Sprintf("store: %d items of the file were taken by another writer", len(e.IDs))
-}
-
-// leaseClaims moves every claim of a file from built (at the file's revision) to filed, in
-// claim id order so two writers leasing overlapping files lock rows in the same order. Any
-// claim that did not move makes it a *LostWorkError after all were tried, so the caller
-// learns every loser at once.
-func (b *Batch) leaseClaims(f *ClaimFile, res *claims.FileResult) error {
-	var ids []string
-	for _, set := range res.Sets {
-		ids = append(ids, set.ClaimIDs...)
-	}
-	slices.Sort(ids)
-	now := timestamp(b.now)
-	var lost []string
-	for _, cid := range ids {
-		rev, ok := f.Revisions[cid]
-		q := `UPDATE claims SET state = ?, updated_at = ? WHERE id = ? AND state = ?`
-		args := []any{lifecycle.Filed, now, cid, lifecycle.Built}
-		if ok {
-			q += ` AND revision = ?`
-			args = append(args, rev)
-		}
-		u, err := b.exec(q, args...)
-		if err != nil {
-			return fmt.Errorf("store: claim %s: %w", cid, err)
-		}
-		if k, _ := u.RowsAffected(); k != 1 {
-			lost = append(lost, cid)
-		}
-	}
-	if len(lost) > 0 {
-		return &LostWorkError{IDs: lost}
-	}
-	return nil
 }
 
 // UnsentClaimFile is a recorded 837P file with claims still filed (not uploaded).

@@ -75,16 +75,7 @@ type ClaimSubmission struct {
 // the claim in between wins: a new claim is inserted only if absent, a rebuild updates only
 // a claim still built or held (and bumps its revision, which a filing lease checks).
 func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, error) {
-	state := lifecycle.Built
-	var holds []string
-	for _, f := range r.Findings {
-		if f.Severity == claims.SeverityError && !containsString(holds, f.Rule) {
-			holds = append(holds, f.Rule)
-		}
-	}
-	if len(holds) > 0 {
-		state = lifecycle.Held
-	}
+	state, holds := claimState(r)
 	data, err := json.Marshal(c)
 	if err != nil {
 		return "", fmt.Errorf("store: claim %s: %w", c.ID, err)
@@ -135,12 +126,7 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 		return "", err
 	}
 	if changed {
-		// Rule ids and counts only: messages may quote codes but the event log stays PHI-free.
-		detail := map[string]any{"frequency": c.Frequency, "lines": len(c.Lines), "total": c.Total, "sessions": c.SessionIDs}
-		if len(holds) > 0 {
-			detail["hold_rules"] = holds
-		}
-		if err := b.Event(lifecycle.EntityClaim, c.ID, state.Event(), "", detail); err != nil {
+		if err := b.claimEvent(c, state, holds); err != nil {
 			return "", err
 		}
 	}
@@ -177,8 +163,16 @@ type ClaimFile struct {
 // so the caller rolls back and writes its file again without them.
 func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, error) {
 	now := timestamp(b.now)
-	if err := b.leaseClaims(f, res); err != nil {
+	var ids []string
+	for _, set := range res.Sets {
+		ids = append(ids, set.ClaimIDs...)
+	}
+	lost, err := b.leaseClaimIDs(ids, f.Revisions)
+	if err != nil {
 		return 0, err
+	}
+	if len(lost) > 0 {
+		return 0, &LostWorkError{IDs: lost}
 	}
 	row, err := b.queryRow(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at, origin)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -190,59 +184,27 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 	if err := row.Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: claim file %s: %w", f.Name, err)
 	}
+	subs := make([]any, 0, 5*len(ids))
 	for _, set := range res.Sets {
 		for _, cid := range set.ClaimIDs {
-			if _, err := b.exec(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control) VALUES (?, ?, ?, ?, ?)`,
-				cid, id, res.ISAControl, res.GSControl, set.Control); err != nil {
-				return 0, fmt.Errorf("store: claim %s submission: %w", cid, err)
-			}
+			subs = append(subs, cid, id, res.ISAControl, res.GSControl, set.Control)
 			if err := b.Event(lifecycle.EntityClaim, cid, lifecycle.Filed.Event(), f.Name, map[string]any{
 				"file_id": id, "isa_control": res.ISAControl, "gs_control": res.GSControl, "st_control": set.Control}); err != nil {
 				return 0, err
 			}
-			if err := b.billSessions(cid); err != nil {
-				return 0, err
-			}
 		}
+	}
+	if err := b.insertValues(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control)`, 5, subs); err != nil {
+		return 0, err
+	}
+	if err := b.billFiledSessions(ids); err != nil {
+		return 0, err
 	}
 	if err := b.Event(lifecycle.EntityFile, f.Name, lifecycle.File837Written, f.Name, map[string]any{
 		"file_id": id, "clearinghouse": res.Clearinghouse, "isa_control": res.ISAControl, "claims": res.Claims, "sets": len(res.Sets)}); err != nil {
 		return 0, err
 	}
 	return id, nil
-}
-
-// billSessions marks the sessions of an original primary claim billed, and applies the
-// pending changes behind a replacement or void of a primary claim. Secondary and tertiary
-// claims (and their replacements and voids) bill sessions already billed.
-func (b *Batch) billSessions(claimID string) error {
-	row, err := b.queryRow(`SELECT frequency, responsibility FROM claims WHERE id = ?`, claimID)
-	if err != nil {
-		return err
-	}
-	var freq, resp string
-	if err := row.Scan(&freq, &resp); err != nil {
-		return fmt.Errorf("store: claim %s: %w", claimID, err)
-	}
-	if (freq == claims.FrequencyReplacement || freq == claims.FrequencyVoid) && resp == claims.ResponsibilityPrimary {
-		return b.resubmitSessions(claimID, claims.ControlBase(claimID))
-	}
-	// A secondary or tertiary resubmission (e.g. after the primary re-adjudicated) leaves
-	// the sessions alone: they stay billed on the primary claim, so a later change to them
-	// still makes a primary replacement, and a change pending on them is not swallowed.
-	if resp != claims.ResponsibilityPrimary {
-		return nil
-	}
-	rows, err := b.query(`SELECT cs.session_id FROM claim_sessions cs JOIN sessions s ON s.id = cs.session_id
-		WHERE cs.claim_id = ? AND s.state = ? ORDER BY cs.session_id`, claimID, StateReady)
-	if err != nil {
-		return err
-	}
-	ids, err := collectRows(rows, scanString)
-	if err != nil {
-		return err
-	}
-	return b.MarkBilled(claimID, ids...)
 }
 
 // ClaimFilter selects claims; empty fields match everything.

@@ -114,7 +114,10 @@ func Open(ctx context.Context, target string, opt Options) (*DB, error) {
 			// slower: it kept allocating fresh pages (internal/intake/README.md, Throughput).
 			"cache_size(-16384)",
 			// Multi-row statements keep a statement journal; in memory it costs no file writes.
-			"temp_store(MEMORY)"} {
+			"temp_store(MEMORY)",
+			// Reads of the large tables (every ready session, every built claim) through a memory map
+			// instead of a read system call per page that misses the cache.
+			"mmap_size(1073741824)"} {
 			q.Add("_pragma", p)
 		}
 		// Immediate: a write transaction takes the write lock at BEGIN, so two writers never

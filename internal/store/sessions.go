@@ -482,14 +482,20 @@ func (b *Batch) MarkBilled(claimRef string, ids ...string) error {
 
 // The last column is the claim the scrubber holds the session on, if any ("CLAIM rule,rule"):
 // such a session stays ready (its claim is rebuilt when it is corrected) but is not billable.
-const sessionColumns = `id, practice, client_id, payer, code, service_date, status, state, hold_reason, auth_number,
-	auth_units, claim_ref, pending_kind, source_file, received_at, updated_at, data,
+const sessionColumns = sessionOwnColumns + `,
 	COALESCE((SELECT c.id || ' ' || c.hold_rules FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
 		WHERE cs.session_id = sessions.id AND c.state = 'held' LIMIT 1), ''),
 	COALESCE((SELECT c.id || ' ' || c.state FROM claims c WHERE c.id = sessions.claim_ref),
 		(SELECT c.id || ' ' || c.state FROM claim_sessions cs JOIN claims c ON c.id = cs.claim_id
 		WHERE cs.session_id = sessions.id ORDER BY c.created_at DESC, c.id DESC LIMIT 1), ''),
 	scrub_rules, scrub_findings`
+
+// sessionOwnColumns are the session row's own columns; leanSessionColumns read them with
+// empty claim columns, for SessionFilter.Lean.
+const sessionOwnColumns = `id, practice, client_id, payer, code, service_date, status, state, hold_reason, auth_number,
+	auth_units, claim_ref, pending_kind, source_file, received_at, updated_at, data`
+
+const leanSessionColumns = sessionOwnColumns + `, '', '', scrub_rules, scrub_findings`
 
 func scanSession(r scanner) (SessionRecord, error) {
 	var s SessionRecord
@@ -541,6 +547,10 @@ type SessionFilter struct {
 	ClientID string
 	// ScrubHeld selects the ready sessions whose last scrub found errors.
 	ScrubHeld bool
+	// Lean leaves Claim, ClaimState and ClaimHold empty: they cost two lookups a session,
+	// and the eligibility and claims steps, which list every ready session, need only the
+	// session itself.
+	Lean bool
 }
 
 // Sessions lists sessions by date of service, then id.
@@ -550,7 +560,11 @@ func (db *DB) Sessions(ctx context.Context, f SessionFilter) ([]SessionRecord, e
 	if f.ScrubHeld {
 		from = db.sessionsBy("sessions_scrub_held")
 	}
-	q := `SELECT ` + sessionColumns + ` FROM ` + from + cond + " ORDER BY service_date, id"
+	cols := sessionColumns
+	if f.Lean {
+		cols = leanSessionColumns
+	}
+	q := `SELECT ` + cols + ` FROM ` + from + cond + " ORDER BY service_date, id"
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)

@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
+)
+
+// TestClaimsStepBatches runs the claims step with tiny batches (3 claims a transaction, 2
+// claims a file), so its batch and file boundaries are crossed as with 100,000 sessions:
+// every claim is stored, filed in exactly one recorded and published 837P, and every
+// session billed on its claim; a second run files nothing.
+func TestClaimsStepBatches(t *testing.T) {
+	perTx, perFile := claimsPerTx, claimsPerFile
+	claimsPerTx, claimsPerFile = 3, 2
+	t.Cleanup(func() { claimsPerTx, claimsPerFile = perTx, perFile })
+	ctx := context.Background()
+	p := newPipeline(t)
+	for i := 0; i < 7; i++ {
+		put(t, p, billable(session(fmt.Sprintf("S%d", i), fmt.Sprintf("W%d", i), "2026-11-18", "90791")))
+	}
+	built, held, err := p.BuildAndStoreClaims(ctx)
+	if err != nil || built != 7 || held != 0 {
+		t.Fatalf("build: %d built, %d held, %v", built, held, err)
+	}
+	files, err := p.FileClaims(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 4 {
+		t.Fatalf("%d files, want 4 (2 claims each)", len(files))
+	}
+	clm := regexp.MustCompile(`~CLM\*([^*]+)\*`)
+	seen := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f.File)
+		if err != nil {
+			t.Fatalf("published file: %v", err)
+		}
+		ok, err := p.DB.ClaimFileRecorded(ctx, filepath.Base(f.File))
+		if err != nil || !ok {
+			t.Errorf("%s not recorded: %v", f.File, err)
+		}
+		for _, m := range clm.FindAllStringSubmatch(string(data), -1) {
+			if other, dup := seen[m[1]]; dup {
+				t.Errorf("claim %s in %s and %s", m[1], other, f.File)
+			}
+			seen[m[1]] = f.File
+		}
+	}
+	if len(seen) != 7 {
+		t.Errorf("%d claims in the files, want 7", len(seen))
+	}
+	filed, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Filed})
+	if err != nil || len(filed) != 7 {
+		t.Fatalf("filed claims: %d %v", len(filed), err)
+	}
+	for _, c := range filed {
+		if seen[c.ID] == "" {
+			t.Errorf("claim %s filed but in no file", c.ID)
+		}
+		for _, sid := range c.Claim.SessionIDs {
+			if s, err := p.DB.Session(ctx, sid); err != nil || s.State != store.StateBilled || s.ClaimRef != c.ID {
+				t.Errorf("session %s: %s on %q (%v), want billed on %s", sid, s.State, s.ClaimRef, err, c.ID)
+			}
+		}
+	}
+	if again, err := p.FileClaims(ctx); err != nil || len(again) != 0 {
+		t.Errorf("second filing: %d files, %v", len(again), err)
+	}
+}

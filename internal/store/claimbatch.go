@@ -1,0 +1,371 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/lifecycle"
+)
+
+// PutClaims stores many built claims with their scrub results, as PutClaim does one, in
+// multi-row statements: a claims step of 100,000 claims pays a few hundred statements and
+// one commit per batch instead of a transaction per claim. states[i] is what cs[i] is now:
+// built or held when it was stored; the state it has when it was already filed (in a file,
+// so never overwritten: PutClaim's ErrClaimFiled), in which case nothing of it changed.
+//
+// The guards are PutClaim's: a new claim is inserted only if absent (ON CONFLICT DO
+// NOTHING, RETURNING the ids inserted); every other claim goes through rebuildClaim, which
+// updates it only while it is still built or held and bumps its revision.
+func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, error) {
+	if len(cs) != len(rs) {
+		return nil, fmt.Errorf("store: %d claims, %d scrub results", len(cs), len(rs))
+	}
+	states := make([]lifecycle.State, len(cs))
+	type put struct {
+		i     int
+		holds []string
+		text  string
+		data  string
+	}
+	puts := make([]put, 0, len(cs))
+	seen := make(map[string]bool, len(cs))
+	var again []int // a claim id twice in one call: the later one is stored after the rest
+	now := timestamp(b.now)
+	var rows []any
+	// Claims are written in id order, so instances sharing a PostgreSQL database that store
+	// overlapping batches take row locks in the same order and wait rather than deadlock.
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(cs[x].ID, cs[y].ID) })
+	for _, i := range order {
+		c := cs[i]
+		if seen[c.ID] {
+			again = append(again, i)
+			continue
+		}
+		seen[c.ID] = true
+		st, holds := claimState(rs[i])
+		data, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("store: claim %s: %w", c.ID, err)
+		}
+		states[i] = st
+		p := put{i: i, holds: holds, text: strings.Join(holds, ","), data: string(data)}
+		puts = append(puts, p)
+		rows = append(rows, c.ID, claims.ControlBase(c.ID), c.Practice, c.Payer, c.Clearinghouse, c.Client.ID, c.Date, c.Frequency,
+			c.Responsibility(), int64(c.Total), c.PayerControlNumber, st, p.text, p.data, now, now, c.PriorClaim)
+	}
+	inserted, err := b.insertClaims(rows)
+	if err != nil {
+		return nil, err
+	}
+	var lines, links, findings []any
+	for _, p := range puts {
+		c, r := cs[p.i], rs[p.i]
+		changed := true
+		if !inserted[c.ID] {
+			old, oldHolds, err := b.rebuildClaim(c, states[p.i], p.text, p.data)
+			if errors.Is(err, ErrClaimFiled) {
+				states[p.i] = old // filed meanwhile (by this instance or another): left alone
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			changed = old != states[p.i] || oldHolds != p.text
+			if c.PriorClaim != "" {
+				if _, err := b.exec(`UPDATE claims SET prior_claim = ? WHERE id = ?`, c.PriorClaim, c.ID); err != nil {
+					return nil, fmt.Errorf("store: claim %s prior claim: %w", c.ID, err)
+				}
+			}
+		}
+		for n, l := range c.Lines {
+			lines = append(lines, c.ID, n+1, l.SessionID, l.Code, strings.Join(l.Modifiers, ":"), l.Units, int64(l.Charge), l.Date)
+		}
+		for _, id := range uniqueStrings(c.SessionIDs) {
+			links = append(links, c.ID, id)
+		}
+		for n, f := range r.Findings {
+			findings = append(findings, c.ID, n+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference)
+		}
+		if changed {
+			if err := b.claimEvent(c, states[p.i], p.holds); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := b.insertValues(`INSERT INTO claim_lines (claim_id, line_no, session_id, code, modifiers, units, charge_cents, service_date)`, 8, lines); err != nil {
+		return nil, err
+	}
+	if err := b.insertValues(`INSERT INTO claim_sessions (claim_id, session_id)`, 2, links); err != nil {
+		return nil, err
+	}
+	if err := b.insertValues(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference)`, 8, findings); err != nil {
+		return nil, err
+	}
+	for _, i := range again {
+		st, err := b.PutClaim(cs[i], rs[i])
+		if err != nil && !errors.Is(err, ErrClaimFiled) {
+			return nil, err
+		}
+		states[i] = st
+	}
+	return states, nil
+}
+
+// claimState is the state a scrub result gives a claim (held when an error finding holds
+// it) and the rules that hold it.
+func claimState(r claims.Result) (lifecycle.State, []string) {
+	var holds []string
+	for _, f := range r.Findings {
+		if f.Severity == claims.SeverityError && !containsString(holds, f.Rule) {
+			holds = append(holds, f.Rule)
+		}
+	}
+	if len(holds) > 0 {
+		return lifecycle.Held, holds
+	}
+	return lifecycle.Built, nil
+}
+
+// claimEvent appends the event of a claim stored new or with a changed state or holding
+// rules. Rule ids and counts only: messages may quote codes but the event log stays PHI-free.
+func (b *Batch) claimEvent(c *claims.Claim, state lifecycle.State, holds []string) error {
+	detail := map[string]any{"frequency": c.Frequency, "lines": len(c.Lines), "total": c.Total, "sessions": c.SessionIDs}
+	if len(holds) > 0 {
+		detail["hold_rules"] = holds
+	}
+	return b.Event(lifecycle.EntityClaim, c.ID, state.Event(), "", detail)
+}
+
+// insertClaims inserts claim rows (17 columns, see PutClaims) that are absent and returns
+// the ids it inserted.
+func (b *Batch) insertClaims(vals []any) (map[string]bool, error) {
+	const cols = 17
+	inserted := make(map[string]bool, len(vals)/cols)
+	for len(vals) > 0 {
+		n := min(len(vals)/cols, rowsPerStatement)
+		rows, err := b.query(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency,
+			responsibility, total_cents, payer_claim_ref, state, hold_rules, data, created_at, updated_at, prior_claim)
+			VALUES `+valuesList(n, cols)+` ON CONFLICT (id) DO NOTHING RETURNING id`, vals[:n*cols]...)
+		if err != nil {
+			return nil, fmt.Errorf("store: claims: %w", err)
+		}
+		ids, err := collectRows(rows, scanString)
+		if err != nil {
+			return nil, fmt.Errorf("store: claims: %w", err)
+		}
+		for _, id := range ids {
+			inserted[id] = true
+		}
+		vals = vals[n*cols:]
+	}
+	return inserted, nil
+}
+
+// leaseClaimIDs moves the claims ids from built to filed, each only while built at the
+// revision revs gives it (any revision when revs has none), and returns the ids that did
+// not move. Claims are grouped by revision so one guarded UPDATE ... RETURNING id moves up
+// to idsPerStatement of them. On PostgreSQL the rows are first locked in id order, so two
+// writers leasing overlapping files wait for each other instead of deadlocking.
+func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, error) {
+	byRev := map[int64][]string{}
+	var anyRev []string
+	for _, id := range ids {
+		if r, ok := revs[id]; ok {
+			byRev[r] = append(byRev[r], id)
+		} else {
+			anyRev = append(anyRev, id)
+		}
+	}
+	now := timestamp(b.now)
+	moved := make(map[string]bool, len(ids))
+	lease := func(rev *int64, group []string) error {
+		slices.Sort(group)
+		return chunks(group, idsPerStatement, func(part []string) error {
+			in, ids := inList(part)
+			q := `UPDATE claims SET state = ?, updated_at = ? WHERE ` + b.db.dialect.unindexed("state") + ` = ? AND id IN ` + in
+			args := append([]any{lifecycle.Filed, now, lifecycle.Built}, ids...)
+			if rev != nil {
+				q += ` AND revision = ?`
+				args = append(args, *rev)
+			}
+			rows, err := b.query(b.db.dialect.updateFail(q+` RETURNING id`), args...)
+			if err != nil {
+				return fmt.Errorf("store: lease claims: %w", err)
+			}
+			got, err := collectRows(rows, scanString)
+			if err != nil {
+				return fmt.Errorf("store: lease claims: %w", err)
+			}
+			for _, id := range got {
+				moved[id] = true
+			}
+			return nil
+		})
+	}
+	if b.db.dialect.name == "postgres" {
+		// Every claim of the file locked first, all in id order, whatever revision groups
+		// the updates then take them in.
+		sorted := slices.Clone(ids)
+		slices.Sort(sorted)
+		err := chunks(sorted, idsPerStatement, func(part []string) error {
+			in, args := inList(part)
+			rows, err := b.query(`SELECT id FROM claims WHERE id IN `+in+` ORDER BY id FOR UPDATE`, args...)
+			if err != nil {
+				return fmt.Errorf("store: lock claims: %w", err)
+			}
+			_, err = collectRows(rows, scanString)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	revList := make([]int64, 0, len(byRev))
+	for r := range byRev {
+		revList = append(revList, r)
+	}
+	slices.Sort(revList)
+	for _, r := range revList {
+		if err := lease(&r, byRev[r]); err != nil {
+			return nil, err
+		}
+	}
+	if err := lease(nil, anyRev); err != nil {
+		return nil, err
+	}
+	var lost []string
+	for _, id := range ids {
+		if !moved[id] {
+			lost = append(lost, id)
+		}
+	}
+	slices.Sort(lost)
+	return lost, nil
+}
+
+// billFiledSessions bills the sessions of the claims of a file: the ready sessions of its
+// original primary claims become billed on their claim (one guarded UPDATE ... RETURNING a
+// chunk of claims: only sessions still ready move, as MarkBilled expects), and each
+// primary replacement or void applies its pending changes (resubmitSessions). Secondary
+// and tertiary claims bill sessions already billed.
+func (b *Batch) billFiledSessions(ids []string) error {
+	var originals, resubmitted []string
+	err := chunks(ids, idsPerStatement, func(part []string) error {
+		in, args := inList(part)
+		rows, err := b.query(`SELECT id, frequency, responsibility FROM claims WHERE id IN `+in, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, freq, resp string
+			if err := rows.Scan(&id, &freq, &resp); err != nil {
+				return err
+			}
+			switch {
+			case resp != claims.ResponsibilityPrimary:
+			case freq == claims.FrequencyReplacement || freq == claims.FrequencyVoid:
+				resubmitted = append(resubmitted, id)
+			default:
+				originals = append(originals, id)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("store: claims of the file: %w", err)
+	}
+	slices.Sort(resubmitted)
+	// The sessions of the original claims, each on the first of its claims in id order.
+	onClaim := map[string]string{}
+	err = chunks(originals, idsPerStatement, func(part []string) error {
+		in, args := inList(part)
+		rows, err := b.query(`SELECT claim_id, session_id FROM claim_sessions WHERE claim_id IN `+in, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var cid, sid string
+			if err := rows.Scan(&cid, &sid); err != nil {
+				return err
+			}
+			if c, ok := onClaim[sid]; !ok || cid < c {
+				onClaim[sid] = cid
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("store: sessions of the file: %w", err)
+	}
+	// In session id order, which is about the order intake stored them in: the updates walk
+	// the sessions table forward instead of jumping about it (a claims run bills 100,000
+	// sessions; random order missed the page cache on nearly every row).
+	sids := make([]string, 0, len(onClaim))
+	for sid := range onClaim {
+		sids = append(sids, sid)
+	}
+	slices.Sort(sids)
+	now := timestamp(b.now)
+	err = chunks(sids, idsPerStatement, func(part []string) error {
+		var cids []string
+		seen := map[string]bool{}
+		for _, sid := range part {
+			if c := onClaim[sid]; !seen[c] {
+				seen[c] = true
+				cids = append(cids, c)
+			}
+		}
+		slices.Sort(cids)
+		cin, cargs := inList(cids)
+		sin, sargs := inList(part)
+		args := append([]any{StateBilled}, cargs...)
+		args = append(args, now, StateReady)
+		args = append(args, sargs...)
+		// Each session moves only while ready (MarkBilled's guard); its claim is the first
+		// of the file's claims it is on.
+		rows, err := b.query(b.db.dialect.updateFail(`UPDATE sessions SET state = ?,
+			claim_ref = (SELECT MIN(cs.claim_id) FROM claim_sessions cs WHERE cs.session_id = sessions.id AND `+b.db.dialect.unindexed("cs.claim_id")+` IN `+cin+`),
+			updated_at = ?
+			WHERE `+b.db.dialect.unindexed("state")+` = ? AND id IN `+sin+`
+			RETURNING id, claim_ref`), args...)
+		if err != nil {
+			return fmt.Errorf("store: bill sessions: %w", err)
+		}
+		type billed struct{ id, claim string }
+		got, err := collectRows(rows, func(sc scanner) (billed, error) {
+			var r billed
+			err := sc.Scan(&r.id, &r.claim)
+			return r, err
+		})
+		if err != nil {
+			return fmt.Errorf("store: bill sessions: %w", err)
+		}
+		slices.SortFunc(got, func(a, c billed) int { return strings.Compare(a.id, c.id) })
+		for _, r := range got {
+			delete(b.known, r.id)
+			if err := b.Event(lifecycle.EntitySession, r.id, lifecycle.SessionBilled, "", map[string]string{"claim_ref": r.claim}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range resubmitted {
+		if err := b.resubmitSessions(id, claims.ControlBase(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/lifecycle"
+)
+
+// TestPutClaimsAndFileBatch stores claims the batched way (PutClaims) over every case a
+// claims run meets at once: new claims, a held claim rebuilt clean, a claim already filed
+// (left alone), the same claim twice in one call; then files them set-based
+// (RecordClaimFile), where a claim rebuilt since the file was written loses its lease and
+// nothing is recorded. On SQLite and on PostgreSQL.
+func TestPutClaimsAndFileBatch(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		open func(t *testing.T) *store.DB
+	}{{"sqlite", openSQLite}, {"postgres", func(t *testing.T) *store.DB { return openPostgres(t)(t) }}} {
+		t.Run(c.name, func(t *testing.T) { testPutClaimsAndFileBatch(t, c.open(t)) })
+	}
+}
+
+func testPutClaimsAndFileBatch(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	var ss []claims.Session
+	for i := 0; i < 5; i++ {
+		s := claimSession(fmt.Sprintf("s-%d", i))
+		s.Client.ID = fmt.Sprintf("c%d", i) // one claim each
+		ss = append(ss, s)
+	}
+	if err := db.Batch(ctx, nil, func(b *store.Batch) error {
+		for i := range ss {
+			if _, err := b.PutSession(&ss[i], "in.json"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cs := (&claims.Builder{}).Claims(ss)
+	if len(cs) != 5 {
+		t.Fatalf("%d claims, want 5", len(cs))
+	}
+	for _, c := range cs {
+		c.Clearinghouse = "sim"
+	}
+	held := func(c *claims.Claim) claims.Result {
+		return claims.Result{ClaimID: c.ID, Held: true, Findings: []claims.Finding{
+			{Rule: "npi.luhn", Severity: claims.SeverityError, Message: "m", Reference: "r", ClaimID: c.ID}}}
+	}
+	putAll := func(list []*claims.Claim, rs []claims.Result) []lifecycle.State {
+		t.Helper()
+		var st []lifecycle.State
+		if err := db.Batch(ctx, nil, func(b *store.Batch) error {
+			var err error
+			st, err = b.PutClaims(list, rs)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	file := func(name string, isa int64, revs map[string]int64, list ...*claims.Claim) error {
+		var ids []string
+		for _, c := range list {
+			ids = append(ids, c.ID)
+		}
+		res := &claims.FileResult{Clearinghouse: "sim", ISAControl: isa, GSControl: isa, Usage: "T", Claims: len(ids),
+			Sets: []claims.SetInfo{{Control: "0001", ClaimIDs: ids}}}
+		return db.Batch(ctx, nil, func(b *store.Batch) error {
+			_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, SHA256: "x", Revisions: revs}, res)
+			return err
+		})
+	}
+	// c0 held, c1 built and filed beforehand.
+	if st := putAll(cs[:2], []claims.Result{held(cs[0]), {ClaimID: cs[1].ID}}); st[0] != lifecycle.Held || st[1] != lifecycle.Built {
+		t.Fatalf("first put: %v", st)
+	}
+	if err := file("837P_a.x12", 1, nil, cs[1]); err != nil {
+		t.Fatal(err)
+	}
+	// One call: c0 rebuilt clean, c1 filed (left alone), c2..c4 new, c2 twice.
+	list := []*claims.Claim{cs[4], cs[0], cs[1], cs[2], cs[3], cs[2]}
+	rs := make([]claims.Result, len(list))
+	for i, c := range list {
+		rs[i] = claims.Result{ClaimID: c.ID}
+	}
+	rs[4] = held(cs[3])
+	st := putAll(list, rs)
+	want := []lifecycle.State{lifecycle.Built, lifecycle.Built, lifecycle.Filed, lifecycle.Built, lifecycle.Held, lifecycle.Built}
+	if fmt.Sprint(st) != fmt.Sprint(want) {
+		t.Fatalf("states %v, want %v", st, want)
+	}
+	for i, c := range cs {
+		rec, err := db.Claim(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantState, findings := lifecycle.Built, 0
+		switch i {
+		case 1:
+			wantState = lifecycle.Filed
+		case 3:
+			wantState, findings = lifecycle.Held, 1
+		}
+		if rec.State != wantState || len(rec.Findings) != findings || len(rec.Claim.Lines) != 1 {
+			t.Errorf("claim %d: state %s, %d findings, %d lines; want %s, %d, 1", i, rec.State, len(rec.Findings), len(rec.Claim.Lines), wantState, findings)
+		}
+		if ids, err := db.ClaimsForSession(ctx, ss[i].ID); err != nil || len(ids) != 1 || ids[0] != c.ID {
+			t.Errorf("claims of session %d: %v %v", i, ids, err)
+		}
+	}
+	ev, _ := db.Events(ctx, "claim", cs[0].ID)
+	if len(ev) != 2 || ev[0].Kind != "held" || ev[1].Kind != "built" {
+		t.Errorf("events of the rebuilt claim: %+v", ev)
+	}
+	// A file written at c0's revision before it was rebuilt once more loses c0: nothing of
+	// the file is recorded, c2 stays built.
+	// (c2, stored twice in one call, was rebuilt by its second copy: revision 1.)
+	rec0, _ := db.Claim(ctx, cs[0].ID)
+	rec2, _ := db.Claim(ctx, cs[2].ID)
+	if rec2.Revision != 1 {
+		t.Errorf("claim stored twice in one call: revision %d, want 1", rec2.Revision)
+	}
+	putAll([]*claims.Claim{cs[0]}, []claims.Result{{ClaimID: cs[0].ID}})
+	err := file("837P_b.x12", 2, map[string]int64{cs[0].ID: rec0.Revision, cs[2].ID: rec2.Revision}, cs[0], cs[2])
+	var lost *store.LostWorkError
+	if !errors.As(err, &lost) || len(lost.IDs) != 1 || lost.IDs[0] != cs[0].ID {
+		t.Fatalf("filing at a stale revision: %v", err)
+	}
+	if rec, _ := db.Claim(ctx, cs[2].ID); rec.State != lifecycle.Built {
+		t.Errorf("claim of a lost file: %s, want built", rec.State)
+	}
+	// Filed at the current revisions: every claim filed, every session billed on its claim.
+	rec0, _ = db.Claim(ctx, cs[0].ID)
+	if err := file("837P_c.x12", 3, map[string]int64{cs[0].ID: rec0.Revision}, cs[0], cs[2], cs[4]); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 1, 2, 4} {
+		s, err := db.Session(ctx, ss[i].ID)
+		if err != nil || s.State != store.StateBilled || s.ClaimRef != cs[i].ID {
+			t.Errorf("session %d: %s on %q (%v), want billed on %s", i, s.State, s.ClaimRef, err, cs[i].ID)
+		}
+	}
+	if s, _ := db.Session(ctx, ss[3].ID); s.State != store.StateReady {
+		t.Errorf("session of the held claim: %s, want ready", s.State)
+	}
+	if ev, _ := db.Events(ctx, "session", ss[2].ID); len(ev) == 0 || ev[len(ev)-1].Kind != lifecycle.SessionBilled {
+		t.Errorf("session events: %+v", ev)
+	}
+}
