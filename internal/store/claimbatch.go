@@ -92,7 +92,13 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 			links = append(links, c.ID, id)
 		}
 		for n, f := range r.Findings {
-			findings = append(findings, c.ID, n+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference)
+			findings = append(findings, c.ID, n+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference, f.ConfigKey)
+		}
+		// A session is on at most one open claim, as PutClaim keeps it: the held or built
+		// claims its sessions leave are voided (their links are read before this batch's
+		// own links are written, so only claims stored before are found).
+		if err := b.voidLeftBehind(c); err != nil {
+			return nil, err
 		}
 		if changed {
 			if err := b.claimEvent(c, states[p.i], p.holds); err != nil {
@@ -106,7 +112,7 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 	if err := b.insertValues(`INSERT INTO claim_sessions (claim_id, session_id)`, 2, links); err != nil {
 		return nil, err
 	}
-	if err := b.insertValues(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference)`, 8, findings); err != nil {
+	if err := b.insertValues(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference, config_key)`, 9, findings); err != nil {
 		return nil, err
 	}
 	for _, i := range again {
