@@ -1,9 +1,7 @@
 package claims
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/edigate/edigate/x12"
 )
@@ -70,19 +68,4 @@ func sameModifiers(a, b []string) bool {
 }
 
 // Dollars writes an amount for a biller: "$1,234.50", "-$0.06".
-func Dollars(a x12.Amount) string {
-	s := a.String()
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, cents, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return fmt.Sprintf("%s$%s.%s", sign, b.String(), cents)
-}
+func Dollars(a x12.Amount) string { return a.Dollars() }

@@ -2,7 +2,6 @@ package eligibility
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/edigate/edigate/x12"
@@ -107,19 +106,4 @@ func civilDate(v string) string {
 }
 
 // Dollars writes an amount as a biller reads it: "$1,234.50", "-$5.00".
-func Dollars(a x12.Amount) string {
-	s := a.String()
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, cents, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return sign + "$" + b.String() + "." + cents
-}
+func Dollars(a x12.Amount) string { return a.Dollars() }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -113,22 +112,7 @@ func cell(s string) string {
 }
 
 // Money says an amount as a person reads it: "$1,234.50", "-$0.06".
-func Money(a x12.Amount) string {
-	v := int64(a)
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	whole := strconv.FormatInt(v/100, 10)
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return fmt.Sprintf("%s$%s.%02d", sign, b.String(), v%100)
-}
+func Money(a x12.Amount) string { return a.Dollars() }
 
 // Date says a YYYY-MM-DD date as "Dec 4, 2026"; anything else as it is.
 func Date(s string) string {

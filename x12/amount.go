@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Amount is an exact monetary amount in cents. X12 R-type money never goes through float.
@@ -81,6 +82,25 @@ func (a Amount) String() string {
 		v = -v
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
+// Dollars renders the amount as people read money: "$1,234.50", "-$0.06" (the words
+// billers see in the CLI, the web UI, letters and the outbox).
+func (a Amount) Dollars() string {
+	s := a.String()
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, cents, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return sign + "$" + b.String() + "." + cents
 }
 
 // X12 renders the shortest exact X12 form: "150", "150.5", "-0.06" -> "-.06" is not used;

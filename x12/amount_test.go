@@ -27,3 +27,17 @@ func TestAmount(t *testing.T) {
 		}
 	}
 }
+
+func TestAmountDollars(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string
+	}{
+		{"0", "$0.00"}, {"-0.06", "-$0.06"}, {"150", "$150.00"}, {"1234.5", "$1,234.50"},
+		{"999999.99", "$999,999.99"}, {"-1000000", "-$1,000,000.00"},
+	} {
+		if got := MustAmount(tt.in).Dollars(); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

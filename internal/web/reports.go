@@ -404,27 +404,7 @@ func (h *handler) providerName(npi string) string {
 }
 
 // money writes an amount as "$1,234.50" (a refund or reversal as "-$12.00").
-func money(a x12.Amount) string {
-	s := a.String()
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := "$" + b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+func money(a x12.Amount) string { return a.Dollars() }
 
 func percent(r float64) string { return strconv.FormatFloat(100*r, 'f', 1, 64) + "%" }
 
