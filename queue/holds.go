@@ -108,16 +108,20 @@ func ScrubHoldWords(configKeys []string, configOnly bool) (words, action string)
 
 // SortByDue puts the nearest deadline first; items without one go last, then by key.
 func SortByDue(items []Item) {
-	slices.SortStableFunc(items, func(a, b Item) int {
-		if (a.Due == "") != (b.Due == "") {
-			if a.Due != "" {
-				return -1
-			}
-			return 1
+	slices.SortStableFunc(items, func(a, b Item) int { return ByDue(a.Due, a.Key(), b.Due, b.Key()) })
+}
+
+// ByDue is SortByDue's order for anything with a deadline and a key (the store pages
+// holds in it without building Items): nearest deadline first, undated last, then by key.
+func ByDue(aDue, aKey, bDue, bKey string) int {
+	if (aDue == "") != (bDue == "") {
+		if aDue != "" {
+			return -1
 		}
-		if c := strings.Compare(a.Due, b.Due); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Key(), b.Key())
-	})
+		return 1
+	}
+	if c := strings.Compare(aDue, bDue); c != 0 {
+		return c
+	}
+	return strings.Compare(aKey, bKey)
 }

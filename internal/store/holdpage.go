@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/edigate/edigate/queue"
 )
 
 // The holds queue is not stored: a hold is a held session or a claim the scrubber held, due
@@ -33,18 +35,7 @@ func (r HoldRef) Key() string {
 }
 
 // holdLess is queue.SortByDue's order: nearest deadline first, undated last, then by key.
-func holdLess(a, b HoldRef) int {
-	if (a.Due == "") != (b.Due == "") {
-		if a.Due != "" {
-			return -1
-		}
-		return 1
-	}
-	if c := strings.Compare(a.Due, b.Due); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Key(), b.Key())
-}
+func holdLess(a, b HoldRef) int { return queue.ByDue(a.Due, a.Key(), b.Due, b.Key()) }
 
 // shiftDate moves a YYYY-MM-DD date by days ("" when it does not parse).
 func shiftDate(d string, days int) string {
