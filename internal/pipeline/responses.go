@@ -125,7 +125,13 @@ func responseFiles(root string) ([]responseFile, error) {
 			}
 			return err
 		}
-		if d.IsDir() || strings.HasSuffix(path, ".tmp") || strings.HasPrefix(d.Name(), ".") {
+		if d.IsDir() {
+			if path != root && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir // .partial: downloads still being written
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, ".tmp") || strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, path)
@@ -148,6 +154,9 @@ func (p *Pipeline) newResponses(ctx context.Context, files []responseFile) ([]re
 			return nil, err
 		}
 		sha, kind, err := hashAndClassify(f.path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // gone since it was listed (an instance sharing the folder moved it)
+		}
 		if err != nil {
 			return nil, err
 		}
