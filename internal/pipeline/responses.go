@@ -126,8 +126,8 @@ func responseFiles(root string) ([]responseFile, error) {
 			return err
 		}
 		if d.IsDir() {
-			if path != root && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir // .partial: downloads still being written
+			if d.Name() == ".partial" {
+				return filepath.SkipDir // the exchange's downloads still being written (scheduler's partialDir)
 			}
 			return nil
 		}
