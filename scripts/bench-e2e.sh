@@ -15,6 +15,8 @@
 # Environment: BENCH_CLIENTS (default SESSIONS/5), BENCH_PG=postgres://... to run on
 #              PostgreSQL as well (a fresh schema of that database, dropped afterwards),
 #              BENCH_SKIP_SQLITE=1, BENCH_KEEP=1 (keep the temp dir and print it),
+#              BENCH_PROFILE=1 (a CPU profile of each run, cpu-NAME.pprof in the kept temp
+#              dir: go tool pprof -top edigate cpu-sqlite.pprof),
 #              BENCH_BIN=path of an edigate binary to measure instead of this tree's (an A/B
 #              against another commit; one without the "claims stored" log shows the whole
 #              claims step as "claims file").
@@ -24,6 +26,7 @@ cd "$(dirname "$0")/.."
 sessions=${1:-${BENCH_SESSIONS:-100000}}
 clients=${BENCH_CLIENTS:-$((sessions / 5))}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/edigate-bench-e2e.XXXXXX")
+[[ "${BENCH_PROFILE:-}" == 1 ]] && BENCH_KEEP=1
 if [[ "${BENCH_KEEP:-}" == 1 ]]; then
 	echo "== keeping $tmp"
 else
@@ -46,9 +49,12 @@ EDIGATE_GENSESSIONS_OUT="$tmp/batch.ndjson" EDIGATE_GENSESSIONS_N="$sessions" ED
 sed -e 's/^    simulator: true/    simulator: false/' -e 's/^      port: 0$/      port: 1/' \
 	-e 's/^      password: ""/      password: "unused"/' -e 's/^      retries: 3/      retries: 0/' \
 	-e 's/^      timeout: 10s/      timeout: 1s/' \
+	-e 's/^  wait_for_eligibility: .*/  wait_for_eligibility: 0s/' \
 	-e 's|^      host_key: ""|      host_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"|' \
 	"$tmp/builtin.yml" >"$tmp/bench.yml"
 grep -q '^    simulator: false' "$tmp/bench.yml" || { echo "bench config: simulator not turned off" >&2; exit 1; }
+# No 271 ever answers here, so claims must not wait for one (the default is 48h).
+grep -q '^  wait_for_eligibility: 0s' "$tmp/bench.yml" || { echo "bench config: wait_for_eligibility not turned off" >&2; exit 1; }
 "$tmp/edigate" config check --config "$tmp/bench.yml" -q >/dev/null
 
 # run NAME [EDIGATE_STORE]: one `run --once` on a fresh data folder, then the report.
@@ -60,7 +66,9 @@ run() {
 	echo "== edigate run --once ($name)"
 	local start end rc=0
 	start=$(date +%s.%N)
-	EDIGATE_LOG_LEVEL=debug EDIGATE_STORE="$storeURL" /usr/bin/time -f '%e %U %S %M' -o "$tmp/time-$name" \
+	local profile=""
+	[[ "${BENCH_PROFILE:-}" == 1 ]] && profile="$tmp/cpu-$name.pprof"
+	EDIGATE_CPUPROFILE="$profile" EDIGATE_LOG_LEVEL=debug EDIGATE_STORE="$storeURL" /usr/bin/time -f '%e %U %S %M' -o "$tmp/time-$name" \
 		"$tmp/edigate" run --once --config "$tmp/bench.yml" --data "$data" --log-format json \
 		>"$tmp/out-$name" 2>"$tmp/log-$name" || rc=$?
 	end=$(date +%s.%N)
@@ -74,6 +82,12 @@ run() {
 	local files claims
 	files=$(find "$data/outbound" -name '837P_*.x12' | wc -l)
 	claims=$(find "$data/outbound" -name '837P_*.x12' -exec cat {} + | grep -o '~CLM\*' | wc -l || true)
+	if [[ "$claims" -eq 0 ]]; then
+		echo "$name: no claim reached an 837P file; log in $tmp/log-$name" >&2
+		BENCH_KEEP=1
+		trap - EXIT
+		exit 1
+	fi
 	jq -r --arg n "$sessions" --arg claims "$claims" --arg files "$files" --arg wall "$(echo "$end - $start" | bc)" \
 		--arg time "$(tail -n 1 "$tmp/time-$name")" -s '
 		def secs(j): ([.[] | select(.message == "job done" and .job == j) | .took] | add // 0) / 1000;

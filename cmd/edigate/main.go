@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -63,10 +64,29 @@ func commands() []command {
 }
 
 func main() {
+	os.Exit(profiled())
+}
+
+// profiled runs the command line; with EDIGATE_CPUPROFILE=FILE it writes a CPU profile of
+// the whole command (scripts/bench-e2e.sh BENCH_PROFILE=1 uses it): where a slow step spends
+// its time, measured on the real binary.
+func profiled() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &app{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin}, os.Args[1:])
-	stop()
-	os.Exit(code)
+	defer stop()
+	if path := os.Getenv("EDIGATE_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "edigate: cpu profile: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(os.Stderr, "edigate: cpu profile: %v\n", err)
+			return exitUsage
+		}
+		defer pprof.StopCPUProfile()
+	}
+	return run(ctx, &app{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin}, os.Args[1:])
 }
 
 func run(ctx context.Context, a *app, args []string) int {
