@@ -148,9 +148,22 @@ func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	byCH := map[string][]PlannedInquiry{}
-	for _, q := range plan {
-		byCH[q.Clearinghouse] = append(byCH[q.Clearinghouse], q)
+	// Inquiries are large: sized once per clearinghouse (and not copied at all for one).
+	count := map[string]int{}
+	for i := range plan {
+		count[plan[i].Clearinghouse]++
+	}
+	byCH := make(map[string][]PlannedInquiry, len(count))
+	for i := range plan {
+		ch := plan[i].Clearinghouse
+		if len(count) == 1 {
+			byCH[ch] = plan
+			break
+		}
+		if byCH[ch] == nil {
+			byCH[ch] = make([]PlannedInquiry, 0, count[ch])
+		}
+		byCH[ch] = append(byCH[ch], plan[i])
 	}
 	chs := make([]string, 0, len(byCH))
 	for ch := range byCH {
@@ -184,9 +197,10 @@ func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
 // instance holds an open inquiry for some member and date, nothing is recorded or written
 // and lost names the traces to leave out.
 func (p *Pipeline) write270(ctx context.Context, ch *config.Clearinghouse, qs []PlannedInquiry) (path string, lost []string, err error) {
-	var inqs []eligibility.Inquiry
-	var checks []store.EligibilityCheck
-	for _, q := range qs {
+	inqs := make([]eligibility.Inquiry, 0, len(qs))
+	checks := make([]store.EligibilityCheck, 0, len(qs))
+	for i := range qs {
+		q := &qs[i]
 		inqs = append(inqs, q.Inquiry)
 		checks = append(checks, store.EligibilityCheck{Trace: q.Trace, Payer: q.Payer, MemberID: q.MemberID,
 			ClientID: q.client, ServiceDate: q.Date, SessionIDs: q.Sessions})
