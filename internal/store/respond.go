@@ -292,7 +292,12 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	if err := b.insertRows(`INSERT INTO remit_adjustments (payment_id, seq, line_no, code, grp, reason, amount_cents, category) VALUES `, adjRows, ""); err != nil {
 		return fmt.Errorf("remit adjustments: %w", err)
 	}
-	return nil
+	// The reports' and the claims list's per-claim totals, in this same transaction.
+	postedIDs := make([]string, len(claimRows))
+	for i, r := range claimRows {
+		postedIDs[i] = r[2].(string)
+	}
+	return b.refreshClaimRemits(postedIDs)
 }
 
 // applyStep writes what a response says of one claim.

@@ -58,6 +58,10 @@ func seedRemits(t testing.TB, db *store.DB) {
 		outcome, pay_date, rendering_npi, line_codes) VALUES (2, 1, 'R-01', '60054', 'CHK2', '22', 'PC', -20000, 0, 0, 'reversed', '20261210', '1245319599', '')`)
 	exec(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents, patient_cents,
 		outcome, pay_date, rendering_npi, line_codes) VALUES (2, 2, 'R-01', '60054', 'CHK2', '1', 'PC', 20000, 18000, 2000, 'paid', '20261210', '1245319599', '90837 90785')`)
+	// Postings written directly: the per-claim totals the posting transaction keeps, once.
+	if err := db.RebuildClaimRemit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestReportsAgree: every denial grouping on /reports and in its CSV adds up to the same
