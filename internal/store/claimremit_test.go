@@ -15,8 +15,8 @@ import (
 	"github.com/edigate/edigate/x12/guides"
 )
 
-// TestClaimRemitKeptWithPostings: the per-claim totals the posting transaction keeps
-// (claim_remit, claims.paid_cents) are exactly what computing them again from every
+// TestClaimRemitKeptWithPostings: the per-claim totals and report sums the posting
+// transaction keeps (claim_remit, remit_groups, claims.paid_cents) are exactly what computing them again from every
 // posting gives, after payments, a denial overturned by a later payment, a reversal and
 // its new adjudication, and a file posted twice; and the claims list's paid is the sum
 // of the claim's postings.
@@ -56,7 +56,7 @@ func TestClaimRemitKeptWithPostings(t *testing.T) {
 			post("835-reversal.x12", file("835-reversal.x12"))
 
 			kept := claimRemitRows(t, db)
-			if len(kept) < 8 {
+			if len(kept) < 8+10 {
 				t.Fatalf("claim_remit has %d rows, want one per posted claim: %v", len(kept), kept)
 			}
 			if err := db.RebuildClaimRemit(ctx); err != nil {
@@ -118,6 +118,25 @@ func claimRemitRows(t *testing.T, db *store.DB) []string {
 		out = append(out, fmt.Sprint(v...))
 	}
 	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// The report sums, but for keys whose sums went back to zero.
+	g, err := db.SQL().QueryContext(context.Background(), `SELECT by_what, group_key, claims, lines, denied, denied_lines, denied_cents,
+		paid_cents, patient_cents FROM remit_groups WHERE claims <> 0 OR lines <> 0 OR denied <> 0 OR denied_lines <> 0 OR denied_cents <> 0
+		OR paid_cents <> 0 OR patient_cents <> 0 ORDER BY by_what, group_key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	for g.Next() {
+		var by, key string
+		var n [7]int64
+		if err := g.Scan(&by, &key, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6]); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint("group ", by, " ", key, " ", n))
+	}
+	if err := g.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -149,22 +151,19 @@ func groupDenials(by string, cs []adjClaim) []DenialRow {
 	return out
 }
 
-// groupedDenials is the denial report by by, grouped in SQL over claim_remit (one row per
-// claim, kept by the posting transaction) with the same counts groupDenials makes of the
-// claims: Claims and Lines per group for payer, month, provider and CPT, of all
-// adjudicated claims for CARC and category (only denied claims have those keys).
+// groupedDenials is the denial report by by, read from remit_groups (kept by the posting
+// transaction, claimremit.go) with the counts groupDenials makes of the claims: Claims and
+// Lines per group for payer, month, provider and CPT, of all adjudicated claims for CARC
+// and category (only denied claims have those keys).
 func (db *DB) groupedDenials(ctx context.Context, by string) ([]DenialRow, error) {
-	col := map[string]string{"payer": "payer", "month": "month", "provider": "provider", "cpt": "cpt", "carc": "carc", "category": "category"}[by]
-	if col == "" {
+	switch by {
+	case "payer", "month", "provider", "cpt", "carc", "category":
+	default:
 		return nil, fmt.Errorf("store: denial report by %q: want payer, month, provider, cpt, carc or category", by)
 	}
 	perGroup := by != "carc" && by != "category"
-	cond := "adjudicated = 1"
-	if !perGroup {
-		cond += " AND denied = 1"
-	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+col+`, COUNT(*), SUM(lines), SUM(denied), SUM(denied_lines), SUM(denied_cents)
-		FROM claim_remit WHERE `+cond+` GROUP BY `+col)
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT group_key, claims, lines, denied, denied_lines, denied_cents
+		FROM remit_groups WHERE by_what = ? AND (claims <> 0 OR denied <> 0)`), by)
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
 	}
@@ -180,7 +179,8 @@ func (db *DB) groupedDenials(ctx context.Context, by string) ([]DenialRow, error
 	}
 	if !perGroup {
 		var claims, lines int
-		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(lines), 0) FROM claim_remit WHERE adjudicated = 1`).Scan(&claims, &lines); err != nil {
+		err := db.sql.QueryRowContext(ctx, `SELECT claims, lines FROM remit_groups WHERE by_what = 'all' AND group_key = ''`).Scan(&claims, &lines)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("store: denial report: %w", err)
 		}
 		for i := range out {
@@ -230,17 +230,13 @@ type PaymentRow struct {
 // payer id of its latest 835) or month (YYYYMM of the 835 date). Every posting counts, a reversal
 // negative, so the totals of both groupings are the money received.
 func (db *DB) PaymentsReport(ctx context.Context, by string) ([]PaymentRow, error) {
-	// By payer, claim_remit holds each claim's sums under its payer; by month, the
-	// postings are grouped (a claim paid over two months counts in both).
-	q := map[string]string{
-		"payer": `SELECT payer, COUNT(*), SUM(paid_cents), SUM(patient_cents) FROM claim_remit GROUP BY payer ORDER BY 1`,
-		"month": `SELECT substr(pay_date, 1, 6), COUNT(DISTINCT claim_id), SUM(paid_cents), SUM(patient_cents) FROM remit_claims
-			GROUP BY substr(pay_date, 1, 6) ORDER BY 1`,
-	}[by]
-	if q == "" {
+	// remit_groups keeps both sums (claimremit.go): by payer each claim under its payer, by
+	// month each claim under every month it has a posting in.
+	if by != "payer" && by != "month" {
 		return nil, fmt.Errorf("store: payments report by %q: want payer or month", by)
 	}
-	rows, err := db.sql.QueryContext(ctx, q)
+	q := db.Rebind(`SELECT group_key, claims, paid_cents, patient_cents FROM remit_groups WHERE by_what = ? AND claims <> 0`)
+	rows, err := db.sql.QueryContext(ctx, q, "pay-"+by)
 	if err != nil {
 		return nil, fmt.Errorf("store: payments report: %w", err)
 	}
@@ -254,5 +250,6 @@ func (db *DB) PaymentsReport(ctx context.Context, by string) ([]PaymentRow, erro
 	if err != nil {
 		return nil, fmt.Errorf("store: payments report: %w", err)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
 }

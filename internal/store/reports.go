@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -34,14 +36,14 @@ type ARReport struct {
 	Open        []ARBucket `json:"open"`
 }
 
-// arGroup is the filed claims sharing a first filing day, a first payment day ("" when
-// unpaid) and a state: the A/R report's days are the same for each of them, so SQL groups
-// the claims and Go does the date arithmetic per group (no date functions in SQL dialects).
+// arGroup is the unpaid filed claims sharing a first filing day and a state: their age is
+// the same, so SQL groups the claims and Go does the date arithmetic per group (no date
+// functions in SQL dialects).
 type arGroup struct {
-	sent, paid string
-	state      lifecycle.State
-	claims     int
-	total      x12.Amount
+	sent   string
+	state  lifecycle.State
+	claims int
+	total  x12.Amount
 }
 
 // ARReport computes days in A/R as of the store's clock. A claim is open while no 835 has
@@ -50,32 +52,34 @@ type arGroup struct {
 func (db *DB) ARReport(ctx context.Context) (ARReport, error) {
 	now := db.now().UTC()
 	rep := ARReport{AsOf: now.Format("2006-01-02"), Open: []ARBucket{{Bucket: "0-30"}, {Bucket: "31-60"}, {Bucket: "61-90"}, {Bucket: "90+"}}}
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT substr(s.first, 1, 10), COALESCE(r.first_paid, ''), c.state, COUNT(*), SUM(c.total_cents)
-		FROM (SELECT s.claim_id, MIN(f.created_at) AS first FROM claim_submissions s JOIN claim_files f ON f.id = s.file_id GROUP BY s.claim_id) s
-		JOIN claims c ON c.id = s.claim_id LEFT JOIN claim_remit r ON r.claim_id = c.id
-		WHERE c.frequency <> ? GROUP BY substr(s.first, 1, 10), COALESCE(r.first_paid, ''), c.state`), claims.FrequencyVoid)
+	// The paid claims' count and days are kept in remit_groups by the posting transaction
+	// (claimremit.go); the unpaid claims are grouped by filing day and state off the
+	// claims_ar index (first_paid, first_filed, state, frequency, total_cents), which
+	// skips the paid ones.
+	var paidClaims, paidDays int64
+	err := db.sql.QueryRowContext(ctx, `SELECT claims, lines FROM remit_groups WHERE by_what = 'ar-paid' AND group_key = ''`).Scan(&paidClaims, &paidDays)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return rep, fmt.Errorf("store: A/R report: %w", err)
+	}
+	rep.PaidClaims = int(paidClaims)
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT first_filed, state, COUNT(*), SUM(total_cents) FROM claims
+		WHERE first_paid = '' AND first_filed <> '' AND frequency <> ? GROUP BY first_filed, state`), claims.FrequencyVoid)
 	if err != nil {
 		return rep, fmt.Errorf("store: A/R report: %w", err)
 	}
 	groups, err := collectRows(rows, func(sc scanner) (arGroup, error) {
 		var g arGroup
 		var total int64
-		err := sc.Scan(&g.sent, &g.paid, &g.state, &g.claims, &total)
+		err := sc.Scan(&g.sent, &g.state, &g.claims, &total)
 		g.total = x12.Amount(total)
 		return g, err
 	})
 	if err != nil {
 		return rep, fmt.Errorf("store: A/R report: %w", err)
 	}
-	var days float64
 	for _, g := range groups {
 		at, err := time.Parse("2006-01-02", g.sent)
 		if err != nil {
-			continue
-		}
-		if t, err := time.Parse("20060102", g.paid); err == nil {
-			rep.PaidClaims += g.claims
-			days += float64(g.claims) * math.Max(0, t.Sub(at).Hours()/24)
 			continue
 		}
 		if g.state == lifecycle.Closed || g.state == lifecycle.Corrected || g.state == lifecycle.Void {
@@ -97,7 +101,7 @@ func (db *DB) ARReport(ctx context.Context) (ARReport, error) {
 		rep.OpenAmount += g.total
 	}
 	if rep.PaidClaims > 0 {
-		rep.AverageDays = math.Round(10*days/float64(rep.PaidClaims)) / 10
+		rep.AverageDays = math.Round(10*float64(paidDays)/float64(rep.PaidClaims)) / 10
 	}
 	return rep, nil
 }
@@ -115,16 +119,12 @@ type AcceptanceReport struct {
 
 // AcceptanceReport computes the first-pass acceptance rate from the claims' histories:
 // a claim with a rejection event is rejected, one with any other verdict accepted, one
-// with neither pending. SQL gives each claim its verdict and counts them.
+// with neither pending (claims.verdict).
 func (db *DB) AcceptanceReport(ctx context.Context) (AcceptanceReport, error) {
 	var rep AcceptanceReport
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT v, COUNT(*) FROM (SELECT c.id,
-			MAX(CASE WHEN e.kind IN (?, ?) THEN 2 WHEN e.kind IS NOT NULL THEN 1 ELSE 0 END) AS v
-		FROM claims c LEFT JOIN events e ON e.entity_kind = 'claim' AND e.entity_id = c.id AND e.kind IN (?, ?, ?, ?, ?, ?, ?)
-		WHERE c.id = c.base_id AND `+sent("c.state")+` GROUP BY c.id) x GROUP BY v`),
-		lifecycle.FileRejected, lifecycle.Rejected,
-		lifecycle.FileRejected, lifecycle.Rejected, lifecycle.Accepted, lifecycle.Paid, lifecycle.PartiallyPaid,
-		lifecycle.Denied, lifecycle.Reversed)
+	// claims.verdict is kept by a trigger on the claim's history (migration 0720); the
+	// count reads the claims_verdict index.
+	rows, err := db.sql.QueryContext(ctx, `SELECT verdict, COUNT(*) FROM claims WHERE id = base_id AND `+sent("state")+` GROUP BY verdict`)
 	if err != nil {
 		return rep, fmt.Errorf("store: acceptance report: %w", err)
 	}

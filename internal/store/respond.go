@@ -294,10 +294,12 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	}
 	// The reports' and the claims list's per-claim totals, in this same transaction.
 	postedIDs := make([]string, len(claimRows))
+	newKeys := make(map[[2]int64]bool, len(claimRows))
 	for i, r := range claimRows {
 		postedIDs[i] = r[2].(string)
+		newKeys[[2]int64{payID, int64(r[1].(int))}] = true
 	}
-	return b.refreshClaimRemits(postedIDs)
+	return b.refreshClaimRemits(newKeys, postedIDs)
 }
 
 // applyStep writes what a response says of one claim.
