@@ -130,21 +130,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 		csvQ.Set("format", "csv")
 		p.CSV = r.URL.Path + "?" + csvQ.Encode()
 		if r.URL.Query().Get("format") == "csv" {
-			items, err := q.Items(r.Context())
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			items = p.Filter.keep(items, currentUser(r.Context()).name, p.Today)
-			views := make([]itemView, len(items))
-			for i, it := range items {
-				views[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
-			}
-			if err := h.describeClaims(r.Context(), views); err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			h.writeQueueCSV(w, kind, views)
+			h.streamQueueCSV(w, r, kind, q, p.Filter.pageFilter(currentUser(r.Context()).name, p.Today, store.Page{}))
 			return
 		}
 		// Paged and counted in the store (PagedQueueService): only the page is read,

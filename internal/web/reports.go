@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/edigate/edigate/internal/store"
@@ -53,39 +52,6 @@ type reportsPage struct {
 	Sections  []reportSection
 	Reports   []reportTable
 	AsOf      string
-}
-
-// reportsFresh is how long computed reports are shown before they are computed again: a
-// report reads every posting (tens of thousands in a year), so the page and its CSVs
-// share one computation and say when it was made.
-const reportsFresh = 5 * time.Minute
-
-// reportCache keeps each section's tables for reportsFresh, per handler.
-type reportCache struct {
-	mu   sync.Mutex
-	secs map[string]cachedSection
-}
-
-type cachedSection struct {
-	at     time.Time
-	tables []reportTable
-}
-
-func (c *reportCache) section(ctx context.Context, now time.Time, sec *reportSection, compute func(context.Context) ([]reportTable, error)) ([]reportTable, time.Time, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock() // one computation at a time: a second viewer waits for the first's result
-	if e, ok := c.secs[sec.Key]; ok && now.Sub(e.at) < reportsFresh && !now.Before(e.at) {
-		return e.tables, e.at, nil
-	}
-	tables, err := compute(ctx)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if c.secs == nil {
-		c.secs = map[string]cachedSection{}
-	}
-	c.secs[sec.Key] = cachedSection{at: now, tables: tables}
-	return tables, now, nil
 }
 
 // computeSection computes a section's reports: the denial groupings from one read.
@@ -141,14 +107,14 @@ func (h *handler) reports(w http.ResponseWriter, r *http.Request) {
 	}
 	if rep, ok := h.reporter(); ok {
 		p.Connected = true
-		tables, at, err := h.reportCache.section(r.Context(), h.d.Now(), sec, func(ctx context.Context) ([]reportTable, error) {
-			return h.computeSection(ctx, rep, sec)
-		})
+		// Computed for each view: the store keeps the sums with the postings (claimremit.go),
+		// so a report reads a few hundred rows, not every posting.
+		tables, err := h.computeSection(r.Context(), rep, sec)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		p.Reports, p.AsOf = tables, at.UTC().Format("Jan 2, 2006 15:04 UTC")
+		p.Reports, p.AsOf = tables, h.d.Now().UTC().Format("Jan 2, 2006 15:04 UTC")
 	}
 	h.render(w, "reports", &p)
 }
@@ -178,9 +144,7 @@ func (h *handler) reportCSV(w http.ResponseWriter, r *http.Request) {
 	var t reportTable
 	for i := range reportSections {
 		sec := &reportSections[i]
-		tables, _, err := h.reportCache.section(r.Context(), h.d.Now(), sec, func(ctx context.Context) ([]reportTable, error) {
-			return h.computeSection(ctx, rep, sec)
-		})
+		tables, err := h.computeSection(r.Context(), rep, sec)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -422,13 +386,6 @@ func dateWords(d string) string {
 		return d
 	}
 	return t.Format("Jan 2, 2006")
-}
-
-// reset forgets every computed report (the benchmark times the computation).
-func (c *reportCache) reset() {
-	c.mu.Lock()
-	c.secs = nil
-	c.mu.Unlock()
 }
 
 // denialCategoryWords names the denial categories (remit.Category*) for the biller.
