@@ -134,6 +134,12 @@ func seedScale(b testing.TB, f *fixture, n int) {
 				VALUES (?, ?, ?, ?, '0001')`, "CL"+id, 1+i/1000, 1+i/1000, 1+i/1000); err != nil {
 				b.Fatal(err)
 			}
+			// The fee-schedule comparison of its line (the underpayments report), every eighth short.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO remit_expected (claim_id, line_no, payer, payer_id, check_no, code, service_date,
+				contract_cents, patient_cents, expected_cents, paid_cents) VALUES (?, 1, 'demo-commercial', '60054', 'CHK', '90837', ?, 16000, 1000, 15000, ?)`,
+				"CL"+id, date, 15000-1000*int64(boolInt(i%8 == 1))); err != nil {
+				b.Fatal(err)
+			}
 			// Its history as the responses step writes it: filed, accepted by the 277CA, adjudicated.
 			for _, kind := range []string{"filed", "accepted", "paid"} {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail)
@@ -185,4 +191,11 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

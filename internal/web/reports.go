@@ -24,6 +24,7 @@ type Reporter interface {
 	AppealsReport(ctx context.Context) (store.AppealsReport, error)
 	PaymentsReport(ctx context.Context, by string) ([]store.PaymentRow, error)
 	DenialReports(ctx context.Context) (map[string][]store.DenialRow, error)
+	UnderpaymentReport(ctx context.Context) ([]store.UnderpaymentRow, error)
 }
 
 var _ Reporter = (*store.DB)(nil)
@@ -86,7 +87,7 @@ type reportSection struct {
 var reportSections = []reportSection{
 	{"denials", "Denials", nil},
 	{"claims", "Acceptance, A/R and appeals", []string{"acceptance", "ar", "appeals"}},
-	{"payments", "Payments", []string{"payments-payer", "payments-month"}},
+	{"payments", "Payments", []string{"payments-payer", "payments-month", "underpayments"}},
 }
 
 func (h *handler) reporter() (Reporter, bool) {
@@ -125,7 +126,7 @@ var reportNames = func() []string {
 	for _, g := range denialGroupings {
 		out = append(out, "denials-"+g.By)
 	}
-	return append(out, "acceptance", "ar", "appeals", "payments-payer", "payments-month")
+	return append(out, "acceptance", "ar", "appeals", "payments-payer", "payments-month", "underpayments")
 }()
 
 // reportCSV sends one report's table as CSV (the numbers under its chart).
@@ -198,6 +199,8 @@ func (h *handler) buildReport(ctx context.Context, rep Reporter, name string) (r
 		return h.paymentsTable(ctx, rep, by)
 	}
 	switch name {
+	case "underpayments":
+		return h.underpaymentsTable(ctx, rep)
 	case "acceptance":
 		a, err := rep.AcceptanceReport(ctx)
 		if err != nil {
@@ -305,6 +308,33 @@ func (h *handler) paymentsTable(ctx context.Context, rep Reporter, by string) (r
 		paid, patient = paid+r.Paid, patient+r.Patient
 	}
 	t.Total = []string{"All", "", money(paid), money(patient)}
+	t.Chart = barChart(t.Title, bars)
+	return t, nil
+}
+
+// underpaymentsTable is `edigate report underpayments` as a chart and table: the same
+// store report, so the page, its CSV and the command line count the same lines.
+func (h *handler) underpaymentsTable(ctx context.Context, rep Reporter) (reportTable, error) {
+	rows, err := rep.UnderpaymentReport(ctx)
+	if err != nil {
+		return reportTable{}, err
+	}
+	t := reportTable{ID: "underpayments", Title: "Underpayments by payer", CSV: "/reports/underpayments.csv",
+		Base: "Counted in service lines with a contracted rate (the payer's fee schedule), as each claim's latest remittance paid them; " +
+			"expected is the contract less the patient's share, short is what the lines paid below it lack.",
+		Head: []string{"Payer", "Lines", "Expected", "Paid", "Underpaid lines", "Short", "Open items", "Open amount"}}
+	var bars []bar
+	var lines, under, open int
+	var exp, paid, short, openAmt x12.Amount
+	for _, r := range rows {
+		label := h.payerName(r.Payer)
+		t.Rows = append(t.Rows, []string{label, strconv.Itoa(r.Lines), money(r.Expected), money(r.Paid), strconv.Itoa(r.Underpaid),
+			money(r.Short), strconv.Itoa(r.OpenItems), money(r.OpenAmount)})
+		bars = append(bars, bar{Label: label, Value: int64(r.Short), Text: money(r.Short) + " short on " + plural(r.Underpaid, "line")})
+		lines, under, open = lines+r.Lines, under+r.Underpaid, open+r.OpenItems
+		exp, paid, short, openAmt = exp+r.Expected, paid+r.Paid, short+r.Short, openAmt+r.OpenAmount
+	}
+	t.Total = []string{"All", strconv.Itoa(lines), money(exp), money(paid), strconv.Itoa(under), money(short), strconv.Itoa(open), money(openAmt)}
 	t.Chart = barChart(t.Title, bars)
 	return t, nil
 }
