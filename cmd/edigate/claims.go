@@ -23,6 +23,7 @@ func runClaims(ctx context.Context, a *app, args []string) int {
 		{"show", "print one claim (CLM01) with its findings, files and history", runClaimsShow},
 		{"file", "write built claims as 837P files into DATA/outbound/ and mark them filed", runClaimsFile},
 		{"correct", "correct a rejected or denied claim (--member-id, --dx, --modifier 1:95, --pos ...) and resubmit it", runClaimsCorrect},
+		{"conflicts", "list correction conflicts (the practice system sent another value since), or settle one (--field, --pick keep|practice)", runClaimsConflicts},
 	}, args)
 }
 

@@ -125,4 +125,54 @@ func TestClaimsCorrect(t *testing.T) {
 	if !strings.Contains(out, "Corrected by the biller: Place of service: 11 -> 10 (kim)") {
 		t.Errorf("claims show text lacks the change:\n%s", out)
 	}
+
+	// The practice system sends the session again with another member id: `claims
+	// conflicts` lists the conflict; the biller takes the practice's value; it is gone.
+	if _, out, _ := runCmd(t, "", "claims", "conflicts", d); !strings.Contains(out, "no correction conflicts") {
+		t.Errorf("conflicts before: %s", out)
+	}
+	db, err = store.Open(ctx, filepath.Join(dir, "edigate.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := *s
+	again.Coverage.MemberID = "W1PRACTICE"
+	if err := db.Batch(ctx, nil, func(b *store.Batch) error { _, err := b.PutSession(&again, "t2.json"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	var cs []claims.Conflict
+	if code, out, stderr := runCmd(t, "", "claims", "conflicts", d, "--json"); code != exitOK || json.Unmarshal([]byte(out), &cs) != nil ||
+		len(cs) != 1 || cs[0].SessionID != "S1" || cs[0].Field != claims.FieldMemberID || cs[0].Sent != "W1PRACTICE" || cs[0].Value != "W1FIX" {
+		t.Fatalf("conflicts: %d %s %s", code, out, stderr)
+	}
+	if _, out, _ := runCmd(t, "", "claims", "conflicts", d, "S1"); !strings.Contains(out, "W1PRACTICE") || !strings.Contains(out, "--pick keep|practice") {
+		t.Errorf("conflicts text: %s", out)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"claims", "conflicts", d, "S1", "--pick", "practice"}, exitUsage, "SESSION, --field and --pick"},
+		{[]string{"claims", "conflicts", d, "S1", "--field", "member_id", "--pick", "maybe"}, exitInvalid, ""},
+		{[]string{"claims", "conflicts", d, "S1", "--field", "diagnoses", "--pick", "keep"}, exitInvalid, "no conflict"},
+	} {
+		if code, _, stderr := runCmd(t, "", tc.args...); code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: %d %s", tc.args[3:], code, stderr)
+		}
+	}
+	if code, out, stderr := runCmd(t, "", "claims", "conflicts", d, "S1", "--field", "member_id", "--pick", "practice", "--who", "kim"); code != exitOK ||
+		!strings.Contains(out, "took the practice system's value") {
+		t.Fatalf("settle: %d %s %s", code, out, stderr)
+	}
+	if _, out, _ := runCmd(t, "", "claims", "conflicts", d); !strings.Contains(out, "no correction conflicts") {
+		t.Errorf("conflicts after: %s", out)
+	}
+	if _, out, _ := runCmd(t, "", "trace", d, "S1"); !strings.Contains(out, "onflict") {
+		t.Errorf("trace lacks the settled conflict:\n%s", out)
+	}
+	if code, _, _ := runCmd(t, "", "claims", "conflicts", d, "S1", "--field", "member_id", "--pick", "practice"); code != exitInvalid {
+		t.Errorf("settling twice: exit %d", code)
+	}
 }

@@ -180,3 +180,40 @@ func TestReportsAndFollowupCLI(t *testing.T) {
 		t.Errorf("followup: %d %s %s", code, out, stderr)
 	}
 }
+
+// TestQueueListPages: `queue list --kind K` prints one page of the queue, counted in the
+// store, and says on standard error which page of how many it is.
+func TestQueueListPages(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "edigate.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := db.SQL().Exec(`INSERT INTO queue_items (kind, claim_id, payer, reason, category, message, due, amount_cents, state, created_at)
+			VALUES ('denials', ?, 'demo-commercial', 'CO-197', 'authorization', 'Precertification absent', ?, 15000, 'open', 't')`,
+			fmt.Sprint("CL-", i), fmt.Sprintf("2027-01-%02d", 10-i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	d := "--data=" + dir
+	var got []string
+	for page, want := range map[string][]string{"1": {"CL-4", "CL-3"}, "3": {"CL-0"}} {
+		code, out, stderr := runCmd(t, "", "queue", "list", d, "--kind", "denials", "--size", "2", "--page", page, "--json")
+		var items []store.QueueItem
+		if err := json.Unmarshal([]byte(out), &items); err != nil || code != exitOK {
+			t.Fatalf("page %s: %d %s %s %v", page, code, out, stderr, err)
+		}
+		got = got[:0]
+		for _, it := range items {
+			got = append(got, it.ClaimID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || !strings.Contains(stderr, "page "+page+" of 3 (5 items)") {
+			t.Errorf("page %s: %v, %q; want %v (nearest deadline first)", page, got, stderr, want)
+		}
+	}
+	if code, _, stderr := runCmd(t, "", "queue", "list", d, "--kind", "denials", "--size", "501"); code != exitUsage {
+		t.Errorf("--size 501: exit %d %s", code, stderr)
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/edigate/edigate/internal/pipeline"
+	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/queue"
 )
 
@@ -49,7 +51,9 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 	var f remitFlags
 	f.register(fs, true)
 	kindFlag := fs.String("kind", "", strings.ReplaceAll(kindList(), "|", ", ")+" (default: all but holds)")
-	all := fs.Bool("all", false, "include resolved items")
+	all := fs.Bool("all", false, "include resolved items (every item of the queue, not paged)")
+	page := fs.Int("page", 1, "with --kind: the page to list, nearest deadline first")
+	size := fs.Int("size", 50, fmt.Sprintf("with --kind: items a page (at most %d)", store.MaxPageSize))
 	env, code := parseAndOpen(ctx, a, "queue list", fs, &f, args, -1)
 	if env == nil {
 		return code
@@ -65,10 +69,32 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 		kind = k
 	}
 	svc := queues(env)
-	items, err := svc.List(ctx, kind, *all)
+	var items []queue.Item
+	var err error
+	paged := kind != "" && !*all
+	var total int
+	if paged {
+		// One queue's open items a page at a time, paged and counted in the store as the
+		// web UI's are: 40,000 holds are not read to print 50.
+		if *page < 1 || *size < 1 || *size > store.MaxPageSize {
+			fmt.Fprintf(a.stderr, "edigate queue list: --page must be 1 or more and --size 1 to %d\n", store.MaxPageSize)
+			return exitUsage
+		}
+		items, total, err = svc.Page(ctx, kind, store.QueuePageFilter{Page: store.Page{Limit: *size, Offset: (*page - 1) * *size}})
+	} else {
+		items, err = svc.List(ctx, kind, *all)
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
 		return exitUsage
+	}
+	if paged && (*page > 1 || len(items) < total) {
+		pages := (total + *size - 1) / *size
+		note := fmt.Sprintf("page %d of %d (%d items)", *page, pages, total)
+		if *page < pages {
+			note += fmt.Sprintf("; next: --page %d", *page+1)
+		}
+		fmt.Fprintln(a.stderr, note) // stderr, so --json output stays one document
 	}
 	if f.json {
 		return emitJSON(a, "remit", items)
@@ -95,13 +121,13 @@ func runQueueList(ctx context.Context, a *app, args []string) int {
 	w.Flush()
 	if kind == "" {
 		// Holds are not stored items (they clear themselves); say how many there are.
-		holds, err := svc.List(ctx, queue.Holds, false)
+		holds, err := svc.Summary(ctx, queue.Holds, time.Now().UTC().Format(time.DateOnly))
 		if err != nil {
 			fmt.Fprintf(a.stderr, "edigate queue list: %v\n", err)
 			return exitUsage
 		}
-		if len(holds) > 0 {
-			fmt.Fprintf(a.stdout, "\n%d held session(s) or claim(s): edigate queue list --kind holds\n", len(holds))
+		if holds.Open > 0 {
+			fmt.Fprintf(a.stdout, "\n%d held session(s) or claim(s): edigate queue list --kind holds\n", holds.Open)
 		}
 	}
 	return exitOK

@@ -55,11 +55,12 @@ type ClaimListRow struct {
 }
 
 var claimSorts = map[string]string{
-	"date": "service_date", "total": "total_cents", "paid": "paid", "state": "state", "payer": "payer", "updated": "updated_at",
+	"date": "service_date", "total": "total_cents", "paid": "paid_cents", "state": "state", "payer": "payer", "updated": "updated_at",
 }
 
 // ClaimList returns one page of claims matching f and how many match in all. Paid and
-// patient responsibility sum every CLP posted for the claim (a reversal posts negative).
+// patient responsibility are the sums of every CLP posted for the claim (a reversal posts
+// negative), kept on the claims row.
 func (db *DB) ClaimList(ctx context.Context, f ClaimListFilter) ([]ClaimListRow, int, error) {
 	var where []string
 	var args []any
@@ -104,20 +105,10 @@ func (db *DB) ClaimList(ctx context.Context, f ClaimListFilter) ([]ClaimListRow,
 		dir = " DESC"
 	}
 	lim, largs := f.Page.sql()
-	// Sorting by paid needs every claim's sum: the page's keys are found by sorting just
-	// (paid, id) over one grouped pass on the postings, then the page's rows are read.
-	// Other orders sort claims columns and compute the sums for the page's rows only.
-	sums := `COALESCE((SELECT SUM(r.paid_cents) FROM remit_claims r WHERE r.claim_id = c.id), 0) AS paid,
-			COALESCE((SELECT SUM(r.patient_cents) FROM remit_claims r WHERE r.claim_id = c.id), 0) AS patient`
-	from := `FROM claims c` + cond
-	if col == "paid" {
-		from = `FROM claims c JOIN (SELECT c.id AS kid, COALESCE(r.paid, 0) AS kpaid FROM claims c LEFT JOIN (
-			SELECT claim_id, SUM(paid_cents) AS paid FROM remit_claims GROUP BY claim_id) r ON r.claim_id = c.id` + cond +
-			` ORDER BY kpaid` + dir + `, c.id` + dir + lim + `) k ON k.kid = c.id`
-		lim = ""
-	}
-	q := `SELECT id, payer, client_id, service_date, frequency, state, total_cents, updated_at, paid, patient FROM (
-		SELECT c.id, c.payer, c.client_id, c.service_date, c.frequency, c.state, c.total_cents, c.updated_at, ` + sums + ` ` + from + `) x ORDER BY ` + col + dir + `, id` + dir + lim
+	// Paid and patient responsibility are kept on the claim by the posting transaction
+	// (claim_remit.go), so sorting by paid walks an index (claims_paid) like any column.
+	q := `SELECT id, payer, client_id, service_date, frequency, state, total_cents, updated_at, paid_cents, patient_cents FROM claims` +
+		cond + ` ORDER BY ` + col + dir + `, id` + dir + lim
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(q), append(args, largs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: claim list: %w", err)

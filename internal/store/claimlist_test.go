@@ -35,6 +35,10 @@ func seedClaimList(t *testing.T, db *store.DB) {
 			}
 		}
 	}
+	// Postings written directly: the per-claim totals the posting transaction keeps, once.
+	if err := db.RebuildClaimRemit(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestClaimList(t *testing.T) {

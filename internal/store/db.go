@@ -137,6 +137,10 @@ func Open(ctx context.Context, target string, opt Options) (*DB, error) {
 		db.sql.Close()
 		return nil, err
 	}
+	if err := db.pendingRebuilds(ctx); err != nil {
+		db.sql.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -267,7 +271,12 @@ func splitStatements(body string) []string {
 
 // Migrate applies the migrations not applied yet. Open does this; it is here for an
 // operator (and the conformance suite) to run it again on an open store.
-func (db *DB) Migrate(ctx context.Context) error { return db.migrate(ctx) }
+func (db *DB) Migrate(ctx context.Context) error {
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	return db.pendingRebuilds(ctx)
+}
 
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()

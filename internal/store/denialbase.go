@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/edigate/edigate/x12"
 )
@@ -150,87 +151,69 @@ func groupDenials(by string, cs []adjClaim) []DenialRow {
 	return out
 }
 
-// adjudicatedClaims reads each claim's latest adjudication that no reversal undid, with its
-// denial adjustments. The payer is the claim's configured payer when edigate built the
-// claim (the 835's payer id otherwise), the month the 835's (YYYYMM). The latest is picked
-// here from one pass over the postings rather than by a subquery per posting.
-func (db *DB) adjudicatedClaims(ctx context.Context) ([]adjClaim, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT c.payment_id, c.seq, c.claim_id, COALESCE(cl.payer, c.payer_id), substr(c.pay_date, 1, 6),
-			c.rendering_npi, c.line_codes, c.outcome FROM remit_claims c LEFT JOIN claims cl ON cl.id = c.claim_id
-		WHERE c.outcome <> 'reversed'`)
+// groupedDenials is the denial report by by, read from remit_groups (kept by the posting
+// transaction, claimremit.go) with the counts groupDenials makes of the claims: Claims and
+// Lines per group for payer, month, provider and CPT, of all adjudicated claims for CARC
+// and category (only denied claims have those keys).
+func (db *DB) groupedDenials(ctx context.Context, by string) ([]DenialRow, error) {
+	switch by {
+	case "payer", "month", "provider", "cpt", "carc", "category":
+	default:
+		return nil, fmt.Errorf("store: denial report by %q: want payer, month, provider, cpt, carc or category", by)
+	}
+	perGroup := by != "carc" && by != "category"
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT group_key, claims, lines, denied, denied_lines, denied_cents
+		FROM remit_groups WHERE by_what = ? AND (claims <> 0 OR denied <> 0)`), by)
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
 	}
-	type keyed struct {
-		k  [2]int64
-		id string
-		c  adjClaim
-	}
-	all, err := collectRows(rows, func(sc scanner) (keyed, error) {
-		var r keyed
-		var codes, outcome string
-		err := sc.Scan(&r.k[0], &r.k[1], &r.id, &r.c.payer, &r.c.month, &r.c.provider, &codes, &outcome)
-		r.c.codes = strings.Fields(codes)
-		r.c.denied = outcome == "denied"
+	out, err := collectRows(rows, func(sc scanner) (DenialRow, error) {
+		var r DenialRow
+		var amt int64
+		err := sc.Scan(&r.Key, &r.Claims, &r.Lines, &r.Denied, &r.DeniedLines, &amt)
+		r.DeniedAmount = x12.Amount(amt)
 		return r, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: denial report: %w", err)
 	}
-	latest := map[string]int{}
-	for i, r := range all {
-		if j, ok := latest[r.id]; !ok || r.k[0] > all[j].k[0] || (r.k[0] == all[j].k[0] && r.k[1] > all[j].k[1]) {
-			latest[r.id] = i
-		}
-	}
-	ks := make([]keyed, 0, len(latest))
-	for i, r := range all {
-		if latest[r.id] == i {
-			ks = append(ks, r)
-		}
-	}
-	idx := make(map[[2]int64]int, len(ks))
-	out := make([]adjClaim, len(ks))
-	for i, r := range ks {
-		idx[r.k], out[i] = i, r.c
-	}
-	arows, err := db.sql.QueryContext(ctx, `SELECT payment_id, seq, line_no, code, grp, reason, category, amount_cents
-		FROM remit_adjustments WHERE category <> '' ORDER BY payment_id, seq, line_no`)
-	if err != nil {
-		return nil, fmt.Errorf("store: denial report: %w", err)
-	}
-	defer arows.Close()
-	for arows.Next() {
-		var k [2]int64
-		var a denialAdj
-		var amt int64
-		if err := arows.Scan(&k[0], &k[1], &a.line, &a.code, &a.grp, &a.reason, &a.category, &amt); err != nil {
+	if !perGroup {
+		var claims, lines int
+		err := db.sql.QueryRowContext(ctx, `SELECT claims, lines FROM remit_groups WHERE by_what = 'all' AND group_key = ''`).Scan(&claims, &lines)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("store: denial report: %w", err)
 		}
-		i, ok := idx[k]
-		if !ok {
-			continue // an adjudication since superseded, or a reversal's
+		for i := range out {
+			out[i].Claims, out[i].Lines = claims, lines
 		}
-		a.amount = x12.Amount(amt)
-		out[i].adjs = append(out[i].adjs, a)
-		out[i].denied = true
 	}
-	return out, arows.Err()
+	for i := range out {
+		r := &out[i]
+		if r.Claims > 0 {
+			r.Rate = float64(r.Denied) / float64(r.Claims)
+		}
+		if r.Lines > 0 {
+			r.LineRate = float64(r.DeniedLines) / float64(r.Lines)
+		}
+	}
+	// Byte order, as groupDenials sorts: PostgreSQL's collation may order keys otherwise.
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
 }
 
 // DenialGroupings are the groupings of the denial report.
 var DenialGroupings = []string{"payer", "cpt", "carc", "category", "provider", "month"}
 
 // DenialReports is the denial report in every grouping (DenialGroupings) from one read of
-// the postings: the reports page shows them side by side.
+// the per-claim totals: the reports page shows them side by side.
 func (db *DB) DenialReports(ctx context.Context) (map[string][]DenialRow, error) {
-	cs, err := db.adjudicatedClaims(ctx)
-	if err != nil {
-		return nil, err
-	}
 	out := map[string][]DenialRow{}
 	for _, by := range DenialGroupings {
-		out[by] = groupDenials(by, cs)
+		rows, err := db.groupedDenials(ctx, by)
+		if err != nil {
+			return nil, err
+		}
+		out[by] = rows
 	}
 	return out, nil
 }
@@ -244,15 +227,16 @@ type PaymentRow struct {
 }
 
 // PaymentsReport sums what the 835s paid by payer (the claim's configured payer, else the
-// 835's payer id) or month (YYYYMM of the 835 date). Every posting counts, a reversal
+// payer id of its latest 835) or month (YYYYMM of the 835 date). Every posting counts, a reversal
 // negative, so the totals of both groupings are the money received.
 func (db *DB) PaymentsReport(ctx context.Context, by string) ([]PaymentRow, error) {
-	key := map[string]string{"payer": "COALESCE(cl.payer, c.payer_id)", "month": "substr(c.pay_date, 1, 6)"}[by]
-	if key == "" {
+	// remit_groups keeps both sums (claimremit.go): by payer each claim under its payer, by
+	// month each claim under every month it has a posting in.
+	if by != "payer" && by != "month" {
 		return nil, fmt.Errorf("store: payments report by %q: want payer or month", by)
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+key+`, COUNT(DISTINCT c.claim_id), SUM(c.paid_cents), SUM(c.patient_cents)
-		FROM remit_claims c LEFT JOIN claims cl ON cl.id = c.claim_id GROUP BY `+key+` ORDER BY 1`)
+	q := db.Rebind(`SELECT group_key, claims, paid_cents, patient_cents FROM remit_groups WHERE by_what = ? AND claims <> 0`)
+	rows, err := db.sql.QueryContext(ctx, q, "pay-"+by)
 	if err != nil {
 		return nil, fmt.Errorf("store: payments report: %w", err)
 	}
@@ -266,5 +250,6 @@ func (db *DB) PaymentsReport(ctx context.Context, by string) ([]PaymentRow, erro
 	if err != nil {
 		return nil, fmt.Errorf("store: payments report: %w", err)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
 }

@@ -188,16 +188,7 @@ type DenialRow struct {
 // one base (DenialBase) so every grouping adds up to the same denied claims, lines and
 // amount.
 func (db *DB) DenialReport(ctx context.Context, by string) ([]DenialRow, error) {
-	switch by {
-	case "payer", "month", "provider", "cpt", "carc", "category":
-	default:
-		return nil, fmt.Errorf("store: denial report by %q: want payer, month, provider, cpt, carc or category", by)
-	}
-	cs, err := db.adjudicatedClaims(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return groupDenials(by, cs), nil
+	return db.groupedDenials(ctx, by)
 }
 
 func jsonText(v any) string {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -34,34 +36,14 @@ type ARReport struct {
 	Open        []ARBucket `json:"open"`
 }
 
-type submitted struct {
-	id, freq string
-	state    lifecycle.State
-	at       time.Time
-	total    x12.Amount
-}
-
-// submissions lists every filed claim with its first filing time and response state.
-func (db *DB) submissions(ctx context.Context) ([]submitted, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT c.id, c.frequency, c.state, MIN(f.created_at), c.total_cents
-		FROM claims c JOIN claim_submissions s ON s.claim_id = c.id JOIN claim_files f ON f.id = s.file_id
-		GROUP BY c.id, c.frequency, c.state, c.total_cents ORDER BY c.id`)
-	if err != nil {
-		return nil, err
-	}
-	return collectRows(rows, func(sc scanner) (submitted, error) {
-		var s submitted
-		var at string
-		var total int64
-		if err := sc.Scan(&s.id, &s.freq, &s.state, &at, &total); err != nil {
-			return s, err
-		}
-		s.total = x12.Amount(total)
-		if len(at) >= 10 {
-			s.at, _ = time.Parse("2006-01-02", at[:10])
-		}
-		return s, nil
-	})
+// arGroup is the unpaid filed claims sharing a first filing day and a state: their age is
+// the same, so SQL groups the claims and Go does the date arithmetic per group (no date
+// functions in SQL dialects).
+type arGroup struct {
+	sent   string
+	state  lifecycle.State
+	claims int
+	total  x12.Amount
 }
 
 // ARReport computes days in A/R as of the store's clock. A claim is open while no 835 has
@@ -70,42 +52,40 @@ func (db *DB) submissions(ctx context.Context) ([]submitted, error) {
 func (db *DB) ARReport(ctx context.Context) (ARReport, error) {
 	now := db.now().UTC()
 	rep := ARReport{AsOf: now.Format("2006-01-02"), Open: []ARBucket{{Bucket: "0-30"}, {Bucket: "31-60"}, {Bucket: "61-90"}, {Bucket: "90+"}}}
-	subs, err := db.submissions(ctx)
+	// The paid claims' count and days are kept in remit_groups by the posting transaction
+	// (claimremit.go); the unpaid claims are grouped by filing day and state off the
+	// claims_ar index (first_paid, first_filed, state, frequency, total_cents), which
+	// skips the paid ones.
+	var paidClaims, paidDays int64
+	err := db.sql.QueryRowContext(ctx, `SELECT claims, lines FROM remit_groups WHERE by_what = 'ar-paid' AND group_key = ''`).Scan(&paidClaims, &paidDays)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return rep, fmt.Errorf("store: A/R report: %w", err)
+	}
+	rep.PaidClaims = int(paidClaims)
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT first_filed, state, COUNT(*), SUM(total_cents) FROM claims
+		WHERE first_paid = '' AND first_filed <> '' AND frequency <> ? GROUP BY first_filed, state`), claims.FrequencyVoid)
 	if err != nil {
 		return rep, fmt.Errorf("store: A/R report: %w", err)
 	}
-	paid := map[string]time.Time{}
-	rows, err := db.sql.QueryContext(ctx, `SELECT claim_id, MIN(pay_date) FROM remit_claims WHERE paid_cents > 0 AND outcome <> 'reversed' GROUP BY claim_id`)
+	groups, err := collectRows(rows, func(sc scanner) (arGroup, error) {
+		var g arGroup
+		var total int64
+		err := sc.Scan(&g.sent, &g.state, &g.claims, &total)
+		g.total = x12.Amount(total)
+		return g, err
+	})
 	if err != nil {
 		return rep, fmt.Errorf("store: A/R report: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, d string
-		if err := rows.Scan(&id, &d); err != nil {
-			return rep, err
-		}
-		if t, err := time.Parse("20060102", d); err == nil {
-			paid[id] = t
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return rep, err
-	}
-	var days float64
-	for _, s := range subs {
-		if s.freq == claims.FrequencyVoid || s.at.IsZero() {
+	for _, g := range groups {
+		at, err := time.Parse("2006-01-02", g.sent)
+		if err != nil {
 			continue
 		}
-		if t, ok := paid[s.id]; ok {
-			rep.PaidClaims++
-			days += math.Max(0, t.Sub(s.at).Hours()/24)
+		if g.state == lifecycle.Closed || g.state == lifecycle.Corrected || g.state == lifecycle.Void {
 			continue
 		}
-		if s.state == lifecycle.Closed || s.state == lifecycle.Corrected || s.state == lifecycle.Void {
-			continue
-		}
-		age := int(now.Sub(s.at).Hours() / 24)
+		age := int(now.Sub(at).Hours() / 24)
 		i := 3
 		switch {
 		case age <= 30:
@@ -115,13 +95,13 @@ func (db *DB) ARReport(ctx context.Context) (ARReport, error) {
 		case age <= 90:
 			i = 2
 		}
-		rep.Open[i].Claims++
-		rep.Open[i].Amount += s.total
-		rep.OpenClaims++
-		rep.OpenAmount += s.total
+		rep.Open[i].Claims += g.claims
+		rep.Open[i].Amount += g.total
+		rep.OpenClaims += g.claims
+		rep.OpenAmount += g.total
 	}
 	if rep.PaidClaims > 0 {
-		rep.AverageDays = math.Round(10*days/float64(rep.PaidClaims)) / 10
+		rep.AverageDays = math.Round(10*float64(paidDays)/float64(rep.PaidClaims)) / 10
 	}
 	return rep, nil
 }
@@ -137,51 +117,35 @@ type AcceptanceReport struct {
 	Rate      float64 `json:"rate"`     // accepted / submitted
 }
 
-// AcceptanceReport computes the first-pass acceptance rate from the claims' histories.
+// AcceptanceReport computes the first-pass acceptance rate from the claims' histories:
+// a claim with a rejection event is rejected, one with any other verdict accepted, one
+// with neither pending (claims.verdict).
 func (db *DB) AcceptanceReport(ctx context.Context) (AcceptanceReport, error) {
 	var rep AcceptanceReport
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, COALESCE(e.kind, '') FROM claims c
-		LEFT JOIN events e ON e.entity_kind = 'claim' AND e.entity_id = c.id AND e.kind IN (?, ?, ?, ?, ?, ?, ?)
-		WHERE c.id = c.base_id AND `+sent("c.state")+` ORDER BY c.id`),
-		lifecycle.FileRejected, lifecycle.Rejected, lifecycle.Accepted, lifecycle.Paid, lifecycle.PartiallyPaid,
-		lifecycle.Denied, lifecycle.Reversed)
+	// claims.verdict is kept by a trigger on the claim's history (migration 0720); the
+	// count reads the claims_verdict index.
+	rows, err := db.sql.QueryContext(ctx, `SELECT verdict, COUNT(*) FROM claims WHERE id = base_id AND `+sent("state")+` GROUP BY verdict`)
 	if err != nil {
 		return rep, fmt.Errorf("store: acceptance report: %w", err)
 	}
 	defer rows.Close()
-	verdict := map[string]string{}
-	var order []string
 	for rows.Next() {
-		var id string
-		var kind lifecycle.State
-		if err := rows.Scan(&id, &kind); err != nil {
-			return rep, err
+		var v, n int
+		if err := rows.Scan(&v, &n); err != nil {
+			return rep, fmt.Errorf("store: acceptance report: %w", err)
 		}
-		v, seen := verdict[id]
-		if !seen {
-			order = append(order, id)
+		rep.Submitted += n
+		switch v {
+		case 2:
+			rep.Rejected += n
+		case 1:
+			rep.Accepted += n
+		default:
+			rep.Pending += n
 		}
-		switch {
-		case kind == lifecycle.FileRejected || kind == lifecycle.Rejected:
-			v = "rejected"
-		case kind != "" && v == "":
-			v = "accepted"
-		}
-		verdict[id] = v
 	}
 	if err := rows.Err(); err != nil {
-		return rep, err
-	}
-	for _, id := range order {
-		rep.Submitted++
-		switch verdict[id] {
-		case "rejected":
-			rep.Rejected++
-		case "accepted":
-			rep.Accepted++
-		default:
-			rep.Pending++
-		}
+		return rep, fmt.Errorf("store: acceptance report: %w", err)
 	}
 	if rep.Submitted > 0 {
 		rep.Rate = float64(rep.Accepted) / float64(rep.Submitted)
@@ -204,31 +168,18 @@ type AppealsReport struct {
 // recorded the outcome.
 func (db *DB) AppealsReport(ctx context.Context) (AppealsReport, error) {
 	rep := AppealsReport{Overturned: []string{}}
-	denied := map[string]bool{}
+	// A claim a posting denied and a later one paid (claim_remit.overturned, kept with the postings).
 	overturned := map[string]bool{}
-	rows, err := db.sql.QueryContext(ctx, `SELECT claim_id, outcome FROM remit_claims ORDER BY payment_id, seq`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT claim_id FROM claim_remit WHERE overturned = 1`)
 	if err != nil {
 		return rep, fmt.Errorf("store: appeals report: %w", err)
 	}
-	for rows.Next() {
-		var id string
-		var outcome lifecycle.State
-		if err := rows.Scan(&id, &outcome); err != nil {
-			rows.Close()
-			return rep, err
-		}
-		switch outcome {
-		case lifecycle.Denied:
-			denied[id] = true
-		case lifecycle.Paid, lifecycle.PartiallyPaid:
-			if denied[id] {
-				overturned[id] = true
-			}
-		}
+	ids, err := collectRows(rows, scanString)
+	if err != nil {
+		return rep, fmt.Errorf("store: appeals report: %w", err)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return rep, err
+	for _, id := range ids {
+		overturned[id] = true
 	}
 	status := map[string]string{} // claim -> won, lost, pending
 	rows, err = db.sql.QueryContext(ctx, db.Rebind(`SELECT claim_id, state, outcome FROM queue_items WHERE kind = ? ORDER BY id`), string(QueueAppeals))

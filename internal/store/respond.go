@@ -312,7 +312,14 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	if err := b.insertRows(`INSERT INTO remit_adjustments (payment_id, seq, line_no, code, grp, reason, amount_cents, category) VALUES `, adjRows, ""); err != nil {
 		return fmt.Errorf("remit adjustments: %w", err)
 	}
-	return nil
+	// The reports' and the claims list's per-claim totals, in this same transaction.
+	postedIDs := make([]string, len(claimRows))
+	newKeys := make(map[[2]int64]bool, len(claimRows))
+	for i, r := range claimRows {
+		postedIDs[i] = r[2].(string)
+		newKeys[[2]int64{payID, int64(r[1].(int))}] = true
+	}
+	return b.refreshClaimRemits(newKeys, postedIDs)
 }
 
 // applyStep writes what a response says of one claim.

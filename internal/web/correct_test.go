@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -164,9 +165,28 @@ func TestCorrectionForm(t *testing.T) {
 	if qp := f.page(t, c, "/queues"); !strings.Contains(qp, `<a href="/sessions/S-C-REJ#conflicts">session S-C-REJ</a>: Member id: practice sent W9C-PRACTICE`) {
 		t.Errorf("queues page lacks the conflict")
 	}
-	r = f.post(t, c, "/sessions/S-C-REJ/conflicts/member_id", url.Values{"csrf": {csrfOf(t, sp)}, "pick": {"keep"}, "back": {"/sessions/S-C-REJ"}})
-	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/sessions/S-C-REJ" {
+	// An open item on the corrected claim (its session is S-C-REJ) shows the conflict on
+	// its card, with the same two picks; the biller keeps the correction from there.
+	if _, err := f.db.SQL().ExecContext(t.Context(), `INSERT INTO queue_items (kind, claim_id, payer, reason, category, message, due,
+		amount_cents, state, created_at) VALUES ('rejections', ?, 'demo-commercial', 'A7:33', '', 'Subscriber not found', '', 15000, 'open', 't')`, newID); err != nil {
+		t.Fatal(err)
+	}
+	qp = f.page(t, c, "/queues/rejections")
+	card := qp[strings.Index(qp, "claim "+newID):]
+	back := regexp.MustCompile(`name="back" value="(/queues/rejections#[^"]+)"`).FindStringSubmatch(card)
+	if !strings.Contains(card, "Correction conflict.</b> Member id: practice sent W9C-PRACTICE, biller corrected to W9C-FIX") ||
+		!strings.Contains(card, `action="/sessions/S-C-REJ/conflicts/member_id"`) || back == nil {
+		t.Fatalf("queue card lacks the conflict:\n%s", card)
+	}
+	r = f.post(t, c, "/sessions/S-C-REJ/conflicts/member_id", url.Values{"csrf": {csrfOf(t, qp)}, "pick": {"keep"}, "back": {back[1]}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != back[1] {
 		t.Fatalf("keep: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if qp := f.page(t, c, "/queues/rejections"); strings.Contains(qp, "Correction conflict.") {
+		t.Errorf("queue card still shows a settled conflict")
+	}
+	if _, err := f.db.SQL().ExecContext(t.Context(), `DELETE FROM queue_items WHERE kind = 'rejections' AND claim_id = ?`, newID); err != nil {
+		t.Fatal(err)
 	}
 	sp = f.page(t, c, "/sessions/S-C-REJ")
 	if strings.Contains(sp, "practice sent W9C-PRACTICE") || !strings.Contains(sp, "Correction conflict settled by the biller") {

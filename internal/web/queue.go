@@ -112,6 +112,9 @@ type itemView struct {
 	Link    string // the session whose page has the claim's whole history
 	Words   string // the reason in words
 	Patient string // "Last, First" of the session's client
+	// Conflicts are corrections of the item's session the practice system has since sent
+	// other values for: settled on the card as on the session page.
+	Conflicts []claims.Conflict
 }
 
 func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
@@ -130,21 +133,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 		csvQ.Set("format", "csv")
 		p.CSV = r.URL.Path + "?" + csvQ.Encode()
 		if r.URL.Query().Get("format") == "csv" {
-			items, err := q.Items(r.Context())
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			items = p.Filter.keep(items, currentUser(r.Context()).name, p.Today)
-			views := make([]itemView, len(items))
-			for i, it := range items {
-				views[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
-			}
-			if err := h.describeClaims(r.Context(), views); err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			h.writeQueueCSV(w, kind, views)
+			h.streamQueueCSV(w, r, kind, q, p.Filter.pageFilter(currentUser(r.Context()).name, p.Today, store.Page{}))
 			return
 		}
 		// Paged and counted in the store (PagedQueueService): only the page is read,
@@ -161,6 +150,10 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) {
 			p.Items[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
 		}
 		if err := h.describeClaims(r.Context(), p.Items); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if err := h.itemConflicts(r.Context(), p.Items); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -208,6 +201,32 @@ func (h *handler) describeClaims(ctx context.Context, items []itemView) error {
 		}
 	}
 	return h.namePatients(ctx, items)
+}
+
+// itemConflicts puts on each item the correction conflicts of its session. Only corrected
+// sessions can have one, so every conflict is listed once (as /queues does) and matched to
+// the page's items, rather than reading each item's session as sent.
+func (h *handler) itemConflicts(ctx context.Context, items []itemView) error {
+	if h.d.Corrections == nil || len(items) == 0 {
+		return nil
+	}
+	all, err := h.d.Corrections.Conflicts(ctx)
+	if err != nil {
+		return fmt.Errorf("correction conflicts: %w", err)
+	}
+	bySession := map[string][]claims.Conflict{}
+	for _, c := range all {
+		bySession[c.SessionID] = append(bySession[c.SessionID], c)
+	}
+	for i := range items {
+		it := &items[i]
+		sid := it.SessionID
+		if sid == "" {
+			sid = strings.TrimPrefix(it.Link, "/sessions/")
+		}
+		it.Conflicts = bySession[sid]
+	}
+	return nil
 }
 
 // namePatients puts the client's name on each item from its session (the held session, or

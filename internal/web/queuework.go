@@ -4,11 +4,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/queue"
 	"github.com/edigate/edigate/remit"
 )
@@ -22,33 +22,6 @@ type queueFilter struct {
 func queueFilterOf(r *http.Request) queueFilter {
 	q := r.URL.Query()
 	return queueFilter{Payer: q.Get("payer"), Assignee: q.Get("assignee"), Category: q.Get("category"), Within: q.Get("within")}
-}
-
-// keep filters items in place; me is the signed-in user, today the handler's date.
-func (f queueFilter) keep(items []queue.Item, me, today string) []queue.Item {
-	var until string
-	if n, err := strconv.Atoi(f.Within); err == nil && n >= 0 {
-		if t, err := time.Parse(time.DateOnly, today); err == nil {
-			until = t.AddDate(0, 0, n).Format(time.DateOnly)
-		}
-	}
-	want := f.Assignee
-	if want == "me" {
-		want = me
-	}
-	out := items[:0]
-	for _, it := range items {
-		switch {
-		case f.Payer != "" && it.Payer != f.Payer,
-			f.Category != "" && it.Category != f.Category,
-			want == "none" && it.Assignee != "",
-			want != "" && want != "none" && it.Assignee != want,
-			until != "" && (it.Due == "" || it.Due > until):
-			continue
-		}
-		out = append(out, it)
-	}
-	return out
 }
 
 // reasonWords says an item's reason code for the biller: a hold reason, a CARC
@@ -69,13 +42,54 @@ func reasonWords(kind queue.Kind, reason string) string {
 
 // writeQueueCSV sends the filtered items as a spreadsheet. A cell that a spreadsheet
 // would run as a formula (=, +, -, @) is prefixed with a quote.
-func (h *handler) writeQueueCSV(w http.ResponseWriter, kind queue.Kind, items []itemView) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+string(kind)+`.csv"`)
+// streamQueueCSV sends every item of the filtered queue as CSV, read, described and
+// written a store page (store.MaxPageSize items) at a time: 40,000 holds never sit in
+// memory at once, and the first rows leave before the last are read. Items are paged
+// by offset, so an item assigned or resolved during the download may be missed or
+// listed twice; the file is a working list, not a record. A store error after the first
+// rows aborts the response, so the download fails rather than ending short.
+func (h *handler) streamQueueCSV(w http.ResponseWriter, r *http.Request, kind queue.Kind, q Queue, f store.QueuePageFilter) {
+	ctx := r.Context()
+	started := false
+	for off := 0; ; {
+		f.Page = store.Page{Limit: store.MaxPageSize, Offset: off}
+		items, total, err := pageQueue(ctx, q, f)
+		if err == nil {
+			views := make([]itemView, len(items))
+			for i, it := range items {
+				views[i] = itemView{Item: it, Words: reasonWords(kind, it.Reason)}
+			}
+			if err = h.describeClaims(ctx, views); err == nil {
+				if !started {
+					w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+					w.Header().Set("Content-Disposition", `attachment; filename="`+string(kind)+`.csv"`)
+					started = true
+				}
+				h.writeQueueCSV(w, views, off == 0)
+			}
+		}
+		if err != nil {
+			if !started {
+				h.fail(w, r, err)
+				return
+			}
+			panic(http.ErrAbortHandler)
+		}
+		off += len(items)
+		if len(items) == 0 || off >= total {
+			return
+		}
+	}
+}
+
+// writeQueueCSV writes queue items as CSV rows (after the header row when head).
+func (h *handler) writeQueueCSV(w io.Writer, items []itemView, head bool) {
 	const amountCol = 11 // a number we write (a reversal is negative), not text from outside
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"item", "claim", "session", "patient", "payer", "date_of_service", "code", "reason", "reason_words", "category",
-		"message", "amount", "due", "assignee", "latest_note"})
+	if head {
+		cw.Write([]string{"item", "claim", "session", "patient", "payer", "date_of_service", "code", "reason", "reason_words", "category",
+			"message", "amount", "due", "assignee", "latest_note"})
+	}
 	for _, it := range items {
 		var note string
 		if n, ok := it.LatestNote(); ok {

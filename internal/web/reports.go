@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/edigate/edigate/internal/store"
@@ -25,6 +24,7 @@ type Reporter interface {
 	AppealsReport(ctx context.Context) (store.AppealsReport, error)
 	PaymentsReport(ctx context.Context, by string) ([]store.PaymentRow, error)
 	DenialReports(ctx context.Context) (map[string][]store.DenialRow, error)
+	UnderpaymentReport(ctx context.Context) ([]store.UnderpaymentRow, error)
 }
 
 var _ Reporter = (*store.DB)(nil)
@@ -53,39 +53,6 @@ type reportsPage struct {
 	Sections  []reportSection
 	Reports   []reportTable
 	AsOf      string
-}
-
-// reportsFresh is how long computed reports are shown before they are computed again: a
-// report reads every posting (tens of thousands in a year), so the page and its CSVs
-// share one computation and say when it was made.
-const reportsFresh = 5 * time.Minute
-
-// reportCache keeps each section's tables for reportsFresh, per handler.
-type reportCache struct {
-	mu   sync.Mutex
-	secs map[string]cachedSection
-}
-
-type cachedSection struct {
-	at     time.Time
-	tables []reportTable
-}
-
-func (c *reportCache) section(ctx context.Context, now time.Time, sec *reportSection, compute func(context.Context) ([]reportTable, error)) ([]reportTable, time.Time, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock() // one computation at a time: a second viewer waits for the first's result
-	if e, ok := c.secs[sec.Key]; ok && now.Sub(e.at) < reportsFresh && !now.Before(e.at) {
-		return e.tables, e.at, nil
-	}
-	tables, err := compute(ctx)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if c.secs == nil {
-		c.secs = map[string]cachedSection{}
-	}
-	c.secs[sec.Key] = cachedSection{at: now, tables: tables}
-	return tables, now, nil
 }
 
 // computeSection computes a section's reports: the denial groupings from one read.
@@ -120,7 +87,7 @@ type reportSection struct {
 var reportSections = []reportSection{
 	{"denials", "Denials", nil},
 	{"claims", "Acceptance, A/R and appeals", []string{"acceptance", "ar", "appeals"}},
-	{"payments", "Payments", []string{"payments-payer", "payments-month"}},
+	{"payments", "Payments", []string{"payments-payer", "payments-month", "underpayments"}},
 }
 
 func (h *handler) reporter() (Reporter, bool) {
@@ -141,14 +108,14 @@ func (h *handler) reports(w http.ResponseWriter, r *http.Request) {
 	}
 	if rep, ok := h.reporter(); ok {
 		p.Connected = true
-		tables, at, err := h.reportCache.section(r.Context(), h.d.Now(), sec, func(ctx context.Context) ([]reportTable, error) {
-			return h.computeSection(ctx, rep, sec)
-		})
+		// Computed for each view: the store keeps the sums with the postings (claimremit.go),
+		// so a report reads a few hundred rows, not every posting.
+		tables, err := h.computeSection(r.Context(), rep, sec)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		p.Reports, p.AsOf = tables, at.UTC().Format("Jan 2, 2006 15:04 UTC")
+		p.Reports, p.AsOf = tables, h.d.Now().UTC().Format("Jan 2, 2006 15:04 UTC")
 	}
 	h.render(w, "reports", &p)
 }
@@ -159,7 +126,7 @@ var reportNames = func() []string {
 	for _, g := range denialGroupings {
 		out = append(out, "denials-"+g.By)
 	}
-	return append(out, "acceptance", "ar", "appeals", "payments-payer", "payments-month")
+	return append(out, "acceptance", "ar", "appeals", "payments-payer", "payments-month", "underpayments")
 }()
 
 // reportCSV sends one report's table as CSV (the numbers under its chart).
@@ -178,9 +145,7 @@ func (h *handler) reportCSV(w http.ResponseWriter, r *http.Request) {
 	var t reportTable
 	for i := range reportSections {
 		sec := &reportSections[i]
-		tables, _, err := h.reportCache.section(r.Context(), h.d.Now(), sec, func(ctx context.Context) ([]reportTable, error) {
-			return h.computeSection(ctx, rep, sec)
-		})
+		tables, err := h.computeSection(r.Context(), rep, sec)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -234,6 +199,8 @@ func (h *handler) buildReport(ctx context.Context, rep Reporter, name string) (r
 		return h.paymentsTable(ctx, rep, by)
 	}
 	switch name {
+	case "underpayments":
+		return h.underpaymentsTable(ctx, rep)
 	case "acceptance":
 		a, err := rep.AcceptanceReport(ctx)
 		if err != nil {
@@ -345,6 +312,33 @@ func (h *handler) paymentsTable(ctx context.Context, rep Reporter, by string) (r
 	return t, nil
 }
 
+// underpaymentsTable is `edigate report underpayments` as a chart and table: the same
+// store report, so the page, its CSV and the command line count the same lines.
+func (h *handler) underpaymentsTable(ctx context.Context, rep Reporter) (reportTable, error) {
+	rows, err := rep.UnderpaymentReport(ctx)
+	if err != nil {
+		return reportTable{}, err
+	}
+	t := reportTable{ID: "underpayments", Title: "Underpayments by payer", CSV: "/reports/underpayments.csv",
+		Base: "Counted in service lines with a contracted rate (the payer's fee schedule), as each claim's latest remittance paid them; " +
+			"expected is the contract less the patient's share, short is what the lines paid below it lack.",
+		Head: []string{"Payer", "Lines", "Expected", "Paid", "Underpaid lines", "Short", "Open items", "Open amount"}}
+	var bars []bar
+	var lines, under, open int
+	var exp, paid, short, openAmt x12.Amount
+	for _, r := range rows {
+		label := h.payerName(r.Payer)
+		t.Rows = append(t.Rows, []string{label, strconv.Itoa(r.Lines), money(r.Expected), money(r.Paid), strconv.Itoa(r.Underpaid),
+			money(r.Short), strconv.Itoa(r.OpenItems), money(r.OpenAmount)})
+		bars = append(bars, bar{Label: label, Value: int64(r.Short), Text: money(r.Short) + " short on " + plural(r.Underpaid, "line")})
+		lines, under, open = lines+r.Lines, under+r.Underpaid, open+r.OpenItems
+		exp, paid, short, openAmt = exp+r.Expected, paid+r.Paid, short+r.Short, openAmt+r.OpenAmount
+	}
+	t.Total = []string{"All", strconv.Itoa(lines), money(exp), money(paid), strconv.Itoa(under), money(short), strconv.Itoa(open), money(openAmt)}
+	t.Chart = barChart(t.Title, bars)
+	return t, nil
+}
+
 // denialKeyWords names a report key for the biller: payer and provider names, months as
 // "Dec 2026", reasons and categories in words.
 func (h *handler) denialKeyWords(by, key string) string {
@@ -422,13 +416,6 @@ func dateWords(d string) string {
 		return d
 	}
 	return t.Format("Jan 2, 2006")
-}
-
-// reset forgets every computed report (the benchmark times the computation).
-func (c *reportCache) reset() {
-	c.mu.Lock()
-	c.secs = nil
-	c.mu.Unlock()
 }
 
 // denialCategoryWords names the denial categories (remit.Category*) for the biller.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/edigate/edigate/internal/store"
+	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -58,6 +59,10 @@ func seedRemits(t testing.TB, db *store.DB) {
 		outcome, pay_date, rendering_npi, line_codes) VALUES (2, 1, 'R-01', '60054', 'CHK2', '22', 'PC', -20000, 0, 0, 'reversed', '20261210', '1245319599', '')`)
 	exec(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents, patient_cents,
 		outcome, pay_date, rendering_npi, line_codes) VALUES (2, 2, 'R-01', '60054', 'CHK2', '1', 'PC', 20000, 18000, 2000, 'paid', '20261210', '1245319599', '90837 90785')`)
+	// Postings written directly: the per-claim totals the posting transaction keeps, once.
+	if err := db.RebuildClaimRemit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestReportsAgree: every denial grouping on /reports and in its CSV adds up to the same
@@ -149,5 +154,71 @@ func TestMoney(t *testing.T) {
 		if got := money(x12.MustAmount(tc.in)); got != tc.want {
 			t.Errorf("money(%s) = %s, want %s", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestUnderpaymentsAgree: the reports page's underpayments table and its CSV count the
+// lines `edigate report underpayments` counts (the store's UnderpaymentReport), by payer
+// name, with the open underpayment items.
+func TestUnderpaymentsAgree(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := f.db.SQL().ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 6 {
+		payer, paid := "demo-commercial", int64(9000)
+		if i%2 == 1 {
+			payer = "demo-medicaid"
+		}
+		if i%3 == 0 {
+			paid = 7000 // 20.00 short
+		}
+		exec(`INSERT INTO remit_expected (claim_id, line_no, payer, payer_id, check_no, code, service_date, contract_cents, patient_cents,
+			expected_cents, paid_cents, rate_source, source_file) VALUES (?, 1, ?, '60054', 'CHK', '90837', '2026-11-02', 10000, 1000, 9000, ?, 'fee_schedule', 'f')`,
+			fmt.Sprint("U-", i), payer, paid)
+	}
+	exec(`INSERT INTO queue_items (kind, claim_id, line_no, payer, reason, category, message, due, amount_cents, state, created_at)
+		VALUES ('denials', 'U-0', 1, '60054', 'underpaid', ?, 'Paid below the fee schedule', '', 2000, 'open', 't')`, remit.CategoryUnderpaid)
+	want, err := f.db.UnderpaymentReport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines, under, open int
+	var short x12.Amount
+	for _, r := range want {
+		lines, under, open, short = lines+r.Lines, under+r.Underpaid, open+r.OpenItems, short+r.Short
+	}
+	if lines != 6 || under != 2 || open != 1 || short != x12.MustAmount("40") {
+		t.Fatalf("store: %+v", want)
+	}
+	c := f.login(t, testUser, testPassword)
+	_, page := f.get(t, c, "/reports?show=payments")
+	for _, s := range []string{"Underpayments by payer", "Counted in service lines", "Demo State Medicaid", `href="/reports/underpayments.csv"`} {
+		if !strings.Contains(page, s) {
+			t.Errorf("/reports?show=payments lacks %q", s)
+		}
+	}
+	resp, body := f.get(t, c, "/reports/underpayments.csv")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("underpayments.csv: %d", resp.StatusCode)
+	}
+	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l, u, o int
+	for _, r := range recs[1 : len(recs)-1] {
+		n, _ := strconv.Atoi(r[1])
+		m, _ := strconv.Atoi(r[4])
+		k, _ := strconv.Atoi(r[6])
+		l, u, o = l+n, u+m, o+k
+	}
+	total := recs[len(recs)-1]
+	if l != lines || u != under || o != open || total[1] != strconv.Itoa(lines) || total[5] != money(short) || len(recs) != 2+len(want) {
+		t.Errorf("CSV lines %d underpaid %d open %d, total row %v; store %d %d %d %s", l, u, o, total, lines, under, open, money(short))
 	}
 }

@@ -98,8 +98,6 @@ type handler struct {
 	names map[string]string // payer id -> name, for the pages
 	// origin is the Fetch-metadata check every POST passes (csrf.go).
 	origin *http.CrossOriginProtection
-	// reportCache keeps computed reports a few minutes (reports.go).
-	reportCache reportCache
 	// dir holds the users with roles (the store), nil when the store has none (roles.go).
 	dir userDirectory
 }
