@@ -41,10 +41,6 @@ func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 		return sum, err
 	}
 	sum.Peers = len(all) - len(targets)
-	auths, err := p.DB.AuthUses(ctx)
-	if err != nil {
-		return sum, err
-	}
 	taken := map[string]int{}
 	sessions := make([]claims.Session, 0, len(all))
 	hashes := make(map[string]string, len(all))
@@ -64,20 +60,17 @@ func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 		rules := r.ScrubHold.RuleText()
 		before[r.ID] = &rules
 	}
-	// Only the authorizations these sessions name: the scrubber looks authorizations up by
-	// scanning its list, and a dry build of a few sessions should not pay for all of them.
-	named := map[string]bool{}
-	for i := range sessions {
-		if sessions[i].Authorization != "" {
-			named[sessions[i].Authorization] = true
-		}
+	setup := p.Cfg.ClaimsSetup()
+	built := (&claims.Builder{Setup: setup}).Claims(sessions)
+	// Only the authorizations these claims name (all the scrubber looks up), read by
+	// number: a dry build of a few sessions should not pay for every authorization on file.
+	auths, err := p.DB.AuthUsesNumbered(ctx, claims.AuthNumbers(built))
+	if err != nil {
+		return sum, err
 	}
-	auths = slices.DeleteFunc(auths, func(a claims.AuthUse) bool { return !named[a.Number] })
 	for i := range auths {
 		auths[i].Used = max(auths[i].Used-taken[auths[i].Key().String()], 0)
 	}
-	setup := p.Cfg.ClaimsSetup()
-	built := (&claims.Builder{Setup: setup}).Claims(sessions)
 	results := (&claims.Scrubber{Setup: setup, Auths: auths, Today: p.now()}).Scrub(built)
 	if err := p.checkOverrides(ctx, built, results); err != nil {
 		return sum, err
