@@ -314,10 +314,10 @@ func (p *Pipeline) decide(ctx context.Context, rules *claims.AuthRules, res elig
 	code := ""
 	cfgAuth := false
 	if len(check.SessionIDs) > 0 {
-		if s, err := p.DB.Session(ctx, check.SessionIDs[0]); err == nil {
-			code = s.Code
+		if payer, c, err := p.DB.SessionPayerCode(ctx, check.SessionIDs[0]); err == nil {
+			code = c
 			if rules != nil {
-				cfgAuth = rules.Required(s.Payer, code)
+				cfgAuth = rules.Required(payer, code)
 			}
 		}
 	}
