@@ -37,6 +37,9 @@ func testSeekLookups(t *testing.T, db *store.DB) {
 	if _, _, err := db.SessionPayerCode(ctx, "S-404"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SessionPayerCode(S-404): %v, want ErrNotFound", err)
 	}
+	if _, err := db.EligibilitySessionIDs(ctx, "T-404"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("EligibilitySessionIDs(T-404): %v, want ErrNotFound", err)
+	}
 	if _, err := db.SecondaryCandidates(ctx); err != nil {
 		t.Errorf("SecondaryCandidates: %v", err)
 	}
