@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/fixtures"
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/intake"
@@ -30,8 +31,9 @@ import (
 // without timing anything: on a store holding years of history (a practice run through
 // the real steps and the simulator's answers, then copied back week by week with
 // scripts/bench-history.sql, the benchmark's own generator), it records every statement
-// intake, the scrub, eligibility, claims and a 271's application issue for a few new
-// sessions, and asks SQLite for each one's query plan. A full scan of a table holding
+// intake, the scrub, eligibility, claims, the responses (999, 277CA, 835s, 271) and the
+// alerts check issue for a few new sessions, and asks SQLite for each one's query plan.
+// A full scan of a table holding
 // more rows than a step's new work could explain fails, naming the statement; a scan of a
 // partial index (which holds only live work: the unscrubbed, the held) is a seek.
 // Statements are found by recording them at the driver, so a new query is checked the
@@ -127,6 +129,14 @@ func TestStepsSeekNotScan(t *testing.T) {
 		}
 		if _, failed, err := p.ProcessResponses(ctx, p.ResponseHandlers()); err != nil || failed > 0 {
 			t.Fatalf("responses: %d failed: %v", failed, err)
+		}
+		rec.step("alerts")
+		rules, err := claims.NewAuthRules(cfg.ClaimsPayers())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CheckAuthAlerts(ctx, rules); err != nil {
+			t.Fatal(err)
 		}
 		rec.step("")
 	}
