@@ -1,4 +1,4 @@
-.PHONY: build test race vet bench bench-e2e fuzz sigkill instances scaling
+.PHONY: build test race vet bench bench-e2e bench-history fuzz sigkill instances scaling
 build:
 	go build -o edigate ./cmd/edigate
 test:
@@ -17,6 +17,11 @@ bench:
 # a PostgreSQL run. See README.md, Performance.
 bench-e2e:
 	scripts/bench-e2e.sh | tee bench-e2e.out
+
+# One run with 100 new sessions and a 44,000-answer 271 on a 1,000,000-session store
+# (built once and cached in the temp dir); see README, Performance, "On years of history".
+bench-history:
+	scripts/bench-history.sh | tee bench-history.out
 # Every fuzz target of every package, FUZZTIME each (default 30s; go test -fuzz takes one
 # target at a time). A crasher is written to PKG/testdata/fuzz/FuzzX/ and from then on runs
 # as a regression case in plain `go test`: commit it with the fix (nothing here deletes

@@ -482,6 +482,21 @@ func checkSupervising(r *scrubRun, c *Claim, e *emitter) {
 // lineAuth is the authorization number a line is billed under.
 func lineAuth(c *Claim, l *ServiceLine) string { return orDefault(l.Authorization, c.Authorization) }
 
+// AuthNumbers lists the authorization numbers the claims' lines are billed under: the only
+// authorizations a Scrubber looks up for them, so a caller loads these and not every
+// authorization on file.
+func AuthNumbers(cs []*Claim) []string {
+	var out []string
+	for _, c := range cs {
+		for i := range c.Lines {
+			if n := lineAuth(c, &c.Lines[i]); n != "" {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
 func checkAuthRequired(r *scrubRun, c *Claim, e *emitter) {
 	if r.payer == nil {
 		return

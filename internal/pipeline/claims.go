@@ -56,10 +56,6 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	if err != nil {
 		return nil, err
 	}
-	auths, err := p.DB.AuthUses(ctx)
-	if err != nil {
-		return nil, err
-	}
 	taken := map[string]int{}
 	sessions := make([]claims.Session, 0, len(ready))
 	var awaiting []string
@@ -113,9 +109,6 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 		}
 		built = append(built, rc)
 	}
-	for i := range auths {
-		auths[i].Used = max(auths[i].Used-taken[auths[i].Key().String()], 0)
-	}
 	secondary, err := p.SecondaryClaims(ctx, builder)
 	if err != nil {
 		return nil, err
@@ -128,6 +121,15 @@ func (p *Pipeline) BuildClaims(ctx context.Context) (*BuiltClaims, error) {
 	built = append(built, updates...)
 	for _, w := range cobWaits {
 		waiting = append(waiting, WaitingClaim{w.Claim.ID, w.Claim.SessionIDs, w.Reason})
+	}
+	// Only the authorizations the claims name: the scrubber looks nothing else up, and the
+	// practice's every authorization ever is history, not this run's work.
+	auths, err := p.DB.AuthUsesNumbered(ctx, claims.AuthNumbers(built))
+	if err != nil {
+		return nil, err
+	}
+	for i := range auths {
+		auths[i].Used = max(auths[i].Used-taken[auths[i].Key().String()], 0)
 	}
 	// The clients' other claims of the same days: a service the payer already holds on one
 	// of them is held here (service.billed_twice), whichever inbox file its session came in.

@@ -304,7 +304,7 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 			p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
 			return nil
 		}
-		check, err := p.DB.EligibilityCheck(ctx, res.Trace)
+		ids, err := p.DB.EligibilitySessionIDs(ctx, res.Trace)
 		if errors.Is(err, store.ErrNotFound) {
 			unknown++
 			return nil
@@ -312,7 +312,7 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 		if err != nil {
 			return err
 		}
-		d := p.decide(ctx, rules, res, check)
+		d := p.decide(ctx, rules, res, store.EligibilityCheck{Trace: res.Trace, SessionIDs: ids})
 		batch = append(batch, answer{res.Trace, store.EligibilityOutcome{
 			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d}})
 		if len(batch) == answersPerTx {
@@ -339,10 +339,10 @@ func (p *Pipeline) decide(ctx context.Context, rules *claims.AuthRules, res elig
 	code := ""
 	cfgAuth := false
 	if len(check.SessionIDs) > 0 {
-		if s, err := p.DB.Session(ctx, check.SessionIDs[0]); err == nil {
-			code = s.Code
+		if payer, c, err := p.DB.SessionPayerCode(ctx, check.SessionIDs[0]); err == nil {
+			code = c
 			if rules != nil {
-				cfgAuth = rules.Required(s.Payer, code)
+				cfgAuth = rules.Required(payer, code)
 			}
 		}
 	}

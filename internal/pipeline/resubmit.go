@@ -124,7 +124,7 @@ func (p *Pipeline) resubmission(ctx context.Context, it queue.Item, who string, 
 	if err := remit.CheckResubmit(it, &rs.Claim, nc); err != nil {
 		return nil, err
 	}
-	auths, err := p.DB.AuthUses(ctx)
+	auths, err := p.DB.AuthUsesNumbered(ctx, claims.AuthNumbers([]*claims.Claim{nc}))
 	if err != nil {
 		return nil, err
 	}

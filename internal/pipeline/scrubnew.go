@@ -50,18 +50,14 @@ func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 		return sum, err
 	}
 	sum.Peers = len(all) - len(targets)
-	auths, err := p.DB.AuthUses(ctx)
-	if err != nil {
-		return sum, err
-	}
 	list, held, err := p.dryScrub(ctx, all, len(targets), func(keys []claims.AuthKey) ([]claims.AuthUse, error) {
-		// Only the authorizations these sessions name: the scrubber looks authorizations
-		// up by scanning its list, and a dry build of a few sessions should not pay for all.
-		named := map[string]bool{}
-		for _, k := range keys {
-			named[k.Number] = true
+		// Only the authorizations these sessions name, read by number: a dry build of a
+		// few sessions should not pay for every authorization on file.
+		numbers := make([]string, len(keys))
+		for i, k := range keys {
+			numbers[i] = k.Number
 		}
-		return slices.DeleteFunc(auths, func(a claims.AuthUse) bool { return !named[a.Number] }), nil
+		return p.DB.AuthUsesNumbered(ctx, numbers)
 	})
 	if err != nil {
 		return sum, err

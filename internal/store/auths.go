@@ -597,11 +597,16 @@ func (db *DB) Alerts(ctx context.Context, openOnly bool) ([]Alert, error) {
 	})
 }
 
-// CheckAuthAlerts re-evaluates every authorization's alerts at the store's clock: the
-// end-date alert depends on the day, not only on consumption, so the alerts job runs this.
+// CheckAuthAlerts re-evaluates the alerts of the authorizations whose alerts the day can
+// change, at the store's clock: the end-date alert depends on the day, not only on
+// consumption, so the alerts job runs this. Those are the ones not ended before today and
+// the ones with an open alert (an ended one clears its end-date alert): an authorization
+// that ended without an alert gains none from a new day (its units move only with
+// sessions, whose intake checks them). Reading every authorization ever held was most of
+// a run's time on two years of history, and a transaction long enough to lose the lease.
 func (db *DB) CheckAuthAlerts(ctx context.Context, rules *claims.AuthRules) error {
 	return db.Batch(ctx, rules, func(b *Batch) error {
-		rows, err := b.query(`SELECT data, used FROM authorizations ORDER BY payer, number`)
+		rows, err := b.query(`SELECT data, used FROM authorizations WHERE end_date >= ?`, b.now.UTC().Format("2006-01-02"))
 		if err != nil {
 			return err
 		}
@@ -609,6 +614,46 @@ func (db *DB) CheckAuthAlerts(ctx context.Context, rules *claims.AuthRules) erro
 		if err != nil {
 			return err
 		}
+		have := make(map[string]bool, len(all))
+		for i := range all {
+			have[all[i].Key().String()] = true
+		}
+		rows, err = b.query(`SELECT DISTINCT entity_id FROM alerts WHERE entity_kind = 'authorization' AND cleared_at = ''`)
+		if err != nil {
+			return err
+		}
+		alerted, err := collectRows(rows, func(sc scanner) (string, error) {
+			var k string
+			return k, sc.Scan(&k)
+		})
+		if err != nil {
+			return err
+		}
+		for _, key := range alerted {
+			k, err := claims.ParseAuthKey(key)
+			if err != nil || have[key] {
+				continue
+			}
+			row, err := b.queryRow(`SELECT data, used FROM authorizations WHERE payer = ? AND number = ?`, k.Payer, k.Number)
+			if err != nil {
+				return err
+			}
+			a, err := scanAuthUse(row)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			all = append(all, a)
+		}
+		// In key order, as before: alerts and their events come out in a stable order.
+		sort.Slice(all, func(i, j int) bool {
+			if all[i].Payer != all[j].Payer {
+				return all[i].Payer < all[j].Payer
+			}
+			return all[i].Number < all[j].Number
+		})
 		for i := range all {
 			if err := b.authAlerts(&all[i], "daily check", true); err != nil {
 				return err

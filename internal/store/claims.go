@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/edigate/edigate/claims"
@@ -351,6 +352,28 @@ func (db *DB) AuthUses(ctx context.Context) ([]claims.AuthUse, error) {
 	return collectRows(rows, scanAuthUse)
 }
 
+// AuthUsesNumbered returns the stored authorizations numbered as given (of any payer),
+// with their used units: what the scrubber looks up for a set of claims
+// (claims.AuthNumbers), found through an index instead of reading every authorization
+// the practice ever had.
+func (db *DB) AuthUsesNumbered(ctx context.Context, numbers []string) ([]claims.AuthUse, error) {
+	numbers = slices.Compact(slices.Sorted(slices.Values(numbers)))
+	var out []claims.AuthUse
+	for part := range slices.Chunk(numbers, 500) {
+		in, args := inList(part)
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT data, used FROM authorizations WHERE number IN `+in+` ORDER BY payer, number`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: authorizations: %w", err)
+		}
+		got, err := collectRows(rows, scanAuthUse)
+		if err != nil {
+			return nil, fmt.Errorf("store: authorizations: %w", err)
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
 // scanAuthUse reads a "data, used" row of authorizations.
 func scanAuthUse(sc scanner) (claims.AuthUse, error) {
 	var data string
@@ -609,15 +632,21 @@ func (db *DB) TertiaryCandidates(ctx context.Context) ([]Adjudicated, error) {
 // onwardCandidates lists the filed claims at payer level resp whose client has a coverage
 // of priority next and whose family has no filed claim built from it (prior_claim) yet.
 func (db *DB) onwardCandidates(ctx context.Context, resp, next string) ([]Adjudicated, error) {
+	// The clients with a coverage of that priority come off a partial index (0741), and
+	// their claims off claims_client_day: every claim ever filed is history, not work. The
+	// pattern is a literal so the planner can match the index's WHERE (next is one of two
+	// constants, never input).
+	pattern := `'%"priority":"` + next + `"%'`
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, c.data, k.data, COALESCE(p.payer, '') FROM claims c
 		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
 		LEFT JOIN claims p ON p.id = c.prior_claim
-		WHERE c.responsibility = ? AND `+sent("c.state")+` AND c.frequency <> ?
-		AND LOWER(k.data) LIKE ?
+		WHERE (c.practice, c.client_id) IN (SELECT practice, id FROM clients WHERE LOWER(data) LIKE `+pattern+`)
+		AND c.responsibility = ? AND `+sent("c.state")+` AND c.frequency <> ?
+		AND LOWER(k.data) LIKE `+pattern+`
 		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
 		AND NOT EXISTS (SELECT 1 FROM claims o JOIN claims f ON f.id = o.prior_claim
 			WHERE f.base_id = c.base_id AND `+sent("o.state")+`)
-		ORDER BY c.service_date, c.id`), resp, claims.FrequencyVoid, `%"priority":"`+next+`"%`)
+		ORDER BY c.service_date, c.id`), resp, claims.FrequencyVoid)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s candidates: %w", next, err)
 	}
@@ -671,10 +700,13 @@ type COBFamily struct {
 // earlier payer's claim family has more than one posted CLP: a reversal, a correction or
 // a second adjudication, the only ways the adjudication a claim quoted can have changed
 // since it was built. A family that has been voided is listed too (Claim is the void).
+//
+// resp is never P; the literal "<> 'P'" lets the planner read the partial index of the
+// few secondary and tertiary claims (claims_onward, 0741) instead of every claim.
 func (db *DB) COBFamilies(ctx context.Context, resp string) ([]COBFamily, error) {
 	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT DISTINCT c.service_date, c.base_id, p.base_id FROM claims c
 		JOIN claims p ON p.id = c.prior_claim
-		WHERE c.responsibility = ? AND c.prior_claim <> ''
+		WHERE c.responsibility = ? AND c.responsibility <> 'P' AND c.prior_claim <> ''
 		AND EXISTS (SELECT 1 FROM claims f WHERE f.base_id = c.base_id AND `+sent("f.state")+`)
 		AND (SELECT COUNT(*) FROM remit_claims r JOIN claims pm ON pm.id = r.claim_id WHERE pm.base_id = p.base_id) > 1
 		ORDER BY c.service_date, c.base_id, p.base_id`), resp)

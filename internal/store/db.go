@@ -70,6 +70,10 @@ func (d dialect) rebind(q string) string {
 type Options struct {
 	// Now is the clock for event and alert times (UTC). Tests set it.
 	Now func() time.Time
+	// SQLiteDriver is the database/sql driver a SQLite file is opened with; "" is
+	// modernc's "sqlite". A test registers a wrapper to see every statement a step issues
+	// and check its query plan (internal/pipeline TestStepsSeekNotScan).
+	SQLiteDriver string
 }
 
 // OpenConfig opens the store the configuration names (its store and data_dir keys):
@@ -123,7 +127,11 @@ func Open(ctx context.Context, target string, opt Options) (*DB, error) {
 		// Immediate: a write transaction takes the write lock at BEGIN, so two writers never
 		// deadlock upgrading read locks (which busy_timeout cannot resolve).
 		q.Set("_txlock", "immediate")
-		db.sql, err = sql.Open("sqlite", "file:"+target+"?"+q.Encode())
+		driverName := opt.SQLiteDriver
+		if driverName == "" {
+			driverName = "sqlite"
+		}
+		db.sql, err = sql.Open(driverName, "file:"+target+"?"+q.Encode())
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}

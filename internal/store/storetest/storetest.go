@@ -93,6 +93,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"OutboxWithStateChange", testOutboxWithStateChange},
 		{"OutboxConcurrentNumbers", testOutboxConcurrentNumbers},
 		{"OutboxCursors", testOutboxCursors},
+		{"SeekLookups", testSeekLookups},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
