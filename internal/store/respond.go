@@ -230,6 +230,7 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 		}
 	}
 	if pp.Review != nil {
+		out.Unbalanced++
 		if err := b.enqueue(*pp.Review, out); err != nil {
 			return err
 		}
