@@ -1,8 +1,9 @@
 // Command sigkill is the SIGKILL harness (scripts/sigkill.sh, `make sigkill`): it runs the
 // real edigate binary through intake, eligibility, claims, upload, download and posting with
-// the built-in clearinghouse simulator (`edigate demo --once`), kills it (SIGKILL) at random
-// moments, restarts it, and when every kill is done lets the cycle finish and checks that
-// nothing was lost, stalled or billed twice:
+// the built-in clearinghouse simulator (`edigate demo --once`), kills it (SIGKILL) at a
+// random moment of a chosen step (the steps in shuffled rounds, so kills spread evenly),
+// restarts it, and when every kill is done lets the cycle finish and checks that nothing
+// was lost, stalled or billed twice:
 //
 //   - sessions in (the generated inbox files plus the demo batch) vs sessions stored
 //   - CLM01s in more than one 837P file, and services billed on two claim families
