@@ -150,6 +150,24 @@ type Event struct {
 	ID     string
 	Kind   lifecycle.EventKind
 	Detail json.RawMessage
+	// Value is the detail as the caller recorded it, when it has it: Build reads a
+	// *remit.PaymentEvent from here instead of decoding Detail again (posting a large 835
+	// spent a sixth of its time decoding what it had just encoded).
+	Value any
+}
+
+// Unmoved reports whether an event detail records a claim move that did not happen (a
+// late response, a claim edigate never built): Build yields no message for it, so the
+// store need not even look up its facts.
+func Unmoved(detail any) bool {
+	switch d := detail.(type) {
+	case *remit.PaymentEvent:
+		return !d.Moved
+	case remit.Detail:
+		m, ok := d["moved"].(bool)
+		return ok && !m
+	}
+	return false
 }
 
 // Session is a session an event is about, as stored.
@@ -288,8 +306,12 @@ func GroupWords(g string) string {
 // are the store's). An event with no session yields none; a claim move that did not
 // happen (a late response) yields none.
 func Build(ev Event, f Facts) ([]Message, error) {
+	if Unmoved(ev.Value) {
+		return nil, nil
+	}
+	pe, _ := ev.Value.(*remit.PaymentEvent)
 	var d map[string]any
-	if len(ev.Detail) > 0 {
+	if pe == nil && len(ev.Detail) > 0 {
 		if err := json.Unmarshal(ev.Detail, &d); err != nil {
 			return nil, fmt.Errorf("outbox: %s %s %s detail: %w", ev.Entity, ev.ID, ev.Kind, err)
 		}
@@ -337,11 +359,13 @@ func Build(ev Event, f Facts) ([]Message, error) {
 		cat, st := str("category"), str("status")
 		base.Rejection = &Rejection{Category: cat, Status: st, Words: rejectionWords(cat, st)}
 	case Paid, PartiallyPaid, Denied, Reversed:
-		var pe remit.PaymentEvent
-		if err := json.Unmarshal(ev.Detail, &pe); err != nil {
-			return nil, fmt.Errorf("outbox: claim %s %s detail: %w", ev.ID, ev.Kind, err)
+		if pe == nil {
+			pe = &remit.PaymentEvent{}
+			if err := json.Unmarshal(ev.Detail, pe); err != nil {
+				return nil, fmt.Errorf("outbox: claim %s %s detail: %w", ev.ID, ev.Kind, err)
+			}
 		}
-		p, err := payment(&pe)
+		p, err := payment(pe)
 		if err != nil {
 			return nil, fmt.Errorf("outbox: claim %s %s: %w", ev.ID, ev.Kind, err)
 		}

@@ -3,6 +3,7 @@ package outbox
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -61,13 +62,13 @@ func TestBuild(t *testing.T) {
 		facts Facts
 		check func(t *testing.T, ms []Message)
 	}{
-		{"session held for an authorization: the practice acts", Event{lifecycle.EntitySession, "S-1", lifecycle.SessionHeld, detail(t, map[string]string{"reason": "auth_expired"})}, Facts{Sessions: one},
+		{"session held for an authorization: the practice acts", Event{lifecycle.EntitySession, "S-1", lifecycle.SessionHeld, detail(t, map[string]string{"reason": "auth_expired"}), nil}, Facts{Sessions: one},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 1 || ms[0].Event != Held || ms[0].Hold.Who != ActorPractice || !strings.Contains(ms[0].Hold.Words, "authorization ended") || ms[0].SessionID != "S-1" || ms[0].Practice != "p" {
 					t.Fatalf("%+v", ms)
 				}
 			}},
-		{"eligibility answer that holds: the answer, then the hold", Event{lifecycle.EntitySession, "S-1", lifecycle.EligibilityAnswered, detail(t, map[string]string{"trace": "T", "hold": eligibility.HoldInactive})},
+		{"eligibility answer that holds: the answer, then the hold", Event{lifecycle.EntitySession, "S-1", lifecycle.EligibilityAnswered, detail(t, map[string]string{"trace": "T", "hold": eligibility.HoldInactive}), nil},
 			Facts{Sessions: one, EligibilityResult: &eligibility.Result{Active: false, Copay: &copay, VisitsRemaining: &visits}},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 2 || ms[0].Event != Eligibility || ms[0].Eligibility.Active || *ms[0].Eligibility.Copay != copay || *ms[0].Eligibility.VisitsRemaining != 3 ||
@@ -75,31 +76,31 @@ func TestBuild(t *testing.T) {
 					t.Fatalf("%+v", ms)
 				}
 			}},
-		{"eligibility hold skipped: only the answer", Event{lifecycle.EntitySession, "S-1", lifecycle.EligibilityAnswered, detail(t, map[string]string{"hold": "no_response", "hold_skipped": "x"})}, Facts{Sessions: one},
+		{"eligibility hold skipped: only the answer", Event{lifecycle.EntitySession, "S-1", lifecycle.EligibilityAnswered, detail(t, map[string]string{"hold": "no_response", "hold_skipped": "x"}), nil}, Facts{Sessions: one},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 1 || ms[0].Event != Eligibility {
 					t.Fatalf("%+v", ms)
 				}
 			}},
-		{"billed names the claim", Event{lifecycle.EntitySession, "S-1", lifecycle.SessionBilled, detail(t, map[string]string{"claim_ref": "CLM-9"})}, Facts{Sessions: one},
+		{"billed names the claim", Event{lifecycle.EntitySession, "S-1", lifecycle.SessionBilled, detail(t, map[string]string{"claim_ref": "CLM-9"}), nil}, Facts{Sessions: one},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 1 || ms[0].Event != Billed || ms[0].ClaimID != "CLM-9" {
 					t.Fatalf("%+v", ms)
 				}
 			}},
-		{"rejected in words", Event{lifecycle.EntityClaim, "CLM-1", lifecycle.Rejected.Event(), detail(t, map[string]any{"category": "A7", "status": "562", "moved": true})}, Facts{Sessions: one},
+		{"rejected in words", Event{lifecycle.EntityClaim, "CLM-1", lifecycle.Rejected.Event(), detail(t, map[string]any{"category": "A7", "status": "562", "moved": true}), nil}, Facts{Sessions: one},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 1 || ms[0].Rejection == nil || ms[0].Rejection.Words == "" || strings.Contains(ms[0].Rejection.Words, "unknown") || ms[0].ClaimID != "CLM-1" {
 					t.Fatalf("%+v", ms)
 				}
 			}},
-		{"a move that did not happen is not told", Event{lifecycle.EntityClaim, "CLM-1", lifecycle.Accepted.Event(), detail(t, map[string]any{"moved": false})}, Facts{Sessions: one},
+		{"a move that did not happen is not told", Event{lifecycle.EntityClaim, "CLM-1", lifecycle.Accepted.Event(), detail(t, map[string]any{"moved": false}), nil}, Facts{Sessions: one},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 0 {
 					t.Fatalf("%+v", ms)
 				}
 			}},
-		{"a claim of two sessions: each gets its own line, the claim totals once each", Event{lifecycle.EntityClaim, "CLM-2", lifecycle.Paid.Event(), detail(t, pay)},
+		{"a claim of two sessions: each gets its own line, the claim totals once each", Event{lifecycle.EntityClaim, "CLM-2", lifecycle.Paid.Event(), detail(t, pay), nil},
 			Facts{Sessions: two, PayerClaimNumber: "PCN", Lines: lines},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 2 || ms[0].SessionID != "S-1" || ms[1].SessionID != "S-2" || ms[0].PayerClaimNumber != "PCN" {
@@ -117,7 +118,7 @@ func TestBuild(t *testing.T) {
 				}
 			}},
 		{"an 835 without SVC lines pays the claim's one line", Event{lifecycle.EntityClaim, "CLM-4", lifecycle.Paid.Event(),
-			detail(t, &remit.PaymentEvent{Moved: true, Charge: "150.00", Paid: "125.00", Patient: "25.00", Adjustments: []remit.Adjustment{{Group: "PR", Reason: "3", Amount: x12.MustAmount("25")}}})},
+			detail(t, &remit.PaymentEvent{Moved: true, Charge: "150.00", Paid: "125.00", Patient: "25.00", Adjustments: []remit.Adjustment{{Group: "PR", Reason: "3", Amount: x12.MustAmount("25")}}}), nil},
 			Facts{Sessions: one, Lines: lines[:1]},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 1 || len(ms[0].Payment.Lines) != 1 {
@@ -127,7 +128,7 @@ func TestBuild(t *testing.T) {
 					t.Fatalf("%+v", l)
 				}
 			}},
-		{"no session: nothing", Event{lifecycle.EntityClaim, "CLM-3", lifecycle.Closed.Event(), detail(t, map[string]any{"moved": true})}, Facts{},
+		{"no session: nothing", Event{lifecycle.EntityClaim, "CLM-3", lifecycle.Closed.Event(), detail(t, map[string]any{"moved": true}), nil}, Facts{},
 			func(t *testing.T, ms []Message) {
 				if len(ms) != 0 {
 					t.Fatalf("%+v", ms)
@@ -139,6 +140,19 @@ func TestBuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The store hands Build the detail's value as well; the messages are the same.
+			var v any = remit.Detail{}
+			if c.ev.Kind == lifecycle.Paid.Event() {
+				v = &remit.PaymentEvent{}
+			}
+			if err := json.Unmarshal(c.ev.Detail, &v); err != nil {
+				t.Fatal(err)
+			}
+			withValue := c.ev
+			withValue.Value = v
+			if again, err := Build(withValue, c.facts); err != nil || !reflect.DeepEqual(again, ms) {
+				t.Fatalf("from the value: %+v %v\nfrom the JSON: %+v", again, err, ms)
+			}
 			for _, m := range ms {
 				if m.Version != Version || m.Words == "" {
 					t.Fatalf("%+v", m)
@@ -147,7 +161,7 @@ func TestBuild(t *testing.T) {
 			c.check(t, ms)
 		})
 	}
-	if _, err := Build(Event{lifecycle.EntitySession, "S", lifecycle.Received, json.RawMessage("{")}, Facts{}); err == nil || !strings.Contains(err.Error(), "session S received") {
+	if _, err := Build(Event{lifecycle.EntitySession, "S", lifecycle.Received, json.RawMessage("{"), nil}, Facts{}); err == nil || !strings.Contains(err.Error(), "session S received") {
 		t.Fatalf("bad detail: %v", err)
 	}
 }
@@ -244,5 +258,25 @@ func TestMoney(t *testing.T) {
 	}
 	if Date("2026-12-04") != "Dec 4, 2026" || Date("x") != "x" {
 		t.Error("Date")
+	}
+}
+
+// Unmoved tells the store which events Build has nothing to say of, so it looks nothing up.
+func TestUnmoved(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want bool
+	}{
+		{&remit.PaymentEvent{Moved: false}, true}, {&remit.PaymentEvent{Moved: true}, false},
+		{remit.Detail{"moved": false}, true}, {remit.Detail{"moved": true}, false}, {remit.Detail{}, false},
+		{map[string]string{"reason": "x"}, false}, {nil, false},
+	} {
+		if got := Unmoved(c.v); got != c.want {
+			t.Errorf("Unmoved(%#v) = %v", c.v, got)
+		}
+		ms, err := Build(Event{Entity: lifecycle.EntityClaim, ID: "C", Kind: lifecycle.Paid.Event(), Detail: detail(t, c.v), Value: c.v}, Facts{Sessions: []Session{{ID: "S", Practice: "p"}}})
+		if c.want && (err != nil || len(ms) != 0) {
+			t.Errorf("%#v: %+v %v", c.v, ms, err)
+		}
 	}
 }

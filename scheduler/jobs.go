@@ -117,6 +117,8 @@ func (r *Runner) run(ctx context.Context, j Job) (err error) {
 	}
 	st.Running, st.LastStart = true, time.Now().UTC()
 	r.mu.Unlock()
+	// With "job done" it places a moment in the steps (scripts/sigkill kills within one).
+	r.log.Debug().Str("job", j.Name).Msg("job start")
 	defer func() {
 		p := recover()
 		if p != nil {

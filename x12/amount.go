@@ -75,13 +75,21 @@ func MustAmount(s string) Amount {
 
 // String renders with two decimals: "150.00", "-0.06".
 func (a Amount) String() string {
-	v := int64(a)
-	sign := ""
-	if v < 0 {
-		sign = "-"
+	var buf [24]byte
+	return string(a.appendDecimal(buf[:0]))
+}
+
+// appendDecimal appends String's form without fmt: posting an 835 writes several amounts
+// per claim into its history, and fmt was a tenth of that.
+func (a Amount) appendDecimal(b []byte) []byte {
+	v := uint64(a)
+	if a < 0 {
+		b = append(b, '-')
 		v = -v
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+	b = strconv.AppendUint(b, v/100, 10)
+	c := byte(v % 100)
+	return append(b, '.', '0'+c/10, '0'+c%10)
 }
 
 // Dollars renders the amount as people read money: "$1,234.50", "-$0.06" (the words
@@ -123,8 +131,9 @@ func (a Amount) X12() string {
 	}
 }
 
-// MarshalJSON writes the amount as a string ("150.00") so no JSON reader turns it into a float.
-func (a Amount) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+// MarshalText makes the amount a JSON string ("150.00"), so no JSON reader turns it into a
+// float. (A MarshalJSON had encoding/json validate and compact what it returned.)
+func (a Amount) MarshalText() ([]byte, error) { return a.appendDecimal(make([]byte, 0, 24)), nil }
 
 // UnmarshalJSON accepts "150.00" or 150.00.
 func (a *Amount) UnmarshalJSON(b []byte) error {

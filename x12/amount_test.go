@@ -1,6 +1,10 @@
 package x12
 
-import "testing"
+import (
+	"encoding/json"
+	"math"
+	"testing"
+)
 
 func TestAmount(t *testing.T) {
 	cases := []struct {
@@ -38,6 +42,30 @@ func TestAmountDollars(t *testing.T) {
 	} {
 		if got := MustAmount(tt.in).Dollars(); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// An amount is a JSON string in String's form both ways, as a value and inside a struct
+// (MarshalText, not a float).
+func TestAmountJSON(t *testing.T) {
+	for _, c := range []struct {
+		a    Amount
+		want string
+	}{{0, `"0.00"`}, {5, `"0.05"`}, {-6, `"-0.06"`}, {15050, `"150.50"`}, {-123456789, `"-1234567.89"`},
+		{math.MaxInt64, `"92233720368547758.07"`}, {math.MinInt64, `"-92233720368547758.08"`}} {
+		b, err := json.Marshal(struct {
+			A Amount `json:"a"`
+		}{c.a})
+		if err != nil || string(b) != `{"a":`+c.want+`}` {
+			t.Errorf("%d: %s %v, want %s", int64(c.a), b, err, c.want)
+		}
+		var back Amount
+		if err := json.Unmarshal([]byte(c.want), &back); err != nil || back != c.a {
+			t.Errorf("%s read back as %d (%v)", c.want, int64(back), err)
+		}
+		if s := c.a.String(); `"`+s+`"` != c.want {
+			t.Errorf("%d: String %q", int64(c.a), s)
 		}
 	}
 }

@@ -51,6 +51,11 @@ func (e *cliEnv) pipeline() *pipeline.Pipeline {
 // openEnv loads the configuration (--config, then --data over data_dir), builds the logger
 // and opens the store. On failure it has printed why and returns the exit code.
 func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, int) {
+	return openEnvWith(ctx, a, name, f, store.Options{})
+}
+
+// openEnvWith is openEnv with store options.
+func openEnvWith(ctx context.Context, a *app, name string, f commonFlags, opt store.Options) (*cliEnv, int) {
 	cfg, err := config.Load(f.config)
 	if err != nil {
 		return nil, configLoadFailed(a, name, err)
@@ -67,7 +72,7 @@ func openEnv(ctx context.Context, a *app, name string, f commonFlags) (*cliEnv, 
 		return nil, exitUsage
 	}
 	log := logging.NewCLI(a.stderr, name, cfg.Log.Level, cfg.Log.Format)
-	db, err := store.OpenConfig(ctx, cfg.Store, cfg.DataDir, store.Options{})
+	db, err := store.OpenConfig(ctx, cfg.Store, cfg.DataDir, opt)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "edigate %s: %v\n", name, err)
 		return nil, exitUsage

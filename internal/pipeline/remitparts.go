@@ -273,4 +273,5 @@ func addResult(t *store.ApplyResult, r store.ApplyResult) {
 	t.Unmatched += r.Unmatched
 	t.Queued += r.Queued
 	t.Review += r.Review
+	t.Unbalanced += r.Unbalanced
 }

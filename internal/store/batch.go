@@ -84,7 +84,13 @@ func (d dialect) insertFail(q string) string {
 }
 
 func (b *Batch) queueEvent(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail []byte) error {
-	b.wantOutbox(entityKind, entityID, kind, detail)
+	return b.queueEventValue(entityKind, entityID, kind, source, detail, nil)
+}
+
+// queueEventValue is queueEvent with the detail's value as well, which the outbox reads
+// instead of decoding the JSON again.
+func (b *Batch) queueEventValue(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail []byte, value any) error {
+	b.wantOutbox(entityKind, entityID, kind, detail, value)
 	b.pending = append(b.pending, string(entityKind), entityID, string(kind), timestamp(b.now), source, string(detail))
 	if len(b.pending) >= 6*eventsPerInsert*4 {
 		return b.flushEvents()
@@ -298,7 +304,7 @@ func (b *Batch) Event(entityKind lifecycle.Entity, entityID string, kind lifecyc
 			return fmt.Errorf("event %s %s: %w", entityKind, kind, err)
 		}
 	}
-	return b.queueEvent(entityKind, entityID, kind, source, d)
+	return b.queueEventValue(entityKind, entityID, kind, source, d, detail)
 }
 
 // Events returns the history of one entity, oldest first.

@@ -74,6 +74,10 @@ type Options struct {
 	// modernc's "sqlite". A test registers a wrapper to see every statement a step issues
 	// and check its query plan (internal/pipeline TestStepsSeekNotScan).
 	SQLiteDriver string
+	// NoMmap reads a SQLite file without the memory map: pages the map touched count in
+	// the process's resident memory, up to the map's 1 GiB. For a one-shot command that
+	// writes much and reads little (remit post of a large 835), whose memory is bounded.
+	NoMmap bool
 }
 
 // OpenConfig opens the store the configuration names (its store and data_dir keys):
@@ -113,6 +117,10 @@ func Open(ctx context.Context, target string, opt Options) (*DB, error) {
 		}
 		f.Close()
 		q := url.Values{}
+		mmap := "mmap_size(1073741824)"
+		if opt.NoMmap {
+			mmap = "mmap_size(0)"
+		}
 		for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)",
 			// 16 MiB page cache a connection. One that held a whole intake batch until commit (256 MiB) was
 			// slower: it kept allocating fresh pages (internal/intake/README.md, Throughput).
@@ -121,7 +129,7 @@ func Open(ctx context.Context, target string, opt Options) (*DB, error) {
 			"temp_store(MEMORY)",
 			// Reads of the large tables (every ready session, every built claim) through a memory map
 			// instead of a read system call per page that misses the cache.
-			"mmap_size(1073741824)"} {
+			mmap} {
 			q.Add("_pragma", p)
 		}
 		// Immediate: a write transaction takes the write lock at BEGIN, so two writers never

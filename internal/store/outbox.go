@@ -22,9 +22,9 @@ import (
 // change and its outbox rows commit or roll back together.
 
 // wantOutbox notes an event for the outbox when the practice is told of it.
-func (b *Batch) wantOutbox(entity lifecycle.Entity, id string, kind lifecycle.EventKind, detail []byte) {
-	if outbox.Wants(entity, kind) {
-		b.outbox = append(b.outbox, outbox.Event{Entity: entity, ID: id, Kind: kind, Detail: detail})
+func (b *Batch) wantOutbox(entity lifecycle.Entity, id string, kind lifecycle.EventKind, detail []byte, value any) {
+	if outbox.Wants(entity, kind) && !outbox.Unmoved(value) {
+		b.outbox = append(b.outbox, outbox.Event{Entity: entity, ID: id, Kind: kind, Detail: detail, Value: value})
 	}
 }
 

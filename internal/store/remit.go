@@ -27,6 +27,9 @@ type ApplyResult struct {
 	Unmatched int  `json:"unmatched"` // claims the response names that we never built
 	Queued    int  `json:"queued"`    // queue items opened
 	Review    int  `json:"review"`    // of those, review items (an unbalanced payment, a claim we never built)
+	// Unbalanced counts the payments (835 transaction sets) that do not balance: posted,
+	// each with a review item (remit parse exits 1 on them; posting them is not an error).
+	Unbalanced int `json:"unbalanced"`
 }
 
 // fileSeen records a response file; false when it was applied before.

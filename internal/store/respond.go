@@ -250,6 +250,7 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 		}
 	}
 	if pp.Review != nil {
+		out.Unbalanced++
 		if err := b.enqueue(*pp.Review, out); err != nil {
 			return err
 		}
@@ -277,8 +278,8 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 			return err
 		}
 	}
-	var claimRows, adjRows [][]any
-	var items []QueueItem // opened together after the steps
+	claimRows, adjRows := make([][]any, 0, len(pp.Steps)), make([][]any, 0, 2*len(pp.Steps))
+	items := make([]QueueItem, 0, len(pp.Steps)) // opened together after the steps
 	for i := range pp.Steps {
 		st := &pp.Steps[i]
 		c, seq := st.Post.CLP, st.Post.Seq

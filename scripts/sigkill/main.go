@@ -1,8 +1,9 @@
 // Command sigkill is the SIGKILL harness (scripts/sigkill.sh, `make sigkill`): it runs the
 // real edigate binary through intake, eligibility, claims, upload, download and posting with
-// the built-in clearinghouse simulator (`edigate demo --once`), kills it (SIGKILL) at random
-// moments, restarts it, and when every kill is done lets the cycle finish and checks that
-// nothing was lost, stalled or billed twice:
+// the built-in clearinghouse simulator (`edigate demo --once`), kills it (SIGKILL) at a
+// random moment of a chosen step (the steps in shuffled rounds, so kills spread evenly),
+// restarts it, and when every kill is done lets the cycle finish and checks that nothing
+// was lost, stalled or billed twice:
 //
 //   - sessions in (the generated inbox files plus the demo batch) vs sessions stored
 //   - CLM01s in more than one 837P file, and services billed on two claim families
@@ -75,7 +76,8 @@ func main() {
 // one reported done.
 var steps = []string{"intake", "eligibility", "claims", "upload", "download", "responses", "follow-up", "alerts", "housekeeping"}
 
-var jobDone = regexp.MustCompile(`job done job=([a-z-]+)`)
+// jobLog matches the scheduler's debug lines at a step's start and end.
+var jobLog = regexp.MustCompile(`job (start|done|failed) job=([a-z-]+)`)
 
 func run(ctx context.Context, o options) (int, error) {
 	work := o.dir
@@ -116,85 +118,111 @@ func run(ctx context.Context, o options) (int, error) {
 		o.seed, o.sessions, len(parts), len(demoIDs), o.kills)
 
 	r := rand.New(rand.NewPCG(o.seed, 0x51_6b_11))
-	// pass runs one `demo --once`. With kill > 0 it is killed that long after the store and
-	// simulator are open (the log line saying so), so kills land in the steps rather than
-	// in process start; with atStart the delay counts from the start instead.
-	pass := func(kill time.Duration, atStart bool) (killed bool, last string, took time.Duration, err error) {
+	// pass runs one `demo --once`. A kill plan names the step to kill in and a delay: the
+	// process is killed that long after the step logs its start ("job start"), or, for
+	// "start", that long after the process started (store open, migrations, simulator).
+	// The step a kill landed in is read from the log (the last step started and not done),
+	// not assumed from the plan. A step that ends before the delay is not killed: the pass
+	// runs on (missed), and the step's duration seen is kept for the next delays.
+	type plan struct {
+		step  string
+		delay time.Duration
+	}
+	took := map[string]time.Duration{} // the last run of each step seen
+	pass := func(k *plan) (killed bool, landed string, err error) {
 		cmd := exec.CommandContext(ctx, bin, "demo", "-once", "-data", data, "-config", cfgPath)
 		pr, pw, err := os.Pipe()
 		if err != nil {
-			return false, "", 0, err
+			return false, "", err
 		}
 		cmd.Stdout, cmd.Stderr = pw, pw
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			pw.Close()
 			pr.Close()
-			return false, "", 0, err
+			return false, "", err
 		}
 		pw.Close()
-		opened := make(chan time.Time, 1)
+		type jobLine struct {
+			what, job string
+			at        time.Time
+		}
+		lines := make(chan jobLine, 64)
 		var out bytes.Buffer
 		read := make(chan struct{})
 		go func() {
 			defer close(read)
+			defer close(lines)
 			sc := bufio.NewScanner(pr)
 			sc.Buffer(make([]byte, 64<<10), 1<<20)
 			for sc.Scan() {
 				line := sc.Text()
 				out.WriteString(line + "\n")
-				if strings.Contains(line, "simulator listening") {
-					select {
-					case opened <- time.Now():
-					default:
-					}
+				if m := jobLog.FindStringSubmatch(line); m != nil {
+					lines <- jobLine{m[1], m[2], time.Now()}
 				}
 			}
 		}()
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		var timer <-chan time.Time
-		if kill > 0 && atStart {
-			timer = time.After(kill)
+		if k != nil && k.step == "start" {
+			timer = time.After(k.delay)
 		}
-		for err == nil && done != nil {
+		current, started := "start", map[string]time.Time{}
+		for lines != nil || done != nil {
 			select {
+			case l, ok := <-lines:
+				if !ok {
+					lines = nil
+					continue
+				}
+				switch l.what {
+				case "start":
+					if len(started) == 0 {
+						took["start"] = l.at.Sub(start)
+					}
+					current, started[l.job] = l.job, l.at
+					if k != nil && k.step == l.job && timer == nil && !killed {
+						timer = time.After(k.delay)
+					}
+				default: // done, failed
+					current = "between " + l.job
+					took[l.job] = l.at.Sub(started[l.job])
+					if k != nil && k.step == l.job {
+						timer = nil // the step ended first: missed
+					}
+				}
 			case err = <-done:
 				done = nil
-			case at := <-opened:
-				if kill > 0 && !atStart {
-					timer = time.After(kill - time.Since(at))
-				}
 			case <-timer:
+				timer = nil
+				// What the log said so far places the kill; lines still in the pipe were
+				// written before it only if they are read now, so the placement is
+				// decided after the process is gone.
 				_ = cmd.Process.Signal(syscall.SIGKILL)
-				err = <-done
-				done = nil
-			}
-			if done == nil {
-				break
+				killed = true
 			}
 		}
 		pr.Close()
 		<-read
-		took = time.Since(start)
-		if m := jobDone.FindAllStringSubmatch(out.String(), -1); len(m) > 0 {
-			last = m[len(m)-1][1]
-		} else if strings.Contains(out.String(), "simulator listening") {
-			last = "start" // opened the store and the simulator: in intake
-		}
 		if crashtest.Killed(err) {
-			return true, last, took, nil
+			return true, current, nil
 		}
 		if err != nil && !isExit(err) {
 			// A pass may fail a step (exit 1) after a kill left work to recover; only a
 			// pass that cannot run is the harness's failure.
-			return false, last, took, fmt.Errorf("edigate: %w\n%s", err, out.String())
+			return false, "", fmt.Errorf("edigate: %w\n%s", err, out.String())
 		}
-		return false, last, took, nil
+		return false, "", nil
 	}
 
-	window := 1500 * time.Millisecond // the last uninterrupted pass's length: kills land within a pass
-	landed := map[string]int{}
+	// Kills are spread evenly over the steps that change data (a shuffled round of them,
+	// again and again), each at a random moment within the time the step took the last
+	// time it ran (a step's work shrinks as the inbox empties and grows with a new file).
+	targets := []string{"start", "intake", "eligibility", "claims", "upload", "download", "responses"}
+	planned, landed, missed := map[string]int{}, map[string]int{}, map[string]int{}
+	var round []string
 	kills, passes, next := 0, 0, 0
 	for kills < o.kills {
 		// A new inbox file every so many kills, so kills land in intake of fresh work too.
@@ -204,36 +232,43 @@ func run(ctx context.Context, o options) (int, error) {
 			}
 			next++
 		}
-		// One kill in ten lands during process start (store open, migrations, simulator).
-		atStart := r.IntN(10) == 0
-		d := time.Duration(r.Int64N(int64(window))) + time.Millisecond
-		if atStart {
-			d = time.Duration(r.Int64N(int64(300 * time.Millisecond)))
+		if len(round) == 0 {
+			round = slices.Clone(targets)
+			r.Shuffle(len(round), func(i, j int) { round[i], round[j] = round[j], round[i] })
 		}
-		killed, last, took, err := pass(d, atStart)
+		step := round[0]
+		span := max(took[step], time.Millisecond)
+		k := &plan{step: step, delay: time.Duration(r.Int64N(int64(span)))}
+		killed, at, err := pass(k)
 		passes++
 		if err != nil {
 			return 0, err
 		}
-		if killed {
-			kills++
-			landed[stepAfter(last)]++
+		if !killed {
+			missed[step]++
+			if missed[step] > 20*(planned[step]+1) {
+				round = round[1:] // a step that never runs long enough to be hit
+			}
 			continue
 		}
-		window = max(200*time.Millisecond, took)
+		round = round[1:]
+		kills++
+		planned[step]++
+		landed[at]++
 	}
 	for ; next < len(parts); next++ {
 		if err := drop(filepath.Join(data, "inbox"), fmt.Sprintf("practice-%02d.ndjson", next+1), parts[next]); err != nil {
 			return 0, err
 		}
 	}
-	fmt.Printf("== %d kills in %d passes; kills by step: %s\n", kills, passes, byStep(landed))
+	fmt.Printf("== %d kills in %d passes\n   planned by step: %s\n   landed (from the log): %s\n   passes the planned step ended before its kill: %s\n",
+		kills, passes, byStep(planned), byStep(landed), byStep(missed))
 
 	// Let the cycle finish: passes without kills until nothing is on the way (the
 	// simulator pays a few seconds after an upload).
 	settled := false
 	for i := 0; i < o.settle && !settled; i++ {
-		if _, _, _, err := pass(0, false); err != nil {
+		if _, _, err := pass(nil); err != nil {
 			return 0, err
 		}
 		w, err := onTheWay(data)
@@ -263,28 +298,19 @@ func run(ctx context.Context, o options) (int, error) {
 	return 0, nil
 }
 
-func stepAfter(last string) string {
-	switch last {
-	case "":
-		return "start" // before the store and simulator were open
-	case "start":
-		return "intake"
-	}
-	i := slices.Index(steps, last)
-	if i < 0 || i+1 >= len(steps) {
-		return "exit"
-	}
-	return steps[i+1]
-}
-
 func byStep(m map[string]int) string {
-	order := append([]string{"start"}, steps...)
-	order = append(order, "exit")
+	var order []string
+	for _, s := range append([]string{"start"}, steps...) {
+		order = append(order, s, "between "+s)
+	}
 	var out []string
 	for _, s := range order {
 		if m[s] > 0 {
 			out = append(out, fmt.Sprintf("%s %d", s, m[s]))
 		}
+	}
+	if len(out) == 0 {
+		return "none"
 	}
 	return strings.Join(out, ", ")
 }
