@@ -21,10 +21,20 @@ import (
 // NOTHING, RETURNING the ids inserted); every other claim goes through rebuildClaim, which
 // updates it only while it is still built or held and bumps its revision.
 func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, error) {
+	states, _, err := b.PutClaimsAt(cs, rs)
+	return states, err
+}
+
+// PutClaimsAt is PutClaims that also returns the revision each claim has as stored: the
+// revision a filing lease expects (ClaimFile.Revisions) for the content cs[i] holds, so the
+// caller can file the claims it just stored without reading them back. revs[i] is -1 when
+// that is not known (the claim was left alone, or stored twice in the call).
+func (b *Batch) PutClaimsAt(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, []int64, error) {
 	if len(cs) != len(rs) {
-		return nil, fmt.Errorf("store: %d claims, %d scrub results", len(cs), len(rs))
+		return nil, nil, fmt.Errorf("store: %d claims, %d scrub results", len(cs), len(rs))
 	}
 	states := make([]lifecycle.State, len(cs))
+	revs := make([]int64, len(cs))
 	type put struct {
 		i     int
 		holds []string
@@ -36,6 +46,7 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 	var again []int // a claim id twice in one call: the later one is stored after the rest
 	now := timestamp(b.now)
 	var rows []any
+	var sessionIDs []string
 	// Claims are written in id order, so instances sharing a PostgreSQL database that store
 	// overlapping batches take row locks in the same order and wait rather than deadlock.
 	order := make([]int, len(cs))
@@ -45,6 +56,7 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(cs[x].ID, cs[y].ID) })
 	for _, i := range order {
 		c := cs[i]
+		revs[i] = -1
 		if seen[c.ID] {
 			again = append(again, i)
 			continue
@@ -53,37 +65,47 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 		st, holds := claimState(rs[i])
 		data, err := json.Marshal(c)
 		if err != nil {
-			return nil, fmt.Errorf("store: claim %s: %w", c.ID, err)
+			return nil, nil, fmt.Errorf("store: claim %s: %w", c.ID, err)
 		}
 		states[i] = st
 		p := put{i: i, holds: holds, text: strings.Join(holds, ","), data: string(data)}
 		puts = append(puts, p)
+		sessionIDs = append(sessionIDs, c.SessionIDs...)
 		rows = append(rows, c.ID, claims.ControlBase(c.ID), c.Practice, c.Payer, c.Clearinghouse, c.Client.ID, c.Date, c.Frequency,
 			c.Responsibility(), int64(c.Total), c.PayerControlNumber, st, p.text, p.data, now, now, c.PriorClaim)
 	}
+	// The open claims the batch's sessions are on now, read once for the whole batch
+	// (voidLeftBehind) before any of its links change.
+	open, err := b.openClaimsOf(sessionIDs)
+	if err != nil {
+		return nil, nil, err
+	}
 	inserted, err := b.insertClaims(rows)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var lines, links, findings []any
 	for _, p := range puts {
 		c, r := cs[p.i], rs[p.i]
 		changed := true
 		if !inserted[c.ID] {
-			old, oldHolds, err := b.rebuildClaim(c, states[p.i], p.text, p.data)
+			old, oldHolds, rev, err := b.rebuildClaim(c, states[p.i], p.text, p.data)
 			if errors.Is(err, ErrClaimFiled) {
 				states[p.i] = old // filed meanwhile (by this instance or another): left alone
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
+			revs[p.i] = rev
 			changed = old != states[p.i] || oldHolds != p.text
 			if c.PriorClaim != "" {
 				if _, err := b.exec(`UPDATE claims SET prior_claim = ? WHERE id = ?`, c.PriorClaim, c.ID); err != nil {
-					return nil, fmt.Errorf("store: claim %s prior claim: %w", c.ID, err)
+					return nil, nil, fmt.Errorf("store: claim %s prior claim: %w", c.ID, err)
 				}
 			}
+		} else {
+			revs[p.i] = 0 // the column's default
 		}
 		for n, l := range c.Lines {
 			lines = append(lines, c.ID, n+1, l.SessionID, l.Code, strings.Join(l.Modifiers, ":"), l.Units, int64(l.Charge), l.Date)
@@ -95,34 +117,34 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 			findings = append(findings, c.ID, n+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference, f.ConfigKey)
 		}
 		// A session is on at most one open claim, as PutClaim keeps it: the held or built
-		// claims its sessions leave are voided (their links are read before this batch's
-		// own links are written, so only claims stored before are found).
-		if err := b.voidLeftBehind(c); err != nil {
-			return nil, err
+		// claims its sessions leave are voided (the links were read before this batch's own
+		// links were written, so only claims stored before are found).
+		if err := b.voidLeftBehind(c, open); err != nil {
+			return nil, nil, err
 		}
 		if changed {
 			if err := b.claimEvent(c, states[p.i], p.holds); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	if err := b.insertValues(`INSERT INTO claim_lines (claim_id, line_no, session_id, code, modifiers, units, charge_cents, service_date)`, 8, lines); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.insertValues(`INSERT INTO claim_sessions (claim_id, session_id)`, 2, links); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.insertValues(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference, config_key)`, 9, findings); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, i := range again {
 		st, err := b.PutClaim(cs[i], rs[i])
 		if err != nil && !errors.Is(err, ErrClaimFiled) {
-			return nil, err
+			return nil, nil, err
 		}
 		states[i] = st
 	}
-	return states, nil
+	return states, revs, nil
 }
 
 // claimState is the state a scrub result gives a claim (held when an error finding holds

@@ -93,7 +93,7 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 	inserted, _ := res.RowsAffected()
 	changed := inserted == 1
 	if inserted != 1 {
-		old, oldHolds, err := b.rebuildClaim(c, state, holdText, string(data))
+		old, oldHolds, _, err := b.rebuildClaim(c, state, holdText, string(data))
 		if err != nil {
 			return old, err
 		}
@@ -122,7 +122,11 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 			return "", fmt.Errorf("store: claim %s finding: %w", c.ID, err)
 		}
 	}
-	if err := b.voidLeftBehind(c); err != nil {
+	open, err := b.openClaimsOf(c.SessionIDs)
+	if err != nil {
+		return "", err
+	}
+	if err := b.voidLeftBehind(c, open); err != nil {
 		return "", err
 	}
 	if changed {
@@ -838,4 +842,45 @@ func resubmittedSession(sid, kind, data, pending, authNumber string) (s claims.S
 		s.Authorization = authNumber
 	}
 	return s, true, nil
+}
+
+// ClaimRevision names a claim and its revision (ClaimRecord.Revision).
+type ClaimRevision struct {
+	ID       string
+	Revision int64
+}
+
+// ClaimRevisions lists the claims in a state by date of service, then id (the order of
+// Claims), without their data: a caller that holds some of them already decodes only the
+// others (ClaimsByID).
+func (db *DB) ClaimRevisions(ctx context.Context, state lifecycle.State) ([]ClaimRevision, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id, revision FROM claims WHERE state = ? ORDER BY service_date, id`), state)
+	if err != nil {
+		return nil, fmt.Errorf("store: claims %s: %w", state, err)
+	}
+	return collectRows(rows, func(sc scanner) (ClaimRevision, error) {
+		var r ClaimRevision
+		err := sc.Scan(&r.ID, &r.Revision)
+		return r, err
+	})
+}
+
+// ClaimsByID returns the claims of ids that exist, as Claims does (without findings or
+// submissions), in no particular order.
+func (db *DB) ClaimsByID(ctx context.Context, ids []string) ([]ClaimRecord, error) {
+	var out []ClaimRecord
+	err := chunks(ids, idsPerStatement, func(part []string) error {
+		in, args := inList(part)
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+claimColumns+` FROM claims WHERE id IN `+in), args...)
+		if err != nil {
+			return err
+		}
+		got, err := collectRows(rows, scanClaim)
+		out = append(out, got...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claims by id: %w", err)
+	}
+	return out, nil
 }
