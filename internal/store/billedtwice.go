@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
@@ -12,35 +13,60 @@ import (
 
 // StoredClaimsOn returns the stored claims of the given clients' days of service, every
 // state, for the scrubber's service.billed_twice rule (claims.Scrubber.Billed), which
-// decides which of them the payer holds. Each key is one indexed lookup (claims_client_day).
+// decides which of them the payer holds. Each key is an indexed lookup (claims_client_day);
+// daysPerStatement of them are ORed in one statement, so 100,000 days are a few hundred
+// statements and not a statement each.
 func (db *DB) StoredClaimsOn(ctx context.Context, keys []claims.DayKey) ([]claims.StoredClaim, error) {
-	st, err := db.stmt(ctx, `SELECT id, state, created_at, data FROM claims WHERE practice = ? AND client_id = ? AND service_date = ? ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: claims of a day: %w", err)
-	}
-	var out []claims.StoredClaim
-	seen := map[string]bool{}
-	for _, k := range keys {
-		rows, err := st.QueryContext(ctx, k.Practice, k.ClientID, k.Date)
+	found := map[claims.DayKey][]claims.StoredClaim{}
+	for part := range slices.Chunk(keys, daysPerStatement) {
+		var q strings.Builder
+		q.WriteString(`SELECT practice, client_id, service_date, id, state, created_at, data FROM claims WHERE `)
+		args := make([]any, 0, 3*len(part))
+		for i, k := range part {
+			if i > 0 {
+				q.WriteString(" OR ")
+			}
+			q.WriteString("(practice = ? AND client_id = ? AND service_date = ?)")
+			args = append(args, k.Practice, k.ClientID, k.Date)
+		}
+		st, err := db.stmt(ctx, q.String())
 		if err != nil {
 			return nil, fmt.Errorf("store: claims of a day: %w", err)
 		}
-		found, err := collectRows(rows, func(sc scanner) (claims.StoredClaim, error) {
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: claims of a day: %w", err)
+		}
+		type dayClaim struct {
+			key claims.DayKey
+			c   claims.StoredClaim
+		}
+		got, err := collectRows(rows, func(sc scanner) (dayClaim, error) {
 			var id, data string
-			var c claims.StoredClaim
-			if err := sc.Scan(&id, &c.State, &c.Created, &data); err != nil {
-				return c, err
+			var d dayClaim
+			if err := sc.Scan(&d.key.Practice, &d.key.ClientID, &d.key.Date, &id, &d.c.State, &d.c.Created, &data); err != nil {
+				return d, err
 			}
-			c.Claim = new(claims.Claim)
-			if err := json.Unmarshal([]byte(data), c.Claim); err != nil {
-				return c, fmt.Errorf("claim %s data: %w", id, err)
+			d.c.Claim = new(claims.Claim)
+			if err := json.Unmarshal([]byte(data), d.c.Claim); err != nil {
+				return d, fmt.Errorf("claim %s data: %w", id, err)
 			}
-			return c, nil
+			return d, nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("store: claims of a day: %w", err)
 		}
-		for _, c := range found {
+		for _, d := range got {
+			found[d.key] = append(found[d.key], d.c)
+		}
+	}
+	// Key by key, each key's claims in id order, each claim once: the order of a lookup per key.
+	var out []claims.StoredClaim
+	seen := map[string]bool{}
+	for _, k := range keys {
+		list := found[k]
+		slices.SortFunc(list, func(a, b claims.StoredClaim) int { return strings.Compare(a.Claim.ID, b.Claim.ID) })
+		for _, c := range list {
 			if !seen[c.Claim.ID] {
 				seen[c.Claim.ID] = true
 				out = append(out, c)
@@ -49,6 +75,9 @@ func (db *DB) StoredClaimsOn(ctx context.Context, keys []claims.DayKey) ([]claim
 	}
 	return out, nil
 }
+
+// daysPerStatement bounds the days of service one StoredClaimsOn statement looks up.
+const daysPerStatement = 100
 
 // openClaims are the held or built claims some sessions are on, as read before a batch of
 // claims changes them (openClaimsOf), kept current as the batch voids or replaces them.

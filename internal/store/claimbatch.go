@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -286,24 +287,42 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 // and tertiary claims bill sessions already billed.
 func (b *Batch) billFiledSessions(ids []string) error {
 	var originals, resubmitted []string
+	// The sessions of the original claims, each on the first of its claims in id order;
+	// the claims and their links in one read.
+	onClaim := map[string]string{}
+	seen := map[string]bool{}
 	err := chunks(ids, idsPerStatement, func(part []string) error {
 		in, args := inList(part)
-		rows, err := b.query(`SELECT id, frequency, responsibility FROM claims WHERE id IN `+in, args...)
+		rows, err := b.query(`SELECT c.id, c.frequency, c.responsibility, cs.session_id FROM claims c
+			LEFT JOIN claim_sessions cs ON cs.claim_id = c.id WHERE c.id IN `+in, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id, freq, resp string
-			if err := rows.Scan(&id, &freq, &resp); err != nil {
+			var sid sql.NullString
+			if err := rows.Scan(&id, &freq, &resp, &sid); err != nil {
 				return err
 			}
+			original := false
 			switch {
 			case resp != claims.ResponsibilityPrimary:
 			case freq == claims.FrequencyReplacement || freq == claims.FrequencyVoid:
-				resubmitted = append(resubmitted, id)
+				if !seen[id] {
+					resubmitted = append(resubmitted, id)
+				}
 			default:
-				originals = append(originals, id)
+				original = true
+				if !seen[id] {
+					originals = append(originals, id)
+				}
+			}
+			seen[id] = true
+			if original && sid.Valid {
+				if c, ok := onClaim[sid.String]; !ok || id < c {
+					onClaim[sid.String] = id
+				}
 			}
 		}
 		return rows.Err()
@@ -312,29 +331,6 @@ func (b *Batch) billFiledSessions(ids []string) error {
 		return fmt.Errorf("store: claims of the file: %w", err)
 	}
 	slices.Sort(resubmitted)
-	// The sessions of the original claims, each on the first of its claims in id order.
-	onClaim := map[string]string{}
-	err = chunks(originals, idsPerStatement, func(part []string) error {
-		in, args := inList(part)
-		rows, err := b.query(`SELECT claim_id, session_id FROM claim_sessions WHERE claim_id IN `+in, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var cid, sid string
-			if err := rows.Scan(&cid, &sid); err != nil {
-				return err
-			}
-			if c, ok := onClaim[sid]; !ok || cid < c {
-				onClaim[sid] = cid
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return fmt.Errorf("store: sessions of the file: %w", err)
-	}
 	// In session id order, which is about the order intake stored them in: the updates walk
 	// the sessions table forward instead of jumping about it (a claims run bills 100,000
 	// sessions; random order missed the page cache on nearly every row).
@@ -365,14 +361,14 @@ func (b *Batch) billFiledSessions(ids []string) error {
 			claim_ref = (SELECT MIN(cs.claim_id) FROM claim_sessions cs WHERE cs.session_id = sessions.id AND `+b.db.dialect.unindexed("cs.claim_id")+` IN `+cin+`),
 			updated_at = ?
 			WHERE `+b.db.dialect.unindexed("state")+` = ? AND id IN `+sin+`
-			RETURNING id, claim_ref`), args...)
+			RETURNING id, claim_ref, practice`), args...)
 		if err != nil {
 			return fmt.Errorf("store: bill sessions: %w", err)
 		}
-		type billed struct{ id, claim string }
+		type billed struct{ id, claim, practice string }
 		got, err := collectRows(rows, func(sc scanner) (billed, error) {
 			var r billed
-			err := sc.Scan(&r.id, &r.claim)
+			err := sc.Scan(&r.id, &r.claim, &r.practice)
 			return r, err
 		})
 		if err != nil {
@@ -381,6 +377,7 @@ func (b *Batch) billFiledSessions(ids []string) error {
 		slices.SortFunc(got, func(a, c billed) int { return strings.Compare(a.id, c.id) })
 		for _, r := range got {
 			delete(b.known, r.id)
+			b.notePractice(r.id, r.practice)
 			if err := b.Event(lifecycle.EntitySession, r.id, lifecycle.SessionBilled, "", map[string]string{"claim_ref": r.claim}); err != nil {
 				return err
 			}
