@@ -10,6 +10,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/x12"
 )
 
 // PutClaims stores many built claims with their scrub results, as PutClaim does one, in
@@ -166,11 +167,19 @@ func claimState(r claims.Result) (lifecycle.State, []string) {
 // claimEvent appends the event of a claim stored new or with a changed state or holding
 // rules. Rule ids and counts only: messages may quote codes but the event log stays PHI-free.
 func (b *Batch) claimEvent(c *claims.Claim, state lifecycle.State, holds []string) error {
-	detail := map[string]any{"frequency": c.Frequency, "lines": len(c.Lines), "total": c.Total, "sessions": c.SessionIDs}
-	if len(holds) > 0 {
-		detail["hold_rules"] = holds
-	}
-	return b.Event(lifecycle.EntityClaim, c.ID, state.Event(), "", detail)
+	return b.Event(lifecycle.EntityClaim, c.ID, state.Event(), "", claimEventDetail{Frequency: c.Frequency, HoldRules: holds,
+		Lines: len(c.Lines), Sessions: c.SessionIDs, Total: c.Total})
+}
+
+// claimEventDetail is the detail of a claim's built or held event: a struct rather than a
+// map (one is marshalled for every claim stored), its fields in the sorted key order a
+// map was written in, so the stored JSON is the same.
+type claimEventDetail struct {
+	Frequency string     `json:"frequency"`
+	HoldRules []string   `json:"hold_rules,omitempty"`
+	Lines     int        `json:"lines"`
+	Sessions  []string   `json:"sessions"`
+	Total     x12.Amount `json:"total"`
 }
 
 // insertClaims inserts claim rows (17 columns, see PutClaims) that are absent and returns

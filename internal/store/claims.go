@@ -192,8 +192,8 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 	for _, set := range res.Sets {
 		for _, cid := range set.ClaimIDs {
 			subs = append(subs, cid, id, res.ISAControl, res.GSControl, set.Control)
-			if err := b.Event(lifecycle.EntityClaim, cid, lifecycle.Filed.Event(), f.Name, map[string]any{
-				"file_id": id, "isa_control": res.ISAControl, "gs_control": res.GSControl, "st_control": set.Control}); err != nil {
+			if err := b.Event(lifecycle.EntityClaim, cid, lifecycle.Filed.Event(), f.Name, filedEventDetail{
+				FileID: id, GSControl: res.GSControl, ISAControl: res.ISAControl, STControl: set.Control}); err != nil {
 				return 0, err
 			}
 		}
@@ -209,6 +209,15 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 		return 0, err
 	}
 	return id, nil
+}
+
+// filedEventDetail is the detail of a claim's filed event, in the sorted key order of the
+// map it replaces (see claimEventDetail).
+type filedEventDetail struct {
+	FileID     int64  `json:"file_id"`
+	GSControl  int64  `json:"gs_control"`
+	ISAControl int64  `json:"isa_control"`
+	STControl  string `json:"st_control"`
 }
 
 // ClaimFilter selects claims; empty fields match everything.
