@@ -126,6 +126,10 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		d.Close()
 		return nil, err
 	}
+	d.intake.Scrub = func(b *store.Batch) error {
+		_, err := d.Pipeline.ScrubWritten(b)
+		return err
+	}
 	if d.authRules, err = claims.NewAuthRules(cfg.ClaimsPayers()); err != nil {
 		d.Close()
 		return nil, err
@@ -196,8 +200,9 @@ func (d *Daemon) defaultSteps() []Step {
 	return []Step{
 		{"intake", sc.Intake, func(ctx context.Context) error {
 			_, err := d.intake.RunOnce(ctx, d.once)
-			// The scrubber runs on what intake stored (and on what an earlier run stored but
-			// did not get to scrub), whatever the claims schedule: holds show at once.
+			// Intake scrubs what it stores in the same transactions (ScrubWritten); this
+			// scrubs what it did not (sessions made ready otherwise, a scrub that failed),
+			// whatever the claims schedule: holds show at once.
 			_, serr := d.Pipeline.ScrubNew(ctx)
 			return errors.Join(err, serr)
 		}},

@@ -63,8 +63,11 @@ type Intake struct {
 	stableFor    time.Duration
 	// BatchSize is how many records share one transaction (one fsync).
 	BatchSize int
-	seen      map[string]fileState
-	taken     []taken
+	// Scrub, when set, runs in each batch's transaction after its records are put: the
+	// scrub at intake (pipeline.ScrubWritten), so the sessions are stored with their scrub.
+	Scrub func(b *store.Batch) error
+	seen  map[string]fileState
+	taken []taken
 	// watchLoaded: the watch records of earlier processes were read (loadWatched).
 	watchLoaded bool
 	failures    map[string]int
@@ -518,6 +521,11 @@ func (w *writer) commit(ctx context.Context, batch []valid, first, last bool) (i
 				return fmt.Errorf("record %d: %w", g.rec.num, err)
 			}
 			acc++
+		}
+		if w.in.Scrub != nil {
+			if err := w.in.Scrub(b); err != nil {
+				return err
+			}
 		}
 		if !last {
 			return nil

@@ -40,8 +40,19 @@ func visit(id, member, date, code string) *claims.Session {
 // inbox files. The first is built and filed; the second's claim is held by
 // service.billed_twice naming the filed claim, and no second 837P carries the service.
 func TestServiceBilledTwiceAcrossFiles(t *testing.T) {
+	for _, dialect := range dialects {
+		t.Run(dialect, func(t *testing.T) {
+			p := newPipeline(t)
+			if dialect == "postgres" {
+				p.DB = openDialect(t, "postgres", nil)
+			}
+			serviceBilledTwiceAcrossFiles(t, p)
+		})
+	}
+}
+
+func serviceBilledTwiceAcrossFiles(t *testing.T, p *Pipeline) {
 	ctx := context.Background()
-	p := newPipeline(t)
 	putFrom(t, p, "monday.json", visit("S-A", "W1", "2026-11-18", "90791"))
 	if built, held, err := p.BuildAndStoreClaims(ctx); err != nil || built != 1 || held != 0 {
 		t.Fatalf("first file: built %d held %d err %v", built, held, err)
@@ -106,8 +117,19 @@ func TestServiceBilledTwiceAcrossFiles(t *testing.T) {
 // sessions'). The claims it leaves are voided with an event, so it sits on one held claim,
 // not three.
 func TestSessionOnOneOpenClaim(t *testing.T) {
+	for _, dialect := range dialects {
+		t.Run(dialect, func(t *testing.T) {
+			p := newPipeline(t)
+			if dialect == "postgres" {
+				p.DB = openDialect(t, "postgres", nil)
+			}
+			sessionOnOneOpenClaim(t, p)
+		})
+	}
+}
+
+func sessionOnOneOpenClaim(t *testing.T, p *Pipeline) {
 	ctx := context.Background()
-	p := newPipeline(t)
 	held := func(s *claims.Session) *claims.Session {
 		s.RenderingProvider = "1588667638" // not a configured provider: config.rendering holds it
 		return s

@@ -37,9 +37,11 @@ type PlannedInquiry struct {
 // freshness window and that have no inquiry pending.
 func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error) {
 	now := p.now()
-	var sessions []store.SessionRecord
+	// The sessions' short columns only: their content (the people an inquiry names) is
+	// read for the first session of each inquiry that is due, not for every session.
+	var sessions []store.EligibilitySession
 	for _, st := range []string{store.StateReady, store.StateScheduled, store.StateHeld} {
-		ss, err := p.DB.Sessions(ctx, store.SessionFilter{State: st, Lean: true})
+		ss, err := p.DB.EligibilitySessions(ctx, st)
 		if err != nil {
 			return nil, err
 		}
@@ -47,17 +49,18 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 	}
 	type key struct{ payer, member, patient, date string }
 	type group struct {
-		first store.SessionRecord
+		first *store.EligibilitySession
 		ids   []string
 	}
 	groups := map[key]*group{}
 	var keys []key
 	var lookups []store.EligibilityKey
-	for _, s := range sessions {
+	for i := range sessions {
+		s := &sessions[i]
 		if strings.HasPrefix(s.HoldReason, "auth_") {
 			continue // a session on an authorization hold is not billable yet either way
 		}
-		k := key{s.Payer, s.Session.Coverage.MemberID, s.Session.Client.ID, s.Date}
+		k := key{s.Payer, s.MemberID, s.ClientID, s.Date}
 		if g, ok := groups[k]; ok {
 			g.ids = append(g.ids, s.ID)
 			continue
@@ -71,23 +74,21 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 	if err != nil {
 		return nil, err
 	}
-	planned := map[key]*PlannedInquiry{}
-	var order []key
+	var due []key
+	var firsts []string
 	for _, k := range keys {
 		s := groups[k].first
 		payer, ok := p.Cfg.Payer(s.Payer)
 		if !ok {
 			continue
 		}
-		pr, ok := p.Cfg.Practice(s.Practice)
-		if !ok {
+		if _, ok := p.Cfg.Practice(s.Practice); !ok {
 			continue
 		}
 		dos, err := time.Parse("2006-01-02", s.Date)
 		if err != nil {
 			continue
 		}
-		sess := s.Session
 		var answered *time.Time
 		pending := false
 		if last, ok := latest[store.EligibilityKey{Payer: k.payer, MemberID: k.member, ServiceDate: k.date}]; ok {
@@ -103,26 +104,36 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 		if !eligibility.NeedsCheck(now, dos, payer.EligibilityFreshDays, answered, pending) {
 			continue
 		}
-		inq := eligibility.Inquiry{
-			Trace: newTrace(now) + fmt.Sprintf("%03d", len(order)), Originator: "9" + pr.TaxID,
-			PayerName: payer.Name, PayerID: payer.PayerID, ProviderName: pr.Name, ProviderNPI: pr.NPI,
-			MemberID: sess.Coverage.MemberID, Date: s.Date, ServiceTypes: payer.ServiceTypes,
+		due = append(due, k)
+		firsts = append(firsts, s.ID)
+	}
+	parties, err := p.DB.SessionParties(ctx, firsts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PlannedInquiry, 0, len(due))
+	for _, k := range due {
+		g := groups[k]
+		s := g.first
+		people, ok := parties[s.ID]
+		if !ok {
+			continue // gone since it was listed
 		}
-		sub, dep := patientParties(sess.Coverage, sess.Client)
+		payer, _ := p.Cfg.Payer(s.Payer)
+		pr, _ := p.Cfg.Practice(s.Practice)
+		inq := eligibility.Inquiry{
+			Trace: newTrace(now) + fmt.Sprintf("%03d", len(out)), Originator: "9" + pr.TaxID,
+			PayerName: payer.Name, PayerID: payer.PayerID, ProviderName: pr.Name, ProviderNPI: pr.NPI,
+			MemberID: people.Coverage.MemberID, Date: s.Date, ServiceTypes: payer.ServiceTypes, SessionIDs: g.ids,
+		}
+		sub, dep := patientParties(people.Coverage, people.Client)
 		inq.Subscriber = eligibilityPerson(sub)
 		if dep != nil {
 			d := eligibilityPerson(*dep)
 			inq.Dependent = &d
 		}
-		planned[k] = &PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
-			MemberID: inq.MemberID, Date: s.Date, Sessions: groups[k].ids, ServiceTypes: payer.ServiceTypes, client: sess.Client.ID}
-		order = append(order, k)
-	}
-	out := make([]PlannedInquiry, 0, len(order))
-	for _, k := range order {
-		g := planned[k]
-		g.Inquiry.SessionIDs = g.Sessions
-		out = append(out, *g)
+		out = append(out, PlannedInquiry{Clearinghouse: payer.Clearinghouse, Payer: s.Payer, Inquiry: inq, Trace: inq.Trace,
+			MemberID: inq.MemberID, Date: s.Date, Sessions: g.ids, ServiceTypes: payer.ServiceTypes, client: people.Client.ID})
 	}
 	return out, nil
 }
@@ -137,9 +148,22 @@ func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	byCH := map[string][]PlannedInquiry{}
-	for _, q := range plan {
-		byCH[q.Clearinghouse] = append(byCH[q.Clearinghouse], q)
+	// Inquiries are large: sized once per clearinghouse (and not copied at all for one).
+	count := map[string]int{}
+	for i := range plan {
+		count[plan[i].Clearinghouse]++
+	}
+	byCH := make(map[string][]PlannedInquiry, len(count))
+	for i := range plan {
+		ch := plan[i].Clearinghouse
+		if len(count) == 1 {
+			byCH[ch] = plan
+			break
+		}
+		if byCH[ch] == nil {
+			byCH[ch] = make([]PlannedInquiry, 0, count[ch])
+		}
+		byCH[ch] = append(byCH[ch], plan[i])
 	}
 	chs := make([]string, 0, len(byCH))
 	for ch := range byCH {
@@ -173,9 +197,10 @@ func (p *Pipeline) RequestEligibility(ctx context.Context) ([]string, error) {
 // instance holds an open inquiry for some member and date, nothing is recorded or written
 // and lost names the traces to leave out.
 func (p *Pipeline) write270(ctx context.Context, ch *config.Clearinghouse, qs []PlannedInquiry) (path string, lost []string, err error) {
-	var inqs []eligibility.Inquiry
-	var checks []store.EligibilityCheck
-	for _, q := range qs {
+	inqs := make([]eligibility.Inquiry, 0, len(qs))
+	checks := make([]store.EligibilityCheck, 0, len(qs))
+	for i := range qs {
+		q := &qs[i]
 		inqs = append(inqs, q.Inquiry)
 		checks = append(checks, store.EligibilityCheck{Trace: q.Trace, Payer: q.Payer, MemberID: q.MemberID,
 			ClientID: q.client, ServiceDate: q.Date, SessionIDs: q.Sessions})

@@ -1,9 +1,14 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
@@ -29,6 +34,10 @@ type ScrubSummary struct {
 // (store.ScrubHold), which `sessions list`, the holds queue and the web read. The claims
 // step still builds and scrubs again. A crash before the record leaves the sessions
 // unscrubbed, and the next run scrubs them.
+//
+// Intake scrubs the sessions it stores in their own transaction (ScrubWritten); ScrubNew
+// takes what that left: sessions made ready otherwise (a hold released, a correction) or
+// stored without it.
 func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 	var sum ScrubSummary
 	targets, err := p.DB.UnscrubbedSessions(ctx, 0)
@@ -45,56 +54,19 @@ func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 	if err != nil {
 		return sum, err
 	}
-	taken := map[string]int{}
-	sessions := make([]claims.Session, 0, len(all))
-	hashes := make(map[string]string, len(all))
-	before := make(map[string]*string, len(all))
-	for _, r := range all {
-		s := r.Session
-		if s.Authorization == "" && r.AuthNumber != "" {
-			s.Authorization = r.AuthNumber
+	list, held, err := p.dryScrub(ctx, all, len(targets), func(keys []claims.AuthKey) ([]claims.AuthUse, error) {
+		// Only the authorizations these sessions name: the scrubber looks authorizations
+		// up by scanning its list, and a dry build of a few sessions should not pay for all.
+		named := map[string]bool{}
+		for _, k := range keys {
+			named[k.Number] = true
 		}
-		if r.AuthNumber != "" {
-			// These sessions took their units at intake: the scrubber asks whether there is
-			// room for them, not room for them twice (as BuildClaims does).
-			taken[claims.AuthKey{Payer: r.Payer, Number: r.AuthNumber}.String()] += r.AuthUnits
-		}
-		sessions = append(sessions, s)
-		hashes[r.ID] = r.Hash
-		rules := r.ScrubHold.RuleText()
-		before[r.ID] = &rules
-	}
-	// Only the authorizations these sessions name: the scrubber looks authorizations up by
-	// scanning its list, and a dry build of a few sessions should not pay for all of them.
-	named := map[string]bool{}
-	for i := range sessions {
-		if sessions[i].Authorization != "" {
-			named[sessions[i].Authorization] = true
-		}
-	}
-	auths = slices.DeleteFunc(auths, func(a claims.AuthUse) bool { return !named[a.Number] })
-	for i := range auths {
-		auths[i].Used = max(auths[i].Used-taken[auths[i].Key().String()], 0)
-	}
-	setup := p.Cfg.ClaimsSetup()
-	built := (&claims.Builder{Setup: setup}).Claims(sessions)
-	results := (&claims.Scrubber{Setup: setup, Auths: auths, Today: p.now()}).Scrub(built)
-	if err := p.checkOverrides(ctx, built, results); err != nil {
+		return slices.DeleteFunc(auths, func(a claims.AuthUse) bool { return !named[a.Number] }), nil
+	})
+	if err != nil {
 		return sum, err
 	}
-	isTarget := make(map[string]bool, len(targets))
-	for _, t := range targets {
-		isTarget[t.ID] = true
-	}
-	var list []store.SessionScrub
-	for i, c := range built {
-		for _, id := range c.SessionIDs {
-			list = append(list, store.SessionScrub{Session: id, Hash: hashes[id], Findings: results[i].Findings, Before: before[id]})
-			if isTarget[id] && results[i].Held {
-				sum.Held++
-			}
-		}
-	}
+	sum.Held = held
 	for part := range slices.Chunk(list, scrubChunk) {
 		n, err := p.DB.RecordScrubs(ctx, part)
 		sum.Recorded += n
@@ -108,8 +80,120 @@ func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 	return sum, nil
 }
 
+// ScrubWritten is the scrub at intake inside intake's own transaction (intake.Intake's
+// Scrub): the sessions the batch wrote ready are dry-built with the ready sessions they may
+// share a claim with, and the findings go into their rows as they are inserted, so a new
+// session is written once, scrubbed, and durable with its scrub or not at all. A failure of
+// the scrub itself (not of the store) leaves the sessions unscrubbed for ScrubNew, which
+// reports it, instead of failing the intake of the file.
+func (p *Pipeline) ScrubWritten(b *store.Batch) (ScrubSummary, error) {
+	var sum ScrubSummary
+	targets, err := b.WrittenReady()
+	if err != nil || len(targets) == 0 {
+		return sum, err
+	}
+	sum.Sessions = len(targets)
+	skip := make(map[string]bool, len(targets))
+	keys := make([]store.GroupKey, len(targets))
+	for i, t := range targets {
+		skip[t.ID] = true
+		keys[i] = store.GroupKey{Payer: t.Payer, Client: t.ClientID, Member: t.Session.Coverage.MemberID, Date: t.Date}
+	}
+	peers, err := b.ReadyPeers(keys, skip)
+	if err != nil {
+		return sum, err
+	}
+	sum.Peers = len(peers)
+	list, held, err := p.dryScrub(context.Background(), append(targets, peers...), len(targets), b.AuthUses)
+	if err != nil {
+		if se := (scrubError{}); errors.As(err, &se) {
+			p.Log.Warn().Err(err).Msg("scrub at intake: left for the next run")
+			return ScrubSummary{}, nil
+		}
+		return sum, err
+	}
+	sum.Held = held
+	if sum.Recorded, err = b.RecordScrubs(list); err != nil {
+		return sum, fmt.Errorf("scrub at intake: %w", err)
+	}
+	if sum.Held > 0 {
+		p.Log.Info().Int("sessions", sum.Sessions).Int("held", sum.Held).Msg("scrub at intake: sessions held")
+	}
+	return sum, nil
+}
+
+// scrubError is a failure of the dry build itself, not of reading the store.
+type scrubError struct{ err error }
+
+func (e scrubError) Error() string { return e.err.Error() }
+func (e scrubError) Unwrap() error { return e.err }
+
+// dryScrub builds and scrubs the claims of all (the first nTargets are the sessions to
+// scrub, the rest their peers) and returns the scrub to record on each session of each
+// claim, and how many targets are held. authsOf returns the authorizations with the keys
+// the sessions name, with the units they have taken counted as used.
+func (p *Pipeline) dryScrub(ctx context.Context, all []store.ScrubTarget, nTargets int,
+	authsOf func([]claims.AuthKey) ([]claims.AuthUse, error)) ([]store.SessionScrub, int, error) {
+	taken := map[claims.AuthKey]int{}
+	sessions := make([]claims.Session, 0, len(all))
+	hashes := make(map[string]string, len(all))
+	before := make(map[string]*string, len(all))
+	var keys []claims.AuthKey
+	named := map[claims.AuthKey]bool{}
+	for i := range all {
+		r := &all[i]
+		s := r.Session
+		if s.Authorization == "" && r.AuthNumber != "" {
+			s.Authorization = r.AuthNumber
+		}
+		if r.AuthNumber != "" {
+			// These sessions took their units at intake: the scrubber asks whether there is
+			// room for them, not room for them twice (as BuildClaims does).
+			taken[claims.AuthKey{Payer: r.Payer, Number: r.AuthNumber}] += r.AuthUnits
+		}
+		if s.Authorization != "" {
+			if k := (claims.AuthKey{Payer: r.Payer, Number: s.Authorization}); !named[k] {
+				named[k] = true
+				keys = append(keys, k)
+			}
+		}
+		sessions = append(sessions, s)
+		hashes[r.ID] = r.Hash
+		if !r.RulesUnread {
+			rules := r.ScrubHold.RuleText()
+			before[r.ID] = &rules
+		}
+	}
+	auths, err := authsOf(keys)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range auths {
+		auths[i].Used = max(auths[i].Used-taken[auths[i].Key()], 0)
+	}
+	built, results := buildAndScrub(p.Cfg.ClaimsSetup(), sessions, auths, p.now(), runtime.GOMAXPROCS(0))
+	if err := p.checkOverrides(ctx, built, results); err != nil {
+		return nil, 0, scrubError{err}
+	}
+	isTarget := make(map[string]bool, nTargets)
+	for _, t := range all[:nTargets] {
+		isTarget[t.ID] = true
+	}
+	held := 0
+	var list []store.SessionScrub
+	for i, c := range built {
+		for _, id := range c.SessionIDs {
+			list = append(list, store.SessionScrub{Session: id, Hash: hashes[id], Findings: results[i].Findings, Before: before[id]})
+			if isTarget[id] && results[i].Held {
+				held++
+			}
+		}
+	}
+	return list, held, nil
+}
+
 // withPeers adds to targets the other ready sessions that may share a claim with one of them
-// (same payer, date and client or member), so the dry build groups as the claims step will.
+// (same payer, date and client), so the dry build groups as the claims step will.
 func (p *Pipeline) withPeers(ctx context.Context, targets []store.ScrubTarget) ([]store.ScrubTarget, error) {
 	// Peers matter without same-day grouping too: an add-on joins its base code's claim.
 	keys := make([]store.GroupKey, len(targets))
@@ -133,4 +217,88 @@ func (p *Pipeline) withPeers(ctx context.Context, targets []store.ScrubTarget) (
 		return nil, err
 	}
 	return append(targets, peers...), nil
+}
+
+// parallelScrubMin is the fewest sessions worth splitting a dry build over the cores.
+const parallelScrubMin = 2000
+
+// buildAndScrub is Builder.Claims and Scrubber.Scrub over sessions, on n cores: the
+// sessions are split into parts that share nothing the two look across claims at (a
+// claim's client, the authorization numbers whose units claims consume in order), and each
+// part is built and scrubbed on its own. The claims and their findings are those of one
+// build of all, in another order.
+func buildAndScrub(setup *claims.Setup, sessions []claims.Session, auths []claims.AuthUse, today time.Time, n int) ([]*claims.Claim, []claims.Result) {
+	parts := scrubParts(sessions, n)
+	if len(parts) == 1 {
+		built := (&claims.Builder{Setup: setup}).Claims(sessions)
+		return built, (&claims.Scrubber{Setup: setup, Auths: auths, Today: today}).Scrub(built)
+	}
+	built := make([][]*claims.Claim, len(parts))
+	results := make([][]claims.Result, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			built[i] = (&claims.Builder{Setup: setup}).Claims(part)
+			results[i] = (&claims.Scrubber{Setup: setup, Auths: auths, Today: today}).Scrub(built[i])
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(built...), slices.Concat(results...)
+}
+
+// scrubParts splits sessions into at most n parts (one when they are few) so that the
+// sessions of one client, and those naming one authorization number, are in the same part.
+func scrubParts(sessions []claims.Session, n int) [][]claims.Session {
+	if n < 2 || len(sessions) < parallelScrubMin {
+		return [][]claims.Session{sessions}
+	}
+	// Union-find over clients and authorization numbers: a session joins its client to
+	// the authorization it names.
+	parent := map[string]string{}
+	var find func(x string) string
+	find = func(x string) string {
+		p, ok := parent[x]
+		if !ok || p == x {
+			parent[x] = x
+			return x
+		}
+		r := find(p)
+		parent[x] = r
+		return r
+	}
+	for i := range sessions {
+		c := "c:" + sessions[i].Client.ID
+		if a := sessions[i].Authorization; a != "" {
+			if rc, ra := find(c), find("a:"+a); rc != ra {
+				parent[ra] = rc
+			}
+		} else {
+			find(c)
+		}
+	}
+	// Components go to the lightest part, largest first, so the parts are near equal.
+	size := map[string]int{}
+	for i := range sessions {
+		size[find("c:"+sessions[i].Client.ID)]++
+	}
+	roots := make([]string, 0, len(size))
+	for r := range size {
+		roots = append(roots, r)
+	}
+	slices.SortFunc(roots, func(a, b string) int { return cmp.Or(cmp.Compare(size[b], size[a]), cmp.Compare(a, b)) })
+	load := make([]int, n)
+	partOf := make(map[string]int, len(roots))
+	for _, r := range roots {
+		i := slices.Index(load, slices.Min(load))
+		partOf[r] = i
+		load[i] += size[r]
+	}
+	parts := make([][]claims.Session, n)
+	for i := range sessions {
+		k := partOf[find("c:"+sessions[i].Client.ID)]
+		parts[k] = append(parts[k], sessions[i])
+	}
+	return slices.DeleteFunc(parts, func(p []claims.Session) bool { return len(p) == 0 })
 }

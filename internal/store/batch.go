@@ -31,6 +31,9 @@ type Batch struct {
 	// else can take units between the read and the write.
 	auths  map[string][]*authState
 	byAuth map[claims.AuthKey]*authState
+	// changed lists the authorizations whose Used differs from the row (flushAuths writes
+	// them), so a flush costs what changed, not every authorization the batch read.
+	changed []*authState
 	// openAlerts caches the open alert kinds per authorization key (nil map: none open).
 	openAlerts map[string]map[string]bool
 	// pending holds events not yet inserted: they are written in multi-row statements, at
@@ -39,6 +42,11 @@ type Batch struct {
 	// sessRows holds inserts of new sessions not yet written (sessionColumnCount values a
 	// row); any other statement run through exec/query writes them first.
 	sessRows []any
+	// queued is where each queued session's row starts in sessRows.
+	queued map[string]int
+	// written is the last write of each session put in this batch, for a scrub in the
+	// batch (WrittenReady).
+	written map[string]*writtenSession
 	// known caches stored session state by id (nil: not stored) for PrefetchSessions.
 	known map[string]*storedSession
 	// outbox holds the events the practice is told of, written by flushOutbox at commit.
@@ -62,7 +70,17 @@ func (b *Batch) notePractice(sessionID, practice string) {
 // database row holds (the difference is written by flushAuths).
 type authState struct {
 	claims.AuthUse
-	stored int
+	stored  int
+	changed bool // in Batch.changed
+}
+
+// use changes the units used, noting the change for flushAuths.
+func (b *Batch) use(st *authState, d int) {
+	st.Used += d
+	if !st.changed {
+		st.changed = true
+		b.changed = append(b.changed, st)
+	}
 }
 
 const eventsPerInsert = 100
@@ -152,9 +170,13 @@ func (b *Batch) setAuths(key string, as []*authState) {
 // authorization. The condition cannot fail while the batch holds its locks; if it ever
 // does, the batch fails instead of over-consuming.
 func (b *Batch) flushAuths() error {
-	for k, st := range b.byAuth {
+	for len(b.changed) > 0 {
+		st := b.changed[0]
+		k := st.Key()
 		d := st.Used - st.stored
 		if d == 0 {
+			st.changed = false
+			b.changed = b.changed[1:]
 			continue
 		}
 		res, err := b.execRaw(`UPDATE authorizations SET used = used + ?, updated_at = ?
@@ -168,7 +190,10 @@ func (b *Batch) flushAuths() error {
 			return fmt.Errorf("authorization %s: %d units no longer available", k, d)
 		}
 		st.stored = st.Used
+		st.changed = false
+		b.changed = b.changed[1:]
 	}
+	b.changed = nil
 	return nil
 }
 

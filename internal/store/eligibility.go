@@ -123,8 +123,10 @@ func (db *DB) RecordEligibilityRequests(ctx context.Context, checks []Eligibilit
 			}
 		}
 		for _, c := range sorted {
+			// The detail as json.Marshal writes {"trace": ...}, without a map per session.
+			detail := append(appendJSONString([]byte(`{"trace":`), c.Trace), '}')
 			for _, id := range c.SessionIDs {
-				if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityRequested, file, map[string]string{"trace": c.Trace}); err != nil {
+				if err := b.queueEvent(lifecycle.EntitySession, id, lifecycle.EligibilityRequested, file, detail); err != nil {
 					return err
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
@@ -13,10 +12,6 @@ import (
 	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 )
-
-// reasonNo835 is the reason of every follow-up item; with the empty source it makes the
-// queue's unique key hold one follow-up item per claim, ever.
-const reasonNo835 = "no 835"
 
 // FollowUpResult counts what QueueFollowUps did.
 type FollowUpResult struct {
@@ -41,23 +36,12 @@ func (db *DB) QueueFollowUps(ctx context.Context, days int) (FollowUpResult, err
 			GROUP BY c.id, c.payer, c.total_cents HAVING MIN(f.created_at) <= ? ORDER BY MIN(f.created_at), c.id`,
 			[]any{lifecycle.Filed, lifecycle.Submitted, lifecycle.FileAccepted, lifecycle.Accepted, QueueFollowUp, cutoff},
 			func(sc func(...any) error) error {
-				var it QueueItem
-				var at string
+				var claimID, payer, at string
 				var total int64
-				if err := sc(&it.ClaimID, &it.Payer, &at, &total); err != nil {
+				if err := sc(&claimID, &payer, &at, &total); err != nil {
 					return err
 				}
-				it.Kind, it.Reason, it.Category, it.Action = QueueFollowUp, reasonNo835, "follow-up", remit.ActionCheckStatus
-				it.Amount = x12.Amount(total)
-				day := at
-				if len(day) > 10 {
-					day = day[:10]
-				}
-				it.Message = fmt.Sprintf("no 835 %d days after submission (filed %s); a 276 status inquiry is sent", days, day)
-				if t, err := time.Parse("2006-01-02", day); err == nil {
-					it.Due = t.AddDate(0, 0, 2*days).Format("2006-01-02")
-				}
-				due = append(due, it)
+				due = append(due, remit.FollowUpItem(claimID, payer, at, x12.Amount(total), days))
 				return nil
 			})
 		if err != nil {

@@ -114,6 +114,9 @@ func (db *DB) ApplyResponse(ctx context.Context, f ResponseFile, p *remit.Plan) 
 			out.Duplicate = dup
 			return err
 		}
+		if err := b.lockClaimsInOrder(planClaims(p)); err != nil {
+			return err
+		}
 		for i := range p.Payments {
 			pp := &p.Payments[i]
 			if err := b.applyPayment(f, pp, p.Part != nil, &out); err != nil {
@@ -134,6 +137,23 @@ func (db *DB) ApplyResponse(ctx context.Context, f ResponseFile, p *remit.Plan) 
 		return ApplyResult{}, fmt.Errorf("store: apply %s: %w", p.Kind, err)
 	}
 	return out, nil
+}
+
+// planClaims lists the claims a plan names that edigate built (unmatched ones have no row).
+func planClaims(p *remit.Plan) []string {
+	var ids []string
+	add := func(steps []remit.Step) {
+		for i := range steps {
+			if !steps[i].Unmatched && steps[i].Claim != "" {
+				ids = append(ids, steps[i].Claim)
+			}
+		}
+	}
+	for i := range p.Payments {
+		add(p.Payments[i].Steps)
+	}
+	add(p.Steps)
+	return ids
 }
 
 // ErrPartApplied says a part of a response file is not where the file's progress is: an

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -35,6 +36,9 @@ func (h *ScrubHold) RuleText() string {
 type ScrubTarget struct {
 	SessionRecord
 	Hash string
+	// RulesUnread: ScrubHold is not the session's last scrub (a session this batch wrote
+	// over an earlier version); recording the scrub reads the rules it replaces.
+	RulesUnread bool
 }
 
 // scrubColumns are what a dry build reads of a session: not sessionColumns, whose claim
@@ -73,6 +77,10 @@ func (db *DB) scrubTargets(ctx context.Context, q string, args ...any) ([]ScrubT
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions to scrub: %w", err)
 	}
+	return collectScrubTargets(rows)
+}
+
+func collectScrubTargets(rows *sql.Rows) ([]ScrubTarget, error) {
 	return collectRows(rows, func(sc scanner) (ScrubTarget, error) {
 		var t ScrubTarget
 		var data, rules, findings string
@@ -96,34 +104,69 @@ func (db *DB) scrubTargets(ctx context.Context, q string, args ...any) ([]ScrubT
 // with the new ones, so it groups them as the claims step will.
 type GroupKey struct{ Payer, Client, Member, Date string }
 
-// ReadyPeers lists the ids of ready sessions that share a payer, date and client or member
-// with one of keys. It reads four short columns of the ready sessions, not their content.
+// ReadyPeers lists the ids of ready sessions that share a payer, date and client with one
+// of keys (a claim groups sessions by client id, which every session has). It looks each
+// client and day up in sessions_ready_client, so its cost follows the keys, not the ready
+// sessions stored.
 func (db *DB) ReadyPeers(ctx context.Context, keys []GroupKey) ([]string, error) {
+	return readyPeers(keys, func(q string, args ...any) (*sql.Rows, error) {
+		return db.sql.QueryContext(ctx, db.Rebind(q), args...)
+	}, db.sessionsAsBy("s", "sessions_ready_client"))
+}
+
+// readyPeersQuery selects the ready sessions of n client and day pairs, one index lookup
+// a pair: the CROSS JOIN keeps SQLite from reading the sessions side first; from is the
+// sessions table as s (sessionsAsBy).
+func readyPeersQuery(n int, from string) string {
+	return `WITH k (client_id, service_date) AS (VALUES ` + valuesList(n, 2) + `)
+		SELECT s.id, s.payer, s.service_date, s.client_id FROM k CROSS JOIN ` + from + `
+		WHERE s.state = 'ready' AND s.client_id = k.client_id AND s.service_date = k.service_date`
+}
+
+func readyPeers(keys []GroupKey, query func(q string, args ...any) (*sql.Rows, error), from string) ([]string, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	type pd struct{ payer, date, who string }
-	want := make(map[pd]bool, 2*len(keys))
+	type pdc struct{ payer, date, client string }
+	want := make(map[pdc]bool, len(keys))
+	var pairs [][2]string // client, date
+	seen := make(map[[2]string]bool, len(keys))
 	for _, k := range keys {
-		want[pd{k.Payer, k.Date, "c:" + k.Client}] = true
-		want[pd{k.Payer, k.Date, "m:" + k.Member}] = true
+		want[pdc{k.Payer, k.Date, k.Client}] = true
+		if p := [2]string{k.Client, k.Date}; k.Client != "" && !seen[p] {
+			seen[p] = true
+			pairs = append(pairs, p)
+		}
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, payer, service_date, client_id, member_id FROM sessions WHERE state = 'ready'`)
-	if err != nil {
-		return nil, fmt.Errorf("store: ready peers: %w", err)
-	}
-	defer rows.Close()
+	slices.SortFunc(pairs, func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
 	var out []string
-	for rows.Next() {
-		var id, payer, date, client, member string
-		if err := rows.Scan(&id, &payer, &date, &client, &member); err != nil {
+	for part := range slices.Chunk(pairs, rowsPerStatement) {
+		args := make([]any, 0, 2*len(part))
+		for _, p := range part {
+			args = append(args, p[0], p[1])
+		}
+		rows, err := query(readyPeersQuery(len(part), from), args...)
+		if err != nil {
 			return nil, fmt.Errorf("store: ready peers: %w", err)
 		}
-		if (client != "" && want[pd{payer, date, "c:" + client}]) || (member != "" && want[pd{payer, date, "m:" + member}]) {
-			out = append(out, id)
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var id, payer, date, client string
+				if err := rows.Scan(&id, &payer, &date, &client); err != nil {
+					return err
+				}
+				if want[pdc{payer, date, client}] {
+					out = append(out, id)
+				}
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("store: ready peers: %w", err)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SessionScrub is the scrub of one session to record: the findings of the claim it is on
@@ -147,52 +190,207 @@ type SessionScrub struct {
 func (db *DB) RecordScrubs(ctx context.Context, list []SessionScrub) (int, error) {
 	n := 0
 	err := db.Batch(ctx, nil, func(b *Batch) error {
-		n = 0
-		var clean []any // id, hash pairs of sessions clean now and before: only marked scrubbed
-		for _, s := range list {
-			if len(s.Findings) == 0 && s.Hash != "" && s.Before != nil && *s.Before == "" {
-				clean = append(clean, s.Session, s.Hash)
-				continue
-			}
-			ok, err := b.recordScrub(s)
-			if err != nil {
-				return err
-			}
-			if ok {
-				n++
-			}
-		}
-		// Nearly every new session is clean, now and before: only its content is marked
-		// scrubbed, by id (the primary key), expecting that content.
-		for i := 0; i < len(clean); i += 2 {
-			res, err := b.exec(`UPDATE sessions SET scrub_hash = hash WHERE `+b.unlockedSession(`id = ? AND state = 'ready' AND hash = ?`), clean[i], clean[i+1])
-			if err != nil {
-				return fmt.Errorf("store: mark session %s scrubbed: %w", clean[i], err)
-			}
-			k, _ := res.RowsAffected()
-			n += int(k)
-		}
-		return nil
+		var err error
+		n, err = b.RecordScrubs(list)
+		return err
 	})
 	return n, err
 }
 
-func (b *Batch) recordScrub(s SessionScrub) (bool, error) {
-	var rules []string
+// RecordScrubs is DB.RecordScrubs in the batch's transaction. A session this batch
+// inserted and has not written yet gets its scrub in its insert (the row is still in
+// memory: nothing can have changed it); the others are updated as DB.RecordScrubs does.
+func (b *Batch) RecordScrubs(list []SessionScrub) (int, error) {
+	n := 0
+	var rest []SessionScrub
+	// First the queued rows: any statement below writes them out.
+	for _, s := range list {
+		ok, err := b.queuedScrub(s)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+			continue
+		}
+		rest = append(rest, s)
+	}
+	var clean []any // id, hash pairs of sessions clean now and before: only marked scrubbed
+	for _, s := range rest {
+		if len(s.Findings) == 0 && s.Hash != "" && s.Before != nil && *s.Before == "" {
+			clean = append(clean, s.Session, s.Hash)
+			continue
+		}
+		ok, err := b.recordScrub(s)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	// Nearly every new session is clean, now and before: only its content is marked
+	// scrubbed, by id (the primary key), expecting that content.
+	for i := 0; i < len(clean); i += 2 {
+		res, err := b.exec(`UPDATE sessions SET scrub_hash = hash WHERE `+b.unlockedSession(`id = ? AND state = 'ready' AND hash = ?`), clean[i], clean[i+1])
+		if err != nil {
+			return n, fmt.Errorf("store: mark session %s scrubbed: %w", clean[i], err)
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
+// queuedScrub records a scrub in the queued insert of a session this batch wrote ready
+// with that content; false when there is no such row (written already, or other content).
+func (b *Batch) queuedScrub(s SessionScrub) (bool, error) {
+	at, ok := b.queued[s.Session]
+	if !ok || s.Hash == "" {
+		return false, nil
+	}
+	row := b.sessRows[at : at+sessionColumnCount]
+	if row[sessionRowHash] != s.Hash || row[sessionRowState] != StateReady {
+		return false, nil
+	}
+	rules, ruleText, findings, err := scrubColumnsOf(s)
+	if err != nil {
+		return false, err
+	}
+	row[sessionRowScrubHash], row[sessionRowScrubHash+1], row[sessionRowScrubHash+2] = s.Hash, ruleText, findings
+	if ruleText != "" {
+		// A new row had no scrub before: any error rule newly holds it.
+		return true, b.Event(lifecycle.EntitySession, s.Session, lifecycle.ScrubHeld, "", map[string]any{"rules": rules})
+	}
+	return true, nil
+}
+
+// scrubColumnsOf is what a scrub stores: the error rules (in finding order, each once),
+// them comma-joined, and the findings as JSON ("" for none).
+func scrubColumnsOf(s SessionScrub) (rules []string, ruleText, findings string, err error) {
 	for _, f := range s.Findings {
 		if f.Severity == claims.SeverityError && !slices.Contains(rules, f.Rule) {
 			rules = append(rules, f.Rule)
 		}
 	}
-	findings := ""
 	if len(s.Findings) > 0 {
 		d, err := json.Marshal(s.Findings)
 		if err != nil {
-			return false, fmt.Errorf("store: session %s scrub: %w", s.Session, err)
+			return nil, "", "", fmt.Errorf("store: session %s scrub: %w", s.Session, err)
 		}
 		findings = string(d)
 	}
-	ruleText := strings.Join(rules, ",")
+	return rules, strings.Join(rules, ","), findings, nil
+}
+
+// writtenSession is the last write of a session in this batch.
+type writtenSession struct {
+	s      *claims.Session
+	exists bool // stored before this put: its row held an earlier scrub
+	state  string
+	hash   string
+	take   claims.UnitMove
+}
+
+func (b *Batch) noteWritten(s *claims.Session, exists bool, state, hash string, take claims.UnitMove) {
+	if b.written == nil {
+		b.written = map[string]*writtenSession{}
+	}
+	b.written[s.ID] = &writtenSession{s: s, exists: exists, state: state, hash: hash, take: take}
+}
+
+// WrittenReady lists, by id, the sessions this batch wrote (new or changed) that it left
+// ready, as a scrub in the batch sees them. A session changed later in the batch by a
+// statement (units returned, say) is read back from the store instead.
+func (b *Batch) WrittenReady() ([]ScrubTarget, error) {
+	ids := make([]string, 0, len(b.written))
+	for id, w := range b.written {
+		if w.state == StateReady {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	out := make([]ScrubTarget, 0, len(ids))
+	for _, id := range ids {
+		w := b.written[id]
+		k := b.known[id]
+		if k == nil || k.hash != w.hash || k.state != StateReady {
+			continue // changed by a statement since (known dropped it): ScrubNew reads it later
+		}
+		out = append(out, ScrubTarget{SessionRecord: SessionRecord{ID: id, Practice: w.s.Practice, ClientID: w.s.Client.ID,
+			Payer: w.s.Coverage.Payer, Code: w.s.Service.Code, Date: w.s.Date, Status: w.s.Status, State: StateReady,
+			AuthNumber: k.authNumber, AuthUnits: k.authUnits, Session: *w.s}, Hash: w.hash, RulesUnread: w.exists})
+	}
+	return out, nil
+}
+
+// ReadyPeers is DB.ReadyPeers in the batch's transaction, with the peers' content: the
+// ready sessions sharing a payer, date and client with one of keys, except those in skip
+// (the batch's own, which the caller has). Rows the batch has not written yet are not
+// read, so skip must hold every session the batch wrote ready.
+func (b *Batch) ReadyPeers(keys []GroupKey, skip map[string]bool) ([]ScrubTarget, error) {
+	ids, err := readyPeers(keys, b.queryRaw, b.db.sessionsAsBy("s", "sessions_ready_client"))
+	if err != nil {
+		return nil, err
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return skip[id] })
+	var out []ScrubTarget
+	for part := range slices.Chunk(ids, idsPerStatement) {
+		in, args := inList(part)
+		rows, err := b.queryRaw(`SELECT `+scrubColumns+` FROM sessions WHERE state = 'ready' AND id IN `+in, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: ready peers: %w", err)
+		}
+		got, err := collectScrubTargets(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+// AuthUses returns the authorizations with these keys (those that exist) as the batch
+// sees them: with the units it consumed and has not written yet.
+func (b *Batch) AuthUses(keys []claims.AuthKey) ([]claims.AuthUse, error) {
+	var out []claims.AuthUse
+	byPayer := map[string][]string{}
+	for _, k := range keys {
+		if st, ok := b.byAuth[k]; ok {
+			out = append(out, st.AuthUse)
+			continue
+		}
+		byPayer[k.Payer] = append(byPayer[k.Payer], k.Number)
+	}
+	payers := make([]string, 0, len(byPayer))
+	for p := range byPayer {
+		payers = append(payers, p)
+	}
+	slices.Sort(payers)
+	for _, payer := range payers {
+		seen := map[string]bool{}
+		err := chunks(byPayer[payer], idsPerStatement, func(part []string) error {
+			in, args := inList(part)
+			// Raw: the batch's unwritten consumption is in byAuth, taken above.
+			rows, err := b.queryRaw(`SELECT number, hash, data, used FROM authorizations WHERE payer = ? AND number IN `+in, append([]any{payer}, args...)...)
+			if err != nil {
+				return err
+			}
+			out, err = b.appendAuths(out, rows, payer, seen)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: authorizations: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (b *Batch) recordScrub(s SessionScrub) (bool, error) {
+	rules, ruleText, findings, err := scrubColumnsOf(s)
+	if err != nil {
+		return false, err
+	}
 	var before string
 	if s.Before != nil {
 		before = *s.Before
@@ -236,6 +434,14 @@ func (db *DB) sessionsBy(index string) string {
 		return "sessions INDEXED BY " + index
 	}
 	return "sessions"
+}
+
+// sessionsAsBy is sessionsBy with an alias for the table.
+func (db *DB) sessionsAsBy(alias, index string) string {
+	if db.dialect.name == "sqlite" {
+		return "sessions AS " + alias + " INDEXED BY " + index
+	}
+	return "sessions AS " + alias
 }
 
 // unlockedSession is the condition selecting the session row cond names, except, on

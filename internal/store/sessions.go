@@ -268,8 +268,9 @@ func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool,
 	if exists {
 		receivedAt = old.receivedAt
 	}
+	// The scrub columns start empty (not scrubbed); an update keeps them (sessionUpsertTail).
 	row := []any{s.ID, s.Practice, s.Client.ID, s.Coverage.Payer, s.Coverage.MemberID, s.Service.Code, s.Date, s.Status, adm.State,
-		adm.Hold, adm.Take.Auth.Payer, adm.Take.Auth.Number, adm.Take.Units, data, hash, source, receivedAt, now}
+		adm.Hold, adm.Take.Auth.Payer, adm.Take.Auth.Number, adm.Take.Units, data, hash, source, receivedAt, now, "", "", ""}
 	if exists {
 		// Updates are rare: one upsert, after the queued rows (one of them may be this id).
 		if err := b.flushSessions(); err != nil {
@@ -287,6 +288,7 @@ func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool,
 	}
 	b.known[s.ID] = &storedSession{state: adm.State, hash: hash, authPayer: adm.Take.Auth.Payer, authNumber: adm.Take.Auth.Number,
 		authUnits: adm.Take.Units, claimRef: old.claimRef, receivedAt: receivedAt, practice: s.Practice}
+	b.noteWritten(s, exists, adm.State, hash, adm.Take)
 	return nil
 }
 
@@ -349,7 +351,7 @@ func (b *Batch) take(m claims.UnitMove, cause string) error {
 	if st.Used+m.Units > st.Units {
 		return fmt.Errorf("authorization %s: %d units no longer available", m.Auth, m.Units)
 	}
-	st.Used += m.Units
+	b.use(st, m.Units)
 	return b.authAlerts(&st.AuthUse, cause, false)
 }
 
@@ -362,16 +364,24 @@ func (b *Batch) giveBack(m claims.UnitMove, cause string) error {
 	if st.Used < m.Units {
 		return fmt.Errorf("authorization %s: %d units to return, %d used", m.Auth, m.Units, st.Used)
 	}
-	st.Used -= m.Units
+	b.use(st, -m.Units)
 	return b.authAlerts(&st.AuthUse, cause, true)
 }
 
 // sessionInsert is the session insert head; rows follow as sessionRow groups.
 const sessionInsert = `INSERT INTO sessions (id, practice, client_id, payer, member_id, code, service_date, status, state,
-			hold_reason, auth_payer, auth_number, auth_units, data, hash, source_file, received_at, updated_at)
+			hold_reason, auth_payer, auth_number, auth_units, data, hash, source_file, received_at, updated_at,
+			scrub_hash, scrub_rules, scrub_findings)
 		VALUES `
 
-const sessionRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const sessionRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+// Positions in a session row of the values a scrub in the batch fills in (queuedScrub).
+const (
+	sessionRowState     = 8
+	sessionRowHash      = 14
+	sessionRowScrubHash = 18
+)
 
 const sessionUpsertTail = `
 		ON CONFLICT (id) DO UPDATE SET practice = excluded.practice, client_id = excluded.client_id,
@@ -382,18 +392,21 @@ const sessionUpsertTail = `
 			hash = excluded.hash, source_file = excluded.source_file, updated_at = excluded.updated_at`
 
 const (
-	sessionColumnCount = 18
+	sessionColumnCount = 21
 	sessionsPerInsert  = 100
 )
 
 // queueSession adds the row of a session not yet stored to the batch's pending inserts.
 // The batch knows it is new (prefetched or looked up, under the write lock), so the rows go
-// in as plain multi-row INSERTs.
+// in as plain multi-row INSERTs. They wait until a statement needs them or the batch ends,
+// so that a scrub in the batch (ScrubWritten) writes its findings with the insert instead
+// of updating every row it just inserted.
 func (b *Batch) queueSession(row []any) error {
-	b.sessRows = append(b.sessRows, row...)
-	if len(b.sessRows) >= sessionColumnCount*sessionsPerInsert {
-		return b.flushSessions()
+	if b.queued == nil {
+		b.queued = map[string]int{}
 	}
+	b.queued[row[0].(string)] = len(b.sessRows)
+	b.sessRows = append(b.sessRows, row...)
 	return nil
 }
 
@@ -422,6 +435,7 @@ func (b *Batch) flushSessions() error {
 		b.sessRows = b.sessRows[sessionColumnCount*n:]
 	}
 	b.sessRows = b.sessRows[:0]
+	clear(b.queued)
 	return nil
 }
 

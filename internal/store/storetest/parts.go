@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/edigate/edigate/internal/store"
@@ -83,5 +86,44 @@ func testResponseParts(t *testing.T, db *store.DB) {
 	}
 	if st, _ := claimState(t, db, "P1"); st != lifecycle.Paid {
 		t.Fatalf("P1 %s, want paid", st)
+	}
+}
+
+// testResponsesCrossing: two 835s naming the same claims in opposite orders, applied at
+// once (two instances downloading different files of one payer), both post every claim:
+// neither fails on a deadlock between the claims' row locks.
+func testResponsesCrossing(t *testing.T, db *store.DB) {
+	const n = 200
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("X%04d", i)
+		claimRow(t, db, ids[i], "1", lifecycle.Accepted)
+	}
+	apply := func(name, check string, order []string) error {
+		cs := make([]remit.ClaimPayment, len(order))
+		for i, id := range order {
+			cs[i] = remit.ClaimPayment{PatientControl: id, Status: "1", Charge: x12.MustAmount("100"), Paid: x12.MustAmount("1")}
+		}
+		r := &remit.Remittance{Payments: []remit.Payment{{Payer: "ACME", PayerID: "60054", Check: check, Control: "0001",
+			Date: "20261101", Total: x12.MustAmount(strconv.Itoa(len(cs))), Claims: cs}}}
+		f, err := db.ResponseFacts(ctx, remit.Needs835(r))
+		if err != nil {
+			return err
+		}
+		_, err = db.ApplyResponse(ctx, store.ResponseFile{SHA256: name, Name: name}, remit.Plan835(name, r, f))
+		return err
+	}
+	reversed := slices.Clone(ids)
+	slices.Reverse(reversed)
+	errs := make(chan error, 2)
+	go func() { errs <- apply("up.835", "CHKUP", ids) }()
+	go func() { errs <- apply("down.835", "CHKDOWN", reversed) }()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatalf("crossing 835s: %v", err)
+		}
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM remit_claims`); got != 2*n {
+		t.Fatalf("%d CLPs posted, want %d (each claim once from each file)", got, 2*n)
 	}
 }

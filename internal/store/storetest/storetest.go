@@ -89,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"VoidAcceptedReturnsUnits", testVoidAcceptedReturnsUnits},
 		{"QueueThreadFollowsAppeal", testQueueThread},
 		{"ResponseParts", testResponseParts},
+		{"ResponsesCrossing", testResponsesCrossing},
 		{"OutboxWithStateChange", testOutboxWithStateChange},
 		{"OutboxConcurrentNumbers", testOutboxConcurrentNumbers},
 		{"OutboxCursors", testOutboxCursors},
