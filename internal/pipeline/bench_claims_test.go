@@ -38,6 +38,8 @@ func BenchmarkClaimsStep(b *testing.B) {
 		b.StopTimer()
 		cfg := config.Default()
 		cfg.DataDir = b.TempDir()
+		// No 271 answers here: claims must not wait for one (as scripts/bench-e2e.sh).
+		cfg.Claims.WaitForEligibility, cfg.Claims.EligibilityWaitHours = 0, 0
 		copyFile(b, cached, filepath.Join(cfg.DataDir, "edigate.db"))
 		db, err := store.Open(ctx, filepath.Join(cfg.DataDir, "edigate.db"), store.Options{Now: func() time.Time { return now }})
 		if err != nil {

@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
 )
@@ -73,5 +75,47 @@ func TestClaimsStepBatches(t *testing.T) {
 	}
 	if again, err := p.FileClaims(ctx); err != nil || len(again) != 0 {
 		t.Errorf("second filing: %d files, %v", len(again), err)
+	}
+}
+
+// TestFileClaimsRebuiltMeanwhile: filing writes the claims this process stored from
+// memory, but a claim rebuilt after that (another instance, a new revision) is written as
+// the store now holds it, and the lease takes it at that revision.
+func TestFileClaimsRebuiltMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	p := newPipeline(t)
+	for i := 0; i < 2; i++ {
+		put(t, p, billable(session(fmt.Sprintf("S%d", i), fmt.Sprintf("W%d", i), "2026-11-18", "90791")))
+	}
+	if built, _, err := p.BuildAndStoreClaims(ctx); err != nil || built != 2 {
+		t.Fatalf("build: %d built, %v", built, err)
+	}
+	recs, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Built})
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("built claims: %d %v", len(recs), err)
+	}
+	changed := recs[0].Claim
+	changed.Authorization = "ZZREBUILT42"
+	if err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
+		_, err := b.PutClaim(&changed, claims.Result{ClaimID: changed.ID})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := p.FileClaims(ctx)
+	if err != nil || len(files) != 1 || files[0].Claims != 2 {
+		t.Fatalf("filing: %+v %v", files, err)
+	}
+	data, err := os.ReadFile(files[0].File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "REF*G1*ZZREBUILT42~") {
+		t.Errorf("the 837P carries the claim as first stored, not as rebuilt:\n%s", data)
+	}
+	for _, r := range recs {
+		if c, err := p.DB.Claim(ctx, r.ID); err != nil || c.State != lifecycle.Filed {
+			t.Errorf("claim %s: %s %v, want filed", r.ID, c.State, err)
+		}
 	}
 }

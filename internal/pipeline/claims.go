@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/edigate/edigate/claims"
@@ -251,20 +252,106 @@ func (p *Pipeline) StoreClaims(ctx context.Context, cs []*claims.Claim, rs []cla
 		for k, i := range part {
 			pc[k], pr[k] = cs[i], rs[i]
 		}
+		var revs []int64
 		err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
-			st, err := b.PutClaims(pc, pr)
+			st, rv, err := b.PutClaimsAt(pc, pr)
 			for k, i := range part {
 				if err == nil {
 					states[i] = st[k]
 				}
 			}
+			revs = rv
 			return err
 		})
 		if err != nil {
 			return states, err
 		}
+		// Committed: these claims are built at these revisions, whatever happens next.
+		for k, i := range part {
+			if states[i] == lifecycle.Built && revs[k] >= 0 {
+				p.stored.add(pc[k], revs[k])
+			}
+		}
 	}
 	return states, nil
+}
+
+// storedClaims holds the claims this process stored as built, at the revision it stored:
+// FileClaims files those still built at that revision as they are in memory, instead of
+// reading every built claim back and decoding its JSON (half the cost of filing 100,000
+// claims). Any other built claim (built by another run or instance, or rebuilt since) is
+// read from the store as before.
+type storedClaims struct {
+	mu sync.Mutex
+	m  map[string]storedClaim
+}
+
+type storedClaim struct {
+	claim *claims.Claim
+	rev   int64
+}
+
+func (s *storedClaims) add(c *claims.Claim, rev int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]storedClaim{}
+	}
+	s.m[c.ID] = storedClaim{c, rev}
+}
+
+// take returns the claims held and forgets them: a claim not filed now is read from the
+// store next time.
+func (s *storedClaims) take() map[string]storedClaim {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.m
+	s.m = nil
+	return m
+}
+
+// builtClaims returns the built claims by date of service, then id, with the revision each
+// one is built at: from memory when this process stored that revision, else read.
+func (p *Pipeline) builtClaims(ctx context.Context) ([]*claims.Claim, map[string]int64, error) {
+	held := p.stored.take()
+	refs, err := p.DB.ClaimRevisions(ctx, lifecycle.Built)
+	if err != nil {
+		return nil, nil, err
+	}
+	list := make([]*claims.Claim, len(refs))
+	revs := make(map[string]int64, len(refs))
+	var missing []string
+	for i, r := range refs {
+		if h, ok := held[r.ID]; ok && h.rev == r.Revision {
+			list[i] = h.claim
+			revs[r.ID] = r.Revision
+		} else {
+			missing = append(missing, r.ID)
+		}
+	}
+	if len(missing) > 0 {
+		recs, err := p.DB.ClaimsByID(ctx, missing)
+		if err != nil {
+			return nil, nil, err
+		}
+		byID := make(map[string]*store.ClaimRecord, len(recs))
+		for i := range recs {
+			byID[recs[i].ID] = &recs[i]
+		}
+		for i, r := range refs {
+			if list[i] != nil {
+				continue
+			}
+			// Gone from built since the listing (another instance filed or rebuilt it): the
+			// lease would not take it; left out.
+			if rec := byID[r.ID]; rec != nil && rec.State == lifecycle.Built {
+				list[i] = &rec.Claim
+				revs[r.ID] = rec.Revision
+			}
+		}
+		list = slices.DeleteFunc(list, func(c *claims.Claim) bool { return c == nil })
+	}
+	return list, revs, nil
 }
 
 // BuildAndStoreClaims is the daemon's claims step, first half: build, scrub, store.
@@ -323,15 +410,9 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 	if _, err := p.RefileLostClaimFiles(ctx, origin); err != nil {
 		return nil, err
 	}
-	recs, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Built})
+	list, revs, err := p.builtClaims(ctx)
 	if err != nil {
 		return nil, err
-	}
-	list := make([]*claims.Claim, len(recs))
-	revs := make(map[string]int64, len(recs))
-	for i := range recs {
-		list[i] = &recs[i].Claim
-		revs[recs[i].ID] = recs[i].Revision
 	}
 	ids, batches := claims.ByClearinghouse(list)
 	out := []FiledFile{}

@@ -29,6 +29,9 @@ type Pipeline struct {
 	// per transaction; 0 means DefaultResponsePart.
 	ResponsePart int
 
+	// stored holds the claims this process stored as built, for FileClaims (storedClaims).
+	stored storedClaims
+
 	// afterResponsePart, when set, runs after each part of a response file is applied
 	// (tests stop a run there, as a crash would).
 	afterResponsePart func(parts int) error

@@ -51,6 +51,19 @@ type Batch struct {
 	known map[string]*storedSession
 	// outbox holds the events the practice is told of, written by flushOutbox at commit.
 	outbox []outbox.Event
+	// practices holds the practice of sessions a statement of the batch returned (billing
+	// returns it), so the outbox names it without looking each session up again.
+	practices map[string]string
+}
+
+func (b *Batch) notePractice(sessionID, practice string) {
+	if practice == "" {
+		return
+	}
+	if b.practices == nil {
+		b.practices = map[string]string{}
+	}
+	b.practices[sessionID] = practice
 }
 
 // authState is an authorization as the batch sees it: Used is current, stored is what the

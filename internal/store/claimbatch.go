@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/x12"
 )
 
 // PutClaims stores many built claims with their scrub results, as PutClaim does one, in
@@ -21,10 +23,20 @@ import (
 // NOTHING, RETURNING the ids inserted); every other claim goes through rebuildClaim, which
 // updates it only while it is still built or held and bumps its revision.
 func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, error) {
+	states, _, err := b.PutClaimsAt(cs, rs)
+	return states, err
+}
+
+// PutClaimsAt is PutClaims that also returns the revision each claim has as stored: the
+// revision a filing lease expects (ClaimFile.Revisions) for the content cs[i] holds, so the
+// caller can file the claims it just stored without reading them back. revs[i] is -1 when
+// that is not known (the claim was left alone, or stored twice in the call).
+func (b *Batch) PutClaimsAt(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, []int64, error) {
 	if len(cs) != len(rs) {
-		return nil, fmt.Errorf("store: %d claims, %d scrub results", len(cs), len(rs))
+		return nil, nil, fmt.Errorf("store: %d claims, %d scrub results", len(cs), len(rs))
 	}
 	states := make([]lifecycle.State, len(cs))
+	revs := make([]int64, len(cs))
 	type put struct {
 		i     int
 		holds []string
@@ -36,6 +48,7 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 	var again []int // a claim id twice in one call: the later one is stored after the rest
 	now := timestamp(b.now)
 	var rows []any
+	var sessionIDs []string
 	// Claims are written in id order, so instances sharing a PostgreSQL database that store
 	// overlapping batches take row locks in the same order and wait rather than deadlock.
 	order := make([]int, len(cs))
@@ -45,6 +58,7 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(cs[x].ID, cs[y].ID) })
 	for _, i := range order {
 		c := cs[i]
+		revs[i] = -1
 		if seen[c.ID] {
 			again = append(again, i)
 			continue
@@ -53,37 +67,47 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 		st, holds := claimState(rs[i])
 		data, err := json.Marshal(c)
 		if err != nil {
-			return nil, fmt.Errorf("store: claim %s: %w", c.ID, err)
+			return nil, nil, fmt.Errorf("store: claim %s: %w", c.ID, err)
 		}
 		states[i] = st
 		p := put{i: i, holds: holds, text: strings.Join(holds, ","), data: string(data)}
 		puts = append(puts, p)
+		sessionIDs = append(sessionIDs, c.SessionIDs...)
 		rows = append(rows, c.ID, claims.ControlBase(c.ID), c.Practice, c.Payer, c.Clearinghouse, c.Client.ID, c.Date, c.Frequency,
 			c.Responsibility(), int64(c.Total), c.PayerControlNumber, st, p.text, p.data, now, now, c.PriorClaim)
 	}
+	// The open claims the batch's sessions are on now, read once for the whole batch
+	// (voidLeftBehind) before any of its links change.
+	open, err := b.openClaimsOf(sessionIDs)
+	if err != nil {
+		return nil, nil, err
+	}
 	inserted, err := b.insertClaims(rows)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var lines, links, findings []any
 	for _, p := range puts {
 		c, r := cs[p.i], rs[p.i]
 		changed := true
 		if !inserted[c.ID] {
-			old, oldHolds, err := b.rebuildClaim(c, states[p.i], p.text, p.data)
+			old, oldHolds, rev, err := b.rebuildClaim(c, states[p.i], p.text, p.data)
 			if errors.Is(err, ErrClaimFiled) {
 				states[p.i] = old // filed meanwhile (by this instance or another): left alone
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
+			revs[p.i] = rev
 			changed = old != states[p.i] || oldHolds != p.text
 			if c.PriorClaim != "" {
 				if _, err := b.exec(`UPDATE claims SET prior_claim = ? WHERE id = ?`, c.PriorClaim, c.ID); err != nil {
-					return nil, fmt.Errorf("store: claim %s prior claim: %w", c.ID, err)
+					return nil, nil, fmt.Errorf("store: claim %s prior claim: %w", c.ID, err)
 				}
 			}
+		} else {
+			revs[p.i] = 0 // the column's default
 		}
 		for n, l := range c.Lines {
 			lines = append(lines, c.ID, n+1, l.SessionID, l.Code, strings.Join(l.Modifiers, ":"), l.Units, int64(l.Charge), l.Date)
@@ -95,34 +119,34 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 			findings = append(findings, c.ID, n+1, f.Rule, string(f.Severity), f.Line, f.SessionID, f.Message, f.Reference, f.ConfigKey)
 		}
 		// A session is on at most one open claim, as PutClaim keeps it: the held or built
-		// claims its sessions leave are voided (their links are read before this batch's
-		// own links are written, so only claims stored before are found).
-		if err := b.voidLeftBehind(c); err != nil {
-			return nil, err
+		// claims its sessions leave are voided (the links were read before this batch's own
+		// links were written, so only claims stored before are found).
+		if err := b.voidLeftBehind(c, open); err != nil {
+			return nil, nil, err
 		}
 		if changed {
 			if err := b.claimEvent(c, states[p.i], p.holds); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	if err := b.insertValues(`INSERT INTO claim_lines (claim_id, line_no, session_id, code, modifiers, units, charge_cents, service_date)`, 8, lines); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.insertValues(`INSERT INTO claim_sessions (claim_id, session_id)`, 2, links); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.insertValues(`INSERT INTO claim_findings (claim_id, seq, rule, severity, line_no, session_id, message, reference, config_key)`, 9, findings); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, i := range again {
 		st, err := b.PutClaim(cs[i], rs[i])
 		if err != nil && !errors.Is(err, ErrClaimFiled) {
-			return nil, err
+			return nil, nil, err
 		}
 		states[i] = st
 	}
-	return states, nil
+	return states, revs, nil
 }
 
 // claimState is the state a scrub result gives a claim (held when an error finding holds
@@ -143,11 +167,19 @@ func claimState(r claims.Result) (lifecycle.State, []string) {
 // claimEvent appends the event of a claim stored new or with a changed state or holding
 // rules. Rule ids and counts only: messages may quote codes but the event log stays PHI-free.
 func (b *Batch) claimEvent(c *claims.Claim, state lifecycle.State, holds []string) error {
-	detail := map[string]any{"frequency": c.Frequency, "lines": len(c.Lines), "total": c.Total, "sessions": c.SessionIDs}
-	if len(holds) > 0 {
-		detail["hold_rules"] = holds
-	}
-	return b.Event(lifecycle.EntityClaim, c.ID, state.Event(), "", detail)
+	return b.Event(lifecycle.EntityClaim, c.ID, state.Event(), "", claimEventDetail{Frequency: c.Frequency, HoldRules: holds,
+		Lines: len(c.Lines), Sessions: c.SessionIDs, Total: c.Total})
+}
+
+// claimEventDetail is the detail of a claim's built or held event: a struct rather than a
+// map (one is marshalled for every claim stored), its fields in the sorted key order a
+// map was written in, so the stored JSON is the same.
+type claimEventDetail struct {
+	Frequency string     `json:"frequency"`
+	HoldRules []string   `json:"hold_rules,omitempty"`
+	Lines     int        `json:"lines"`
+	Sessions  []string   `json:"sessions"`
+	Total     x12.Amount `json:"total"`
 }
 
 // insertClaims inserts claim rows (17 columns, see PutClaims) that are absent and returns
@@ -264,24 +296,42 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 // and tertiary claims bill sessions already billed.
 func (b *Batch) billFiledSessions(ids []string) error {
 	var originals, resubmitted []string
+	// The sessions of the original claims, each on the first of its claims in id order;
+	// the claims and their links in one read.
+	onClaim := map[string]string{}
+	seen := map[string]bool{}
 	err := chunks(ids, idsPerStatement, func(part []string) error {
 		in, args := inList(part)
-		rows, err := b.query(`SELECT id, frequency, responsibility FROM claims WHERE id IN `+in, args...)
+		rows, err := b.query(`SELECT c.id, c.frequency, c.responsibility, cs.session_id FROM claims c
+			LEFT JOIN claim_sessions cs ON cs.claim_id = c.id WHERE c.id IN `+in, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id, freq, resp string
-			if err := rows.Scan(&id, &freq, &resp); err != nil {
+			var sid sql.NullString
+			if err := rows.Scan(&id, &freq, &resp, &sid); err != nil {
 				return err
 			}
+			original := false
 			switch {
 			case resp != claims.ResponsibilityPrimary:
 			case freq == claims.FrequencyReplacement || freq == claims.FrequencyVoid:
-				resubmitted = append(resubmitted, id)
+				if !seen[id] {
+					resubmitted = append(resubmitted, id)
+				}
 			default:
-				originals = append(originals, id)
+				original = true
+				if !seen[id] {
+					originals = append(originals, id)
+				}
+			}
+			seen[id] = true
+			if original && sid.Valid {
+				if c, ok := onClaim[sid.String]; !ok || id < c {
+					onClaim[sid.String] = id
+				}
 			}
 		}
 		return rows.Err()
@@ -290,29 +340,6 @@ func (b *Batch) billFiledSessions(ids []string) error {
 		return fmt.Errorf("store: claims of the file: %w", err)
 	}
 	slices.Sort(resubmitted)
-	// The sessions of the original claims, each on the first of its claims in id order.
-	onClaim := map[string]string{}
-	err = chunks(originals, idsPerStatement, func(part []string) error {
-		in, args := inList(part)
-		rows, err := b.query(`SELECT claim_id, session_id FROM claim_sessions WHERE claim_id IN `+in, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var cid, sid string
-			if err := rows.Scan(&cid, &sid); err != nil {
-				return err
-			}
-			if c, ok := onClaim[sid]; !ok || cid < c {
-				onClaim[sid] = cid
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return fmt.Errorf("store: sessions of the file: %w", err)
-	}
 	// In session id order, which is about the order intake stored them in: the updates walk
 	// the sessions table forward instead of jumping about it (a claims run bills 100,000
 	// sessions; random order missed the page cache on nearly every row).
@@ -343,14 +370,14 @@ func (b *Batch) billFiledSessions(ids []string) error {
 			claim_ref = (SELECT MIN(cs.claim_id) FROM claim_sessions cs WHERE cs.session_id = sessions.id AND `+b.db.dialect.unindexed("cs.claim_id")+` IN `+cin+`),
 			updated_at = ?
 			WHERE `+b.db.dialect.unindexed("state")+` = ? AND id IN `+sin+`
-			RETURNING id, claim_ref`), args...)
+			RETURNING id, claim_ref, practice`), args...)
 		if err != nil {
 			return fmt.Errorf("store: bill sessions: %w", err)
 		}
-		type billed struct{ id, claim string }
+		type billed struct{ id, claim, practice string }
 		got, err := collectRows(rows, func(sc scanner) (billed, error) {
 			var r billed
-			err := sc.Scan(&r.id, &r.claim)
+			err := sc.Scan(&r.id, &r.claim, &r.practice)
 			return r, err
 		})
 		if err != nil {
@@ -359,6 +386,7 @@ func (b *Batch) billFiledSessions(ids []string) error {
 		slices.SortFunc(got, func(a, c billed) int { return strings.Compare(a.id, c.id) })
 		for _, r := range got {
 			delete(b.known, r.id)
+			b.notePractice(r.id, r.practice)
 			if err := b.Event(lifecycle.EntitySession, r.id, lifecycle.SessionBilled, "", map[string]string{"claim_ref": r.claim}); err != nil {
 				return err
 			}

@@ -12,44 +12,46 @@ import (
 
 // rebuildClaim overwrites a stored claim that is still built or held with a rebuilt one
 // and clears its lines, session links and findings for PutClaim to write again. It returns
-// the state and holding rules it replaced. A claim found sent is left alone
-// (ErrClaimFiled); a claim whose state changes between the read and the guarded write (an
-// instance sharing the database rebuilt or filed it) is read again.
-func (b *Batch) rebuildClaim(c *claims.Claim, state lifecycle.State, holds, data string) (lifecycle.State, string, error) {
+// the state and holding rules it replaced and the revision the claim has now. A claim
+// found sent is left alone (ErrClaimFiled); a claim whose state or revision changes between
+// the read and the guarded write (an instance sharing the database rebuilt or filed it) is
+// read again.
+func (b *Batch) rebuildClaim(c *claims.Claim, state lifecycle.State, holds, data string) (lifecycle.State, string, int64, error) {
 	for try := 0; try < 4; try++ {
-		row, err := b.queryRow(`SELECT state, hold_rules FROM claims WHERE id = ?`, c.ID)
+		row, err := b.queryRow(`SELECT state, hold_rules, revision FROM claims WHERE id = ?`, c.ID)
 		if err != nil {
-			return "", "", err
+			return "", "", 0, err
 		}
 		var old lifecycle.State
 		var oldHolds string
-		if err := row.Scan(&old, &oldHolds); errors.Is(err, sql.ErrNoRows) {
-			return "", "", fmt.Errorf("store: claim %s: present on insert, gone on rebuild", c.ID)
+		var rev int64
+		if err := row.Scan(&old, &oldHolds, &rev); errors.Is(err, sql.ErrNoRows) {
+			return "", "", 0, fmt.Errorf("store: claim %s: present on insert, gone on rebuild", c.ID)
 		} else if err != nil {
-			return "", "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+			return "", "", 0, fmt.Errorf("store: claim %s: %w", c.ID, err)
 		}
 		if old != lifecycle.Built && old != lifecycle.Held {
-			return old, oldHolds, fmt.Errorf("store: claim %s is %s: %w", c.ID, old, ErrClaimFiled)
+			return old, oldHolds, rev, fmt.Errorf("store: claim %s is %s: %w", c.ID, old, ErrClaimFiled)
 		}
 		res, err := b.exec(`UPDATE claims SET payer = ?, clearinghouse = ?, frequency = ?, responsibility = ?, total_cents = ?,
 			payer_claim_ref = ?, state = ?, hold_rules = ?, data = ?, updated_at = ?, revision = revision + 1
-			WHERE id = ? AND state = ?`,
+			WHERE id = ? AND state = ? AND revision = ?`,
 			c.Payer, c.Clearinghouse, c.Frequency, c.Responsibility(), int64(c.Total), c.PayerControlNumber,
-			state, holds, data, timestamp(b.now), c.ID, old)
+			state, holds, data, timestamp(b.now), c.ID, old, rev)
 		if err != nil {
-			return "", "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+			return "", "", 0, fmt.Errorf("store: claim %s: %w", c.ID, err)
 		}
 		if k, _ := res.RowsAffected(); k != 1 {
 			continue
 		}
 		for _, t := range []string{"claim_lines", "claim_sessions", "claim_findings"} {
 			if _, err := b.exec(`DELETE FROM `+t+` WHERE claim_id = ?`, c.ID); err != nil {
-				return "", "", fmt.Errorf("store: claim %s: %w", c.ID, err)
+				return "", "", 0, fmt.Errorf("store: claim %s: %w", c.ID, err)
 			}
 		}
-		return old, oldHolds, nil
+		return old, oldHolds, rev + 1, nil
 	}
-	return "", "", fmt.Errorf("store: claim %s: state keeps changing under a rebuild", c.ID)
+	return "", "", 0, fmt.Errorf("store: claim %s: state keeps changing under a rebuild", c.ID)
 }
 
 // LostWorkError names the work items of a file (claims, 270 traces, 276 traces) that

@@ -94,7 +94,7 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 	inserted, _ := res.RowsAffected()
 	changed := inserted == 1
 	if inserted != 1 {
-		old, oldHolds, err := b.rebuildClaim(c, state, holdText, string(data))
+		old, oldHolds, _, err := b.rebuildClaim(c, state, holdText, string(data))
 		if err != nil {
 			return old, err
 		}
@@ -123,7 +123,11 @@ func (b *Batch) PutClaim(c *claims.Claim, r claims.Result) (lifecycle.State, err
 			return "", fmt.Errorf("store: claim %s finding: %w", c.ID, err)
 		}
 	}
-	if err := b.voidLeftBehind(c); err != nil {
+	open, err := b.openClaimsOf(c.SessionIDs)
+	if err != nil {
+		return "", err
+	}
+	if err := b.voidLeftBehind(c, open); err != nil {
 		return "", err
 	}
 	if changed {
@@ -189,8 +193,8 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 	for _, set := range res.Sets {
 		for _, cid := range set.ClaimIDs {
 			subs = append(subs, cid, id, res.ISAControl, res.GSControl, set.Control)
-			if err := b.Event(lifecycle.EntityClaim, cid, lifecycle.Filed.Event(), f.Name, map[string]any{
-				"file_id": id, "isa_control": res.ISAControl, "gs_control": res.GSControl, "st_control": set.Control}); err != nil {
+			if err := b.Event(lifecycle.EntityClaim, cid, lifecycle.Filed.Event(), f.Name, filedEventDetail{
+				FileID: id, GSControl: res.GSControl, ISAControl: res.ISAControl, STControl: set.Control}); err != nil {
 				return 0, err
 			}
 		}
@@ -206,6 +210,15 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 		return 0, err
 	}
 	return id, nil
+}
+
+// filedEventDetail is the detail of a claim's filed event, in the sorted key order of the
+// map it replaces (see claimEventDetail).
+type filedEventDetail struct {
+	FileID     int64  `json:"file_id"`
+	GSControl  int64  `json:"gs_control"`
+	ISAControl int64  `json:"isa_control"`
+	STControl  string `json:"st_control"`
 }
 
 // ClaimFilter selects claims; empty fields match everything.
@@ -870,4 +883,45 @@ func resubmittedSession(sid, kind, data, pending, authNumber string) (s claims.S
 		s.Authorization = authNumber
 	}
 	return s, true, nil
+}
+
+// ClaimRevision names a claim and its revision (ClaimRecord.Revision).
+type ClaimRevision struct {
+	ID       string
+	Revision int64
+}
+
+// ClaimRevisions lists the claims in a state by date of service, then id (the order of
+// Claims), without their data: a caller that holds some of them already decodes only the
+// others (ClaimsByID).
+func (db *DB) ClaimRevisions(ctx context.Context, state lifecycle.State) ([]ClaimRevision, error) {
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id, revision FROM claims WHERE state = ? ORDER BY service_date, id`), state)
+	if err != nil {
+		return nil, fmt.Errorf("store: claims %s: %w", state, err)
+	}
+	return collectRows(rows, func(sc scanner) (ClaimRevision, error) {
+		var r ClaimRevision
+		err := sc.Scan(&r.ID, &r.Revision)
+		return r, err
+	})
+}
+
+// ClaimsByID returns the claims of ids that exist, as Claims does (without findings or
+// submissions), in no particular order.
+func (db *DB) ClaimsByID(ctx context.Context, ids []string) ([]ClaimRecord, error) {
+	var out []ClaimRecord
+	err := chunks(ids, idsPerStatement, func(part []string) error {
+		in, args := inList(part)
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+claimColumns+` FROM claims WHERE id IN `+in), args...)
+		if err != nil {
+			return err
+		}
+		got, err := collectRows(rows, scanClaim)
+		out = append(out, got...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claims by id: %w", err)
+	}
+	return out, nil
 }

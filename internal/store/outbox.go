@@ -168,6 +168,8 @@ func (b *Batch) outboxFacts(evs []outbox.Event) ([]outbox.Facts, error) {
 	for _, id := range sessIDs {
 		if k := b.known[id]; k != nil && k.practice != "" {
 			practice[id] = k.practice
+		} else if p := b.practices[id]; p != "" {
+			practice[id] = p
 		} else {
 			unknown = append(unknown, id)
 		}
