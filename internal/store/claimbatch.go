@@ -228,8 +228,13 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 		slices.Sort(group)
 		return chunks(group, idsPerStatement, func(part []string) error {
 			in, ids := inList(part)
-			q := `UPDATE claims SET state = ?, updated_at = ? WHERE ` + b.db.dialect.unindexed("state") + ` = ? AND id IN ` + in
-			args := append([]any{lifecycle.Filed, now, lifecycle.Built}, ids...)
+			// first_filed (the reports' day of the first 837P) is set here, with the row's
+			// state, rather than left to the claim_submissions trigger (migration 0720): that
+			// trigger's second rewrite of each claim row doubled the cost of filing, and it
+			// finds nothing left to do when the filing already set the day.
+			q := `UPDATE claims SET state = ?, updated_at = ?, first_filed = CASE WHEN first_filed = '' THEN ? ELSE first_filed END WHERE ` +
+				b.db.dialect.unindexed("state") + ` = ? AND id IN ` + in
+			args := append([]any{lifecycle.Filed, now, now[:10], lifecycle.Built}, ids...)
 			if rev != nil {
 				q += ` AND revision = ?`
 				args = append(args, *rev)
