@@ -44,18 +44,8 @@ echo "== generating $sessions sessions over $clients clients"
 EDIGATE_GENSESSIONS_OUT="$tmp/batch.ndjson" EDIGATE_GENSESSIONS_N="$sessions" EDIGATE_GENSESSIONS_CLIENTS="$clients" \
 	go test ./fixtures -run '^TestGenerateSessionsFile$' -count=1 >/dev/null
 
-"$tmp/edigate" config check -q >/dev/null # the built-in configuration is valid
-"$tmp/edigate" config check >"$tmp/builtin.yml"
-sed -e 's/^    simulator: true/    simulator: false/' -e 's/^      port: 0$/      port: 1/' \
-	-e 's/^      password: ""/      password: "unused"/' -e 's/^      retries: 3/      retries: 0/' \
-	-e 's/^      timeout: 10s/      timeout: 1s/' \
-	-e 's/^  wait_for_eligibility: .*/  wait_for_eligibility: 0s/' \
-	-e 's|^      host_key: ""|      host_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"|' \
-	"$tmp/builtin.yml" >"$tmp/bench.yml"
-grep -q '^    simulator: false' "$tmp/bench.yml" || { echo "bench config: simulator not turned off" >&2; exit 1; }
-# No 271 ever answers here, so claims must not wait for one (the default is 48h).
-grep -q '^  wait_for_eligibility: 0s' "$tmp/bench.yml" || { echo "bench config: wait_for_eligibility not turned off" >&2; exit 1; }
-"$tmp/edigate" config check --config "$tmp/bench.yml" -q >/dev/null
+. scripts/bench-config.sh
+bench_config "$tmp/edigate" "$tmp"
 
 # run NAME [EDIGATE_STORE]: one `run --once` on a fresh data folder, then the report.
 run() {

@@ -49,18 +49,10 @@ else
 	go build -o "$tmp/edigate" ./cmd/edigate
 fi
 bin=$tmp/edigate
-"$bin" config check >"$tmp/builtin.yml"
-sed -e 's/^    simulator: true/    simulator: false/' -e 's/^      port: 0$/      port: 1/' \
-	-e 's/^      password: ""/      password: "unused"/' -e 's/^      retries: 3/      retries: 0/' \
-	-e 's/^      timeout: 10s/      timeout: 1s/' \
-	-e 's/^  wait_for_eligibility: .*/  wait_for_eligibility: 0s/' \
-	-e 's|^      host_key: ""|      host_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"|' \
-	"$tmp/builtin.yml" >"$tmp/bench.yml"
-grep -q '^    simulator: false' "$tmp/bench.yml" || { echo "bench config: simulator not turned off" >&2; exit 1; }
-grep -q '^  wait_for_eligibility: 0s' "$tmp/bench.yml" || { echo "bench config: wait_for_eligibility not turned off" >&2; exit 1; }
+. scripts/bench-config.sh
+bench_config "$bin" "$tmp"
 # The 271 measurement's inquiries must stay unanswered by claims: the default wait.
 grep -v '^  wait_for_eligibility: 0s' "$tmp/bench.yml" >"$tmp/wait.yml"
-"$bin" config check --config "$tmp/bench.yml" -q >/dev/null
 "$bin" config check --config "$tmp/wait.yml" -q >/dev/null
 
 # gen FILE N CLIENTS SEED: an inbox batch (fixtures.WriteSessionsClients).

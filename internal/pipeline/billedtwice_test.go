@@ -40,15 +40,7 @@ func visit(id, member, date, code string) *claims.Session {
 // inbox files. The first is built and filed; the second's claim is held by
 // service.billed_twice naming the filed claim, and no second 837P carries the service.
 func TestServiceBilledTwiceAcrossFiles(t *testing.T) {
-	for _, dialect := range dialects {
-		t.Run(dialect, func(t *testing.T) {
-			p := newPipeline(t)
-			if dialect == "postgres" {
-				p.DB = openDialect(t, "postgres", nil)
-			}
-			serviceBilledTwiceAcrossFiles(t, p)
-		})
-	}
+	eachDialect(t, serviceBilledTwiceAcrossFiles)
 }
 
 func serviceBilledTwiceAcrossFiles(t *testing.T, p *Pipeline) {
@@ -117,15 +109,7 @@ func serviceBilledTwiceAcrossFiles(t *testing.T, p *Pipeline) {
 // sessions'). The claims it leaves are voided with an event, so it sits on one held claim,
 // not three.
 func TestSessionOnOneOpenClaim(t *testing.T) {
-	for _, dialect := range dialects {
-		t.Run(dialect, func(t *testing.T) {
-			p := newPipeline(t)
-			if dialect == "postgres" {
-				p.DB = openDialect(t, "postgres", nil)
-			}
-			sessionOnOneOpenClaim(t, p)
-		})
-	}
+	eachDialect(t, sessionOnOneOpenClaim)
 }
 
 func sessionOnOneOpenClaim(t *testing.T, p *Pipeline) {
@@ -198,4 +182,17 @@ func containsRule(rules []string, r string) bool {
 		}
 	}
 	return false
+}
+
+// eachDialect runs a pipeline test on SQLite and on PostgreSQL (skipped where absent).
+func eachDialect(t *testing.T, test func(t *testing.T, p *Pipeline)) {
+	for _, dialect := range dialects {
+		t.Run(dialect, func(t *testing.T) {
+			p := newPipeline(t)
+			if dialect == "postgres" {
+				p.DB = openDialect(t, "postgres", nil)
+			}
+			test(t, p)
+		})
+	}
 }

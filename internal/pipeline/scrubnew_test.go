@@ -31,15 +31,7 @@ func holdKeys(t *testing.T, p *Pipeline) map[string]queue.Item {
 // with one scrubbed earlier is judged on the claim they will share, a corrected session is
 // cleared, a configuration-caused hold names the key, and the claims step takes over.
 func TestScrubAtIntake(t *testing.T) {
-	for _, dialect := range []string{"sqlite", "postgres"} {
-		t.Run(dialect, func(t *testing.T) {
-			p := newPipeline(t)
-			if dialect == "postgres" {
-				p.DB = openDialect(t, "postgres", nil)
-			}
-			scrubAtIntake(t, p)
-		})
-	}
+	eachDialect(t, scrubAtIntake)
 }
 
 func scrubAtIntake(t *testing.T, p *Pipeline) {
