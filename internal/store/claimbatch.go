@@ -253,23 +253,10 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 			return nil
 		})
 	}
-	if b.db.dialect.name == "postgres" {
-		// Every claim of the file locked first, all in id order, whatever revision groups
-		// the updates then take them in.
-		sorted := slices.Clone(ids)
-		slices.Sort(sorted)
-		err := chunks(sorted, idsPerStatement, func(part []string) error {
-			in, args := inList(part)
-			rows, err := b.query(`SELECT id FROM claims WHERE id IN `+in+` ORDER BY id FOR UPDATE`, args...)
-			if err != nil {
-				return fmt.Errorf("store: lock claims: %w", err)
-			}
-			_, err = collectRows(rows, scanString)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+	// Every claim of the file locked first, all in id order, whatever revision groups the
+	// updates then take them in.
+	if err := b.lockClaimsInOrder(ids); err != nil {
+		return nil, err
 	}
 	revList := make([]int64, 0, len(byRev))
 	for r := range byRev {

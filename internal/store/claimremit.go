@@ -358,14 +358,8 @@ func (b *Batch) refreshClaimRemits(posted map[[2]int64]bool, ids []string) error
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	if b.db.dialect.name == "postgres" {
-		for part := range slices.Chunk(ids, 500) {
-			in, args := inList(part)
-			if err := b.eachRow(`SELECT id FROM claims WHERE id IN `+in+` ORDER BY id FOR UPDATE`, args,
-				func(func(...any) error) error { return nil }); err != nil {
-				return fmt.Errorf("lock claims: %w", err)
-			}
-		}
+	if err := b.lockClaimsInOrder(ids); err != nil {
+		return err
 	}
 	ps, adjs, err := readPostings(b.eachRow, ids)
 	if err != nil {
