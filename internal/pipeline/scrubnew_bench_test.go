@@ -21,14 +21,7 @@ import (
 // untimed, then ScrubNew dry-builds, scrubs and records them all. Run with -benchtime=1x;
 // EDIGATE_BENCH_N sets fewer sessions.
 func BenchmarkScrubNew100k(b *testing.B) {
-	n := 100_000
-	if v, err := strconv.Atoi(os.Getenv("EDIGATE_BENCH_N")); err == nil && v > 0 {
-		n = v
-	}
-	var buf bytes.Buffer
-	if err := fixtures.WriteSessions(&buf, n, 42); err != nil {
-		b.Fatal(err)
-	}
+	_, buf := benchBatch(b)
 	ctx := context.Background()
 	var scrubbed int
 	var cpu time.Duration
@@ -66,14 +59,7 @@ func BenchmarkScrubNew100k(b *testing.B) {
 // generated sessions (BenchmarkIntake100k's input) taken in with the scrub at intake in each
 // batch's transaction (ScrubWritten). Run with -benchtime=1x; EDIGATE_BENCH_N sets fewer.
 func BenchmarkIntakeScrubbed100k(b *testing.B) {
-	n := 100_000
-	if v, err := strconv.Atoi(os.Getenv("EDIGATE_BENCH_N")); err == nil && v > 0 {
-		n = v
-	}
-	var buf bytes.Buffer
-	if err := fixtures.WriteSessions(&buf, n, 42); err != nil {
-		b.Fatal(err)
-	}
+	n, buf := benchBatch(b)
 	ctx := context.Background()
 	var cpu time.Duration
 	for i := 0; i < b.N; i++ {
@@ -102,4 +88,18 @@ func BenchmarkIntakeScrubbed100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "sessions/s")
 	b.ReportMetric(cpu.Seconds()*100_000/float64(n*b.N), "cpu-s/100k")
+}
+
+// benchBatch is BenchmarkIntake100k's input: 100,000 generated sessions, or
+// EDIGATE_BENCH_N.
+func benchBatch(b *testing.B) (int, *bytes.Buffer) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("EDIGATE_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
+	var buf bytes.Buffer
+	if err := fixtures.WriteSessions(&buf, n, 42); err != nil {
+		b.Fatal(err)
+	}
+	return n, &buf
 }

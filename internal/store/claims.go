@@ -355,16 +355,6 @@ func (db *DB) ClaimFileRecorded(ctx context.Context, name string) (bool, error) 
 	return n > 0, nil
 }
 
-// AuthUses returns every stored authorization with its used units, as the claims scrubber
-// takes them (the full record, including the provider and place of service it names).
-func (db *DB) AuthUses(ctx context.Context) ([]claims.AuthUse, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT data, used FROM authorizations ORDER BY payer, number`)
-	if err != nil {
-		return nil, fmt.Errorf("store: authorizations: %w", err)
-	}
-	return collectRows(rows, scanAuthUse)
-}
-
 // AuthUsesNumbered returns the stored authorizations numbered as given (of any payer),
 // with their used units: what the scrubber looks up for a set of claims
 // (claims.AuthNumbers), found through an index instead of reading every authorization
