@@ -10,6 +10,7 @@ import (
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
+	"github.com/edigate/edigate/remit"
 	"github.com/edigate/edigate/x12"
 )
 
@@ -251,29 +252,16 @@ func claimRemits(ps []posting, adjs map[[2]int64][]denialAdj) []claimRemit {
 	return out
 }
 
-// foldClaim is one claim's row from its postings in posting order.
+// foldClaim is one claim's row from its postings in posting order: the sums, first
+// payment and latest adjudication are remit.FoldPostings' to decide; this adds the store's
+// keys (payer, report groupings) of the adjudication it picks.
 func foldClaim(ps []posting, adjs map[[2]int64][]denialAdj) claimRemit {
-	r := claimRemit{id: ps[0].claim}
-	var latest *posting
-	denied := false
+	in := make([]remit.Posted, len(ps))
 	for i := range ps {
-		p := &ps[i]
-		r.paid += p.paid
-		r.patient += p.patient
-		reversed := p.outc == string(lifecycle.Reversed)
-		if p.paid > 0 && !reversed && (r.firstPaid == "" || p.date < r.firstPaid) {
-			r.firstPaid = p.date
-		}
-		switch lifecycle.State(p.outc) {
-		case lifecycle.Denied:
-			denied = true
-		case lifecycle.Paid, lifecycle.PartiallyPaid:
-			r.overturned = r.overturned || denied
-		}
-		if !reversed {
-			latest = p
-		}
+		in[i] = remit.Posted{Outcome: lifecycle.State(ps[i].outc), Date: ps[i].date, Paid: ps[i].paid, Patient: ps[i].patient}
 	}
+	t := remit.FoldPostings(in)
+	r := claimRemit{id: ps[0].claim, paid: t.Paid, patient: t.Patient, firstPaid: t.FirstPaid, overturned: t.Overturned}
 	payerOf := func(p *posting) string {
 		if p.hasClaim {
 			return p.claimPayer
@@ -281,9 +269,10 @@ func foldClaim(ps []posting, adjs map[[2]int64][]denialAdj) claimRemit {
 		return p.payerID
 	}
 	r.payer = payerOf(&ps[len(ps)-1])
-	if latest == nil {
+	if t.Latest < 0 {
 		return r
 	}
+	latest := &ps[t.Latest]
 	r.adjudicat = true
 	r.payer = payerOf(latest)
 	r.adj = adjClaim{payer: r.payer, month: prefix(latest.date, 6), provider: latest.provider, codes: strings.Fields(latest.codes),
