@@ -203,10 +203,9 @@ func writeGroups(insert func(prefix string, rows [][]any, suffix string) error, 
 	return nil
 }
 
-// groupDeltas is what the new postings (keys in posted) change in remit_groups: each
-// claim's contribution with them, less its contribution without them.
-func groupDeltas(ps []posting, adjs map[[2]int64][]denialAdj, posted map[[2]int64]bool) map[groupKey]*groupSums {
-	out := map[groupKey]*groupSums{}
+// groupDeltas adds to out what the new postings (keys in posted) change in remit_groups:
+// each claim's contribution with them, less its contribution without them.
+func groupDeltas(out map[groupKey]*groupSums, ps []posting, adjs map[[2]int64][]denialAdj, posted map[[2]int64]bool) {
 	byClaim(ps, func(cps []posting) {
 		contribute(out, cps, adjs, 1)
 		var old []posting
@@ -217,7 +216,6 @@ func groupDeltas(ps []posting, adjs map[[2]int64][]denialAdj, posted map[[2]int6
 		}
 		contribute(out, old, adjs, -1)
 	})
-	return out
 }
 
 // sortPostings orders postings by claim, then posting order.
@@ -298,9 +296,10 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// writeClaimRemits replaces the claim_remit rows of rows' claims and the paid and patient
-// sums and first payment day on their claims rows.
-func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix string, rows [][]any) error, rows []claimRemit) error {
+// writeClaimRemits replaces the claim_remit rows of rows' claims (replace false: they have
+// none yet) and, with claimsToo, the paid and patient sums and first payment day on their
+// claims rows (a posting adds its own to those as it moves the claim: paidDelta).
+func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix string, rows [][]any) error, rows []claimRemit, replace, claimsToo bool) error {
 	ids := make([]string, len(rows))
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
@@ -314,6 +313,9 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix
 			a.key("cpt"), a.key("carc"), a.key("category"), int64(len(a.codes)), denied, deniedLines, deniedCents}
 	}
 	for part := range slices.Chunk(ids, 500) {
+		if !replace {
+			break
+		}
 		in, args := inList(part)
 		if err := exec(`DELETE FROM claim_remit WHERE claim_id IN `+in, args...); err != nil {
 			return fmt.Errorf("claim remittance totals: %w", err)
@@ -324,6 +326,9 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix
 		return fmt.Errorf("claim remittance totals: %w", err)
 	}
 	for _, r := range rows {
+		if !claimsToo {
+			break
+		}
 		if err := exec(`UPDATE claims SET paid_cents = ?, patient_cents = ?, first_paid = ? WHERE id = ?
 			AND (paid_cents <> ? OR patient_cents <> ? OR first_paid <> ?)`,
 			r.paid, r.patient, r.firstPaid, r.id, r.paid, r.patient, r.firstPaid); err != nil {
@@ -333,32 +338,125 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix
 	return nil
 }
 
-// refreshClaimRemits recomputes, in the posting's transaction, the claim_remit rows of the
-// claims it posted (posted: the new postings' keys) and adds what they change to
-// remit_groups. On PostgreSQL the claims rows are locked first (in id order), so a
-// second instance posting the same claim waits and then reads this one's postings.
-func (b *Batch) refreshClaimRemits(posted map[[2]int64]bool, ids []string) error {
-	if len(ids) == 0 {
+// refreshClaimRemits keeps claim_remit and remit_groups in the posting's transaction
+// for the new postings ps (in memory, with their denial adjustments adjs; already
+// inserted). A claim's first postings are folded from ps alone: its row is new and its
+// report sums are only added. A claim posted before (a claim_remit row) is recomputed
+// from all its postings read back, and its old contribution taken away, by the same code
+// that rebuilds the tables (claimRemits, contribute), so the kept rows are what reading
+// every posting would give. On PostgreSQL the claims rows are locked first (in id order),
+// so a second instance posting the same claim waits and then reads this one's postings.
+// The claims rows' paid sums are not written here: each posting adds its own (paidDelta).
+func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) error {
+	if len(ps) == 0 {
 		return nil
 	}
-	if err := b.flushWrites(); err != nil {
-		return err
+	ids := make([]string, len(ps))
+	for i := range ps {
+		ids[i] = ps[i].claim
 	}
-	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	if err := b.lockClaimsInOrder(ids); err != nil {
 		return err
 	}
-	ps, adjs, err := readPostings(b.eachRow, ids)
-	if err != nil {
+	before := map[string]bool{}
+	type claimRow struct{ payer, filed string }
+	built := map[string]claimRow{}
+	for part := range slices.Chunk(ids, 500) {
+		in, args := inList(part)
+		if err := b.eachRow(`SELECT claim_id FROM claim_remit WHERE claim_id IN `+in, args, func(sc func(...any) error) error {
+			var id string
+			err := sc(&id)
+			before[id] = true
+			return err
+		}); err != nil {
+			return fmt.Errorf("claim remittance totals: %w", err)
+		}
+		if err := b.eachRow(`SELECT id, payer, first_filed, frequency FROM claims WHERE id IN `+in, args, func(sc func(...any) error) error {
+			var id, freq string
+			var c claimRow
+			if err := sc(&id, &c.payer, &c.filed, &freq); err != nil {
+				return err
+			}
+			if freq == claims.FrequencyVoid {
+				c.filed = ""
+			}
+			built[id] = c
+			return nil
+		}); err != nil {
+			return fmt.Errorf("claim remittance totals: %w", err)
+		}
+	}
+	var fresh []posting
+	var again []string
+	posted := make(map[[2]int64]bool, len(ps))
+	for _, p := range ps {
+		posted[p.k] = true
+		if before[p.claim] {
+			again = append(again, p.claim)
+			continue
+		}
+		c, ok := built[p.claim]
+		p.hasClaim, p.claimPayer, p.filed = ok, c.payer, c.filed
+		fresh = append(fresh, p)
+	}
+	sums := map[groupKey]*groupSums{}
+	sortPostings(fresh)
+	byClaim(fresh, func(cps []posting) { contribute(sums, cps, adjs, 1) })
+	exec := func(q string, args ...any) error { _, err := b.exec(q, args...); return err }
+	insert := func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }
+	if err := writeClaimRemits(exec, insert, claimRemits(fresh, adjs), false, false); err != nil {
 		return err
 	}
-	if err := writeGroups(b.insertRows, groupDeltas(ps, adjs, posted)); err != nil {
-		return err
+	if len(again) > 0 {
+		slices.Sort(again)
+		again = slices.Compact(again)
+		all, allAdjs, err := readPostings(b.eachRow, again)
+		if err != nil {
+			return err
+		}
+		groupDeltas(sums, all, allAdjs, posted)
+		if err := writeClaimRemits(exec, insert, claimRemits(all, allAdjs), true, false); err != nil {
+			return err
+		}
 	}
-	return writeClaimRemits(func(q string, args ...any) error { _, err := b.exec(q, args...); return err },
-		func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }, claimRemits(ps, adjs))
+	return writeGroups(b.insertRows, sums)
+}
+
+// paidDelta is what one posting adds to its claim's paid sums on the claims row
+// (paid_cents, patient_cents, first_paid; remit.FoldPostings of that posting alone):
+// written by the posting's own state move, or alone when the claim does not move.
+type paidDelta struct {
+	paid, patient int64
+	firstPaid     string
+}
+
+func (d *paidDelta) none() bool { return d == nil || (d.paid == 0 && d.patient == 0 && d.firstPaid == "") }
+
+// set is the SET clause that adds d (with its arguments), "" when d adds nothing.
+func (d *paidDelta) set() (string, []any) {
+	if d.none() {
+		return "", nil
+	}
+	q, args := `, paid_cents = paid_cents + ?, patient_cents = patient_cents + ?`, []any{d.paid, d.patient}
+	if d.firstPaid != "" {
+		q += `, first_paid = CASE WHEN first_paid = '' OR first_paid > ? THEN ? ELSE first_paid END`
+		args = append(args, d.firstPaid, d.firstPaid)
+	}
+	return q, args
+}
+
+// addPaid adds d to a claim that did not move.
+func (b *Batch) addPaid(id string, d *paidDelta) error {
+	set, args := d.set()
+	if set == "" {
+		return nil
+	}
+	if _, err := b.exec(`UPDATE claims SET `+set[2:]+` WHERE id = ?`, append(args, id)...); err != nil {
+		return fmt.Errorf("claim %s paid: %w", id, err)
+	}
+	return nil
 }
 
 // RebuildClaimRemit computes claim_remit and remit_groups again from every posting (and
@@ -388,7 +486,7 @@ func (b *Batch) rebuildClaimRemit() error {
 		return fmt.Errorf("claim remittance totals: %w", err)
 	}
 	return writeClaimRemits(func(q string, args ...any) error { _, err := b.exec(q, args...); return err },
-		func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }, rows)
+		func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }, rows, true, true)
 }
 
 // pendingRebuilds does the rebuilds a migration asked for (store_rebuilds), each in the

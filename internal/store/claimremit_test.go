@@ -95,20 +95,21 @@ func TestClaimRemitKeptWithPostings(t *testing.T) {
 	}
 }
 
-// claimRemitRows is claim_remit and each claim's kept paid and patient sums, as text.
+// claimRemitRows is claim_remit and each claim's kept paid and patient sums and first
+// payment day (added by each posting, not recomputed), as text.
 func claimRemitRows(t *testing.T, db *store.DB) []string {
 	t.Helper()
 	rows, err := db.SQL().QueryContext(context.Background(), `SELECT r.claim_id, r.payer, r.paid_cents, r.patient_cents, r.first_paid,
 		r.overturned, r.adjudicated, r.month, r.provider, r.cpt, r.carc, r.category, r.lines, r.denied, r.denied_lines, r.denied_cents,
-		COALESCE(c.paid_cents, -1), COALESCE(c.patient_cents, -1) FROM claim_remit r LEFT JOIN claims c ON c.id = r.claim_id ORDER BY r.claim_id`)
+		COALESCE(c.paid_cents, -1), COALESCE(c.patient_cents, -1), COALESCE(c.first_paid, '-') FROM claim_remit r LEFT JOIN claims c ON c.id = r.claim_id ORDER BY r.claim_id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		v := make([]any, 18)
-		p := make([]any, 18)
+		v := make([]any, 19)
+		p := make([]any, 19)
 		for i := range v {
 			p[i] = &v[i]
 		}

@@ -62,7 +62,9 @@ func lineCodes(c *remit.ClaimPayment) string {
 	return b.String()
 }
 
-func appendAdjustments(rows [][]any, payID int64, seq int, c *remit.ClaimPayment) [][]any {
+// eachAdjustment calls fn with each CAS adjustment of a CLP, the claim's (line 0, no
+// code) first, then each line's, with the denial category remit gave it ("" none).
+func eachAdjustment(c *remit.ClaimPayment, fn func(line int, code string, a remit.Adjustment, category string)) {
 	cat := func(line int, a remit.Adjustment) string {
 		for _, d := range c.Denials {
 			if d.Line == line && d.Group == a.Group && d.Reason == a.Reason {
@@ -72,14 +74,13 @@ func appendAdjustments(rows [][]any, payID int64, seq int, c *remit.ClaimPayment
 		return ""
 	}
 	for _, a := range c.Adjustments {
-		rows = append(rows, []any{payID, seq, 0, "", a.Group, a.Reason, int64(a.Amount), cat(0, a)})
+		fn(0, "", a, cat(0, a))
 	}
 	for li, l := range c.Lines {
 		for _, a := range l.Adjustments {
-			rows = append(rows, []any{payID, seq, li + 1, l.Code, a.Group, a.Reason, int64(a.Amount), cat(li+1, a)})
+			fn(li+1, l.Code, a, cat(li+1, a))
 		}
 	}
-	return rows
 }
 
 // insertRows writes rows with multi-row INSERT statements of up to 100 rows (well under

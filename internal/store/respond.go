@@ -124,7 +124,7 @@ func (db *DB) ApplyResponse(ctx context.Context, f ResponseFile, p *remit.Plan) 
 			}
 		}
 		for i := range p.Steps {
-			if err := b.applyStep(f, &p.Steps[i], &out); err != nil {
+			if err := b.applyStep(f, &p.Steps[i], &out, nil); err != nil {
 				return fmt.Errorf("%s %s claim %s: %w", p.Kind, f.Name, p.Steps[i].Claim, err)
 			}
 		}
@@ -280,6 +280,8 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	}
 	claimRows, adjRows := make([][]any, 0, len(pp.Steps)), make([][]any, 0, 2*len(pp.Steps))
 	items := make([]QueueItem, 0, len(pp.Steps)) // opened together after the steps
+	news := make([]posting, 0, len(pp.Steps))   // the report sums' view of the new postings
+	newAdjs := map[[2]int64][]denialAdj{}
 	for i := range pp.Steps {
 		st := &pp.Steps[i]
 		c, seq := st.Post.CLP, st.Post.Seq
@@ -289,14 +291,26 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 			continue
 		}
 		posted[key] = true
+		codes := lineCodes(c)
 		claimRows = append(claimRows, []any{payID, seq, c.PatientControl, p.PayerID, p.Check, c.Status, c.PayerClaim, int64(c.Charge),
-			int64(c.Paid), int64(c.PatientResponsibility), string(st.Post.Outcome), c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI, lineCodes(c)})
-		adjRows = appendAdjustments(adjRows, payID, seq, c)
+			int64(c.Paid), int64(c.PatientResponsibility), string(st.Post.Outcome), c.DenialCategory, c.AppealDue, p.Date, c.RenderingNPI, codes})
+		k := [2]int64{payID, int64(seq)}
+		eachAdjustment(c, func(line int, code string, a remit.Adjustment, category string) {
+			adjRows = append(adjRows, []any{payID, seq, line, code, a.Group, a.Reason, int64(a.Amount), category})
+			if category != "" {
+				newAdjs[k] = append(newAdjs[k], denialAdj{line: line, code: code, grp: a.Group, reason: a.Reason, category: category, amount: a.Amount})
+			}
+		})
+		news = append(news, posting{k: k, claim: c.PatientControl, payerID: p.PayerID, date: p.Date, provider: c.RenderingNPI, codes: codes,
+			outc: string(st.Post.Outcome), paid: int64(c.Paid), patient: int64(c.PatientResponsibility)})
+		// What this posting adds to the claim's paid sums goes with its state move.
+		t := remit.FoldPostings([]remit.Posted{{Outcome: st.Post.Outcome, Date: p.Date, Paid: int64(c.Paid), Patient: int64(c.PatientResponsibility)}})
+		d := &paidDelta{paid: t.Paid, patient: t.Patient, firstPaid: t.FirstPaid}
 		// An 835 step's items come last in it (no follow-up note after them), so they
 		// can wait for one multi-row statement.
 		s := *st
 		items, s.Queue = append(items, st.Queue...), nil
-		if err := b.applyStep(f, &s, out); err != nil {
+		if err := b.applyStep(f, &s, out, d); err != nil {
 			return fmt.Errorf("claim %s: %w", st.Claim, err)
 		}
 		if err := b.recordExpected(f, p, st); err != nil {
@@ -314,17 +328,12 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 		return fmt.Errorf("remit adjustments: %w", err)
 	}
 	// The reports' and the claims list's per-claim totals, in this same transaction.
-	postedIDs := make([]string, len(claimRows))
-	newKeys := make(map[[2]int64]bool, len(claimRows))
-	for i, r := range claimRows {
-		postedIDs[i] = r[2].(string)
-		newKeys[[2]int64{payID, int64(r[1].(int))}] = true
-	}
-	return b.refreshClaimRemits(newKeys, postedIDs)
+	return b.refreshClaimRemits(news, newAdjs)
 }
 
-// applyStep writes what a response says of one claim.
-func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult) error {
+// applyStep writes what a response says of one claim; paid is what its 835 posting adds
+// to the claim's paid sums (nil for other responses).
+func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult, paid *paidDelta) error {
 	if st.Unmatched {
 		out.Unmatched++
 	}
@@ -344,13 +353,18 @@ func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult) erro
 			return err
 		}
 	}
-	if st.Move != nil {
-		moved, err := b.applyMove(st.Claim, st.Move, f.Name)
+	switch {
+	case st.Move != nil:
+		moved, err := b.applyMove(st.Claim, st.Move, f.Name, paid)
 		if err != nil {
 			return err
 		}
 		if moved {
 			out.Applied++
+		}
+	case !st.Unmatched && st.Claim != "":
+		if err := b.addPaid(st.Claim, paid); err != nil {
+			return err
 		}
 	}
 	for _, it := range st.Queue {
@@ -382,7 +396,7 @@ func (b *Batch) MoveClaim(id string, to lifecycle.State, source string, detail m
 	if detail == nil {
 		detail = map[string]any{}
 	}
-	return b.applyMove(id, &remit.Move{From: cur, To: to, Next: next, Kind: to.Event(), Detail: remit.Detail(detail)}, source)
+	return b.applyMove(id, &remit.Move{From: cur, To: to, Next: next, Kind: to.Event(), Detail: remit.Detail(detail)}, source, nil)
 }
 
 // claimStateOf reads a claim's state; "" for a claim edigate never built.
@@ -401,15 +415,20 @@ func (b *Batch) claimStateOf(id string) (lifecycle.State, error) {
 // applyMove writes a move only from the state it expects (exactly one row); when the
 // claim is elsewhere (another file or instance moved it since the plan was made), the
 // move is recomputed from the state found. The event is recorded either way, saying
-// whether the claim moved, so a late 277CA still shows in the history.
-func (b *Batch) applyMove(id string, m *remit.Move, source string) (bool, error) {
+// whether the claim moved, so a late 277CA still shows in the history. paid (an 835
+// posting's, else nil) is added to the claim's paid sums by the move's own statement, or
+// alone when the claim does not move.
+func (b *Batch) applyMove(id string, m *remit.Move, source string, paid *paidDelta) (bool, error) {
 	from, next := m.From, m.Next
+	set, setArgs := paid.set()
 	for try := 0; next != from; try++ {
-		res, err := b.exec(`UPDATE claims SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, next, timestamp(b.now), id, from)
+		res, err := b.exec(`UPDATE claims SET state = ?, updated_at = ?`+set+` WHERE id = ? AND state = ?`,
+			append(append([]any{next, timestamp(b.now)}, setArgs...), id, from)...)
 		if err != nil {
 			return false, fmt.Errorf("claim %s %s -> %s: %w", id, from, next, err)
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
+			set = ""
 			break
 		}
 		if try == 3 {
@@ -424,6 +443,11 @@ func (b *Batch) applyMove(id string, m *remit.Move, source string) (bool, error)
 		}
 	}
 	moved := next != from
+	if set != "" && from != "" { // not moved (a claim edigate never built has no sums)
+		if err := b.addPaid(id, paid); err != nil {
+			return false, err
+		}
+	}
 	m.Detail.SetMove(from, m.To, moved)
 	if err := b.Event(lifecycle.EntityClaim, id, m.Kind, source, m.Detail); err != nil {
 		return false, err
