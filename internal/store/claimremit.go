@@ -432,7 +432,9 @@ type paidDelta struct {
 	firstPaid     string
 }
 
-func (d *paidDelta) none() bool { return d == nil || (d.paid == 0 && d.patient == 0 && d.firstPaid == "") }
+func (d *paidDelta) none() bool {
+	return d == nil || (d.paid == 0 && d.patient == 0 && d.firstPaid == "")
+}
 
 // set is the SET clause that adds d (with its arguments), "" when d adds nothing.
 func (d *paidDelta) set() (string, []any) {

@@ -280,7 +280,7 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	}
 	claimRows, adjRows := make([][]any, 0, len(pp.Steps)), make([][]any, 0, 2*len(pp.Steps))
 	items := make([]QueueItem, 0, len(pp.Steps)) // opened together after the steps
-	news := make([]posting, 0, len(pp.Steps))   // the report sums' view of the new postings
+	news := make([]posting, 0, len(pp.Steps))    // the report sums' view of the new postings
 	newAdjs := map[[2]int64][]denialAdj{}
 	for i := range pp.Steps {
 		st := &pp.Steps[i]
