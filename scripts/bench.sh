@@ -6,14 +6,18 @@
 #  3. posts the same file with `edigate remit post` into a fresh SQLite data folder under
 #     /usr/bin/time -v and prints claims/s (wall and per CPU-second) and the maximum
 #     resident memory (issue 16: >= 20,000 claims/s in < 100 MB for 1 GB),
-#  4. runs the Go benchmarks of the packages that have them.
+#  4. with BENCH_MATCHED=1, posts the same file again into a SQLite data folder that holds
+#     its claims (C1..Cn, filed; seeded by internal/store TestSeedBenchClaims, not timed):
+#     the realistic case, each CLP moving a claim edigate built and adding to its sums,
+#  5. runs the Go benchmarks of the packages that have them.
 #
 # Usage: scripts/bench.sh [SIZE_MB]
 # Environment: BENCHTIME (go test -benchtime, default 5x), BENCH_COUNT (-count, default 1;
 #              use 5 to compare before/after on a noisy machine; BenchmarkIntake100k alone
 #              takes ~25 s per iteration),
 #              BENCH_PKGS (packages to benchmark), BENCH_SKIP_GO=1 / BENCH_SKIP_FILE=1 /
-#              BENCH_SKIP_POST=1 (no remit post run).
+#              BENCH_SKIP_POST=1 (no remit post run), BENCH_MATCHED=1 (also the matched post;
+#              seeding the claims adds about a minute per GB).
 # Targets: tokenizer >= 1000 MB/s, parse + validate >= 150 MB/s per core, 1 GB in < 100 MB RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +27,21 @@ benchtime=${BENCHTIME:-5x}
 count=${BENCH_COUNT:-1}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/edigate-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# The remit post summary from /usr/bin/time -v: claims/s wall and per CPU-second, max RSS.
+post_summary='
+			/Elapsed \(wall clock\)/ {
+				n = split($NF, p, ":"); wall = 0
+				for (i = 1; i <= n; i++) wall = wall * 60 + p[i]
+			}
+			/User time \(seconds\)/   { user = $NF }
+			/System time \(seconds\)/ { sys = $NF }
+			/Maximum resident set size/ { rss = $NF }
+			END {
+				printf "claims      %d\n", claims
+				printf "wall        %.2f s   %.0f claims/s\n", wall, (wall > 0 ? claims / wall : 0)
+				printf "cpu         %.2f s   %.0f claims per CPU-second (user %.2f + sys %.2f)\n", user + sys, (user + sys > 0 ? claims / (user + sys) : 0), user, sys
+				printf "max RSS     %.1f MB\n", rss / 1024
+			}'
 
 if [[ "${BENCH_SKIP_FILE:-}" != 1 ]]; then
 	echo "== building edigate"
@@ -74,21 +93,28 @@ if [[ "${BENCH_SKIP_FILE:-}" != 1 ]]; then
 			cat "$tmp/posttime.out" >&2
 			exit 1
 		fi
-		awk -v claims="$claims" '
-			/Elapsed \(wall clock\)/ {
-				n = split($NF, p, ":"); wall = 0
-				for (i = 1; i <= n; i++) wall = wall * 60 + p[i]
-			}
-			/User time \(seconds\)/   { user = $NF }
-			/System time \(seconds\)/ { sys = $NF }
-			/Maximum resident set size/ { rss = $NF }
-			END {
-				printf "claims      %d\n", claims
-				printf "wall        %.2f s   %.0f claims/s\n", wall, (wall > 0 ? claims / wall : 0)
-				printf "cpu         %.2f s   %.0f claims per CPU-second (user %.2f + sys %.2f)\n", user + sys, (user + sys > 0 ? claims / (user + sys) : 0), user, sys
-				printf "max RSS     %.1f MB\n", rss / 1024
-			}' "$tmp/posttime.out"
+		awk -v claims="$claims" "$post_summary" "$tmp/posttime.out"
 		rm -rf "$tmp/data"
+	fi
+
+	if [[ "${BENCH_SKIP_POST:-}" != 1 && "${BENCH_MATCHED:-}" == 1 ]]; then
+		echo "== seeding $claims filed claims (C1..C$claims) into a fresh SQLite data folder (not timed)"
+		mkdir -p "$tmp/matched"
+		EDIGATE_SEED_DB="$tmp/matched/edigate.db" EDIGATE_SEED_CLAIMS="$claims" \
+			go test ./internal/store -run '^TestSeedBenchClaims$' -count=1 -timeout 1h >/dev/null
+		echo "== edigate remit post ($claims claims against the claims they pay)"
+		set +e
+		/usr/bin/time -v "$tmp/edigate" remit post --data "$tmp/matched" "$tmp/big.835" >"$tmp/post.out" 2>"$tmp/posttime.out"
+		rc=$?
+		set -e
+		cat "$tmp/post.out"
+		if [[ $rc -ne 0 ]]; then
+			echo "remit post (matched) exited $rc" >&2
+			cat "$tmp/posttime.out" >&2
+			exit 1
+		fi
+		awk -v claims="$claims" "$post_summary" "$tmp/posttime.out"
+		rm -rf "$tmp/matched"
 	fi
 fi
 
