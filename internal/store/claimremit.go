@@ -16,9 +16,10 @@ import (
 
 // claim_remit (migration 0720) is what the 835s say of each claim: the sums of its
 // postings and its latest adjudication as the denial report counts it. The posting
-// transaction recomputes the rows of the claims it posted from their postings, with the
-// same code that rebuilds the table (claimRemits), so the kept rows are by construction
-// what reading every posting would give; the reports then group one row per claim.
+// transaction writes the rows of the claims it posted with the same code that rebuilds
+// the table (claimRemits), from the new postings alone for a claim never posted before,
+// else from all the claim's postings, so the kept rows are by construction what reading
+// every posting would give; the reports then group one row per claim.
 
 // eachFunc runs a query and calls fn for each row (Batch.eachRow, or a transaction's).
 type eachFunc func(q string, args []any, fn func(scan func(...any) error) error) error
