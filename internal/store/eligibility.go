@@ -214,80 +214,14 @@ func (db *DB) ApplyEligibility(ctx context.Context, trace, answerFile string, o 
 	return applied, err
 }
 
-// ApplyEligibility is DB.ApplyEligibility inside a batch, so a 271 of 40,000 answers is
-// applied in a few transactions (one commit per batch) instead of one per answer.
+// ApplyEligibility is DB.ApplyEligibility inside a batch: ApplyEligibilities for one answer.
 func (b *Batch) ApplyEligibility(trace, answerFile string, o EligibilityOutcome) (applied bool, err error) {
-	err = func() error {
-		row, err := b.queryRow(`SELECT `+eligColumns+` FROM eligibility_checks WHERE trace = ?`, trace)
-		if err != nil {
-			return err
-		}
-		c, err := scanElig(row)
-		if err != nil {
-			return fmt.Errorf("271 trace %s: %w", trace, err)
-		}
-		if c.AnswerFile == answerFile && c.State != EligRequested {
-			return nil // the same 271 again
-		}
-		result, err := json.Marshal(o.Result)
-		if err != nil {
-			return err
-		}
-		decision, err := json.Marshal(o.Decision)
-		if err != nil {
-			return err
-		}
-		state := EligAnswered
-		if o.Retry {
-			state = EligRetry
-		}
-		if _, err := b.exec(`UPDATE eligibility_checks SET state = ?, answer_file = ?, answered_at = ?, result = ?, decision = ? WHERE trace = ?`,
-			state, answerFile, timestamp(b.now), string(result), string(decision), trace); err != nil {
-			return err
-		}
-		for _, id := range c.SessionIDs {
-			detail := map[string]any{"trace": trace, "state": state}
-			if o.Hold {
-				detail["hold"] = o.Reason
-				res, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = ?, updated_at = ? WHERE id = ? AND state IN (?, ?)`,
-					StateHeld, "eligibility_"+o.Reason, timestamp(b.now), id, StateReady, StateScheduled)
-				if err != nil {
-					return err
-				}
-				if n, _ := res.RowsAffected(); n == 0 {
-					detail["hold_skipped"] = "session is not ready or scheduled"
-				}
-			}
-			released := false
-			if !o.Hold {
-				// A clean answer releases an earlier eligibility hold (not an authorization one).
-				res, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', updated_at = ? WHERE id = ? AND state = ? AND hold_reason LIKE 'eligibility_%'`,
-					StateReady, timestamp(b.now), id, StateHeld)
-				if err != nil {
-					return err
-				}
-				n, _ := res.RowsAffected()
-				released = n == 1
-			}
-			if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityAnswered, answerFile, detail); err != nil {
-				return err
-			}
-			if released {
-				// Recorded, so the history and the practice system hear the hold ended.
-				if err := b.Event(lifecycle.EntitySession, id, lifecycle.SessionReleased, answerFile, map[string]string{"was": "eligibility", "trace": trace}); err != nil {
-					return err
-				}
-			}
-			for _, w := range o.Warnings {
-				if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityWarning, answerFile, map[string]string{"trace": trace, "warning": w}); err != nil {
-					return err
-				}
-			}
-		}
-		applied = true
-		return nil
-	}()
-	return applied, err
+	targets, err := b.EligibilityTargets([]string{trace})
+	if err != nil {
+		return false, err
+	}
+	n, err := b.ApplyEligibilities(answerFile, []EligibilityAnswer{{Trace: trace, Outcome: o}}, targets)
+	return n == 1, err
 }
 
 // EligibilityKey names what an inquiry asks about: a payer's member on a date of service.
