@@ -3,7 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -265,57 +264,62 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 		return 0, fmt.Errorf("271 %s: %w", name, err)
 	}
 	unknown := 0
-	// Answers are decided outside and applied inside a transaction answersPerTx at a time:
-	// one commit per thousand answers, not per answer. Each answer's change is guarded as
-	// before (the same file twice changes nothing), so a crash between batches leaves the
-	// rest to the file's next application.
+	// Answers are applied answersPerTx at a time, each chunk in one transaction: its
+	// inquiries and the sessions deciding needs are read in a few statements, each answer
+	// is decided (eligibility.Decide), and the chunk is applied in a few multi-row
+	// statements (store.Batch.ApplyEligibilities), one commit per chunk. Each answer's
+	// change is guarded as before (the same file twice changes nothing), so a crash
+	// between chunks leaves the rest to the file's next application.
 	rules, err := claims.NewAuthRules(p.Cfg.ClaimsPayers())
 	if err != nil {
 		rules = nil // decide then goes by the 271 alone, as before when the rules failed
 	}
-	type answer struct {
-		trace string
-		out   store.EligibilityOutcome
-	}
-	var batch []answer
+	var chunk []eligibility.Result
 	flush := func() error {
-		if len(batch) == 0 {
+		if len(chunk) == 0 {
 			return nil
 		}
+		traces := make([]string, len(chunk))
+		for i := range chunk {
+			traces[i] = chunk[i].Trace
+		}
+		n, missing := 0, 0 // counted once the chunk commits
 		err := p.DB.Batch(ctx, nil, func(b *store.Batch) error {
-			n := 0
-			for _, a := range batch {
-				ok, err := b.ApplyEligibility(a.trace, name, a.out)
-				if err != nil {
-					return err
-				}
-				if ok {
-					n++
-				}
+			n, missing = 0, 0
+			targets, err := b.EligibilityTargets(traces)
+			if err != nil {
+				return err
 			}
-			applied += n
-			return nil
+			answers := make([]store.EligibilityAnswer, 0, len(chunk))
+			for _, res := range chunk {
+				t, ok := targets[res.Trace]
+				if !ok {
+					missing++
+					continue
+				}
+				d := decide(rules, res, t)
+				answers = append(answers, store.EligibilityAnswer{Trace: res.Trace, Outcome: store.EligibilityOutcome{
+					Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d}})
+			}
+			n, err = b.ApplyEligibilities(name, answers, targets)
+			return err
 		})
-		batch = batch[:0]
-		return err
+		clear(chunk)
+		chunk = chunk[:0]
+		if err != nil {
+			return err
+		}
+		applied += n
+		unknown += missing
+		return nil
 	}
 	_, err = eligibility.Stream271(ctx, r, opts, func(res eligibility.Result) error {
 		if res.Trace == "" {
 			p.Log.Warn().Str("file", name).Str("level", res.Level).Msg("271 reject without a trace: nothing to apply it to")
 			return nil
 		}
-		ids, err := p.DB.EligibilitySessionIDs(ctx, res.Trace)
-		if errors.Is(err, store.ErrNotFound) {
-			unknown++
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		d := p.decide(ctx, rules, res, store.EligibilityCheck{Trace: res.Trace, SessionIDs: ids})
-		batch = append(batch, answer{res.Trace, store.EligibilityOutcome{
-			Hold: d.Hold, Reason: d.Reason, Retry: d.Retry, Warnings: d.Warnings, Result: res, Decision: d}})
-		if len(batch) == answersPerTx {
+		chunk = append(chunk, res)
+		if len(chunk) == answersPerTx {
 			return flush()
 		}
 		return nil
@@ -332,22 +336,17 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 	return applied, nil
 }
 
-// decide applies the payer's own rules: whether the configuration already requires prior
-// authorization for the sessions' codes.
-// The rules are made once per file by the caller (nil: none could be made).
-func (p *Pipeline) decide(ctx context.Context, rules *claims.AuthRules, res eligibility.Result, check store.EligibilityCheck) eligibility.Decision {
-	code := ""
+// decide applies the payer's own rules (whether the configuration already requires prior
+// authorization for the sessions' code) and then eligibility.Decide. The rules are made
+// once per file by the caller (nil: none could be made); a target without a session's
+// payer and code (the session is gone) is decided by the 271 alone.
+func decide(rules *claims.AuthRules, res eligibility.Result, t store.EligibilityTarget) eligibility.Decision {
 	cfgAuth := false
-	if len(check.SessionIDs) > 0 {
-		if payer, c, err := p.DB.SessionPayerCode(ctx, check.SessionIDs[0]); err == nil {
-			code = c
-			if rules != nil {
-				cfgAuth = rules.Required(payer, code)
-			}
-		}
+	if rules != nil && t.Payer != "" {
+		cfgAuth = rules.Required(t.Payer, t.Code)
 	}
-	return eligibility.Decide(res, code, cfgAuth)
+	return eligibility.Decide(res, t.Code, cfgAuth)
 }
 
 // answersPerTx is how many 271 answers Apply271 applies in one transaction.
-const answersPerTx = 1000
+var answersPerTx = 1000 // a variable so a test can stop a file between chunks

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/edigate/edigate/claims"
+	"github.com/edigate/edigate/eligibility"
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/outbox"
 )
@@ -54,6 +55,9 @@ type Batch struct {
 	// practices holds the practice of sessions a statement of the batch returned (billing
 	// returns it), so the outbox names it without looking each session up again.
 	practices map[string]string
+	// eligResults holds the 271 answers the batch recorded, by trace, for the outbox's
+	// messages (noteEligibilityResult).
+	eligResults map[string]*eligibility.Result
 }
 
 func (b *Batch) notePractice(sessionID, practice string) {

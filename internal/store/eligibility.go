@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/edigate/edigate/lifecycle"
 )
@@ -214,80 +215,14 @@ func (db *DB) ApplyEligibility(ctx context.Context, trace, answerFile string, o 
 	return applied, err
 }
 
-// ApplyEligibility is DB.ApplyEligibility inside a batch, so a 271 of 40,000 answers is
-// applied in a few transactions (one commit per batch) instead of one per answer.
+// ApplyEligibility is DB.ApplyEligibility inside a batch: ApplyEligibilities for one answer.
 func (b *Batch) ApplyEligibility(trace, answerFile string, o EligibilityOutcome) (applied bool, err error) {
-	err = func() error {
-		row, err := b.queryRow(`SELECT `+eligColumns+` FROM eligibility_checks WHERE trace = ?`, trace)
-		if err != nil {
-			return err
-		}
-		c, err := scanElig(row)
-		if err != nil {
-			return fmt.Errorf("271 trace %s: %w", trace, err)
-		}
-		if c.AnswerFile == answerFile && c.State != EligRequested {
-			return nil // the same 271 again
-		}
-		result, err := json.Marshal(o.Result)
-		if err != nil {
-			return err
-		}
-		decision, err := json.Marshal(o.Decision)
-		if err != nil {
-			return err
-		}
-		state := EligAnswered
-		if o.Retry {
-			state = EligRetry
-		}
-		if _, err := b.exec(`UPDATE eligibility_checks SET state = ?, answer_file = ?, answered_at = ?, result = ?, decision = ? WHERE trace = ?`,
-			state, answerFile, timestamp(b.now), string(result), string(decision), trace); err != nil {
-			return err
-		}
-		for _, id := range c.SessionIDs {
-			detail := map[string]any{"trace": trace, "state": state}
-			if o.Hold {
-				detail["hold"] = o.Reason
-				res, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = ?, updated_at = ? WHERE id = ? AND state IN (?, ?)`,
-					StateHeld, "eligibility_"+o.Reason, timestamp(b.now), id, StateReady, StateScheduled)
-				if err != nil {
-					return err
-				}
-				if n, _ := res.RowsAffected(); n == 0 {
-					detail["hold_skipped"] = "session is not ready or scheduled"
-				}
-			}
-			released := false
-			if !o.Hold {
-				// A clean answer releases an earlier eligibility hold (not an authorization one).
-				res, err := b.exec(`UPDATE sessions SET state = ?, hold_reason = '', updated_at = ? WHERE id = ? AND state = ? AND hold_reason LIKE 'eligibility_%'`,
-					StateReady, timestamp(b.now), id, StateHeld)
-				if err != nil {
-					return err
-				}
-				n, _ := res.RowsAffected()
-				released = n == 1
-			}
-			if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityAnswered, answerFile, detail); err != nil {
-				return err
-			}
-			if released {
-				// Recorded, so the history and the practice system hear the hold ended.
-				if err := b.Event(lifecycle.EntitySession, id, lifecycle.SessionReleased, answerFile, map[string]string{"was": "eligibility", "trace": trace}); err != nil {
-					return err
-				}
-			}
-			for _, w := range o.Warnings {
-				if err := b.Event(lifecycle.EntitySession, id, lifecycle.EligibilityWarning, answerFile, map[string]string{"trace": trace, "warning": w}); err != nil {
-					return err
-				}
-			}
-		}
-		applied = true
-		return nil
-	}()
-	return applied, err
+	targets, err := b.EligibilityTargets([]string{trace})
+	if err != nil {
+		return false, err
+	}
+	n, err := b.ApplyEligibilities(answerFile, []EligibilityAnswer{{Trace: trace, Outcome: o}}, targets)
+	return n == 1, err
 }
 
 // EligibilityKey names what an inquiry asks about: a payer's member on a date of service.
@@ -296,46 +231,59 @@ type EligibilityKey struct {
 }
 
 // LatestEligibilities is LatestEligibility for many keys at once: the newest check (not
-// superseded) of each key that has one. It looks checks up by payer and member through
-// the member index, idsPerStatement members a statement, so a run planning 20,000
-// inquiries pays tens of statements instead of 20,000, and the cost follows the members
-// asked about, not the stored history of others.
+// superseded) of each key that has one, with what planning and the claims gate read of it
+// (trace, key, state, requested_at, answered_at; not its sessions, answer or decision).
+// It seeks each key through the member index (payer, member_id, service_date): keys are
+// grouped by payer and date of service, idsPerStatement members a statement, so a run
+// planning 20,000 inquiries pays tens of statements instead of 20,000, and the rows read
+// are the keys' own checks, not every check of each member's history (a member seen weekly
+// for two years has a hundred, each with a 271 answer of about 1.5 KB).
 func (db *DB) LatestEligibilities(ctx context.Context, keys []EligibilityKey) (map[EligibilityKey]EligibilityCheck, error) {
-	members := map[string][]string{}
-	want := make(map[EligibilityKey]bool, len(keys))
-	seen := map[[2]string]bool{}
+	type payerDate struct{ payer, date string }
+	members := map[payerDate][]string{}
+	seen := make(map[EligibilityKey]bool, len(keys))
 	for _, k := range keys {
-		want[k] = true
-		if m := [2]string{k.Payer, k.MemberID}; !seen[m] {
-			seen[m] = true
-			members[k.Payer] = append(members[k.Payer], k.MemberID)
+		if !seen[k] {
+			seen[k] = true
+			pd := payerDate{k.Payer, k.ServiceDate}
+			members[pd] = append(members[pd], k.MemberID)
 		}
 	}
-	payers := make([]string, 0, len(members))
-	for p := range members {
-		payers = append(payers, p)
+	groups := make([]payerDate, 0, len(members))
+	for pd := range members {
+		groups = append(groups, pd)
 	}
-	slices.Sort(payers)
-	out := map[EligibilityKey]EligibilityCheck{}
-	for _, payer := range payers {
-		ms := members[payer]
+	slices.SortFunc(groups, func(a, b payerDate) int {
+		if c := strings.Compare(a.payer, b.payer); c != 0 {
+			return c
+		}
+		return strings.Compare(a.date, b.date)
+	})
+	out := make(map[EligibilityKey]EligibilityCheck, len(seen))
+	for _, pd := range groups {
+		ms := members[pd]
 		slices.Sort(ms)
 		err := chunks(ms, idsPerStatement, func(part []string) error {
 			in, args := inList(part)
-			rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT `+eligColumns+` FROM eligibility_checks
-				WHERE payer = ? AND member_id IN `+in+` AND state <> 'superseded'`), append([]any{payer}, args...)...)
+			// payer = ? AND member_id IN (...) AND service_date = ?: one index seek per
+			// key. (A row-value IN over (member_id, service_date) would make SQLite walk
+			// the payer's whole range of the index.)
+			rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT trace, payer, member_id, service_date, state, requested_at, answered_at
+				FROM eligibility_checks WHERE payer = ? AND member_id IN `+in+` AND service_date = ? AND state <> 'superseded'`),
+				append(append([]any{pd.payer}, args...), pd.date)...)
 			if err != nil {
 				return fmt.Errorf("store: eligibility checks: %w", err)
 			}
-			checks, err := collectRows(rows, scanEligRow)
+			checks, err := collectRows(rows, func(sc scanner) (EligibilityCheck, error) {
+				var c EligibilityCheck
+				err := sc.Scan(&c.Trace, &c.Payer, &c.MemberID, &c.ServiceDate, &c.State, &c.RequestedAt, &c.AnsweredAt)
+				return c, err
+			})
 			if err != nil {
-				return err
+				return fmt.Errorf("store: eligibility checks: %w", err)
 			}
 			for _, c := range checks {
 				k := EligibilityKey{c.Payer, c.MemberID, c.ServiceDate}
-				if !want[k] {
-					continue
-				}
 				// The newest: requested_at, then trace, as LatestEligibility orders them.
 				if o, ok := out[k]; !ok || c.RequestedAt > o.RequestedAt || (c.RequestedAt == o.RequestedAt && c.Trace > o.Trace) {
 					out[k] = c

@@ -184,8 +184,17 @@ func (b *Batch) outboxFacts(evs []outbox.Event) ([]outbox.Facts, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("sessions: %w", err)
 	}
+	// Answers this batch recorded are known; only others are read back and decoded.
 	results := map[string]*eligibility.Result{}
-	if err := b.chunked(sortedUnique(traces), `SELECT trace, result FROM eligibility_checks WHERE trace IN `, ``, func(sc func(...any) error) error {
+	var stored []string
+	for _, t := range traces {
+		if r := b.eligResults[t]; r != nil {
+			results[t] = r
+		} else {
+			stored = append(stored, t)
+		}
+	}
+	if err := b.chunked(sortedUnique(stored), `SELECT trace, result FROM eligibility_checks WHERE trace IN `, ``, func(sc func(...any) error) error {
 		var trace, res string
 		if err := sc(&trace, &res); err != nil {
 			return err

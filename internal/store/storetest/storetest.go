@@ -94,6 +94,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"OutboxConcurrentNumbers", testOutboxConcurrentNumbers},
 		{"OutboxCursors", testOutboxCursors},
 		{"SeekLookups", testSeekLookups},
+		{"EligibilityAnswers", testEligibilityAnswers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
