@@ -263,6 +263,8 @@ func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result
 
 // writeSession inserts or updates the session's row as the admission left it.
 func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool, adm *claims.Admission, data, hash, source string) error {
+	// A session put ends a run of authorization records: their read-ahead may not hold.
+	b.authRows, b.noHeld = nil, nil
 	now := timestamp(b.now)
 	receivedAt := now
 	if exists {
