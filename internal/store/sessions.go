@@ -421,7 +421,7 @@ func (b *Batch) queueSession(row []any) error {
 // transaction rolls back.
 func (b *Batch) flushSessions() error {
 	for len(b.sessRows) > 0 {
-		n := min(len(b.sessRows)/sessionColumnCount, sessionsPerInsert)
+		n := min(len(b.sessRows)/sessionColumnCount, b.db.dialect.perInsert(sessionsPerInsert))
 		var q strings.Builder
 		q.Grow(len(sessionInsert) + n*(len(sessionRow)+2) + 10)
 		q.WriteString(b.db.dialect.insertFail(sessionInsert))
