@@ -29,6 +29,9 @@ func (b *Batch) authsFor(payer, clientID, memberID string) ([]claims.AuthUse, er
 			ORDER BY number FOR UPDATE`
 		args = []any{payer, clientID, memberID}
 	}
+	if err := b.flushAuthInserts(); err != nil {
+		return nil, err
+	}
 	// Raw: pending consumption is reconciled by adoptAuth, which keeps the batch's copy.
 	rows, err := b.queryRaw(q, args...)
 	if err != nil {
@@ -125,6 +128,9 @@ func (b *Batch) PrefetchAuthorizations(ss []*claims.Session) error {
 	}
 	if len(want) == 0 {
 		return nil
+	}
+	if err := b.flushAuthInserts(); err != nil {
+		return err
 	}
 	var found []claims.AuthUse
 	// One query reads a chunk of clients and members together (authPrefetch).
@@ -341,7 +347,8 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 	var stored *claims.StoredAuth
 	var oldHash string
 	var used int
-	if pre, ok := b.authRows[a.Key()]; ok {
+	pre, prefetched := b.authRows[a.Key()]
+	if prefetched {
 		// Read ahead with the run of authorizations this one is in (PrefetchAuthorizationRecords),
 		// once: a second record for the same key reads the row its first one wrote.
 		delete(b.authRows, a.Key())
@@ -381,16 +388,16 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 		b.openAlerts[a.Key().String()] = nil
 	}
 	now := timestamp(b.now)
-	r, err := b.exec(`INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
-			start_date, end_date, data, hash, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (payer, number) DO UPDATE SET client_id = excluded.client_id, member_id = excluded.member_id,
-			unit_kind = excluded.unit_kind, units = excluded.units, start_date = excluded.start_date,
-			end_date = excluded.end_date, data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at
-		WHERE authorizations.used <= excluded.units`,
-		a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now)
-	if err := oneRow(r, err); err != nil {
-		return Result{}, err
+	row := []any{a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now}
+	if prefetched && stored == nil && !b.authInsKeys[a.Key()] {
+		// New when the run was read ahead: its row joins a multi-row upsert, written before
+		// anything reads authorizations (flushAuthInserts).
+		b.queueAuthInsert(a.Key(), row)
+	} else {
+		r, err := b.exec(authUpsert+authRow1+authUpsertTail, row...)
+		if err := oneRow(r, err); err != nil {
+			return Result{}, err
+		}
 	}
 	res := Result{Change: change}
 	key := a.Key().String()
@@ -793,5 +800,60 @@ func (b *Batch) PrefetchAuthorizationRecords(as []*claims.Authorization) error {
 			b.noHeld[heldKey{a.Payer, a.ClientID, a.MemberID}] = true
 		}
 	}
+	return nil
+}
+
+// The authorization upsert: a new row, or new terms for a stored one that keep its units
+// used within them (else the row is not written, and the batch fails).
+const (
+	authUpsert = `INSERT INTO authorizations (payer, number, client_id, member_id, unit_kind, units, used,
+			start_date, end_date, data, hash, created_at, updated_at) VALUES `
+	authRow1       = `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`
+	authUpsertTail = `
+		ON CONFLICT (payer, number) DO UPDATE SET client_id = excluded.client_id, member_id = excluded.member_id,
+			unit_kind = excluded.unit_kind, units = excluded.units, start_date = excluded.start_date,
+			end_date = excluded.end_date, data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at
+		WHERE authorizations.used <= excluded.units`
+	authColumnCount = 12
+)
+
+func (b *Batch) queueAuthInsert(k claims.AuthKey, row []any) {
+	if b.authInsKeys == nil {
+		b.authInsKeys = map[claims.AuthKey]bool{}
+	}
+	b.authInsKeys[k] = true
+	b.authIns = append(b.authIns, row...)
+}
+
+// flushAuthInserts writes the queued authorization upserts, rowsPerStatement rows a
+// statement, and checks that each wrote its row (RETURNING), as the one-row upsert does.
+// Every read of authorizations in a batch comes after it (flushWrites, or a call first).
+func (b *Batch) flushAuthInserts() error {
+	for len(b.authIns) > 0 {
+		n := min(len(b.authIns)/authColumnCount, rowsPerStatement)
+		var q strings.Builder
+		q.WriteString(authUpsert)
+		for i := range n {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(authRow1)
+		}
+		q.WriteString(authUpsertTail + ` RETURNING number`)
+		rows, err := b.queryRaw(q.String(), b.authIns[:authColumnCount*n]...)
+		if err != nil {
+			return fmt.Errorf("authorizations: %w", err)
+		}
+		got, err := collectRows(rows, scanString)
+		if err != nil {
+			return fmt.Errorf("authorizations: %w", err)
+		}
+		if len(got) != n {
+			return fmt.Errorf("authorizations: %d of %d written: %w", len(got), n, ErrStale)
+		}
+		b.authIns = b.authIns[authColumnCount*n:]
+	}
+	b.authIns = nil
+	clear(b.authInsKeys)
 	return nil
 }

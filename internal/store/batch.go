@@ -56,6 +56,10 @@ type Batch struct {
 	// (PrefetchAuthorizationRecords), dropped when a session is put.
 	authRows map[claims.AuthKey]authRow
 	noHeld   map[heldKey]bool
+	// authIns holds upserts of new authorizations not yet written (authColumnCount values a
+	// row), authInsKeys their keys: written before any read of authorizations.
+	authIns     []any
+	authInsKeys map[claims.AuthKey]bool
 	// practices holds the practice of sessions a statement of the batch returned (billing
 	// returns it), so the outbox names it without looking each session up again.
 	practices map[string]string
@@ -266,6 +270,9 @@ func (b *Batch) resetAuths() error {
 // that reads or changes sessions or authorizations sees them.
 func (b *Batch) flushWrites() error {
 	if err := b.flushSessions(); err != nil {
+		return err
+	}
+	if err := b.flushAuthInserts(); err != nil {
 		return err
 	}
 	return b.flushAuths()
