@@ -387,7 +387,7 @@ func (b *Batch) putAuthorization(a *claims.Authorization, source string) (Result
 		}
 		b.openAlerts[a.Key().String()] = nil
 	}
-	now := timestamp(b.now)
+	now := b.nowStamp()
 	row := []any{a.Payer, a.Number, a.ClientID, a.MemberID, a.UnitKind, a.Units, a.Start, a.End, string(data), hash, now, now}
 	if prefetched && stored == nil && !b.authInsKeys[a.Key()] {
 		// New when the run was read ahead: its row joins a multi-row upsert, written before

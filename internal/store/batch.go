@@ -22,6 +22,7 @@ type Batch struct {
 	tx    *sql.Tx
 	ctx   context.Context
 	now   time.Time
+	stamp string // timestamp(now), formatted once: every event of the batch carries it
 	rules *claims.AuthRules
 	stmts map[string]*sql.Stmt
 	// auths caches, for the batch, the authorizations of a payer/client/member; byAuth
@@ -128,11 +129,19 @@ func (b *Batch) queueEvent(entityKind lifecycle.Entity, entityID string, kind li
 // instead of decoding the JSON again.
 func (b *Batch) queueEventValue(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail []byte, value any) error {
 	b.wantOutbox(entityKind, entityID, kind, detail, value)
-	b.pending = append(b.pending, string(entityKind), entityID, string(kind), timestamp(b.now), source, string(detail))
+	b.pending = append(b.pending, string(entityKind), entityID, string(kind), b.nowStamp(), source, string(detail))
 	if len(b.pending) >= 6*b.db.dialect.perInsert(eventsPerInsert)*4 {
 		return b.flushEvents()
 	}
 	return nil
+}
+
+// nowStamp is the batch's time as stored (timestamp), formatted once a batch.
+func (b *Batch) nowStamp() string {
+	if b.stamp == "" {
+		b.stamp = timestamp(b.now)
+	}
+	return b.stamp
 }
 
 func (b *Batch) flushEvents() error {
@@ -222,7 +231,7 @@ func (b *Batch) flushAuths() error {
 			v.WriteString("(?, ?, CAST(? AS BIGINT))")
 			args = append(args, st.Payer, st.Number, st.Used-st.stored)
 		}
-		args = append(args, timestamp(b.now))
+		args = append(args, b.nowStamp())
 		rows, err := b.queryRaw(b.db.dialect.updateFail(`WITH v (payer, number, d) AS (VALUES `+v.String()+`)
 			UPDATE authorizations SET used = authorizations.used + v.d, updated_at = ?
 			FROM v WHERE authorizations.payer = v.payer AND authorizations.number = v.number

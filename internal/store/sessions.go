@@ -265,7 +265,7 @@ func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result
 func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool, adm *claims.Admission, data, hash, source string) error {
 	// A session put ends a run of authorization records: their read-ahead may not hold.
 	b.authRows, b.noHeld = nil, nil
-	now := timestamp(b.now)
+	now := b.nowStamp()
 	receivedAt := now
 	if exists {
 		receivedAt = old.receivedAt
