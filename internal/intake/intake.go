@@ -507,9 +507,12 @@ func (w *writer) commit(ctx context.Context, batch []valid, first, last bool) (i
 		if err := prefetchSessions(b, batch); err != nil {
 			return err
 		}
-		authsRead := false
+		authsRead, recordsRead := false, false
 		for i, g := range batch {
 			if err := prefetchAuthorizations(b, batch, i, &authsRead); err != nil {
+				return err
+			}
+			if err := prefetchAuthorizationRecords(b, batch, i, &recordsRead); err != nil {
 				return err
 			}
 			err := w.put(b, g)
@@ -590,6 +593,34 @@ func prefetchAuthorizations(b *store.Batch, batch []valid, i int, read *bool) er
 	}
 	*read = true
 	return b.PrefetchAuthorizations(ss)
+}
+
+// prefetchAuthorizationRecords reads ahead the stored rows of the run of authorization
+// records from batch[i] up to the next session (Batch.PrefetchAuthorizationRecords); *read
+// says whether the current run is read.
+func prefetchAuthorizationRecords(b *store.Batch, batch []valid, i int, read *bool) error {
+	switch batch[i].v.(type) {
+	case *claims.Authorization:
+	case *claims.Session, *store.PreparedSession:
+		*read = false
+		return nil
+	default:
+		return nil
+	}
+	if *read {
+		return nil
+	}
+	var as []*claims.Authorization
+	for _, h := range batch[i:] {
+		if sessionOf(h.v) != nil {
+			break
+		}
+		if a, ok := h.v.(*claims.Authorization); ok {
+			as = append(as, a)
+		}
+	}
+	*read = true
+	return b.PrefetchAuthorizationRecords(as)
 }
 
 // decoded is a record after decoding and validation: v is a *store.PreparedSession,

@@ -50,7 +50,7 @@ func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 		return sum, err
 	}
 	sum.Peers = len(all) - len(targets)
-	list, held, err := p.dryScrub(ctx, all, len(targets), func(keys []claims.AuthKey) ([]claims.AuthUse, error) {
+	list, held, err := p.dryScrub(ctx, all[:len(targets)], all[len(targets):], func(keys []claims.AuthKey) ([]claims.AuthUse, error) {
 		// Only the authorizations these sessions name, read by number: a dry build of a
 		// few sessions should not pay for every authorization on file.
 		numbers := make([]string, len(keys))
@@ -100,7 +100,9 @@ func (p *Pipeline) ScrubWritten(b *store.Batch) (ScrubSummary, error) {
 		return sum, err
 	}
 	sum.Peers = len(peers)
-	list, held, err := p.dryScrub(context.Background(), append(targets, peers...), len(targets), b.AuthUses)
+	// Two slices, not one appended: a batch's targets are 20,000 large records, and the copy
+	// an append makes of them was a visible part of the scrub's time.
+	list, held, err := p.dryScrub(context.Background(), targets, peers, b.AuthUses)
 	if err != nil {
 		if se := (scrubError{}); errors.As(err, &se) {
 			p.Log.Warn().Err(err).Msg("scrub at intake: left for the next run")
@@ -124,20 +126,25 @@ type scrubError struct{ err error }
 func (e scrubError) Error() string { return e.err.Error() }
 func (e scrubError) Unwrap() error { return e.err }
 
-// dryScrub builds and scrubs the claims of all (the first nTargets are the sessions to
-// scrub, the rest their peers) and returns the scrub to record on each session of each
-// claim, and how many targets are held. authsOf returns the authorizations with the keys
+// dryScrub builds and scrubs the claims of the targets and their peers and returns the
+// scrub to record on each session of each claim, and how many targets are held. authsOf returns the authorizations with the keys
 // the sessions name, with the units they have taken counted as used.
-func (p *Pipeline) dryScrub(ctx context.Context, all []store.ScrubTarget, nTargets int,
+func (p *Pipeline) dryScrub(ctx context.Context, targets, peers []store.ScrubTarget,
 	authsOf func([]claims.AuthKey) ([]claims.AuthUse, error)) ([]store.SessionScrub, int, error) {
+	n := len(targets) + len(peers)
 	taken := map[claims.AuthKey]int{}
-	sessions := make([]claims.Session, 0, len(all))
-	hashes := make(map[string]string, len(all))
-	before := make(map[string]*string, len(all))
+	sessions := make([]claims.Session, 0, n)
+	hashes := make(map[string]string, n)
+	before := make(map[string]*string, n)
 	var keys []claims.AuthKey
 	named := map[claims.AuthKey]bool{}
-	for i := range all {
-		r := &all[i]
+	for i := range n {
+		var r *store.ScrubTarget
+		if i < len(targets) {
+			r = &targets[i]
+		} else {
+			r = &peers[i-len(targets)]
+		}
 		s := r.Session
 		if s.Authorization == "" && r.AuthNumber != "" {
 			s.Authorization = r.AuthNumber
@@ -171,8 +178,8 @@ func (p *Pipeline) dryScrub(ctx context.Context, all []store.ScrubTarget, nTarge
 	if err := p.checkOverrides(ctx, built, results); err != nil {
 		return nil, 0, scrubError{err}
 	}
-	isTarget := make(map[string]bool, nTargets)
-	for _, t := range all[:nTargets] {
+	isTarget := make(map[string]bool, len(targets))
+	for _, t := range targets {
 		isTarget[t.ID] = true
 	}
 	held := 0

@@ -353,6 +353,9 @@ func (b *Batch) ReadyPeers(keys []GroupKey, skip map[string]bool) ([]ScrubTarget
 // AuthUses returns the authorizations with these keys (those that exist) as the batch
 // sees them: with the units it consumed and has not written yet.
 func (b *Batch) AuthUses(keys []claims.AuthKey) ([]claims.AuthUse, error) {
+	if err := b.flushAuthInserts(); err != nil {
+		return nil, err
+	}
 	var out []claims.AuthUse
 	byPayer := map[string][]string{}
 	for _, k := range keys {

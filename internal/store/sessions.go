@@ -263,7 +263,9 @@ func (b *Batch) putSession(s *claims.Session, data, hash, source string) (Result
 
 // writeSession inserts or updates the session's row as the admission left it.
 func (b *Batch) writeSession(s *claims.Session, old *storedSession, exists bool, adm *claims.Admission, data, hash, source string) error {
-	now := timestamp(b.now)
+	// A session put ends a run of authorization records: their read-ahead may not hold.
+	b.authRows, b.noHeld = nil, nil
+	now := b.nowStamp()
 	receivedAt := now
 	if exists {
 		receivedAt = old.receivedAt
@@ -419,7 +421,7 @@ func (b *Batch) queueSession(row []any) error {
 // transaction rolls back.
 func (b *Batch) flushSessions() error {
 	for len(b.sessRows) > 0 {
-		n := min(len(b.sessRows)/sessionColumnCount, sessionsPerInsert)
+		n := min(len(b.sessRows)/sessionColumnCount, b.db.dialect.perInsert(sessionsPerInsert))
 		var q strings.Builder
 		q.Grow(len(sessionInsert) + n*(len(sessionRow)+2) + 10)
 		q.WriteString(b.db.dialect.insertFail(sessionInsert))

@@ -71,6 +71,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"ConsumeAndHistory", testConsumeAndHistory},
 		{"HoldReasons", testHoldReasons},
 		{"ReleaseOldestFirst", testReleaseOldestFirst},
+		{"AuthRunReadAhead", testAuthRunReadAhead},
 		{"Idempotent", testIdempotent},
 		{"VoidReturnsUnits", testVoidReturnsUnits},
 		{"BilledChangeIsCandidate", testBilledChange},
@@ -132,6 +133,39 @@ func put(t *testing.T, db *store.DB, recs ...any) []store.Result {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// putAhead is put as intake does it: the authorization records are read ahead first
+// (Batch.PrefetchAuthorizationRecords), then every record is put in order.
+func putAhead(t *testing.T, db *store.DB, recs ...any) {
+	t.Helper()
+	err := db.Batch(ctx, Rules(t), func(b *store.Batch) error {
+		var as []*claims.Authorization
+		for _, r := range recs {
+			if a, ok := r.(*claims.Authorization); ok {
+				as = append(as, a)
+			}
+		}
+		if err := b.PrefetchAuthorizationRecords(as); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			var err error
+			switch v := r.(type) {
+			case *claims.Session:
+				_, err = b.PutSession(v, "test.json")
+			case *claims.Authorization:
+				_, err = b.PutAuthorization(v, "test.json")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func session(t *testing.T, db *store.DB, id string) store.SessionRecord {
@@ -720,5 +754,37 @@ func testEventOrder(t *testing.T, db *store.DB) {
 				t.Fatalf("%s %s event %d = %+v, want %+v", key[0], key[1], i, e, exp[i])
 			}
 		}
+	}
+}
+
+// testAuthRunReadAhead: authorization records read ahead as a run decide as when each is
+// read on its own: a record for a client with a held session releases it, a second record
+// for the same number sees the units the first one's release took, and a session put after
+// the read-ahead (held: nothing covers it yet) is released by a later record of the batch.
+func testAuthRunReadAhead(t *testing.T, db *store.DB) {
+	put(t, db, Session("S-1", "2026-11-02"))
+	other := Auth("B", 3, "2026-10-01", "2027-03-31")
+	other.ClientID, other.MemberID = "C-88", "W888"
+	putAhead(t, db, other, Auth("A", 5, "2026-10-01", "2027-03-31"), Auth("A", 7, "2026-10-01", "2027-03-31"))
+	if s := session(t, db, "S-1"); s.State != store.StateReady || s.AuthNumber != "A" {
+		t.Fatalf("S-1 = %s/%s, want released onto A", s.State, s.HoldReason)
+	}
+	if a := auth(t, db, "A"); a.Used != 1 || a.Units != 7 {
+		t.Fatalf("A = %d of %d used, want 1 of 7", a.Used, a.Units)
+	}
+	if a := auth(t, db, "B"); a.Used != 0 || a.Units != 3 {
+		t.Fatalf("B = %d of %d used, want 0 of 3", a.Used, a.Units)
+	}
+	// C is read ahead while C-99 has no held session; S-2 is put (held) before C.
+	c := Auth("C", 2, "2026-10-01", "2027-03-31")
+	c.ClientID, c.MemberID = "C-99", "W999"
+	s2 := Session("S-2", "2026-11-03")
+	s2.Client.ID, s2.Coverage.MemberID = "C-99", "W999"
+	putAhead(t, db, s2, c)
+	if s := session(t, db, "S-2"); s.State != store.StateReady || s.AuthNumber != "C" {
+		t.Fatalf("S-2 = %s/%s, want released onto C", s.State, s.HoldReason)
+	}
+	if a := auth(t, db, "C"); a.Used != 1 {
+		t.Fatalf("C used %d, want 1", a.Used)
 	}
 }
