@@ -257,7 +257,7 @@ func (p *Pipeline) Apply271(ctx context.Context, name string, r io.ReadSeeker) (
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return 0, fmt.Errorf("271 %s: %w", name, err)
 	}
-	if _, err := eligibility.Stream271(ctx, r, opts, func(eligibility.Result) error { return nil }); err != nil {
+	if _, err := eligibility.Stream271(ctx, r, opts, nil); err != nil { // the verdict alone
 		return 0, fmt.Errorf("271 %s: %w", name, err)
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
