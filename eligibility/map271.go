@@ -55,8 +55,12 @@ func Read271(ctx context.Context, r io.Reader, opts x12.ParseOptions) ([]Result,
 // dependent (2000D) loop ends, instead of keeping them: memory is bounded by the largest
 // loop, not by the file. The verdict (findings and error) is Read271's and comes at the
 // end, so a caller that must apply nothing of an invalid file streams it twice. An error
-// from fn stops the stream and is returned.
+// from fn stops the stream and is returned. A nil fn gives the verdict alone, without
+// mapping a single answer: the first of those two passes.
 func Stream271(ctx context.Context, r io.Reader, opts x12.ParseOptions, fn func(Result) error) ([]x12.Error, error) {
+	if fn == nil {
+		return verdict271(ctx, r, opts)
+	}
 	var m *mapper
 	var fnErr error
 	emit := func() {
@@ -112,6 +116,41 @@ func Stream271(ctx context.Context, r io.Reader, opts x12.ParseOptions, fn func(
 			return nil, fmt.Errorf("271: %w", err)
 		}
 	}
+	return verdict(p, sets)
+}
+
+// verdict271 is Stream271's verdict without the answers: the parse and the guide's
+// checks, and at least one 271.
+func verdict271(ctx context.Context, r io.Reader, opts x12.ParseOptions) ([]x12.Error, error) {
+	opts.NoTree = true
+	opts.Tree = nil
+	opts.Segment = nil
+	p := x12.NewParser(r, opts)
+	sets := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		tx, err := p.Next()
+		if tx != nil && tx.Set == "271" {
+			sets++
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var se *x12.SyntaxError
+			if errors.As(err, &se) {
+				break // recorded in the result as a finding
+			}
+			return nil, fmt.Errorf("271: %w", err)
+		}
+	}
+	return verdict(p, sets)
+}
+
+// verdict is the file's verdict once parsed: invalid with any finding or without a 271.
+func verdict(p *x12.Parser, sets int) ([]x12.Error, error) {
 	findings := p.Result().Findings()
 	switch {
 	case len(findings) > 0:

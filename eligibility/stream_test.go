@@ -2,10 +2,15 @@ package eligibility
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/edigate/edigate/x12"
@@ -69,5 +74,43 @@ func TestStream271BoundedMemory(t *testing.T) {
 	t.Logf("peak heap in use %d MB", peak>>20)
 	if peak == 0 || peak > 16<<20 {
 		t.Fatalf("heap in use %d MB while streaming, want < 16 MB", peak>>20)
+	}
+}
+
+// TestStream271VerdictAlone: the verdict without the answers (a nil fn, Apply271's first
+// pass) is the mapping pass's verdict for every sample, valid, truncated (no trailers),
+// with a wrong segment count, and without a 271 at all.
+func TestStream271VerdictAlone(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.271"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("samples: %v %v", files, err)
+	}
+	opts := x12.ParseOptions{Guides: guides.Registry}
+	invalid := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		se := strings.LastIndex(string(data), "SE*")
+		variants := map[string][]byte{
+			"as is":         data,
+			"truncated":     data[:se],
+			"wrong count":   []byte(strings.Replace(string(data), "SE*", "SE*9", 1)),
+			"no 271 at all": []byte(strings.Replace(string(data), "ST*271*", "ST*270*", 1)),
+		}
+		for name, v := range variants {
+			mapped, mErr := Stream271(context.Background(), bytes.NewReader(v), opts, func(Result) error { return nil })
+			alone, aErr := Stream271(context.Background(), bytes.NewReader(v), opts, nil)
+			if (mErr == nil) != (aErr == nil) || len(mapped) != len(alone) || errors.Is(mErr, ErrInvalid) != errors.Is(aErr, ErrInvalid) {
+				t.Errorf("%s, %s: verdict alone %v (%d findings), mapping pass %v (%d findings)", f, name, aErr, len(alone), mErr, len(mapped))
+			}
+			if aErr != nil {
+				invalid++
+			}
+		}
+	}
+	if invalid < 3*len(files) {
+		t.Errorf("only %d invalid variants of %d samples: the broken ones must be invalid", invalid, len(files))
 	}
 }

@@ -34,10 +34,9 @@ type EligibilityAnswer struct {
 
 // EligibilityTargets reads the inquiries of traces (those edigate never sent are absent)
 // and the payer and code of each one's first session, in the batch's transaction: one
-// statement per idsPerStatement traces and one per idsPerStatement sessions.
+// statement per 500 traces and one per 500 sessions.
 func (b *Batch) EligibilityTargets(traces []string) (map[string]EligibilityTarget, error) {
 	out := make(map[string]EligibilityTarget, len(traces))
-	firsts := make([]string, 0, len(traces))
 	err := b.chunked(sortedUnique(traces), `SELECT trace, session_ids FROM eligibility_checks WHERE trace IN `, ``, func(sc func(...any) error) error {
 		var t EligibilityTarget
 		var ids string
@@ -47,24 +46,28 @@ func (b *Batch) EligibilityTargets(traces []string) (map[string]EligibilityTarge
 		if err := json.Unmarshal([]byte(ids), &t.SessionIDs); err != nil {
 			return fmt.Errorf("eligibility check %s session ids: %w", t.Trace, err)
 		}
-		if len(t.SessionIDs) > 0 {
-			firsts = append(firsts, t.SessionIDs[0])
-		}
 		out[t.Trace] = t
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: eligibility checks: %w", err)
 	}
+	// Every session of the chunk (usually one an inquiry): the first one's payer and code
+	// for deciding, and each one's practice, which the outbox then need not look up.
 	type payerCode struct{ payer, code string }
-	sess := make(map[string]payerCode, len(firsts))
-	err = b.chunked(sortedUnique(firsts), `SELECT id, payer, code FROM sessions WHERE id IN `, ``, func(sc func(...any) error) error {
-		var id string
+	var ids []string
+	for _, t := range out {
+		ids = append(ids, t.SessionIDs...)
+	}
+	sess := make(map[string]payerCode, len(ids))
+	err = b.chunked(sortedUnique(ids), `SELECT id, payer, code, practice FROM sessions WHERE id IN `, ``, func(sc func(...any) error) error {
+		var id, practice string
 		var pc payerCode
-		if err := sc(&id, &pc.payer, &pc.code); err != nil {
+		if err := sc(&id, &pc.payer, &pc.code, &practice); err != nil {
 			return err
 		}
 		sess[id] = pc
+		b.notePractice(id, practice)
 		return nil
 	})
 	if err != nil {
@@ -242,8 +245,8 @@ func (b *Batch) applyEligibilityRun(answerFile string, answers []EligibilityAnsw
 		}
 		b.noteEligibilityResult(a.Trace, o.Result)
 		for _, id := range targets[a.Trace].SessionIDs {
-			if err := b.queueEvent(lifecycle.EntitySession, id, lifecycle.EligibilityAnswered, answerFile,
-				answeredDetail(a.Trace, st, o.Hold, o.Reason, o.Hold && !moved[id])); err != nil {
+			if err := b.queueEventValue(lifecycle.EntitySession, id, lifecycle.EligibilityAnswered, answerFile,
+				answeredDetail(a.Trace, st, o.Hold, o.Reason, o.Hold && !moved[id]), answeredTrace(a.Trace)); err != nil {
 				return applied, err
 			}
 			if !o.Hold && moved[id] {
@@ -264,6 +267,10 @@ func (b *Batch) applyEligibilityRun(answerFile string, answers []EligibilityAnsw
 	}
 	return applied, nil
 }
+
+// answeredTrace is the value of an eligibility_answered event the batch records: the
+// trace, which the outbox reads instead of decoding the detail for it.
+type answeredTrace string
 
 // answeredDetail is the detail of an eligibility_answered event as json.Marshal writes the
 // map it once was (keys sorted): hold and hold_skipped only for a hold.

@@ -12,13 +12,21 @@ import (
 // TestLatestEligibilities: the batched read answers as LatestEligibility does for each key
 // (newest check, a superseded retry never, a key without checks absent), and recording a
 // retried inquiry supersedes exactly the retry of its own member and date.
+// It runs on SQLite and on PostgreSQL (the batched read is one SQL text for both).
 func TestLatestEligibilities(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "edigate.db"), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		testLatestEligibilities(t, db)
+	})
+	t.Run("postgres", func(t *testing.T) { testLatestEligibilities(t, openPostgres(t)(t)) })
+}
+
+func testLatestEligibilities(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "edigate.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	check := func(trace, member, date string) store.EligibilityCheck {
 		return store.EligibilityCheck{Trace: trace, Payer: "demo-commercial", MemberID: member, ClientID: "C-" + member, ServiceDate: date}
 	}

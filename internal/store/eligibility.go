@@ -155,25 +155,6 @@ func (db *DB) EligibilityCheck(ctx context.Context, trace string) (EligibilityCh
 	return scanElig(row)
 }
 
-// EligibilitySessionIDs returns the sessions an inquiry covers, ErrNotFound for a trace
-// never sent: what a 271's decision needs of each check, without decoding the stored
-// answer and decision EligibilityCheck reads.
-func (db *DB) EligibilitySessionIDs(ctx context.Context, trace string) ([]string, error) {
-	var ids string
-	err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT session_ids FROM eligibility_checks WHERE trace = ?`), trace).Scan(&ids)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: eligibility check %s: %w", trace, err)
-	}
-	var out []string
-	if err := json.Unmarshal([]byte(ids), &out); err != nil {
-		return nil, fmt.Errorf("store: eligibility check %s session ids: %w", trace, err)
-	}
-	return out, nil
-}
-
 const eligColumns = `trace, payer, member_id, client_id, service_date, session_ids, state, file, answer_file, requested_at, answered_at, result, decision`
 
 func scanElig(row *sql.Row) (EligibilityCheck, error) {

@@ -85,11 +85,8 @@ func (b *Batch) outboxFacts(evs []outbox.Event) ([]outbox.Facts, error) {
 		case lifecycle.EntitySession:
 			sessIDs = append(sessIDs, e.ID)
 			if e.Kind == lifecycle.EligibilityAnswered {
-				var d struct {
-					Trace string `json:"trace"`
-				}
-				if json.Unmarshal(e.Detail, &d) == nil && d.Trace != "" {
-					traces = append(traces, d.Trace)
+				if t := eventTrace(e); t != "" {
+					traces = append(traces, t)
 				}
 			}
 		case lifecycle.EntityClaim:
@@ -218,12 +215,7 @@ func (b *Batch) outboxFacts(evs []outbox.Event) ([]outbox.Facts, error) {
 		case lifecycle.EntitySession:
 			f.Sessions = []outbox.Session{{ID: e.ID, Practice: practice[e.ID]}}
 			if e.Kind == lifecycle.EligibilityAnswered {
-				var d struct {
-					Trace string `json:"trace"`
-				}
-				if json.Unmarshal(e.Detail, &d) == nil {
-					f.EligibilityResult = results[d.Trace]
-				}
+				f.EligibilityResult = results[eventTrace(e)]
 			}
 		case lifecycle.EntityClaim:
 			c := cl[e.ID]
@@ -234,6 +226,21 @@ func (b *Batch) outboxFacts(evs []outbox.Event) ([]outbox.Facts, error) {
 		}
 	}
 	return out, nil
+}
+
+// eventTrace is the trace of an eligibility_answered event: its value when the batch
+// recorded it (answeredTrace), else read from its detail.
+func eventTrace(e outbox.Event) string {
+	if t, ok := e.Value.(answeredTrace); ok {
+		return string(t)
+	}
+	var d struct {
+		Trace string `json:"trace"`
+	}
+	if json.Unmarshal(e.Detail, &d) != nil {
+		return ""
+	}
+	return d.Trace
 }
 
 // chunked runs q with an IN list of ids, 500 at a time.

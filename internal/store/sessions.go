@@ -556,24 +556,6 @@ func (db *DB) Session(ctx context.Context, id string) (SessionRecord, error) {
 	return s, nil
 }
 
-// SessionPayerCode returns a session's payer and service code: all a 271's decision needs
-// of it (pipeline.Apply271, once per answer), without the claim lookups and the document
-// decoding of Session, which were most of a 44,000-answer 271's time.
-func (db *DB) SessionPayerCode(ctx context.Context, id string) (payer, code string, err error) {
-	st, err := db.stmt(ctx, `SELECT payer, code FROM sessions WHERE id = ?`)
-	if err != nil {
-		return "", "", err
-	}
-	err = st.QueryRowContext(ctx, id).Scan(&payer, &code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", fmt.Errorf("store: session %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("store: session %s: %w", id, err)
-	}
-	return payer, code, nil
-}
-
 // SessionFilter selects sessions; empty fields match everything.
 type SessionFilter struct {
 	State    string

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"slices"
 	"testing"
 
@@ -11,7 +10,7 @@ import (
 
 // testSeekLookups covers the narrow lookups the steps use instead of reading every row
 // (issue 15, cost follows the new work) on each backend: the authorizations a set of
-// claims names, a session's payer and code for a 271's decision, and the onward-billing
+// claims names (a 271's lookups: EligibilityAnswers), and the onward-billing
 // queries that drive from partial indexes (their SQL must run on both dialects).
 func testSeekLookups(t *testing.T, db *store.DB) {
 	put(t, db, Auth("A-1", 5, "2026-10-01", "2027-03-31"), Auth("A-2", 5, "2026-10-01", "2027-03-31"),
@@ -29,16 +28,6 @@ func testSeekLookups(t *testing.T, db *store.DB) {
 	}
 	if none, err := db.AuthUsesNumbered(ctx, nil); err != nil || len(none) != 0 {
 		t.Errorf("AuthUsesNumbered(nil) = %v, %v", none, err)
-	}
-	payer, code, err := db.SessionPayerCode(ctx, "S-1")
-	if err != nil || payer != "demo-commercial" || code != "90837" {
-		t.Errorf("SessionPayerCode(S-1) = %q, %q, %v", payer, code, err)
-	}
-	if _, _, err := db.SessionPayerCode(ctx, "S-404"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("SessionPayerCode(S-404): %v, want ErrNotFound", err)
-	}
-	if _, err := db.EligibilitySessionIDs(ctx, "T-404"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("EligibilitySessionIDs(T-404): %v, want ErrNotFound", err)
 	}
 	if _, err := db.SecondaryCandidates(ctx); err != nil {
 		t.Errorf("SecondaryCandidates: %v", err)
