@@ -73,11 +73,11 @@ func chunks(ids []string, size int, fn func([]string) error) error {
 // instead of looking up the few ids of an IN list, or seek every id of a 500-id IN list
 // for each row of a correlated subquery; "+col" turns the index off there (EXPLAIN QUERY
 // PLAN in the comments of the callers). PostgreSQL plans from statistics, but those lag a
-// bulk step: right after 100,000 claims are stored as built, the statistics still say
-// "few built claims", and each 500-id chunk of the filing lease walked every built claim
-// off claims_state (O(n^2): 3.3 s of a 20,000-session filing, plus 12.9 s in the session
-// billing). PostgreSQL has no unary plus on text; "(col || ”)" is the same value
-// through an expression no plain index matches. Text columns only.
+// bulk step: right after 20,000 claims are stored as built, the statistics may still say
+// "few built claims", and each 500-id chunk of the filing lease then walked every built
+// claim off claims_state (O(n^2)). PostgreSQL has no unary plus on text; the column with
+// the empty string appended is the same value through an expression no plain index
+// matches. Text columns only.
 func (d dialect) unindexed(col string) string {
 	if d.name == "sqlite" {
 		return "+" + col
