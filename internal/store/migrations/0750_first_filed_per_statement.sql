@@ -1,7 +1,8 @@
 -- 0750 claims.first_filed kept per INSERT statement on PostgreSQL, not per row: the row
--- trigger of 0720 ran a plpgsql UPDATE for every claim_submissions row, about a second of
--- a 20,000-claim filing on the server (the filing sets first_filed itself, so the trigger
--- finds nothing to do there; it stays for any other writer of claim_submissions). A
+-- trigger of 0720 ran a plpgsql UPDATE for every claim_submissions row, 27 ms of trigger
+-- time per 400-row insert of a filing against 18 ms for this one (the filing sets
+-- first_filed itself, so the trigger finds nothing to do there; it stays for any other
+-- writer of claim_submissions). A
 -- statement trigger reads the inserted rows as a transition table and updates the claims
 -- still without a day in one statement, the earliest file's day when a statement files a
 -- claim twice. The function plans with index lookups only: a statement inserts a few
