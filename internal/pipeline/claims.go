@@ -480,7 +480,7 @@ func (p *Pipeline) fileBatch(ctx context.Context, ch, dir, origin string, batch 
 	sum := sha256.Sum256(buf.Bytes())
 	err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
 		_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, Total: total, SHA256: hex.EncodeToString(sum[:]),
-			Origin: origin, Revisions: revs}, res)
+			Origin: origin, Revisions: revs, Written: batch}, res)
 		return err
 	})
 	if err != nil {

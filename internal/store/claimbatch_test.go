@@ -15,7 +15,9 @@ import (
 // claims run meets at once: new claims, a held claim rebuilt clean, a claim already filed
 // (left alone), the same claim twice in one call; then files them set-based
 // (RecordClaimFile), where a claim rebuilt since the file was written loses its lease and
-// nothing is recorded. On SQLite and on PostgreSQL.
+// nothing is recorded; the last file is recorded with its claims as written (billing
+// reads them instead of the stored links), the others without. On SQLite and on
+// PostgreSQL.
 func TestPutClaimsAndFileBatch(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -66,6 +68,7 @@ func testPutClaimsAndFileBatch(t *testing.T, db *store.DB) {
 		}
 		return st
 	}
+	var written []*claims.Claim // ClaimFile.Written of the next file
 	file := func(name string, isa int64, revs map[string]int64, list ...*claims.Claim) error {
 		var ids []string
 		for _, c := range list {
@@ -74,7 +77,7 @@ func testPutClaimsAndFileBatch(t *testing.T, db *store.DB) {
 		res := &claims.FileResult{Clearinghouse: "sim", ISAControl: isa, GSControl: isa, Usage: "T", Claims: len(ids),
 			Sets: []claims.SetInfo{{Control: "0001", ClaimIDs: ids}}}
 		return db.Batch(ctx, nil, func(b *store.Batch) error {
-			_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, SHA256: "x", Revisions: revs}, res)
+			_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, SHA256: "x", Revisions: revs, Written: written}, res)
 			return err
 		})
 	}
@@ -139,7 +142,10 @@ func testPutClaimsAndFileBatch(t *testing.T, db *store.DB) {
 	}
 	// Filed at the current revisions: every claim filed, every session billed on its claim.
 	rec0, _ = db.Claim(ctx, cs[0].ID)
-	if err := file("837P_c.x12", 3, map[string]int64{cs[0].ID: rec0.Revision}, cs[0], cs[2], cs[4]); err != nil {
+	rec4, _ := db.Claim(ctx, cs[4].ID)
+	written = []*claims.Claim{cs[0], cs[2], cs[4]}
+	if err := file("837P_c.x12", 3, map[string]int64{cs[0].ID: rec0.Revision, cs[2].ID: rec2.Revision, cs[4].ID: rec4.Revision},
+		cs[0], cs[2], cs[4]); err != nil {
 		t.Fatal(err)
 	}
 	for _, i := range []int{0, 1, 2, 4} {
@@ -154,4 +160,34 @@ func testPutClaimsAndFileBatch(t *testing.T, db *store.DB) {
 	if ev, _ := db.Events(ctx, "session", ss[2].ID); len(ev) == 0 || ev[len(ev)-1].Kind != lifecycle.SessionBilled {
 		t.Errorf("session events: %+v", ev)
 	}
+	// first_filed is the day of a claim's first file also for a submission recorded by any
+	// other statement (the trigger of 0720, per statement on PostgreSQL since 0750); a claim
+	// with a day keeps it.
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.SQL().ExecContext(ctx, db.Rebind(q), args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at)
+		VALUES ('sim', 'late.x12', 'T', 90, 90, 1, 0, 'x', '2026-12-02T10:00:00Z')`)
+	exec(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency, responsibility,
+		total_cents, state, data, created_at, updated_at) VALUES ('BARE1', 'BARE1', 'p', 'demo-commercial', 'sim', 'c', '2026-11-01', '1', 'P', 100, 'filed', '{}', 't', 't')`)
+	exec(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control)
+		SELECT 'BARE1', id, isa_control, gs_control, '0001' FROM claim_files WHERE name = 'late.x12'
+		UNION ALL SELECT ?, id, isa_control, gs_control, '0001' FROM claim_files WHERE name = 'late.x12'`, cs[2].ID)
+	for id, want := range map[string]string{"BARE1": "2026-12-02", cs[2].ID: filedDay(t, db, cs[4].ID)} {
+		if got := filedDay(t, db, id); got != want {
+			t.Errorf("first_filed of %s: %q, want %q", id, got, want)
+		}
+	}
+}
+
+func filedDay(t *testing.T, db *store.DB, id string) string {
+	t.Helper()
+	var day string
+	if err := db.SQL().QueryRowContext(context.Background(), db.Rebind(`SELECT first_filed FROM claims WHERE id = ?`), id).Scan(&day); err != nil {
+		t.Fatal(err)
+	}
+	return day
 }

@@ -155,6 +155,10 @@ type ClaimFile struct {
 	// Revisions holds, by claim id, the revision of each claim as written into the file:
 	// the filing lease takes a claim only if it is still built at that revision.
 	Revisions map[string]int64 `json:"-"`
+	// Written are the claims written into the file, when the caller has them. A claim
+	// leased at the revision Revisions gives it is stored exactly so (sessions, frequency,
+	// payer level), so billing its sessions uses it instead of reading its links back.
+	Written []*claims.Claim `json:"-"`
 }
 
 // RecordClaimFile records a written 837P file and its control numbers, moves each of its
@@ -202,7 +206,16 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 	if err := b.insertValues(`INSERT INTO claim_submissions (claim_id, file_id, isa_control, gs_control, st_control)`, 5, subs); err != nil {
 		return 0, err
 	}
-	if err := b.billFiledSessions(ids); err != nil {
+	var known map[string]*claims.Claim
+	if len(f.Written) > 0 {
+		known = make(map[string]*claims.Claim, len(f.Written))
+		for _, c := range f.Written {
+			if _, ok := f.Revisions[c.ID]; ok {
+				known[c.ID] = c
+			}
+		}
+	}
+	if err := b.billFiledSessions(ids, known); err != nil {
 		return 0, err
 	}
 	if err := b.Event(lifecycle.EntityFile, f.Name, lifecycle.File837Written, f.Name, map[string]any{
