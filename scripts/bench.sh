@@ -81,40 +81,33 @@ if [[ "${BENCH_SKIP_FILE:-}" != 1 ]]; then
 			printf "max RSS     %.1f MB\n", rss / 1024
 		}' "$tmp/time.out"
 
+	# post LABEL DATA: `edigate remit post` of the file into the data folder DATA under
+	# /usr/bin/time -v, then claims/s and max RSS; the folder is removed afterwards.
+	post() {
+		local label=$1 data=$2 rc
+		echo "== edigate remit post ($claims claims $label)"
+		set +e
+		/usr/bin/time -v "$tmp/edigate" remit post --data "$data" "$tmp/big.835" >"$tmp/post.out" 2>"$tmp/posttime.out"
+		rc=$?
+		set -e
+		cat "$tmp/post.out"
+		if [[ $rc -ne 0 ]]; then
+			echo "remit post ($label) exited $rc" >&2
+			cat "$tmp/posttime.out" >&2
+			exit 1
+		fi
+		awk -v claims="$claims" "$post_summary" "$tmp/posttime.out"
+		rm -rf "$data"
+	}
 	if [[ "${BENCH_SKIP_POST:-}" != 1 ]]; then
-		echo "== edigate remit post ($claims claims into a fresh SQLite data folder)"
-		set +e
-		/usr/bin/time -v "$tmp/edigate" remit post --data "$tmp/data" "$tmp/big.835" >"$tmp/post.out" 2>"$tmp/posttime.out"
-		rc=$?
-		set -e
-		cat "$tmp/post.out"
-		if [[ $rc -ne 0 ]]; then
-			echo "remit post exited $rc" >&2
-			cat "$tmp/posttime.out" >&2
-			exit 1
+		post "into a fresh SQLite data folder" "$tmp/data"
+		if [[ "${BENCH_MATCHED:-}" == 1 ]]; then
+			echo "== seeding $claims filed claims (C1..C$claims) into a fresh SQLite data folder (not timed)"
+			mkdir -p "$tmp/matched"
+			EDIGATE_SEED_DB="$tmp/matched/edigate.db" EDIGATE_SEED_CLAIMS="$claims" \
+				go test ./internal/store -run '^TestSeedBenchClaims$' -count=1 -timeout 1h >/dev/null
+			post "against the claims they pay" "$tmp/matched"
 		fi
-		awk -v claims="$claims" "$post_summary" "$tmp/posttime.out"
-		rm -rf "$tmp/data"
-	fi
-
-	if [[ "${BENCH_SKIP_POST:-}" != 1 && "${BENCH_MATCHED:-}" == 1 ]]; then
-		echo "== seeding $claims filed claims (C1..C$claims) into a fresh SQLite data folder (not timed)"
-		mkdir -p "$tmp/matched"
-		EDIGATE_SEED_DB="$tmp/matched/edigate.db" EDIGATE_SEED_CLAIMS="$claims" \
-			go test ./internal/store -run '^TestSeedBenchClaims$' -count=1 -timeout 1h >/dev/null
-		echo "== edigate remit post ($claims claims against the claims they pay)"
-		set +e
-		/usr/bin/time -v "$tmp/edigate" remit post --data "$tmp/matched" "$tmp/big.835" >"$tmp/post.out" 2>"$tmp/posttime.out"
-		rc=$?
-		set -e
-		cat "$tmp/post.out"
-		if [[ $rc -ne 0 ]]; then
-			echo "remit post (matched) exited $rc" >&2
-			cat "$tmp/posttime.out" >&2
-			exit 1
-		fi
-		awk -v claims="$claims" "$post_summary" "$tmp/posttime.out"
-		rm -rf "$tmp/matched"
 	fi
 fi
 
