@@ -105,15 +105,12 @@ func Stream271(ctx context.Context, r io.Reader, opts x12.ParseOptions, fn func(
 		if fnErr != nil {
 			return nil, fnErr
 		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		done, err := parseEnded(err)
 		if err != nil {
-			var se *x12.SyntaxError
-			if errors.As(err, &se) {
-				break // recorded in the result as a finding
-			}
-			return nil, fmt.Errorf("271: %w", err)
+			return nil, err
+		}
+		if done {
+			break
 		}
 	}
 	return verdict(p, sets)
@@ -135,18 +132,29 @@ func verdict271(ctx context.Context, r io.Reader, opts x12.ParseOptions) ([]x12.
 		if tx != nil && tx.Set == "271" {
 			sets++
 		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		done, err := parseEnded(err)
 		if err != nil {
-			var se *x12.SyntaxError
-			if errors.As(err, &se) {
-				break // recorded in the result as a finding
-			}
-			return nil, fmt.Errorf("271: %w", err)
+			return nil, err
+		}
+		if done {
+			break
 		}
 	}
 	return verdict(p, sets)
+}
+
+// parseEnded says whether the parser's error ends the reading: at the end of the input,
+// or at a syntax error (recorded in the result as a finding); any other error is
+// returned.
+func parseEnded(err error) (bool, error) {
+	var se *x12.SyntaxError
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.Is(err, io.EOF), errors.As(err, &se):
+		return true, nil
+	}
+	return true, fmt.Errorf("271: %w", err)
 }
 
 // verdict is the file's verdict once parsed: invalid with any finding or without a 271.
