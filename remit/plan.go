@@ -104,8 +104,12 @@ type Step struct {
 	Record    *Record // an event that moves nothing
 	// PayerClaim is a payer claim number to record on the claim.
 	PayerClaim string
-	Queue      []queue.Item
-	Answer     *InquiryAnswer // X212: the 276 this answers
+	// PayerClaimWas, when set, is the number the plan saw on the claim (835): the store
+	// may then write PayerClaim in the Move's own statement, guarded by it, instead of in
+	// one of its own.
+	PayerClaimWas *string
+	Queue         []queue.Item
+	Answer        *InquiryAnswer // X212: the 276 this answers
 	// FollowUpNote is added to the claim's open follow-up item (X212), with its message.
 	FollowUpNote, FollowUpMessage string
 	// Expected are the paid lines compared with the payer's fee schedule (835), which the

@@ -132,7 +132,8 @@ func (pn *planner) clp(source string, p *Payment, ci int) Step {
 		st.Queue = append(st.Queue, queue.Item{Kind: queue.Review, ClaimID: c.PatientControl, Payer: p.PayerID,
 			Reason: "unmatched CLP01", Message: "835 pays a claim edigate did not build", Amount: c.Paid, Source: source})
 	} else if c.PayerClaim != "" && !c.Reversal() && f.PayerClaim != c.PayerClaim {
-		st.PayerClaim = c.PayerClaim
+		was := f.PayerClaim
+		st.PayerClaim, st.PayerClaimWas = c.PayerClaim, &was
 		f.PayerClaim = c.PayerClaim
 		pn.facts.Claims[c.PatientControl] = f
 	}

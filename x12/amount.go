@@ -135,6 +135,10 @@ func (a Amount) X12() string {
 // float. (A MarshalJSON had encoding/json validate and compact what it returned.)
 func (a Amount) MarshalText() ([]byte, error) { return a.appendDecimal(make([]byte, 0, 24)), nil }
 
+// AppendDecimal appends String's form to b (what MarshalText writes), for encoders that
+// build their JSON by appending.
+func (a Amount) AppendDecimal(b []byte) []byte { return a.appendDecimal(b) }
+
 // UnmarshalJSON accepts "150.00" or 150.00.
 func (a *Amount) UnmarshalJSON(b []byte) error {
 	s := string(b)

@@ -343,8 +343,14 @@ func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult, paid
 			return fmt.Errorf("277 trace %s: %w", st.Answer.Trace, err)
 		}
 	}
+	// The payer claim number goes with the claim's move when it can (one UPDATE of the
+	// claims row and its indexes instead of two): applyMove writes it guarded by the number
+	// the plan saw, and records it the way SetPayerClaimNumber does, before the move.
+	var pcn *payerClaimSet
 	if st.PayerClaim != "" {
-		if err := b.SetPayerClaimNumber(st.Claim, st.PayerClaim, f.Name); err != nil {
+		if st.Move != nil && st.Record == nil && st.PayerClaimWas != nil && *st.PayerClaimWas != st.PayerClaim {
+			pcn = &payerClaimSet{number: st.PayerClaim, was: *st.PayerClaimWas}
+		} else if err := b.SetPayerClaimNumber(st.Claim, st.PayerClaim, f.Name); err != nil {
 			return err
 		}
 	}
@@ -355,7 +361,7 @@ func (b *Batch) applyStep(f ResponseFile, st *remit.Step, out *ApplyResult, paid
 	}
 	switch {
 	case st.Move != nil:
-		moved, err := b.applyMove(st.Claim, st.Move, f.Name, paid)
+		moved, err := b.applyMoveWith(st.Claim, st.Move, f.Name, paid, pcn)
 		if err != nil {
 			return err
 		}
@@ -419,17 +425,60 @@ func (b *Batch) claimStateOf(id string) (lifecycle.State, error) {
 // posting's, else nil) is added to the claim's paid sums by the move's own statement, or
 // alone when the claim does not move.
 func (b *Batch) applyMove(id string, m *remit.Move, source string, paid *paidDelta) (bool, error) {
+	return b.applyMoveWith(id, m, source, paid, nil)
+}
+
+// payerClaimSet is a payer claim number applyMoveWith writes with the move, from the one
+// the plan saw.
+type payerClaimSet struct{ number, was string }
+
+// verdictOf is the first-pass answer an event of kind k gives its claim, as the
+// claims_verdict trigger (migration 0720) sets it: 2 rejected, 1 accepted or adjudicated,
+// 0 none. The move's own UPDATE raises the verdict too, so the trigger, firing when the
+// event is inserted, finds it set and writes the claims row no second time.
+func verdictOf(k lifecycle.EventKind) int64 {
+	switch k {
+	case "file_rejected", "rejected":
+		return 2
+	case "accepted", "paid", "partially_paid", "denied", "reversed":
+		return 1
+	}
+	return 0
+}
+
+// applyMoveWith is applyMove that also writes pcn (nil: none) in the move's first UPDATE,
+// which then expects the number the plan saw as well as the state; when either changed
+// meanwhile the number is written by SetPayerClaimNumber and the move retried alone.
+func (b *Batch) applyMoveWith(id string, m *remit.Move, source string, paid *paidDelta, pcn *payerClaimSet) (bool, error) {
 	from, next := m.From, m.Next
 	set, setArgs := paid.set()
+	if v := verdictOf(m.Kind); v > 0 {
+		set += `, verdict = CASE WHEN verdict < ? THEN ? ELSE verdict END`
+		setArgs = append(setArgs, v, v)
+	}
+	pcnWritten := false
 	for try := 0; next != from; try++ {
-		res, err := b.exec(`UPDATE claims SET state = ?, updated_at = ?`+set+` WHERE id = ? AND state = ?`,
-			append(append([]any{next, timestamp(b.now)}, setArgs...), id, from)...)
+		q, args := `UPDATE claims SET state = ?, updated_at = ?`+set, append([]any{next, timestamp(b.now)}, setArgs...)
+		where, whereArgs := ` WHERE id = ? AND state = ?`, []any{id, from}
+		if pcn != nil {
+			q, args = q+`, payer_claim_number = ?`, append(args, pcn.number)
+			where, whereArgs = where+` AND payer_claim_number = ?`, append(whereArgs, pcn.was)
+		}
+		res, err := b.exec(q+where, append(args, whereArgs...)...)
 		if err != nil {
 			return false, fmt.Errorf("claim %s %s -> %s: %w", id, from, next, err)
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			set = ""
+			pcnWritten = pcn != nil
 			break
+		}
+		if pcn != nil {
+			// Moved or renumbered since the plan: the number on its own, as without a move.
+			if err := b.SetPayerClaimNumber(id, pcn.number, source); err != nil {
+				return false, err
+			}
+			pcn = nil
 		}
 		if try == 3 {
 			return false, fmt.Errorf("claim %s: state keeps changing under %s -> %s", id, from, next)
@@ -443,6 +492,17 @@ func (b *Batch) applyMove(id string, m *remit.Move, source string, paid *paidDel
 		}
 	}
 	moved := next != from
+	if pcn != nil && !pcnWritten {
+		// The claim was already where the move goes: no UPDATE ran to carry the number.
+		if err := b.SetPayerClaimNumber(id, pcn.number, source); err != nil {
+			return false, err
+		}
+	}
+	if pcnWritten {
+		if err := b.Event(lifecycle.EntityClaim, id, lifecycle.PayerClaimNumber, source, map[string]string{"payer_claim_number": pcn.number}); err != nil {
+			return false, err
+		}
+	}
 	if set != "" && from != "" { // not moved (a claim edigate never built has no sums)
 		if err := b.addPaid(id, paid); err != nil {
 			return false, err

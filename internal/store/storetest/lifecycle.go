@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/edigate/edigate/internal/store"
 	"github.com/edigate/edigate/lifecycle"
 	"github.com/edigate/edigate/remit"
+	"github.com/edigate/edigate/x12"
 )
 
 // exec runs raw SQL ("?" placeholders) against the store.
@@ -191,4 +193,53 @@ func post835(t *testing.T, db *store.DB, name string, r *remit.Remittance) store
 		t.Fatal(err)
 	}
 	return res
+}
+
+// testPostingPayerClaimNumber: an 835 posting writes the payer claim number (CLP07) and
+// the claim's first-pass verdict with its state move, and records the number before the
+// move as before; when the number changed between plan and apply, the move still happens
+// and the number recorded is the 835's, once.
+func testPostingPayerClaimNumber(t *testing.T, db *store.DB) {
+	claimRow(t, db, "N1", "1", lifecycle.Filed)
+	claimRow(t, db, "N2", "1", lifecycle.Filed)
+	claimRow(t, db, "N3", "1", lifecycle.Filed)
+	exec(t, db, `UPDATE claims SET payer_claim_number = 'PCN-3' WHERE id = 'N3'`)
+	clp := func(id, pcn string) remit.ClaimPayment {
+		return remit.ClaimPayment{PatientControl: id, Status: "1", Charge: x12.MustAmount("150"), Paid: x12.MustAmount("150"), PayerClaim: pcn}
+	}
+	r := &remit.Remittance{Payments: []remit.Payment{{Payer: "ACME", PayerID: "60054", Check: "CHK-N", Control: "0001", Date: "20261101",
+		Total: x12.MustAmount("450"), Balanced: true, Claims: []remit.ClaimPayment{clp("N1", "PCN-1"), clp("N2", "PCN-2"), clp("N3", "PCN-3")}}}}
+	f, err := db.ResponseFacts(ctx, remit.Needs835(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := remit.Plan835("n.835", r, f)
+	// Between the plan and its apply another file gave N2 a number.
+	exec(t, db, `UPDATE claims SET payer_claim_number = 'OTHER' WHERE id = 'N2'`)
+	res, err := db.ApplyResponse(ctx, store.ResponseFile{SHA256: "n.835", Name: "n.835"}, pl)
+	if err != nil || res.Applied != 3 {
+		t.Fatalf("apply: %+v %v", res, err)
+	}
+	for id, want := range map[string]struct {
+		pcn    string
+		events string
+	}{
+		"N1": {"PCN-1", "payer_claim_number paid"},
+		"N2": {"PCN-2", "payer_claim_number paid"},
+		"N3": {"PCN-3", "paid"}, // the number it had: nothing to record
+	} {
+		st, pc := claimState(t, db, id)
+		if st != lifecycle.Paid || pc != want.pcn {
+			t.Errorf("%s: %s %q, want paid %q", id, st, pc, want.pcn)
+		}
+		if evs := strings.Join(eventKinds(t, db, "claim", id), " "); evs != want.events {
+			t.Errorf("%s history %q, want %q", id, evs, want.events)
+		}
+		if v := count(t, db, `SELECT verdict FROM claims WHERE id = ?`, id); v != 1 {
+			t.Errorf("%s verdict %d, want 1 (adjudicated)", id, v)
+		}
+		if n := count(t, db, `SELECT paid_cents FROM claims WHERE id = ?`, id); n != 15000 {
+			t.Errorf("%s paid %d cents, want 15000", id, n)
+		}
+	}
 }

@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"EventOrderAcrossRuns", testEventOrder},
 		{"ClaimStateMigration", testClaimStateMigration},
 		{"MoveExpectsState", testMoveExpectsState},
+		{"PostingPayerClaimNumber", testPostingPayerClaimNumber},
 		{"VoidAcceptedReturnsUnits", testVoidAcceptedReturnsUnits},
 		{"QueueThreadFollowsAppeal", testQueueThread},
 		{"ResponseParts", testResponseParts},
