@@ -77,6 +77,13 @@ func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.
 		logLevel = schedules["log_level"].(string)
 		delete(schedules, "log_level")
 	}
+	// "wait_for_eligibility" is claims.wait_for_eligibility: a run without 271s (eligibility
+	// and the exchange kept out of a measurement) bills only when it does not wait for them.
+	claimsOpts := map[string]any{}
+	if v, ok := schedules["wait_for_eligibility"]; ok {
+		claimsOpts["wait_for_eligibility"] = v
+		delete(schedules, "wait_for_eligibility")
+	}
 	for i := range n {
 		dir := sharedDir
 		if !shared {
@@ -95,6 +102,9 @@ func newCluster(t *testing.T, bin string, n int, shared bool, paymentDelay time.
 			"admin":          map[string]any{"listen": ""},
 			"schedules":      sched,
 			"clearinghouses": []config.Clearinghouse{ch},
+		}
+		if len(claimsOpts) > 0 {
+			cfg["claims"] = claimsOpts
 		}
 		b, err := yaml.Marshal(cfg)
 		if err != nil {

@@ -60,7 +60,10 @@ func TestScaling(t *testing.T) {
 			rare := "@every 1h"
 			c := newCluster(t, bin, n, false, time.Hour, map[string]any{"intake": "@every 1s", "claims": "@every 1s",
 				"eligibility": rare, "upload": rare, "download": rare, "responses": rare, "follow_up": rare, "alerts": rare,
-				"housekeeping": rare, "log_level": "debug"})
+				"housekeeping": rare, "log_level": "debug",
+				// No 271 comes (eligibility runs hourly): with the default 48 h wait no
+				// claim would be filed and the run would time out.
+				"wait_for_eligibility": "0s"})
 			for i := range n {
 				c.start(i)
 			}
