@@ -14,7 +14,6 @@ import (
 	"github.com/edigate/edigate/internal/config"
 	"github.com/edigate/edigate/internal/sim"
 	"github.com/edigate/edigate/internal/store"
-	"github.com/edigate/edigate/x12"
 )
 
 // TestApply271StoppedMidway: a 271 whose application stops between chunks (the process
@@ -58,18 +57,7 @@ func TestApply271StoppedMidway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules := sim.DefaultRules()
-	rules.Members["W2"] = []sim.Scenario{sim.Inactive}
-	rules.Members["W5"] = []sim.Scenario{sim.Inactive}
-	a := &sim.Answerer{Rules: rules, ID: "SIMCH", Controls: x12.NewMemorySequence(), Now: p.Now}
-	in, err := sim.ReadInbound(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer, err := a.Write271(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	answer := simAnswer271(ctx, t, p, data, map[string]sim.Scenario{"W2": sim.Inactive, "W5": sim.Inactive})
 	apply := func(ctx context.Context) (int, error) {
 		return p.Apply271(ctx, "ELIG_1.271", bytes.NewReader(answer))
 	}

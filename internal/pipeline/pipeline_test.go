@@ -89,18 +89,7 @@ func TestEligibilityRoundTrip(t *testing.T) {
 		t.Fatalf("pending inquiries must not be asked twice: %v %v", again, err)
 	}
 
-	rules := sim.DefaultRules()
-	rules.Members["W2"] = []sim.Scenario{sim.Inactive}
-	rules.Members["W3"] = []sim.Scenario{sim.CarveOut}
-	a := &sim.Answerer{Rules: rules, ID: "SIMCH", Controls: x12.NewMemorySequence(), Now: p.Now}
-	in, err := sim.ReadInbound(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer, err := a.Write271(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	answer := simAnswer271(ctx, t, p, data, map[string]sim.Scenario{"W2": sim.Inactive, "W3": sim.CarveOut})
 	dir := filepath.Join(p.InboundDir(), "sim", "2026-11-20")
 	os.MkdirAll(dir, 0o700)
 	os.WriteFile(filepath.Join(dir, "ELIG_1.271"), answer, 0o600)
@@ -202,4 +191,24 @@ func TestClaimsWaitForEligibility(t *testing.T) {
 	if b, _ = p.BuildClaims(ctx); len(b.Claims) != 2 {
 		t.Fatalf("no wait configured: %d claims", len(b.Claims))
 	}
+}
+
+// simAnswer271 is the simulator's 271 for the 270 in data, members answered by the given
+// scenario and the rest by the default rules.
+func simAnswer271(ctx context.Context, t *testing.T, p *Pipeline, data []byte, members map[string]sim.Scenario) []byte {
+	t.Helper()
+	rules := sim.DefaultRules()
+	for m, sc := range members {
+		rules.Members[m] = []sim.Scenario{sc}
+	}
+	a := &sim.Answerer{Rules: rules, ID: "SIMCH", Controls: x12.NewMemorySequence(), Now: p.Now}
+	in, err := sim.ReadInbound(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := a.Write271(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answer
 }
