@@ -27,15 +27,18 @@ benchtime=${BENCHTIME:-5x}
 count=${BENCH_COUNT:-1}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/edigate-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# The remit post summary from /usr/bin/time -v: claims/s wall and per CPU-second, max RSS.
-post_summary='
+# What /usr/bin/time -v printed: wall, user and system seconds, max RSS (KB); the start
+# of the validate and post summaries below.
+time_fields='
 			/Elapsed \(wall clock\)/ {
 				n = split($NF, p, ":"); wall = 0
 				for (i = 1; i <= n; i++) wall = wall * 60 + p[i]
 			}
 			/User time \(seconds\)/   { user = $NF }
 			/System time \(seconds\)/ { sys = $NF }
-			/Maximum resident set size/ { rss = $NF }
+			/Maximum resident set size/ { rss = $NF }'
+# The remit post summary: claims/s wall and per CPU-second, max RSS.
+post_summary=$time_fields'
 			END {
 				printf "claims      %d\n", claims
 				printf "wall        %.2f s   %.0f claims/s\n", wall, (wall > 0 ? claims / wall : 0)
@@ -65,14 +68,7 @@ if [[ "${BENCH_SKIP_FILE:-}" != 1 ]]; then
 		cat "$tmp/time.out" >&2
 		exit 1
 	fi
-	awk -v bytes="$bytes" '
-		/Elapsed \(wall clock\)/ {
-			n = split($NF, p, ":"); wall = 0
-			for (i = 1; i <= n; i++) wall = wall * 60 + p[i]
-		}
-		/User time \(seconds\)/   { user = $NF }
-		/System time \(seconds\)/ { sys = $NF }
-		/Maximum resident set size/ { rss = $NF }
+	awk -v bytes="$bytes" "$time_fields"'
 		END {
 			mb = bytes / 1e6
 			printf "file        %.1f MB\n", mb
