@@ -216,10 +216,7 @@ func (d *Daemon) defaultSteps() []Step {
 			return err
 		})},
 		{"claims", sc.Claims, d.leased("claims", func(ctx context.Context) error {
-			if _, _, err := d.Pipeline.BuildAndStoreClaims(ctx); err != nil {
-				return err
-			}
-			_, err := d.Pipeline.FileClaims(ctx)
+			_, err := d.Pipeline.BuildAndFileClaims(ctx)
 			return err
 		})},
 		{"upload", sc.Upload, d.upload},

@@ -119,3 +119,86 @@ func TestFileClaimsRebuiltMeanwhile(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildAndFileClaims runs the daemon's claims step (BuildAndFileClaims) over claims
+// left built by an earlier step (filed by their lease, after a rebuild), clean new claims
+// (stored filed with their file) and a held one, across file boundaries: each clean claim
+// is filed in exactly one recorded 837P with its session billed on it and a history of
+// built then filed; the held claim stays held with its session ready; a second run files
+// nothing.
+func TestBuildAndFileClaims(t *testing.T) {
+	perFile := claimsPerFile
+	claimsPerFile = 2
+	t.Cleanup(func() { claimsPerFile = perFile })
+	eachDialect(t, func(t *testing.T, p *Pipeline) {
+		ctx := context.Background()
+		for i := 0; i < 2; i++ {
+			put(t, p, billable(session(fmt.Sprintf("S%d", i), fmt.Sprintf("W%d", i), "2026-11-18", "90791")))
+		}
+		if built, _, err := p.BuildAndStoreClaims(ctx); err != nil || built != 2 {
+			t.Fatalf("first build: %d built, %v", built, err)
+		}
+		for i := 2; i < 6; i++ {
+			put(t, p, billable(session(fmt.Sprintf("S%d", i), fmt.Sprintf("W%d", i), "2026-11-17", "90791")))
+		}
+		heldSession := billable(session("S6", "W6", "2026-11-18", "90791"))
+		heldSession.RenderingProvider = "1588667638" // not a configured provider: held
+		put(t, p, heldSession)
+		files, err := p.BuildAndFileClaims(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) != 3 {
+			t.Fatalf("%d files, want 3 (2 claims each)", len(files))
+		}
+		inFile := map[string]int{}
+		for _, f := range files {
+			if ok, err := p.DB.ClaimFileRecorded(ctx, filepath.Base(f.File)); err != nil || !ok {
+				t.Errorf("%s not recorded: %v", f.File, err)
+			}
+			for _, set := range f.Sets {
+				for _, id := range set.ClaimIDs {
+					inFile[id]++
+				}
+			}
+		}
+		filed, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Filed})
+		if err != nil || len(filed) != 6 || len(inFile) != 6 {
+			t.Fatalf("%d filed claims, %d in files (%v), want 6", len(filed), len(inFile), err)
+		}
+		for _, c := range filed {
+			if inFile[c.ID] != 1 {
+				t.Errorf("claim %s in %d files", c.ID, inFile[c.ID])
+			}
+			sid := c.Claim.SessionIDs[0]
+			if s, err := p.DB.Session(ctx, sid); err != nil || s.State != store.StateBilled || s.ClaimRef != c.ID {
+				t.Errorf("session %s: %s on %q (%v), want billed on %s", sid, s.State, s.ClaimRef, err, c.ID)
+			}
+			if got := claimEventKinds(t, p, c.ID); strings.Join(got, " ") != "built filed" {
+				t.Errorf("history of %s (session %s): %v, want built filed", c.ID, sid, got)
+			}
+		}
+		if held, err := p.DB.Claims(ctx, store.ClaimFilter{State: lifecycle.Held}); err != nil || len(held) != 1 {
+			t.Errorf("held claims: %d %v", len(held), err)
+		}
+		if s, _ := p.DB.Session(ctx, "S6"); s.State != store.StateReady {
+			t.Errorf("session of the held claim: %s, want ready", s.State)
+		}
+		if again, err := p.BuildAndFileClaims(ctx); err != nil || len(again) != 0 {
+			t.Errorf("second run: %d files, %v", len(again), err)
+		}
+	})
+}
+
+func claimEventKinds(t *testing.T, p *Pipeline, id string) []string {
+	t.Helper()
+	evs, err := p.DB.Events(context.Background(), "claim", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range evs {
+		out = append(out, string(e.Kind))
+	}
+	return out
+}

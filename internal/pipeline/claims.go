@@ -354,16 +354,77 @@ func (p *Pipeline) builtClaims(ctx context.Context) ([]*claims.Claim, map[string
 	return list, revs, nil
 }
 
-// BuildAndStoreClaims is the daemon's claims step, first half: build, scrub, store.
-// Its duration is logged (claims stored, debug) so a benchmark can tell building and
-// storing from filing, the step's second half.
+// BuildAndStoreClaims builds, scrubs and stores the claims (built or held) for FileClaims
+// to file: the CLI's `claims build`. Its duration is logged (claims stored, debug) so a
+// benchmark can tell building and storing from filing.
 func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, err error) {
 	start := time.Now()
 	b, err := p.BuildClaims(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	states, err := p.StoreClaims(ctx, b.Claims, b.Results)
+	return p.storeBuilt(ctx, start, b, b.Claims, b.Results, 0)
+}
+
+// BuildAndFileClaims is the daemon's claims step: build and scrub, store the held claims
+// (and the rebuilds of stored ones) as BuildAndStoreClaims does, then file the clean new
+// claims together with the built ones (FileClaims): each clean new claim is inserted
+// already filed in the transaction that records its file, instead of being stored built
+// and leased to filed again (each claim row and its indexes written once).
+func (p *Pipeline) BuildAndFileClaims(ctx context.Context) ([]FiledFile, error) {
+	start := time.Now()
+	b, err := p.BuildClaims(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fresh, cs, rs, err := p.freshClaims(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := p.storeBuilt(ctx, start, b, cs, rs, len(fresh)); err != nil {
+		return nil, err
+	}
+	return p.fileClaims(ctx, fresh)
+}
+
+// freshClaims splits the built claims into the clean ones that are new to the store (by
+// id: filed as they are stored) and the rest (held, or a rebuild of a stored claim, which
+// keeps its guarded update), with the rest's results.
+func (p *Pipeline) freshClaims(ctx context.Context, b *BuiltClaims) (map[string]freshClaim, []*claims.Claim, []claims.Result, error) {
+	ids := make([]string, len(b.Claims))
+	times := make(map[string]int, len(b.Claims))
+	for i, c := range b.Claims {
+		ids[i] = c.ID
+		times[c.ID]++
+	}
+	stored, err := p.DB.StoredClaimIDs(ctx, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fresh := map[string]freshClaim{}
+	var cs []*claims.Claim
+	var rs []claims.Result
+	for i, c := range b.Claims {
+		if !b.Results[i].Held && !stored[c.ID] && times[c.ID] == 1 {
+			fresh[c.ID] = freshClaim{c, b.Results[i]}
+			continue
+		}
+		cs = append(cs, c)
+		rs = append(rs, b.Results[i])
+	}
+	return fresh, cs, rs, nil
+}
+
+// freshClaim is a clean claim built now and not stored yet, with its scrub result.
+type freshClaim struct {
+	claim  *claims.Claim
+	result claims.Result
+}
+
+// storeBuilt stores the claims cs of b (StoreClaims), records b's COB waits and logs the
+// claims stored; fresh counts the clean claims left to filing, logged as built.
+func (p *Pipeline) storeBuilt(ctx context.Context, start time.Time, b *BuiltClaims, cs []*claims.Claim, rs []claims.Result, fresh int) (built, held int, err error) {
+	states, err := p.StoreClaims(ctx, cs, rs)
 	for _, st := range states {
 		switch st {
 		case lifecycle.Built:
@@ -378,7 +439,7 @@ func (p *Pipeline) BuildAndStoreClaims(ctx context.Context) (built, held int, er
 	if err := p.RecordCOBWaits(ctx, b.COBWaits); err != nil {
 		return built, held, err
 	}
-	p.Log.Debug().Int("built", built).Int("held", held).Dur("took", time.Since(start)).Msg("claims stored")
+	p.Log.Debug().Int("built", built+fresh).Int("held", held).Dur("took", time.Since(start)).Msg("claims stored")
 	return built, held, nil
 }
 
@@ -403,6 +464,11 @@ type FiledFile struct {
 // from this data folder that vanished before upload give their claims back first
 // (RefileLostClaimFiles).
 func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
+	return p.fileClaims(ctx, nil)
+}
+
+// fileClaims is FileClaims that also files the fresh claims (see BuildAndFileClaims).
+func (p *Pipeline) fileClaims(ctx context.Context, fresh map[string]freshClaim) ([]FiledFile, error) {
 	origin, err := p.FolderID()
 	if err != nil {
 		return nil, fmt.Errorf("data folder id: %w", err)
@@ -414,6 +480,18 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(fresh) > 0 {
+		for _, f := range fresh {
+			list = append(list, f.claim)
+		}
+		// The order builtClaims lists in, so files cut the same way whichever way a claim came.
+		slices.SortFunc(list, func(x, y *claims.Claim) int {
+			if c := strings.Compare(x.Date, y.Date); c != 0 {
+				return c
+			}
+			return strings.Compare(x.ID, y.ID)
+		})
+	}
 	ids, batches := claims.ByClearinghouse(list)
 	out := []FiledFile{}
 	for _, ch := range ids {
@@ -424,7 +502,7 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 		if err := p.RecoverClaimFiles(ctx, dir); err != nil {
 			return out, err
 		}
-		if batches[ch], err = p.holdOverrideFailures(ctx, batches[ch]); err != nil {
+		if batches[ch], err = p.holdOverrideFailures(ctx, batches[ch], fresh); err != nil {
 			return out, err
 		}
 		for rest := batches[ch]; len(rest) > 0; {
@@ -432,7 +510,7 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 			part := rest[:n:n]
 			rest = rest[n:]
 			for len(part) > 0 {
-				ff, lost, err := p.fileBatch(ctx, ch, dir, origin, part, revs)
+				ff, lost, err := p.fileBatch(ctx, ch, dir, origin, part, revs, fresh)
 				if err != nil {
 					return out, err
 				}
@@ -457,9 +535,11 @@ func (p *Pipeline) FileClaims(ctx context.Context) ([]FiledFile, error) {
 // clearinghouse takes in one upload, and a recording transaction that stays short.
 var claimsPerFile = 25_000
 
-// fileBatch writes, records and publishes one 837P file of batch. When another writer
-// leased some of its claims first, nothing is recorded or published and lost names them.
-func (p *Pipeline) fileBatch(ctx context.Context, ch, dir, origin string, batch []*claims.Claim, revs map[string]int64) (ff FiledFile, lost []string, err error) {
+// fileBatch writes, records and publishes one 837P file of batch; its fresh claims are
+// stored filed as the file is recorded (store.ClaimFile.New). When another writer leased
+// some of its claims first, or stored a fresh one or billed one of its sessions first,
+// nothing is recorded or published and lost names them.
+func (p *Pipeline) fileBatch(ctx context.Context, ch, dir, origin string, batch []*claims.Claim, revs map[string]int64, fresh map[string]freshClaim) (ff FiledFile, lost []string, err error) {
 	var buf bytes.Buffer
 	res, err := claims.Write837(ctx, &buf, batch, claims.FileOptions{Setup: p.Cfg.ClaimsSetup(), Clearinghouse: ch, Sequence: p.DB, Now: p.now()})
 	if err != nil {
@@ -478,9 +558,15 @@ func (p *Pipeline) fileBatch(ctx context.Context, ch, dir, origin string, batch 
 	}
 	defer f.Close() // the lock goes with it, after the file is published or removed
 	sum := sha256.Sum256(buf.Bytes())
+	rec := &store.ClaimFile{Name: name, Total: total, SHA256: hex.EncodeToString(sum[:]), Origin: origin, Revisions: revs, Written: batch}
+	for _, c := range batch {
+		if f, ok := fresh[c.ID]; ok {
+			rec.New = append(rec.New, f.claim)
+			rec.NewResults = append(rec.NewResults, f.result)
+		}
+	}
 	err = p.DB.Batch(ctx, nil, func(b *store.Batch) error {
-		_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, Total: total, SHA256: hex.EncodeToString(sum[:]),
-			Origin: origin, Revisions: revs, Written: batch}, res)
+		_, err := b.RecordClaimFile(rec, res)
 		return err
 	})
 	if err != nil {
@@ -533,9 +619,14 @@ func (p *Pipeline) checkOverrides(ctx context.Context, list []*claims.Claim, res
 
 // holdOverrideFailures checks built claims against their payers' overrides once more just
 // before filing (the configuration may have changed since they were built), holds those
-// that fail with the finding added to their stored ones, and returns the rest.
-func (p *Pipeline) holdOverrideFailures(ctx context.Context, batch []*claims.Claim) ([]*claims.Claim, error) {
-	found, err := (&claims.OverrideCheck{Setup: p.Cfg.ClaimsSetup(), Guides: guides.Registry, Now: p.now()}).Check(ctx, batch)
+// that fail with the finding added to their stored ones, and returns the rest. The fresh
+// claims were checked as they were built (checkOverrides), moments ago.
+func (p *Pipeline) holdOverrideFailures(ctx context.Context, batch []*claims.Claim, fresh map[string]freshClaim) ([]*claims.Claim, error) {
+	check := batch
+	if len(fresh) > 0 {
+		check = slices.DeleteFunc(slices.Clone(batch), func(c *claims.Claim) bool { _, ok := fresh[c.ID]; return ok })
+	}
+	found, err := (&claims.OverrideCheck{Setup: p.Cfg.ClaimsSetup(), Guides: guides.Registry, Now: p.now()}).Check(ctx, check)
 	if err != nil || len(found) == 0 {
 		return batch, err
 	}

@@ -90,8 +90,10 @@ func clm01s(t *testing.T, ps []*Pipeline) map[string][]string {
 
 // TestInstancesFileEachClaimOnce: three instances on one database build, store and file
 // the same ready sessions at the same time, with one shared data folder and with a folder
-// each. Every claim ends filed in exactly one published 837P, every session is billed on
-// exactly one claim, and no temp file is left.
+// each, two of them as the daemon does (BuildAndFileClaims: clean new claims stored filed
+// with their file) and one in two steps (built, then leased to filed). Every claim ends
+// filed in exactly one published 837P, every session is billed on exactly one claim, and
+// no temp file is left.
 func TestInstancesFileEachClaimOnce(t *testing.T) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		for _, shared := range []bool{true, false} {
@@ -104,11 +106,17 @@ func TestInstancesFileEachClaimOnce(t *testing.T) {
 				}
 				var wg sync.WaitGroup
 				errs := make(chan error, len(ps)*3)
-				for _, p := range ps {
+				for i, p := range ps {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
 						for range 3 {
+							if i != 1 {
+								if _, err := p.BuildAndFileClaims(context.Background()); err != nil {
+									errs <- fmt.Errorf("build and file: %w", err)
+								}
+								continue
+							}
 							if _, _, err := p.BuildAndStoreClaims(context.Background()); err != nil {
 								errs <- fmt.Errorf("build: %w", err)
 							}
@@ -123,8 +131,8 @@ func TestInstancesFileEachClaimOnce(t *testing.T) {
 				for err := range errs {
 					t.Error(err)
 				}
-				// One quiet pass finishes what a lost race left built.
-				if _, err := ps[1].FileClaims(context.Background()); err != nil {
+				// One quiet pass finishes what a lost race left built or ready.
+				if _, err := ps[1].BuildAndFileClaims(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 				checkFiledOnce(t, ps, 120)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,29 @@ func (b *Batch) PutClaims(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.S
 // caller can file the claims it just stored without reading them back. revs[i] is -1 when
 // that is not known (the claim was left alone, or stored twice in the call).
 func (b *Batch) PutClaimsAt(cs []*claims.Claim, rs []claims.Result) ([]lifecycle.State, []int64, error) {
+	return b.putClaims(cs, rs, false)
+}
+
+// putFiledClaims inserts clean claims built now straight in state filed, for
+// RecordClaimFile to record in the file being written (ClaimFile.New): each claim row and
+// its indexes are written once, not stored built and then leased to filed. The history
+// still has the claim's built event (with its findings) before its filed one. Only claims
+// absent from the store are inserted: it returns, sorted, the ids of those it could not
+// take (stored meanwhile by another writer, or one of their sessions on a claim it could
+// not void), and the caller rolls back and writes its file again without them.
+func (b *Batch) putFiledClaims(cs []*claims.Claim, rs []claims.Result) ([]string, error) {
+	var lost []string
+	_, _, err := b.putClaims(cs, rs, true)
+	var le *LostWorkError
+	if errors.As(err, &le) {
+		lost, err = le.IDs, nil
+	}
+	return lost, err
+}
+
+// putClaims is PutClaimsAt; with filed, putFiledClaims (a claim not inserted, or whose
+// left-behind claims changed meanwhile, fails the batch with a *LostWorkError naming it).
+func (b *Batch) putClaims(cs []*claims.Claim, rs []claims.Result, filed bool) ([]lifecycle.State, []int64, error) {
 	if len(cs) != len(rs) {
 		return nil, nil, fmt.Errorf("store: %d claims, %d scrub results", len(cs), len(rs))
 	}
@@ -73,8 +97,19 @@ func (b *Batch) PutClaimsAt(cs []*claims.Claim, rs []claims.Result) ([]lifecycle
 		p := put{i: i, holds: holds, text: strings.Join(holds, ","), data: string(data)}
 		puts = append(puts, p)
 		sessionIDs = append(sessionIDs, c.SessionIDs...)
+		row, firstFiled := st, ""
+		if filed {
+			if st != lifecycle.Built {
+				return nil, nil, fmt.Errorf("store: claim %s is %s: only clean claims are filed as they are stored", c.ID, st)
+			}
+			// first_filed as the filing lease sets it (the day of the file, written now).
+			row, firstFiled = lifecycle.Filed, now[:10]
+		}
 		rows = append(rows, c.ID, claims.ControlBase(c.ID), c.Practice, c.Payer, c.Clearinghouse, c.Client.ID, c.Date, c.Frequency,
-			c.Responsibility(), int64(c.Total), c.PayerControlNumber, st, p.text, p.data, now, now, c.PriorClaim)
+			c.Responsibility(), int64(c.Total), c.PayerControlNumber, row, p.text, p.data, now, now, c.PriorClaim, firstFiled)
+	}
+	if filed && len(again) > 0 {
+		return nil, nil, fmt.Errorf("store: claim %s twice in one file", cs[again[0]].ID)
 	}
 	// The open claims the batch's sessions are on now, read once for the whole batch
 	// (voidLeftBehind) before any of its links change.
@@ -85,6 +120,15 @@ func (b *Batch) PutClaimsAt(cs []*claims.Claim, rs []claims.Result) ([]lifecycle
 	inserted, err := b.insertClaims(rows)
 	if err != nil {
 		return nil, nil, err
+	}
+	if filed && len(inserted) < len(puts) {
+		var lost []string
+		for _, p := range puts {
+			if !inserted[cs[p.i].ID] {
+				lost = append(lost, cs[p.i].ID)
+			}
+		}
+		return nil, nil, &LostWorkError{IDs: lost}
 	}
 	var lines, links, findings []any
 	for _, p := range puts {
@@ -122,6 +166,9 @@ func (b *Batch) PutClaimsAt(cs []*claims.Claim, rs []claims.Result) ([]lifecycle
 		// claims its sessions leave are voided (the links were read before this batch's own
 		// links were written, so only claims stored before are found).
 		if err := b.voidLeftBehind(c, open); err != nil {
+			if filed && errors.Is(err, ErrClaimFiled) {
+				return nil, nil, &LostWorkError{IDs: []string{c.ID}}
+			}
 			return nil, nil, err
 		}
 		if changed {
@@ -182,15 +229,15 @@ type claimEventDetail struct {
 	Total     x12.Amount `json:"total"`
 }
 
-// insertClaims inserts claim rows (17 columns, see PutClaims) that are absent and returns
+// insertClaims inserts claim rows (18 columns, see putClaims) that are absent and returns
 // the ids it inserted.
 func (b *Batch) insertClaims(vals []any) (map[string]bool, error) {
-	const cols = 17
+	const cols = 18
 	inserted := make(map[string]bool, len(vals)/cols)
 	for len(vals) > 0 {
 		n := min(len(vals)/cols, rowsPerStatement)
 		rows, err := b.query(`INSERT INTO claims (id, base_id, practice, payer, clearinghouse, client_id, service_date, frequency,
-			responsibility, total_cents, payer_claim_ref, state, hold_rules, data, created_at, updated_at, prior_claim)
+			responsibility, total_cents, payer_claim_ref, state, hold_rules, data, created_at, updated_at, prior_claim, first_filed)
 			VALUES `+valuesList(n, cols)+` ON CONFLICT (id) DO NOTHING RETURNING id`, vals[:n*cols]...)
 		if err != nil {
 			return nil, fmt.Errorf("store: claims: %w", err)
@@ -287,8 +334,10 @@ func (b *Batch) leaseClaimIDs(ids []string, revs map[string]int64) ([]string, er
 // primary replacement or void applies its pending changes (resubmitSessions). Secondary
 // and tertiary claims bill sessions already billed. known holds the file's claims as the
 // caller wrote them, by id (nil: none); a claim in it is not read back (see
-// ClaimFile.Claims).
-func (b *Batch) billFiledSessions(ids []string, known map[string]*claims.Claim) error {
+// ClaimFile.Claims). Every session of the claims strict names must move: one that does not
+// (billed meanwhile on a claim of another writer) fails the batch with a *LostWorkError
+// naming its claim.
+func (b *Batch) billFiledSessions(ids []string, known map[string]*claims.Claim, strict map[string]bool) error {
 	var originals, resubmitted []string
 	// The sessions of the original claims, each on the first of its claims in id order.
 	onClaim := map[string]string{}
@@ -411,12 +460,24 @@ func (b *Batch) billFiledSessions(ids []string, known map[string]*claims.Claim) 
 			return r, err
 		})
 	}
+	var lost []string
 	err = chunks(sids, idsPerStatement, func(part []string) error {
 		got, err := update(part)
 		if err != nil {
 			return fmt.Errorf("store: bill sessions: %w", err)
 		}
 		slices.SortFunc(got, func(a, c billed) int { return strings.Compare(a.id, c.id) })
+		if len(strict) > 0 && len(got) < len(part) {
+			moved := make(map[string]bool, len(got))
+			for _, r := range got {
+				moved[r.id] = true
+			}
+			for _, sid := range part {
+				if c := onClaim[sid]; !moved[sid] && strict[c] {
+					lost = append(lost, c)
+				}
+			}
+		}
 		for _, r := range got {
 			delete(b.known, r.id)
 			b.notePractice(r.id, r.practice)
@@ -429,10 +490,35 @@ func (b *Batch) billFiledSessions(ids []string, known map[string]*claims.Claim) 
 	if err != nil {
 		return err
 	}
+	if len(lost) > 0 {
+		slices.Sort(lost)
+		return &LostWorkError{IDs: slices.Compact(lost)}
+	}
 	for _, id := range resubmitted {
 		if err := b.resubmitSessions(id, claims.ControlBase(id)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// StoredClaimIDs returns which of ids name a stored claim, in any state.
+func (db *DB) StoredClaimIDs(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := chunks(ids, idsPerStatement, func(part []string) error {
+		in, args := inList(part)
+		rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT id FROM claims WHERE id IN `+in), args...)
+		if err != nil {
+			return err
+		}
+		got, err := collectRows(rows, scanString)
+		for _, id := range got {
+			out[id] = true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: stored claims: %w", err)
+	}
+	return out, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/edigate/edigate/claims"
@@ -190,4 +192,155 @@ func filedDay(t *testing.T, db *store.DB, id string) string {
 		t.Fatal(err)
 	}
 	return day
+}
+
+// TestFileNewClaims records a file whose clean new claims are stored straight as filed
+// (ClaimFile.New) beside a claim stored built before and leased: each new claim is filed
+// with its lines, links, findings and a built then a filed event, its session billed on
+// it. A new claim another writer stored first, or whose session another writer billed
+// first, is lost work: nothing of the file is recorded. On SQLite and on PostgreSQL.
+func TestFileNewClaims(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		open func(t *testing.T) *store.DB
+	}{{"sqlite", openSQLite}, {"postgres", func(t *testing.T) *store.DB { return openPostgres(t)(t) }}} {
+		t.Run(c.name, func(t *testing.T) { testFileNewClaims(t, c.open(t)) })
+	}
+}
+
+func testFileNewClaims(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	var ss []claims.Session
+	for i := 0; i < 5; i++ {
+		s := claimSession(fmt.Sprintf("s-%d", i))
+		s.Client.ID = fmt.Sprintf("c%d", i) // one claim each
+		ss = append(ss, s)
+	}
+	if err := db.Batch(ctx, nil, func(b *store.Batch) error {
+		for i := range ss {
+			if _, err := b.PutSession(&ss[i], "in.json"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cs := (&claims.Builder{}).Claims(ss)
+	for _, c := range cs {
+		c.Clearinghouse = "sim"
+	}
+	clean := func(c *claims.Claim) claims.Result { return claims.Result{ClaimID: c.ID} }
+	putBuilt := func(c *claims.Claim) {
+		t.Helper()
+		if err := db.Batch(ctx, nil, func(b *store.Batch) error {
+			_, err := b.PutClaims([]*claims.Claim{c}, []claims.Result{clean(c)})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := func() int { return len(claimFiles(t, db)) }
+	file := func(name string, isa int64, old []*claims.Claim, fresh []*claims.Claim, rs []claims.Result) error {
+		var ids []string
+		for _, c := range append(slices.Clone(old), fresh...) {
+			ids = append(ids, c.ID)
+		}
+		res := &claims.FileResult{Clearinghouse: "sim", ISAControl: isa, GSControl: isa, Usage: "T", Claims: len(ids),
+			Sets: []claims.SetInfo{{Control: "0001", ClaimIDs: ids}}}
+		return db.Batch(ctx, nil, func(b *store.Batch) error {
+			_, err := b.RecordClaimFile(&store.ClaimFile{Name: name, SHA256: "x", Written: old, New: fresh, NewResults: rs}, res)
+			return err
+		})
+	}
+	// c0 stored built before; c1 and c2 new, c2 with a warning.
+	putBuilt(cs[0])
+	warn := claims.Result{ClaimID: cs[2].ID, Findings: []claims.Finding{{Rule: "eligibility.unanswered",
+		Severity: claims.SeverityWarning, Message: "m", ClaimID: cs[2].ID, SessionID: ss[2].ID}}}
+	if err := file("837P_a.x12", 1, cs[:1], cs[1:3], []claims.Result{clean(cs[1]), warn}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		rec, err := db.Claim(ctx, cs[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings := 0
+		if i == 2 {
+			findings = 1
+		}
+		if rec.State != lifecycle.Filed || len(rec.Findings) != findings || len(rec.Submissions) != 1 || len(rec.Claim.Lines) != 1 {
+			t.Errorf("claim %d: %s, %d findings, %d submissions, %d lines; want filed, %d, 1, 1", i, rec.State,
+				len(rec.Findings), len(rec.Submissions), len(rec.Claim.Lines), findings)
+		}
+		if filedDay(t, db, cs[i].ID) == "" {
+			t.Errorf("claim %d: no first_filed", i)
+		}
+		if ids, err := db.ClaimsForSession(ctx, ss[i].ID); err != nil || len(ids) != 1 || ids[0] != cs[i].ID {
+			t.Errorf("claims of session %d: %v %v", i, ids, err)
+		}
+		if s, _ := db.Session(ctx, ss[i].ID); s.State != store.StateBilled || s.ClaimRef != cs[i].ID {
+			t.Errorf("session %d: %s on %q, want billed on %s", i, s.State, s.ClaimRef, cs[i].ID)
+		}
+	}
+	if got := eventKinds(t, db, cs[1].ID); got != "built filed" {
+		t.Errorf("history of a claim filed as it was stored: %s, want built filed", got)
+	}
+	// c3: another writer stored it first (built): lost, nothing recorded, it stays built.
+	putBuilt(cs[3])
+	err := file("837P_b.x12", 2, nil, cs[3:4], []claims.Result{clean(cs[3])})
+	var lost *store.LostWorkError
+	if !errors.As(err, &lost) || fmt.Sprint(lost.IDs) != fmt.Sprint([]string{cs[3].ID}) {
+		t.Fatalf("filing a claim stored meanwhile: %v", err)
+	}
+	if rec, _ := db.Claim(ctx, cs[3].ID); rec.State != lifecycle.Built || files() != 1 {
+		t.Errorf("after a lost file: claim %s, %d files; want built, 1", rec.State, files())
+	}
+	// c4: another writer billed its session on a claim of its own first: lost, c4 not stored.
+	other := *cs[4]
+	other.ID = "OTHER4"
+	if err := file("837P_c.x12", 3, nil, []*claims.Claim{&other}, []claims.Result{clean(&other)}); err != nil {
+		t.Fatal(err)
+	}
+	err = file("837P_d.x12", 4, nil, cs[4:5], []claims.Result{clean(cs[4])})
+	if !errors.As(err, &lost) || fmt.Sprint(lost.IDs) != fmt.Sprint([]string{cs[4].ID}) {
+		t.Fatalf("filing a claim whose session was billed meanwhile: %v", err)
+	}
+	if _, err := db.Claim(ctx, cs[4].ID); err == nil || files() != 2 {
+		t.Errorf("claim of a lost file stored (%v), %d files, want 2", err, files())
+	}
+	if s, _ := db.Session(ctx, ss[4].ID); s.State != store.StateBilled || s.ClaimRef != other.ID {
+		t.Errorf("session 4: %s on %q, want billed on %s", s.State, s.ClaimRef, other.ID)
+	}
+}
+
+func eventKinds(t *testing.T, db *store.DB, claimID string) string {
+	t.Helper()
+	ev, err := db.Events(context.Background(), "claim", claimID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range ev {
+		kinds = append(kinds, string(e.Kind))
+	}
+	return strings.Join(kinds, " ")
+}
+
+func claimFiles(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	rows, err := db.SQL().QueryContext(context.Background(), `SELECT name FROM claim_files`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
 }

@@ -159,6 +159,12 @@ type ClaimFile struct {
 	// leased at the revision Revisions gives it is stored exactly so (sessions, frequency,
 	// payer level), so billing its sessions uses it instead of reading its links back.
 	Written []*claims.Claim `json:"-"`
+	// New are claims of the file built now and not stored yet, all clean, with their scrub
+	// results (NewResults, by index): they are inserted straight as filed (putFiledClaims)
+	// instead of leased. Their sessions must all move from ready to billed, else they are
+	// lost work too (a session billed meanwhile on another claim).
+	New        []*claims.Claim `json:"-"`
+	NewResults []claims.Result `json:"-"`
 }
 
 // RecordClaimFile records a written 837P file and its control numbers, moves each of its
@@ -176,11 +182,24 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 	for _, set := range res.Sets {
 		ids = append(ids, set.ClaimIDs...)
 	}
-	lost, err := b.leaseClaimIDs(ids, f.Revisions)
+	isNew := make(map[string]bool, len(f.New))
+	for _, c := range f.New {
+		isNew[c.ID] = true
+	}
+	lost, err := b.putFiledClaims(f.New, f.NewResults)
 	if err != nil {
 		return 0, err
 	}
-	if len(lost) > 0 {
+	leased := ids
+	if len(isNew) > 0 {
+		leased = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return isNew[id] })
+	}
+	notLeased, err := b.leaseClaimIDs(leased, f.Revisions)
+	if err != nil {
+		return 0, err
+	}
+	if lost = append(lost, notLeased...); len(lost) > 0 {
+		slices.Sort(lost)
 		return 0, &LostWorkError{IDs: lost}
 	}
 	row, err := b.queryRow(`INSERT INTO claim_files (clearinghouse, name, usage, isa_control, gs_control, claims, total_cents, sha256, created_at, origin)
@@ -207,15 +226,18 @@ func (b *Batch) RecordClaimFile(f *ClaimFile, res *claims.FileResult) (int64, er
 		return 0, err
 	}
 	var known map[string]*claims.Claim
-	if len(f.Written) > 0 {
-		known = make(map[string]*claims.Claim, len(f.Written))
+	if len(f.Written) > 0 || len(f.New) > 0 {
+		known = make(map[string]*claims.Claim, len(f.Written)+len(f.New))
 		for _, c := range f.Written {
 			if _, ok := f.Revisions[c.ID]; ok {
 				known[c.ID] = c
 			}
 		}
+		for _, c := range f.New {
+			known[c.ID] = c
+		}
 	}
-	if err := b.billFiledSessions(ids, known); err != nil {
+	if err := b.billFiledSessions(ids, known, isNew); err != nil {
 		return 0, err
 	}
 	if err := b.Event(lifecycle.EntityFile, f.Name, lifecycle.File837Written, f.Name, map[string]any{
