@@ -481,7 +481,16 @@ func (p *Pipeline) fileClaims(ctx context.Context, fresh map[string]freshClaim) 
 		return nil, err
 	}
 	if len(fresh) > 0 {
-		for _, f := range fresh {
+		listed := make(map[string]bool, len(list))
+		for _, c := range list {
+			listed[c.ID] = true
+		}
+		for id, f := range fresh {
+			if listed[id] {
+				// Stored built meanwhile (another instance): filed as stored, by its lease.
+				delete(fresh, id)
+				continue
+			}
 			list = append(list, f.claim)
 		}
 		// The order builtClaims lists in, so files cut the same way whichever way a claim came.
