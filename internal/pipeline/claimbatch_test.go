@@ -203,41 +203,54 @@ func claimEventKinds(t *testing.T, p *Pipeline, id string) []string {
 	return out
 }
 
-// TestFiledClaimVoidsHeldOne: a clean new claim filed as it is stored takes its sessions
-// off the held claim they were on (voided, superseded by it), in the transaction that
-// records its file, so a session is on one open claim at every commit.
-func TestFiledClaimVoidsHeldOne(t *testing.T) {
-	eachDialect(t, func(t *testing.T, p *Pipeline) {
-		ctx := context.Background()
-		bad := visit("S-1", "W1", "2026-11-18", "90791")
-		bad.RenderingProvider = "1588667638" // not a configured provider: held
-		putFrom(t, p, "a.json", bad)
-		if built, held, err := p.BuildAndStoreClaims(ctx); err != nil || built != 0 || held != 1 {
-			t.Fatalf("first build: %d built, %d held, %v", built, held, err)
+// TestFiledClaimVoidsLeftBehind: a clean new claim filed as it is stored takes its
+// sessions off the held or built claim they were on (voided, superseded by it), in the
+// transaction that records its file, so a session is on one open claim at every commit. A
+// built one listed for the same file loses its lease to that void and the file is written
+// again without it.
+func TestFiledClaimVoidsLeftBehind(t *testing.T) {
+	for _, first := range []lifecycle.State{lifecycle.Held, lifecycle.Built} {
+		t.Run(string(first), func(t *testing.T) {
+			eachDialect(t, func(t *testing.T, p *Pipeline) { filedClaimVoidsLeftBehind(t, p, first) })
+		})
+	}
+}
+
+func filedClaimVoidsLeftBehind(t *testing.T, p *Pipeline, first lifecycle.State) {
+	ctx := context.Background()
+	s1 := visit("S-1", "W1", "2026-11-18", "90791")
+	if first == lifecycle.Held {
+		s1.RenderingProvider = "1588667638" // not a configured provider: held
+	}
+	putFrom(t, p, "a.json", s1)
+	if built, held, err := p.BuildAndStoreClaims(ctx); err != nil || built+held != 1 {
+		t.Fatalf("first build: %d built, %d held, %v", built, held, err)
+	}
+	old, err := p.DB.ClaimsForSession(ctx, "S-1")
+	if err != nil || len(old) != 1 {
+		t.Fatalf("claims of S-1: %v %v", old, err)
+	}
+	if rec, _ := p.DB.Claim(ctx, old[0]); rec.State != first {
+		t.Fatalf("first claim %s, want %s", rec.State, first)
+	}
+	putFrom(t, p, "b.json", visit("S-1", "W1", "2026-11-18", "90791"), visit("S-2", "W1", "2026-11-18", "90785"))
+	files, err := p.BuildAndFileClaims(ctx)
+	if err != nil || len(files) != 1 || files[0].Claims != 1 {
+		t.Fatalf("filing: %+v %v", files, err)
+	}
+	id := files[0].Sets[0].ClaimIDs[0]
+	if id == old[0] {
+		t.Fatalf("claim %s filed in place of the first one, want a new one", id)
+	}
+	if rec, err := p.DB.Claim(ctx, old[0]); err != nil || rec.State != lifecycle.Void {
+		t.Errorf("claim left behind: %s %v, want void", rec.State, err)
+	}
+	if kinds := claimEventKinds(t, p, old[0]); kinds[len(kinds)-1] != string(lifecycle.Void.Event()) {
+		t.Errorf("history of the claim left behind: %v", kinds)
+	}
+	for _, sid := range []string{"S-1", "S-2"} {
+		if s, err := p.DB.Session(ctx, sid); err != nil || s.State != store.StateBilled || s.ClaimRef != id {
+			t.Errorf("session %s: %s on %q (%v), want billed on %s", sid, s.State, s.ClaimRef, err, id)
 		}
-		old, err := p.DB.ClaimsForSession(ctx, "S-1")
-		if err != nil || len(old) != 1 {
-			t.Fatalf("claims of S-1: %v %v", old, err)
-		}
-		putFrom(t, p, "b.json", visit("S-1", "W1", "2026-11-18", "90791"), visit("S-2", "W1", "2026-11-18", "90785"))
-		files, err := p.BuildAndFileClaims(ctx)
-		if err != nil || len(files) != 1 || files[0].Claims != 1 {
-			t.Fatalf("filing: %+v %v", files, err)
-		}
-		id := files[0].Sets[0].ClaimIDs[0]
-		if id == old[0] {
-			t.Fatalf("claim %s filed in place of the held one, want a new one", id)
-		}
-		if rec, err := p.DB.Claim(ctx, old[0]); err != nil || rec.State != lifecycle.Void {
-			t.Errorf("held claim left behind: %s %v, want void", rec.State, err)
-		}
-		if kinds := claimEventKinds(t, p, old[0]); kinds[len(kinds)-1] != string(lifecycle.Void.Event()) {
-			t.Errorf("history of the claim left behind: %v", kinds)
-		}
-		for _, sid := range []string{"S-1", "S-2"} {
-			if s, err := p.DB.Session(ctx, sid); err != nil || s.State != store.StateBilled || s.ClaimRef != id {
-				t.Errorf("session %s: %s on %q (%v), want billed on %s", sid, s.State, s.ClaimRef, err, id)
-			}
-		}
-	})
+	}
 }
