@@ -19,7 +19,10 @@ import (
 // its fsync) is paid per batch, not per record; everything in it, events included, commits
 // or rolls back together.
 type Batch struct {
-	db    *DB
+	db *DB
+	// conn is the connection tx runs on: PostgreSQL bulk inserts go to it as COPY
+	// (copyRows), inside the transaction.
+	conn  *sql.Conn
 	tx    *sql.Tx
 	ctx   context.Context
 	now   time.Time
@@ -148,21 +151,12 @@ func (b *Batch) nowStamp() string {
 	return b.stamp
 }
 
+// eventsInsert is the head of the events' bulk insert.
+const eventsInsert = `INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail)`
+
 func (b *Batch) flushEvents() error {
-	for len(b.pending) > 0 {
-		n := min(len(b.pending)/6, b.db.dialect.perInsert(eventsPerInsert))
-		var q strings.Builder
-		q.WriteString(b.db.dialect.insertFail(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `))
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?)")
-		}
-		if _, err := b.execRaw(q.String(), b.pending[:6*n]...); err != nil {
-			return fmt.Errorf("events: %w", err)
-		}
-		b.pending = b.pending[6*n:]
+	if err := b.bulkInsert(eventsInsert, 6, b.db.dialect.perInsert(eventsPerInsert), b.pending); err != nil {
+		return fmt.Errorf("events: %w", err)
 	}
 	b.pending = nil
 	return nil
@@ -293,8 +287,13 @@ func (b *Batch) flushWrites() error {
 
 // Batch runs fn in one transaction with the authorization rules to apply.
 func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Batch) error) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		b := &Batch{db: db, tx: tx, ctx: ctx, now: db.now().UTC(), rules: rules, stmts: map[string]*sql.Stmt{}}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return runTx(ctx, conn.BeginTx, func(tx *sql.Tx) error {
+		b := &Batch{db: db, conn: conn, tx: tx, ctx: ctx, now: db.now().UTC(), rules: rules, stmts: map[string]*sql.Stmt{}}
 		if err := fn(b); err != nil {
 			return err
 		}
