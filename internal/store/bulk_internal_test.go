@@ -117,3 +117,26 @@ func TestInsertTarget(t *testing.T) {
 		t.Fatal("an UPDATE parsed as an insert")
 	}
 }
+
+// Claim child rows carry no foreign key on PostgreSQL (0860: their writers name a parent
+// written or locked in the same transaction, and the per-row check cost more than the
+// insert); SQLite keeps checking them, so the conformance suite still catches an orphan.
+func TestClaimChildForeignKeys(t *testing.T) {
+	eachDialect(t, func(t *testing.T, db *DB) {
+		q := `SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN
+			('claim_lines', 'claim_sessions', 'claim_findings', 'claim_submissions')`
+		want := 0
+		if db.dialect.name == "sqlite" {
+			q = `SELECT (SELECT COUNT(*) FROM pragma_foreign_key_list('claim_lines')) + (SELECT COUNT(*) FROM pragma_foreign_key_list('claim_sessions'))
+				+ (SELECT COUNT(*) FROM pragma_foreign_key_list('claim_findings')) + (SELECT COUNT(*) FROM pragma_foreign_key_list('claim_submissions'))`
+			want = 5
+		}
+		var n int
+		if err := db.sql.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Fatalf("%d foreign keys on the claim child tables, want %d", n, want)
+		}
+	})
+}
