@@ -101,20 +101,17 @@ func (b *Batch) use(st *authState, d int) {
 	}
 }
 
+// eventsPerInsert is the rows of one multi-row insert of events on SQLite (400 made no
+// difference there: internal/intake/README.md, Throughput).
 const eventsPerInsert = 100
 
-// pgRowsScale multiplies the rows of a multi-row insert of events and sessions on
-// PostgreSQL, where each statement is a round trip: 1,000 events (6,000 parameters) and
-// 1,000 sessions (21,000) a statement, against PostgreSQL's 65,535. SQLite keeps 100 (400 made
-// no difference there: internal/intake/README.md, Throughput).
-const pgRowsScale = 10
-
-// perInsert is the rows a multi-row insert of n rows (SQLite's figure) takes in this dialect.
-func (d dialect) perInsert(n int) int {
+// eventsPerFlush is how many pending events make queueEventValue write them: four SQLite
+// statements; on PostgreSQL, where a flush is one COPY round trip, ten times as many.
+func (d dialect) eventsPerFlush() int {
 	if d.name == "postgres" {
-		return n * pgRowsScale
+		return 40 * eventsPerInsert
 	}
-	return n
+	return 4 * eventsPerInsert
 }
 
 // insertFail turns "INSERT INTO" into SQLite's "INSERT OR FAIL INTO" for batch inserts
@@ -137,7 +134,7 @@ func (b *Batch) queueEvent(entityKind lifecycle.Entity, entityID string, kind li
 func (b *Batch) queueEventValue(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail []byte, value any) error {
 	b.wantOutbox(entityKind, entityID, kind, detail, value)
 	b.pending = append(b.pending, string(entityKind), entityID, string(kind), b.nowStamp(), source, string(detail))
-	if len(b.pending) >= 6*b.db.dialect.perInsert(eventsPerInsert)*4 {
+	if len(b.pending) >= 6*b.db.dialect.eventsPerFlush() {
 		return b.flushEvents()
 	}
 	return nil
@@ -155,7 +152,7 @@ func (b *Batch) nowStamp() string {
 const eventsInsert = `INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail)`
 
 func (b *Batch) flushEvents() error {
-	if err := b.bulkInsert(eventsInsert, 6, b.db.dialect.perInsert(eventsPerInsert), b.pending); err != nil {
+	if err := b.bulkInsert(eventsInsert, 6, eventsPerInsert, b.pending); err != nil {
 		return fmt.Errorf("events: %w", err)
 	}
 	b.pending = nil

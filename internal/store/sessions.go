@@ -412,15 +412,16 @@ func (b *Batch) queueSession(row []any) error {
 	return nil
 }
 
-// flushSessions writes the pending session rows in statements of up to sessionsPerInsert
-// rows (two statement texts a batch: full chunks and the last one, each prepared once).
+// flushSessions writes the pending session rows (bulkInsert): one COPY on PostgreSQL, on
+// SQLite statements of up to sessionsPerInsert rows (two statement texts a batch: full
+// chunks and the last one, each prepared once).
 //
 // On SQLite the statement is INSERT OR FAIL: with the default ABORT a multi-row statement
 // copies every page it touches into a statement journal so it can undo itself alone, which
 // cost more than the inserts. A failure here fails the whole batch anyway, and the batch's
 // transaction rolls back.
 func (b *Batch) flushSessions() error {
-	if err := b.bulkInsert(sessionInsert, sessionColumnCount, b.db.dialect.perInsert(sessionsPerInsert), b.sessRows); err != nil {
+	if err := b.bulkInsert(sessionInsert, sessionColumnCount, sessionsPerInsert, b.sessRows); err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}
 	b.sessRows = b.sessRows[:0]
