@@ -103,6 +103,10 @@ func (b *Batch) copyRows(head string, cols int, vals []any) error {
 		if want := int64(len(vals) / cols); n != want {
 			return fmt.Errorf("store: copy into %s: %d rows of %d", table, n, want)
 		}
+		if b.copied == nil {
+			b.copied = map[string]int{}
+		}
+		b.copied[table] += int(n)
 		return nil
 	})
 }

@@ -140,3 +140,43 @@ func TestClaimChildForeignKeys(t *testing.T) {
 		}
 	})
 }
+
+// A batch that copies analyzeRows rows or more into a table analyzes it after its commit
+// (PostgreSQL), with a small sample; a smaller batch leaves the statistics alone.
+func TestBatchAnalyzesCopiedTables(t *testing.T) {
+	testenv.PostgresURL(t)
+	db, err := Open(context.Background(), testenv.PostgresSchema(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	analyzed := func() (cols, buckets int) {
+		t.Helper()
+		if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(array_length(histogram_bounds::text::text[], 1)), 0)
+			FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'events'`).Scan(&cols, &buckets); err != nil {
+			t.Fatal(err)
+		}
+		return cols, buckets
+	}
+	batch := func(n int) {
+		t.Helper()
+		if err := db.Batch(ctx, nil, func(b *Batch) error {
+			return b.bulkInsert(eventsInsert, 6, eventsPerInsert, eventRows(fmt.Sprint("e", n), n))
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batch(analyzeRows - 1)
+	if cols, _ := analyzed(); cols != 0 {
+		t.Fatalf("events analyzed after %d rows", analyzeRows-1)
+	}
+	batch(analyzeRows)
+	cols, buckets := analyzed()
+	if cols == 0 {
+		t.Fatalf("events not analyzed after %d rows", analyzeRows)
+	}
+	if buckets > 11 {
+		t.Errorf("histogram of %d bounds: the sample was not the small one", buckets)
+	}
+}
