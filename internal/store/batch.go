@@ -309,35 +309,48 @@ func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Bat
 		return b.flushOutbox()
 	})
 	if err == nil {
-		analyzeCopied(ctx, conn, copied)
+		db.analyzeCopied(ctx, conn, copied)
 	}
 	return err
 }
 
-// analyzeRows is the rows a batch copies into a table that make it analyze the table.
+// analyzeRows is the rows copied into a table since its last ANALYZE (by this process)
+// that make the next committed batch analyze it.
 const analyzeRows = 5000
 
-// analyzeCopied refreshes the planner statistics of the tables a committed batch copied
-// many rows into (PostgreSQL), so the next batch plans with them: autovacuum analyzes
-// late or, where it is off, never, and a plan made for "few ready sessions" walked every
-// ready session once a chunk after an intake of 20,000 (the scrub's ready-peers lookup:
-// 3.6 s of server CPU at 100,000 sessions, 15 ms a statement against under 1 ms). The
-// sample is a tenth of the default (statistics target 10): the default's ANALYZE of
-// sessions, events and outbox cost more server CPU than the bad plan (4.2 s); the few
-// most common values and a coarse histogram are what those plans need, and autovacuum
-// may refine them later. Statistics are an optimisation: a failed ANALYZE leaves the
-// committed batch as it is. One statement list, one round trip.
-func analyzeCopied(ctx context.Context, conn *sql.Conn, copied map[string]int) {
+// analyzeCopied refreshes the planner statistics of the tables this process copied many
+// rows into since it last analyzed them (PostgreSQL), after a batch commits, so the next
+// batch plans with them: autovacuum analyzes late or, where it is off, never, and a plan
+// made for "few ready sessions" walked every ready session once a chunk after an intake
+// of 20,000 (the scrub's ready-peers lookup: 3.6 s of server CPU at 100,000 sessions, 15
+// ms a statement against under 1 ms). The rows are counted across batches, so the claims
+// step's small batches get their links analyzed too. The sample is a tenth of the default
+// (statistics target 10): the default's ANALYZE of sessions, events and outbox cost more
+// server CPU than the bad plan (4.2 s); the few most common values and a coarse histogram
+// are what those plans need, and autovacuum may refine them later. Statistics are an
+// optimisation: a failed ANALYZE leaves the committed batch as it is.
+func (db *DB) analyzeCopied(ctx context.Context, conn *sql.Conn, copied map[string]int) {
+	if len(copied) == 0 {
+		return
+	}
 	var tables []string
+	db.mu.Lock()
+	if db.copied == nil {
+		db.copied = map[string]int{}
+	}
 	for table, n := range copied {
-		if n >= analyzeRows {
+		if db.copied[table] += n; db.copied[table] >= analyzeRows {
 			tables = append(tables, table)
+			db.copied[table] = 0
 		}
 	}
+	db.mu.Unlock()
 	if len(tables) == 0 {
 		return
 	}
 	slices.Sort(tables)
+	// One statement list, one round trip; its implicit transaction undoes the SET with it
+	// if the ANALYZE fails, so the pooled connection keeps the default either way.
 	_, _ = conn.ExecContext(ctx, "SET default_statistics_target = 10; ANALYZE "+strings.Join(tables, ", ")+"; RESET default_statistics_target")
 }
 

@@ -34,6 +34,10 @@ type DB struct {
 	stmts map[string]*sql.Stmt
 
 	auths authCache
+
+	// copied counts, by table, the rows batches copied since the table was last analyzed
+	// (analyzeCopied); under mu.
+	copied map[string]int
 }
 
 type dialect struct {
