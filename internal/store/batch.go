@@ -19,13 +19,18 @@ import (
 // its fsync) is paid per batch, not per record; everything in it, events included, commits
 // or rolls back together.
 type Batch struct {
-	db    *DB
-	tx    *sql.Tx
-	ctx   context.Context
-	now   time.Time
-	stamp string // timestamp(now), formatted once: every event of the batch carries it
-	rules *claims.AuthRules
-	stmts map[string]*sql.Stmt
+	db *DB
+	// conn is the connection tx runs on: PostgreSQL bulk inserts go to it as COPY
+	// (copyRows), inside the transaction.
+	conn *sql.Conn
+	// copied counts the rows copied into each table (PostgreSQL), for analyzeCopied.
+	copied map[string]int
+	tx     *sql.Tx
+	ctx    context.Context
+	now    time.Time
+	stamp  string // timestamp(now), formatted once: every event of the batch carries it
+	rules  *claims.AuthRules
+	stmts  map[string]*sql.Stmt
 	// auths caches, for the batch, the authorizations of a payer/client/member; byAuth
 	// holds the one copy of each authorization those lists point to, so consumption is
 	// counted once however the authorization was found. Units are consumed in memory and
@@ -98,20 +103,17 @@ func (b *Batch) use(st *authState, d int) {
 	}
 }
 
+// eventsPerInsert is the rows of one multi-row insert of events on SQLite (400 made no
+// difference there: internal/intake/README.md, Throughput).
 const eventsPerInsert = 100
 
-// pgRowsScale multiplies the rows of a multi-row insert of events and sessions on
-// PostgreSQL, where each statement is a round trip: 1,000 events (6,000 parameters) and
-// 1,000 sessions (21,000) a statement, against PostgreSQL's 65,535. SQLite keeps 100 (400 made
-// no difference there: internal/intake/README.md, Throughput).
-const pgRowsScale = 10
-
-// perInsert is the rows a multi-row insert of n rows (SQLite's figure) takes in this dialect.
-func (d dialect) perInsert(n int) int {
+// eventsPerFlush is how many pending events make queueEventValue write them: four SQLite
+// statements; on PostgreSQL, where a flush is one COPY round trip, ten times as many.
+func (d dialect) eventsPerFlush() int {
 	if d.name == "postgres" {
-		return n * pgRowsScale
+		return 40 * eventsPerInsert
 	}
-	return n
+	return 4 * eventsPerInsert
 }
 
 // insertFail turns "INSERT INTO" into SQLite's "INSERT OR FAIL INTO" for batch inserts
@@ -134,7 +136,7 @@ func (b *Batch) queueEvent(entityKind lifecycle.Entity, entityID string, kind li
 func (b *Batch) queueEventValue(entityKind lifecycle.Entity, entityID string, kind lifecycle.EventKind, source string, detail []byte, value any) error {
 	b.wantOutbox(entityKind, entityID, kind, detail, value)
 	b.pending = append(b.pending, string(entityKind), entityID, string(kind), b.nowStamp(), source, string(detail))
-	if len(b.pending) >= 6*b.db.dialect.perInsert(eventsPerInsert)*4 {
+	if len(b.pending) >= 6*b.db.dialect.eventsPerFlush() {
 		return b.flushEvents()
 	}
 	return nil
@@ -148,21 +150,12 @@ func (b *Batch) nowStamp() string {
 	return b.stamp
 }
 
+// eventsInsert is the head of the events' bulk insert.
+const eventsInsert = `INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail)`
+
 func (b *Batch) flushEvents() error {
-	for len(b.pending) > 0 {
-		n := min(len(b.pending)/6, b.db.dialect.perInsert(eventsPerInsert))
-		var q strings.Builder
-		q.WriteString(b.db.dialect.insertFail(`INSERT INTO events (entity_kind, entity_id, kind, at, source_file, detail) VALUES `))
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?)")
-		}
-		if _, err := b.execRaw(q.String(), b.pending[:6*n]...); err != nil {
-			return fmt.Errorf("events: %w", err)
-		}
-		b.pending = b.pending[6*n:]
+	if err := b.bulkInsert(eventsInsert, 6, eventsPerInsert, b.pending); err != nil {
+		return fmt.Errorf("events: %w", err)
 	}
 	b.pending = nil
 	return nil
@@ -293,8 +286,15 @@ func (b *Batch) flushWrites() error {
 
 // Batch runs fn in one transaction with the authorization rules to apply.
 func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Batch) error) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		b := &Batch{db: db, tx: tx, ctx: ctx, now: db.now().UTC(), rules: rules, stmts: map[string]*sql.Stmt{}}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var copied map[string]int
+	err = runTx(ctx, conn.BeginTx, func(tx *sql.Tx) error {
+		b := &Batch{db: db, conn: conn, tx: tx, ctx: ctx, now: db.now().UTC(), rules: rules, stmts: map[string]*sql.Stmt{}}
+		defer func() { copied = b.copied }()
 		if err := fn(b); err != nil {
 			return err
 		}
@@ -308,6 +308,50 @@ func (db *DB) Batch(ctx context.Context, rules *claims.AuthRules, fn func(b *Bat
 		// counter's lock only for the commit.
 		return b.flushOutbox()
 	})
+	if err == nil {
+		db.analyzeCopied(ctx, conn, copied)
+	}
+	return err
+}
+
+// analyzeRows is the rows copied into a table since its last ANALYZE (by this process)
+// that make the next committed batch analyze it.
+const analyzeRows = 5000
+
+// analyzeCopied refreshes the planner statistics of the tables this process copied many
+// rows into since it last analyzed them (PostgreSQL), after a batch commits, so the next
+// batch plans with them: autovacuum analyzes late or, where it is off, never, and a plan
+// made for "few ready sessions" walked every ready session once a chunk after an intake
+// of 20,000 (the scrub's ready-peers lookup: 3.6 s of server CPU at 100,000 sessions, 15
+// ms a statement against under 1 ms). The rows are counted across batches, so the claims
+// step's small batches get their links analyzed too. The sample is a tenth of the default
+// (statistics target 10): the default's ANALYZE of sessions, events and outbox cost more
+// server CPU than the bad plan (4.2 s); the few most common values and a coarse histogram
+// are what those plans need, and autovacuum may refine them later. Statistics are an
+// optimisation: a failed ANALYZE leaves the committed batch as it is.
+func (db *DB) analyzeCopied(ctx context.Context, conn *sql.Conn, copied map[string]int) {
+	if len(copied) == 0 {
+		return
+	}
+	var tables []string
+	db.mu.Lock()
+	if db.copied == nil {
+		db.copied = map[string]int{}
+	}
+	for table, n := range copied {
+		if db.copied[table] += n; db.copied[table] >= analyzeRows {
+			tables = append(tables, table)
+			db.copied[table] = 0
+		}
+	}
+	db.mu.Unlock()
+	if len(tables) == 0 {
+		return
+	}
+	slices.Sort(tables)
+	// One statement list, one round trip; its implicit transaction undoes the SET with it
+	// if the ANALYZE fails, so the pooled connection keeps the default either way.
+	_, _ = conn.ExecContext(ctx, "SET default_statistics_target = 10; ANALYZE "+strings.Join(tables, ", ")+"; RESET default_statistics_target")
 }
 
 // stmt prepares q on the transaction's own connection, once per batch. Preparing on the

@@ -34,6 +34,10 @@ type DB struct {
 	stmts map[string]*sql.Stmt
 
 	auths authCache
+
+	// copied counts, by table, the rows batches copied since the table was last analyzed
+	// (analyzeCopied); under mu.
+	copied map[string]int
 }
 
 type dialect struct {
@@ -362,7 +366,12 @@ func (db *DB) Migrations(ctx context.Context) ([]int, error) {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
+	return runTx(ctx, db.sql.BeginTx, fn)
+}
+
+// runTx runs fn in a transaction begun by begin (a pool's or one connection's BeginTx).
+func runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(*sql.Tx) error) error {
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func (b *Batch) flushOutbox() error {
 		return fmt.Errorf("outbox: sequence: %w", err)
 	}
 	at := timestamp(b.now)
-	rows := make([][]any, 0, len(msgs))
+	rows := make([]any, 0, 7*len(msgs))
 	for i := range msgs {
 		m := &msgs[i]
 		m.Seq, m.At = last-int64(len(msgs))+int64(i)+1, at
@@ -69,9 +69,9 @@ func (b *Batch) flushOutbox() error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, []any{m.Seq, at, string(m.Event), m.Practice, m.SessionID, m.ClaimID, string(line)})
+		rows = append(rows, m.Seq, at, string(m.Event), m.Practice, m.SessionID, m.ClaimID, string(line))
 	}
-	if err := b.insertRows(`INSERT INTO outbox (seq, at, event, practice, session_id, claim_id, body) VALUES `, rows, ""); err != nil {
+	if err := b.insertValues(`INSERT INTO outbox (seq, at, event, practice, session_id, claim_id, body)`, 7, rows); err != nil {
 		return fmt.Errorf("outbox rows: %w", err)
 	}
 	return nil

@@ -412,29 +412,17 @@ func (b *Batch) queueSession(row []any) error {
 	return nil
 }
 
-// flushSessions writes the pending session rows in statements of up to sessionsPerInsert
-// rows (two statement texts a batch: full chunks and the last one, each prepared once).
+// flushSessions writes the pending session rows (bulkInsert): one COPY on PostgreSQL, on
+// SQLite statements of up to sessionsPerInsert rows (two statement texts a batch: full
+// chunks and the last one, each prepared once).
 //
 // On SQLite the statement is INSERT OR FAIL: with the default ABORT a multi-row statement
 // copies every page it touches into a statement journal so it can undo itself alone, which
 // cost more than the inserts. A failure here fails the whole batch anyway, and the batch's
 // transaction rolls back.
 func (b *Batch) flushSessions() error {
-	for len(b.sessRows) > 0 {
-		n := min(len(b.sessRows)/sessionColumnCount, b.db.dialect.perInsert(sessionsPerInsert))
-		var q strings.Builder
-		q.Grow(len(sessionInsert) + n*(len(sessionRow)+2) + 10)
-		q.WriteString(b.db.dialect.insertFail(sessionInsert))
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(sessionRow)
-		}
-		if _, err := b.execRaw(q.String(), b.sessRows[:sessionColumnCount*n]...); err != nil {
-			return fmt.Errorf("sessions: %w", err)
-		}
-		b.sessRows = b.sessRows[sessionColumnCount*n:]
+	if err := b.bulkInsert(sessionInsert, sessionColumnCount, sessionsPerInsert, b.sessRows); err != nil {
+		return fmt.Errorf("sessions: %w", err)
 	}
 	b.sessRows = b.sessRows[:0]
 	clear(b.queued)

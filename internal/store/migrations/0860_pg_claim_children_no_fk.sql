@@ -1,0 +1,14 @@
+-- 0860 PostgreSQL drops the foreign keys of a claim's child rows (lines, session links,
+-- findings, submissions). Each is a per-row check that locks the claim (SELECT ... FOR KEY
+-- SHARE): 0.2 s of server CPU for the 18,240 submissions of a 20,000-session filing, three
+-- times the insert itself, and as much again for the lines and links the claims step
+-- stores. Every writer of these rows names a parent it has just written or locked in the
+-- same transaction (the claim inserted or rebuilt, the claim leased and the file inserted
+-- with RETURNING), and no claim or claim file is ever deleted, so the check cannot fail.
+-- SQLite keeps them (checked in-process, and the conformance suite runs there too: a
+-- writer that named a missing claim would fail its tests).
+-- postgres: ALTER TABLE claim_lines DROP CONSTRAINT IF EXISTS claim_lines_claim_id_fkey;
+-- postgres: ALTER TABLE claim_sessions DROP CONSTRAINT IF EXISTS claim_sessions_claim_id_fkey;
+-- postgres: ALTER TABLE claim_findings DROP CONSTRAINT IF EXISTS claim_findings_claim_id_fkey;
+-- postgres: ALTER TABLE claim_submissions DROP CONSTRAINT IF EXISTS claim_submissions_claim_id_fkey;
+-- postgres: ALTER TABLE claim_submissions DROP CONSTRAINT IF EXISTS claim_submissions_file_id_fkey;
