@@ -204,7 +204,7 @@ func (db *DB) RecordScrubs(ctx context.Context, list []SessionScrub) (int, error
 // WriteScrubbing wrote that list does not name are set back to unscrubbed.
 func (b *Batch) RecordScrubs(list []SessionScrub) (int, error) {
 	n := 0
-	var rest []SessionScrub
+	var rest, found []SessionScrub
 	// First the queued rows: any statement below writes them out.
 	for _, s := range list {
 		if h, ok := b.scrubbing[s.Session]; ok && h == s.Hash {
@@ -213,9 +213,7 @@ func (b *Batch) RecordScrubs(list []SessionScrub) (int, error) {
 				n++ // written so
 				continue
 			}
-			none := "" // a new row: no scrub before this one
-			s.Before = &none
-			rest = append(rest, s)
+			found = append(found, s)
 			continue
 		}
 		ok, err := b.queuedScrub(s)
@@ -229,6 +227,11 @@ func (b *Batch) RecordScrubs(list []SessionScrub) (int, error) {
 		rest = append(rest, s)
 	}
 	if err := b.unscrub(); err != nil {
+		return n, err
+	}
+	k, err := b.rescrubWritten(found)
+	n += k
+	if err != nil {
 		return n, err
 	}
 	var clean []any // id, hash pairs of sessions clean now and before: only marked scrubbed
@@ -278,6 +281,53 @@ func (b *Batch) WriteScrubbing() error {
 		b.scrubbing[id] = row[sessionRowHash].(string)
 	}
 	return b.flushWrites()
+}
+
+// rescrubWritten records the scrubs that found something on rows WriteScrubbing wrote as
+// clean: a multi-row UPDATE per rowsPerStatement rows (a statement a row was a round trip
+// each on PostgreSQL), each row expected ready with the content scrubbed. The rows are new,
+// so any error rule newly holds the session (its event, as for a queued row).
+func (b *Batch) rescrubWritten(list []SessionScrub) (int, error) {
+	n := 0
+	for part := range slices.Chunk(list, rowsPerStatement) {
+		args := make([]any, 0, 4*len(part))
+		rules := make([][]string, len(part))
+		for i, s := range part {
+			r, ruleText, findings, err := scrubColumnsOf(s)
+			if err != nil {
+				return n, err
+			}
+			rules[i] = r
+			args = append(args, s.Session, s.Hash, ruleText, findings)
+		}
+		rows, err := b.query(`WITH v (id, hash, rules, findings) AS (VALUES `+valuesList(len(part), 4)+`)
+			UPDATE sessions SET scrub_rules = v.rules, scrub_findings = v.findings FROM v
+			WHERE sessions.id = v.id AND sessions.state = 'ready' AND sessions.hash = v.hash RETURNING sessions.id`, args...)
+		if err != nil {
+			return n, fmt.Errorf("store: session scrubs: %w", err)
+		}
+		ids, err := collectRows(rows, scanString)
+		if err != nil {
+			return n, fmt.Errorf("store: session scrubs: %w", err)
+		}
+		done := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			done[id] = true
+		}
+		for i, s := range part {
+			if !done[s.Session] {
+				continue
+			}
+			n++
+			if len(rules[i]) > 0 {
+				// Rule ids only: messages may quote codes, the history stays PHI-free.
+				if err := b.Event(lifecycle.EntitySession, s.Session, lifecycle.ScrubHeld, "", map[string]any{"rules": rules[i]}); err != nil {
+					return n, err
+				}
+			}
+		}
+	}
+	return n, nil
 }
 
 // unscrub sets the rows WriteScrubbing wrote and no scrub named back to unscrubbed, for

@@ -15,6 +15,7 @@ import (
 // recorded (the build failed) every one of them is left for ScrubNew.
 func testWriteScrubbing(t *testing.T, db *store.DB) {
 	bad := []claims.Finding{{Rule: "R1", Severity: claims.SeverityError, Message: "bad"}}
+	warn := []claims.Finding{{Rule: "W1", Severity: claims.SeverityWarning, Message: "look"}}
 	put := func(ids []string, scrubs func(hash map[string]string) []store.SessionScrub) int {
 		t.Helper()
 		n := 0
@@ -62,11 +63,12 @@ func testWriteScrubbing(t *testing.T, db *store.DB) {
 		return ids
 	}
 
-	n := put([]string{"W1", "W2", "W3"}, func(hash map[string]string) []store.SessionScrub {
-		return []store.SessionScrub{{Session: "W1", Hash: hash["W1"]}, {Session: "W2", Hash: hash["W2"], Findings: bad}}
+	n := put([]string{"W1", "W2", "W3", "W6", "W7"}, func(hash map[string]string) []store.SessionScrub {
+		return []store.SessionScrub{{Session: "W1", Hash: hash["W1"]}, {Session: "W2", Hash: hash["W2"], Findings: bad},
+			{Session: "W6", Hash: hash["W6"], Findings: warn}, {Session: "W7", Hash: hash["W7"], Findings: bad}}
 	})
-	if n != 2 {
-		t.Fatalf("recorded %d, want 2", n)
+	if n != 4 {
+		t.Fatalf("recorded %d, want 4", n)
 	}
 	if got := unscrubbed(); !slices.Equal(got, []string{"W3"}) {
 		t.Fatalf("unscrubbed = %v, want the one no scrub named", got)
@@ -77,11 +79,16 @@ func testWriteScrubbing(t *testing.T, db *store.DB) {
 	if s := session(t, db, "W2"); !s.ScrubHold.Held() || s.ScrubHold.RuleText() != "R1" || len(s.ScrubHold.Findings) != 1 {
 		t.Fatalf("W2 held: %+v", s.ScrubHold)
 	}
-	if kinds := eventKinds(t, db, "session", "W2"); !slices.Contains(kinds, "scrub_held") {
-		t.Fatalf("W2 events: %v", kinds)
+	if s := session(t, db, "W7"); s.ScrubHold.RuleText() != "R1" {
+		t.Fatalf("W7 held: %+v", s.ScrubHold)
 	}
-	if kinds := eventKinds(t, db, "session", "W1"); slices.Contains(kinds, "scrub_held") {
-		t.Fatalf("W1 events: %v", kinds)
+	if s := session(t, db, "W6"); s.ScrubHold.Held() || len(s.ScrubHold.Findings) != 1 {
+		t.Fatalf("W6 warned: %+v", s.ScrubHold)
+	}
+	for id, held := range map[string]bool{"W1": false, "W2": true, "W6": false, "W7": true} {
+		if kinds := eventKinds(t, db, "session", id); slices.Contains(kinds, "scrub_held") != held {
+			t.Fatalf("%s events: %v", id, kinds)
+		}
 	}
 
 	if n := put([]string{"W4", "W5"}, func(map[string]string) []store.SessionScrub { return nil }); n != 0 {
