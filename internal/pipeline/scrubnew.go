@@ -79,9 +79,9 @@ func (p *Pipeline) ScrubNew(ctx context.Context) (ScrubSummary, error) {
 // ScrubWritten is the scrub at intake inside intake's own transaction (intake.Intake's
 // Scrub): the sessions the batch wrote ready are dry-built with the ready sessions they may
 // share a claim with, and the scrub is in their rows in the same transaction, so a new
-// session is durable with its scrub or not at all. A failure of
-// the scrub itself (not of the store) leaves the sessions unscrubbed for ScrubNew, which
-// reports it, instead of failing the intake of the file.
+// session is durable with its scrub or not at all. A failure of the scrub itself (not of
+// the store) leaves the sessions unscrubbed for ScrubNew, which reports it, instead of
+// failing the intake of the file.
 func (p *Pipeline) ScrubWritten(b *store.Batch) (ScrubSummary, error) {
 	var sum ScrubSummary
 	targets, err := b.WrittenReady()
