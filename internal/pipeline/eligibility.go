@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -36,11 +37,12 @@ type PlannedInquiry struct {
 // freshness window and that have no inquiry pending.
 func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error) {
 	now := p.now()
-	// The sessions' short columns only: their content (the people an inquiry names) is
-	// read for the first session of each inquiry that is due, not for every session.
+	// The sessions' short columns, and the content (the people an inquiry names) of the
+	// ready ones, which are new and nearly all due; the content of the others is read for
+	// the first session of each inquiry that is due, not for every session.
 	var sessions []store.EligibilitySession
 	for _, st := range []string{store.StateReady, store.StateScheduled, store.StateHeld} {
-		ss, err := p.DB.EligibilitySessions(ctx, st)
+		ss, err := p.DB.EligibilitySessions(ctx, st, st == store.StateReady)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +76,8 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 		return nil, err
 	}
 	var due []key
-	var firsts []string
+	var read []store.SessionContent // due firsts listed with their content
+	var firsts []string             // due firsts to read
 	for _, k := range keys {
 		s := groups[k].first
 		payer, ok := p.Cfg.Payer(s.Payer)
@@ -104,12 +107,21 @@ func (p *Pipeline) PlanEligibility(ctx context.Context) ([]PlannedInquiry, error
 			continue
 		}
 		due = append(due, k)
-		firsts = append(firsts, s.ID)
+		if s.Data != nil {
+			read = append(read, store.SessionContent{ID: s.ID, Data: s.Data})
+		} else {
+			firsts = append(firsts, s.ID)
+		}
 	}
-	parties, err := p.DB.SessionParties(ctx, firsts)
+	parties, err := store.DecodeParties(read)
 	if err != nil {
 		return nil, err
 	}
+	others, err := p.DB.SessionParties(ctx, firsts)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(parties, others)
 	out := make([]PlannedInquiry, 0, len(due))
 	for _, k := range due {
 		g := groups[k]

@@ -55,6 +55,9 @@ type Batch struct {
 	// written is the last write of each session put in this batch, for a scrub in the
 	// batch (WrittenReady).
 	written map[string]*writtenSession
+	// scrubbing holds the content hash of each session row WriteScrubbing wrote as scrubbed
+	// clean before its scrub was recorded (RecordScrubs).
+	scrubbing map[string]string
 	// known caches stored session state by id (nil: not stored) for PrefetchSessions.
 	known map[string]*storedSession
 	// outbox holds the events the practice is told of, written by flushOutbox at commit.

@@ -57,11 +57,7 @@ func (db *DB) RecordEligibilityRequests(ctx context.Context, checks []Eligibilit
 		now := timestamp(b.now)
 		vals := make([]any, 0, 9*len(sorted))
 		for _, c := range sorted {
-			ids, err := json.Marshal(c.SessionIDs)
-			if err != nil {
-				return err
-			}
-			vals = append(vals, c.Trace, c.Payer, c.MemberID, c.ClientID, c.ServiceDate, string(ids), EligRequested, file, now)
+			vals = append(vals, c.Trace, c.Payer, c.MemberID, c.ClientID, c.ServiceDate, string(sessionIDsJSON(c.SessionIDs)), EligRequested, file, now)
 		}
 		// A retry reuses nothing: every inquiry has a fresh trace. An open inquiry for the
 		// same member and date (eligibility_checks_open) means another instance asked
@@ -134,6 +130,22 @@ func (db *DB) RecordEligibilityRequests(ctx context.Context, checks []Eligibilit
 		}
 		return nil
 	})
+}
+
+// sessionIDsJSON is ids as json.Marshal writes them (null for none), without reflection.
+func sessionIDsJSON(ids []string) []byte {
+	if ids == nil {
+		return []byte("null")
+	}
+	d := make([]byte, 0, 2+len(ids)*16)
+	d = append(d, '[')
+	for i, id := range ids {
+		if i > 0 {
+			d = append(d, ',')
+		}
+		d = appendJSONString(d, id)
+	}
+	return append(d, ']')
 }
 
 // LatestEligibility returns the newest check for a member and date of service (any state),

@@ -8,10 +8,14 @@ import (
 
 // sortedChecks orders inquiries by their claim key (payer, member, date), so two writers
 // inserting overlapping sets wait on each other's keys in the same order and never
-// deadlock.
-func sortedChecks(checks []EligibilityCheck) []EligibilityCheck {
-	out := slices.Clone(checks)
-	slices.SortFunc(out, func(a, b EligibilityCheck) int {
+// deadlock. It sorts pointers: a 270 of 92,000 inquiries spent a tenth of its recording
+// moving the checks themselves.
+func sortedChecks(checks []EligibilityCheck) []*EligibilityCheck {
+	out := make([]*EligibilityCheck, len(checks))
+	for i := range checks {
+		out[i] = &checks[i]
+	}
+	slices.SortFunc(out, func(a, b *EligibilityCheck) int {
 		return cmp.Or(cmp.Compare(a.Payer, b.Payer), cmp.Compare(a.MemberID, b.MemberID), cmp.Compare(a.ServiceDate, b.ServiceDate))
 	})
 	return out

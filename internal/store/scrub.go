@@ -199,12 +199,23 @@ func (db *DB) RecordScrubs(ctx context.Context, list []SessionScrub) (int, error
 
 // RecordScrubs is DB.RecordScrubs in the batch's transaction. A session this batch
 // inserted and has not written yet gets its scrub in its insert (the row is still in
-// memory: nothing can have changed it); the others are updated as DB.RecordScrubs does.
+// memory: nothing can have changed it); one WriteScrubbing wrote is updated only when the
+// scrub found something; the others are updated as DB.RecordScrubs does. The rows
+// WriteScrubbing wrote that list does not name are set back to unscrubbed.
 func (b *Batch) RecordScrubs(list []SessionScrub) (int, error) {
 	n := 0
-	var rest []SessionScrub
+	var rest, found []SessionScrub
 	// First the queued rows: any statement below writes them out.
 	for _, s := range list {
+		if h, ok := b.scrubbing[s.Session]; ok && h == s.Hash {
+			delete(b.scrubbing, s.Session)
+			if len(s.Findings) == 0 {
+				n++ // written so
+				continue
+			}
+			found = append(found, s)
+			continue
+		}
 		ok, err := b.queuedScrub(s)
 		if err != nil {
 			return n, err
@@ -214,6 +225,14 @@ func (b *Batch) RecordScrubs(list []SessionScrub) (int, error) {
 			continue
 		}
 		rest = append(rest, s)
+	}
+	if err := b.unscrub(); err != nil {
+		return n, err
+	}
+	k, err := b.rescrubWritten(found)
+	n += k
+	if err != nil {
+		return n, err
 	}
 	var clean []any // id, hash pairs of sessions clean now and before: only marked scrubbed
 	for _, s := range rest {
@@ -240,6 +259,93 @@ func (b *Batch) RecordScrubs(list []SessionScrub) (int, error) {
 		n += int(k)
 	}
 	return n, nil
+}
+
+// WriteScrubbing writes the session rows this batch queued (and its other pending writes),
+// the ready ones as scrubbed and clean: their inserts are most of what a batch has left to
+// write, and written now they run beside the dry build of the same sessions on other
+// goroutines instead of after it (intake's ScrubWritten). The caller then records the
+// scrub in the same batch (RecordScrubs, with no scrubs when the build failed), which
+// updates the few rows it found something on and sets back to unscrubbed those it does
+// not name. Nothing outside the transaction sees the rows in between.
+func (b *Batch) WriteScrubbing() error {
+	if b.scrubbing == nil {
+		b.scrubbing = make(map[string]string, len(b.queued))
+	}
+	for id, at := range b.queued {
+		row := b.sessRows[at : at+sessionColumnCount]
+		if row[sessionRowState] != StateReady {
+			continue
+		}
+		row[sessionRowScrubHash] = row[sessionRowHash]
+		b.scrubbing[id] = row[sessionRowHash].(string)
+	}
+	return b.flushWrites()
+}
+
+// rescrubWritten records the scrubs that found something on rows WriteScrubbing wrote as
+// clean: a multi-row UPDATE per rowsPerStatement rows (a statement a row was a round trip
+// each on PostgreSQL), each row expected ready with the content scrubbed. The rows are new,
+// so any error rule newly holds the session (its event, as for a queued row).
+func (b *Batch) rescrubWritten(list []SessionScrub) (int, error) {
+	n := 0
+	for part := range slices.Chunk(list, rowsPerStatement) {
+		args := make([]any, 0, 4*len(part))
+		rules := make([][]string, len(part))
+		for i, s := range part {
+			r, ruleText, findings, err := scrubColumnsOf(s)
+			if err != nil {
+				return n, err
+			}
+			rules[i] = r
+			args = append(args, s.Session, s.Hash, ruleText, findings)
+		}
+		rows, err := b.query(`WITH v (id, hash, rules, findings) AS (VALUES `+valuesList(len(part), 4)+`)
+			UPDATE sessions SET scrub_rules = v.rules, scrub_findings = v.findings FROM v
+			WHERE sessions.id = v.id AND sessions.state = 'ready' AND sessions.hash = v.hash RETURNING sessions.id`, args...)
+		if err != nil {
+			return n, fmt.Errorf("store: session scrubs: %w", err)
+		}
+		ids, err := collectRows(rows, scanString)
+		if err != nil {
+			return n, fmt.Errorf("store: session scrubs: %w", err)
+		}
+		done := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			done[id] = true
+		}
+		for i, s := range part {
+			if !done[s.Session] {
+				continue
+			}
+			n++
+			if len(rules[i]) > 0 {
+				// Rule ids only: messages may quote codes, the history stays PHI-free.
+				if err := b.Event(lifecycle.EntitySession, s.Session, lifecycle.ScrubHeld, "", map[string]any{"rules": rules[i]}); err != nil {
+					return n, err
+				}
+			}
+		}
+	}
+	return n, nil
+}
+
+// unscrub sets the rows WriteScrubbing wrote and no scrub named back to unscrubbed, for
+// ScrubNew.
+func (b *Batch) unscrub() error {
+	ids := make([]string, 0, len(b.scrubbing))
+	for id := range b.scrubbing {
+		ids = append(ids, id)
+	}
+	clear(b.scrubbing)
+	slices.Sort(ids)
+	for part := range slices.Chunk(ids, idsPerStatement) {
+		in, args := inList(part)
+		if _, err := b.exec(`UPDATE sessions SET scrub_hash = '' WHERE id IN `+in+` AND state = 'ready' AND scrub_hash = hash`, args...); err != nil {
+			return fmt.Errorf("store: unscrubbed sessions: %w", err)
+		}
+	}
+	return nil
 }
 
 // queuedScrub records a scrub in the queued insert of a session this batch wrote ready

@@ -97,6 +97,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"OutboxCursors", testOutboxCursors},
 		{"SeekLookups", testSeekLookups},
 		{"EligibilityAnswers", testEligibilityAnswers},
+		{"WriteScrubbing", testWriteScrubbing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
