@@ -300,7 +300,7 @@ func cmpInt(a, b int64) int {
 // writeClaimRemits replaces the claim_remit rows of rows' claims (replace false: they have
 // none yet) and, with claimsToo, the paid and patient sums and first payment day on their
 // claims rows (a posting adds its own to those as it moves the claim: paidDelta).
-func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix string, rows [][]any) error, rows []claimRemit, replace, claimsToo bool) error {
+func writeClaimRemits(exec func(q string, args ...any) error, insert func(t *sparseTable, rows [][]any) error, rows []claimRemit, replace, claimsToo bool) error {
 	ids := make([]string, len(rows))
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
@@ -322,8 +322,7 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix
 			return fmt.Errorf("claim remittance totals: %w", err)
 		}
 	}
-	if err := insert(`INSERT INTO claim_remit (claim_id, payer, paid_cents, patient_cents, first_paid, overturned, adjudicated, month,
-		provider, cpt, carc, category, lines, denied, denied_lines, denied_cents) VALUES `, vals); err != nil {
+	if err := insert(claimRemitTable, vals); err != nil {
 		return fmt.Errorf("claim remittance totals: %w", err)
 	}
 	for _, r := range rows {
@@ -406,7 +405,7 @@ func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) 
 	sortPostings(fresh)
 	byClaim(fresh, func(cps []posting) { contribute(sums, cps, adjs, 1) })
 	exec := func(q string, args ...any) error { _, err := b.exec(q, args...); return err }
-	insert := func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }
+	insert := func(t *sparseTable, rows [][]any) error { _, err := b.insertSparse(t, rows, ""); return err }
 	if err := writeClaimRemits(exec, insert, claimRemits(fresh, adjs), false, false); err != nil {
 		return err
 	}
@@ -489,7 +488,7 @@ func (b *Batch) rebuildClaimRemit() error {
 		return fmt.Errorf("claim remittance totals: %w", err)
 	}
 	return writeClaimRemits(func(q string, args ...any) error { _, err := b.exec(q, args...); return err },
-		func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }, rows, true, true)
+		func(t *sparseTable, rows [][]any) error { _, err := b.insertSparse(t, rows, ""); return err }, rows, true, true)
 }
 
 // pendingRebuilds does the rebuilds a migration asked for (store_rebuilds), each in the

@@ -320,11 +320,10 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	if err := b.enqueueMany(items, out); err != nil {
 		return err
 	}
-	if err := b.insertRows(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
-		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi, line_codes) VALUES `, claimRows, ""); err != nil {
+	if _, err := b.insertSparse(remitClaimsTable, claimRows, ""); err != nil {
 		return fmt.Errorf("remit claims: %w", err)
 	}
-	if err := b.insertRows(`INSERT INTO remit_adjustments (payment_id, seq, line_no, code, grp, reason, amount_cents, category) VALUES `, adjRows, ""); err != nil {
+	if _, err := b.insertSparse(remitAdjustmentsTable, adjRows, ""); err != nil {
 		return fmt.Errorf("remit adjustments: %w", err)
 	}
 	// The reports' and the claims list's per-claim totals, in this same transaction.
@@ -458,7 +457,7 @@ func (b *Batch) applyMoveWith(id string, m *remit.Move, source string, paid *pai
 	}
 	pcnWritten := false
 	for try := 0; next != from; try++ {
-		q, args := `UPDATE claims SET state = ?, updated_at = ?`+set, append([]any{next, timestamp(b.now)}, setArgs...)
+		q, args := `UPDATE claims SET state = ?, updated_at = ?`+set, append([]any{next, b.nowStamp()}, setArgs...)
 		where, whereArgs := ` WHERE id = ? AND state = ?`, []any{id, from}
 		if pcn != nil {
 			q, args = q+`, payer_claim_number = ?`, append(args, pcn.number)
