@@ -14,12 +14,13 @@ import (
 	"github.com/edigate/edigate/x12"
 )
 
-// claim_remit (migration 0720) is what the 835s say of each claim: the sums of its
-// postings and its latest adjudication as the denial report counts it. The posting
-// transaction writes the rows of the claims it posted with the same code that rebuilds
-// the table (claimRemits), from the new postings alone for a claim never posted before,
-// else from all the claim's postings, so the kept rows are by construction what reading
-// every posting would give; the reports then group one row per claim.
+// What the 835s say of each claim is folded from its postings (claimRemits): its sums and
+// its latest adjudication as the denial report counts it. The posting transaction folds
+// the claims it posted with the same code that rebuilds the kept figures, from the new
+// postings alone for a claim never posted before, else from all the claim's postings, so
+// what it keeps is by construction what reading every posting would give: the report
+// sums (remit_groups), the claims rows' paid sums, and claim_remit (migrations 0720,
+// 0841), one row per claim posted saying whether a later posting overturned a denial.
 
 // eachFunc runs a query and calls fn for each row (Batch.eachRow, or a transaction's).
 type eachFunc func(q string, args []any, fn func(scan func(...any) error) error) error
@@ -34,7 +35,8 @@ type posting struct {
 	filed                       string // the claim's first 837P day (claims.first_filed), "" for a void
 }
 
-// claimRemit is one claim_remit row.
+// claimRemit is one claim's figures folded from its postings: what the reports count of
+// it (contribute) and the claims row's paid sums; claim_remit keeps its id and overturned.
 type claimRemit struct {
 	id, payer, firstPaid  string
 	paid, patient         int64
@@ -305,13 +307,7 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(t *spa
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
 		ids[i] = r.id
-		a := r.adj
-		var denied, deniedLines, deniedCents int64
-		if a.denied {
-			denied, deniedLines, deniedCents = 1, int64(a.deniedLines()), int64(a.deniedAmount())
-		}
-		vals[i] = []any{r.id, r.payer, r.paid, r.patient, r.firstPaid, boolInt(r.overturned), boolInt(r.adjudicat), a.month, a.provider,
-			a.key("cpt"), a.key("carc"), a.key("category"), int64(len(a.codes)), denied, deniedLines, deniedCents}
+		vals[i] = []any{r.id, boolInt(r.overturned)}
 	}
 	for part := range slices.Chunk(ids, 500) {
 		if !replace {

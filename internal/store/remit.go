@@ -191,10 +191,7 @@ var (
 	remitAdjustmentsTable = &sparseTable{name: "remit_adjustments",
 		cols: []string{"payment_id", "seq", "line_no", "code", "grp", "reason", "amount_cents", "category"},
 		dflt: []any{nil, nil, nil, "", nil, nil, nil, ""}}
-	claimRemitTable = &sparseTable{name: "claim_remit",
-		cols: []string{"claim_id", "payer", "paid_cents", "patient_cents", "first_paid", "overturned", "adjudicated", "month",
-			"provider", "cpt", "carc", "category", "lines", "denied", "denied_lines", "denied_cents"},
-		dflt: []any{nil, nil, nil, nil, "", 0, 0, "", "", "", "", "", int64(0), int64(0), int64(0), int64(0)}}
+	claimRemitTable = &sparseTable{name: "claim_remit", cols: []string{"claim_id", "overturned"}, dflt: []any{nil, 0}}
 	queueItemsTable = &sparseTable{name: "queue_items",
 		cols: []string{"kind", "claim_id", "line_no", "payer", "reason", "category", "action", "message", "due", "amount_cents",
 			"source", "state", "assignee", "created_at"},
