@@ -337,13 +337,16 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(t *spa
 // refreshClaimRemits keeps claim_remit and remit_groups in the posting's transaction
 // for the new postings ps (in memory, with their denial adjustments adjs; already
 // inserted). A claim's first postings are folded from ps alone: its row is new and its
-// report sums are only added. A claim posted before (a claim_remit row) is recomputed
-// from all its postings read back, and its old contribution taken away, by the same code
-// that rebuilds the tables (claimRemits, contribute), so the kept rows are what reading
-// every posting would give. On PostgreSQL the claims rows are locked first (in id order),
-// so a second instance posting the same claim waits and then reads this one's postings.
+// report sums are only added. A claim posted before (before: it had postings when ps
+// were looked up, applyPayment, so it has a claim_remit row) is recomputed from all its
+// postings read back, and its old contribution taken away, by the same code that rebuilds
+// the tables (claimRemits, contribute), so the kept rows are what reading every posting
+// would give. On PostgreSQL the claims rows are locked first (in id order, by
+// ApplyResponse before any lookup), so a second instance posting the same claim waits and
+// then reads this one's postings; two posting a claim edigate never built for the first
+// time both insert its claim_remit row, and the second fails.
 // The claims rows' paid sums are not written here: each posting adds its own (paidDelta).
-func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) error {
+func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj, before map[string]bool) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -356,19 +359,10 @@ func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) 
 	if err := b.lockClaimsInOrder(ids); err != nil {
 		return err
 	}
-	before := map[string]bool{}
 	type claimRow struct{ payer, filed string }
 	built := map[string]claimRow{}
 	for part := range slices.Chunk(ids, 500) {
 		in, args := inList(part)
-		if err := b.eachRow(`SELECT claim_id FROM claim_remit WHERE claim_id IN `+in, args, func(sc func(...any) error) error {
-			var id string
-			err := sc(&id)
-			before[id] = true
-			return err
-		}); err != nil {
-			return fmt.Errorf("claim remittance totals: %w", err)
-		}
 		if err := b.eachRow(`SELECT id, payer, first_filed, frequency FROM claims WHERE id IN `+in, args, func(sc func(...any) error) error {
 			var id, freq string
 			var c claimRow
