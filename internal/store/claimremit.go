@@ -178,7 +178,7 @@ func contribute(to map[groupKey]*groupSums, ps []posting, adjs map[[2]int64][]de
 
 // writeGroups adds the sums to remit_groups (in key order, so two PostgreSQL
 // transactions take the row locks in one order); all-zero sums are skipped.
-func writeGroups(insert func(prefix string, rows [][]any, suffix string) error, sums map[groupKey]*groupSums) error {
+func (b *Batch) writeGroups(sums map[groupKey]*groupSums) error {
 	keys := make([]groupKey, 0, len(sums))
 	for k, g := range sums {
 		if *g != (groupSums{}) {
@@ -196,8 +196,7 @@ func writeGroups(insert func(prefix string, rows [][]any, suffix string) error, 
 		g := sums[k]
 		rows[i] = []any{k.by, k.key, g.claims, g.lines, g.denied, g.deniedLines, g.deniedCents, g.paid, g.patient}
 	}
-	if err := insert(`INSERT INTO remit_groups (by_what, group_key, claims, lines, denied, denied_lines, denied_cents, paid_cents, patient_cents) VALUES `,
-		rows, ` ON CONFLICT (by_what, group_key) DO UPDATE SET claims = remit_groups.claims + excluded.claims,
+	if _, err := b.insertSparse(remitGroupsTable, rows, ` ON CONFLICT (by_what, group_key) DO UPDATE SET claims = remit_groups.claims + excluded.claims,
 		lines = remit_groups.lines + excluded.lines, denied = remit_groups.denied + excluded.denied,
 		denied_lines = remit_groups.denied_lines + excluded.denied_lines, denied_cents = remit_groups.denied_cents + excluded.denied_cents,
 		paid_cents = remit_groups.paid_cents + excluded.paid_cents, patient_cents = remit_groups.patient_cents + excluded.patient_cents`); err != nil {
@@ -411,7 +410,7 @@ func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj, 
 			return err
 		}
 	}
-	return writeGroups(b.insertRows, sums)
+	return b.writeGroups(sums)
 }
 
 // paidDelta is what one posting adds to its claim's paid sums on the claims row
@@ -471,7 +470,7 @@ func (b *Batch) rebuildClaimRemit() error {
 	}
 	sums := map[groupKey]*groupSums{}
 	byClaim(ps, func(cps []posting) { contribute(sums, cps, adjs, 1) })
-	if err := writeGroups(b.insertRows, sums); err != nil {
+	if err := b.writeGroups(sums); err != nil {
 		return err
 	}
 	if _, err := b.exec(`UPDATE claims SET paid_cents = 0, patient_cents = 0, first_paid = '' WHERE paid_cents <> 0 OR patient_cents <> 0 OR first_paid <> ''`); err != nil {

@@ -71,7 +71,7 @@ func (b *Batch) flushOutbox() error {
 		}
 		rows = append(rows, []any{m.Seq, at, string(m.Event), m.Practice, m.SessionID, m.ClaimID, string(line)})
 	}
-	if err := b.insertRows(`INSERT INTO outbox (seq, at, event, practice, session_id, claim_id, body) VALUES `, rows, ""); err != nil {
+	if _, err := b.insertSparse(outboxTable, rows, ""); err != nil {
 		return fmt.Errorf("outbox rows: %w", err)
 	}
 	return nil

@@ -83,46 +83,22 @@ func eachAdjustment(c *remit.ClaimPayment, fn func(line int, code string, a remi
 	}
 }
 
-// insertRows writes rows with multi-row INSERT statements of up to 100 rows (well under
-// the bind-parameter limits of SQLite and PostgreSQL).
-func (b *Batch) insertRows(prefix string, rows [][]any, suffix string) error {
-	const chunk = 100
-	for len(rows) > 0 {
-		n := min(chunk, len(rows))
-		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ") + ")"
-		var q strings.Builder
-		q.WriteString(prefix)
-		args := make([]any, 0, n*len(rows[0]))
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(ph)
-			args = append(args, rows[i]...)
-		}
-		q.WriteString(suffix)
-		if _, err := b.exec(q.String(), args...); err != nil {
-			return err
-		}
-		rows = rows[n:]
-	}
-	return nil
-}
-
-// sparseTable is a table posting writes many rows of: its columns and the value each
-// defaults to in its schema (nil: none, always written). A default must have the Go type
-// the callers pass (a string, int or int64), else it never matches and is written anyway.
+// sparseTable is a table the store writes many rows of at once: its columns and the value
+// each defaults to in its schema (nil, or dflt shorter than cols: none, always written). A
+// default must have the Go type the callers pass (a string, int or int64), else it never
+// matches and is written anyway.
 type sparseTable struct {
 	name string
 	cols []string
 	dflt []any
 }
 
-// insertSparse writes rows (a value a column of t, in order) like insertRows, leaving out of
-// each statement the columns that hold their default in every row of it: the database fills
-// them in, and every value bound costs the driver a conversion and a copy into SQLite
-// (posting an 835 bound about 76 values a claim, a sixth of its CPU). suffix may follow the
-// VALUES (ON CONFLICT); it returns the rows written.
+// insertSparse writes rows (a value a column of t, in order) with multi-row INSERT
+// statements of up to 100 rows (well under the bind-parameter limits of SQLite and
+// PostgreSQL), leaving out of each statement the columns that hold their default in every
+// row of it: the database fills them in, and every value bound costs the driver a
+// conversion and a copy into SQLite (posting an 835 bound about 76 values a claim, a sixth
+// of its CPU). suffix may follow the VALUES (ON CONFLICT); it returns the rows written.
 func (b *Batch) insertSparse(t *sparseTable, rows [][]any, suffix string) (int64, error) {
 	const chunk = 100
 	var written int64
@@ -131,7 +107,7 @@ func (b *Batch) insertSparse(t *sparseTable, rows [][]any, suffix string) (int64
 		n := min(chunk, len(rows))
 		kept := 0
 		for c := range t.cols {
-			keep[c] = t.dflt[c] == nil
+			keep[c] = c >= len(t.dflt) || t.dflt[c] == nil
 			for r := 0; r < n && !keep[c]; r++ {
 				keep[c] = rows[r][c] != t.dflt[c]
 			}
@@ -182,7 +158,8 @@ func (b *Batch) insertSparse(t *sparseTable, rows [][]any, suffix string) (int64
 	return written, nil
 }
 
-// The tables an 835 posting writes a row or more a claim of, with their columns' defaults.
+// The tables the store writes many rows of at once (an 835 posting a row or more a claim
+// of the first four), with their columns' defaults where leaving them out pays.
 var (
 	remitClaimsTable = &sparseTable{name: "remit_claims",
 		cols: []string{"payment_id", "seq", "claim_id", "payer_id", "check_no", "status", "payer_claim", "charge_cents", "paid_cents",
@@ -191,7 +168,13 @@ var (
 	remitAdjustmentsTable = &sparseTable{name: "remit_adjustments",
 		cols: []string{"payment_id", "seq", "line_no", "code", "grp", "reason", "amount_cents", "category"},
 		dflt: []any{nil, nil, nil, "", nil, nil, nil, ""}}
-	claimRemitTable = &sparseTable{name: "claim_remit", cols: []string{"claim_id", "overturned"}, dflt: []any{nil, 0}}
+	claimRemitTable  = &sparseTable{name: "claim_remit", cols: []string{"claim_id", "overturned"}, dflt: []any{nil, 0}}
+	remitGroupsTable = &sparseTable{name: "remit_groups",
+		cols: []string{"by_what", "group_key", "claims", "lines", "denied", "denied_lines", "denied_cents", "paid_cents", "patient_cents"}}
+	remitExpectedTable = &sparseTable{name: "remit_expected",
+		cols: []string{"claim_id", "line_no", "payer", "payer_id", "check_no", "code", "service_date", "contract_cents", "patient_cents",
+			"expected_cents", "paid_cents", "rate_source", "source_file"}}
+	outboxTable     = &sparseTable{name: "outbox", cols: []string{"seq", "at", "event", "practice", "session_id", "claim_id", "body"}}
 	queueItemsTable = &sparseTable{name: "queue_items",
 		cols: []string{"kind", "claim_id", "line_no", "payer", "reason", "category", "action", "message", "due", "amount_cents",
 			"source", "state", "assignee", "created_at"},
