@@ -87,8 +87,8 @@ func Needs835(r *Remittance) FactsQuery {
 
 // Plan835 plans the posting of an 835: per payment, its row and a review item when it
 // does not balance; per CLP, the posting, the claim's move to the CLP's outcome, the payer
-// claim number, denial items (due by the appeal deadline) and a review item for a claim
-// edigate never built. A void claim is not paid: its reversal confirms the void and gives
+// claim number, denial items (due by the appeal deadline) and a review item (and no history
+// event) for a claim edigate never built. A void claim is not paid: its reversal confirms the void and gives
 // its authorization units back, anything else goes to review.
 func Plan835(source string, r *Remittance, facts Facts) *Plan {
 	pl := &Plan{Kind: "835"}
@@ -137,17 +137,18 @@ func (pn *planner) clp(source string, p *Payment, ci int) Step {
 		f.PayerClaim = c.PayerClaim
 		pn.facts.Claims[c.PatientControl] = f
 	}
-	if outcome == "" {
+	if outcome == "" || !known {
+		// A CLP of a claim edigate never built has no claim of ours whose history it
+		// belongs to: its record is the posting (remit_claims, remit_adjustments) and the
+		// review item above, which trace and the claim postings show. One history event a
+		// CLP repeating the posting was a quarter of the cost of posting a large 835 of
+		// such claims (issue 16).
 		return st
 	}
 	detail := &PaymentEvent{Check: p.Check, Payer: p.PayerID, ISA: p.ISAControl, GS: p.GSControl, ST: p.Control,
 		CLP02: c.Status, Paid: c.Paid.String(), Patient: c.PatientResponsibility.String(), Charge: c.Charge.String(),
 		Adjustments: c.Adjustments, Remarks: c.Remarks, Lines: paymentEventLines(c)}
 	switch {
-	case !known:
-		detail.To = outcome
-		st.Record = &Record{Kind: outcome.Event(), Detail: detail}
-		return st
 	case f.isVoid() && outcome == lifecycle.Reversed:
 		st.Move = pn.move(c.PatientControl, lifecycle.Void, "", detail)
 		st.Move.ReturnUnits = true

@@ -267,3 +267,17 @@ func TestHostileX12(t *testing.T) {
 		})
 	}
 }
+
+// TestTraceUnmatchedCLP: a CLP of a claim edigate never built has no history event; its
+// trace still says what the 835 paid (the posting) and that it awaits review.
+func TestTraceUnmatchedCLP(t *testing.T) {
+	d := t.TempDir()
+	if code, out, errOut := runCmd(t, "", "remit", "post", "-data", d, hostile+"x12/unbalanced-835.x12"); code != exitOK {
+		t.Fatalf("post: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runCmd(t, "", "trace", "-data", d, "PCN0001")
+	if code != exitOK || !strings.Contains(out, "835 20240315 check 12345 payer  CLP02 1 paid: charge 150.00 paid 120.00 patient 30.00") ||
+		!strings.Contains(out, "review unmatched CLP01 open") {
+		t.Errorf("trace: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -46,6 +46,12 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	tw.Flush()
 	for _, t := range tr.Claims {
 		fmt.Fprintf(a.stdout, "claim %s: %s (%s)\n", t.ClaimID, t.State, t.State.Words())
+		// The postings are the whole record of a CLP for a claim edigate never built (it
+		// has no history events): shown for every claim, so such a trace says what was paid.
+		for _, r := range t.Remits {
+			fmt.Fprintf(a.stdout, "  835 %s check %s payer %s CLP02 %s %s: charge %s paid %s patient %s\n",
+				r.Date, r.Check, r.Payer, r.Status, r.Outcome, r.Charge, r.Paid, r.Patient)
+		}
 		for _, q := range t.Queue {
 			fmt.Fprintf(a.stdout, "  queue %d %s %s %s %s\n", q.ID, q.Kind, q.Reason, q.State, q.Outcome)
 		}

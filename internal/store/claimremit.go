@@ -14,12 +14,13 @@ import (
 	"github.com/edigate/edigate/x12"
 )
 
-// claim_remit (migration 0720) is what the 835s say of each claim: the sums of its
-// postings and its latest adjudication as the denial report counts it. The posting
-// transaction writes the rows of the claims it posted with the same code that rebuilds
-// the table (claimRemits), from the new postings alone for a claim never posted before,
-// else from all the claim's postings, so the kept rows are by construction what reading
-// every posting would give; the reports then group one row per claim.
+// What the 835s say of each claim is folded from its postings (claimRemits): its sums and
+// its latest adjudication as the denial report counts it. The posting transaction folds
+// the claims it posted with the same code that rebuilds the kept figures, from the new
+// postings alone for a claim never posted before, else from all the claim's postings, so
+// what it keeps is by construction what reading every posting would give: the report
+// sums (remit_groups), the claims rows' paid sums, and claim_remit (migrations 0720,
+// 0841), one row per claim posted saying whether a later posting overturned a denial.
 
 // eachFunc runs a query and calls fn for each row (Batch.eachRow, or a transaction's).
 type eachFunc func(q string, args []any, fn func(scan func(...any) error) error) error
@@ -34,7 +35,8 @@ type posting struct {
 	filed                       string // the claim's first 837P day (claims.first_filed), "" for a void
 }
 
-// claimRemit is one claim_remit row.
+// claimRemit is one claim's figures folded from its postings: what the reports count of
+// it (contribute) and the claims row's paid sums; claim_remit keeps its id and overturned.
 type claimRemit struct {
 	id, payer, firstPaid  string
 	paid, patient         int64
@@ -176,7 +178,7 @@ func contribute(to map[groupKey]*groupSums, ps []posting, adjs map[[2]int64][]de
 
 // writeGroups adds the sums to remit_groups (in key order, so two PostgreSQL
 // transactions take the row locks in one order); all-zero sums are skipped.
-func writeGroups(insert func(prefix string, rows [][]any, suffix string) error, sums map[groupKey]*groupSums) error {
+func (b *Batch) writeGroups(sums map[groupKey]*groupSums) error {
 	keys := make([]groupKey, 0, len(sums))
 	for k, g := range sums {
 		if *g != (groupSums{}) {
@@ -194,8 +196,7 @@ func writeGroups(insert func(prefix string, rows [][]any, suffix string) error, 
 		g := sums[k]
 		rows[i] = []any{k.by, k.key, g.claims, g.lines, g.denied, g.deniedLines, g.deniedCents, g.paid, g.patient}
 	}
-	if err := insert(`INSERT INTO remit_groups (by_what, group_key, claims, lines, denied, denied_lines, denied_cents, paid_cents, patient_cents) VALUES `,
-		rows, ` ON CONFLICT (by_what, group_key) DO UPDATE SET claims = remit_groups.claims + excluded.claims,
+	if _, err := b.insertSparse(remitGroupsTable, rows, ` ON CONFLICT (by_what, group_key) DO UPDATE SET claims = remit_groups.claims + excluded.claims,
 		lines = remit_groups.lines + excluded.lines, denied = remit_groups.denied + excluded.denied,
 		denied_lines = remit_groups.denied_lines + excluded.denied_lines, denied_cents = remit_groups.denied_cents + excluded.denied_cents,
 		paid_cents = remit_groups.paid_cents + excluded.paid_cents, patient_cents = remit_groups.patient_cents + excluded.patient_cents`); err != nil {
@@ -300,18 +301,12 @@ func cmpInt(a, b int64) int {
 // writeClaimRemits replaces the claim_remit rows of rows' claims (replace false: they have
 // none yet) and, with claimsToo, the paid and patient sums and first payment day on their
 // claims rows (a posting adds its own to those as it moves the claim: paidDelta).
-func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix string, rows [][]any) error, rows []claimRemit, replace, claimsToo bool) error {
+func writeClaimRemits(exec func(q string, args ...any) error, insert func(t *sparseTable, rows [][]any) error, rows []claimRemit, replace, claimsToo bool) error {
 	ids := make([]string, len(rows))
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
 		ids[i] = r.id
-		a := r.adj
-		var denied, deniedLines, deniedCents int64
-		if a.denied {
-			denied, deniedLines, deniedCents = 1, int64(a.deniedLines()), int64(a.deniedAmount())
-		}
-		vals[i] = []any{r.id, r.payer, r.paid, r.patient, r.firstPaid, boolInt(r.overturned), boolInt(r.adjudicat), a.month, a.provider,
-			a.key("cpt"), a.key("carc"), a.key("category"), int64(len(a.codes)), denied, deniedLines, deniedCents}
+		vals[i] = []any{r.id, boolInt(r.overturned)}
 	}
 	for part := range slices.Chunk(ids, 500) {
 		if !replace {
@@ -322,8 +317,7 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix
 			return fmt.Errorf("claim remittance totals: %w", err)
 		}
 	}
-	if err := insert(`INSERT INTO claim_remit (claim_id, payer, paid_cents, patient_cents, first_paid, overturned, adjudicated, month,
-		provider, cpt, carc, category, lines, denied, denied_lines, denied_cents) VALUES `, vals); err != nil {
+	if err := insert(claimRemitTable, vals); err != nil {
 		return fmt.Errorf("claim remittance totals: %w", err)
 	}
 	for _, r := range rows {
@@ -342,13 +336,16 @@ func writeClaimRemits(exec func(q string, args ...any) error, insert func(prefix
 // refreshClaimRemits keeps claim_remit and remit_groups in the posting's transaction
 // for the new postings ps (in memory, with their denial adjustments adjs; already
 // inserted). A claim's first postings are folded from ps alone: its row is new and its
-// report sums are only added. A claim posted before (a claim_remit row) is recomputed
-// from all its postings read back, and its old contribution taken away, by the same code
-// that rebuilds the tables (claimRemits, contribute), so the kept rows are what reading
-// every posting would give. On PostgreSQL the claims rows are locked first (in id order),
-// so a second instance posting the same claim waits and then reads this one's postings.
+// report sums are only added. A claim posted before (before: it had postings when ps
+// were looked up, applyPayment, so it has a claim_remit row) is recomputed from all its
+// postings read back, and its old contribution taken away, by the same code that rebuilds
+// the tables (claimRemits, contribute), so the kept rows are what reading every posting
+// would give. On PostgreSQL the claims rows are locked first (in id order, by
+// ApplyResponse before any lookup), so a second instance posting the same claim waits and
+// then reads this one's postings; two posting a claim edigate never built for the first
+// time both insert its claim_remit row, and the second fails.
 // The claims rows' paid sums are not written here: each posting adds its own (paidDelta).
-func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) error {
+func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj, before map[string]bool) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -361,19 +358,10 @@ func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) 
 	if err := b.lockClaimsInOrder(ids); err != nil {
 		return err
 	}
-	before := map[string]bool{}
 	type claimRow struct{ payer, filed string }
 	built := map[string]claimRow{}
 	for part := range slices.Chunk(ids, 500) {
 		in, args := inList(part)
-		if err := b.eachRow(`SELECT claim_id FROM claim_remit WHERE claim_id IN `+in, args, func(sc func(...any) error) error {
-			var id string
-			err := sc(&id)
-			before[id] = true
-			return err
-		}); err != nil {
-			return fmt.Errorf("claim remittance totals: %w", err)
-		}
 		if err := b.eachRow(`SELECT id, payer, first_filed, frequency FROM claims WHERE id IN `+in, args, func(sc func(...any) error) error {
 			var id, freq string
 			var c claimRow
@@ -406,7 +394,7 @@ func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) 
 	sortPostings(fresh)
 	byClaim(fresh, func(cps []posting) { contribute(sums, cps, adjs, 1) })
 	exec := func(q string, args ...any) error { _, err := b.exec(q, args...); return err }
-	insert := func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }
+	insert := func(t *sparseTable, rows [][]any) error { _, err := b.insertSparse(t, rows, ""); return err }
 	if err := writeClaimRemits(exec, insert, claimRemits(fresh, adjs), false, false); err != nil {
 		return err
 	}
@@ -422,7 +410,7 @@ func (b *Batch) refreshClaimRemits(ps []posting, adjs map[[2]int64][]denialAdj) 
 			return err
 		}
 	}
-	return writeGroups(b.insertRows, sums)
+	return b.writeGroups(sums)
 }
 
 // paidDelta is what one posting adds to its claim's paid sums on the claims row
@@ -482,14 +470,14 @@ func (b *Batch) rebuildClaimRemit() error {
 	}
 	sums := map[groupKey]*groupSums{}
 	byClaim(ps, func(cps []posting) { contribute(sums, cps, adjs, 1) })
-	if err := writeGroups(b.insertRows, sums); err != nil {
+	if err := b.writeGroups(sums); err != nil {
 		return err
 	}
 	if _, err := b.exec(`UPDATE claims SET paid_cents = 0, patient_cents = 0, first_paid = '' WHERE paid_cents <> 0 OR patient_cents <> 0 OR first_paid <> ''`); err != nil {
 		return fmt.Errorf("claim remittance totals: %w", err)
 	}
 	return writeClaimRemits(func(q string, args ...any) error { _, err := b.exec(q, args...); return err },
-		func(prefix string, rows [][]any) error { return b.insertRows(prefix, rows, "") }, rows, true, true)
+		func(t *sparseTable, rows [][]any) error { _, err := b.insertSparse(t, rows, ""); return err }, rows, true, true)
 }
 
 // pendingRebuilds does the rebuilds a migration asked for (store_rebuilds), each in the

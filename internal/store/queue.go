@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/edigate/edigate/claims"
 	"github.com/edigate/edigate/lifecycle"
@@ -54,7 +53,6 @@ func (b *Batch) enqueue(it QueueItem, out *ApplyResult) error {
 // item for most claims, and one statement per item was a sixth of its cost. Items with a
 // thread go through enqueue, which needs each new item's id.
 func (b *Batch) enqueueMany(items []QueueItem, out *ApplyResult) error {
-	const cols = 14
 	for len(items) > 0 {
 		n := 1
 		for n < len(items) && n < 100 && items[n].Kind == items[0].Kind && len(items[n].Thread) == 0 {
@@ -67,23 +65,15 @@ func (b *Batch) enqueueMany(items []QueueItem, out *ApplyResult) error {
 			items = items[1:]
 			continue
 		}
-		var q strings.Builder
-		q.WriteString(`INSERT INTO queue_items (kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state, assignee, created_at) VALUES `)
-		args := make([]any, 0, n*cols)
+		rows := make([][]any, n)
 		for i, it := range items[:n] {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, string(it.Kind), it.ClaimID, it.Line, it.Payer, it.Reason, it.Category, it.Action, it.Message, it.Due,
-				int64(it.Amount), it.Source, string(QueueOpen), it.Assignee, timestamp(b.now))
+			rows[i] = []any{string(it.Kind), it.ClaimID, it.Line, it.Payer, it.Reason, it.Category, it.Action, it.Message, it.Due,
+				int64(it.Amount), it.Source, string(QueueOpen), it.Assignee, b.nowStamp()}
 		}
-		q.WriteString(` ON CONFLICT (kind, claim_id, line_no, reason, source) DO NOTHING`)
-		res, err := b.exec(q.String(), args...)
+		k, err := b.insertSparse(queueItemsTable, rows, ` ON CONFLICT (kind, claim_id, line_no, reason, source) DO NOTHING`)
 		if err != nil {
 			return fmt.Errorf("queue %s: %w", items[0].Kind, err)
 		}
-		k, _ := res.RowsAffected()
 		out.Queued += int(k)
 		if items[0].Kind == QueueReview {
 			out.Review += int(k)
@@ -99,7 +89,7 @@ func (b *Batch) queue(it QueueItem) (bool, error) {
 	res, err := b.exec(`INSERT INTO queue_items (kind, claim_id, line_no, payer, reason, category, action, message, due, amount_cents, source, state, assignee, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, claim_id, line_no, reason, source) DO NOTHING`,
 		string(it.Kind), it.ClaimID, it.Line, it.Payer, it.Reason, it.Category, it.Action, it.Message, it.Due, int64(it.Amount), it.Source,
-		string(QueueOpen), it.Assignee, timestamp(b.now))
+		string(QueueOpen), it.Assignee, b.nowStamp())
 	if err != nil {
 		return false, fmt.Errorf("queue %s %s: %w", it.Kind, it.ClaimID, err)
 	}

@@ -257,8 +257,10 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	}
 	// The CLPs of this payment already posted (from another file, or earlier in this
 	// one), looked up for the claims at hand only: a check paying 500,000 claims in parts
-	// is not read again for every part.
+	// is not read again for every part. The same rows (off the one index, 0840) say which
+	// claims were posted before at all, whose report figures are then recomputed.
 	posted := map[string]bool{}
+	before := map[string]bool{}
 	ids := make([]string, 0, len(pp.Steps))
 	for i := range pp.Steps {
 		ids = append(ids, pp.Steps[i].Post.CLP.PatientControl)
@@ -266,13 +268,16 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	slices.Sort(ids)
 	for part := range slices.Chunk(slices.Compact(ids), 500) {
 		in, args := inList(part)
-		if err := b.eachRow(`SELECT claim_id, status FROM remit_claims WHERE payer_id = ? AND check_no = ? AND claim_id IN `+in,
-			append([]any{p.PayerID, p.Check}, args...), func(sc func(...any) error) error {
-				var id, st string
-				if err := sc(&id, &st); err != nil {
+		if err := b.eachRow(`SELECT claim_id, payer_id, check_no, status FROM remit_claims WHERE claim_id IN `+in, args,
+			func(sc func(...any) error) error {
+				var id, payer, check, st string
+				if err := sc(&id, &payer, &check, &st); err != nil {
 					return err
 				}
-				posted[id+"\x00"+st] = true
+				before[id] = true
+				if payer == p.PayerID && check == p.Check {
+					posted[id+"\x00"+st] = true
+				}
 				return nil
 			}); err != nil {
 			return err
@@ -320,15 +325,14 @@ func (b *Batch) applyPayment(f ResponseFile, pp *remit.PaymentPlan, parts bool, 
 	if err := b.enqueueMany(items, out); err != nil {
 		return err
 	}
-	if err := b.insertRows(`INSERT INTO remit_claims (payment_id, seq, claim_id, payer_id, check_no, status, payer_claim, charge_cents, paid_cents,
-		patient_cents, outcome, denial_category, appeal_due, pay_date, rendering_npi, line_codes) VALUES `, claimRows, ""); err != nil {
+	if _, err := b.insertSparse(remitClaimsTable, claimRows, ""); err != nil {
 		return fmt.Errorf("remit claims: %w", err)
 	}
-	if err := b.insertRows(`INSERT INTO remit_adjustments (payment_id, seq, line_no, code, grp, reason, amount_cents, category) VALUES `, adjRows, ""); err != nil {
+	if _, err := b.insertSparse(remitAdjustmentsTable, adjRows, ""); err != nil {
 		return fmt.Errorf("remit adjustments: %w", err)
 	}
 	// The reports' and the claims list's per-claim totals, in this same transaction.
-	return b.refreshClaimRemits(news, newAdjs)
+	return b.refreshClaimRemits(news, newAdjs, before)
 }
 
 // applyStep writes what a response says of one claim; paid is what its 835 posting adds
@@ -458,7 +462,7 @@ func (b *Batch) applyMoveWith(id string, m *remit.Move, source string, paid *pai
 	}
 	pcnWritten := false
 	for try := 0; next != from; try++ {
-		q, args := `UPDATE claims SET state = ?, updated_at = ?`+set, append([]any{next, timestamp(b.now)}, setArgs...)
+		q, args := `UPDATE claims SET state = ?, updated_at = ?`+set, append([]any{next, b.nowStamp()}, setArgs...)
 		where, whereArgs := ` WHERE id = ? AND state = ?`, []any{id, from}
 		if pcn != nil {
 			q, args = q+`, payer_claim_number = ?`, append(args, pcn.number)

@@ -23,8 +23,7 @@ func (b *Batch) recordExpected(f ResponseFile, p *remit.Payment, st *remit.Step)
 		rows = append(rows, []any{st.Claim, e.Line, e.Payer, p.PayerID, p.Check, e.Code, e.Date, int64(e.Contract),
 			int64(e.Patient), int64(e.Expected), int64(e.Paid), e.Source, f.Name})
 	}
-	if err := b.insertRows(`INSERT INTO remit_expected (claim_id, line_no, payer, payer_id, check_no, code, service_date,
-		contract_cents, patient_cents, expected_cents, paid_cents, rate_source, source_file) VALUES `, rows, ""); err != nil {
+	if _, err := b.insertSparse(remitExpectedTable, rows, ""); err != nil {
 		return fmt.Errorf("expected payments: %w", err)
 	}
 	return nil

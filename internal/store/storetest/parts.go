@@ -87,6 +87,14 @@ func testResponseParts(t *testing.T, db *store.DB) {
 	if st, _ := claimState(t, db, "P1"); st != lifecycle.Paid {
 		t.Fatalf("P1 %s, want paid", st)
 	}
+	// A CLP of a claim edigate never built is recorded by its posting and review item
+	// alone (Plan835); a claim of ours keeps its history.
+	if n := count(t, db, `SELECT COUNT(*) FROM events WHERE entity_kind = 'claim' AND entity_id IN ('U1', 'U2')`); n != 0 {
+		t.Fatalf("%d history events for the unmatched CLPs, want none", n)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM events WHERE entity_kind = 'claim' AND entity_id = 'P1' AND kind = 'paid'`); n != 1 {
+		t.Fatalf("%d paid events for P1, want 1", n)
+	}
 }
 
 // testResponsesCrossing: two 835s naming the same claims in opposite orders, applied at

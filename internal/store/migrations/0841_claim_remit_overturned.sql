@@ -1,0 +1,11 @@
+-- 0841 claim_remit keeps what is read of it: whether a claim's postings overturned a
+-- denial (the appeals report), and, by the row being there, that the claim was posted
+-- before (a new posting then recomputes it from all the claim's postings). The reports
+-- read their sums from remit_groups and the claims list its paid sums from the claims
+-- rows, both kept by the posting transaction; the other figures (0720) were written with
+-- every claim posted and never read (issue 16: a 1 GB 835 at 20,000 claims/s).
+-- sqlite: CREATE TABLE claim_remit_0841 (claim_id TEXT NOT NULL PRIMARY KEY, overturned BIGINT NOT NULL DEFAULT 0);
+-- sqlite: INSERT INTO claim_remit_0841 (claim_id, overturned) SELECT claim_id, overturned FROM claim_remit;
+-- sqlite: DROP TABLE claim_remit;
+-- sqlite: ALTER TABLE claim_remit_0841 RENAME TO claim_remit;
+-- postgres: ALTER TABLE claim_remit DROP COLUMN payer, DROP COLUMN paid_cents, DROP COLUMN patient_cents, DROP COLUMN first_paid, DROP COLUMN adjudicated, DROP COLUMN month, DROP COLUMN provider, DROP COLUMN cpt, DROP COLUMN carc, DROP COLUMN category, DROP COLUMN lines, DROP COLUMN denied, DROP COLUMN denied_lines, DROP COLUMN denied_cents;
