@@ -625,62 +625,81 @@ func (db *DB) Alerts(ctx context.Context, openOnly bool) ([]Alert, error) {
 // sessions, whose intake checks them). Reading every authorization ever held was most of
 // a run's time on two years of history, and a transaction long enough to lose the lease.
 func (db *DB) CheckAuthAlerts(ctx context.Context, rules *claims.AuthRules) error {
-	return db.Batch(ctx, rules, func(b *Batch) error {
-		rows, err := b.query(`SELECT data, used FROM authorizations WHERE end_date >= ?`, b.now.UTC().Format("2006-01-02"))
-		if err != nil {
-			return err
-		}
-		all, err := collectRows(rows, scanAuthUse)
-		if err != nil {
-			return err
-		}
-		have := make(map[string]bool, len(all))
-		for i := range all {
-			have[all[i].Key().String()] = true
-		}
-		rows, err = b.query(`SELECT DISTINCT entity_id FROM alerts WHERE entity_kind = 'authorization' AND cleared_at = ''`)
-		if err != nil {
-			return err
-		}
-		alerted, err := collectRows(rows, func(sc scanner) (string, error) {
-			var k string
-			return k, sc.Scan(&k)
-		})
-		if err != nil {
-			return err
-		}
-		for _, key := range alerted {
-			k, err := claims.ParseAuthKey(key)
-			if err != nil || have[key] {
-				continue
-			}
-			row, err := b.queryRow(`SELECT data, used FROM authorizations WHERE payer = ? AND number = ?`, k.Payer, k.Number)
-			if err != nil {
-				return err
-			}
-			a, err := scanAuthUse(row)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			all = append(all, a)
-		}
-		// In key order, as before: alerts and their events come out in a stable order.
-		sort.Slice(all, func(i, j int) bool {
-			if all[i].Payer != all[j].Payer {
-				return all[i].Payer < all[j].Payer
-			}
-			return all[i].Number < all[j].Number
-		})
-		for i := range all {
-			if err := b.authAlerts(&all[i], "daily check", true); err != nil {
-				return err
-			}
-		}
-		return nil
+	return db.Batch(ctx, rules, (*Batch).checkAuthAlerts)
+}
+
+func (b *Batch) checkAuthAlerts() error {
+	rows, err := b.query(`SELECT data, used FROM authorizations WHERE end_date >= ?`, b.now.UTC().Format("2006-01-02"))
+	if err != nil {
+		return err
+	}
+	all, err := collectRows(rows, scanAuthUse)
+	if err != nil {
+		return err
+	}
+	have := make(map[string]bool, len(all))
+	for i := range all {
+		have[all[i].Key().String()] = true
+	}
+	// The open alerts of every authorization checked, in one read: authAlerts then finds
+	// each in the batch's cache instead of reading its own (a round trip per
+	// authorization on PostgreSQL, 3,800 of the 5,700 of a 20,000-session run).
+	rows, err = b.query(`SELECT entity_id, kind FROM alerts WHERE entity_kind = 'authorization' AND cleared_at = ''`)
+	if err != nil {
+		return err
+	}
+	open, err := collectRows(rows, func(sc scanner) ([2]string, error) {
+		var keyKind [2]string
+		return keyKind, sc.Scan(&keyKind[0], &keyKind[1])
 	})
+	if err != nil {
+		return err
+	}
+	b.openAlerts = make(map[string]map[string]bool, len(all))
+	var alerted []string
+	for _, kk := range open {
+		if b.openAlerts[kk[0]] == nil {
+			b.openAlerts[kk[0]] = map[string]bool{}
+			alerted = append(alerted, kk[0])
+		}
+		b.openAlerts[kk[0]][kk[1]] = true
+	}
+	for key := range have {
+		if _, ok := b.openAlerts[key]; !ok {
+			b.openAlerts[key] = nil
+		}
+	}
+	for _, key := range alerted {
+		k, err := claims.ParseAuthKey(key)
+		if err != nil || have[key] {
+			continue
+		}
+		row, err := b.queryRow(`SELECT data, used FROM authorizations WHERE payer = ? AND number = ?`, k.Payer, k.Number)
+		if err != nil {
+			return err
+		}
+		a, err := scanAuthUse(row)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		all = append(all, a)
+	}
+	// In key order, as before: alerts and their events come out in a stable order.
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Payer != all[j].Payer {
+			return all[i].Payer < all[j].Payer
+		}
+		return all[i].Number < all[j].Number
+	})
+	for i := range all {
+		if err := b.authAlerts(&all[i], "daily check", true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // authRow is what putting an authorization reads of its stored row first.
