@@ -71,3 +71,46 @@ func TestSessionLookupsUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// Every claim the claims step stores writes each index on claims, so the indexes of the
+// reports and of the COB steps are partial (0800): the queries must still use them, which
+// SQLite does only when a query's WHERE implies the index's.
+func TestClaimQueriesUsePartialIndexes(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, c := range []struct {
+		name, query, want string
+		args              []any
+	}{
+		{"A/R report", arUnpaidQuery, "claims_ar", []any{"8"}},
+		{"COB families", cobFamiliesQuery, "claims_prior", []any{"S"}},
+		{"onward candidates", onwardCandidatesQuery("secondary"), "claims_prior", []any{"P", "8"}},
+	} {
+		rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "; ")
+		if !strings.Contains(joined, "INDEX "+c.want) {
+			t.Errorf("%s: plan %q does not use index %s", c.name, joined, c.want)
+		}
+		if strings.Contains(joined, "SCAN claims;") || strings.HasSuffix(joined, "SCAN claims") ||
+			strings.Contains(joined, "SCAN c;") || strings.HasSuffix(joined, "SCAN c") {
+			t.Errorf("%s: plan %q scans the claims table", c.name, joined)
+		}
+	}
+}
