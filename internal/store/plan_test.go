@@ -82,11 +82,22 @@ func TestClaimQueriesUsePartialIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	streams := holdStreams(QueuePageFilter{FilingDays: map[string]int{"p": 90}})
+	held := streams[len(streams)-2] // the claims of the payer with a filing limit
+	if held.session || len(held.args) != 1 {
+		t.Fatalf("hold streams %+v: not the claims of payer p", streams)
+	}
 	for _, c := range []struct {
 		name, query, want string
 		args              []any
 	}{
 		{"A/R report", arUnpaidQuery, "claims_ar", []any{"8"}},
+		{"held claims of a payer by deadline", `SELECT id, service_date` + held.where + held.order + ` LIMIT 50`, "claims_state_payer", held.args},
+		{"held claims by payer", `SELECT payer, COUNT(*), MIN(service_date) FROM claims WHERE ` + holdTables[1].held + ` GROUP BY payer`, "claims_state_payer", nil},
+		{"claims of a state and payer by date", `SELECT id FROM claims WHERE state = ? AND ` + claimsNotFiled + ` AND payer = ? ORDER BY service_date, id LIMIT 50`,
+			"claims_state_payer", []any{"paid", "p"}},
+		{"claims by state", `SELECT id, revision FROM claims WHERE state = ? ORDER BY service_date, id`, "claims_state", []any{"filed"}},
+		{"claim state counts", `SELECT state, COUNT(*) FROM claims GROUP BY state`, "claims_state", nil},
 		{"COB families", cobFamiliesQuery, "claims_prior", []any{"S"}},
 		{"onward candidates", onwardCandidatesQuery("secondary"), "claims_prior", []any{"P", "8"}},
 	} {
