@@ -275,7 +275,8 @@ func run(ctx context.Context, o options) (int, error) {
 	// whatever the passes take, so the settle lasts at least twice that.
 	settled := false
 	settleStart := time.Now()
-	for i := 0; !settled && (i < o.settle || time.Since(settleStart) < 2*o.leaseTTL); i++ {
+	settlePasses := 0
+	for ; !settled && (settlePasses < o.settle || time.Since(settleStart) < 2*o.leaseTTL); settlePasses++ {
 		if _, _, err := pass(nil); err != nil {
 			return 0, err
 		}
@@ -288,12 +289,14 @@ func run(ctx context.Context, o options) (int, error) {
 			time.Sleep(time.Second)
 		}
 	}
+	settleTook := time.Since(settleStart).Round(time.Second)
+	fmt.Printf("== %d passes (%s) to let the cycle finish: settled %v\n", settlePasses, settleTook, settled)
 	v, err := check(data, expected)
 	if err != nil {
 		return 0, err
 	}
 	if !settled {
-		v = append(v, fmt.Sprintf("the cycle did not finish in %d passes (%s) after the kills", o.settle, time.Since(settleStart).Round(time.Second)))
+		v = append(v, fmt.Sprintf("the cycle did not finish in %d passes (%s) after the kills", settlePasses, settleTook))
 	}
 	if len(v) > 0 {
 		fmt.Printf("== FAIL (seed %d, data kept in %s):\n  %s\n", o.seed, data, strings.Join(v, "\n  "))
