@@ -667,24 +667,31 @@ func (db *DB) TertiaryCandidates(ctx context.Context) ([]Adjudicated, error) {
 	return db.onwardCandidates(ctx, claims.ResponsibilitySecondary, "tertiary")
 }
 
+// onwardCandidatesQuery selects onwardCandidates' claims: responsibility and the void
+// frequency are its arguments.
+func onwardCandidatesQuery(next string) string {
+	pattern := `'%"priority":"` + next + `"%'`
+	return `SELECT c.id, c.data, k.data, COALESCE(p.payer, '') FROM claims c
+		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
+		LEFT JOIN claims p ON p.id = c.prior_claim
+		WHERE (c.practice, c.client_id) IN (SELECT practice, id FROM clients WHERE LOWER(data) LIKE ` + pattern + `)
+		AND c.responsibility = ? AND ` + sent("c.state") + ` AND c.frequency <> ?
+		AND LOWER(k.data) LIKE ` + pattern + `
+		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
+		AND NOT EXISTS (SELECT 1 FROM claims o JOIN claims f ON f.id = o.prior_claim
+			WHERE f.base_id = c.base_id AND o.prior_claim <> '' AND ` + sent("o.state") + `)
+		ORDER BY c.service_date, c.id`
+}
+
 // onwardCandidates lists the filed claims at payer level resp whose client has a coverage
 // of priority next and whose family has no filed claim built from it (prior_claim) yet.
 func (db *DB) onwardCandidates(ctx context.Context, resp, next string) ([]Adjudicated, error) {
 	// The clients with a coverage of that priority come off a partial index (0741), and
 	// their claims off claims_client_day: every claim ever filed is history, not work. The
 	// pattern is a literal so the planner can match the index's WHERE (next is one of two
-	// constants, never input).
-	pattern := `'%"priority":"` + next + `"%'`
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT c.id, c.data, k.data, COALESCE(p.payer, '') FROM claims c
-		JOIN clients k ON k.practice = c.practice AND k.id = c.client_id
-		LEFT JOIN claims p ON p.id = c.prior_claim
-		WHERE (c.practice, c.client_id) IN (SELECT practice, id FROM clients WHERE LOWER(data) LIKE `+pattern+`)
-		AND c.responsibility = ? AND `+sent("c.state")+` AND c.frequency <> ?
-		AND LOWER(k.data) LIKE `+pattern+`
-		AND EXISTS (SELECT 1 FROM remit_claims r WHERE r.claim_id = c.id)
-		AND NOT EXISTS (SELECT 1 FROM claims o JOIN claims f ON f.id = o.prior_claim
-			WHERE f.base_id = c.base_id AND `+sent("o.state")+`)
-		ORDER BY c.service_date, c.id`), resp, claims.FrequencyVoid)
+	// constants, never input). o.prior_claim <> '' is the WHERE of the partial index of
+	// claims built from another (claims_prior, 0800), which the planner must see to use it.
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(onwardCandidatesQuery(next)), resp, claims.FrequencyVoid)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s candidates: %w", next, err)
 	}
@@ -733,21 +740,23 @@ type COBFamily struct {
 	PriorPostings []PostedCLP             `json:"prior_postings"`
 }
 
+var cobFamiliesQuery = `SELECT DISTINCT c.service_date, c.base_id, p.base_id FROM claims c
+	JOIN claims p ON p.id = c.prior_claim
+	WHERE c.responsibility = ? AND c.prior_claim <> ''
+	AND EXISTS (SELECT 1 FROM claims f WHERE f.base_id = c.base_id AND ` + sent("f.state") + `)
+	AND (SELECT COUNT(*) FROM remit_claims r JOIN claims pm ON pm.id = r.claim_id WHERE pm.base_id = p.base_id) > 1
+	ORDER BY c.service_date, c.base_id, p.base_id`
+
 // COBFamilies lists, by date of service, the families of claims at responsibility level
 // resp (claims.ResponsibilitySecondary or Tertiary) that have a filed member and whose
 // earlier payer's claim family has more than one posted CLP: a reversal, a correction or
 // a second adjudication, the only ways the adjudication a claim quoted can have changed
 // since it was built. A family that has been voided is listed too (Claim is the void).
 //
-// resp is never P; the literal "<> 'P'" lets the planner read the partial index of the
-// few secondary and tertiary claims (claims_onward, 0741) instead of every claim.
+// Its test that prior_claim is set lets the planner read the partial index of the few claims
+// built from an earlier payer's claim (claims_prior, 0800) instead of every claim.
 func (db *DB) COBFamilies(ctx context.Context, resp string) ([]COBFamily, error) {
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT DISTINCT c.service_date, c.base_id, p.base_id FROM claims c
-		JOIN claims p ON p.id = c.prior_claim
-		WHERE c.responsibility = ? AND c.responsibility <> 'P' AND c.prior_claim <> ''
-		AND EXISTS (SELECT 1 FROM claims f WHERE f.base_id = c.base_id AND `+sent("f.state")+`)
-		AND (SELECT COUNT(*) FROM remit_claims r JOIN claims pm ON pm.id = r.claim_id WHERE pm.base_id = p.base_id) > 1
-		ORDER BY c.service_date, c.base_id, p.base_id`), resp)
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(cobFamiliesQuery), resp)
 	if err != nil {
 		return nil, fmt.Errorf("store: COB families: %w", err)
 	}

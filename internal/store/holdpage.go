@@ -58,10 +58,13 @@ func limitedPayers(days map[string]int) []string {
 	return out
 }
 
+// holdTables are where holds are and the condition that selects them. The claims' one
+// repeats the WHERE of the partial index claims_state_payer (0801) so SQLite reads it.
 var holdTables = []struct {
 	table   string
 	session bool
-}{{"sessions", true}, {"claims", false}}
+	held    string
+}{{"sessions", true, "state = 'held'"}, {"claims", false, "state = 'held' AND " + claimsNotFiled}}
 
 // holdStreams is one query per (table, payer group): each limited payer's holds in
 // date-of-service order, and the holds of payers without a limit in id order.
@@ -82,7 +85,7 @@ func holdStreams(f QueuePageFilter) []holdStream {
 				continue
 			}
 			d := f.FilingDays[p]
-			where, args := ` FROM `+t.table+` WHERE state = 'held' AND payer = ?`, []any{p}
+			where, args := ` FROM `+t.table+` WHERE `+t.held+` AND payer = ?`, []any{p}
 			if f.Until != "" {
 				where += ` AND service_date <= ?`
 				args = append(args, shiftDate(f.Until, -d))
@@ -92,7 +95,7 @@ func holdStreams(f QueuePageFilter) []holdStream {
 		if f.Until != "" {
 			continue // no limit, no deadline: never due within a bound
 		}
-		where, args := ` FROM `+t.table+` WHERE state = 'held'`, []any{}
+		where, args := ` FROM `+t.table+` WHERE `+t.held, []any{}
 		if f.Payer != "" {
 			if f.FilingDays[f.Payer] > 0 {
 				continue
@@ -239,7 +242,7 @@ func (db *DB) holdAssignees(ctx context.Context) (map[string]string, error) {
 func (db *DB) holdSummary(ctx context.Context, today string, days map[string]int) (QueueSummary, error) {
 	var s QueueSummary
 	for _, t := range holdTables {
-		rows, err := db.sql.QueryContext(ctx, `SELECT payer, COUNT(*), MIN(service_date) FROM `+t.table+` WHERE state = 'held' GROUP BY payer`)
+		rows, err := db.sql.QueryContext(ctx, `SELECT payer, COUNT(*), MIN(service_date) FROM `+t.table+` WHERE `+t.held+` GROUP BY payer`)
 		if err != nil {
 			return s, fmt.Errorf("store: holds summary: %w", err)
 		}
@@ -265,7 +268,7 @@ func (db *DB) holdSummary(ctx context.Context, today string, days map[string]int
 			}
 			// Overdue: the deadline (date + d) before today, i.e. the date before today - d.
 			var n int
-			if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM `+t.table+` WHERE state = 'held' AND payer = ? AND service_date < ?`),
+			if err := db.sql.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM `+t.table+` WHERE `+t.held+` AND payer = ? AND service_date < ?`),
 				g.payer, shiftDate(today, -d)).Scan(&n); err != nil {
 				return s, fmt.Errorf("store: holds summary: %w", err)
 			}

@@ -71,3 +71,57 @@ func TestSessionLookupsUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// Every claim the claims step stores writes each index on claims, so the indexes of the
+// reports and of the COB steps are partial (0800): the queries must still use them, which
+// SQLite does only when a query's WHERE implies the index's.
+func TestClaimQueriesUsePartialIndexes(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	streams := holdStreams(QueuePageFilter{FilingDays: map[string]int{"p": 90}})
+	held := streams[len(streams)-2] // the claims of the payer with a filing limit
+	if held.session || len(held.args) != 1 {
+		t.Fatalf("hold streams %+v: not the claims of payer p", streams)
+	}
+	for _, c := range []struct {
+		name, query, want string
+		args              []any
+	}{
+		{"A/R report", arUnpaidQuery, "claims_ar", []any{"8"}},
+		{"held claims of a payer by deadline", `SELECT id, service_date` + held.where + held.order + ` LIMIT 50`, "claims_state_payer", held.args},
+		{"held claims by payer", `SELECT payer, COUNT(*), MIN(service_date) FROM claims WHERE ` + holdTables[1].held + ` GROUP BY payer`, "claims_state_payer", nil},
+		{"claims of a state and payer by date", `SELECT id FROM claims WHERE state = ? AND ` + claimsNotFiled + ` AND payer = ? ORDER BY service_date, id LIMIT 50`,
+			"claims_state_payer", []any{"paid", "p"}},
+		{"claims by state", `SELECT id, revision FROM claims WHERE state = ? ORDER BY service_date, id`, "claims_state", []any{"filed"}},
+		{"claim state counts", `SELECT state, COUNT(*) FROM claims GROUP BY state`, "claims_state", nil},
+		{"COB families", cobFamiliesQuery, "claims_prior", []any{"S"}},
+		{"onward candidates", onwardCandidatesQuery("secondary"), "claims_prior", []any{"P", "8"}},
+	} {
+		rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "; ")
+		if !strings.Contains(joined, "INDEX "+c.want) {
+			t.Errorf("%s: plan %q does not use index %s", c.name, joined, c.want)
+		}
+		if strings.Contains(joined, "SCAN claims;") || strings.HasSuffix(joined, "SCAN claims") ||
+			strings.Contains(joined, "SCAN c;") || strings.HasSuffix(joined, "SCAN c") {
+			t.Errorf("%s: plan %q scans the claims table", c.name, joined)
+		}
+	}
+}

@@ -46,6 +46,10 @@ type arGroup struct {
 	total  x12.Amount
 }
 
+// arUnpaidQuery groups the unpaid filed claims, voids aside, by filing day and state.
+const arUnpaidQuery = `SELECT first_filed, state, COUNT(*), SUM(total_cents) FROM claims
+	WHERE first_paid = '' AND first_filed <> '' AND frequency <> ? GROUP BY first_filed, state`
+
 // ARReport computes days in A/R as of the store's clock. A claim is open while no 835 has
 // paid it and it is not closed (written off) or corrected (its replacement carries on);
 // voids are never receivables.
@@ -54,16 +58,15 @@ func (db *DB) ARReport(ctx context.Context) (ARReport, error) {
 	rep := ARReport{AsOf: now.Format("2006-01-02"), Open: []ARBucket{{Bucket: "0-30"}, {Bucket: "31-60"}, {Bucket: "61-90"}, {Bucket: "90+"}}}
 	// The paid claims' count and days are kept in remit_groups by the posting transaction
 	// (claimremit.go); the unpaid claims are grouped by filing day and state off the
-	// claims_ar index (first_paid, first_filed, state, frequency, total_cents), which
-	// skips the paid ones.
+	// claims_ar index, which holds the unpaid filed claims only (its WHERE, 0800, is this
+	// query's first two terms).
 	var paidClaims, paidDays int64
 	err := db.sql.QueryRowContext(ctx, `SELECT claims, lines FROM remit_groups WHERE by_what = 'ar-paid' AND group_key = ''`).Scan(&paidClaims, &paidDays)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return rep, fmt.Errorf("store: A/R report: %w", err)
 	}
 	rep.PaidClaims = int(paidClaims)
-	rows, err := db.sql.QueryContext(ctx, db.Rebind(`SELECT first_filed, state, COUNT(*), SUM(total_cents) FROM claims
-		WHERE first_paid = '' AND first_filed <> '' AND frequency <> ? GROUP BY first_filed, state`), claims.FrequencyVoid)
+	rows, err := db.sql.QueryContext(ctx, db.Rebind(arUnpaidQuery), claims.FrequencyVoid)
 	if err != nil {
 		return rep, fmt.Errorf("store: A/R report: %w", err)
 	}

@@ -49,6 +49,7 @@ type options struct {
 	bin      string
 	dir      string
 	settle   int
+	leaseTTL time.Duration
 }
 
 func main() {
@@ -59,7 +60,8 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 0, "random seed (0: from the clock; printed to rerun)")
 	flag.StringVar(&o.bin, "bin", "", "edigate binary (default: go build ./cmd/edigate into the work folder)")
 	flag.StringVar(&o.dir, "dir", "", "work folder (default: a new temp folder, removed on success)")
-	flag.IntVar(&o.settle, "settle", 40, "uninterrupted passes at most to let the cycle finish after the kills")
+	flag.IntVar(&o.settle, "settle", 40, "uninterrupted passes at most to let the cycle finish after the kills (more while a killed pass's leases may live)")
+	flag.DurationVar(&o.leaseTTL, "lease-ttl", 5*time.Second, "schedules.lease_ttl of the runs")
 	flag.Parse()
 	if o.seed == 0 {
 		o.seed = uint64(time.Now().UnixNano())
@@ -100,7 +102,10 @@ func run(ctx context.Context, o options) (int, error) {
 	}
 	// Debug logs name each step as it finishes, which places every kill.
 	cfgPath := filepath.Join(work, "config.yml")
-	if err := os.WriteFile(cfgPath, []byte("log:\n  level: debug\n"), 0o600); err != nil {
+	// A killed pass's step leases (eligibility, claims, upload...) keep the steps from the
+	// next passes until they expire: a short TTL lets the settle passes outlast them (with
+	// the default minute, 40 passes did not) and has expiry taken over on every kill.
+	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf("log:\n  level: debug\nschedules:\n  lease_ttl: %s\n", o.leaseTTL)), 0o600); err != nil {
 		return 0, err
 	}
 	parts, expected, err := inputs(o)
@@ -266,8 +271,12 @@ func run(ctx context.Context, o options) (int, error) {
 
 	// Let the cycle finish: passes without kills until nothing is on the way (the
 	// simulator pays a few seconds after an upload).
+	// Bounded by passes and by time: a lease of the last killed pass lives up to its TTL
+	// whatever the passes take, so the settle lasts at least twice that.
 	settled := false
-	for i := 0; i < o.settle && !settled; i++ {
+	settleStart := time.Now()
+	settlePasses := 0
+	for ; !settled && (settlePasses < o.settle || time.Since(settleStart) < 2*o.leaseTTL); settlePasses++ {
 		if _, _, err := pass(nil); err != nil {
 			return 0, err
 		}
@@ -280,12 +289,14 @@ func run(ctx context.Context, o options) (int, error) {
 			time.Sleep(time.Second)
 		}
 	}
+	settleTook := time.Since(settleStart).Round(time.Second)
+	fmt.Printf("== %d passes (%s) to let the cycle finish: settled %v\n", settlePasses, settleTook, settled)
 	v, err := check(data, expected)
 	if err != nil {
 		return 0, err
 	}
 	if !settled {
-		v = append(v, fmt.Sprintf("the cycle did not finish in %d passes after the kills", o.settle))
+		v = append(v, fmt.Sprintf("the cycle did not finish in %d passes (%s) after the kills", settlePasses, settleTook))
 	}
 	if len(v) > 0 {
 		fmt.Printf("== FAIL (seed %d, data kept in %s):\n  %s\n", o.seed, data, strings.Join(v, "\n  "))
