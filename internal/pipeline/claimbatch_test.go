@@ -174,7 +174,7 @@ func TestBuildAndFileClaims(t *testing.T) {
 			if s, err := p.DB.Session(ctx, sid); err != nil || s.State != store.StateBilled || s.ClaimRef != c.ID {
 				t.Errorf("session %s: %s on %q (%v), want billed on %s", sid, s.State, s.ClaimRef, err, c.ID)
 			}
-			if got := claimEventKinds(t, p, c.ID); strings.Join(got, " ") != "built filed" {
+			if got := eventKinds(t, p, c.ID); strings.Join(got, " ") != "built filed" {
 				t.Errorf("history of %s (session %s): %v, want built filed", c.ID, sid, got)
 			}
 		}
@@ -188,19 +188,6 @@ func TestBuildAndFileClaims(t *testing.T) {
 			t.Errorf("second run: %d files, %v", len(again), err)
 		}
 	})
-}
-
-func claimEventKinds(t *testing.T, p *Pipeline, id string) []string {
-	t.Helper()
-	evs, err := p.DB.Events(context.Background(), "claim", id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range evs {
-		out = append(out, string(e.Kind))
-	}
-	return out
 }
 
 // TestFiledClaimVoidsLeftBehind: a clean new claim filed as it is stored takes its
@@ -245,7 +232,7 @@ func filedClaimVoidsLeftBehind(t *testing.T, p *Pipeline, first lifecycle.State)
 	if rec, err := p.DB.Claim(ctx, old[0]); err != nil || rec.State != lifecycle.Void {
 		t.Errorf("claim left behind: %s %v, want void", rec.State, err)
 	}
-	if kinds := claimEventKinds(t, p, old[0]); kinds[len(kinds)-1] != string(lifecycle.Void.Event()) {
+	if kinds := eventKinds(t, p, old[0]); kinds[len(kinds)-1] != string(lifecycle.Void.Event()) {
 		t.Errorf("history of the claim left behind: %v", kinds)
 	}
 	for _, sid := range []string{"S-1", "S-2"} {

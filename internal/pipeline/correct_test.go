@@ -152,15 +152,7 @@ func TestCorrectAndResubmit(t *testing.T) {
 
 func sessionEventKinds(t *testing.T, p *Pipeline, id string) []string {
 	t.Helper()
-	evs, err := p.DB.Events(context.Background(), "session", id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range evs {
-		out = append(out, string(e.Kind))
-	}
-	return out
+	return entityEventKinds(t, p, "session", id)
 }
 
 // TestCorrectRefused: bad values name the field; a rejection resubmitted unchanged is

@@ -73,7 +73,13 @@ func fill(t *testing.T, tmpl string, kv ...string) []byte {
 
 func eventKinds(t *testing.T, p *Pipeline, claim string) []string {
 	t.Helper()
-	evs, err := p.DB.Events(context.Background(), "claim", claim)
+	return entityEventKinds(t, p, "claim", claim)
+}
+
+// entityEventKinds is the kinds of an entity's history events, oldest first.
+func entityEventKinds(t *testing.T, p *Pipeline, entity, id string) []string {
+	t.Helper()
+	evs, err := p.DB.Events(context.Background(), entity, id)
 	if err != nil {
 		t.Fatal(err)
 	}

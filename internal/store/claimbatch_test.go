@@ -21,33 +21,12 @@ import (
 // reads them instead of the stored links), the others without. On SQLite and on
 // PostgreSQL.
 func TestPutClaimsAndFileBatch(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		open func(t *testing.T) *store.DB
-	}{{"sqlite", openSQLite}, {"postgres", func(t *testing.T) *store.DB { return openPostgres(t)(t) }}} {
-		t.Run(c.name, func(t *testing.T) { testPutClaimsAndFileBatch(t, c.open(t)) })
-	}
+	onBothDialects(t, testPutClaimsAndFileBatch)
 }
 
 func testPutClaimsAndFileBatch(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	var ss []claims.Session
-	for i := 0; i < 5; i++ {
-		s := claimSession(fmt.Sprintf("s-%d", i))
-		s.Client.ID = fmt.Sprintf("c%d", i) // one claim each
-		ss = append(ss, s)
-	}
-	if err := db.Batch(ctx, nil, func(b *store.Batch) error {
-		for i := range ss {
-			if _, err := b.PutSession(&ss[i], "in.json"); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	cs := (&claims.Builder{}).Claims(ss)
+	ss, cs := fiveClientClaims(t, db)
 	if len(cs) != 5 {
 		t.Fatalf("%d claims, want 5", len(cs))
 	}
@@ -200,33 +179,12 @@ func filedDay(t *testing.T, db *store.DB, id string) string {
 // it. A new claim another writer stored first, or whose session another writer billed
 // first, is lost work: nothing of the file is recorded. On SQLite and on PostgreSQL.
 func TestFileNewClaims(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		open func(t *testing.T) *store.DB
-	}{{"sqlite", openSQLite}, {"postgres", func(t *testing.T) *store.DB { return openPostgres(t)(t) }}} {
-		t.Run(c.name, func(t *testing.T) { testFileNewClaims(t, c.open(t)) })
-	}
+	onBothDialects(t, testFileNewClaims)
 }
 
 func testFileNewClaims(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	var ss []claims.Session
-	for i := 0; i < 5; i++ {
-		s := claimSession(fmt.Sprintf("s-%d", i))
-		s.Client.ID = fmt.Sprintf("c%d", i) // one claim each
-		ss = append(ss, s)
-	}
-	if err := db.Batch(ctx, nil, func(b *store.Batch) error {
-		for i := range ss {
-			if _, err := b.PutSession(&ss[i], "in.json"); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	cs := (&claims.Builder{}).Claims(ss)
+	ss, cs := fiveClientClaims(t, db)
 	for _, c := range cs {
 		c.Clearinghouse = "sim"
 	}
@@ -343,4 +301,37 @@ func claimFiles(t *testing.T, db *store.DB) []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// onBothDialects runs fn on a fresh SQLite store and on a fresh PostgreSQL schema.
+func onBothDialects(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	for _, c := range []struct {
+		name string
+		open func(t *testing.T) *store.DB
+	}{{"sqlite", openSQLite}, {"postgres", func(t *testing.T) *store.DB { return openPostgres(t)(t) }}} {
+		t.Run(c.name, func(t *testing.T) { fn(t, c.open(t)) })
+	}
+}
+
+// fiveClientClaims stores five ready sessions of five clients and returns them with the
+// claims built from them (one each, not stored).
+func fiveClientClaims(t *testing.T, db *store.DB) ([]claims.Session, []*claims.Claim) {
+	t.Helper()
+	var ss []claims.Session
+	for i := 0; i < 5; i++ {
+		s := claimSession(fmt.Sprintf("s-%d", i))
+		s.Client.ID = fmt.Sprintf("c%d", i) // one claim each
+		ss = append(ss, s)
+	}
+	if err := db.Batch(context.Background(), nil, func(b *store.Batch) error {
+		for i := range ss {
+			if _, err := b.PutSession(&ss[i], "in.json"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return ss, (&claims.Builder{}).Claims(ss)
 }

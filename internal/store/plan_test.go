@@ -40,21 +40,7 @@ func TestSessionLookupsUseIndexes(t *testing.T) {
 		{"scrub-held sessions", `SELECT ` + sessionColumns + ` FROM ` + db.sessionsBy("sessions_scrub_held") + func() string { w, _ := (SessionFilter{ScrubHeld: true}).where(); return w }(),
 			nil, []string{"sessions_scrub_held"}},
 	} {
-		rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		joined := strings.Join(plan, "; ")
+		joined := queryPlan(ctx, t, db, c.name, c.query, c.args)
 		for _, w := range c.want {
 			if !strings.Contains(joined, "INDEX "+w) {
 				t.Errorf("%s: plan %q does not use index %s", c.name, joined, w)
@@ -101,21 +87,7 @@ func TestClaimQueriesUsePartialIndexes(t *testing.T) {
 		{"COB families", cobFamiliesQuery, "claims_prior", []any{"S"}},
 		{"onward candidates", onwardCandidatesQuery("secondary"), "claims_prior", []any{"P", "8"}},
 	} {
-		rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		joined := strings.Join(plan, "; ")
+		joined := queryPlan(ctx, t, db, c.name, c.query, c.args)
 		if !strings.Contains(joined, "INDEX "+c.want) {
 			t.Errorf("%s: plan %q does not use index %s", c.name, joined, c.want)
 		}
@@ -124,4 +96,27 @@ func TestClaimQueriesUsePartialIndexes(t *testing.T) {
 			t.Errorf("%s: plan %q scans the claims table", c.name, joined)
 		}
 	}
+}
+
+// queryPlan is SQLite's EXPLAIN QUERY PLAN of query, its steps joined with "; ".
+func queryPlan(ctx context.Context, t *testing.T, db *DB, name, query string, args []any) string {
+	t.Helper()
+	rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return strings.Join(plan, "; ")
 }
