@@ -14,11 +14,7 @@ import (
 // value the caller passed.
 func TestSparseTableDefaultsMatchSchema(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "edigate.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTempSQLite(t)
 	for _, tb := range []*sparseTable{remitClaimsTable, remitAdjustmentsTable, claimRemitTable, queueItemsTable, remitGroupsTable, remitExpectedTable} {
 		schema := map[string]sql.NullString{}
 		if err := db.eachRow(ctx, `SELECT name, dflt_value FROM pragma_table_info(?)`, []any{tb.name}, func(sc scanner) error {
@@ -60,11 +56,7 @@ func sqlLiteral(v any) string {
 // rows: the rows read back as written, whichever columns each statement carried.
 func TestInsertSparseRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "edigate.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTempSQLite(t)
 	var rows [][]any
 	for i := range 250 {
 		cat := ""
@@ -75,6 +67,7 @@ func TestInsertSparseRoundTrip(t *testing.T) {
 	}
 	var n int64
 	if err := db.Batch(ctx, nil, func(b *Batch) error {
+		var err error
 		n, err = b.insertSparse(remitAdjustmentsTable, rows, "")
 		return err
 	}); err != nil || n != 250 {
@@ -95,4 +88,15 @@ func TestInsertSparseRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, rows) {
 		t.Fatalf("read back %d rows differing from the %d written", len(got), len(rows))
 	}
+}
+
+// openTempSQLite opens a fresh SQLite store in the test's temp dir, closed at its end.
+func openTempSQLite(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "edigate.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -114,16 +114,7 @@ func put(t *testing.T, db *store.DB, recs ...any) []store.Result {
 	var out []store.Result
 	err := db.Batch(ctx, Rules(t), func(b *store.Batch) error {
 		for _, r := range recs {
-			var res store.Result
-			var err error
-			switch v := r.(type) {
-			case *claims.Session:
-				res, err = b.PutSession(v, "test.json")
-			case *claims.Authorization:
-				res, err = b.PutAuthorization(v, "test.json")
-			default:
-				return fmt.Errorf("unknown record %T", r)
-			}
+			res, err := putRecord(b, r)
 			if err != nil {
 				return err
 			}
@@ -152,14 +143,7 @@ func putAhead(t *testing.T, db *store.DB, recs ...any) {
 			return err
 		}
 		for _, r := range recs {
-			var err error
-			switch v := r.(type) {
-			case *claims.Session:
-				_, err = b.PutSession(v, "test.json")
-			case *claims.Authorization:
-				_, err = b.PutAuthorization(v, "test.json")
-			}
-			if err != nil {
+			if _, err := putRecord(b, r); err != nil {
 				return err
 			}
 		}
@@ -168,6 +152,17 @@ func putAhead(t *testing.T, db *store.DB, recs ...any) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// putRecord puts one inbox record (a session or an authorization) in the batch.
+func putRecord(b *store.Batch, r any) (store.Result, error) {
+	switch v := r.(type) {
+	case *claims.Session:
+		return b.PutSession(v, "test.json")
+	case *claims.Authorization:
+		return b.PutAuthorization(v, "test.json")
+	}
+	return store.Result{}, fmt.Errorf("unknown record %T", r)
 }
 
 func session(t *testing.T, db *store.DB, id string) store.SessionRecord {
